@@ -1,0 +1,21 @@
+# ptinstall_layer(NAME [DEPS...]): a static library from src/NAME/*.cpp, public headers in include/.
+# Sources are globbed (CONFIGURE_DEPENDS) so adding a file needs no CMake edit; a layer with no
+# sources yet becomes an INTERFACE library so the graph stays the same while it grows.
+function(ptinstall_layer name)
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
+  set(target ptinstall_${name})
+  set(deps "")
+  foreach(d IN LISTS ARGN)
+    list(APPEND deps ptinstall_${d})
+  endforeach()
+  if(srcs)
+    add_library(${target} STATIC ${srcs})
+    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${deps} ptinstall_thirdparty)
+    target_compile_definitions(${target} PRIVATE PTINSTALL_VERSION="${PROJECT_VERSION}")
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(${target} INTERFACE ${deps} ptinstall_thirdparty)
+  endif()
+endfunction()

@@ -1,0 +1,171 @@
+#include "ptinstall/cli/app.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <map>
+
+#include "command.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+
+#ifndef PTINSTALL_VERSION
+#define PTINSTALL_VERSION "0.0.0"
+#endif
+
+namespace ptinstall::cli {
+namespace {
+
+using config::Kind;
+using config::SettingSpec;
+
+// The long name a user typed, for messages: "--index-url" from "-i,--index-url".
+std::string long_flag(std::string_view flags) {
+  for (auto part : util::split(flags, ','))
+    if (part.rfind("--", 0) == 0) return std::string(part);
+  return std::string(flags);
+}
+
+std::string help_text(const SettingSpec& spec) {
+  std::string help(spec.help);
+  if (!spec.env.empty()) {
+    help += " [env: ";
+    for (size_t i = 0; i < spec.env.size(); ++i) help += (i ? ", " : "") + std::string(spec.env[i]);
+    help += "]";
+  }
+  if (!spec.default_value.empty() && spec.kind == Kind::Value) help += " [default: " + std::string(spec.default_value) + "]";
+  return help;
+}
+
+// Declares every registry setting of one command on its CLI11 subcommand, and remembers the
+// CLI11 option per key so that the values can be collected after parsing.
+struct DeclaredOptions {
+  std::map<std::string, CLI::Option*> options;
+  std::map<std::string, std::string> scalars;
+  std::map<std::string, std::vector<std::string>> lists;
+};
+
+void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
+  for (const auto& spec : config::all_settings()) {
+    if (!(spec.commands & bit) || spec.flags.empty()) continue;
+    std::string key(spec.key), flags(spec.flags), help = help_text(spec);
+    CLI::Option* opt = nullptr;
+    switch (spec.kind) {
+      case Kind::Flag:
+      case Kind::Count: opt = app.add_flag(flags)->description(help); break;
+      case Kind::Value: opt = app.add_option(flags, out.scalars[key], help); break;
+      case Kind::List: opt = app.add_option(flags, out.lists[key], help); break;
+    }
+    if (!spec.value_name.empty()) opt->type_name(std::string(spec.value_name));
+    if (!spec.choices.empty()) {
+      std::vector<std::string> choices(spec.choices.begin(), spec.choices.end());
+      opt->check(CLI::IsMember(choices));
+    }
+    opt->group(spec.implemented ? "Options" : "Options (not supported yet)");
+    out.options[key] = opt;
+  }
+}
+
+config::Settings collect(const DeclaredOptions& declared) {
+  config::Settings settings;
+  for (const auto& [key, opt] : declared.options) {
+    if (opt->count() == 0) continue;
+    const SettingSpec* spec = config::find_setting(key);
+    config::SettingValue value{{}, config::Source::CommandLine, long_flag(spec->flags)};
+    switch (spec->kind) {
+      case Kind::Flag: value.values = {"true"}; break;
+      case Kind::Count: value.values = {std::to_string(opt->count())}; break;
+      case Kind::Value: value.values = {declared.scalars.at(key)}; break;
+      case Kind::List: value.values = declared.lists.at(key); break;
+    }
+    settings.set(key, std::move(value));
+  }
+  return settings;
+}
+
+bool want_color(const config::Settings& settings) {
+  std::string mode = settings.get_or("color", "auto");
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return isatty(STDERR_FILENO) != 0;
+}
+
+void print_error(const util::Error& e) {
+  util::log::error(e.what());
+  if (!e.hint().empty()) util::log::hint(e.hint());
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"ptinstall: a fast Python package installer with PyTorch backend selection", "ptinstall"};
+  app.set_version_flag("-V,--version", std::string("ptinstall ") + PTINSTALL_VERSION);
+  app.require_subcommand(1);
+  CLI::App* pip = app.add_subcommand("pip", "pip-compatible commands: install, uninstall, list, freeze, show, check, compile, sync");
+  pip->require_subcommand(1);
+
+  struct Sub {
+    const CommandDef* def;
+    CLI::App* app;
+    DeclaredOptions declared;
+    std::vector<std::string> positionals;
+  };
+  std::vector<std::unique_ptr<Sub>> subs;
+  for (const auto& def : commands()) {
+    auto sub = std::make_unique<Sub>();
+    sub->def = &def;
+    CLI::App* parent = std::string_view(def.group) == "pip" ? pip : &app;
+    sub->app = parent->add_subcommand(def.name, def.help);
+    declare_options(*sub->app, def.bit, sub->declared);
+    if (def.positional) {
+      auto* p = sub->app->add_option(def.positional, sub->positionals, "");
+      if (def.positional_required) p->required();
+    }
+    subs.push_back(std::move(sub));
+  }
+
+  util::log::configure(0, false);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    util::log::error(e.what());
+    util::log::hint("see `ptinstall --help`, or `--help` after a command");
+    return 2;
+  }
+
+  for (auto& sub : subs) {
+    if (!sub->app->parsed()) continue;
+    Invocation inv;
+    inv.command = sub->def->bit;
+    inv.name = std::string(sub->def->group).empty() ? sub->def->name
+                                                     : std::string(sub->def->group) + " " + sub->def->name;
+    inv.args = sub->positionals;
+    try {
+      inv.settings = collect(sub->declared);
+      config::apply_environment(inv.settings, inv.command, [](const char* n) -> const char* { return std::getenv(n); });
+      util::log::configure(inv.settings.count("verbose") - inv.settings.count("quiet"), want_color(inv.settings));
+      config::reject_unimplemented(inv.settings, inv.command);
+      return sub->def->handler(inv);
+    } catch (const util::Error& e) {
+      print_error(e);
+      return e.exit_code();
+    } catch (const std::exception& e) {
+      // Anything else is a bug of ours; say so instead of crashing with a trace.
+      util::log::error(std::string("internal error: ") + e.what());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace ptinstall::cli

@@ -1,0 +1,33 @@
+#include "command.hpp"
+
+#include "ptinstall/util/error.hpp"
+
+namespace ptinstall::cli {
+
+using namespace config;
+
+const std::vector<CommandDef>& commands() {
+  static const std::vector<CommandDef> table = {
+      {"pip", "install", "Install packages into an environment", kInstall, "PACKAGE", false, run_pip_install},
+      {"pip", "uninstall", "Uninstall packages from an environment", kUninstall, "PACKAGE", false, run_pip_uninstall},
+      {"pip", "list", "List the installed packages", kList, nullptr, false, run_pip_list},
+      {"pip", "freeze", "List the installed packages in requirements format", kFreeze, nullptr, false, run_pip_freeze},
+      {"pip", "show", "Show information about installed packages", kShow, "PACKAGE", true, run_pip_show},
+      {"pip", "check", "Verify that the installed packages have compatible dependencies", kCheck, nullptr, false,
+       run_pip_check},
+      {"pip", "compile", "Compile requirements into pinned requirements", kCompile, "SRC_FILE", false, run_pip_compile},
+      {"pip", "sync", "Make the environment match pinned requirements exactly", kSync, "SRC_FILE", false,
+       run_pip_sync},
+      {"", "venv", "Create a virtual environment", kVenv, "PATH", false, run_venv},
+      {"", "torch-backend", "Show which PyTorch backend --torch-backend=auto picks on this machine, and why",
+       kTorchBackend, nullptr, false, run_torch_backend},
+  };
+  return table;
+}
+
+void not_supported_yet(const Invocation& inv) {
+  throw util::Error("`ptinstall " + inv.name + "` is not supported yet",
+                    "this command is declared but not implemented in this version of ptinstall");
+}
+
+}  // namespace ptinstall::cli

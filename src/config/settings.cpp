@@ -1,0 +1,249 @@
+#include "ptinstall/config/settings.hpp"
+
+#include <cstdlib>
+
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/strings.hpp"
+
+namespace ptinstall::config {
+namespace {
+
+using K = Kind;
+
+// clang-format off
+const std::vector<SettingSpec> kSettings = {
+  // Sources of requirements
+  {"requirement", "-r,--requirement", {}, K::List, kInstall | kUninstall | kCompile | kSync,
+   "Install from the given requirements file (requirements.txt or pyproject.toml); repeatable", {}, "", false, "FILE"},
+  {"constraint", "-c,--constraint", {"PTINSTALL_CONSTRAINT", "UV_CONSTRAINT"}, K::List, kResolving,
+   "Constrain versions using the given constraints file; repeatable", {}, "", false, "FILE"},
+  {"override", "--overrides", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
+   "Override versions using the given file; overrides replace every requirement on the package", {}, "", false, "FILE"},
+  {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", false, "NAME"},
+  {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", false},
+  {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", false, "NAME"},
+  {"no-sources", "--no-sources", {"PTINSTALL_NO_SOURCES", "UV_NO_SOURCES"}, K::Flag, kResolving,
+   "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", false},
+
+  // Indexes
+  {"index-url", "-i,--index-url", {"PTINSTALL_INDEX_URL", "UV_INDEX_URL"}, K::Value, kResolving,
+   "The main package index (PEP 503/691 Simple API)", {}, "https://pypi.org/simple", false, "URL"},
+  {"extra-index-url", "--extra-index-url", {"PTINSTALL_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"}, K::List, kResolving,
+   "Extra package indexes, searched before --index-url in the order given", {}, "", false, "URL"},
+  {"index", "--index", {"PTINSTALL_INDEX", "UV_INDEX"}, K::List, kResolving,
+   "A named index, NAME=URL, searched before the default index", {}, "", false, "NAME=URL"},
+  {"default-index", "--default-index", {"PTINSTALL_DEFAULT_INDEX", "UV_DEFAULT_INDEX"}, K::Value, kResolving,
+   "Replace the default index (PyPI)", {}, "", false, "URL"},
+  {"find-links", "-f,--find-links", {"PTINSTALL_FIND_LINKS", "UV_FIND_LINKS"}, K::List, kResolving,
+   "Look for wheels in this directory or HTML page", {}, "", false, "DIR|URL"},
+  {"no-index", "--no-index", {"PTINSTALL_NO_INDEX", "UV_NO_INDEX"}, K::Flag, kResolving,
+   "Ignore every index; use --find-links and local files only", {}, "false", false},
+  {"index-strategy", "--index-strategy", {"PTINSTALL_INDEX_STRATEGY", "UV_INDEX_STRATEGY"}, K::Value, kResolving,
+   "How to choose between indexes that carry the same package",
+   {"first-index", "unsafe-first-match", "unsafe-best-match"}, "first-index", false},
+  {"allow-insecure-host", "--allow-insecure-host,--trusted-host", {"PTINSTALL_INSECURE_HOST", "UV_INSECURE_HOST"}, K::List, kResolving,
+   "Do not verify TLS certificates for this host", {}, "", false, "HOST"},
+
+  // PyTorch
+  {"torch-backend", "--torch-backend", {"PTINSTALL_TORCH_BACKEND", "UV_TORCH_BACKEND"}, K::Value, kResolving,
+   "PyTorch backend for the PyTorch family: auto, cpu, cu128, rocm6.4, xpu, ...", {}, "", false, "BACKEND"},
+  {"torch-backend-index", "--torch-backend-index", {"PTINSTALL_TORCH_BACKEND_INDEX", "UV_TORCH_BACKEND_INDEX"}, K::Value,
+   kResolving | kTorchBackend, "Base URL under which the <backend>/ PyTorch indexes live (for mirrors)", {},
+   "https://download.pytorch.org/whl", false, "URL"},
+  {"torch-channel", "--torch-channel", {"PTINSTALL_TORCH_CHANNEL"}, K::Value, kResolving | kTorchBackend,
+   "PyTorch release channel", {"stable", "test", "nightly"}, "stable", false},
+
+  // Target environment
+  {"python", "-p,--python", {"PTINSTALL_PYTHON", "UV_PYTHON"}, K::Value, kEnvironment,
+   "The Python interpreter or environment to use (path, venv directory, or version like 3.12)", {}, "", false, "PYTHON"},
+  {"system", "--system", {"PTINSTALL_SYSTEM_PYTHON", "UV_SYSTEM_PYTHON"}, K::Flag, kAllPip,
+   "Use the first python3 on PATH instead of a virtual environment", {}, "false", false},
+  {"target", "-t,--target", {}, K::Value, kInstall | kSync, "Install packages into this directory", {}, "", false, "DIR"},
+  {"prefix", "--prefix", {}, K::Value, kInstall | kSync, "Install packages under this prefix (lib/pythonX.Y/site-packages, bin)", {}, "", false, "DIR"},
+  {"break-system-packages", "--break-system-packages", {"PTINSTALL_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"}, K::Flag,
+   kInstall | kUninstall | kSync, "Allow modifying an EXTERNALLY-MANAGED (PEP 668) environment", {}, "false", false},
+
+  // Resolution
+  {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync, "Do not install dependencies", {}, "false", false},
+  {"upgrade", "-U,--upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
+   "Allow upgrades of every package, ignoring installed versions", {}, "false", false},
+  {"upgrade-package", "-P,--upgrade-package", {}, K::List, kResolving, "Allow upgrades of this package", {}, "", false, "NAME"},
+  {"reinstall", "--reinstall,--force-reinstall", {"PTINSTALL_REINSTALL", "UV_REINSTALL"}, K::Flag, kInstall | kSync,
+   "Reinstall every package, even those already installed", {}, "false", false},
+  {"pre", "--pre", {}, K::Flag, kResolving, "Allow pre-release versions (same as --prerelease allow)", {}, "false", false},
+  {"prerelease", "--prerelease", {"PTINSTALL_PRERELEASE", "UV_PRERELEASE"}, K::Value, kResolving,
+   "When to accept pre-release versions",
+   {"disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"}, "if-necessary-or-explicit", false},
+  {"resolution", "--resolution", {"PTINSTALL_RESOLUTION", "UV_RESOLUTION"}, K::Value, kResolving,
+   "Which versions to prefer", {"highest", "lowest", "lowest-direct"}, "highest", false},
+  {"python-version", "--python-version", {"PTINSTALL_PYTHON_VERSION", "UV_PYTHON_VERSION"}, K::Value, kResolving,
+   "Resolve for this Python version instead of the interpreter's", {}, "", false, "X.Y"},
+  {"python-platform", "--python-platform", {"PTINSTALL_PYTHON_PLATFORM", "UV_PYTHON_PLATFORM"}, K::Value, kResolving,
+   "Resolve for this platform (e.g. x86_64-manylinux_2_28, linux, macos, windows)", {}, "", false, "PLATFORM"},
+  {"only-binary", "--only-binary", {}, K::List, kResolving, "Only use wheels for these packages (:all: for every package)", {}, "", false, "NAME"},
+  {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package)", {}, "", false, "NAME"},
+  {"require-hashes", "--require-hashes", {"PTINSTALL_REQUIRE_HASHES", "UV_REQUIRE_HASHES"}, K::Flag, kInstall | kSync,
+   "Require a hash for every requirement", {}, "false", false},
+
+  // Output of the install
+  {"dry-run", "--dry-run", {}, K::Flag, kInstall | kUninstall | kSync, "Show what would change without changing anything", {}, "false", false},
+  {"report", "--report", {}, K::Value, kInstall, "Write pip's installation report (JSON) to FILE, or - for stdout", {}, "", false, "FILE"},
+  {"link-mode", "--link-mode", {"PTINSTALL_LINK_MODE", "UV_LINK_MODE"}, K::Value, kInstall | kSync | kVenv,
+   "How files are placed from the cache into the environment", {"clone", "hardlink", "copy", "symlink"}, "clone", false},
+  {"compile-bytecode", "--compile-bytecode,--compile", {"PTINSTALL_COMPILE_BYTECODE", "UV_COMPILE_BYTECODE"}, K::Flag, kInstall | kSync,
+   "Compile the installed Python files to bytecode", {}, "false", false},
+
+  // Output files of compile
+  {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", false, "FILE"},
+  {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", false},
+
+  // Inspection commands
+  {"format", "--format", {}, K::Value, kList, "Output format", {"columns", "freeze", "json"}, "columns", false},
+  {"files", "--files", {}, K::Flag, kShow, "Show the files of each package", {}, "false", false},
+  {"yes", "-y,--yes", {}, K::Flag, kUninstall, "Do not ask for confirmation (pip compatibility; never asks)", {}, "false", true},
+
+  // venv
+  {"seed", "--seed", {"PTINSTALL_VENV_SEED", "UV_VENV_SEED"}, K::Flag, kVenv, "Install pip into the new environment", {}, "false", false},
+  {"clear", "--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", false},
+  {"prompt", "--prompt", {}, K::Value, kVenv, "The prompt shown when the environment is active", {}, "", false, "PROMPT"},
+
+  // Cache and network
+  {"no-cache", "-n,--no-cache,--no-cache-dir", {"PTINSTALL_NO_CACHE", "UV_NO_CACHE"}, K::Flag, kResolving | kVenv,
+   "Use a temporary cache, removed afterwards", {}, "false", false},
+  {"cache-dir", "--cache-dir", {"PTINSTALL_CACHE_DIR", "UV_CACHE_DIR"}, K::Value, kResolving | kVenv,
+   "The cache directory (default: $XDG_CACHE_HOME/ptinstall)", {}, "", false, "DIR"},
+  {"refresh", "--refresh", {"PTINSTALL_REFRESH", "UV_REFRESH"}, K::Flag, kResolving, "Revalidate every cached index page", {}, "false", false},
+  {"refresh-package", "--refresh-package", {}, K::List, kResolving, "Revalidate cached data for this package", {}, "", false, "NAME"},
+  {"offline", "--offline", {"PTINSTALL_OFFLINE", "UV_OFFLINE"}, K::Flag, kResolving | kVenv,
+   "Never touch the network; answer from the cache only", {}, "false", false},
+
+  // Configuration files
+  {"config-file", "--config-file", {"PTINSTALL_CONFIG_FILE", "UV_CONFIG_FILE"}, K::Value, kResolving,
+   "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", false, "FILE"},
+  {"no-config", "--no-config", {"PTINSTALL_NO_CONFIG", "UV_NO_CONFIG"}, K::Flag, kResolving,
+   "Ignore every config file", {}, "false", false},
+
+  // Global output settings
+  {"quiet", "-q,--quiet", {}, K::Count, kAllPip | kVenv | kTorchBackend, "Less output; -qq for none", {}, "0", true},
+  {"verbose", "-v,--verbose", {}, K::Count, kAllPip | kVenv | kTorchBackend, "More output; -vv for trace output", {}, "0", true},
+  {"color", "--color", {"PTINSTALL_COLOR"}, K::Value, kAllPip | kVenv | kTorchBackend, "When to use colours (NO_COLOR is honoured)",
+   {"auto", "always", "never"}, "auto", true},
+  {"no-progress", "--no-progress", {"PTINSTALL_NO_PROGRESS", "UV_NO_PROGRESS"}, K::Flag, kAllPip | kVenv,
+   "Hide progress bars", {}, "false", true},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const SettingSpec> all_settings() { return kSettings; }
+
+const SettingSpec* find_setting(std::string_view key) {
+  for (const auto& s : kSettings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+std::string_view to_string(Source source) {
+  switch (source) {
+    case Source::CommandLine: return "command line";
+    case Source::Environment: return "environment";
+    case Source::ProjectFile: return "project config";
+    case Source::UserFile: return "user config";
+    case Source::SystemFile: return "system config";
+    case Source::Default: return "default";
+  }
+  return "default";
+}
+
+void Settings::set(std::string_view key, SettingValue value) { values_[std::string(key)] = std::move(value); }
+
+bool Settings::has(std::string_view key) const { return values_.find(key) != values_.end(); }
+
+const SettingValue* Settings::find(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> Settings::get(std::string_view key) const {
+  if (auto* v = find(key); v && !v->values.empty()) return v->values.back();
+  if (auto* spec = find_setting(key); spec && !spec->default_value.empty()) return std::string(spec->default_value);
+  return std::nullopt;
+}
+
+std::string Settings::get_or(std::string_view key, std::string_view fallback) const {
+  auto v = get(key);
+  return v ? *v : std::string(fallback);
+}
+
+std::vector<std::string> Settings::get_list(std::string_view key) const {
+  if (auto* v = find(key)) return v->values;
+  return {};
+}
+
+bool Settings::flag(std::string_view key) const {
+  auto v = get(key);
+  return v && *v == "true";
+}
+
+int Settings::count(std::string_view key) const {
+  auto v = get(key);
+  return v ? std::atoi(v->c_str()) : 0;
+}
+
+bool parse_env_flag(std::string_view variable, std::string_view value) {
+  std::string v = util::to_lower(util::trim(value));
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) return false;
+  throw util::Error("invalid value `" + std::string(value) + "` for " + std::string(variable),
+                    "use one of 1, true, yes, on, 0, false, no, off");
+}
+
+void apply_environment(Settings& settings, std::uint32_t command, Getenv getenv_fn) {
+  for (const auto& spec : kSettings) {
+    if (!(spec.commands & command) || settings.has(spec.key)) continue;
+    for (auto name : spec.env) {
+      std::string var(name);
+      const char* raw = getenv_fn(var.c_str());
+      if (!raw) continue;
+      SettingValue value{{}, Source::Environment, var};
+      switch (spec.kind) {
+        case Kind::Flag: value.values.push_back(parse_env_flag(var, raw) ? "true" : "false"); break;
+        case Kind::List:
+          for (auto part : util::split(raw, ' '))
+            if (!util::trim(part).empty()) value.values.emplace_back(util::trim(part));
+          break;
+        case Kind::Value:
+        case Kind::Count:
+          if (*raw == '\0') continue;  // an empty variable means unset, as in uv
+          value.values.emplace_back(raw);
+          break;
+      }
+      if (!spec.choices.empty() && spec.kind == Kind::Value) {
+        bool ok = false;
+        for (auto c : spec.choices) ok = ok || c == value.values.front();
+        if (!ok) {
+          std::string allowed;
+          for (auto c : spec.choices) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+          throw util::Error("invalid value `" + value.values.front() + "` for " + var, "possible values: " + allowed);
+        }
+      }
+      settings.set(spec.key, std::move(value));
+      break;
+    }
+  }
+}
+
+void reject_unimplemented(const Settings& settings, std::uint32_t command) {
+  for (const auto& spec : kSettings) {
+    if (!(spec.commands & command) || spec.implemented) continue;
+    const SettingValue* v = settings.find(spec.key);
+    if (!v || v->source == Source::Default) continue;
+    // A flag set to false (e.g. UV_NO_CACHE=0) asks for nothing.
+    if (spec.kind == Kind::Flag && !settings.flag(spec.key)) continue;
+    std::string shown = v->source == Source::CommandLine ? v->origin : v->origin + " (" + std::string(spec.key) + ")";
+    throw util::Error(shown + " is not supported yet",
+                      "this option is declared but not implemented in this version of ptinstall");
+  }
+}
+
+}  // namespace ptinstall::config

@@ -1,0 +1,69 @@
+#include "ptinstall/util/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <mutex>
+
+namespace ptinstall::util::log {
+namespace {
+
+Level g_level = Level::Info;
+bool g_color = false;
+std::mutex g_mutex;
+
+std::shared_ptr<spdlog::logger> debug_logger() {
+  // Created lazily: a plain run that never logs at debug level never builds it.
+  static auto logger = [] {
+    auto l = spdlog::stderr_logger_mt("ptinstall");
+    l->set_pattern("%^%l%$ [%H:%M:%S.%e] %v");
+    l->set_level(spdlog::level::trace);
+    return l;
+  }();
+  return logger;
+}
+
+void prefixed(const char* prefix, const char* ansi, std::string_view message) {
+  std::lock_guard lock(g_mutex);
+  if (g_color) {
+    std::fprintf(stderr, "\033[%sm%s\033[0m\033[1m:\033[0m %.*s\n", ansi, prefix,
+                 static_cast<int>(message.size()), message.data());
+  } else {
+    std::fprintf(stderr, "%s: %.*s\n", prefix, static_cast<int>(message.size()), message.data());
+  }
+}
+
+}  // namespace
+
+void configure(int verbosity, bool color) {
+  g_color = color;
+  if (verbosity <= -2) g_level = Level::Off;
+  else if (verbosity == -1) g_level = Level::Warn;
+  else if (verbosity == 0) g_level = Level::Info;
+  else if (verbosity == 1) g_level = Level::Debug;
+  else g_level = Level::Trace;
+}
+
+bool enabled(Level level) { return level >= g_level && g_level != Level::Off; }
+bool color_enabled() { return g_color; }
+
+void trace(std::string_view message) {
+  if (enabled(Level::Trace)) debug_logger()->trace("{}", message);
+}
+void debug(std::string_view message) {
+  if (enabled(Level::Debug)) debug_logger()->debug("{}", message);
+}
+void info(std::string_view message) {
+  if (!enabled(Level::Info)) return;
+  std::lock_guard lock(g_mutex);
+  std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data());
+}
+void warn(std::string_view message) {
+  if (enabled(Level::Warn)) prefixed("warning", "1;33", message);
+}
+// Errors are shown even with -qq: a failing command must always say why.
+void error(std::string_view message) { prefixed("error", "1;31", message); }
+void hint(std::string_view message) { prefixed("hint", "1;36", message); }
+
+}  // namespace ptinstall::util::log
