@@ -1,0 +1,35 @@
+// Filesystem helpers with no packaging knowledge.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ptinstall::util {
+
+namespace fs = std::filesystem;
+
+// Whole-file reads; read_file throws util::Error naming the path, try_read_file returns nullopt.
+std::string read_file(const fs::path& path);
+std::optional<std::string> try_read_file(const fs::path& path);
+
+// Writes to a temporary file beside `path`, then renames it over `path`: readers see the old
+// content or the new one, never half of it. Creates parent directories.
+void write_file_atomic(const fs::path& path, std::string_view content);
+
+// A directory removed (recursively) when the object goes away, unless released.
+class TempDir {
+ public:
+  explicit TempDir(const fs::path& parent = fs::temp_directory_path(), std::string_view prefix = "ptinstall-");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+  fs::path release();
+
+ private:
+  fs::path path_;
+  bool owned_ = true;
+};
+
+}  // namespace ptinstall::util
