@@ -1,0 +1,129 @@
+// The one HTTP client: libcurl's multi interface driven by one background thread, so many transfers
+// run in parallel over reused connections (HTTP/2 multiplexing where the server offers it).
+//
+// - Concurrency: at most ClientOptions::concurrency transfers are active; the rest wait in a queue.
+// - Retries: connection errors, timeouts, truncated bodies and HTTP 408/429/5xx are retried with
+//   exponential backoff (ClientOptions::retries extra attempts). A streaming consumer is told to
+//   reset before a retry sends the body again.
+// - Statuses: every HTTP status is returned as a Response (4xx included, and 5xx once retries are
+//   spent); only transport failures throw util::Error. raise_for_status() turns a non-2xx response
+//   into an error.
+// - Credentials: from the URL (user:password@) and from ~/.netrc (or $NETRC). Credentials seen in a
+//   URL are remembered for its scheme/host/port and sent with later requests to it that carry none
+//   (an index URL's credentials then also cover the files it links to). URLs are only ever logged
+//   or put into errors redacted.
+// - Proxies: libcurl reads http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment;
+//   HTTP_PROXY (upper case) is honoured too for http:// URLs.
+// - TLS: SSL_CERT_FILE / SSL_CERT_DIR; hosts matching ClientOptions::insecure_hosts skip verification.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ptinstall::net {
+
+struct ClientOptions {
+  std::size_t concurrency = 50;                              // PTINSTALL_/UV_CONCURRENT_DOWNLOADS
+  int retries = 3;                                           // PTINSTALL_/UV_HTTP_RETRIES
+  std::chrono::milliseconds read_timeout{30'000};            // PTINSTALL_/UV_HTTP_TIMEOUT (seconds in env)
+  std::chrono::milliseconds connect_timeout{10'000};         // PTINSTALL_/UV_HTTP_CONNECT_TIMEOUT
+  std::chrono::milliseconds retry_base_delay{500};           // first backoff; doubles, with jitter
+  std::chrono::milliseconds retry_max_delay{10'000};
+  std::vector<std::string> insecure_hosts;                   // --allow-insecure-host values
+  std::string ca_file;                                       // SSL_CERT_FILE
+  std::string ca_dir;                                        // SSL_CERT_DIR
+  std::optional<std::filesystem::path> netrc_file;           // $NETRC, else ~/.netrc when it exists
+  bool use_netrc = true;
+  bool offline = false;                                      // every request throws
+  std::string user_agent;                                    // default "ptinstall/<version>"
+
+  // The defaults above overridden by the environment: PTINSTALL_CONCURRENT_DOWNLOADS,
+  // UV_CONCURRENT_DOWNLOADS, PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES, PTINSTALL_HTTP_TIMEOUT,
+  // UV_HTTP_TIMEOUT, PTINSTALL_HTTP_CONNECT_TIMEOUT, UV_HTTP_CONNECT_TIMEOUT (PTINSTALL_ first),
+  // SSL_CERT_FILE, SSL_CERT_DIR, NETRC. A malformed number is a util::Error naming the variable.
+  static ClientOptions from_environment();
+};
+
+struct ByteRange {
+  std::uint64_t start = 0;
+  std::optional<std::uint64_t> end;   // inclusive; nullopt: to the end of the file
+  bool suffix = false;                // "bytes=-N": the last `start` bytes (end ignored)
+};
+
+struct Request {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Accept", "application/vnd.pypi.simple.v1+json"}
+  std::optional<ByteRange> range;
+  bool head = false;               // HEAD instead of GET
+  bool follow_redirects = true;
+  bool decompress = true;          // ask for and decode gzip/br/zstd; off for range requests
+  std::optional<int> retries;      // overrides ClientOptions::retries
+};
+
+struct Response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; repeated headers joined with ", "
+  std::string body;                            // empty when streamed to a consumer
+  std::string effective_url;                   // after redirects, as libcurl saw it
+  bool from_cache = false;                     // set by HttpCache
+  int attempts = 0;                            // network attempts made (0 when from the cache)
+
+  bool ok() const { return status >= 200 && status < 300; }
+  std::optional<std::string> header(std::string_view lower_case_name) const;
+};
+
+// Receives the body of a 2xx response piece by piece. It runs on the client's network thread, so it
+// must be quick (hashing, writing to a file or an unzip stream is fine; blocking on other requests
+// is not). Throwing aborts the transfer; the exception reaches the caller and there is no retry.
+using ChunkConsumer = std::function<void(std::string_view chunk)>;
+// Called before a retry sends the body again: the consumer must forget what it got so far.
+using ResetCallback = std::function<void()>;
+
+struct StreamHandler {
+  ChunkConsumer on_chunk;
+  ResetCallback on_reset;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(ClientOptions options = ClientOptions::from_environment());
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // One request, waiting for it. Throws util::Error on transport failure.
+  Response get(const Request& request);
+  // Many requests in parallel; the responses in the order of the requests. The first transport
+  // failure is thrown once every transfer has finished.
+  std::vector<Response> get_all(const std::vector<Request>& requests);
+  // The body of a 2xx response goes to handler.on_chunk instead of Response::body.
+  Response fetch_streaming(const Request& request, StreamHandler handler);
+
+  // Asynchronous form, usable from any thread: the future holds the response or the util::Error.
+  std::future<Response> submit(Request request, StreamHandler handler = {});
+
+  // Network attempts made so far (retries count), for `-v` output.
+  std::uint64_t request_count() const;
+  const ClientOptions& options() const;
+
+  // Whether TLS verification is skipped for this URL (--allow-insecure-host).
+  bool is_insecure(std::string_view url) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Throws util::Error("failed to fetch <redacted url>: HTTP <status> <reason>") for a non-2xx response.
+void raise_for_status(const Response& response, std::string_view url);
+
+}  // namespace ptinstall::net

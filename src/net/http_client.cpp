@@ -1,0 +1,606 @@
+#include "ptinstall/net/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
+
+#ifndef PTINSTALL_VERSION
+#define PTINSTALL_VERSION "0"
+#endif
+
+namespace ptinstall::net {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* first_env(std::initializer_list<const char*> names, const char** which) {
+  for (const char* n : names) {
+    const char* v = std::getenv(n);
+    if (v && *v) {
+      if (which) *which = n;
+      return v;
+    }
+  }
+  return nullptr;
+}
+
+double env_number(std::initializer_list<const char*> names, double fallback, bool allow_zero) {
+  const char* which = nullptr;
+  const char* v = first_env(names, &which);
+  if (!v) return fallback;
+  std::string s(util::trim(v));
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d) || d < 0 || (!allow_zero && d == 0))
+    throw util::Error(std::string("invalid value for ") + which + ": '" + s + "'",
+                      allow_zero ? "expected a number >= 0" : "expected a number > 0");
+  return d;
+}
+
+std::string realm_of(const util::Url& u) {
+  return u.scheme + "://" + u.host + ":" + std::to_string(u.effective_port());
+}
+
+bool transient_curl_error(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_BAD_CONTENT_ENCODING:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool transient_status(long status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 407: return "Proxy Authentication Required";
+    case 408: return "Request Timeout";
+    case 410: return "Gone";
+    case 416: return "Range Not Satisfiable";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+struct Transfer {
+  Request request;
+  StreamHandler handler;
+  std::promise<Response> promise;
+  util::Url url;                // without credentials
+  std::string redacted;         // for messages
+  std::string username, password;
+  bool has_credentials = false;
+  int max_retries = 0;
+  int attempt = 0;              // attempts started
+  Clock::time_point not_before{};
+
+  // Per attempt.
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  Response response;
+  bool decided = false;
+  bool streaming = false;
+  bool delivered = false;       // bytes handed to the consumer during this attempt
+  std::exception_ptr consumer_error;
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  void cleanup() {
+    if (easy) curl_easy_cleanup(easy);
+    easy = nullptr;
+    if (header_list) curl_slist_free_all(header_list);
+    header_list = nullptr;
+  }
+  ~Transfer() { cleanup(); }
+};
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  std::string_view line(data, len);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
+    // A new response (redirect, 100 Continue, retry inside libcurl): forget the previous headers.
+    t->response.headers.clear();
+    auto parts = util::split(line, ' ');
+    if (parts.size() >= 2) t->response.status = std::atoi(std::string(parts[1]).c_str());
+    return len;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return len;
+  std::string name = util::to_lower(util::trim(line.substr(0, colon)));
+  std::string value(util::trim(line.substr(colon + 1)));
+  auto [it, inserted] = t->response.headers.emplace(name, value);
+  if (!inserted) it->second += ", " + value;
+  return len;
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  if (!t->decided) {
+    long code = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    t->streaming = t->handler.on_chunk && code >= 200 && code < 300;
+    t->decided = true;
+  }
+  if (t->streaming) {
+    try {
+      t->handler.on_chunk(std::string_view(data, len));
+      t->delivered = true;
+    } catch (...) {
+      t->consumer_error = std::current_exception();
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+  } else {
+    t->response.body.append(data, len);
+  }
+  return len;
+}
+
+std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, const ClientOptions& options) {
+  std::string detail = util::to_lower(t.errbuf);
+  const std::string network_hint =
+      "check the URL (--index-url, --extra-index-url, --find-links), your network and proxy settings "
+      "(HTTPS_PROXY, NO_PROXY), or use --offline to answer from the cache";
+  *hint = network_hint;
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "could not resolve host " + t.url.host;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "could not resolve the proxy host";
+    case CURLE_COULDNT_CONNECT:
+      if (detail.find("refused") != std::string::npos || detail.find("couldn't connect") != std::string::npos)
+        return "connection refused";
+      return "could not connect";
+    case CURLE_OPERATION_TIMEDOUT: {
+      auto secs = [](std::chrono::milliseconds ms) { return std::to_string((ms.count() + 999) / 1000); };
+      bool connecting = detail.find("connect") != std::string::npos && detail.find("connection timed out") != std::string::npos;
+      if (connecting) {
+        *hint = "the server did not answer within " + secs(options.connect_timeout) +
+                " s; raise UV_HTTP_CONNECT_TIMEOUT to wait longer";
+        return "connection timed out";
+      }
+      *hint = "no data arrived for " + secs(options.read_timeout) +
+              " s; raise UV_HTTP_TIMEOUT (seconds) to wait longer";
+      return "timed out";
+    }
+    case CURLE_PARTIAL_FILE:
+      return "the connection closed before the whole body arrived";
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return "the connection was reset";
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without a response";
+    case CURLE_TOO_MANY_REDIRECTS:
+      *hint = "";
+      return "too many redirects";
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      *hint = "set SSL_CERT_FILE or SSL_CERT_DIR to your certificate authorities, or pass "
+              "--allow-insecure-host " + t.url.host + " if you trust this host";
+      return "TLS certificate verification failed";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      *hint = "only http://, https:// and file:// URLs are supported";
+      return "unsupported URL scheme '" + t.url.scheme + "'";
+    default:
+      return util::to_lower(curl_easy_strerror(rc));
+  }
+}
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+std::optional<std::string> Response::header(std::string_view lower_case_name) const {
+  auto it = headers.find(std::string(lower_case_name));
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+ClientOptions ClientOptions::from_environment() {
+  ClientOptions o;
+  o.concurrency = static_cast<std::size_t>(
+      env_number({"PTINSTALL_CONCURRENT_DOWNLOADS", "UV_CONCURRENT_DOWNLOADS"}, static_cast<double>(o.concurrency), false));
+  o.retries = static_cast<int>(env_number({"PTINSTALL_HTTP_RETRIES", "UV_HTTP_RETRIES"}, o.retries, true));
+  o.read_timeout = std::chrono::milliseconds(static_cast<long long>(
+      1000 * env_number({"PTINSTALL_HTTP_TIMEOUT", "UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT"}, o.read_timeout.count() / 1000.0, false)));
+  o.connect_timeout = std::chrono::milliseconds(static_cast<long long>(
+      1000 * env_number({"PTINSTALL_HTTP_CONNECT_TIMEOUT", "UV_HTTP_CONNECT_TIMEOUT"}, o.connect_timeout.count() / 1000.0, false)));
+  if (const char* f = first_env({"SSL_CERT_FILE"}, nullptr)) {
+    if (std::filesystem::is_regular_file(f))
+      o.ca_file = f;
+    else
+      util::log::warn(std::string("ignoring SSL_CERT_FILE: ") + f + " is not a file");
+  }
+  if (const char* d = first_env({"SSL_CERT_DIR"}, nullptr)) {
+    if (std::filesystem::is_directory(d))
+      o.ca_dir = d;
+    else
+      util::log::warn(std::string("ignoring SSL_CERT_DIR: ") + d + " is not a directory");
+  }
+  if (const char* n = first_env({"NETRC"}, nullptr)) o.netrc_file = std::filesystem::path(n);
+  return o;
+}
+
+struct HttpClient::Impl {
+  ClientOptions options;
+  CURLM* multi = nullptr;
+  std::thread thread;
+  std::mutex mutex;                                    // guards incoming, stopping, credentials
+  std::deque<std::unique_ptr<Transfer>> incoming;
+  bool stopping = false;
+  std::map<std::string, std::pair<std::string, std::string>> credentials;  // realm -> user, password
+  std::atomic<std::uint64_t> count{0};
+
+  // Owned by the network thread.
+  std::deque<std::unique_ptr<Transfer>> ready;
+  std::vector<std::unique_ptr<Transfer>> delayed;      // waiting for their backoff to pass
+  std::map<CURL*, std::unique_ptr<Transfer>> active;
+  std::minstd_rand rng{std::random_device{}()};
+
+  explicit Impl(ClientOptions o) : options(std::move(o)) {
+    global_init();
+    if (options.concurrency == 0) options.concurrency = 1;
+    if (options.user_agent.empty()) options.user_agent = std::string("ptinstall/") + PTINSTALL_VERSION;
+    multi = curl_multi_init();
+    if (!multi) throw util::Error("failed to initialise libcurl");
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(std::max<std::size_t>(options.concurrency, 1)));
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(options.concurrency, 8)));
+    thread = std::thread([this] { run(); });
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    curl_multi_wakeup(multi);
+    if (thread.joinable()) thread.join();
+    curl_multi_cleanup(multi);
+  }
+
+  bool insecure(const util::Url& u) const {
+    for (const auto& h : options.insecure_hosts)
+      if (util::host_matches(u, h)) return true;
+    return false;
+  }
+
+  void enqueue(std::unique_ptr<Transfer> t) {
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) {
+        t->promise.set_exception(std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": the HTTP client is shutting down")));
+        return;
+      }
+      incoming.push_back(std::move(t));
+    }
+    curl_multi_wakeup(multi);
+  }
+
+  void fail(std::unique_ptr<Transfer>& t, std::exception_ptr e) {
+    t->cleanup();
+    t->promise.set_exception(std::move(e));
+  }
+
+  bool start(std::unique_ptr<Transfer>& t) {
+    t->cleanup();
+    t->response = Response{};
+    t->decided = t->streaming = t->delivered = false;
+    t->consumer_error = nullptr;
+    t->errbuf[0] = '\0';
+    ++t->attempt;
+    CURL* e = curl_easy_init();
+    if (!e) {
+      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": libcurl could not create a transfer")));
+      return false;
+    }
+    t->easy = e;
+    const Request& r = t->request;
+    std::string url = t->url.str();
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    // A read timeout: abort when less than one byte per second arrives for that long.
+    long read_secs = static_cast<long>(std::max<long long>(1, (options.read_timeout.count() + 999) / 1000));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, read_secs);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    if (r.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    if (r.decompress && !r.range) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    std::string range;
+    if (r.range) {
+      if (r.range->suffix)
+        range = "-" + std::to_string(r.range->start);
+      else
+        range = std::to_string(r.range->start) + "-" + (r.range->end ? std::to_string(*r.range->end) : "");
+      curl_easy_setopt(e, CURLOPT_RANGE, range.c_str());  // copied by libcurl
+    }
+    for (const auto& [name, value] : r.headers) {
+      std::string line = name + (value.empty() ? ";" : ": " + value);
+      t->header_list = curl_slist_append(t->header_list, line.c_str());
+    }
+    if (t->header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
+    if (t->has_credentials) {
+      // Sent preemptively (basic), only to this host: libcurl drops them on a redirect elsewhere.
+      curl_easy_setopt(e, CURLOPT_USERNAME, t->username.c_str());
+      curl_easy_setopt(e, CURLOPT_PASSWORD, t->password.c_str());
+    }
+    if (options.use_netrc) {
+      curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+      if (options.netrc_file) curl_easy_setopt(e, CURLOPT_NETRC_FILE, options.netrc_file->c_str());
+    }
+    if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+    if (!options.ca_dir.empty()) curl_easy_setopt(e, CURLOPT_CAPATH, options.ca_dir.c_str());
+    if (insecure(t->url)) {
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    // libcurl reads http_proxy only in lower case (a CGI safety measure we do not need).
+    if (t->url.scheme == "http" && !std::getenv("http_proxy")) {
+      if (const char* p = std::getenv("HTTP_PROXY"); p && *p) curl_easy_setopt(e, CURLOPT_PROXY, p);
+    }
+    CURLMcode mc = curl_multi_add_handle(multi, e);
+    if (mc != CURLM_OK) {
+      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + curl_multi_strerror(mc))));
+      return false;
+    }
+    count.fetch_add(1, std::memory_order_relaxed);
+    if (util::log::enabled(util::log::Level::Debug))
+      util::log::debug("GET " + t->redacted + (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : ""));
+    return true;
+  }
+
+  void finish(CURL* e, CURLcode rc) {
+    auto it = active.find(e);
+    if (it == active.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    active.erase(it);
+    curl_multi_remove_handle(multi, e);
+
+    if (t->consumer_error) {
+      fail(t, t->consumer_error);
+      return;
+    }
+    long status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    char* eff = nullptr;
+    curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &eff);
+    t->response.status = static_cast<int>(status);
+    if (eff) t->response.effective_url = eff;
+    t->response.attempts = t->attempt;
+
+    bool transient = rc != CURLE_OK ? transient_curl_error(rc) : transient_status(status);
+    if (transient && t->attempt <= t->max_retries) {
+      std::string why = rc != CURLE_OK ? util::to_lower(curl_easy_strerror(rc)) : "HTTP " + std::to_string(status);
+      util::log::debug("retrying " + t->redacted + " after " + why);
+      t->cleanup();
+      if (t->delivered && t->handler.on_reset) {
+        try {
+          t->handler.on_reset();
+        } catch (...) {
+          fail(t, std::current_exception());
+          return;
+        }
+      }
+      double base = static_cast<double>(options.retry_base_delay.count()) * std::pow(2.0, t->attempt - 1);
+      base = std::min(base, static_cast<double>(options.retry_max_delay.count()));
+      std::uniform_real_distribution<double> jitter(0.5, 1.0);
+      t->not_before = Clock::now() + std::chrono::milliseconds(static_cast<long long>(base * jitter(rng)));
+      delayed.push_back(std::move(t));
+      return;
+    }
+    if (rc != CURLE_OK) {
+      std::string hint;
+      std::string why = describe_failure(rc, *t, &hint, options);
+      if (t->attempt > 1) why += " (after " + std::to_string(t->attempt) + " attempts)";
+      util::log::debug("libcurl: " + std::string(t->errbuf));
+      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + why, hint)));
+      return;
+    }
+    t->cleanup();
+    t->promise.set_value(std::move(t->response));
+  }
+
+  void run() {
+    for (;;) {
+      bool stop = false;
+      {
+        std::lock_guard lock(mutex);
+        while (!incoming.empty()) {
+          ready.push_back(std::move(incoming.front()));
+          incoming.pop_front();
+        }
+        stop = stopping;
+      }
+      if (stop) break;
+      auto now = Clock::now();
+      for (auto it = delayed.begin(); it != delayed.end();) {
+        if ((*it)->not_before <= now) {
+          ready.push_back(std::move(*it));
+          it = delayed.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      while (!ready.empty() && active.size() < options.concurrency) {
+        std::unique_ptr<Transfer> t = std::move(ready.front());
+        ready.pop_front();
+        if (start(t)) {
+          CURL* e = t->easy;
+          active.emplace(e, std::move(t));
+        }
+      }
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg == CURLMSG_DONE) finish(msg->easy_handle, msg->data.result);
+      }
+      // Finished transfers free slots: start the next ones before sleeping.
+      if (!ready.empty() && active.size() < options.concurrency) continue;
+      long timeout_ms = 1000;
+      now = Clock::now();
+      for (const auto& t : delayed) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t->not_before - now).count();
+        timeout_ms = std::min<long>(timeout_ms, std::max<long>(0, static_cast<long>(ms) + 1));
+      }
+      curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout_ms), nullptr);
+    }
+    // Shutting down: nothing more is sent; every waiting caller gets an error.
+    auto shut = [](std::unique_ptr<Transfer>& t) {
+      t->cleanup();
+      t->promise.set_exception(std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": the HTTP client is shutting down")));
+    };
+    for (auto& [e, t] : active) {
+      curl_multi_remove_handle(multi, e);
+      shut(t);
+    }
+    active.clear();
+    for (auto& t : ready) shut(t);
+    for (auto& t : delayed) shut(t);
+    std::lock_guard lock(mutex);
+    for (auto& t : incoming) shut(t);
+    incoming.clear();
+  }
+};
+
+HttpClient::HttpClient(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpClient::~HttpClient() = default;
+
+const ClientOptions& HttpClient::options() const { return impl_->options; }
+std::uint64_t HttpClient::request_count() const { return impl_->count.load(std::memory_order_relaxed); }
+
+bool HttpClient::is_insecure(std::string_view url) const {
+  auto u = util::Url::parse(url);
+  return u && impl_->insecure(*u);
+}
+
+std::future<Response> HttpClient::submit(Request request, StreamHandler handler) {
+  auto t = std::make_unique<Transfer>();
+  std::future<Response> future = t->promise.get_future();
+  t->redacted = util::redact_url(request.url);
+  auto parsed = util::Url::parse(request.url);
+  if (!parsed) {
+    t->promise.set_exception(std::make_exception_ptr(
+        util::Error("invalid URL: " + t->redacted, "a URL looks like https://host/path")));
+    return future;
+  }
+  if (impl_->options.offline) {
+    t->promise.set_exception(std::make_exception_ptr(util::Error(
+        "failed to fetch " + t->redacted + ": network access is disabled by --offline",
+        "run once without --offline to fill the cache")));
+    return future;
+  }
+  parsed->fragment.reset();
+  std::string realm = realm_of(*parsed);
+  if (parsed->has_credentials()) {
+    t->username = parsed->decoded_username();
+    t->password = parsed->decoded_password();
+    t->has_credentials = true;
+    std::lock_guard lock(impl_->mutex);
+    impl_->credentials[realm] = {t->username, t->password};
+  } else {
+    std::lock_guard lock(impl_->mutex);
+    if (auto it = impl_->credentials.find(realm); it != impl_->credentials.end()) {
+      t->username = it->second.first;
+      t->password = it->second.second;
+      t->has_credentials = true;
+    }
+  }
+  t->url = parsed->without_credentials();
+  t->max_retries = std::max(0, request.retries.value_or(impl_->options.retries));
+  t->request = std::move(request);
+  t->handler = std::move(handler);
+  impl_->enqueue(std::move(t));
+  return future;
+}
+
+Response HttpClient::get(const Request& request) { return submit(request).get(); }
+
+Response HttpClient::fetch_streaming(const Request& request, StreamHandler handler) {
+  return submit(request, std::move(handler)).get();
+}
+
+std::vector<Response> HttpClient::get_all(const std::vector<Request>& requests) {
+  std::vector<std::future<Response>> futures;
+  futures.reserve(requests.size());
+  for (const auto& r : requests) futures.push_back(submit(r));
+  std::vector<Response> out;
+  out.reserve(requests.size());
+  std::exception_ptr first;
+  for (auto& f : futures) {
+    try {
+      out.push_back(f.get());
+    } catch (...) {
+      if (!first) first = std::current_exception();
+      out.emplace_back();
+    }
+  }
+  if (first) std::rethrow_exception(first);
+  return out;
+}
+
+void raise_for_status(const Response& response, std::string_view url) {
+  if (response.ok()) return;
+  std::string reason = reason_phrase(response.status);
+  std::string msg = "failed to fetch " + util::redact_url(url) + ": HTTP " + std::to_string(response.status) +
+                    (reason.empty() ? "" : " " + reason);
+  std::string hint;
+  if (response.status == 401 || response.status == 403)
+    hint = "the server wants credentials: put them in the URL (https://user:password@host/...) or in ~/.netrc";
+  else if (response.status == 404)
+    hint = "check the URL";
+  throw util::Error(msg, hint);
+}
+
+}  // namespace ptinstall::net
