@@ -1,0 +1,374 @@
+#include "ptinstall/torch/accelerator.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "ptinstall/spec/version.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/subprocess.hpp"
+
+namespace ptinstall::torch {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDriverQuery[] = {"--query-gpu=driver_version", "--format=csv,noheader"};
+constexpr const char* kCapQuery[] = {"--query-gpu=compute_cap", "--format=csv,noheader"};
+
+struct EnvHit {
+  std::string name, value;
+};
+
+// The first of `names` that is set to a non-empty value (an empty variable means unset, as in uv).
+std::optional<EnvHit> lookup(const DetectionInputs& in, std::initializer_list<std::string_view> names) {
+  if (!in.getenv) return std::nullopt;
+  for (auto n : names)
+    if (auto v = in.getenv(n); v && !v->empty()) return EnvHit{std::string(n), *v};
+  return std::nullopt;
+}
+
+std::string env_label(std::initializer_list<std::string_view> names) {
+  std::string s = "env ";
+  bool first = true;
+  for (auto n : names) s += (first ? "" : ", ") + std::string(n), first = false;
+  return s;
+}
+
+// nullopt: the file does not exist. Throws when it exists but cannot be read (uv treats this as fatal).
+std::optional<std::string> read_if_exists(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return std::nullopt;
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  if (in) ss << in.rdbuf();
+  if (!in || in.bad() || fs::is_directory(p, ec))
+    throw util::Error("cannot read " + p.string() + " while detecting the NVIDIA driver",
+                      "set PTINSTALL_CUDA_DRIVER_VERSION or choose a --torch-backend explicitly");
+  return ss.str();
+}
+
+spec::Version parse_driver(std::string_view text, const std::string& where) {
+  std::string t(util::trim(text));
+  if (auto v = spec::Version::parse(t)) return *v;
+  throw util::Error("invalid NVIDIA driver version `" + t + "` from " + where,
+                    "set PTINSTALL_CUDA_DRIVER_VERSION (e.g. 550.144.03) or choose a --torch-backend explicitly");
+}
+
+std::string short_text(std::string_view s) {
+  std::string t(util::trim(s));
+  if (auto nl = t.find('\n'); nl != std::string::npos) t = t.substr(0, nl) + " ...";
+  if (t.size() > 200) t = t.substr(0, 200) + "...";
+  return t.empty() ? "(no output)" : t;
+}
+
+struct ToolRun {
+  std::string label;
+  std::optional<util::ProcessResult> result;
+  std::string missing;  // why it did not run
+};
+
+ToolRun run_tool(const DetectionInputs& in, const std::string& tool, std::vector<std::string> args) {
+  ToolRun run;
+  run.label = tool;
+  for (const auto& a : args) run.label += " " + a;
+  std::string exe = util::find_on_path(tool, in.path.c_str());
+  if (exe.empty()) {
+    run.missing = "not found on PATH";
+    return run;
+  }
+  args.insert(args.begin(), exe);
+  util::ProcessOptions opts;
+  run.result = util::run_process(args, opts);
+  if (!run.result) run.missing = "could not be started (" + exe + ")";
+  return run;
+}
+
+std::optional<unsigned long> read_hex(const fs::path& p) {
+  std::ifstream in(p);
+  std::string s;
+  if (!in || !(in >> s)) return std::nullopt;
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s.c_str(), &end, 16);
+  if (end == s.c_str() || *end != '\0') return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+DetectionInputs DetectionInputs::from_environment() {
+  DetectionInputs in;
+  const char* root = std::getenv("PTINSTALL_SYSFS_ROOT");
+  in.root = root && *root ? fs::path(root) : fs::path("/");
+  const char* path = std::getenv("PATH");
+  in.path = path ? path : "";
+  in.getenv = [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+  return in;
+}
+
+std::string_view to_string(ProbeOutcome outcome) {
+  switch (outcome) {
+    case ProbeOutcome::Found: return "found";
+    case ProbeOutcome::Absent: return "absent";
+    case ProbeOutcome::Skipped: return "skipped";
+    case ProbeOutcome::Failed: return "failed";
+    case ProbeOutcome::Info: return "info";
+  }
+  return "absent";
+}
+
+std::string_view to_string(AcceleratorKind kind) {
+  switch (kind) {
+    case AcceleratorKind::None: return "none";
+    case AcceleratorKind::Cuda: return "cuda";
+    case AcceleratorKind::Amd: return "amd";
+    case AcceleratorKind::Xpu: return "xpu";
+  }
+  return "none";
+}
+
+std::optional<std::string> parse_proc_driver_version(std::string_view proc_file) {
+  // uv: content.split("  ").nth(1)
+  auto first = proc_file.find("  ");
+  if (first == std::string_view::npos) return std::nullopt;
+  auto rest = proc_file.substr(first + 2);
+  auto second = rest.find("  ");
+  auto field = util::trim(rest.substr(0, second));
+  if (field.empty()) return std::nullopt;
+  return std::string(field);
+}
+
+std::optional<std::string> first_line(std::string_view text) {
+  auto nl = text.find('\n');
+  auto line = util::trim(text.substr(0, nl));
+  if (line.empty()) return std::nullopt;
+  return std::string(line);
+}
+
+std::optional<std::string> oldest_known_amd_arch(std::string_view enumerator_output) {
+  std::optional<std::size_t> best;
+  for (auto line : util::split(enumerator_output, '\n')) {
+    auto rank = amd_architecture_rank(util::trim(line));
+    if (rank && (!best || *rank < *best)) best = rank;
+  }
+  if (!best) return std::nullopt;
+  return std::string(amd_architectures()[*best]);
+}
+
+std::vector<ComputeCapability> parse_compute_caps(std::string_view output) {
+  std::vector<ComputeCapability> out;
+  for (auto line : util::split(output, '\n'))
+    if (auto cc = ComputeCapability::parse(line)) out.push_back(*cc);
+  return out;
+}
+
+Detection detect_accelerator(const DetectionInputs& in) {
+  Detection d;
+  Accelerator& acc = d.accelerator;
+  auto record = [&](std::string probe, ProbeOutcome outcome, std::string detail) {
+    util::log::debug("torch: " + probe + ": " + std::string(to_string(outcome)) + (detail.empty() ? "" : " (" + detail + ")"));
+    d.probes.push_back({std::move(probe), outcome, std::move(detail)});
+  };
+  auto found = [&]() { return acc.kind != AcceleratorKind::None; };
+  auto skip = [&](const std::string& probe) { record(probe, ProbeOutcome::Skipped, "an earlier probe decided"); };
+  auto set_cuda = [&](const std::string& driver, const std::string& probe) {
+    acc.kind = AcceleratorKind::Cuda;
+    acc.cuda_driver = driver;
+    acc.source = probe;
+    record(probe, ProbeOutcome::Found, "NVIDIA driver " + driver);
+  };
+
+  // 1. CUDA driver override.
+  {
+    auto names = {std::string_view("PTINSTALL_CUDA_DRIVER_VERSION"), std::string_view("UV_CUDA_DRIVER_VERSION")};
+    std::string label = env_label(names);
+    if (auto hit = lookup(in, names)) {
+      std::string v(util::trim(hit->value));
+      if (!spec::Version::parse(v))
+        throw util::Error("invalid value `" + hit->value + "` for " + hit->name,
+                          "expected an NVIDIA driver version such as 550.144.03");
+      set_cuda(v, "env " + hit->name);
+    } else {
+      record(label, ProbeOutcome::Absent, "unset");
+    }
+  }
+
+  // 2. AMD architecture override.
+  {
+    auto names = {std::string_view("PTINSTALL_AMD_GPU_ARCHITECTURE"), std::string_view("UV_AMD_GPU_ARCHITECTURE")};
+    std::string label = env_label(names);
+    if (found()) {
+      skip(label);
+    } else if (auto hit = lookup(in, names)) {
+      std::string v(util::trim(hit->value));
+      if (!amd_architecture_rank(v)) {
+        std::vector<std::string> known(amd_architectures().begin(), amd_architectures().end());
+        throw util::Error("unknown AMD GPU architecture `" + hit->value + "` in " + hit->name,
+                          "known architectures: " + util::join(known, ", "));
+      }
+      acc.kind = AcceleratorKind::Amd;
+      acc.amd_arch = v;
+      acc.source = "env " + hit->name;
+      record(acc.source, ProbeOutcome::Found, "AMD GPU " + v);
+    } else {
+      record(label, ProbeOutcome::Absent, "unset");
+    }
+  }
+
+  // 3. /sys/module/nvidia/version: the whole file.
+  {
+    std::string label = "/sys/module/nvidia/version";
+    if (found()) {
+      skip(label);
+    } else if (auto text = read_if_exists(in.root / "sys/module/nvidia/version")) {
+      parse_driver(*text, label);
+      set_cuda(std::string(util::trim(*text)), label);
+    } else {
+      record(label, ProbeOutcome::Absent, "no such file");
+    }
+  }
+
+  // 4. /proc/driver/nvidia/version: the second field when split on two spaces.
+  {
+    std::string label = "/proc/driver/nvidia/version";
+    if (found()) {
+      skip(label);
+    } else if (auto text = read_if_exists(in.root / "proc/driver/nvidia/version")) {
+      if (auto field = parse_proc_driver_version(*text)) {
+        parse_driver(*field, label);
+        set_cuda(*field, label);
+      } else {
+        record(label, ProbeOutcome::Failed, "no version field in `" + short_text(*text) + "`");
+      }
+    } else {
+      record(label, ProbeOutcome::Absent, "no such file");
+    }
+  }
+
+  // 5. nvidia-smi: first line (one line per GPU).
+  {
+    std::string label = "nvidia-smi --query-gpu=driver_version --format=csv,noheader";
+    if (found()) {
+      skip(label);
+    } else {
+      ToolRun run = run_tool(in, "nvidia-smi", {kDriverQuery[0], kDriverQuery[1]});
+      if (!run.result) {
+        record(label, ProbeOutcome::Absent, run.missing);
+      } else if (run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed,
+               "exit status " + std::to_string(run.result->exit_code) + ": " +
+                   short_text(run.result->err.empty() ? run.result->out : run.result->err));
+      } else if (auto line = first_line(run.result->out)) {
+        parse_driver(*line, "nvidia-smi");
+        set_cuda(*line, label);
+      } else {
+        record(label, ProbeOutcome::Failed, "no output");
+      }
+    }
+  }
+
+  // 6. rocm_agent_enumerator: the oldest known gfx architecture.
+  {
+    std::string label = "rocm_agent_enumerator";
+    if (found()) {
+      skip(label);
+    } else {
+      ToolRun run = run_tool(in, "rocm_agent_enumerator", {});
+      if (!run.result) {
+        record(label, ProbeOutcome::Absent, run.missing);
+      } else if (run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed,
+               "exit status " + std::to_string(run.result->exit_code) + ": " +
+                   short_text(run.result->err.empty() ? run.result->out : run.result->err));
+      } else if (auto arch = oldest_known_amd_arch(run.result->out)) {
+        acc.kind = AcceleratorKind::Amd;
+        acc.amd_arch = *arch;
+        acc.source = label;
+        record(label, ProbeOutcome::Found, "AMD GPU " + *arch);
+      } else {
+        record(label, ProbeOutcome::Failed, "no known GPU architecture in `" + short_text(run.result->out) + "`");
+      }
+    }
+  }
+
+  // 7. Intel display controllers on the PCI bus.
+  {
+    std::string label = "/sys/bus/pci/devices";
+    fs::path dir = in.root / "sys/bus/pci/devices";
+    std::error_code ec;
+    if (found()) {
+      skip(label);
+    } else if (!fs::is_directory(dir, ec)) {
+      record(label, ProbeOutcome::Absent, "no such directory");
+    } else {
+      std::vector<std::string> names;
+      for (const auto& entry : fs::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
+      std::sort(names.begin(), names.end());
+      std::string intel;
+      std::size_t displays = 0;
+      for (const auto& name : names) {
+        auto cls = read_hex(dir / name / "class");
+        auto vendor = read_hex(dir / name / "vendor");
+        if (!cls || !vendor || (*cls & 0xff0000UL) != 0x030000UL) continue;
+        ++displays;
+        if (*vendor == 0x8086UL && intel.empty()) intel = name;
+      }
+      if (!intel.empty()) {
+        acc.kind = AcceleratorKind::Xpu;
+        acc.source = label;
+        record(label, ProbeOutcome::Found, "Intel display controller " + intel);
+      } else {
+        record(label, ProbeOutcome::Absent,
+               std::to_string(names.size()) + " PCI devices, " + std::to_string(displays) +
+                   " display controllers, none from Intel (vendor 0x8086)");
+      }
+    }
+  }
+
+  // Beyond uv: the compute capability of the NVIDIA GPUs.
+  if (acc.kind == AcceleratorKind::Cuda) {
+    auto names = {std::string_view("PTINSTALL_CUDA_COMPUTE_CAPABILITY")};
+    if (auto hit = lookup(in, names)) {
+      auto caps = parse_compute_caps(hit->value);
+      if (caps.empty())
+        throw util::Error("invalid value `" + hit->value + "` for " + hit->name,
+                          "expected a compute capability such as 8.6");
+      acc.gpu_compute_capabilities = caps;
+      acc.compute_capability = *std::min_element(caps.begin(), caps.end());
+      record("env " + hit->name, ProbeOutcome::Info, "compute capability " + acc.compute_capability->to_string());
+    } else {
+      std::string label = "nvidia-smi --query-gpu=compute_cap --format=csv,noheader";
+      ToolRun run = run_tool(in, "nvidia-smi", {kCapQuery[0], kCapQuery[1]});
+      if (!run.result) {
+        record(label, ProbeOutcome::Absent, run.missing + "; compute capability unknown, not checked");
+      } else if (run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed,
+               "exit status " + std::to_string(run.result->exit_code) + ": " +
+                   short_text(run.result->err.empty() ? run.result->out : run.result->err) +
+                   "; compute capability unknown, not checked");
+      } else if (auto caps = parse_compute_caps(run.result->out); !caps.empty()) {
+        acc.gpu_compute_capabilities = caps;
+        acc.compute_capability = *std::min_element(caps.begin(), caps.end());
+        std::string all;
+        for (const auto& c : caps) all += (all.empty() ? "" : ", ") + c.to_string();
+        record(label, ProbeOutcome::Info,
+               "compute capability " + acc.compute_capability->to_string() +
+                   (caps.size() > 1 ? " (minimum of " + all + ")" : ""));
+      } else {
+        record(label, ProbeOutcome::Failed,
+               "no compute capability in `" + short_text(run.result->out) + "`; not checked");
+      }
+    }
+  }
+  return d;
+}
+
+}  // namespace ptinstall::torch

@@ -1,0 +1,191 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "ptinstall/spec/version.hpp"
+#include "ptinstall/torch/driver_tables.hpp"
+
+using namespace ptinstall::torch;
+using ptinstall::spec::Version;
+
+namespace {
+
+// "525.60.13" -> "525.60.12.999", "580" -> "579.999": the largest-looking version below it.
+std::string just_below(std::string_view v) {
+  std::string s(v);
+  auto dot = s.rfind('.');
+  std::string head = dot == std::string::npos ? "" : s.substr(0, dot + 1);
+  unsigned long last = std::stoul(s.substr(dot == std::string::npos ? 0 : dot + 1));
+  REQUIRE(last > 0);
+  return head + std::to_string(last - 1) + ".999";
+}
+
+std::vector<std::string> names(const std::vector<const Backend*>& backends) {
+  std::vector<std::string> out;
+  for (const auto* b : backends) out.emplace_back(b->name);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+void check_table(std::span<const CudaDriverRow> table, TargetOs os) {
+  // Every row names a known CUDA backend, the rows are newest first, minimums never increase.
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const Backend* b = find_backend(table[i].backend);
+    REQUIRE(b);
+    CHECK(b->family == Family::Cuda);
+    if (i > 0) {
+      CHECK(Version::from_string(table[i].min_driver) <= Version::from_string(table[i - 1].min_driver));
+      CHECK(Version::from_string(b->version) < Version::from_string(find_backend(table[i - 1].backend)->version));
+    }
+  }
+  // Every CUDA backend has a row.
+  std::size_t cuda = std::count_if(all_backends().begin(), all_backends().end(),
+                                   [](const Backend& b) { return b.family == Family::Cuda; });
+  CHECK(table.size() == cuda);
+
+  for (const auto& row : table) {
+    INFO(std::string(row.backend) + " >= " + std::string(row.min_driver));
+    auto at = names(cuda_backends_for_driver(Version::from_string(row.min_driver), os));
+    auto below = names(cuda_backends_for_driver(Version::from_string(just_below(row.min_driver)), os));
+    CHECK(has(at, row.backend));
+    CHECK_FALSE(has(below, row.backend));
+    // At the boundary: exactly the rows whose minimum is at or below it, in table order.
+    std::vector<std::string> expected;
+    for (const auto& r : table)
+      if (Version::from_string(r.min_driver) <= Version::from_string(row.min_driver)) expected.emplace_back(r.backend);
+    CHECK(at == expected);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Linux driver table, every row at and just below its boundary") { check_table(linux_cuda_drivers(), TargetOs::Linux); }
+
+TEST_CASE("Windows driver table, every row at and just below its boundary") {
+  check_table(windows_cuda_drivers(), TargetOs::Windows);
+}
+
+TEST_CASE("driver table facts from the reference") {
+  auto linux550 = names(cuda_backends_for_driver(Version::from_string("550.144.03"), TargetOs::Linux));
+  REQUIRE(linux550.size() == 25);  // cu129 ... cu80; with cpu appended, 26 URLs
+  CHECK(linux550.front() == "cu129");
+  CHECK(linux550.back() == "cu80");
+  CHECK(names(cuda_backends_for_driver(Version::from_string("580.65.06"), TargetOs::Linux)).front() == "cu132");
+  // 525.60.13 (Linux minimum for 12.x) is below the Windows minimum 528.33.
+  CHECK(names(cuda_backends_for_driver(Version::from_string("525.60.13"), TargetOs::Windows)).front() == "cu118");
+  CHECK(names(cuda_backends_for_driver(Version::from_string("528.33"), TargetOs::Windows)).front() == "cu129");
+  // Musl Linux uses the Linux table; other systems get nothing.
+  CHECK(names(cuda_backends_for_driver(Version::from_string("525.60.13"), TargetOs::LinuxMusl)).front() == "cu129");
+  CHECK(cuda_backends_for_driver(Version::from_string("580"), TargetOs::Macos).empty());
+  CHECK(cuda_backends_for_driver(Version::from_string("580"), TargetOs::Other).empty());
+  CHECK(cuda_backends_for_driver(Version::from_string("375.25"), TargetOs::Linux).empty());
+  // PEP 440 comparison: leading zeros do not count, 450.80.02 == 450.80.2.
+  CHECK(names(cuda_backends_for_driver(Version::from_string("450.80.2"), TargetOs::Linux)).front() == "cu118");
+}
+
+TEST_CASE("AMD table, every row and every architecture") {
+  for (const auto& row : linux_amd_table()) {
+    const Backend* b = find_backend(row.backend);
+    REQUIRE(b);
+    CHECK(b->family == Family::Rocm);
+    for (auto arch : amd_architectures()) {
+      INFO(std::string(row.backend) + " " + std::string(arch));
+      bool built = std::find(row.archs.begin(), row.archs.end(), arch) != row.archs.end();
+      CHECK(has(names(rocm_backends_for_architecture(arch)), row.backend) == built);
+    }
+    for (auto arch : row.archs) CHECK(amd_architecture_rank(arch));
+  }
+}
+
+TEST_CASE("AMD table facts from the reference") {
+  using V = std::vector<std::string>;
+  CHECK(names(rocm_backends_for_architecture("gfx1150")) == V{"rocm7.2"});
+  CHECK(names(rocm_backends_for_architecture("gfx950")) == V{"rocm7.2", "rocm7.1", "rocm7.0"});
+  CHECK(names(rocm_backends_for_architecture("gfx1101")) ==
+        V{"rocm7.2", "rocm7.1", "rocm7.0", "rocm6.4", "rocm6.3", "rocm6.2.4", "rocm6.1"});
+  CHECK(names(rocm_backends_for_architecture("gfx90a")) ==
+        V{"rocm7.2", "rocm7.1", "rocm7.0", "rocm6.4", "rocm6.3", "rocm6.2.4", "rocm6.2", "rocm6.1", "rocm6.0"});
+  CHECK(names(rocm_backends_for_architecture("gfx1200")) ==
+        V{"rocm7.2", "rocm7.1", "rocm7.0", "rocm6.4", "rocm6.3", "rocm6.2.4"});
+  CHECK(rocm_backends_for_architecture("gfx000").empty());
+  CHECK(rocm_backends_for_architecture("gfx1036").empty());
+  CHECK(amd_architectures().size() == 14);
+  CHECK(amd_architecture_rank("gfx900") == 0u);
+  CHECK(amd_architecture_rank("gfx1201") == 13u);
+  CHECK(*amd_architecture_rank("gfx90a") < *amd_architecture_rank("gfx1030"));
+  CHECK_FALSE(amd_architecture_rank("GFX900"));
+}
+
+TEST_CASE("target OS names") {
+  CHECK(parse_target_os("linux") == TargetOs::Linux);
+  CHECK(parse_target_os("x86_64-manylinux_2_28") == TargetOs::Linux);
+  CHECK(parse_target_os("x86_64-unknown-linux-gnu") == TargetOs::Linux);
+  CHECK(parse_target_os("aarch64-unknown-linux-musl") == TargetOs::LinuxMusl);
+  CHECK(parse_target_os("x86_64-musllinux_1_2") == TargetOs::LinuxMusl);
+  CHECK(parse_target_os("windows") == TargetOs::Windows);
+  CHECK(parse_target_os("x86_64-pc-windows-msvc") == TargetOs::Windows);
+  CHECK(parse_target_os("macos") == TargetOs::Macos);
+  CHECK(parse_target_os("aarch64-apple-darwin") == TargetOs::Macos);
+  CHECK(parse_target_os("wasm32-pyodide2024") == TargetOs::Other);
+  CHECK(parse_target_os("x86_64-linux-android") == TargetOs::Other);
+  CHECK_FALSE(parse_target_os("plan9"));
+  CHECK_FALSE(parse_target_os(""));
+  for (TargetOs os : {TargetOs::Linux, TargetOs::LinuxMusl, TargetOs::Windows, TargetOs::Macos, TargetOs::Other})
+    CHECK(parse_target_os(to_string(os)) == os);
+}
+
+TEST_CASE("compute capabilities parse") {
+  CHECK(ComputeCapability::parse("8.6") == ComputeCapability{8, 6});
+  CHECK(ComputeCapability::parse(" 12.0\r") == ComputeCapability{12, 0});
+  CHECK(ComputeCapability::parse("8.6").value().sm() == "sm_86");
+  CHECK(ComputeCapability::parse("12.1").value().sm() == "sm_121");
+  CHECK(ComputeCapability::parse("10.0").value().to_string() == "10.0");
+  for (auto bad : {"", "8", "8.", ".6", "8.6.1", "a.b", "[N/A]", "8.10", "-1.0", "0.5"}) {
+    INFO(bad);
+    CHECK_FALSE(ComputeCapability::parse(bad));
+  }
+  CHECK(ComputeCapability{7, 5} < ComputeCapability{8, 0});
+  CHECK(ComputeCapability{12, 0} > ComputeCapability{9, 0});
+}
+
+TEST_CASE("CUDA compatibility rule") {
+  std::vector<CudaArch> list = {{{7, 0}, false}, {{8, 0}, false}, {{9, 0}, true}};
+  CHECK(arch_list_runs_on(list, {7, 0}));
+  CHECK(arch_list_runs_on(list, {7, 5}));   // sm_70 cubin runs on 7.5
+  CHECK(arch_list_runs_on(list, {8, 9}));   // sm_80 cubin runs on 8.9
+  CHECK(arch_list_runs_on(list, {12, 0}));  // PTX 9.0 JIT
+  CHECK_FALSE(arch_list_runs_on(list, {6, 1}));
+  std::vector<CudaArch> no_ptx = {{{7, 0}, false}, {{9, 0}, false}};
+  CHECK_FALSE(arch_list_runs_on(no_ptx, {12, 0}));  // no cubin across majors
+  CHECK_FALSE(arch_list_runs_on(no_ptx, {8, 6}));
+  CHECK(arch_list_to_string(list) == "sm_70 sm_80 sm_90+PTX");
+}
+
+TEST_CASE("CUDA architecture lists of the PyTorch builds") {
+  auto list = [](std::string_view backend, std::string_view machine = "x86_64") {
+    auto info = cuda_arch_list(*find_backend(backend), machine);
+    REQUIRE(info);
+    return arch_list_to_string(info->archs);
+  };
+  CHECK(list("cu126") == "sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90");
+  CHECK(list("cu128") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120");
+  CHECK(list("cu129") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX");
+  CHECK(list("cu130") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX");
+  CHECK(list("cu130", "aarch64") == "sm_80 sm_90 sm_100 sm_110 sm_120+PTX");
+  CHECK(list("cu126", "aarch64") == "sm_80 sm_90");
+  CHECK(list("cu118").find("sm_37") == 0);
+  CHECK_FALSE(cuda_arch_list(*find_backend("cu125")));
+  CHECK_FALSE(cuda_arch_list(cpu_backend()));
+  CHECK_FALSE(cuda_arch_list(*find_backend("rocm6.4")));
+  CHECK(cuda_arch_list(*find_backend("cu132"))->uncertain);
+  CHECK_FALSE(cuda_arch_list(*find_backend("cu128"))->uncertain);
+  // The GTX 1080 Ti case (uv #14742): sm_61 runs cu126 builds but not cu128 ones.
+  CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu126"))->archs, {6, 1}));
+  CHECK_FALSE(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {6, 1}));
+  // An RTX 5090 (sm_120) needs cu128 or newer.
+  CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {12, 0}));
+  CHECK_FALSE(arch_list_runs_on(cuda_arch_list(*find_backend("cu126"))->archs, {12, 0}));
+  // DGX Spark (sm_121) runs sm_120 cubins.
+  CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {12, 1}));
+}
