@@ -115,6 +115,9 @@ struct Transfer {
   bool streaming = false;
   bool delivered = false;       // bytes handed to the consumer during this attempt
   std::exception_ptr consumer_error;
+  Clock::time_point last_activity{};
+  std::chrono::milliseconds read_timeout{};
+  bool timed_out = false;
   char errbuf[CURL_ERROR_SIZE] = {};
 
   void cleanup() {
@@ -129,6 +132,7 @@ struct Transfer {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
+  t->last_activity = Clock::now();
   std::string_view line(data, len);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.substr(0, 5) == "HTTP/") {
@@ -150,6 +154,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
+  t->last_activity = Clock::now();
   if (!t->decided) {
     long code = 0;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
@@ -170,6 +175,15 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (Clock::now() - t->last_activity > t->read_timeout) {
+    t->timed_out = true;
+    return 1;  // aborts with CURLE_ABORTED_BY_CALLBACK, reported as a timeout
+  }
+  return 0;
+}
+
 std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, const ClientOptions& options) {
   std::string detail = util::to_lower(t.errbuf);
   const std::string network_hint =
@@ -187,7 +201,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
       return "could not connect";
     case CURLE_OPERATION_TIMEDOUT: {
       auto secs = [](std::chrono::milliseconds ms) { return std::to_string((ms.count() + 999) / 1000); };
-      bool connecting = detail.find("connect") != std::string::npos && detail.find("connection timed out") != std::string::npos;
+      bool connecting = !t.timed_out;
       if (connecting) {
         *hint = "the server did not answer within " + secs(options.connect_timeout) +
                 " s; raise UV_HTTP_CONNECT_TIMEOUT to wait longer";
@@ -325,6 +339,7 @@ struct HttpClient::Impl {
     t->response = Response{};
     t->decided = t->streaming = t->delivered = false;
     t->consumer_error = nullptr;
+    t->timed_out = false;
     t->errbuf[0] = '\0';
     ++t->attempt;
     CURL* e = curl_easy_init();
@@ -347,10 +362,12 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-    // A read timeout: abort when less than one byte per second arrives for that long.
-    long read_secs = static_cast<long>(std::max<long long>(1, (options.read_timeout.count() + 999) / 1000));
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, read_secs);
+    // The read timeout: no byte (header or body) for that long aborts the attempt (on_progress).
+    t->last_activity = Clock::now();
+    t->read_timeout = options.read_timeout;
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
@@ -411,6 +428,7 @@ struct HttpClient::Impl {
       fail(t, t->consumer_error);
       return;
     }
+    if (t->timed_out) rc = CURLE_OPERATION_TIMEDOUT;
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     char* eff = nullptr;

@@ -34,7 +34,8 @@ namespace ptinstall::net {
 struct ClientOptions {
   std::size_t concurrency = 50;                              // PTINSTALL_/UV_CONCURRENT_DOWNLOADS
   int retries = 3;                                           // PTINSTALL_/UV_HTTP_RETRIES
-  std::chrono::milliseconds read_timeout{30'000};            // PTINSTALL_/UV_HTTP_TIMEOUT (seconds in env)
+  std::chrono::milliseconds read_timeout{30'000};            // PTINSTALL_/UV_HTTP_TIMEOUT (seconds in env):
+                                                             // longest wait for the next byte
   std::chrono::milliseconds connect_timeout{10'000};         // PTINSTALL_/UV_HTTP_CONNECT_TIMEOUT
   std::chrono::milliseconds retry_base_delay{500};           // first backoff; doubles, with jitter
   std::chrono::milliseconds retry_max_delay{10'000};
@@ -61,12 +62,12 @@ struct ByteRange {
 
 struct Request {
   std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Accept", "application/vnd.pypi.simple.v1+json"}
-  std::optional<ByteRange> range;
+  std::vector<std::pair<std::string, std::string>> headers{};  // e.g. {"Accept", "application/vnd.pypi.simple.v1+json"}
+  std::optional<ByteRange> range{};
   bool head = false;               // HEAD instead of GET
   bool follow_redirects = true;
   bool decompress = true;          // ask for and decode gzip/br/zstd; off for range requests
-  std::optional<int> retries;      // overrides ClientOptions::retries
+  std::optional<int> retries{};    // overrides ClientOptions::retries
 };
 
 struct Response {
