@@ -45,17 +45,23 @@ const std::vector<SettingSpec> kSettings = {
    "Do not verify TLS certificates for this host", {}, "", false, "HOST"},
 
   // PyTorch
-  {"torch-backend", "--torch-backend", {"PTINSTALL_TORCH_BACKEND", "UV_TORCH_BACKEND"}, K::Value, kResolving,
-   "PyTorch backend for the PyTorch family: auto, cpu, cu128, rocm6.4, xpu, ...", {}, "", false, "BACKEND"},
+  {"torch-backend", "--torch-backend", {"PTINSTALL_TORCH_BACKEND", "UV_TORCH_BACKEND"}, K::Value, kResolving | kTorchBackend,
+   "PyTorch backend for the PyTorch family: auto, cpu, cu128, rocm6.4, xpu, ...", {}, "", true, "BACKEND"},
   {"torch-backend-index", "--torch-backend-index", {"PTINSTALL_TORCH_BACKEND_INDEX", "UV_TORCH_BACKEND_INDEX"}, K::Value,
    kResolving | kTorchBackend, "Base URL under which the <backend>/ PyTorch indexes live (for mirrors)", {},
-   "https://download.pytorch.org/whl", false, "URL"},
+   "https://download.pytorch.org/whl", true, "URL"},
   {"torch-channel", "--torch-channel", {"PTINSTALL_TORCH_CHANNEL"}, K::Value, kResolving | kTorchBackend,
-   "PyTorch release channel", {"stable", "test", "nightly"}, "stable", false},
+   "PyTorch release channel", {"stable", "test", "nightly"}, "stable", true},
+  {"no-torch-compute-check", "--no-torch-compute-check", {"PTINSTALL_NO_TORCH_COMPUTE_CHECK"}, K::Flag,
+   kResolving | kTorchBackend, "With --torch-backend=auto, keep CUDA indexes built without kernels for the GPU's compute capability",
+   {}, "false", true},
+  {"target-os", "--target-os", {}, K::Value, kTorchBackend, "The OS whose driver table is used (default: this machine's)",
+   {"linux", "musllinux", "windows", "macos", "other"}, "", true, "OS"},
+  {"json", "--json", {}, K::Flag, kTorchBackend, "Print the decision as one JSON object", {}, "false", true},
 
   // Target environment
   {"python", "-p,--python", {"PTINSTALL_PYTHON", "UV_PYTHON"}, K::Value, kEnvironment,
-   "The Python interpreter or environment to use (path, venv directory, or version like 3.12)", {}, "", false, "PYTHON"},
+   "The Python interpreter or environment to use (path, venv directory, or version like 3.12)", {}, "", true, "PYTHON"},
   {"system", "--system", {"PTINSTALL_SYSTEM_PYTHON", "UV_SYSTEM_PYTHON"}, K::Flag, kAllPip,
    "Use the first python3 on PATH instead of a virtual environment", {}, "false", false},
   {"target", "-t,--target", {}, K::Value, kInstall | kSync, "Install packages into this directory", {}, "", false, "DIR"},
@@ -103,15 +109,15 @@ const std::vector<SettingSpec> kSettings = {
   {"yes", "-y,--yes", {}, K::Flag, kUninstall, "Do not ask for confirmation (pip compatibility; never asks)", {}, "false", true},
 
   // venv
-  {"seed", "--seed", {"PTINSTALL_VENV_SEED", "UV_VENV_SEED"}, K::Flag, kVenv, "Install pip into the new environment", {}, "false", false},
-  {"clear", "--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", false},
-  {"prompt", "--prompt", {}, K::Value, kVenv, "The prompt shown when the environment is active", {}, "", false, "PROMPT"},
+  {"seed", "--seed", {"PTINSTALL_VENV_SEED", "UV_VENV_SEED"}, K::Flag, kVenv, "Install pip into the new environment", {}, "false", true},
+  {"clear", "--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", true},
+  {"prompt", "--prompt", {}, K::Value, kVenv, "The prompt shown when the environment is active", {}, "", true, "PROMPT"},
 
   // Cache and network
   {"no-cache", "-n,--no-cache,--no-cache-dir", {"PTINSTALL_NO_CACHE", "UV_NO_CACHE"}, K::Flag, kResolving | kVenv,
    "Use a temporary cache, removed afterwards", {}, "false", false},
   {"cache-dir", "--cache-dir", {"PTINSTALL_CACHE_DIR", "UV_CACHE_DIR"}, K::Value, kResolving | kVenv,
-   "The cache directory (default: $XDG_CACHE_HOME/ptinstall)", {}, "", false, "DIR"},
+   "The cache directory (default: $XDG_CACHE_HOME/ptinstall)", {}, "", true, "DIR"},
   {"refresh", "--refresh", {"PTINSTALL_REFRESH", "UV_REFRESH"}, K::Flag, kResolving, "Revalidate every cached index page", {}, "false", false},
   {"refresh-package", "--refresh-package", {}, K::List, kResolving, "Revalidate cached data for this package", {}, "", false, "NAME"},
   {"offline", "--offline", {"PTINSTALL_OFFLINE", "UV_OFFLINE"}, K::Flag, kResolving | kVenv,
