@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A scripted HTTP/1.1 server on 127.0.0.1 for the net tests (stdlib only).
 
-Starts on a free port (or --port), prints the port on the first line of stdout, then serves until
+Starts on a free port (or --port), over TLS with --tls CERT KEY, prints the port on the first line of stdout, then serves until
 killed. Routes (the path before '?' picks the route; state is per path):
 
   /static/<name>              200 "hello <name>"
@@ -240,8 +240,14 @@ class QuietServer(ThreadingHTTPServer):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve HTTPS with this certificate")
     args = parser.parse_args()
     server = QuietServer(("127.0.0.1", args.port), Handler)
+    if args.tls:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

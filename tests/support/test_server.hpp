@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "support/paths.hpp"
 
@@ -16,7 +17,15 @@ namespace ptinstall::test {
 
 class TestServer {
  public:
-  explicit TestServer(const std::string& script = source_dir() + "/tests/support/http_test_server.py") {
+  // extra_args go to the script, e.g. {"--tls", cert, key}.
+  explicit TestServer(std::vector<std::string> extra_args = {},
+                      const std::string& script = source_dir() + "/tests/support/http_test_server.py") {
+    const char* python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    std::vector<std::string> args{python, "-u", script};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -25,8 +34,7 @@ class TestServer {
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::close(fds[1]);
-      const char* python = ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-      ::execlp(python, python, "-u", script.c_str(), static_cast<char*>(nullptr));
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -45,7 +53,9 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   int port() const { return port_; }
-  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string base(const std::string& scheme = "http") const {
+    return scheme + "://127.0.0.1:" + std::to_string(port_);
+  }
   std::string url(const std::string& path) const { return base() + path; }
 
  private:

@@ -14,6 +14,7 @@
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/subprocess.hpp"
 #include "support/test_server.hpp"
 
 using namespace ptinstall;
@@ -540,4 +541,53 @@ TEST_CASE("the client shuts down with transfers in flight", "[net][http]") {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK_THROWS_WITH(pending.get(), Catch::Contains("shutting down"));
+}
+
+TEST_CASE("TLS: verification, SSL_CERT_FILE and insecure hosts", "[net][http][tls]") {
+  if (util::find_on_path("openssl").empty()) {
+    WARN("openssl not found: TLS test skipped");
+    return;
+  }
+  util::TempDir dir;
+  auto cert = (dir.path() / "cert.pem").string();
+  auto key = (dir.path() / "key.pem").string();
+  auto made = util::run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                 "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+  REQUIRE(made);
+  REQUIRE(made->exit_code == 0);
+  test::TestServer tls({"--tls", cert, key});
+  std::string url = tls.base("https") + "/static/secure";
+
+  auto o = fast_options();
+  o.retries = 0;
+  {
+    HttpClient client(o);
+    std::string hint;
+    std::string msg = error_of([&] { client.get({url}); }, &hint);
+    CHECK(msg == "failed to fetch " + url + ": TLS certificate verification failed");
+    CHECK(hint.find("--allow-insecure-host 127.0.0.1") != std::string::npos);
+    CHECK(hint.find("SSL_CERT_FILE") != std::string::npos);
+  }
+  {
+    auto io = o;
+    io.insecure_hosts = {"127.0.0.1:" + std::to_string(tls.port())};
+    HttpClient client(io);
+    Response r = client.get({url});
+    CHECK(r.status == 200);
+    CHECK(r.body == "hello secure");
+  }
+  {
+    auto wrong = o;
+    wrong.insecure_hosts = {"127.0.0.1:1"};
+    HttpClient client(wrong);
+    CHECK_THROWS_WITH(client.get({url}), Catch::Contains("TLS certificate verification failed"));
+  }
+  {
+    EnvGuard env("SSL_CERT_FILE", cert.c_str());
+    auto co = net::ClientOptions::from_environment();
+    CHECK(co.ca_file == cert);
+    co.retries = 0;
+    HttpClient client(co);
+    CHECK(client.get({url}).body == "hello secure");
+  }
 }
