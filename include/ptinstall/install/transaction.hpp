@@ -1,0 +1,71 @@
+// All-or-nothing changes to an environment. Every file an install or uninstall creates is recorded,
+// every file it replaces or removes is first renamed aside (a backup beside it, same directory and
+// so the same filesystem), and directories it creates are noted. commit() deletes the backups and
+// prunes directories left empty by removals; rollback() (also run by the destructor when commit()
+// was not reached) deletes what was created and renames the backups back, leaving the environment
+// exactly as it was. Thread-safe: wheels may be installed in parallel into one transaction.
+//
+// Test knob: PTINSTALL_FAULT_INJECT=after-files:N makes the N+1-th placed file fail with an
+// injected error (read once per transaction), to check that a failure half-way leaves nothing.
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ptinstall::install {
+
+namespace fs = std::filesystem;
+
+class Transaction {
+ public:
+  // `roots`: directories never pruned even when empty (site-packages, bin, ...).
+  explicit Transaction(std::vector<fs::path> roots = {});
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void add_root(const fs::path& root);
+
+  // Makes `path` ready to be created: creates its missing parent directories (recorded) and, when
+  // something is already there, renames it aside. Counts towards the fault-injection knob.
+  void prepare(const fs::path& path);
+  // Records a file (or directory) this transaction created, to delete on rollback.
+  void created(const fs::path& path);
+  // Removes a file now (renamed aside, deleted at commit). Missing files are ignored. Returns
+  // whether something was there.
+  bool remove(const fs::path& path);
+  // Removes a whole directory (renamed aside).
+  bool remove_dir(const fs::path& path);
+
+  void commit();
+  void rollback();
+  bool committed() const { return done_; }
+
+  // Files placed so far (prepare() calls), for tests.
+  std::size_t placed() const { return placed_; }
+
+ private:
+  struct Backup {
+    fs::path original, aside;
+  };
+  fs::path aside_name(const fs::path& path);
+  void create_parents(const fs::path& dir);
+  void prune_empty(fs::path dir);
+
+  std::mutex mutex_;
+  std::vector<fs::path> roots_;
+  std::vector<fs::path> created_files_;
+  std::vector<fs::path> created_dirs_;
+  std::vector<Backup> backups_;
+  std::set<fs::path> touched_dirs_;  // parents of removed paths, pruned at commit when empty
+  std::size_t placed_ = 0;
+  std::optional<std::size_t> fail_after_;
+  std::string id_;
+  bool done_ = false;
+};
+
+}  // namespace ptinstall::install

@@ -1,0 +1,124 @@
+// The global cache of unpacked wheels: <cache-dir>/wheels-v1/<sha256 of the wheel file>/ holds the
+// extracted tree of one wheel, verified against the wheel's own RECORD. Entries are written into a
+// temporary directory inside the cache (same filesystem), then committed by one atomic rename; when
+// another process committed the same wheel first, its entry is used and ours is dropped. Entries
+// are never modified after the commit, so environments may hard-link or clone from them.
+#pragma once
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ptinstall::util {
+class TempDir;
+}
+
+namespace ptinstall::install {
+
+namespace fs = std::filesystem;
+
+// The cache directory: `explicit_dir` (from --cache-dir, PTINSTALL_CACHE_DIR or UV_CACHE_DIR, already
+// merged by config) when set, else $XDG_CACHE_HOME/ptinstall, else ~/.cache/ptinstall.
+// getenv is injectable for tests.
+fs::path default_cache_dir(const std::optional<std::string>& explicit_dir, const char* (*getenv_fn)(const char*) = nullptr);
+
+// The root of the cache. A temporary cache (--no-cache) is a fresh directory removed when the last
+// copy of this object goes away.
+class Cache {
+ public:
+  static Cache at(const fs::path& root);
+  static Cache temporary();
+
+  const fs::path& root() const { return root_; }
+  fs::path bucket(std::string_view name) const { return root_ / std::string(name); }
+  bool is_temporary() const { return static_cast<bool>(temp_); }
+
+ private:
+  fs::path root_;
+  std::shared_ptr<util::TempDir> temp_;
+};
+
+// Where the bytes of a wheel come from, read once from start to end. read() returns 0 at the end and
+// throws util::Error on failure. read_at() is an optional random read (files have it, downloads don't),
+// used only when the zip's central directory is too large for the in-memory tail window.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual std::size_t read(void* buffer, std::size_t size) = 0;
+  virtual std::optional<std::string> read_at(std::uint64_t /*offset*/, std::size_t /*size*/) { return std::nullopt; }
+};
+
+class FileSource : public ByteSource {
+ public:
+  explicit FileSource(const fs::path& path);  // throws util::Error naming the path
+  ~FileSource() override;
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  std::size_t read(void* buffer, std::size_t size) override;
+  std::optional<std::string> read_at(std::uint64_t offset, std::size_t size) override;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// A bounded pipe between a producer that is handed chunks (a download callback) and the unpacker
+// reading them on another thread. feed() blocks while `capacity` bytes are queued.
+class ChunkPipe : public ByteSource {
+ public:
+  explicit ChunkPipe(std::size_t capacity = 8 << 20) : capacity_(capacity) {}
+  void feed(const void* data, std::size_t size);
+  void close();                        // end of data
+  void fail(std::exception_ptr error);  // the producer failed: the reader throws this error
+  std::size_t read(void* buffer, std::size_t size) override;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::string> chunks_;
+  std::size_t offset_ = 0;  // into chunks_.front()
+  std::size_t queued_ = 0;
+  std::size_t capacity_;
+  bool closed_ = false;
+  std::exception_ptr error_;
+};
+
+struct UnpackedWheel {
+  fs::path dir;            // <cache>/wheels-v1/<sha256>
+  std::string sha256;      // hex digest of the wheel file
+  std::uint64_t size = 0;  // bytes of the wheel file
+  bool cached = false;     // true when the entry existed already (nothing was unpacked)
+};
+
+class WheelCache {
+ public:
+  explicit WheelCache(const Cache& cache);
+
+  const fs::path& root() const { return root_; }  // <cache>/wheels-v1
+
+  // The committed entry of a wheel by its sha256 (hex), if any.
+  std::optional<fs::path> lookup(std::string_view sha256_hex) const;
+
+  // Unpacks the wheel at `path` unless an entry for its content exists. A local index keyed by the
+  // file's absolute path, size and mtime skips re-hashing unchanged files.
+  UnpackedWheel unpack_file(const fs::path& path);
+
+  // Unpacks a stream (hashing it while reading). `display_name` names the wheel in errors, usually
+  // its filename. When `expected_sha256` is given and differs, nothing is committed.
+  UnpackedWheel unpack_stream(ByteSource& source, std::string_view display_name,
+                              const std::optional<std::string>& expected_sha256 = std::nullopt);
+
+ private:
+  fs::path root_;
+  fs::path local_index_;
+};
+
+}  // namespace ptinstall::install

@@ -1,0 +1,170 @@
+#include "ptinstall/install/transaction.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+
+namespace ptinstall::install {
+namespace {
+
+std::optional<std::size_t> read_fault_knob() {
+  const char* v = std::getenv("PTINSTALL_FAULT_INJECT");
+  if (!v) return std::nullopt;
+  std::string s(v);
+  const std::string prefix = "after-files:";
+  if (s.rfind(prefix, 0) != 0) return std::nullopt;
+  try {
+    return static_cast<std::size_t>(std::stoull(s.substr(prefix.size())));
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+bool exists_nofollow(const fs::path& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Transaction::Transaction(std::vector<fs::path> roots) : roots_(std::move(roots)), fail_after_(read_fault_knob()) {
+  std::mt19937_64 rng{std::random_device{}()};
+  const char* digits = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int i = 0; i < 8; ++i) id_ += digits[rng() % 36];
+  for (auto& r : roots_) r = r.lexically_normal();
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      rollback();
+    } catch (...) {
+    }
+  }
+}
+
+void Transaction::add_root(const fs::path& root) {
+  std::lock_guard lock(mutex_);
+  roots_.push_back(root.lexically_normal());
+}
+
+fs::path Transaction::aside_name(const fs::path& path) {
+  return path.parent_path() / ("." + path.filename().string() + ".ptinstall-" + id_ + "~");
+}
+
+void Transaction::create_parents(const fs::path& dir) {
+  if (dir.empty() || exists_nofollow(dir)) return;
+  create_parents(dir.parent_path());
+  if (::mkdir(dir.c_str(), 0777) == 0) {
+    created_dirs_.push_back(dir);
+  } else if (errno != EEXIST) {
+    throw util::Error("failed to create directory " + dir.string() + ": " + std::strerror(errno));
+  }
+}
+
+void Transaction::prepare(const fs::path& path) {
+  std::lock_guard lock(mutex_);
+  if (done_) throw std::logic_error("transaction already finished");
+  if (fail_after_ && placed_ >= *fail_after_)
+    throw util::Error("injected failure after " + std::to_string(placed_) + " files (PTINSTALL_FAULT_INJECT)");
+  ++placed_;
+  create_parents(path.parent_path());
+  if (exists_nofollow(path)) {
+    fs::path aside = aside_name(path);
+    if (::rename(path.c_str(), aside.c_str()) != 0)
+      throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
+    backups_.push_back({path, aside});
+  }
+}
+
+void Transaction::created(const fs::path& path) {
+  std::lock_guard lock(mutex_);
+  created_files_.push_back(path);
+}
+
+bool Transaction::remove(const fs::path& path) {
+  std::lock_guard lock(mutex_);
+  if (!exists_nofollow(path)) return false;
+  // A file this transaction created (e.g. the same path listed twice) is simply deleted.
+  auto it = std::find(created_files_.begin(), created_files_.end(), path);
+  if (it != created_files_.end()) {
+    created_files_.erase(it);
+    ::unlink(path.c_str());
+    touched_dirs_.insert(path.parent_path());
+    return true;
+  }
+  fs::path aside = aside_name(path);
+  if (::rename(path.c_str(), aside.c_str()) != 0)
+    throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
+  backups_.push_back({path, aside});
+  touched_dirs_.insert(path.parent_path());
+  return true;
+}
+
+bool Transaction::remove_dir(const fs::path& path) { return remove(path); }
+
+void Transaction::prune_empty(fs::path dir) {
+  while (!dir.empty() && dir.has_relative_path()) {
+    fs::path norm = dir.lexically_normal();
+    if (std::find(roots_.begin(), roots_.end(), norm) != roots_.end()) return;
+    if (::rmdir(dir.c_str()) != 0) return;  // not empty (or gone): stop
+    dir = dir.parent_path();
+  }
+}
+
+void Transaction::commit() {
+  std::lock_guard lock(mutex_);
+  if (done_) return;
+  done_ = true;
+  for (const auto& b : backups_) {
+    std::error_code ec;
+    fs::remove_all(b.aside, ec);
+    if (ec) util::log::warn("failed to remove " + b.aside.string() + ": " + ec.message());
+  }
+  // Deepest first, so a parent sees its children gone.
+  std::vector<fs::path> dirs(touched_dirs_.begin(), touched_dirs_.end());
+  std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
+    return a.string().size() > b.string().size();
+  });
+  for (const auto& d : dirs) prune_empty(d);
+  backups_.clear();
+  created_files_.clear();
+  created_dirs_.clear();
+}
+
+void Transaction::rollback() {
+  std::lock_guard lock(mutex_);
+  if (done_) return;
+  done_ = true;
+  for (auto it = created_files_.rbegin(); it != created_files_.rend(); ++it) {
+    std::error_code ec;
+    fs::remove_all(*it, ec);
+  }
+  // Backups in reverse order, so a path moved aside twice ends with its first (original) content.
+  for (auto it = backups_.rbegin(); it != backups_.rend(); ++it) {
+    if (exists_nofollow(it->original)) {
+      std::error_code ec;
+      fs::remove_all(it->original, ec);
+    }
+    if (::rename(it->aside.c_str(), it->original.c_str()) != 0)
+      util::log::error("failed to restore " + it->original.string() + " from " + it->aside.string() + ": " +
+                       std::strerror(errno));
+  }
+  for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) {
+    // __pycache__ and the like may have appeared inside; only remove when empty.
+    ::rmdir(it->c_str());
+  }
+  backups_.clear();
+  created_files_.clear();
+  created_dirs_.clear();
+}
+
+}  // namespace ptinstall::install

@@ -1,0 +1,468 @@
+#include "ptinstall/install/wheel_installer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "ptinstall/install/transaction.hpp"
+#include "ptinstall/spec/entry_points.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/spec/record.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/link.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/subprocess.hpp"
+
+namespace ptinstall::install {
+namespace {
+
+mode_t current_umask() {
+  static const mode_t mask = [] {
+    mode_t m = ::umask(0);
+    ::umask(m);
+    return m;
+  }();
+  return mask;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+[[noreturn]] void invalid(std::string_view wheel, const std::string& why) {
+  throw util::Error("wheel " + std::string(wheel) + " is invalid: " + why);
+}
+
+// Header lines of an RFC 822 style file ("Key: value"), up to the first blank line.
+std::map<std::string, std::string> read_headers(const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (auto line : util::split(text, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || line.front() == ' ' || line.front() == '\t') continue;
+    std::string key = util::to_lower(util::trim(line.substr(0, colon)));
+    if (!out.count(key)) out[key] = std::string(util::trim(line.substr(colon + 1)));
+  }
+  return out;
+}
+
+// Creates `path` exclusively and writes `content` with `mode` (exactly, regardless of the umask).
+void write_new_file(const fs::path& path, std::string_view content, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw util::Error("failed to create " + path.string() + ": " + std::strerror(errno));
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      throw util::Error("failed to write " + path.string() + ": " + std::strerror(e));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::fchmod(fd, mode);
+  ::close(fd);
+}
+
+std::string record_path(const fs::path& file, const fs::path& lib_dir) {
+  fs::path rel = file.lexically_normal().lexically_relative(lib_dir.lexically_normal());
+  if (rel.empty()) rel = file;
+  return rel.generic_string();
+}
+
+bool within(const fs::path& base, const fs::path& p) {
+  auto rel = p.lexically_normal().lexically_relative(base.lexically_normal());
+  return !rel.empty() && *rel.begin() != ".." && !rel.is_absolute();
+}
+
+struct Planned {
+  std::string wheel_path;  // path inside the wheel ("pkg/mod.py")
+  fs::path dest;           // absolute
+  enum Kind { Link, Script } kind = Link;
+};
+
+// The entry point wrappers setuptools may ship in .data/scripts (EP, EP.exe, EP-script.py, EP.pya)
+// are skipped, as pip does, since we generate our own.
+bool is_entrypoint_wrapper(std::string name, const std::set<std::string>& entry_names) {
+  std::string lower = util::to_lower(name);
+  if (ends_with(lower, ".exe")) name = name.substr(0, name.size() - 4);
+  else if (ends_with(lower, "-script.py")) name = name.substr(0, name.size() - 10);
+  else if (ends_with(lower, ".pya")) name = name.substr(0, name.size() - 4);
+  return entry_names.count(name) > 0;
+}
+
+}  // namespace
+
+std::string shebang(const fs::path& python) {
+  std::string exe = python.string();
+  if (exe.find(' ') != std::string::npos && exe.front() != '"') exe = "\"" + exe + "\"";
+  bool simple = exe.find(' ') == std::string::npos && exe.size() + 3 <= 127;
+  if (simple) return "#!" + exe + "\n";
+  return "#!/bin/sh\n'''exec' " + exe + " \"$0\" \"$@\"\n' '''\n";
+}
+
+std::string launcher_script(std::string_view module, std::string_view attr) {
+  if (module.empty() || attr.empty())
+    throw util::Error("invalid script entry point `" + std::string(module) + (attr.empty() ? "" : ":") +
+                          std::string(attr) + "`: a callable suffix is required",
+                      "entry points look like `name = module:function`");
+  std::string import_name(attr.substr(0, attr.find('.')));
+  return "# -*- coding: utf-8 -*-\n"
+         "import re\n"
+         "import sys\n"
+         "from " + std::string(module) + " import " + import_name + "\n"
+         "if __name__ == '__main__':\n"
+         "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+         "    sys.exit(" + std::string(attr) + "())\n";
+}
+
+std::vector<std::pair<std::string, std::string>> console_script_specs(std::vector<std::pair<std::string, std::string>> console,
+                                                                     int major, int minor) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto pop = [&](const std::string& name) -> std::optional<std::string> {
+    for (auto it = console.begin(); it != console.end(); ++it)
+      if (it->first == name) {
+        std::string v = it->second;
+        console.erase(it);
+        return v;
+      }
+    return std::nullopt;
+  };
+  std::string xy = std::to_string(major) + "." + std::to_string(minor);
+  if (auto pip = pop("pip")) {
+    out.emplace_back("pip", *pip);
+    out.emplace_back("pip" + std::to_string(major), *pip);
+    out.emplace_back("pip" + xy, *pip);
+    static const std::regex versioned(R"(pip(\d+(\.\d+)?)?)");
+    std::erase_if(console, [](const auto& e) { return std::regex_match(e.first, versioned); });
+  }
+  if (auto ei = pop("easy_install")) {
+    out.emplace_back("easy_install", *ei);
+    out.emplace_back("easy_install-" + xy, *ei);
+    static const std::regex versioned(R"(easy_install(-\d+\.\d+)?)");
+    std::erase_if(console, [](const auto& e) { return std::regex_match(e.first, versioned); });
+  }
+  for (auto& e : console) out.push_back(std::move(e));
+  return out;
+}
+
+WheelInfo WheelInfo::read(const fs::path& dir, std::string_view display_name, std::optional<std::string_view> expected_name) {
+  WheelInfo info;
+  info.dir = dir;
+  std::vector<std::string> dist_infos;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string n = e.path().filename().string();
+    if (ends_with(n, ".dist-info") && e.is_directory()) dist_infos.push_back(n);
+  }
+  if (ec) throw util::Error("failed to read " + dir.string() + ": " + ec.message());
+  if (dist_infos.empty()) invalid(display_name, "no .dist-info directory");
+  if (dist_infos.size() > 1) {
+    std::sort(dist_infos.begin(), dist_infos.end());
+    invalid(display_name, "more than one .dist-info directory: " + util::join(dist_infos, ", "));
+  }
+  info.dist_info = dist_infos.front();
+  info.data_dir = info.dist_info.substr(0, info.dist_info.size() - 10) + ".data";
+
+  auto metadata = util::try_read_file(dir / info.dist_info / "METADATA");
+  if (!metadata) invalid(display_name, "no " + info.dist_info + "/METADATA");
+  auto md = read_headers(*metadata);
+  info.name = md["name"];
+  info.version = md["version"];
+  if (info.name.empty() || info.version.empty()) invalid(display_name, "METADATA has no Name or Version");
+  if (expected_name && !spec::names_equal(info.name, *expected_name))
+    invalid(display_name, "its METADATA names `" + info.name + "`, not `" + std::string(*expected_name) + "`");
+  // The .dist-info directory must belong to that project (pip checks the same).
+  std::string stem = info.dist_info.substr(0, info.dist_info.size() - 10);
+  std::string dist_name = stem.substr(0, stem.find('-'));
+  if (!spec::names_equal(dist_name, info.name))
+    invalid(display_name, ".dist-info directory `" + info.dist_info + "` does not start with `" + info.name + "`");
+
+  auto wheel_text = util::try_read_file(dir / info.dist_info / "WHEEL");
+  if (!wheel_text) invalid(display_name, "no " + info.dist_info + "/WHEEL");
+  auto wheel = read_headers(*wheel_text);
+  const std::string& wv = wheel["wheel-version"];
+  if (wv.empty()) invalid(display_name, "WHEEL has no Wheel-Version");
+  auto dot = wv.find('.');
+  int major = 0;
+  try {
+    major = std::stoi(wv.substr(0, dot));
+  } catch (...) {
+    invalid(display_name, "bad Wheel-Version `" + wv + "`");
+  }
+  if (major != 1)
+    throw util::Error("wheel " + std::string(display_name) + " has Wheel-Version " + wv + ", which is not supported",
+                      "only version 1.x wheels can be installed");
+  if (dot != std::string::npos && wv.substr(dot + 1) != "0")
+    util::log::debug("wheel " + std::string(display_name) + " has Wheel-Version " + wv + " (newer than 1.0)");
+  info.root_is_purelib = util::to_lower(wheel["root-is-purelib"]) == "true";
+  return info;
+}
+
+InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme, util::Linker& linker, Transaction& tx,
+                             const InstallOptions& options, const std::vector<InstalledDist>& replacing) {
+  const std::string display = wheel.name + "==" + wheel.version;
+  InstalledWheel result;
+  result.name = wheel.name;
+  result.version = wheel.version;
+  result.lib_dir = (wheel.root_is_purelib ? scheme.purelib : scheme.platlib).lexically_normal();
+  result.dist_info_dir = result.lib_dir / wheel.dist_info;
+
+  // What the old versions own, read before anything is overwritten (their RECORD may be replaced).
+  std::vector<std::pair<const InstalledDist*, std::vector<fs::path>>> old_files;
+  for (const auto& old : replacing) old_files.emplace_back(&old, installed_files(old));
+
+  // The wheel's RECORD (already verified against the files when the wheel was unpacked).
+  std::map<std::string, spec::RecordEntry> record;
+  for (auto& e : spec::parse_record(util::read_file(wheel.dir / wheel.dist_info / "RECORD")))
+    record[e.path] = e;
+
+  // Entry points.
+  std::vector<std::pair<std::string, std::string>> console, gui;
+  std::set<std::string> entry_names;
+  std::vector<spec::EntryPoint> eps;
+  if (auto text = util::try_read_file(wheel.dir / wheel.dist_info / "entry_points.txt")) {
+    try {
+      eps = spec::parse_entry_points(*text);
+    } catch (const util::Error& e) {
+      invalid(display, std::string("bad entry_points.txt: ") + e.what());
+    }
+    for (const auto& ep : eps) {
+      std::string value = ep.module + (ep.attr.empty() ? "" : ":" + ep.attr);
+      if (ep.group == "console_scripts") console.emplace_back(ep.name, value);
+      else if (ep.group == "gui_scripts") gui.emplace_back(ep.name, value);
+      else continue;
+      entry_names.insert(ep.name);
+    }
+  }
+
+  // Plan every file of the unpacked tree.
+  std::vector<Planned> plan;
+  const fs::path headers_dir = scheme.headers / wheel.name;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(wheel.dir, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file()) continue;
+    std::string rel = it->path().lexically_relative(wheel.dir).generic_string();
+    auto slash = rel.find('/');
+    std::string top = rel.substr(0, slash);
+    if (top == wheel.dist_info) {
+      std::string leaf = rel.substr(slash + 1);
+      if (leaf == "RECORD" || leaf == "INSTALLER" || leaf == "REQUESTED" || leaf == "direct_url.json" ||
+          leaf == "RECORD.jws" || leaf == "RECORD.p7s")
+        continue;  // generated below (signatures no longer match an installed RECORD)
+    }
+    if (top == wheel.data_dir && slash != std::string::npos) {
+      std::string rest = rel.substr(slash + 1);
+      auto s2 = rest.find('/');
+      if (s2 == std::string::npos)
+        invalid(display, "unexpected file " + rel + ": .data contents must be named <scheme key>/<path>");
+      std::string key = rest.substr(0, s2);
+      std::string sub = rest.substr(s2 + 1);
+      fs::path base;
+      if (key == "purelib") base = scheme.purelib;
+      else if (key == "platlib") base = scheme.platlib;
+      else if (key == "headers") base = headers_dir;
+      else if (key == "scripts") base = scheme.scripts;
+      else if (key == "data") base = scheme.data;
+      else
+        invalid(display, "unknown scheme key `" + key + "` in " + rel +
+                             " (valid keys: data, headers, platlib, purelib, scripts)");
+      fs::path dest = (base / sub).lexically_normal();
+      if (!within(base, dest)) invalid(display, rel + " would be installed outside " + base.string());
+      if (key == "scripts") {
+        if (is_entrypoint_wrapper(fs::path(sub).filename().string(), entry_names)) continue;
+        plan.push_back({rel, dest, Planned::Script});
+      } else {
+        plan.push_back({rel, dest, Planned::Link});
+      }
+      continue;
+    }
+    fs::path dest = (result.lib_dir / rel).lexically_normal();
+    if (!within(result.lib_dir, dest)) invalid(display, rel + " would be installed outside " + result.lib_dir.string());
+    plan.push_back({rel, dest, Planned::Link});
+  }
+  if (ec) throw util::Error("failed to read " + wheel.dir.string() + ": " + ec.message());
+  std::sort(plan.begin(), plan.end(), [](const Planned& a, const Planned& b) { return a.wheel_path < b.wheel_path; });
+
+  std::vector<spec::RecordEntry> rows;
+  auto add_generated = [&](const fs::path& path, std::string_view content) {
+    rows.push_back({record_path(path, result.lib_dir), "sha256=" + util::sha256_urlsafe_b64_nopad(content),
+                    static_cast<std::uint64_t>(content.size())});
+    result.files.push_back(path.lexically_normal());
+  };
+  const std::string sb = shebang(scheme.python);
+
+  for (const auto& p : plan) {
+    fs::path src = wheel.dir / p.wheel_path;
+    if (p.kind == Planned::Script) {
+      std::string content = util::read_file(src);
+      if (content.rfind("#!python", 0) == 0) {
+        auto nl = content.find('\n');
+        std::string rest = nl == std::string::npos ? std::string() : content.substr(nl + 1);
+        std::string fixed = sb + rest;
+        tx.prepare(p.dest);
+        write_new_file(p.dest, fixed, (0777 & ~current_umask()) | 0111);
+        tx.created(p.dest);
+        add_generated(p.dest, fixed);
+        continue;
+      }
+      // Not a #!python script: linked as is (executable bits come from the zip).
+    }
+    tx.prepare(p.dest);
+    linker.link(src, p.dest);
+    tx.created(p.dest);
+    auto it = record.find(p.wheel_path);
+    if (it != record.end()) {
+      rows.push_back({record_path(p.dest, result.lib_dir), it->second.hash, it->second.size});
+    } else {
+      auto h = util::sha256_file(src);
+      rows.push_back({record_path(p.dest, result.lib_dir), "sha256=" + h.urlsafe_b64_nopad(), h.bytes_hashed()});
+    }
+    result.files.push_back(p.dest);
+    if (ends_with(p.dest.native(), ".py")) result.python_files.push_back(p.dest);
+  }
+
+  // Launchers for console_scripts and gui_scripts.
+  const mode_t script_mode = (0666 & ~current_umask()) | 0555;
+  auto make_scripts = [&](const std::vector<std::pair<std::string, std::string>>& specs) {
+    for (const auto& [name, value] : specs) {
+      auto colon = value.find(':');
+      std::string module(util::trim(std::string_view(value).substr(0, colon)));
+      std::string attr = colon == std::string::npos ? "" : std::string(util::trim(value.substr(colon + 1)));
+      // "module:attr [extra]": the extras part is not part of the callable.
+      if (auto b = attr.find('['); b != std::string::npos) attr = std::string(util::trim(attr.substr(0, b)));
+      std::string text = sb + launcher_script(module, attr);
+      fs::path dest = (scheme.scripts / name).lexically_normal();
+      if (!within(scheme.scripts, dest)) invalid(display, "entry point name `" + name + "` is not a valid file name");
+      tx.prepare(dest);
+      write_new_file(dest, text, script_mode);
+      tx.created(dest);
+      add_generated(dest, text);
+    }
+  };
+  make_scripts(console_script_specs(console, scheme.python_major, scheme.python_minor));
+  make_scripts(gui);
+
+  // The generated .dist-info files.
+  const mode_t file_mode = 0666 & ~current_umask();
+  auto generate = [&](const std::string& leaf, const std::string& content) {
+    fs::path path = result.dist_info_dir / leaf;
+    tx.prepare(path);
+    write_new_file(path, content, file_mode);
+    tx.created(path);
+    add_generated(path, content);
+  };
+  generate("INSTALLER", options.installer + "\n");
+  if (options.direct_url_json) generate("direct_url.json", *options.direct_url_json);
+  if (options.requested) generate("REQUESTED", "");
+
+  fs::path record_file = result.dist_info_dir / "RECORD";
+  rows.push_back({record_path(record_file, result.lib_dir), "", std::nullopt});
+  std::sort(rows.begin(), rows.end(), [](const spec::RecordEntry& a, const spec::RecordEntry& b) { return a.path < b.path; });
+  tx.prepare(record_file);
+  write_new_file(record_file, spec::write_record(rows), file_mode);
+  tx.created(record_file);
+  result.files.push_back(record_file.lexically_normal());
+
+  // Now that the new files are in place, remove what the old versions own and we did not overwrite.
+  for (const auto& [old, files] : old_files) {
+    std::set<fs::path> keep(result.files.begin(), result.files.end());
+    for (const auto& f : files) {
+      if (keep.count(f)) continue;
+      if (f == old->metadata_dir.lexically_normal()) continue;
+      if (fs::is_directory(fs::symlink_status(f, ec))) continue;
+      tx.remove(f);
+    }
+    fs::path md = old->metadata_dir.lexically_normal();
+    if (md != result.dist_info_dir.lexically_normal()) {
+      tx.remove_dir(md);
+    } else {
+      for (const auto& e : fs::directory_iterator(md, ec))
+        if (!keep.count(e.path().lexically_normal())) tx.remove(e.path());
+    }
+  }
+  return result;
+}
+
+std::size_t compile_bytecode(std::vector<InstalledWheel>& wheels, const InstallScheme& scheme, Transaction& tx) {
+  std::string input;
+  for (const auto& w : wheels)
+    for (const auto& f : w.python_files) input += f.string() + "\n";
+  if (input.empty()) return 0;
+  // One interpreter run: compile each file like pip (compileall.compile_file, force, quiet) and print
+  // the path of every .pyc written.
+  static const char* kScript =
+      "import sys, compileall, importlib.util, warnings\n"
+      "warnings.filterwarnings('ignore')\n"
+      "out = []\n"
+      "for line in sys.stdin.read().splitlines():\n"
+      "    if not line: continue\n"
+      "    try:\n"
+      "        ok = compileall.compile_file(line, force=True, quiet=2)\n"
+      "    except Exception:\n"
+      "        ok = False\n"
+      "    if ok:\n"
+      "        out.append(line + '\\0' + importlib.util.cache_from_source(line))\n"
+      "sys.stdout.write('\\n'.join(out))\n";
+  // __pycache__ directories that the compilation creates join the transaction too.
+  std::set<fs::path> new_cache_dirs;
+  for (const auto& w : wheels)
+    for (const auto& f : w.python_files)
+      if (!fs::exists(f.parent_path() / "__pycache__")) new_cache_dirs.insert(f.parent_path() / "__pycache__");
+  util::ProcessOptions po;
+  po.stdin_data = input;
+  po.env_remove = {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"};
+  auto r = util::run_process({scheme.python.string(), "-c", kScript}, po);
+  if (!r) throw util::Error("failed to run " + scheme.python.string() + " to compile bytecode");
+  if (r->exit_code != 0)
+    throw util::Error("failed to compile bytecode with " + scheme.python.string() + ": " + std::string(util::trim(r->err)));
+  std::map<fs::path, fs::path> pyc_of;
+  for (auto line : util::split(r->out, '\n')) {
+    auto nul = line.find('\0');
+    if (nul == std::string_view::npos) continue;
+    pyc_of[fs::path(std::string(line.substr(0, nul)))] = fs::path(std::string(line.substr(nul + 1)));
+  }
+  for (const auto& d : new_cache_dirs)
+    if (fs::exists(d)) tx.created(d);
+  std::size_t count = 0;
+  for (auto& w : wheels) {
+    std::vector<spec::RecordEntry> extra;
+    for (const auto& py : w.python_files) {
+      auto it = pyc_of.find(py);
+      if (it == pyc_of.end()) continue;
+      const fs::path& pyc = it->second;
+      tx.created(pyc);
+      auto h = util::sha256_file(pyc);
+      extra.push_back({record_path(pyc, w.lib_dir), "sha256=" + h.urlsafe_b64_nopad(), h.bytes_hashed()});
+      w.files.push_back(pyc.lexically_normal());
+      ++count;
+    }
+    if (extra.empty()) continue;
+    fs::path record_file = w.dist_info_dir / "RECORD";
+    auto rows = spec::parse_record(util::read_file(record_file));
+    rows.insert(rows.end(), extra.begin(), extra.end());
+    std::sort(rows.begin(), rows.end(), [](const spec::RecordEntry& a, const spec::RecordEntry& b) { return a.path < b.path; });
+    // The RECORD was created by this transaction: rewriting it in place needs no backup.
+    util::write_file_atomic(record_file, spec::write_record(rows));
+    ::chmod(record_file.c_str(), 0666 & ~current_umask());
+  }
+  return count;
+}
+
+}  // namespace ptinstall::install

@@ -1,0 +1,265 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
+
+#include "ptinstall/install/wheel_cache.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/hash.hpp"
+#include "unit/install/wheel_builder.hpp"
+
+using namespace ptinstall;
+using namespace ptinstall::install;
+using test::WheelSpec;
+using test::ZipItem;
+
+namespace {
+
+WheelSpec sample() {
+  WheelSpec w;
+  w.files = {
+      {"demo/__init__.py", "VALUE = 1\n"},
+      {"demo/tool.sh", "#!/bin/sh\necho hi\n", 0755},
+      {"demo/data/big.bin", std::string(300000, 'z')},
+      {"demo-1.0.data/scripts/run", "#!python\nprint('run')\n", 0755},
+  };
+  return w;
+}
+
+int mode_of(const fs::path& p) {
+  struct stat st {};
+  ::stat(p.c_str(), &st);
+  return st.st_mode & 0777;
+}
+
+std::string listing(const fs::path& root) {
+  std::vector<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) out.push_back(e.path().lexically_relative(root).string());
+  std::sort(out.begin(), out.end());
+  std::string s;
+  for (auto& x : out) s += x + "\n";
+  return s;
+}
+
+size_t count_entries(const fs::path& p) {
+  if (!fs::exists(p)) return 0;
+  return static_cast<size_t>(std::distance(fs::directory_iterator(p), fs::directory_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("default_cache_dir", "[install][cache]") {
+  auto none = [](const char*) -> const char* { return nullptr; };
+  CHECK(default_cache_dir(std::string("/x/y"), none) == fs::path("/x/y"));
+  CHECK(default_cache_dir(std::nullopt, [](const char* n) -> const char* {
+          return std::string(n) == "XDG_CACHE_HOME" ? "/xdg" : std::string(n) == "HOME" ? "/home/u" : nullptr;
+        }) == fs::path("/xdg/ptinstall"));
+  CHECK(default_cache_dir(std::nullopt, [](const char* n) -> const char* {
+          return std::string(n) == "HOME" ? "/home/u" : nullptr;
+        }) == fs::path("/home/u/.cache/ptinstall"));
+  // A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
+  CHECK(default_cache_dir(std::nullopt, [](const char* n) -> const char* {
+          return std::string(n) == "XDG_CACHE_HOME" ? "rel" : std::string(n) == "HOME" ? "/h" : nullptr;
+        }) == fs::path("/h/.cache/ptinstall"));
+}
+
+TEST_CASE("a temporary cache is removed with its last copy", "[install][cache]") {
+  fs::path root;
+  {
+    Cache c = Cache::temporary();
+    root = c.root();
+    CHECK(c.is_temporary());
+    CHECK(fs::is_directory(root));
+    Cache copy = c;
+  }
+  CHECK(!fs::exists(root));
+}
+
+TEST_CASE("unpack a wheel into the cache", "[install][cache]") {
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), sample());
+  Cache cache = Cache::at(tmp.path() / "cache");
+  WheelCache wc(cache);
+  auto u = wc.unpack_file(whl);
+  CHECK_FALSE(u.cached);
+  CHECK(u.sha256 == util::sha256_file(whl).hex());
+  CHECK(u.size == fs::file_size(whl));
+  CHECK(u.dir == tmp.path() / "cache" / "wheels-v1" / u.sha256);
+  CHECK(util::read_file(u.dir / "demo/__init__.py") == "VALUE = 1\n");
+  CHECK(util::read_file(u.dir / "demo/data/big.bin") == std::string(300000, 'z'));
+  CHECK(mode_of(u.dir / "demo/tool.sh") & 0111);
+  CHECK_FALSE(mode_of(u.dir / "demo/__init__.py") & 0111);
+  CHECK(mode_of(u.dir / "demo-1.0.data/scripts/run") & 0100);
+  CHECK(fs::exists(u.dir / "demo-1.0.dist-info/RECORD"));
+  CHECK(wc.lookup(u.sha256) == u.dir);
+  CHECK_FALSE(wc.lookup(std::string(64, '0')));
+  // No temporary directories are left behind.
+  for (auto& e : fs::directory_iterator(wc.root())) CHECK(e.path().filename().string().rfind(".tmp-", 0) != 0);
+
+  SECTION("a second unpack answers from the cache without re-hashing") {
+    auto again = wc.unpack_file(whl);
+    CHECK(again.cached);
+    CHECK(again.dir == u.dir);
+  }
+  SECTION("a changed file at the same path is unpacked again") {
+    auto spec2 = sample();
+    spec2.files[0].content = "VALUE = 2\n";
+    fs::remove(whl);
+    test::build_wheel(tmp.path(), spec2);
+    auto u2 = wc.unpack_file(whl);
+    CHECK_FALSE(u2.cached);
+    CHECK(u2.sha256 != u.sha256);
+    CHECK(util::read_file(u2.dir / "demo/__init__.py") == "VALUE = 2\n");
+  }
+  SECTION("the same wheel at another path reuses the entry") {
+    fs::copy_file(whl, tmp.path() / "copy.whl");
+    auto u3 = wc.unpack_file(tmp.path() / "copy.whl");
+    CHECK(u3.dir == u.dir);
+    CHECK(u3.cached);  // another process (or path) committed first: ours is dropped
+    CHECK(listing(u.dir) == listing(u3.dir));
+  }
+}
+
+TEST_CASE("unpack from fed chunks on another thread", "[install][cache]") {
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), sample());
+  std::string bytes = util::read_file(whl);
+  Cache cache = Cache::at(tmp.path() / "cache");
+  WheelCache wc(cache);
+  ChunkPipe pipe(1000);  // small capacity: the producer really waits for the consumer
+  std::thread producer([&] {
+    for (size_t i = 0; i < bytes.size(); i += 777) pipe.feed(bytes.data() + i, std::min<size_t>(777, bytes.size() - i));
+    pipe.close();
+  });
+  auto u = wc.unpack_stream(pipe, "demo-1.0-py3-none-any.whl", util::sha256_hex(bytes));
+  producer.join();
+  CHECK(u.sha256 == util::sha256_hex(bytes));
+  CHECK(util::read_file(u.dir / "demo/__init__.py") == "VALUE = 1\n");
+  CHECK(mode_of(u.dir / "demo/tool.sh") & 0111);
+}
+
+TEST_CASE("a producer failure reaches the unpacker and nothing is committed", "[install][cache]") {
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), sample());
+  std::string bytes = util::read_file(whl);
+  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  ChunkPipe pipe;
+  pipe.feed(bytes.data(), 100);
+  pipe.fail(std::make_exception_ptr(util::Error("connection reset")));
+  CHECK_THROWS_WITH(wc.unpack_stream(pipe, "x.whl"), "connection reset");
+  CHECK(count_entries(wc.root()) == 0);
+}
+
+TEST_CASE("an expected hash that differs commits nothing", "[install][cache]") {
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), sample());
+  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  FileSource src(whl);
+  CHECK_THROWS_WITH(wc.unpack_stream(src, "demo.whl", std::string(64, 'a')), Catch::Contains("hash mismatch for demo.whl"));
+  CHECK(count_entries(wc.root()) == 0);
+}
+
+TEST_CASE("invalid wheels are rejected and nothing is committed", "[install][cache]") {
+  util::TempDir tmp;
+  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  auto check_rejected = [&](const WheelSpec& w, const std::string& fragment) {
+    auto whl = test::build_wheel(tmp.path(), w);
+    INFO(fragment);
+    CHECK_THROWS_WITH(wc.unpack_file(whl), Catch::Contains("is invalid") && Catch::Contains(fragment));
+    CHECK(count_entries(wc.root()) == 0);
+    fs::remove(whl);
+  };
+  SECTION("a RECORD hash mismatch names the file") {
+    auto w = sample();
+    w.tamper = "demo/__init__.py";
+    check_rejected(w, "hash of `demo/__init__.py` does not match RECORD");
+  }
+  SECTION("a RECORD size mismatch") {
+    auto w = sample();
+    w.wrong_size = "demo/tool.sh";
+    check_rejected(w, "size of `demo/tool.sh` does not match RECORD");
+  }
+  SECTION("a file missing from RECORD") {
+    auto w = sample();
+    w.unrecorded = {"demo/data/big.bin"};
+    check_rejected(w, "`demo/data/big.bin` is not listed in RECORD");
+  }
+  SECTION("no RECORD at all") {
+    auto w = sample();
+    w.record = false;
+    check_rejected(w, "no .dist-info/RECORD");
+  }
+  SECTION("zip-slip with ..") {
+    auto w = sample();
+    w.files.push_back({"demo/../../evil.py", "x"});
+    check_rejected(w, "unsafe path");
+    CHECK(!fs::exists(tmp.path() / "evil.py"));
+    CHECK(!fs::exists(tmp.path() / "cache" / "evil.py"));
+  }
+  SECTION("an absolute path") {
+    auto w = sample();
+    w.files.push_back({"/tmp/ptinstall-evil-abs.py", "x"});
+    check_rejected(w, "unsafe path");
+    CHECK(!fs::exists("/tmp/ptinstall-evil-abs.py"));
+  }
+  SECTION("a symlink entry") {
+    auto w = sample();
+    w.files.push_back({"demo/link", "", 0777, ZipItem::Symlink, "/etc/passwd"});
+    check_rejected(w, "links are not allowed");
+  }
+  SECTION("a hardlink entry") {
+    auto w = sample();
+    w.files.push_back({"demo/hard", "", 0644, ZipItem::Hardlink, "demo/__init__.py"});
+    check_rejected(w, "");
+  }
+  SECTION("a backslash path") {
+    auto w = sample();
+    w.files.push_back({"demo\\..\\..\\evil.py", "x"});
+    check_rejected(w, "unsafe path");
+  }
+}
+
+TEST_CASE("truncated and garbage files are errors with a hint", "[install][cache]") {
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), sample());
+  std::string bytes = util::read_file(whl);
+  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  for (size_t cut : {size_t(0), size_t(10), bytes.size() / 3, bytes.size() / 2, bytes.size() - 30, bytes.size() - 1}) {
+    INFO("cut at " << cut);
+    auto p = tmp.path() / "cut.whl";
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+    try {
+      wc.unpack_file(p);
+      FAIL("no error");
+    } catch (const util::Error& e) {
+      CHECK(std::string(e.what()).find("cut.whl is invalid") != std::string::npos);
+      CHECK(!e.hint().empty());
+    }
+    CHECK(count_entries(wc.root()) == 0);
+  }
+  auto p = tmp.path() / "garbage.whl";
+  std::ofstream(p, std::ios::binary) << std::string(5000, 'G');
+  CHECK_THROWS_WITH(wc.unpack_file(p), Catch::Contains("garbage.whl is invalid"));
+  CHECK_THROWS_WITH(wc.unpack_file(tmp.path() / "missing.whl"), Catch::Contains("missing.whl"));
+}
+
+TEST_CASE("two unpackers of the same wheel at once both succeed with one entry", "[install][cache]") {
+  util::TempDir tmp;
+  auto w = sample();
+  for (int i = 0; i < 200; ++i) w.files.push_back({"demo/m" + std::to_string(i) + ".py", std::string(1000, 'a' + i % 26)});
+  auto whl = test::build_wheel(tmp.path(), w);
+  fs::copy_file(whl, tmp.path() / "b.whl");
+  Cache cache = Cache::at(tmp.path() / "cache");
+  WheelCache a(cache), b(cache);
+  UnpackedWheel ua, ub;
+  std::thread t1([&] { ua = a.unpack_file(whl); });
+  std::thread t2([&] { ub = b.unpack_file(tmp.path() / "b.whl"); });
+  t1.join();
+  t2.join();
+  CHECK(ua.dir == ub.dir);
+  CHECK(count_entries(a.root()) == 1);
+  CHECK(util::read_file(ua.dir / "demo/m5.py") == std::string(1000, 'f'));
+}
