@@ -76,7 +76,8 @@ ToolRun run_tool(const DetectionInputs& in, const std::string& tool, std::vector
   ToolRun run;
   run.label = tool;
   for (const auto& a : args) run.label += " " + a;
-  std::string exe = util::find_on_path(tool, in.path.c_str());
+  // An empty PATH finds nothing (find_on_path would read it as the current directory).
+  std::string exe = in.path.empty() ? std::string() : util::find_on_path(tool, in.path.c_str());
   if (exe.empty()) {
     run.missing = "not found on PATH";
     return run;

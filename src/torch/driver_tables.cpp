@@ -134,7 +134,6 @@ std::optional<TargetOs> parse_target_os(std::string_view value) {
   if (v == "other" || v == "freebsd" || v == "android" || v == "ios" || contains(v, "pyodide") ||
       contains(v, "android") || contains(v, "freebsd") || contains(v, "apple-ios") || contains(v, "emscripten"))
     return TargetOs::Other;
-  if (v == "musllinux") return TargetOs::LinuxMusl;
   return std::nullopt;
 }
 

@@ -330,6 +330,19 @@ TEST_CASE("Intel display controllers on the PCI bus") {
   }
 }
 
+TEST_CASE("an empty PATH finds no tool, not even in the current directory") {
+  FakeMachine m;
+  m.nvidia_smi("550.54\\n", 0);
+  DetectionInputs in = m.inputs();
+  in.path = "";
+  auto cwd = fs::current_path();
+  fs::current_path(m.bin());
+  Detection d = detect_accelerator(in);
+  fs::current_path(cwd);
+  CHECK(d.accelerator.kind == AcceleratorKind::None);
+  CHECK(probe(d, "nvidia-smi")->detail == "not found on PATH");
+}
+
 TEST_CASE("helpers") {
   CHECK(first_line("  550.54 \n535\n") == "550.54");
   CHECK_FALSE(first_line("\n550"));

@@ -189,3 +189,27 @@ TEST_CASE("CUDA architecture lists of the PyTorch builds") {
   // DGX Spark (sm_121) runs sm_120 cubins.
   CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {12, 1}));
 }
+
+TEST_CASE("driver tables equal the reference's rows") {
+  // /work/shared/reference/torch-backend.md section 3, written out independently of driver_tables.cpp.
+  struct Group {
+    std::vector<std::string> backends;
+    std::string linux_min, windows_min;
+  };
+  const std::vector<Group> groups = {
+      {{"cu132", "cu130"}, "580", "580"},
+      {{"cu129", "cu128", "cu126", "cu125", "cu124", "cu123", "cu122", "cu121", "cu120"}, "525.60.13", "528.33"},
+      {{"cu118", "cu117", "cu116", "cu115", "cu114", "cu113", "cu112", "cu111"}, "450.80.02", "452.39"},
+      {{"cu110"}, "450.36.06", "451.22"}, {{"cu102"}, "440.33", "441.22"}, {{"cu101"}, "418.39", "418.96"},
+      {{"cu100"}, "410.48", "411.31"},    {{"cu92"}, "396.26", "398.26"},   {{"cu91"}, "390.46", "391.29"},
+      {{"cu90"}, "384.81", "385.54"},     {{"cu80"}, "375.26", "376.51"},
+  };
+  std::vector<std::pair<std::string, std::string>> lin, win;
+  for (const auto& g : groups)
+    for (const auto& b : g.backends) lin.emplace_back(b, g.linux_min), win.emplace_back(b, g.windows_min);
+  std::vector<std::pair<std::string, std::string>> lin_table, win_table;
+  for (const auto& r : linux_cuda_drivers()) lin_table.emplace_back(r.backend, r.min_driver);
+  for (const auto& r : windows_cuda_drivers()) win_table.emplace_back(r.backend, r.min_driver);
+  CHECK(lin_table == lin);
+  CHECK(win_table == win);
+}
