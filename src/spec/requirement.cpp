@@ -1,6 +1,8 @@
 #include "ptinstall/spec/requirement.hpp"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "ptinstall/util/error.hpp"
 #include "spec/pep508_scan.hpp"
@@ -61,7 +63,7 @@ class Parser {
     r.name = std::string(s_.substr(pos_, n));
     pos_ += n;
     ws();
-    extras(r);
+    extras();
     ws();
     if (at('@')) {
       ++pos_;
@@ -95,6 +97,14 @@ class Parser {
       throw SyntaxError{"package name `" + r.name + "` must end with a letter or digit", name_pos + r.name.size() - 1, {}};
     }
     r.package = PackageName::parse(r.name);
+    for (const auto& [extra, at] : raw_extras_) {
+      if (!is_valid_name(extra)) {
+        throw SyntaxError{"extra name `" + std::string(extra) + "` must end with a letter or digit", at + extra.size() - 1, {}};
+      }
+      r.extras.push_back(normalize_extra(extra));
+    }
+    std::sort(r.extras.begin(), r.extras.end());
+    r.extras.erase(std::unique(r.extras.begin(), r.extras.end()), r.extras.end());
     if (r.url) {
       if (std::string why = url_problem(*r.url); !why.empty()) {
         throw SyntaxError{"invalid URL `" + *r.url + "`: " + why, url_start_,
@@ -118,12 +128,12 @@ class Parser {
     throw SyntaxError{std::move(message), pos_, std::move(hint)};
   }
 
-  void extras(Requirement& r) {
+  void extras() {
     if (!at('[')) return;
     size_t open = pos_++;
     ws();
     if (size_t n = detail::match_identifier(s_, pos_); n != 0) {
-      r.extras.push_back(normalize_extra(s_.substr(pos_, n)));
+      raw_extras_.emplace_back(s_.substr(pos_, n), pos_);
       pos_ += n;
       while (true) {
         ws();
@@ -133,15 +143,13 @@ class Parser {
         ws();
         size_t m = detail::match_identifier(s_, pos_);
         if (m == 0) fail("expected extra name after comma", {});
-        r.extras.push_back(normalize_extra(s_.substr(pos_, m)));
+        raw_extras_.emplace_back(s_.substr(pos_, m), pos_);
         pos_ += m;
       }
     }
     ws();
     if (!at(']')) fail("expected closing ']'", "the '[' at column " + std::to_string(open + 1) + " is not closed");
     ++pos_;
-    std::sort(r.extras.begin(), r.extras.end());
-    r.extras.erase(std::unique(r.extras.begin(), r.extras.end()), r.extras.end());
   }
 
   // (version_many) or version_many; the specifiers joined by commas.
@@ -194,6 +202,7 @@ class Parser {
 
   std::string_view s_;
   size_t pos_ = 0;
+  std::vector<std::pair<std::string_view, size_t>> raw_extras_;  // as written, with their positions
   size_t url_start_ = 0;
   size_t spec_start_ = 0;
   std::string spec_text_;

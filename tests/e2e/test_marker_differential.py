@@ -504,8 +504,8 @@ def documented_requirement_difference(text, ref, ours):
         parsed = parse_requirement(text)
     except Exception:  # noqa: BLE001
         return None
-    if not parsed.name[-1].isalnum():
-        return "name ending in '-', '_' or '.' (PEP 508 requires a letter or digit)"
+    if not parsed.name[-1].isalnum() or any(not e[-1].isalnum() for e in parsed.extras):
+        return "name or extra ending in '_' (PEP 508 requires a letter or digit)"
     if parsed.url and parsed.url.lower().startswith("file:") and ours["ok"]:
         return "file: URL that urllib does not round-trip (accepted)"
     return None

@@ -175,6 +175,8 @@ TEST_CASE("invalid requirements are rejected with the column of the problem") {
       {"foo (>=1.0 garbage)", "expected closing ')' at column 12"},
       {"foo[a b]", "expected comma between extra names at column 7"},
       {"foo[a,]", "expected extra name after comma at column 7"},
+      {"foo[a_]", "extra name `a_` must end with a letter or digit at column 6"},
+      {"foo[b, a__ ]>=1", "extra name `a__` must end with a letter or digit at column 10"},
       {"foo[a", "expected closing ']' at column 6"},
       {"foo[a-]", "expected closing ']' at column 6"},
       {"foo[-a]", "expected closing ']' at column 5"},
