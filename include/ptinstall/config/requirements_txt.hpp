@@ -1,0 +1,52 @@
+// requirements.txt as pip reads it: line continuations, comments, ${VAR} expansion, nested -r and
+// -c files (relative to the file that names them), option lines (--index-url, --extra-index-url,
+// --find-links, --no-index, --pre, --only-binary, --no-binary, --require-hashes, --trusted-host)
+// and per-requirement --hash options. Errors name the file and the line.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ptinstall/spec/requirement.hpp"
+
+namespace ptinstall::config {
+
+struct RequirementLine {
+  std::string text;                           // the requirement as written (after ${VAR} expansion)
+  std::optional<spec::Requirement> requirement;  // PEP 508 requirement; empty for a path or URL
+  std::optional<std::string> location;        // a wheel path (absolute) or URL given instead of a name
+  std::vector<std::string> hashes;            // "sha256:<hex>", from --hash options
+  std::string file;                           // the file and line it came from, for messages
+  int line = 0;
+};
+
+struct RequirementsFile {
+  std::vector<RequirementLine> requirements;
+  std::vector<RequirementLine> constraints;   // from -c files (and from lines of files read as constraints)
+  std::optional<std::string> index_url;
+  std::vector<std::string> extra_index_urls;
+  std::vector<std::string> find_links;        // directories made absolute against the file's folder
+  std::vector<std::string> trusted_hosts;
+  std::vector<std::string> only_binary, no_binary;
+  bool no_index = false;
+  bool pre = false;
+  bool require_hashes = false;                // --require-hashes, or switched on by the first --hash
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Reads `path` (and every file it nests) into `out`. `as_constraints` reads the file as a -c file.
+void read_requirements_file(const std::filesystem::path& path, RequirementsFile& out, bool as_constraints = false,
+                            const EnvLookup& env = nullptr);
+
+// Parses the text of a requirements file, as if read from `path` (used for nested-file resolution
+// and messages).
+void parse_requirements_text(std::string_view text, const std::filesystem::path& path, RequirementsFile& out,
+                             bool as_constraints = false, const EnvLookup& env = nullptr);
+
+// One requirement given on the command line: a PEP 508 string, or a path/URL of a wheel.
+RequirementLine parse_requirement_argument(std::string_view text, const std::string& origin);
+
+}  // namespace ptinstall::config
