@@ -1,0 +1,413 @@
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <map>
+
+#include "ptinstall/install/transaction.hpp"
+#include "ptinstall/install/uninstall.hpp"
+#include "ptinstall/install/wheel_cache.hpp"
+#include "ptinstall/install/wheel_installer.hpp"
+#include "ptinstall/spec/record.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/link.hpp"
+#include "unit/install/wheel_builder.hpp"
+
+using namespace ptinstall;
+using namespace ptinstall::install;
+using test::WheelSpec;
+using test::ZipItem;
+
+namespace {
+
+int mode_of(const fs::path& p) {
+  struct stat st {};
+  ::lstat(p.c_str(), &st);
+  return st.st_mode & 0777;
+}
+
+// path -> "mode:content" of every file and "dir" of every directory under root.
+std::map<std::string, std::string> snapshot(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string rel = e.path().lexically_relative(root).string();
+    if (e.is_directory()) out[rel] = "dir";
+    else out[rel] = std::to_string(mode_of(e.path())) + ":" + util::read_file(e.path());
+  }
+  return out;
+}
+
+struct Env {
+  util::TempDir tmp;
+  InstallScheme scheme;
+  Cache cache = Cache::at(tmp.path() / "cache");
+  WheelCache wheels{cache};
+  Env() {
+    fs::path v = tmp.path() / "venv";
+    scheme.purelib = v / "lib/python3.11/site-packages";
+    scheme.platlib = v / "lib64/python3.11/site-packages";
+    scheme.scripts = v / "bin";
+    scheme.data = v;
+    scheme.headers = v / "include/site/python3.11";
+    scheme.python = v / "bin/python";
+    scheme.python_major = 3;
+    scheme.python_minor = 11;
+    fs::create_directories(scheme.purelib);
+    fs::create_directories(scheme.platlib);
+    fs::create_directories(scheme.scripts);
+  }
+  fs::path venv() const { return tmp.path() / "venv"; }
+  WheelInfo unpack(const WheelSpec& w) {
+    fs::create_directories(tmp.path() / "wheels");
+    auto path = test::build_wheel(tmp.path() / "wheels", w);
+    auto u = wheels.unpack_file(path);
+    fs::remove(path);
+    return WheelInfo::read(u.dir, path.filename().string());
+  }
+  InstalledWheel install(const WheelSpec& w, InstallOptions opts = {}, util::LinkMode mode = util::LinkMode::Clone) {
+    auto info = unpack(w);
+    util::Linker linker(mode);
+    Transaction tx(scheme.roots());
+    auto old = find_installed({scheme.purelib, scheme.platlib}, info.name);
+    auto r = install_wheel(info, scheme, linker, tx, opts, old);
+    tx.commit();
+    return r;
+  }
+  std::map<std::string, spec::RecordEntry> record(const std::string& dist_info, bool plat = false) {
+    std::map<std::string, spec::RecordEntry> out;
+    for (auto& e : spec::parse_record(util::read_file((plat ? scheme.platlib : scheme.purelib) / dist_info / "RECORD")))
+      out[e.path] = e;
+    return out;
+  }
+};
+
+WheelSpec demo(const std::string& version = "1.0") {
+  WheelSpec w;
+  w.version = version;
+  w.files = {
+      {"demo/__init__.py", "VERSION = '" + version + "'\n"},
+      {"demo/cli.py", "def main():\n    return 0\n"},
+      {"demo/tool.sh", "#!/bin/sh\n", 0755},
+      {"demo-" + version + ".data/scripts/run-demo", "#!python\nprint('run')\n", 0755},
+      {"demo-" + version + ".data/scripts/plain.sh", "#!/bin/sh\necho plain\n", 0755},
+      {"demo-" + version + ".data/headers/demo.h", "int demo;\n"},
+      {"demo-" + version + ".data/data/share/demo/readme.txt", "data\n"},
+      {"demo-" + version + ".data/platlib/demo_ext.py", "EXT = 1\n"},
+  };
+  w.entry_points = "[console_scripts]\ndemo = demo.cli:main\n[gui_scripts]\ndemo-gui = demo.cli:main\n[other]\nx = y:z\n";
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("shebang follows distlib", "[install][scripts]") {
+  CHECK(shebang("/venv/bin/python") == "#!/venv/bin/python\n");
+  CHECK(shebang("/my venv/bin/python") == "#!/bin/sh\n'''exec' \"/my venv/bin/python\" \"$0\" \"$@\"\n' '''\n");
+  std::string p124 = "/" + std::string(123, 'a');  // 124 + "#!" + "\n" = 127: still simple
+  CHECK(shebang(p124) == "#!" + p124 + "\n");
+  std::string p125 = "/" + std::string(124, 'a');
+  CHECK(shebang(p125) == "#!/bin/sh\n'''exec' " + p125 + " \"$0\" \"$@\"\n' '''\n");
+}
+
+TEST_CASE("launcher text is pip's", "[install][scripts]") {
+  CHECK(launcher_script("pkg.cli", "main") ==
+        "# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom pkg.cli import main\nif __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n");
+  CHECK(launcher_script("m", "Cls.run").find("from m import Cls\n") != std::string::npos);
+  CHECK(launcher_script("m", "Cls.run").find("sys.exit(Cls.run())") != std::string::npos);
+  CHECK_THROWS_WITH(launcher_script("m", ""), Catch::Contains("a callable suffix is required"));
+}
+
+TEST_CASE("console_script_specs special-cases pip and easy_install like pip", "[install][scripts]") {
+  using V = std::vector<std::pair<std::string, std::string>>;
+  CHECK(console_script_specs({{"pip", "pip._internal:main"}, {"pip3", "x:y"}, {"pip3.9", "x:y"}, {"other", "o:m"}}, 3, 11) ==
+        V{{"pip", "pip._internal:main"}, {"pip3", "pip._internal:main"}, {"pip3.11", "pip._internal:main"}, {"other", "o:m"}});
+  CHECK(console_script_specs({{"easy_install", "s:m"}, {"easy_install-3.6", "s:m"}}, 3, 12) ==
+        V{{"easy_install", "s:m"}, {"easy_install-3.12", "s:m"}});
+  CHECK(console_script_specs({{"tool", "t:m"}}, 3, 8) == V{{"tool", "t:m"}});
+}
+
+TEST_CASE("install a wheel with every part", "[install][installer]") {
+  Env env;
+  InstallOptions opts;
+  opts.requested = true;
+  opts.direct_url_json = R"({"archive_info": {}, "url": "file:///w/demo-1.0-py3-none-any.whl"})";
+  auto r = env.install(demo(), opts);
+  const auto& pure = env.scheme.purelib;
+  CHECK(r.name == "demo");
+  CHECK(r.version == "1.0");
+  CHECK(r.lib_dir == pure.lexically_normal());
+  CHECK(util::read_file(pure / "demo/__init__.py") == "VERSION = '1.0'\n");
+  CHECK(mode_of(pure / "demo/tool.sh") & 0100);
+  CHECK_FALSE(mode_of(pure / "demo/__init__.py") & 0111);
+  // .data
+  CHECK(util::read_file(env.scheme.scripts / "run-demo") == "#!" + env.scheme.python.string() + "\nprint('run')\n");
+  CHECK(mode_of(env.scheme.scripts / "run-demo") & 0100);
+  CHECK(util::read_file(env.scheme.scripts / "plain.sh") == "#!/bin/sh\necho plain\n");
+  CHECK(util::read_file(env.scheme.headers / "demo/demo.h") == "int demo;\n");
+  CHECK(util::read_file(env.venv() / "share/demo/readme.txt") == "data\n");
+  CHECK(util::read_file(env.scheme.platlib / "demo_ext.py") == "EXT = 1\n");
+  CHECK_FALSE(fs::exists(pure / "demo-1.0.data"));
+  // launchers
+  std::string launcher = util::read_file(env.scheme.scripts / "demo");
+  CHECK(launcher == "#!" + env.scheme.python.string() + "\n" + launcher_script("demo.cli", "main"));
+  const int mask = [] { mode_t m = umask(0); umask(m); return static_cast<int>(m); }();
+  CHECK(mode_of(env.scheme.scripts / "demo") == ((0666 & ~mask) | 0555));
+  CHECK(fs::exists(env.scheme.scripts / "demo-gui"));
+  CHECK_FALSE(fs::exists(env.scheme.scripts / "x"));
+  // dist-info
+  fs::path di = pure / "demo-1.0.dist-info";
+  CHECK(util::read_file(di / "INSTALLER") == "ptinstall\n");
+  CHECK(fs::exists(di / "REQUESTED"));
+  CHECK(util::read_file(di / "direct_url.json") == *opts.direct_url_json);
+  auto rec = env.record("demo-1.0.dist-info");
+  CHECK(rec.count("demo/__init__.py"));
+  CHECK(rec["demo/__init__.py"].hash == spec::record_hash("VERSION = '1.0'\n"));
+  CHECK(rec.count("../../../bin/demo"));
+  CHECK(rec["../../../bin/demo"].hash == spec::record_hash(launcher));
+  CHECK(rec["../../../bin/run-demo"].hash == spec::record_hash(util::read_file(env.scheme.scripts / "run-demo")));
+  CHECK(rec.count("../../../include/site/python3.11/demo/demo.h"));
+  CHECK(rec.count("../../../share/demo/readme.txt"));
+  CHECK(rec.count("../../../lib64/python3.11/site-packages/demo_ext.py"));
+  CHECK(rec.count("demo-1.0.dist-info/INSTALLER"));
+  CHECK(rec.count("demo-1.0.dist-info/REQUESTED"));
+  CHECK(rec.count("demo-1.0.dist-info/direct_url.json"));
+  CHECK(rec["demo-1.0.dist-info/RECORD"].hash.empty());
+  // Every RECORD row with a hash matches the file on disk.
+  for (auto& [path, e] : rec) {
+    if (e.hash.empty()) continue;
+    INFO(path);
+    CHECK(spec::record_hash(util::read_file(pure / path)) == e.hash);
+    CHECK(e.size == fs::file_size(pure / path));
+  }
+  // Rows are sorted, like pip's.
+  auto rows = spec::parse_record(util::read_file(di / "RECORD"));
+  CHECK(std::is_sorted(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.path < b.path; }));
+  CHECK(r.python_files.size() == 3);  // __init__.py, cli.py, demo_ext.py
+}
+
+TEST_CASE("Root-Is-Purelib: false goes to platlib", "[install][installer]") {
+  Env env;
+  auto w = demo();
+  w.wheel_meta = "Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp311-cp311-linux_x86_64\n";
+  auto r = env.install(w);
+  CHECK(r.lib_dir == env.scheme.platlib.lexically_normal());
+  CHECK(fs::exists(env.scheme.platlib / "demo/__init__.py"));
+  CHECK(fs::exists(env.scheme.platlib / "demo-1.0.dist-info/RECORD"));
+  auto rec = env.record("demo-1.0.dist-info", true);
+  CHECK(rec.count("../../../bin/demo"));
+  CHECK(rec.count("demo_ext.py"));
+}
+
+TEST_CASE("unsupported and broken wheels", "[install][installer]") {
+  Env env;
+  auto w = demo();
+  w.wheel_meta = "Wheel-Version: 2.0\nRoot-Is-Purelib: true\n";
+  CHECK_THROWS_WITH(env.install(w), Catch::Contains("Wheel-Version 2.0, which is not supported"));
+  w = demo();
+  w.files.push_back({"demo-1.0.data/bogus/x", "x"});
+  CHECK_THROWS_WITH(env.install(w), Catch::Contains("unknown scheme key `bogus`"));
+  // Nothing of the failed installs is left.
+  CHECK(fs::is_empty(env.scheme.purelib));
+  CHECK(fs::is_empty(env.scheme.scripts));
+  w = demo();
+  w.entry_points = "[console_scripts]\nbad = demo.cli\n";
+  CHECK_THROWS_WITH(env.install(w), Catch::Contains("callable suffix"));
+  CHECK(fs::is_empty(env.scheme.purelib));
+}
+
+TEST_CASE("entry point wrappers in .data/scripts are skipped", "[install][installer]") {
+  Env env;
+  auto w = demo();
+  w.files.push_back({"demo-1.0.data/scripts/demo", "#!python\n# setuptools wrapper\n", 0755});
+  w.files.push_back({"demo-1.0.data/scripts/demo-script.py", "x\n", 0755});
+  env.install(w);
+  CHECK(util::read_file(env.scheme.scripts / "demo").find("from demo.cli import main") != std::string::npos);
+  CHECK_FALSE(fs::exists(env.scheme.scripts / "demo-script.py"));
+}
+
+TEST_CASE("upgrades replace the old distribution completely", "[install][installer]") {
+  Env env;
+  auto v1 = demo("1.0");
+  v1.files.push_back({"demo/old_only.py", "OLD = 1\n"});
+  v1.files.push_back({"demo/sub/gone.py", "G = 1\n"});
+  env.install(v1);
+  const auto& pure = env.scheme.purelib;
+  // Bytecode of the old files, as an interpreter would leave it.
+  fs::create_directories(pure / "demo/__pycache__");
+  util::write_file_atomic(pure / "demo/__pycache__/old_only.cpython-311.pyc", "pyc");
+  util::write_file_atomic(pure / "demo/__pycache__/old_only.cpython-311.opt-1.pyc", "pyc");
+  util::write_file_atomic(pure / "demo/__pycache__/cli.cpython-311.pyc", "pyc");
+  util::write_file_atomic(pure / "demo/__pycache__/unrelated.cpython-311.pyc", "keep");
+  fs::create_directories(pure / "demo/sub/__pycache__");
+  util::write_file_atomic(pure / "demo/sub/__pycache__/gone.cpython-311.pyc", "pyc");
+
+  auto v2 = demo("2.0");
+  v2.entry_points = "[console_scripts]\ndemo2 = demo.cli:main\n";
+  env.install(v2);
+  CHECK(util::read_file(pure / "demo/__init__.py") == "VERSION = '2.0'\n");
+  CHECK_FALSE(fs::exists(pure / "demo-1.0.dist-info"));
+  CHECK(fs::exists(pure / "demo-2.0.dist-info/RECORD"));
+  CHECK_FALSE(fs::exists(pure / "demo/old_only.py"));
+  CHECK_FALSE(fs::exists(pure / "demo/__pycache__/old_only.cpython-311.pyc"));
+  CHECK_FALSE(fs::exists(pure / "demo/__pycache__/old_only.cpython-311.opt-1.pyc"));
+  CHECK_FALSE(fs::exists(pure / "demo/__pycache__/cli.cpython-311.pyc"));  // stale bytecode of a replaced file
+  CHECK(fs::exists(pure / "demo/__pycache__/unrelated.cpython-311.pyc"));
+  CHECK_FALSE(fs::exists(pure / "demo/sub"));  // emptied directories are pruned
+  CHECK_FALSE(fs::exists(env.scheme.scripts / "demo-gui"));
+  CHECK_FALSE(fs::exists(env.scheme.scripts / "demo"));
+  CHECK(fs::exists(env.scheme.scripts / "demo2"));
+  CHECK(fs::exists(env.scheme.purelib));
+  CHECK(fs::exists(env.scheme.scripts));
+  auto installed = scan_installed({pure, env.scheme.platlib});
+  REQUIRE(installed.size() == 1);
+  CHECK(installed[0].version == "2.0");
+  CHECK(installed[0].installer == "ptinstall");
+  // No backups are left anywhere.
+  for (auto& e : fs::recursive_directory_iterator(env.venv()))
+    CHECK(e.path().filename().string().find(".ptinstall-") == std::string::npos);
+}
+
+TEST_CASE("reinstalling the same version keeps it intact", "[install][installer]") {
+  Env env;
+  env.install(demo("1.0"));
+  auto before = snapshot(env.venv());
+  env.install(demo("1.0"));
+  CHECK(snapshot(env.venv()) == before);
+}
+
+TEST_CASE("a failure half-way leaves the environment as it was", "[install][installer][transaction]") {
+  for (util::LinkMode mode : {util::LinkMode::Clone, util::LinkMode::Copy, util::LinkMode::Hardlink}) {
+    for (int n : {0, 1, 3, 6, 9, 12}) {
+      Env env;
+      auto v1 = demo("1.0");
+      v1.files.push_back({"demo/old_only.py", "OLD = 1\n"});
+      env.install(v1);
+      util::write_file_atomic(env.scheme.purelib / "unrelated.py", "u");
+      auto before = snapshot(env.venv());
+      auto info = env.unpack(demo("2.0"));
+      ::setenv("PTINSTALL_FAULT_INJECT", ("after-files:" + std::to_string(n)).c_str(), 1);
+      {
+        util::Linker linker(mode);
+        Transaction tx(env.scheme.roots());
+        ::unsetenv("PTINSTALL_FAULT_INJECT");
+        auto old = find_installed({env.scheme.purelib}, "demo");
+        CHECK_THROWS_WITH(install_wheel(info, env.scheme, linker, tx, {}, old), Catch::Contains("injected failure"));
+      }  // rolled back here
+      INFO("mode " << util::to_string(mode) << ", fail after " << n);
+      CHECK(snapshot(env.venv()) == before);
+    }
+  }
+}
+
+TEST_CASE("explicit rollback after a complete install", "[install][transaction]") {
+  Env env;
+  env.install(demo("1.0"));
+  auto before = snapshot(env.venv());
+  auto info = env.unpack(demo("2.0"));
+  util::Linker linker;
+  Transaction tx(env.scheme.roots());
+  install_wheel(info, env.scheme, linker, tx, {}, find_installed({env.scheme.purelib}, "demo"));
+  CHECK(snapshot(env.venv()) != before);
+  tx.rollback();
+  CHECK(snapshot(env.venv()) == before);
+}
+
+TEST_CASE("Transaction basics", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path() / "root";
+  fs::create_directories(root);
+  util::write_file_atomic(root / "a.txt", "A");
+  util::write_file_atomic(root / "d/b.txt", "B");
+  auto before = snapshot(root);
+  {
+    Transaction tx({root});
+    tx.prepare(root / "a.txt");  // moved aside
+    util::write_file_atomic(root / "a.txt", "A2");
+    tx.created(root / "a.txt");
+    tx.prepare(root / "new/deep/c.txt");
+    util::write_file_atomic(root / "new/deep/c.txt", "C");
+    tx.created(root / "new/deep/c.txt");
+    CHECK(tx.remove(root / "d/b.txt"));
+    CHECK_FALSE(tx.remove(root / "missing"));
+    CHECK_FALSE(fs::exists(root / "d/b.txt"));
+    CHECK(tx.placed() == 2);
+  }
+  CHECK(snapshot(root) == before);
+  {
+    Transaction tx({root});
+    tx.prepare(root / "a.txt");
+    util::write_file_atomic(root / "a.txt", "A3");
+    tx.created(root / "a.txt");
+    tx.remove(root / "d/b.txt");
+    tx.commit();
+    CHECK(tx.committed());
+  }
+  CHECK(util::read_file(root / "a.txt") == "A3");
+  CHECK_FALSE(fs::exists(root / "d"));  // emptied and pruned
+  CHECK(fs::exists(root));              // a root is never pruned
+  CHECK(std::distance(fs::directory_iterator(root), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("uninstall removes what RECORD lists, bytecode and the dist-info", "[install][uninstall]") {
+  Env env;
+  env.install(demo("1.0"), {});
+  const auto& pure = env.scheme.purelib;
+  fs::create_directories(pure / "demo/__pycache__");
+  util::write_file_atomic(pure / "demo/__pycache__/cli.cpython-311.pyc", "pyc");
+  util::write_file_atomic(pure / "other.py", "keep");
+  auto found = find_installed({pure, env.scheme.platlib}, "DEMO");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].name == "demo");
+  auto files = installed_files(found[0]);
+  CHECK(std::find(files.begin(), files.end(), (pure / "demo/__pycache__/cli.cpython-311.pyc").lexically_normal()) != files.end());
+  {
+    Transaction tx(env.scheme.roots());
+    CHECK(uninstall(found[0], tx) > 5);
+    tx.commit();
+  }
+  CHECK_FALSE(fs::exists(pure / "demo"));
+  CHECK_FALSE(fs::exists(pure / "demo-1.0.dist-info"));
+  CHECK_FALSE(fs::exists(env.scheme.scripts / "demo"));
+  CHECK_FALSE(fs::exists(env.scheme.platlib / "demo_ext.py"));
+  CHECK_FALSE(fs::exists(env.venv() / "share"));
+  CHECK_FALSE(fs::exists(env.scheme.headers / "demo"));
+  CHECK(fs::exists(pure / "other.py"));
+  CHECK(scan_installed({pure}).empty());
+}
+
+TEST_CASE("uninstall without RECORD refuses", "[install][uninstall]") {
+  util::TempDir tmp;
+  fs::create_directories(tmp.path() / "x-1.0.dist-info");
+  util::write_file_atomic(tmp.path() / "x-1.0.dist-info/METADATA", "Name: x\nVersion: 1.0\n\nbody\n");
+  auto found = scan_installed({tmp.path()});
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].version == "1.0");
+  CHECK_THROWS_WITH(installed_files(found[0]), Catch::Contains("no RECORD file"));
+}
+
+TEST_CASE("scan_installed reads dist-info and egg-info", "[install][uninstall]") {
+  util::TempDir tmp;
+  auto site = tmp.path();
+  fs::create_directories(site / "Foo_Bar-2.0.dist-info");
+  util::write_file_atomic(site / "Foo_Bar-2.0.dist-info/METADATA", "Metadata-Version: 2.1\r\nName: Foo.Bar\r\nVersion: 2.0\r\n\r\n");
+  util::write_file_atomic(site / "Foo_Bar-2.0.dist-info/INSTALLER", "pip\n");
+  fs::create_directories(site / "legacy-0.1-py3.11.egg-info");
+  util::write_file_atomic(site / "legacy-0.1-py3.11.egg-info/PKG-INFO", "Metadata-Version: 1.0\nName: legacy\nVersion: 0.1\n");
+  util::write_file_atomic(site / "single-1.0.egg-info", "Metadata-Version: 1.0\nName: single\nVersion: 1.0\n");
+  fs::create_directories(site / "nometa-3.0.dist-info");
+  auto all = scan_installed({site, site});  // duplicates are ignored
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].normalized == "foo-bar");
+  CHECK(all[0].name == "Foo.Bar");
+  CHECK(all[0].installer == "pip");
+  CHECK(all[1].normalized == "legacy");
+  CHECK(all[1].egg_info);
+  CHECK(all[2].normalized == "nometa");
+  CHECK(all[2].version == "3.0");
+  CHECK(all[3].normalized == "single");
+  CHECK(find_installed({site}, "foo_bar").size() == 1);
+}
