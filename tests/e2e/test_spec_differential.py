@@ -424,3 +424,49 @@ def test_names_normalise_like_packaging():
         if got != want:
             bad.append(f"name {n!r}: ours {got}, packaging {want}")
     report(bad, "names")
+
+
+def test_short_strings_exhaustively():
+    """Every short spelling around the suffix grammar, and every short specifier: same verdicts,
+    same normalised forms (the operand of a specifier prints as its normalised version)."""
+    versions = set()
+    for prefix in ["1", "1.0", "v1", "1!1"]:
+        for n in range(5):
+            for t in itertools.product("a.-_r1+dv", repeat=n):
+                versions.add(prefix + "".join(t))
+    tokens = ["a", "alpha", "b", "beta", "c", "rc", "pre", "preview", "post", "rev", "r", "dev", "1", "0",
+              ".", "-", "_", "+", "x", "!", "v", "*", "A", "DEV"]
+    for n in range(1, 4):
+        for t in itertools.product(tokens, repeat=n):
+            versions.add("1.0" + "".join(t))
+    versions = sorted(versions)
+    specs = set()
+    for op in ["==", "!=", "<=", ">=", "<", ">", "~=", "===", "=", "<>", "~"]:
+        for ws in ["", " "]:
+            for n in range(4):
+                for t in itertools.product(["1", ".", "*", "+x", "a", "!", "v", "-1", ".0", " ", ";", ")", "dev"],
+                                           repeat=n):
+                    specs.add(op + ws + "".join(t))
+    specs = sorted(specs)
+    answers = run_probe([f"norm\x01{v}" for v in versions] + [f"spec\x01{s}" for s in specs])
+    bad = []
+    for text, got in zip(versions, answers):
+        v = ref_version(text)
+        want = "invalid" if v is None else str(v)
+        if got != want:
+            bad.append(f"version {text!r}: ours {got}, packaging {want}")
+    for text, got in zip(specs, answers[len(versions):]):
+        try:
+            s = pspec.Specifier(text)
+        except InvalidSpecifier:
+            want = "invalid"
+        else:
+            if s.operator == "===":
+                want = "===" + s.version
+            elif s.version.endswith(".*"):
+                want = s.operator + str(Version(s.version[:-2])) + ".*"
+            else:
+                want = s.operator + str(Version(s.version))
+        if got != want:
+            bad.append(f"spec {text!r}: ours {got}, packaging {want}")
+    report(bad, "short strings")
