@@ -158,6 +158,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   if (!t->decided) {
     long code = 0;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (t->url.scheme == "file") code = 200;
     t->streaming = t->handler.on_chunk && code >= 200 && code < 300;
     t->decided = true;
   }
@@ -413,7 +414,7 @@ struct HttpClient::Impl {
     }
     count.fetch_add(1, std::memory_order_relaxed);
     if (util::log::enabled(util::log::Level::Debug))
-      util::log::debug("GET " + t->redacted + (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : ""));
+      util::log::debug(std::string(t->request.head ? "HEAD " : "GET ") + t->redacted + (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : ""));
     return true;
   }
 
@@ -433,10 +434,20 @@ struct HttpClient::Impl {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     char* eff = nullptr;
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &eff);
-    t->response.status = static_cast<int>(status);
     if (eff) t->response.effective_url = eff;
     t->response.attempts = t->attempt;
 
+    if (t->url.scheme == "file") {
+      // file:// has no status line: report what an HTTP server would have said.
+      if (rc == CURLE_OK) {
+        status = 200;
+      } else if (rc == CURLE_FILE_COULDNT_READ_FILE) {
+        rc = CURLE_OK;
+        status = 404;
+        t->response.body.clear();
+      }
+    }
+    t->response.status = static_cast<int>(status);
     bool transient = rc != CURLE_OK ? transient_curl_error(rc) : transient_status(status);
     if (transient && t->attempt <= t->max_retries) {
       std::string why = rc != CURLE_OK ? util::to_lower(curl_easy_strerror(rc)) : "HTTP " + std::to_string(status);

@@ -591,3 +591,19 @@ TEST_CASE("TLS: verification, SSL_CERT_FILE and insecure hosts", "[net][http][tl
     CHECK(client.get({url}).body == "hello secure");
   }
 }
+
+TEST_CASE("file:// URLs answer like a server", "[net][http]") {
+  util::TempDir dir;
+  util::write_file_atomic(dir.path() / "page.html", "<a href='x.whl'>x.whl</a>");
+  HttpClient client(fast_options());
+  std::string url = "file://" + (dir.path() / "page.html").string();
+  Response r = client.get({url});
+  CHECK(r.status == 200);
+  CHECK(r.body == "<a href='x.whl'>x.whl</a>");
+  std::string streamed;
+  CHECK(client.fetch_streaming({url}, {[&](std::string_view c) { streamed.append(c); }, {}}).status == 200);
+  CHECK(streamed == r.body);
+  Response missing = client.get({"file://" + (dir.path() / "absent.html").string()});
+  CHECK(missing.status == 404);
+  CHECK(missing.attempts == 1);
+}
