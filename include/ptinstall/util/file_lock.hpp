@@ -1,0 +1,39 @@
+// An exclusive advisory lock (flock) on a lock file, held for the lifetime of the object. Two
+// ptinstall processes that lock the same file take turns; the lock goes away with the process,
+// so a crash never leaves a stale lock behind. Locks are per open file: two FileLock objects in
+// one process on the same path also exclude each other.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ptinstall::util {
+
+class FileLock {
+ public:
+  // Blocks until the lock is free, saying once on stderr that it waits for `resource`; throws
+  // util::Error after `timeout` or when the lock file cannot be created (parents are created).
+  static FileLock acquire(const std::filesystem::path& path, std::string_view resource,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(300));
+  // nullopt when another holder has it.
+  static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
+
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+  void release();
+  bool held() const { return fd_ >= 0; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  FileLock(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace ptinstall::util

@@ -1,0 +1,39 @@
+#include "environment.hpp"
+
+#include <cstdlib>
+
+#include "ptinstall/util/log.hpp"
+
+namespace ptinstall::cli {
+
+std::optional<std::filesystem::path> cache_dir(const Invocation& inv) {
+  if (inv.settings.flag("no-cache")) return std::nullopt;
+  if (auto dir = inv.settings.get("cache-dir"); dir && !dir->empty()) return std::filesystem::absolute(*dir);
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "ptinstall";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "ptinstall";
+  return std::nullopt;
+}
+
+python::DiscoveryContext discovery_context(const Invocation& inv) {
+  return python::DiscoveryContext::from_process(cache_dir(inv));
+}
+
+python::Environment target_environment(const Invocation& inv, bool modify) {
+  auto ctx = discovery_context(inv);
+  python::DiscoveryRequest request;
+  request.python = inv.settings.get("python");
+  if (request.python && request.python->empty()) request.python.reset();
+  request.system = inv.settings.flag("system");
+  auto found = python::find_environment(request, ctx);
+  util::log::debug("using " + found.interpreter.display_name() + " at " + found.interpreter.executable.string() +
+                   " (from " + std::string(python::to_string(found.source)) + ")");
+  python::EnvironmentOptions options;
+  if (auto t = inv.settings.get("target"); t && !t->empty()) options.target = *t;
+  if (auto p = inv.settings.get("prefix"); p && !p->empty()) options.prefix = *p;
+  options.break_system_packages = inv.settings.flag("break-system-packages");
+  options.modify = modify;
+  return python::Environment::open(std::move(found.interpreter), options);
+}
+
+}  // namespace ptinstall::cli
