@@ -507,8 +507,7 @@ class Reporter {
     terminal_ = terminal;
     if (!node(terminal).derived) {
       // A lone external fact (possibly behind folded steps) explains it.
-      IncompatId fact = terminal;
-      while (store_[fact].kind == Kind::Derived) fact = vacuous(store_[fact].cause1) ? store_[fact].cause2 : store_[fact].cause1;
+      IncompatId fact = node(terminal).fact == kNone ? terminal : node(terminal).fact;
       lines_.push_back("Because " + external_text(fact) + ", your requirements are unsatisfiable.");
     } else {
       count(terminal);
@@ -539,13 +538,18 @@ class Reporter {
   std::map<IncompatId, int> line_numbers_;
   std::vector<std::string> lines_;
   std::vector<std::string> hints_;
+  std::unordered_set<IncompatId> folded_;
 
-  // "No version of p in R" where R holds none of p's known versions says nothing a reader needs: it only
-  // closes the gaps between the versions a merged incompatibility names. Such steps are folded away.
-  bool vacuous(IncompatId id) const {
-    const Incompat& inc = store_[id];
+  // "No version of p in R", where R holds none of p's known versions and the other side of the step
+  // speaks for some versions of p, says nothing a reader needs: it only closes the gaps between the
+  // versions a merged incompatibility names. Such steps are folded away.
+  bool foldable(IncompatId gap, IncompatId other) const {
+    const Incompat& inc = store_[gap];
     if (inc.kind != Kind::NoVersions) return false;
-    const auto& known = pkgs_[inc.terms[0].first].known;
+    PkgId p = inc.terms[0].first;
+    const Term* t = store_[other].get(p);
+    if (!t || !t->positive) return false;
+    const auto& known = pkgs_[p].known;
     if (known.empty()) return false;
     const Range& r = inc.terms[0].second.range;
     return std::none_of(known.begin(), known.end(), [&](const Version& v) { return r.contains(v); });
@@ -558,18 +562,17 @@ class Reporter {
     const Incompat& inc = store_[id];
     if (inc.kind == Kind::Derived) {
       IncompatId a = inc.cause1, b = inc.cause2;
-      bool va = vacuous(a), vb = vacuous(b);
-      if (va && vb) {
-        n = Node{false, kNone, kNone, a};
-      } else if (va || vb) {
-        IncompatId o = va ? b : a;
+      bool fa = foldable(a, b), fb = !fa && foldable(b, a);
+      if (fa || fb) {
+        folded_.insert(fa ? a : b);
+        IncompatId o = fa ? b : a;
         Node other = node(o);
         if (other.derived)
           n = Node{true, other.c1, other.c2, kNone};
         else
           n = Node{false, kNone, kNone, other.fact == kNone ? o : other.fact};
       } else {
-        n = {true, a, b};
+        n = {true, a, b, kNone};
       }
     }
     nodes_[id] = n;
@@ -798,7 +801,7 @@ class Reporter {
     for (IncompatId id : leaves) {
       const Incompat& inc = store_[id];
       if (inc.kind == Kind::Unavailable) add(inc.hint);
-      if (inc.kind == Kind::NoVersions && !vacuous(id))
+      if (inc.kind == Kind::NoVersions && !folded_.count(id))
         add(provider_.no_versions_hint(pkgs_[inc.terms[0].first].name, inc.terms[0].second.range));
     }
   }
