@@ -15,6 +15,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/subprocess.hpp"
+#include "ptinstall/util/url.hpp"
 #include "support/test_server.hpp"
 
 using namespace ptinstall;
@@ -606,4 +607,25 @@ TEST_CASE("file:// URLs answer like a server", "[net][http]") {
   Response missing = client.get({"file://" + (dir.path() / "absent.html").string()});
   CHECK(missing.status == 404);
   CHECK(missing.attempts == 1);
+}
+
+TEST_CASE("sequential requests share one connection", "[net][http][parallel]") {
+  HttpClient client(fast_options());
+  reset(client);
+  for (int i = 0; i < 20; ++i) CHECK(client.get({shared_server().url("/static/seq" + std::to_string(i))}).status == 200);
+  CHECK(stats(client)["connections"].get<int>() == 1);
+}
+
+TEST_CASE("credentials do not follow a redirect to another host", "[net][http][auth]") {
+  HttpClient client(fast_options());
+  std::string port = std::to_string(shared_server().port());
+  // Same host: the credentials stay.
+  Response same = client.get({"http://alice:s3cr%40t@127.0.0.1:" + port + "/redirect?to=/headers"});
+  CHECK(same.body.find("authorization: Basic") != std::string::npos);
+  // Another host name (localhost) for the same server: they are dropped.
+  Response other = client.get({"http://alice:s3cr%40t@127.0.0.1:" + port + "/redirect?to=" +
+                               util::percent_encode("http://localhost:" + port + "/headers")});
+  CHECK(other.status == 200);
+  CHECK(other.effective_url == "http://localhost:" + port + "/headers");
+  CHECK(other.body.find("authorization") == std::string::npos);
 }
