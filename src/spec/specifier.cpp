@@ -1,6 +1,7 @@
 #include "ptinstall/spec/specifier.hpp"
 
 #include <algorithm>
+#include <ostream>
 
 #include "ptinstall/util/error.hpp"
 #include "version_internal.hpp"
@@ -212,5 +213,8 @@ bool SpecifierSet::operator==(const SpecifierSet& other) const {
   };
   return subset(*this, other) && subset(other, *this);
 }
+
+std::ostream& operator<<(std::ostream& out, const Specifier& s) { return out << s.to_string(); }
+std::ostream& operator<<(std::ostream& out, const SpecifierSet& s) { return out << s.to_string(); }
 
 }  // namespace ptinstall::spec

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <ostream>
 
 #include "ptinstall/util/error.hpp"
 #include "version_internal.hpp"
@@ -538,5 +539,7 @@ size_t Version::hash() const {
   mix(std::hash<std::string_view>()(p.local));
   return static_cast<size_t>(h);
 }
+
+std::ostream& operator<<(std::ostream& out, const Version& v) { return out << v.to_string(); }
 
 }  // namespace ptinstall::spec

@@ -1,6 +1,7 @@
 // PEP 440 version specifiers and specifier sets, with the semantics of `packaging`
 // (exclusive ordered comparisons, local labels, wildcards, ~=, ===, pre-release acceptance).
 #pragma once
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,5 +73,8 @@ class SpecifierSet {
  private:
   std::vector<Specifier> specifiers_;
 };
+
+std::ostream& operator<<(std::ostream& out, const Specifier& s);
+std::ostream& operator<<(std::ostream& out, const SpecifierSet& s);
 
 }  // namespace ptinstall::spec

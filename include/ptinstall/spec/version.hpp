@@ -5,6 +5,7 @@
 #pragma once
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,9 @@ class Version {
   uint8_t small_len_ = 1;               // release length as written, for printing
   std::shared_ptr<const detail::VersionFull> full_;
 };
+
+// Prints to_string() (also what Catch2 shows in failed checks).
+std::ostream& operator<<(std::ostream& out, const Version& v);
 
 }  // namespace ptinstall::spec
 
