@@ -6,6 +6,8 @@
 #include "ptinstall/python/interpreter.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/tags.hpp"
 #include "python_test_support.hpp"
 
 using namespace ptinstall;
@@ -259,4 +261,72 @@ TEST_CASE("every pyenv CPython answers the query", "[python][interpreter][pyenv]
     CHECK_FALSE(info.externally_managed.has_value());
   }
   if (seen == 0) SUCCEED("no pyenv versions here");
+}
+
+TEST_CASE("conversions to the spec layer", "[python][interpreter][spec]") {
+  if (test::real_python().empty()) { WARN("no python3: skipped"); return; }
+  const auto& info = real_info();
+  auto markers = info.marker_environment();
+  CHECK(markers.values.size() == 11);
+  CHECK(markers.get("python_version") == info.short_version());
+  CHECK(markers.get("sys_platform") == info.markers.at("sys_platform"));
+
+  auto tags = info.tag_environment();
+  CHECK(tags.implementation == "cp");
+  CHECK(tags.py_major == info.major);
+  CHECK(tags.py_minor == info.minor);
+  CHECK(tags.abi_flags == info.abiflags);
+  CHECK(tags.abi.empty());
+#ifdef __linux__
+  CHECK(tags.os == "linux");
+  CHECK(tags.arch == info.markers.at("platform_machine"));
+  CHECK(tags.glibc == python::parse_major_minor(info.glibc_version));
+  CHECK_FALSE(tags.macos);
+  // The interpreter supports its own cpXY ABI on its own platform.
+  auto supported = spec::SupportedTags::for_environment(tags);
+  std::string cp = "cp" + std::to_string(info.major) + std::to_string(info.minor);
+  CHECK(supported.priority(spec::Tag{cp, cp + info.abiflags, "linux_" + tags.arch}).has_value());
+  CHECK(supported.priority(spec::Tag{"py3", "none", "any"}).has_value());
+#endif
+}
+
+TEST_CASE("tag_environment for other implementations and platforms", "[python][interpreter][spec]") {
+  python::InterpreterInfo pypy;
+  pypy.implementation_name = "pypy";
+  pypy.major = 3, pypy.minor = 10;
+  pypy.ext_suffix = ".pypy310-pp73-x86_64-linux-gnu.so";
+  pypy.sysconfig_platform = "linux-x86_64";
+  pypy.markers = {{"sys_platform", "linux"}, {"platform_machine", "x86_64"}};
+  pypy.glibc_version = "2.31";
+  auto t = pypy.tag_environment();
+  CHECK(t.implementation == "pp");
+  CHECK(t.abi == "pypy310_pp73");
+  CHECK(t.arch == "x86_64");
+  CHECK(t.glibc == std::make_pair(2, 31));
+
+  python::InterpreterInfo x32 = pypy;
+  x32.implementation_name = "cpython";
+  x32.pointer_bits = 32;
+  CHECK(x32.tag_environment().arch == "i686");
+  CHECK(x32.tag_environment().abi.empty());
+
+  python::InterpreterInfo ft;
+  ft.implementation_name = "cpython";
+  ft.major = 3, ft.minor = 13;
+  ft.gil_disabled = true;
+  ft.abiflags = "t";
+  CHECK(ft.tag_environment().abi_flags == "t");
+  ft.abiflags = "";
+  CHECK(ft.tag_environment().abi_flags == "t");
+
+  python::InterpreterInfo mac;
+  mac.implementation_name = "cpython";
+  mac.sysconfig_platform = "macosx-11.0-arm64";
+  mac.markers = {{"sys_platform", "darwin"}, {"platform_machine", "arm64"}};
+  mac.macos_version = "14.2.1";
+  auto m = mac.tag_environment();
+  CHECK(m.os == "macos");
+  CHECK(m.arch == "arm64");
+  CHECK(m.macos == std::make_pair(14, 2));
+  CHECK_FALSE(m.glibc);
 }
