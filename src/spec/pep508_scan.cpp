@@ -1,6 +1,7 @@
 #include "spec/pep508_scan.hpp"
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace ptinstall::spec::detail {
@@ -135,6 +136,23 @@ size_t match_specifier(std::string_view s, size_t pos) {
     if (e != npos) return e - pos;
   }
   return 0;
+}
+
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 }  // namespace ptinstall::spec::detail

@@ -4,6 +4,7 @@
 // same place. Every matcher returns the token's length at `pos`, 0 when it does not match there.
 #pragma once
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace ptinstall::spec::detail {
@@ -51,5 +52,9 @@ inline size_t match_quoted(std::string_view s, size_t pos) {
 
 // SPECIFIER: packaging's Specifier operator and version regular expressions (case-insensitive).
 size_t match_specifier(std::string_view s, size_t pos);
+
+// The parsed text for an error message: control characters other than tab (NUL, newline, ...)
+// become \xNN so that the message stays one printable line.
+std::string printable(std::string_view text);
 
 }  // namespace ptinstall::spec::detail

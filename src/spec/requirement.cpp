@@ -107,7 +107,7 @@ class Parser {
     r.extras.erase(std::unique(r.extras.begin(), r.extras.end()), r.extras.end());
     if (r.url) {
       if (std::string why = url_problem(*r.url); !why.empty()) {
-        throw SyntaxError{"invalid URL `" + *r.url + "`: " + why, url_start_,
+        throw SyntaxError{"invalid URL `" + detail::printable(*r.url) + "`: " + why, url_start_,
                           "a URL requirement is written `name @ scheme://host/path` (or file:///path)"};
       }
     }
@@ -115,7 +115,7 @@ class Parser {
       try {
         r.specifier = SpecifierSet::parse(spec_text_);
       } catch (const util::Error& e) {
-        throw SyntaxError{e.what(), spec_start_, e.hint()};
+        throw SyntaxError{detail::printable(e.what()), spec_start_, e.hint()};
       }
     }
     return r;
@@ -214,7 +214,7 @@ Requirement Requirement::parse(std::string_view text) {
   try {
     return Parser(text).parse();
   } catch (const SyntaxError& e) {
-    throw util::Error("invalid requirement `" + std::string(text) + "`: " + e.message + " at column " +
+    throw util::Error("invalid requirement `" + detail::printable(text) + "`: " + e.message + " at column " +
                           std::to_string(e.position + 1),
                       e.hint);
   }

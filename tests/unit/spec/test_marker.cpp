@@ -12,6 +12,12 @@ using ptinstall::util::Error;
 
 namespace {
 
+// The input as error messages show it (a newline as \x0a).
+std::string escaped(std::string s) {
+  for (size_t i; (i = s.find('\n')) != std::string::npos;) s.replace(i, 1, "\\x0a");
+  return s;
+}
+
 // A CPython 3.12 on Linux x86_64.
 MarkerEnvironment linux_env() {
   MarkerEnvironment env;
@@ -149,7 +155,7 @@ TEST_CASE("invalid markers are rejected with the column of the problem") {
   for (const auto& [in, message] : cases) {
     INFO(in);
     std::string e = error_of(in);
-    CHECK(e.starts_with("invalid marker `" + in + "`: "));
+    CHECK(e.starts_with("invalid marker `" + escaped(in) + "`: "));
     CHECK(e.ends_with(message));
   }
 }
@@ -380,4 +386,12 @@ TEST_CASE("marker variable names") {
   CHECK(is_version_marker_variable("platform_release"));
   CHECK_FALSE(is_version_marker_variable("platform_version"));
   CHECK_FALSE(is_version_marker_variable("extra"));
+}
+
+TEST_CASE("control characters in the text are escaped in error messages") {
+  std::string text("os_name <> \0\"posix\"", 19);
+  std::string e = error_of(text);
+  CHECK(e == "invalid marker `os_name <> \\x00\"posix\"`: expected a marker variable or quoted string at column 10");
+  CHECK(error_of("os_name == 'a'\nx").starts_with("invalid marker `os_name == 'a'\\x0ax`"));
+  CHECK(error_of("os_name ==\t").starts_with("invalid marker `os_name ==\t`"));
 }

@@ -12,6 +12,12 @@ using ptinstall::util::Error;
 
 namespace {
 
+// The input as error messages show it (a newline as \x0a).
+std::string escaped(std::string s) {
+  for (size_t i; (i = s.find('\n')) != std::string::npos;) s.replace(i, 1, "\\x0a");
+  return s;
+}
+
 std::string error_of(std::string_view text) {
   try {
     Requirement::parse(text);
@@ -207,7 +213,7 @@ TEST_CASE("invalid requirements are rejected with the column of the problem") {
   for (const auto& [in, message] : cases) {
     INFO(in);
     std::string e = error_of(in);
-    CHECK(e.starts_with("invalid requirement `" + in + "`: "));
+    CHECK(e.starts_with("invalid requirement `" + escaped(in) + "`: "));
     CHECK(e.ends_with(message));
   }
 }
@@ -243,4 +249,10 @@ TEST_CASE("the specifier of a requirement follows packaging's version grammar") 
   CHECK(Requirement::parse("foo~=2.2.0.dev1").specifier.to_string() == "~=2.2.0.dev1");
   CHECK(Requirement::parse("foo===1.0-foo").specifier.to_string() == "===1.0-foo");
   CHECK(Requirement::parse("torch>=2.0,<2.6,!=2.3.0").specifier.specifiers().size() == 3);
+}
+
+TEST_CASE("control characters are escaped in requirement error messages") {
+  std::string text("foo>=1\0", 7);
+  CHECK(error_of(text) == "invalid requirement `foo>=1\\x00`: expected end or semicolon (after version specifier) at column 7");
+  CHECK(error_of("foo @ ab\x01:x").starts_with("invalid requirement `foo @ ab\\x01:x`: invalid URL `ab\\x01:x`"));
 }
