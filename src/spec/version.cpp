@@ -508,18 +508,12 @@ Version Version::base_version() const {
   return VersionAccess::make(p.epoch, p.rel, p.rel_len, -1, 0, std::nullopt, std::nullopt, {});
 }
 
-std::strong_ordering Version::operator<=>(const Version& other) const {
-  if (!full_ && !other.full_) return small_ <=> other.small_;
+std::strong_ordering Version::compare_full(const Version& other) const {
   Parts a, b;
   VersionAccess::decode(*this, a);
   VersionAccess::decode(other, b);
   int c = compare_parts(a, b);
   return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
-}
-
-bool Version::operator==(const Version& other) const {
-  if (!full_ && !other.full_) return small_ == other.small_;
-  return (*this <=> other) == 0;
 }
 
 size_t Version::hash() const {

@@ -58,13 +58,21 @@ class Version {
   // Whether the packed u64 form is used (exposed for tests and benchmarks).
   bool is_compact() const { return full_ == nullptr; }
 
-  std::strong_ordering operator<=>(const Version& other) const;
-  bool operator==(const Version& other) const;
+  // Two compact versions compare as integers, inline; anything else goes through compare_full.
+  std::strong_ordering operator<=>(const Version& other) const {
+    if (!full_ && !other.full_) return small_ <=> other.small_;
+    return compare_full(other);
+  }
+  bool operator==(const Version& other) const {
+    if (!full_ && !other.full_) return small_ == other.small_;
+    return compare_full(other) == 0;
+  }
   // Consistent with ==: 1.0 and 1.0.0 hash alike.
   size_t hash() const;
 
  private:
   friend struct VersionAccess;
+  std::strong_ordering compare_full(const Version& other) const;
   uint64_t small_ = uint64_t{4} << 13;  // packed "0" (see version.cpp)
   uint8_t small_len_ = 1;               // release length as written, for printing
   std::shared_ptr<const detail::VersionFull> full_;
