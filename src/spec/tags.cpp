@@ -267,8 +267,13 @@ SupportedTags SupportedTags::from_ordered(std::vector<Tag> tags) {
 }
 
 std::optional<std::size_t> SupportedTags::priority(const Tag& tag) const {
-  std::string key = key_of(tag.interpreter, tag.abi, tag.platform);
-  if (has_upper(key)) key = util::to_lower(key);  // packaging compares tags case-insensitively
+  // One reused buffer per thread: resolving looks up every file of every index page.
+  thread_local std::string key;
+  key.clear();
+  key.append(tag.interpreter).append(1, '-').append(tag.abi).append(1, '-').append(tag.platform);
+  if (has_upper(key))  // packaging compares tags case-insensitively
+    for (char& c : key)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   auto it = index_.find(key);
   if (it == index_.end()) return std::nullopt;
   return it->second;

@@ -1,0 +1,156 @@
+// The set of package indexes one command searches, in uv's order, and the files each package name
+// has on them (see docs/indexes.md).
+//
+// Order: named indexes (--index, then [[tool.uv.index]]) and --extra-index-url values in the order
+// given, then the default index (--index-url / --default-index, else an index with `default = true`,
+// else PyPI) last. `explicit` indexes serve only the packages pinned to them. --find-links locations
+// are searched for every package, alongside the indexes. --no-index leaves the find-links only.
+//
+// Strategies (which indexes' files a package may use):
+// - first-index (default): only the first index on which the project exists (HTTP 200);
+// - unsafe-first-match: every index; all versions of an earlier index come before any of a later one;
+// - unsafe-best-match: every index; the highest version wins wherever it is.
+// With both unsafe strategies, a version found on an earlier index hides the same version on later
+// ones. 404, 403 and 410 mean "not on this index"; other errors (5xx after retries, 401) fail.
+//
+// Per-package pins (package -> index name) restrict a package to that index. Per-package overrides
+// (package -> list of index URLs; the caller uses them for packages routed by --torch-backend) replace
+// the user's indexes for that package and are always searched with unsafe-first-match semantics,
+// with 401/403/404 all meaning "not here". A pin wins over an override.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptinstall/index/simple_page.hpp"
+#include "ptinstall/spec/specifier.hpp"
+#include "ptinstall/spec/tags.hpp"
+#include "ptinstall/spec/version.hpp"
+
+namespace ptinstall::net {
+class HttpClient;
+class HttpCache;
+}  // namespace ptinstall::net
+
+namespace ptinstall::index {
+
+inline constexpr std::string_view kPyPiUrl = "https://pypi.org/simple";
+
+enum class IndexStrategy { FirstIndex, UnsafeFirstMatch, UnsafeBestMatch };
+// "first-index", "unsafe-first-match", "unsafe-best-match" (also with '_'); throws util::Error.
+IndexStrategy parse_index_strategy(std::string_view text);
+std::string_view to_string(IndexStrategy strategy);
+
+struct IndexSpec {
+  std::string name;            // "" for --extra-index-url / --index-url
+  std::string url;
+  bool explicit_only = false;  // `explicit = true`: only for packages pinned to it
+  bool is_default = false;     // `default = true`: replaces PyPI as the default (searched last)
+};
+
+// uv's order from the pip-style inputs. `named`: --index values then [[tool.uv.index]] entries (a
+// name seen twice keeps its first entry). `index_url`: --index-url / --default-index; without it the
+// first named index with `default = true` is the default, else PyPI. Other `default = true` entries
+// are dropped. Non-default named indexes and `extra_index_urls` keep their order, the default is last.
+std::vector<IndexSpec> order_indexes(const std::vector<IndexSpec>& named, const std::vector<std::string>& extra_index_urls,
+                                     const std::optional<std::string>& index_url);
+
+struct IndexSetOptions {
+  std::vector<IndexSpec> indexes;                           // in search order (order_indexes())
+  std::vector<std::string> find_links;                      // directories, HTML files, URLs
+  bool no_index = false;
+  IndexStrategy strategy = IndexStrategy::FirstIndex;
+  std::map<std::string, std::string> pins;                  // package (any spelling) -> index name
+  std::map<std::string, std::vector<std::string>> overrides;  // package (any spelling) -> index URLs
+};
+
+// What files must fit. Unset members do not filter.
+struct TargetFilter {
+  std::optional<spec::SupportedTags> tags;      // wheels must have a supported tag
+  std::optional<spec::Version> python_version;  // full version ("3.12.3") checked against Requires-Python
+  bool allow_sdists = true;
+  bool allow_wheels = true;
+};
+
+enum class SkipReason {
+  Yanked,           // yanked, and not pinned with == / ===
+  RequiresPython,   // Requires-Python excludes the target
+  IncompatibleTags, // no wheel tag is supported
+  NoSdists,         // an sdist where only wheels are allowed (--only-binary)
+  NoWheels,         // a wheel where wheels are not allowed (--no-binary)
+  Unsupported,      // not a wheel or sdist, or no version could be read from its name
+  Shadowed,         // the version already came from an earlier index
+};
+std::string_view to_string(SkipReason reason);
+
+struct Candidate {
+  IndexFile file;                          // file.index_url says where it came from
+  std::optional<std::size_t> tag_priority;  // for wheels when tags are filtered: 0 = best
+};
+
+struct SkippedFile {
+  IndexFile file;
+  SkipReason reason;
+  std::string detail;  // "requires Python >=3.13", "yanked: broken build", the wheel's tags, ...
+};
+
+struct Candidates {
+  std::string name;                      // normalised
+  std::vector<Candidate> files;          // in strategy order; per version the best file first
+  std::vector<SkippedFile> skipped;
+  std::vector<std::string> searched;     // index URLs asked (find-links locations included), in order
+  std::vector<std::string> found_on;     // those that had the project
+  bool routed = false;                   // searched through an override list
+
+  bool exists() const { return !found_on.empty(); }
+  // The distinct versions of `files`, in order.
+  std::vector<spec::Version> versions() const;
+  // The files of one version, in order (best first).
+  std::vector<const Candidate*> files_of(const spec::Version& version) const;
+  // Why files of `version` (or of all versions when nullopt) were skipped, one line per distinct
+  // reason, e.g. "torch==2.9.1 requires Python >=3.13" or "no wheel of torch==2.9.1 matches this platform".
+  std::vector<std::string> skip_reasons(const std::optional<spec::Version>& version = std::nullopt) const;
+};
+
+struct IndexStats {
+  std::uint64_t pages_requested = 0;  // project pages asked for (network or cache)
+  std::uint64_t pages_from_cache = 0;
+  std::uint64_t pages_not_found = 0;
+};
+
+class IndexSet {
+ public:
+  // `cache` may be null (every page from the network). Throws util::Error for a pin to an unknown index.
+  IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache = nullptr,
+           TargetFilter filter = {});
+  ~IndexSet();
+  IndexSet(const IndexSet&) = delete;
+  IndexSet& operator=(const IndexSet&) = delete;
+
+  // The files of `name`. The pages are fetched once per name (in parallel across indexes) and kept.
+  // `requested`: the requirement's specifiers; yanked files whose version it pins exactly (== without
+  // a wildcard, or ===) are kept. Throws util::Error when an index fails.
+  Candidates candidates(std::string_view name, const spec::SpecifierSet& requested = {});
+  // Starts fetching the pages of these names in the background.
+  void prefetch(const std::vector<std::string>& names);
+
+  // The index URLs searched for `name`, in order, and whether it is routed through an override.
+  std::vector<std::string> indexes_for(std::string_view name, bool* routed = nullptr) const;
+  // The URL of a project's page on an index: <index>/<normalised name>/.
+  static std::string project_url(std::string_view index_url, std::string_view name);
+
+  const IndexSetOptions& options() const;
+  const TargetFilter& filter() const;
+  IndexStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ptinstall::index

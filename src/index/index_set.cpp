@@ -1,0 +1,439 @@
+#include "ptinstall/index/index_set.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <set>
+
+#include "ptinstall/index/find_links.hpp"
+#include "ptinstall/net/http_cache.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::index {
+
+namespace fs = std::filesystem;
+
+IndexStrategy parse_index_strategy(std::string_view text) {
+  std::string t = util::to_lower(util::trim(text));
+  std::replace(t.begin(), t.end(), '_', '-');
+  if (t == "first-index") return IndexStrategy::FirstIndex;
+  if (t == "unsafe-first-match") return IndexStrategy::UnsafeFirstMatch;
+  if (t == "unsafe-best-match") return IndexStrategy::UnsafeBestMatch;
+  throw util::Error("invalid index strategy `" + std::string(text) + "`",
+                    "use first-index, unsafe-first-match or unsafe-best-match");
+}
+
+std::string_view to_string(IndexStrategy strategy) {
+  switch (strategy) {
+    case IndexStrategy::FirstIndex: return "first-index";
+    case IndexStrategy::UnsafeFirstMatch: return "unsafe-first-match";
+    case IndexStrategy::UnsafeBestMatch: return "unsafe-best-match";
+  }
+  return "first-index";
+}
+
+std::string_view to_string(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::Yanked: return "yanked";
+    case SkipReason::RequiresPython: return "requires-python";
+    case SkipReason::IncompatibleTags: return "incompatible-tags";
+    case SkipReason::NoSdists: return "no-sdists";
+    case SkipReason::NoWheels: return "no-wheels";
+    case SkipReason::Unsupported: return "unsupported";
+    case SkipReason::Shadowed: return "shadowed";
+  }
+  return "unsupported";
+}
+
+std::vector<IndexSpec> order_indexes(const std::vector<IndexSpec>& named, const std::vector<std::string>& extra_index_urls,
+                                     const std::optional<std::string>& index_url) {
+  std::vector<IndexSpec> out;
+  std::set<std::string> names;
+  std::optional<IndexSpec> default_index;
+  if (index_url) default_index = IndexSpec{"", *index_url, false, true};
+  for (const auto& spec : named) {
+    if (!spec.name.empty() && !names.insert(spec.name).second) continue;  // the first definition wins
+    if (spec.is_default) {
+      if (!default_index) default_index = spec;
+      continue;
+    }
+    out.push_back(spec);
+  }
+  for (const auto& url : extra_index_urls) out.push_back(IndexSpec{"", url, false, false});
+  if (!default_index) default_index = IndexSpec{"pypi", std::string(kPyPiUrl), false, true};
+  default_index->is_default = true;
+  out.push_back(*default_index);
+  return out;
+}
+
+std::vector<spec::Version> Candidates::versions() const {
+  std::vector<spec::Version> out;
+  for (const auto& c : files) {
+    if (!c.file.version) continue;
+    if (std::find(out.begin(), out.end(), *c.file.version) == out.end()) out.push_back(*c.file.version);
+  }
+  return out;
+}
+
+std::vector<const Candidate*> Candidates::files_of(const spec::Version& version) const {
+  std::vector<const Candidate*> out;
+  for (const auto& c : files)
+    if (c.file.version && *c.file.version == version) out.push_back(&c);
+  return out;
+}
+
+std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Version>& version) const {
+  std::vector<std::string> out;
+  auto add = [&](std::string line) {
+    if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(std::move(line));
+  };
+  for (const auto& s : skipped) {
+    if (version) {
+      if (!s.file.version || !(*s.file.version == *version)) continue;
+    } else if (s.file.version && !files_of(*s.file.version).empty()) {
+      continue;  // that version is available anyway
+    }
+    std::string who = s.file.version ? name + "==" + s.file.version->to_string() : s.file.filename;
+    switch (s.reason) {
+      case SkipReason::Yanked: add(who + " was yanked" + (s.detail.empty() ? "" : " (reason: " + s.detail + ")")); break;
+      case SkipReason::RequiresPython: add(who + " requires Python " + s.detail); break;
+      case SkipReason::IncompatibleTags: add(who + " has no wheel with a supported platform tag"); break;
+      case SkipReason::NoSdists: add(who + " has an sdist, but only wheels are allowed"); break;
+      case SkipReason::NoWheels: add(who + " has a wheel, but wheels are not allowed"); break;
+      case SkipReason::Unsupported: add(s.file.filename + " is not a wheel or sdist with a readable version"); break;
+      case SkipReason::Shadowed: add(who + " on " + util::redact_url(s.file.index_url) + " is hidden by the same version on an earlier index"); break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct PageResult {
+  std::string index_url;
+  bool found = false;
+  std::vector<IndexFile> files;
+  std::exception_ptr error;
+};
+
+struct Pending {
+  std::string index_url;
+  std::string page_url;
+  bool lenient = false;  // routed: 401 also means "not here"
+  std::optional<std::future<net::Response>> future;
+  std::optional<PageResult> ready;  // local indexes answer at once
+};
+
+struct Entry {
+  std::once_flag once;
+  bool routed = false;
+  std::vector<Pending> pending;
+  std::vector<PageResult> pages;
+};
+
+bool exact_pin(const spec::SpecifierSet& requested) {
+  for (const auto& s : requested.specifiers()) {
+    if (s.op() == spec::Operator::ArbitraryEqual) return true;
+    if (s.op() == spec::Operator::Equal && !s.is_wildcard()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct IndexSet::Impl {
+  IndexSetOptions options;
+  net::HttpClient& client;
+  net::HttpCache* cache;
+  TargetFilter filter;
+  std::map<std::string, std::string> pins;                      // normalised
+  std::map<std::string, std::vector<std::string>> overrides;    // normalised
+  std::map<std::string, std::string> named;                     // name -> URL
+
+  std::once_flag find_links_once;
+  std::vector<std::pair<std::string, std::vector<IndexFile>>> find_links;
+  std::exception_ptr find_links_error;
+
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<Entry>> entries;
+  std::atomic<std::uint64_t> requested{0}, from_cache{0}, not_found{0};
+
+  Impl(IndexSetOptions o, net::HttpClient& c, net::HttpCache* ca, TargetFilter f)
+      : options(std::move(o)), client(c), cache(ca), filter(std::move(f)) {
+    for (const auto& idx : options.indexes)
+      if (!idx.name.empty()) named.emplace(idx.name, idx.url);
+    for (const auto& [pkg, index] : options.pins) {
+      if (!named.count(index))
+        throw util::Error("`" + pkg + "` is pinned to the index `" + index + "`, which is not defined",
+                          "define it with [[tool.uv.index]] name = \"" + index + "\" or --index " + index + "=URL");
+      pins[spec::normalize_name(pkg)] = index;
+    }
+    for (const auto& [pkg, urls] : options.overrides) overrides[spec::normalize_name(pkg)] = urls;
+  }
+
+  std::vector<std::string> indexes_for(const std::string& name, bool* routed) const {
+    if (routed) *routed = false;
+    if (options.no_index) return {};
+    if (auto p = pins.find(name); p != pins.end()) return {named.at(p->second)};
+    if (auto o = overrides.find(name); o != overrides.end()) {
+      if (routed) *routed = true;
+      return o->second;
+    }
+    std::vector<std::string> out;
+    for (const auto& idx : options.indexes)
+      if (!idx.explicit_only) out.push_back(idx.url);
+    return out;
+  }
+
+  void load_find_links() {
+    std::call_once(find_links_once, [&] {
+      try {
+        for (const auto& loc : options.find_links) find_links.emplace_back(loc, load_find_links_location(loc));
+      } catch (...) {
+        find_links_error = std::current_exception();
+      }
+    });
+    if (find_links_error) std::rethrow_exception(find_links_error);
+  }
+
+  std::vector<IndexFile> load_find_links_location(const std::string& loc) {
+    return index::load_find_links(loc, client, cache);
+  }
+
+  std::shared_ptr<Entry> start(const std::string& name) {
+    std::lock_guard lock(mutex);
+    auto& slot = entries[name];
+    if (slot) return slot;
+    slot = std::make_shared<Entry>();
+    bool routed = false;
+    for (const auto& index_url : indexes_for(name, &routed)) {
+      Pending p;
+      p.index_url = index_url;
+      p.page_url = IndexSet::project_url(index_url, name);
+      p.lenient = routed;
+      requested++;
+      if (auto local = local_path(p.page_url)) {
+        PageResult r;
+        r.index_url = index_url;
+        auto body = util::try_read_file(*local / "index.html");
+        if (body) {
+          try {
+            r.files = parse_html_project_page(*body, p.page_url, name).files;
+            r.found = true;
+          } catch (...) {
+            r.error = std::current_exception();
+          }
+        } else {
+          not_found++;
+        }
+        p.ready = std::move(r);
+      } else {
+        net::Request req{p.page_url, {{"Accept", std::string(kSimpleAccept)}}};
+        try {
+          p.future = cache ? cache->submit(req) : client.submit(req);
+        } catch (...) {
+          PageResult r;
+          r.index_url = index_url;
+          r.error = std::current_exception();
+          p.ready = std::move(r);
+        }
+      }
+      slot->pending.push_back(std::move(p));
+    }
+    slot->routed = routed;
+    return slot;
+  }
+
+  PageResult finish(Pending& p, const std::string& name) {
+    if (p.ready) return std::move(*p.ready);
+    PageResult r;
+    r.index_url = p.index_url;
+    try {
+      net::Response resp = p.future->get();
+      if (resp.from_cache) from_cache++;
+      int s = resp.status;
+      if (s == 404 || s == 403 || s == 410 || (p.lenient && s == 401)) {
+        not_found++;
+        util::log::debug("`" + name + "` is not on " + util::redact_url(p.index_url) + " (HTTP " + std::to_string(s) + ")");
+        return r;
+      }
+      if (!resp.ok()) {
+        std::string hint = s == 401 ? "the index needs credentials: put them in the index URL or in ~/.netrc"
+                                    : "the index failed; try again later, or check the index URL";
+        throw util::Error("failed to fetch the page of `" + name + "` from " + util::redact_url(p.page_url) +
+                              ": HTTP " + std::to_string(s),
+                          hint);
+      }
+      std::string base = resp.effective_url.empty() ? p.page_url : resp.effective_url;
+      r.files = parse_project_page(resp.body, resp.header("content-type").value_or(""), base, name).files;
+      r.found = true;
+    } catch (...) {
+      r.error = std::current_exception();
+    }
+    return r;
+  }
+
+  const std::vector<PageResult>& pages(Entry& e, const std::string& name) {
+    std::call_once(e.once, [&] {
+      for (auto& p : e.pending) e.pages.push_back(finish(p, name));
+      e.pending.clear();
+    });
+    return e.pages;
+  }
+
+  // Filters one file; nullopt and a SkippedFile entry when it does not fit.
+  std::optional<Candidate> check(const IndexFile& f, const spec::SpecifierSet& requested, bool pinned,
+                                 std::vector<SkippedFile>& skipped) const {
+    auto skip = [&](SkipReason r, std::string detail) {
+      skipped.push_back(SkippedFile{f, r, std::move(detail)});
+      return std::nullopt;
+    };
+    if (f.kind == FileKind::Other || !f.version) return skip(SkipReason::Unsupported, f.filename);
+    Candidate c{f, std::nullopt};
+    if (f.kind == FileKind::Sdist && !filter.allow_sdists) return skip(SkipReason::NoSdists, f.filename);
+    if (f.kind == FileKind::Wheel) {
+      if (!filter.allow_wheels) return skip(SkipReason::NoWheels, f.filename);
+      if (filter.tags) {
+        c.tag_priority = filter.tags->best_priority(f.wheel->tags());
+        if (!c.tag_priority) return skip(SkipReason::IncompatibleTags, f.filename);
+      }
+    }
+    if (filter.python_version && f.requires_python) {
+      std::optional<spec::SpecifierSet> rp;
+      try {
+        rp = spec::SpecifierSet::parse(*f.requires_python);
+      } catch (const util::Error&) {
+        util::log::debug("ignoring the invalid Requires-Python `" + *f.requires_python + "` of " + f.filename);
+      }
+      if (rp && !rp->contains(*filter.python_version, true)) return skip(SkipReason::RequiresPython, *f.requires_python);
+    }
+    if (f.yanked && !(pinned && requested.contains(*f.version, true)))
+      return skip(SkipReason::Yanked, *f.yanked);
+    return c;
+  }
+};
+
+IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter)
+    : impl_(std::make_unique<Impl>(std::move(options), client, cache, std::move(filter))) {}
+
+IndexSet::~IndexSet() {
+  // Futures of unfinished prefetches may still refer to the cache; wait for them.
+  for (auto& [name, e] : impl_->entries) {
+    for (auto& p : e->pending)
+      if (p.future && p.future->valid()) p.future->wait();
+  }
+}
+
+std::string IndexSet::project_url(std::string_view index_url, std::string_view name) {
+  std::string base(index_url);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + spec::normalize_name(name) + "/";
+}
+
+std::vector<std::string> IndexSet::indexes_for(std::string_view name, bool* routed) const {
+  return impl_->indexes_for(spec::normalize_name(name), routed);
+}
+
+const IndexSetOptions& IndexSet::options() const { return impl_->options; }
+const TargetFilter& IndexSet::filter() const { return impl_->filter; }
+
+IndexStats IndexSet::stats() const {
+  return IndexStats{impl_->requested.load(), impl_->from_cache.load(), impl_->not_found.load()};
+}
+
+void IndexSet::prefetch(const std::vector<std::string>& names) {
+  for (const auto& n : names) impl_->start(spec::normalize_name(n));
+}
+
+Candidates IndexSet::candidates(std::string_view raw_name, const spec::SpecifierSet& requested) {
+  std::string name = spec::normalize_name(raw_name);
+  auto entry = impl_->start(name);
+  impl_->load_find_links();
+  const auto& pages = impl_->pages(*entry, name);
+
+  Candidates out;
+  out.name = name;
+  out.routed = entry->routed;
+  IndexStrategy strategy = entry->routed ? IndexStrategy::UnsafeFirstMatch : impl_->options.strategy;
+
+  // Group 0: find-links files (always) plus the first index that has the project.
+  std::vector<std::vector<IndexFile>> groups(1);
+  for (const auto& [loc, files] : impl_->find_links) {
+    out.searched.push_back(loc);
+    auto mine = files_for_project(files, name);
+    if (mine.empty()) continue;
+    out.found_on.push_back(loc);
+    for (auto& f : mine) {
+      f.index_url = loc;
+      groups[0].push_back(std::move(f));
+    }
+  }
+  bool first_found = false;
+  for (const auto& page : pages) {
+    out.searched.push_back(page.index_url);
+    if (page.error) std::rethrow_exception(page.error);
+    if (!page.found) continue;
+    out.found_on.push_back(page.index_url);
+    std::vector<IndexFile> files = page.files;
+    for (auto& f : files) f.index_url = page.index_url;
+    if (!first_found) {
+      for (auto& f : files) groups[0].push_back(std::move(f));
+      first_found = true;
+      if (strategy == IndexStrategy::FirstIndex) break;  // later indexes are not consulted
+    } else {
+      groups.push_back(std::move(files));
+    }
+  }
+
+  bool pinned = exact_pin(requested);
+  std::set<spec::Version> seen;
+  std::vector<std::vector<Candidate>> kept(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::set<spec::Version> here;
+    for (const auto& f : groups[g]) {
+      if (f.version && seen.count(*f.version)) {
+        out.skipped.push_back(SkippedFile{f, SkipReason::Shadowed, f.index_url});
+        continue;
+      }
+      if (f.version) here.insert(*f.version);
+      if (auto c = impl_->check(f, requested, pinned, out.skipped)) kept[g].push_back(std::move(*c));
+    }
+    seen.insert(here.begin(), here.end());
+  }
+
+  auto better = [](const Candidate& a, const Candidate& b) {
+    const auto& va = *a.file.version;
+    const auto& vb = *b.file.version;
+    if (!(va == vb)) return va > vb;
+    bool wa = a.file.kind == FileKind::Wheel, wb = b.file.kind == FileKind::Wheel;
+    if (wa != wb) return wa;
+    if (a.tag_priority != b.tag_priority) {
+      if (!a.tag_priority) return false;
+      if (!b.tag_priority) return true;
+      return *a.tag_priority < *b.tag_priority;
+    }
+    if (wa && a.file.wheel->build != b.file.wheel->build) return a.file.wheel->build > b.file.wheel->build;
+    return false;
+  };
+  if (strategy == IndexStrategy::UnsafeBestMatch) {
+    for (auto& g : kept)
+      for (auto& c : g) out.files.push_back(std::move(c));
+    std::stable_sort(out.files.begin(), out.files.end(), better);
+  } else {
+    for (auto& g : kept) {
+      std::stable_sort(g.begin(), g.end(), better);
+      for (auto& c : g) out.files.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace ptinstall::index
