@@ -42,4 +42,11 @@ DependencyList package_dependencies(std::string_view package, const spec::Versio
   return deps;
 }
 
+Dependencies requires_python_unavailable(const spec::SpecifierSet& requires_python, const spec::Version& python) {
+  return Dependencies::unavailable("requires Python " + requires_python.to_string(),
+                                   "the target Python is " + python.to_string() +
+                                       ": choose another interpreter with `--python`, or resolve for another "
+                                       "version with `--python-version`");
+}
+
 }  // namespace ptinstall::resolve

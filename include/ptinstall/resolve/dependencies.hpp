@@ -8,6 +8,7 @@
 #include "ptinstall/resolve/provider.hpp"
 #include "ptinstall/spec/marker.hpp"
 #include "ptinstall/spec/requirement.hpp"
+#include "ptinstall/spec/specifier.hpp"
 #include "ptinstall/spec/version.hpp"
 
 namespace ptinstall::resolve {
@@ -28,5 +29,9 @@ DependencyList requirements_to_dependencies(const std::vector<spec::Requirement>
 DependencyList package_dependencies(std::string_view package, const spec::Version& version,
                                     const std::vector<spec::Requirement>& requires_dist,
                                     const spec::MarkerEnvironment& env);
+
+// The answer for a version whose Requires-Python excludes the target Python: unavailable, with the
+// reason "requires Python <spec>" and a hint naming the target version.
+Dependencies requires_python_unavailable(const spec::SpecifierSet& requires_python, const spec::Version& python);
 
 }  // namespace ptinstall::resolve

@@ -61,10 +61,11 @@ class MetadataProvider : public Provider {
     if (package == "root") return Dependencies::of(requirements_to_dependencies(root_requirements, marker_env));
     std::string base(split_package(package).base);
     auto rp = requires_python.find(base + "==" + version.to_string());
-    if (rp != requires_python.end() &&
-        !ptinstall::spec::SpecifierSet::parse(rp->second).contains(Version::from_string(marker_env.get("python_full_version"))))
-      return Dependencies::unavailable("requires Python " + rp->second,
-                                       "the target Python is " + std::string(marker_env.get("python_full_version")));
+    Version python = Version::from_string(marker_env.get("python_full_version"));
+    if (rp != requires_python.end()) {
+      auto spec = ptinstall::spec::SpecifierSet::parse(rp->second);
+      if (!spec.contains(python, true)) return requires_python_unavailable(spec, python);
+    }
     std::vector<Requirement> rd;
     for (const auto& line : dists.at(base).at(version.to_string())) rd.push_back(Requirement::parse(line));
     return Dependencies::of(package_dependencies(package, version, rd, marker_env));
@@ -170,6 +171,8 @@ TEST_CASE("dependencies: errors explain pre-releases and Requires-Python") {
   } catch (const NoSolutionError& e) {
     CHECK(e.explanation() ==
           "Because numpy>=2.0.0 requires Python >=3.12 and you require numpy>=2, your requirements are unsatisfiable.");
-    CHECK(e.hint() == "the target Python is 3.11.4");
+    CHECK(e.hint() ==
+          "the target Python is 3.11.4: choose another interpreter with `--python`, or resolve for another version "
+          "with `--python-version`");
   }
 }

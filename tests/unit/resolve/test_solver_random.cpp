@@ -148,3 +148,28 @@ TEST_CASE("solver: agrees with brute force on random universes") {
   CHECK(solved > 200);
   CHECK(failed > 200);
 }
+
+TEST_CASE("solver: a large universe resolves quickly", "[.bench]") {
+  // 400 packages with 60 versions each; every version depends on up to 6 later packages with a lower
+  // bound, and a few upper bounds force some backtracking.
+  std::mt19937 rng(7);
+  MemoryProvider prov;
+  DependencyList root;
+  for (int p = 0; p < 20; ++p) add_dependency(root, "p" + std::to_string(p), Range::full());
+  prov.add("root", "0", Dependencies::of(root));
+  for (int p = 0; p < 400; ++p)
+    for (int v = 0; v < 60; ++v) {
+      DependencyList d;
+      for (int k = 0; k < 6 && p + 1 < 400; ++k) {
+        int q = p + 1 + static_cast<int>(rng() % std::min(40, 399 - p));
+        Range r = Range::higher_than(ver(static_cast<int>(rng() % 30)));
+        if (rng() % 10 == 0) r = r.intersection(Range::strictly_lower_than(ver(50 + static_cast<int>(rng() % 10))));
+        add_dependency(d, "p" + std::to_string(q), r);
+      }
+      prov.add("p" + std::to_string(p), ver(v).to_string(), Dependencies::of(d));
+    }
+  Solver s(prov);
+  auto r = s.solve("root");
+  WARN("packages " << r.packages.size() << " decisions " << s.stats().decisions << " conflicts " << s.stats().conflicts
+                   << " dependency calls " << prov.total_dependencies_calls);
+}
