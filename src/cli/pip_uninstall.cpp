@@ -1,7 +1,57 @@
+// `ptinstall pip uninstall NAME...`: RECORD-driven removal (also of what pip installed), all packages
+// in one transaction, with uv's summary. Names that are not installed are skipped with a warning.
+#include <algorithm>
+#include <chrono>
+
 #include "command.hpp"
+#include "environment.hpp"
+#include "install_support.hpp"
+#include "ptinstall/install/transaction.hpp"
+#include "ptinstall/install/uninstall.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/spec/requirement.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
 
 namespace ptinstall::cli {
 
-int run_pip_uninstall(Invocation& inv) { not_supported_yet(inv); }
+int run_pip_uninstall(Invocation& inv) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  if (inv.args.empty()) throw util::Error("no packages to uninstall", "give the names of installed packages", 2);
+  const bool dry_run = inv.settings.flag("dry-run");
+  python::Environment env = target_environment(inv, true);
+  std::optional<util::FileLock> lock;
+  if (!dry_run) lock.emplace(env.lock());
+  const auto dirs = site_dirs(env);
+
+  std::vector<install::InstalledDist> victims;
+  for (const auto& arg : inv.args) {
+    // pip accepts requirement syntax here and only looks at the name.
+    auto req = spec::Requirement::parse(arg);
+    auto found = install::find_installed(dirs, req.package.str());
+    if (found.empty()) {
+      util::log::warn("Skipping " + req.name + " as it is not installed");
+      continue;
+    }
+    for (auto& d : found)
+      if (std::none_of(victims.begin(), victims.end(), [&](const auto& v) { return v.metadata_dir == d.metadata_dir; }))
+        victims.push_back(std::move(d));
+  }
+  if (victims.empty()) return 0;
+  std::sort(victims.begin(), victims.end(), [](const auto& a, const auto& b) { return a.normalized < b.normalized; });
+
+  if (dry_run) {
+    util::log::info("Would uninstall " + packages(victims.size()));
+  } else {
+    auto scheme = install_scheme(env);
+    install::Transaction tx(scheme.roots());
+    for (const auto& v : victims) install::uninstall(v, tx);
+    tx.commit();
+    util::log::info("Uninstalled " + packages(victims.size()) + " in " + format_elapsed(Clock::now() - start));
+  }
+  for (const auto& v : victims) util::log::info(" - " + v.normalized + "==" + v.version);
+  return 0;
+}
 
 }  // namespace ptinstall::cli
