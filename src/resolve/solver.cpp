@@ -196,7 +196,8 @@ struct Solver::Impl {
   void decide(PkgId p, const Version& v) {
     ++level;
     ++stats.decisions;
-    if (tracing()) util::log::trace("resolve: decide " + pkgs[p].name + "==" + v.to_string() + " at level " + std::to_string(level));
+    if (tracing())
+      util::log::trace("resolve: decide " + pkgs[p].name + "==" + v.to_string() + " at level " + std::to_string(level));
     pkgs[p].decided_version = v;
     push(p, Term::pos(Range::exactly(v)), true, kNone);
   }
@@ -300,7 +301,8 @@ struct Solver::Impl {
 
       if (s.decision || prev_level != s.level) {
         if (created) register_incompat(id);
-        if (tracing()) util::log::trace("resolve: learned " + raw(id) + ", back to level " + std::to_string(prev_level));
+        if (tracing())
+          util::log::trace("resolve: learned " + raw(id) + ", back to level " + std::to_string(prev_level));
         backtrack(prev_level);
         return {id, sat_pkg};
       }
@@ -463,8 +465,8 @@ struct Solver::Impl {
         PkgId d = intern(name);
         if (d == p) {
           if (!range.contains(v)) {
-            add_unavailable(p, v,
-                            Dependencies::unavailable("depends on itself with an incompatible version " + range.to_string()));
+            add_unavailable(p, v, Dependencies::unavailable("depends on itself with an incompatible version " +
+                                                            range.to_string()));
             conflict = true;
             break;
           }
@@ -742,7 +744,8 @@ class Reporter {
     if (d1 && d2) {
       bool l1 = line_numbers_.count(n.c1), l2 = line_numbers_.count(n.c2);
       if (l1 && l2) {
-        write(id, "Because " + cause_text(n.c1) + ref(n.c1) + " and " + cause_text(n.c2) + ref(n.c2) + ", " + concl + ".",
+        write(id,
+              "Because " + cause_text(n.c1) + ref(n.c1) + " and " + cause_text(n.c2) + ref(n.c2) + ", " + concl + ".",
               numbered);
       } else if (l1 || l2) {
         IncompatId with = l1 ? n.c1 : n.c2, without = l1 ? n.c2 : n.c1;
@@ -763,7 +766,8 @@ class Reporter {
       IncompatId der = d1 ? n.c1 : n.c2, ext = d1 ? n.c2 : n.c1;
       Node dn = node(der);
       if (line_numbers_.count(der)) {
-        write(id, "Because " + external_text(ext) + " and " + cause_text(der) + ref(der) + ", " + concl + ".", numbered);
+        write(id, "Because " + external_text(ext) + " and " + cause_text(der) + ref(der) + ", " + concl + ".",
+              numbered);
       } else if (derivations_[der] <= 1 && (node(dn.c1).derived != node(dn.c2).derived)) {
         IncompatId inner = node(dn.c1).derived ? dn.c1 : dn.c2, inner_ext = inner == dn.c1 ? dn.c2 : dn.c1;
         visit(inner, false);

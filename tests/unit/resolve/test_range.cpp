@@ -20,8 +20,8 @@ Range R(const char* s) { return Range::from_specifiers(SpecifierSet::parse(s)); 
 // A grid of versions around 1.0 / 2.0 with every kind of segment, in no particular order.
 std::vector<Version> grid() {
   std::vector<Version> out;
-  for (const char* s : {"0.1", "0.9", "0.9+local", "1.0.dev0", "1.0.dev1", "1.0a1.dev0", "1.0a1", "1.0a1+x", "1.0a1.post1",
-                        "1.0a2", "1.0b1", "1.0rc1", "1.0rc1.post0.dev0", "1.0", "1.0.0", "1.0+cu118", "1.0+cu128",
+  for (const char* s : {"0.1", "0.9", "0.9+local", "1.0.dev0", "1.0.dev1", "1.0a1.dev0", "1.0a1", "1.0a1+x",
+                        "1.0a1.post1", "1.0a2", "1.0b1", "1.0rc1", "1.0rc1.post0.dev0", "1.0", "1.0.0", "1.0+cu118", "1.0+cu128",
                         "1.0+cu128.1", "1.0.post0.dev0", "1.0.post0", "1.0.post1.dev0", "1.0.post1", "1.0.post1+x",
                         "1.0.post2", "1.0.0.1", "1.0.1", "1.0.1+x", "1.0.5", "1.1.dev0", "1.1a1", "1.1", "1.1.0.post1",
                         "1.2", "1.9.9", "2.0.dev0", "2.0a1", "2.0", "2.0+cpu", "2.0.post1", "2.1", "3.0", "1!0.5",
