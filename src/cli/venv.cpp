@@ -49,6 +49,7 @@ int run_venv(Invocation& inv) {
   options.clear = inv.settings.flag("clear");
   options.seed = inv.settings.flag("seed");
 
+  python::check_venv_path(options);
   util::log::info("Using " + info.display_name() + " interpreter at: " +
                   (info.base_executable.empty() ? info.executable : info.base_executable).string());
   util::log::info(std::string("Creating virtual environment") + (options.seed ? " with seed packages" : "") +

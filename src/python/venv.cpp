@@ -291,6 +291,26 @@ rehash
   return s;
 }
 
+void check_venv_path(const VenvOptions& options) {
+  fs::path clean = fs::absolute(options.path).lexically_normal();
+  if (clean.filename().empty()) clean = clean.parent_path();
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(clean, ec))) return;
+  bool venv = is_venv_dir(clean);
+  if (!fs::is_directory(clean, ec)) {
+    if (!options.clear)
+      throw util::Error("the path " + clean.string() + " exists and is not a directory",
+                        "pass --clear to replace it, or choose another path");
+  } else if (!is_empty_dir(clean)) {
+    if (!venv && !options.clear)
+      throw util::Error("the directory " + clean.string() + " exists and is not a virtual environment",
+                        "pass --clear to remove its contents and create the environment there, or choose another path");
+    if (!venv && contains_cwd(clean))
+      throw util::Error("refusing to clear " + clean.string() + ": it contains the working directory",
+                        "choose another path");
+  }
+}
+
 VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& options) {
   VenvResult result;
   const fs::path path = fs::absolute(options.path).lexically_normal();
@@ -299,20 +319,12 @@ VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& op
   result.path = clean;
   std::error_code ec;
 
+  check_venv_path(options);
   if (fs::exists(fs::symlink_status(clean, ec))) {
     bool venv = is_venv_dir(clean);
     if (!fs::is_directory(clean, ec)) {
-      if (!options.clear)
-        throw util::Error("the path " + clean.string() + " exists and is not a directory",
-                          "pass --clear to replace it, or choose another path");
       fs::remove(clean);
     } else if (!is_empty_dir(clean)) {
-      if (!venv && !options.clear)
-        throw util::Error("the directory " + clean.string() + " exists and is not a virtual environment",
-                          "pass --clear to remove its contents and create the environment there, or choose another path");
-      if (!venv && contains_cwd(clean))
-        throw util::Error("refusing to clear " + clean.string() + ": it contains the working directory",
-                          "choose another path");
       if (venv && !options.clear) util::log::warn("replacing the existing virtual environment at " + clean.string());
       result.replaced = venv;
       remove_contents(clean);

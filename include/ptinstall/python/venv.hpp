@@ -38,6 +38,10 @@ struct VenvResult {
 // nor a virtual environment, and when seeding fails.
 VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& options);
 
+// The refusals of create_venv, checked without changing anything (so a command can fail before
+// it prints what it is about to do).
+void check_venv_path(const VenvOptions& options);
+
 // The newest pip wheel bundled with the interpreter (<stdlib>/ensurepip/_bundled/pip-*.whl), else
 // in one of `wheel_dirs`; nullopt when there is none.
 std::optional<fs::path> find_pip_wheel(const InterpreterInfo& interpreter, const std::vector<fs::path>& wheel_dirs);

@@ -1,0 +1,160 @@
+"""`ptinstall venv`: environments that real interpreters accept, activation, seeding, --clear."""
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import system_python
+
+
+def pyenv_pythons():
+    """Every pyenv CPython 3.6+ present here (none is fine: the tests then use python3 only)."""
+    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    found = []
+    for exe in sorted(glob.glob(os.path.join(root, "versions", "*", "bin", "python3"))):
+        version = Path(exe).parents[1].name
+        parts = version.split(".")
+        if len(parts) >= 2 and parts[0] == "3" and parts[1].isdigit() and int(parts[1]) >= 6:
+            found.append(pytest.param(exe, id="pyenv-" + version))
+    return found
+
+
+def interpreters():
+    return [pytest.param("system", id="python3")] + pyenv_pythons()
+
+
+def resolve(python):
+    return system_python() if python == "system" else python
+
+
+def run_python(venv: Path, code: str) -> str:
+    proc = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+@pytest.mark.parametrize("python", interpreters())
+def test_venv_works_with_every_interpreter(ptinstall, tmp_path, python):
+    exe = resolve(python)
+    version = subprocess.run([exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    result = ptinstall("venv", "env", "--python", exe, check=True)
+    assert "interpreter at: " in result.stderr
+    assert "Creating virtual environment at: env" in result.stderr
+    assert "Activate with: source env/bin/activate" in result.stderr
+    env = tmp_path / "env"
+    assert run_python(env, "import sys; print(sys.prefix != sys.base_prefix)") == "True"
+    assert Path(run_python(env, "import sys; print(sys.prefix)")).resolve() == env.resolve()
+    assert run_python(env, "import sys; print('%d.%d' % sys.version_info[:2])") == version
+    site = run_python(env, "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    assert Path(site).resolve() == (env / "lib" / ("python" + version) / "site-packages").resolve()
+    for name in ("python", "python3", "python" + version):
+        assert (env / "bin" / name).exists()
+    cfg = (env / "pyvenv.cfg").read_text()
+    assert "include-system-site-packages = false" in cfg
+    assert "ptinstall = " in cfg
+
+
+def test_default_path_and_interpreter(ptinstall, tmp_path):
+    result = ptinstall("venv", check=True)
+    assert "Creating virtual environment at: .venv" in result.stderr
+    assert "Activate with: source .venv/bin/activate" in result.stderr
+    assert run_python(tmp_path / ".venv", "import sys; print(sys.prefix != sys.base_prefix)") == "True"
+
+
+def test_activate_in_bash(ptinstall, tmp_path):
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("no bash")
+    ptinstall("venv", "my env", "--python", system_python(), check=True)
+    env = tmp_path / "my env"
+    script = ('source "%s/bin/activate"; echo "$VIRTUAL_ENV"; echo "$VIRTUAL_ENV_PROMPT"; command -v python; '
+              'python -c "import sys; print(sys.prefix)"; deactivate; echo "${VIRTUAL_ENV-unset}"') % env
+    proc = subprocess.run([bash, "--norc", "--noprofile", "-c", script], capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == str(env)
+    assert lines[1] == "my env"
+    assert lines[2] == str(env / "bin" / "python")
+    assert Path(lines[3]).resolve() == env.resolve()
+    assert lines[4] == "unset"
+
+
+def test_prompt(ptinstall, tmp_path):
+    ptinstall("venv", "env", "--prompt", "hello", "--python", system_python(), check=True)
+    assert "prompt = hello" in (tmp_path / "env" / "pyvenv.cfg").read_text()
+    assert "VIRTUAL_ENV_PROMPT='hello'" in (tmp_path / "env" / "bin" / "activate").read_text()
+
+
+def test_seed_installs_pip(ptinstall, tmp_path):
+    result = ptinstall("venv", "env", "--seed", "--python", system_python())
+    if result.returncode != 0 and "no pip wheel found" in result.stderr:
+        pytest.skip("no pip wheel on this machine")
+    assert result.returncode == 0, result
+    assert "Creating virtual environment with seed packages at: env" in result.stderr
+    assert " + pip==" in result.stderr
+    env = tmp_path / "env"
+    proc = subprocess.run([str(env / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert str(env) in proc.stdout
+
+
+def test_refuses_a_non_empty_directory_without_clear(ptinstall, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "keep.txt").write_text("precious")
+    result = ptinstall("venv", "data", check=False)
+    assert result.returncode == 1
+    assert "error: the directory" in result.stderr and "is not a virtual environment" in result.stderr
+    assert "hint: pass --clear" in result.stderr
+    assert "Creating virtual environment" not in result.stderr
+    assert (tmp_path / "data" / "keep.txt").read_text() == "precious"
+
+    ptinstall("venv", "data", "--clear", check=True)
+    assert not (tmp_path / "data" / "keep.txt").exists()
+    assert (tmp_path / "data" / "pyvenv.cfg").exists()
+
+
+def test_clear_and_replace_an_existing_venv(ptinstall, tmp_path):
+    ptinstall("venv", "env", check=True)
+    marker = tmp_path / "env" / "marker"
+    marker.write_text("x")
+    result = ptinstall("venv", "env", "--clear", check=True)
+    assert not marker.exists()
+    assert "warning" not in result.stderr
+    marker.write_text("x")
+    result = ptinstall("venv", "env", check=True)
+    assert "warning: replacing the existing virtual environment" in result.stderr
+    assert not marker.exists()
+
+
+def test_clear_from_the_environment(ptinstall, tmp_path):
+    ptinstall("venv", "env", check=True)
+    (tmp_path / "env" / "marker").write_text("x")
+    ptinstall("venv", "env", env={"UV_VENV_CLEAR": "1"}, check=True)
+    assert not (tmp_path / "env" / "marker").exists()
+
+
+def test_python_request_that_matches_nothing(ptinstall, tmp_path):
+    result = ptinstall("venv", "env", "--python", "3.99", check=False)
+    assert result.returncode == 1
+    assert "error: no interpreter found for Python 3.99" in result.stderr
+    assert not (tmp_path / "env").exists()
+
+
+def test_venv_from_a_venv_uses_the_base_interpreter(ptinstall, tmp_path):
+    ptinstall("venv", "first", "--python", system_python(), check=True)
+    ptinstall("venv", "second", "--python", str(tmp_path / "first"), check=True)
+    target = os.readlink(tmp_path / "second" / "bin" / "python")
+    assert "first" not in target
+    assert run_python(tmp_path / "second", "import sys; print(sys.prefix != sys.base_prefix)") == "True"
+
+
+def test_interpreter_cache_is_written(ptinstall, tmp_path):
+    ptinstall("venv", "env", "--python", system_python(), check=True)
+    entries = list((tmp_path / "cache" / "interpreter-v1").glob("*.json"))
+    assert entries, "no interpreter cache entry"
