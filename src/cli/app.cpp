@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "command.hpp"
+#include "ptinstall/config/config_files.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -154,6 +156,12 @@ int run(int argc, char** argv) {
       inv.settings = collect(sub->declared);
       config::apply_environment(inv.settings, inv.command, [](const char* n) -> const char* { return std::getenv(n); });
       util::log::configure(inv.settings.count("verbose") - inv.settings.count("quiet"), want_color(inv.settings));
+      config::DiscoveryInputs discovery{std::filesystem::current_path(),
+                                        [](const char* n) -> const char* { return std::getenv(n); }};
+      auto files = config::discover_config_files(inv.settings, discovery);
+      for (const auto& f : files)
+        util::log::debug("config file: " + f.path.string() + " (" + std::string(config::to_string(f.source)) + ")");
+      config::apply_config_files(inv.settings, inv.command, files);
       config::reject_unimplemented(inv.settings, inv.command);
       return sub->def->handler(inv);
     } catch (const util::Error& e) {

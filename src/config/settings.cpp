@@ -124,10 +124,10 @@ const std::vector<SettingSpec> kSettings = {
    "Never touch the network; answer from the cache only", {}, "false", false},
 
   // Configuration files
-  {"config-file", "--config-file", {"PTINSTALL_CONFIG_FILE", "UV_CONFIG_FILE"}, K::Value, kResolving,
-   "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", false, "FILE"},
-  {"no-config", "--no-config", {"PTINSTALL_NO_CONFIG", "UV_NO_CONFIG"}, K::Flag, kResolving,
-   "Ignore every config file", {}, "false", false},
+  {"config-file", "--config-file", {"PTINSTALL_CONFIG_FILE", "UV_CONFIG_FILE"}, K::Value, kAllPip | kVenv | kTorchBackend,
+   "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", true, "FILE"},
+  {"no-config", "--no-config", {"PTINSTALL_NO_CONFIG", "UV_NO_CONFIG"}, K::Flag, kAllPip | kVenv | kTorchBackend,
+   "Ignore every config file", {}, "false", true},
 
   // Global output settings
   {"quiet", "-q,--quiet", {}, K::Count, kAllPip | kVenv | kTorchBackend, "Less output; -qq for none", {}, "0", true},
