@@ -333,8 +333,11 @@ Range Range::simplify(const std::vector<Version>& known) const {
     }
     size_t first = k;
     while (k + 1 < known.size() && in[k + 1]) ++k;
-    out.push_back({first == 0 ? Bound::neg_inf() : Bound::before(known[first]),
-                   k + 1 == known.size() ? Bound::pos_inf() : Bound::after(known[k])});
+    if (first == k && known.size() > 1)
+      out.push_back({Bound::before(known[k]), Bound::after(known[k])});  // one version: "==v"
+    else
+      out.push_back({first == 0 ? Bound::neg_inf() : Bound::before(known[first]),
+                     k + 1 == known.size() ? Bound::pos_inf() : Bound::after(known[k])});
     ++k;
   }
   return from_sorted(std::move(out));

@@ -593,12 +593,18 @@ class Reporter {
 
   // Inside sentences ranges are written without spaces ("foo>=1.0,<2.0"), and unions of single versions
   // that merged incompatibilities produce are widened over the versions that exist.
-  std::string range_text(PkgId p, const Range& r) const {
+  // With `widen` (the versions a statement is about, not a requirement as written), the range is
+  // always widened: "foo>=1.0,<2.0" becomes "all versions of foo" when foo has no other versions
+  // (or "foo==1.2" when that is its only version).
+  std::string range_text(PkgId p, const Range& r, bool widen = false) const {
     const Range* shown = &r;
     Range s;
-    if (r.intervals().size() > 1) {
-      s = r.simplify(pkgs_[p].known);
-      if (s.intervals().size() < r.intervals().size()) shown = &s;
+    if (p != root_ && (widen || r.intervals().size() > 1)) {
+      const auto& known = pkgs_[p].known;
+      s = r.simplify(known);
+      // A package with one version: its version says more than "all versions of".
+      if (s.is_full() && known.size() == 1) s = Range::exactly(known[0]);
+      if (widen || s.intervals().size() < r.intervals().size()) shown = &s;
     }
     if (shown->is_full()) return {};
     std::string text = shown->to_string();
@@ -613,10 +619,12 @@ class Reporter {
     }
     return out;
   }
-  std::string pkg_text(PkgId p, const Range& r) const { return pkgs_[p].name + range_text(p, r); }
+  std::string pkg_text(PkgId p, const Range& r, bool widen = false) const {
+    return pkgs_[p].name + range_text(p, r, widen);
+  }
   // The subject of "... depends on": "all versions of p depend", "p>=1.0 depends".
   std::string subject(PkgId p, const Range& r, const char* verb_singular, const char* verb_plural) const {
-    std::string rt = range_text(p, r);
+    std::string rt = range_text(p, r, true);
     if (rt.empty()) return "all versions of " + pkgs_[p].name + " " + verb_plural;
     return pkgs_[p].name + rt + " " + verb_singular;
   }
@@ -632,7 +640,7 @@ class Reporter {
       }
       case Kind::Unavailable: {
         PkgId p = inc.terms[0].first;
-        return pkg_text(p, inc.terms[0].second.range) + " " + inc.reason;
+        return pkg_text(p, inc.terms[0].second.range, true) + " " + inc.reason;
       }
       case Kind::Dependency: {
         PkgId p = inc.terms[0].first, q = inc.terms[1].first;
@@ -646,7 +654,7 @@ class Reporter {
         if (it != nodes_.end() && it->second.fact != kNone) {
           const Incompat& fact = store_[it->second.fact];
           if (fact.kind == Kind::Unavailable && inc.terms.size() == 1 && inc.terms[0].second.positive)
-            return pkg_text(inc.terms[0].first, inc.terms[0].second.range) + " " + fact.reason;
+            return pkg_text(inc.terms[0].first, inc.terms[0].second.range, true) + " " + fact.reason;
         }
         return terms_text(id);
       }
@@ -684,18 +692,18 @@ class Reporter {
     }
     if (neg.empty()) {
       if (pos.size() == 1) {
-        std::string rt = range_text(pos[0].first, pos[0].second->range);
+        std::string rt = range_text(pos[0].first, pos[0].second->range, true);
         if (rt.empty()) return "all versions of " + pkgs_[pos[0].first].name + " cannot be used";
         return pkgs_[pos[0].first].name + rt + " cannot be used";
       }
       std::vector<std::string> poss;
-      for (auto [p, t] : pos) poss.push_back(pkg_text(p, t->range));
+      for (auto [p, t] : pos) poss.push_back(pkg_text(p, t->range, true));
       return join_and(poss, " and ") + " are incompatible";
     }
     if (pos.size() == 1)
       return subject(pos[0].first, pos[0].second->range, "depends on", "depend on") + " " + join_and(negs, " or ");
     std::vector<std::string> poss;
-    for (auto [p, t] : pos) poss.push_back(pkg_text(p, t->range));
+    for (auto [p, t] : pos) poss.push_back(pkg_text(p, t->range, true));
     return join_and(poss, " and ") + " together depend on " + join_and(negs, " or ");
   }
 

@@ -96,9 +96,9 @@ class Range {
   std::optional<spec::Version> single_version() const;
 
   // Only the versions of `known` (ascending) in this range matter: a range with the same members among
-  // `known` but with the widest possible bounds (unbounded at the ends, inclusive at known versions).
-  // Used to print merged per-version ranges ("==1.0 | ==1.1 | ==1.2" -> ">=1.0, <=1.2" or ">=1.0").
-  // Returns the range unchanged when it contains none of `known`.
+  // `known` but with the widest possible bounds (unbounded at the ends, inclusive at known versions; a
+  // lone known version stays "==v"). Used to print merged per-version ranges ("==1.0 | ==1.1 | ==1.2"
+  // -> ">=1.0, <=1.2" or ">=1.0"). Returns the range unchanged when it contains none of `known`.
   Range simplify(const std::vector<spec::Version>& known) const;
 
   // ">=1.0, <2.0", "==1.2.3", "!=1.5", "==2.*", "<1.0 | >=2.0", "*", or "∅" for the empty set.

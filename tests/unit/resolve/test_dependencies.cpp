@@ -150,8 +150,8 @@ TEST_CASE("dependencies: errors explain pre-releases and Requires-Python") {
     FAIL("expected no solution");
   } catch (const NoSolutionError& e) {
     CHECK(e.explanation() ==
-          "Because flask[async]>=3.0.0 depends on asgiref>=3.9.0b1 and there is no version of asgiref>=3.9.0b1, "
-          "we can conclude that flask[async]>=3.0.0 cannot be used.\n"
+          "Because flask[async]==3.0.0 depends on asgiref>=3.9.0b1 and there is no version of asgiref>=3.9.0b1, "
+          "we can conclude that flask[async]==3.0.0 cannot be used.\n"
           "And because you require flask[async]>=3.0, your requirements are unsatisfiable.");
     CHECK(e.hint() ==
           "pre-releases are available for asgiref in the requested range (e.g. 3.9.0b1), but pre-releases weren't "

@@ -237,7 +237,9 @@ TEST_CASE("range: simplify against known versions") {
   Range mid = Range::exactly(V("1.1")).union_with(Range::exactly(V("2.0")));
   CHECK(mid.simplify(known).to_string() == ">=1.1, <=2.0");
   Range gaps = Range::exactly(V("1.0")).union_with(Range::exactly(V("2.0")));
-  CHECK(gaps.simplify(known).to_string() == "<=1.0 | ==2.0");
+  CHECK(gaps.simplify(known).to_string() == "==1.0 | ==2.0");
+  CHECK(Range::exactly(V("3.0")).simplify(known).to_string() == "==3.0");
+  CHECK(Range::exactly(V("1.0")).simplify({V("1.0")}).is_full());
   CHECK(Range::exactly(V("9.0")).simplify(known) == Range::exactly(V("9.0")));
   Range all;
   for (const auto& v : known) all = all.union_with(Range::exactly(v));
