@@ -542,15 +542,15 @@ class Reporter {
   std::vector<std::string> hints_;
   std::unordered_set<IncompatId> folded_;
 
-  // "No version of p in R", where R holds none of p's known versions and the other side of the step
-  // speaks for some versions of p, says nothing a reader needs: it only closes the gaps between the
-  // versions a merged incompatibility names. Such steps are folded away.
-  bool foldable(IncompatId gap, IncompatId other) const {
+  // "No version of p in R", where R holds none of p's known versions and p is still named by the
+  // conclusion, says nothing a reader needs: it only closes gaps between the versions the other side
+  // names. Such steps are folded away. (When the conclusion no longer names p, the step is the reason
+  // p is out, as in "there is no version of asgiref>=3.9": it stays.)
+  bool foldable(IncompatId gap, IncompatId conclusion) const {
     const Incompat& inc = store_[gap];
     if (inc.kind != Kind::NoVersions) return false;
     PkgId p = inc.terms[0].first;
-    const Term* t = store_[other].get(p);
-    if (!t || !t->positive) return false;
+    if (!store_[conclusion].get(p)) return false;
     const auto& known = pkgs_[p].known;
     if (known.empty()) return false;
     const Range& r = inc.terms[0].second.range;
@@ -564,7 +564,7 @@ class Reporter {
     const Incompat& inc = store_[id];
     if (inc.kind == Kind::Derived) {
       IncompatId a = inc.cause1, b = inc.cause2;
-      bool fa = foldable(a, b), fb = !fa && foldable(b, a);
+      bool fa = foldable(a, id), fb = !fa && foldable(b, id);
       if (fa || fb) {
         folded_.insert(fa ? a : b);
         IncompatId o = fa ? b : a;
@@ -605,6 +605,17 @@ class Reporter {
       // A package with one version: its version says more than "all versions of".
       if (s.is_full() && known.size() == 1) s = Range::exactly(known[0]);
       if (widen || s.intervals().size() < r.intervals().size()) shown = &s;
+      // All known versions but a few: "foo!=1.1,!=1.3" reads better than "foo<=1.0 | ==1.2 | >=1.4".
+      if (shown == &s && s.intervals().size() > 1) {
+        std::vector<const Version*> out;
+        for (const auto& v : known)
+          if (!s.contains(v)) out.push_back(&v);
+        if (!out.empty() && out.size() <= 3 && out.size() < known.size()) {
+          std::string text;
+          for (const Version* v : out) text += (text.empty() ? "!=" : ",!=") + v->to_string();
+          return text;
+        }
+      }
     }
     if (shown->is_full()) return {};
     std::string text = shown->to_string();

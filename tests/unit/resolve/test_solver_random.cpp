@@ -99,7 +99,7 @@ bool brute_force(const Universe& u) {
 
 TEST_CASE("solver: agrees with brute force on random universes") {
   std::mt19937 rng(20241126);
-  int solved = 0, failed = 0;
+  int solved = 0, failed = 0, numbered = 0, thus = 0;
   for (int round = 0; round < 1500; ++round) {
     Universe u = random_universe(rng);
     MemoryProvider prov;
@@ -137,8 +137,25 @@ TEST_CASE("solver: agrees with brute force on random universes") {
       CHECK(text.back() == '.');
       CHECK(text.find("your requirements are unsatisfiable.") != std::string::npos);
       CHECK(text.find("∅") == std::string::npos);
+      // Numbered lines count up from (1); a reference "(n)" only points back to a numbered line.
+      int defined = 0;
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        start = end + 1;
+        for (size_t at = line.find(" ("); at != std::string::npos; at = line.find(" (", at + 1)) {
+          int n = std::atoi(line.c_str() + at + 2);
+          if (n > 0) CHECK(n <= defined);
+        }
+        if (line.rfind("(", 0) == 0) CHECK(std::atoi(line.c_str() + 1) == ++defined);
+        if (line.find("Thus,") != std::string::npos) ++thus;
+      }
+      numbered += defined > 0;
       ++failed;
-      if (std::getenv("SHOW_REPORTS") && failed % 29 == 0) WARN(text);
+      if (std::getenv("SHOW_REPORTS") && (text.find("Thus") != std::string::npos || text.find("(1)") != std::string::npos))
+        WARN(text);
     }
     // Each version's metadata is asked for at most once.
     std::set<std::pair<std::string, std::string>> unique(prov.asked.begin(), prov.asked.end());
@@ -147,6 +164,8 @@ TEST_CASE("solver: agrees with brute force on random universes") {
   // Both outcomes are well represented.
   CHECK(solved > 200);
   CHECK(failed > 200);
+  CHECK(numbered > 0);
+  if (std::getenv("SHOW_REPORTS")) WARN("solved " << solved << ", failed " << failed << ", with numbered lines " << numbered << ", with Thus " << thus);
 }
 
 TEST_CASE("solver: a large universe resolves quickly", "[.bench]") {
