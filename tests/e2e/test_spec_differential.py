@@ -261,8 +261,9 @@ def compatible_prefix_differs(spec):
     if not (hasattr(pspec, "_version_split") and hasattr(pspec, "_is_not_suffix")):
         return False
     parts = list(itertools.takewhile(pspec._is_not_suffix, pspec._version_split(spec.version)))[:-1]
+    join = getattr(pspec, "_version_join", ".".join)  # later releases split off the epoch first
     try:
-        theirs = Version(".".join(parts)).release if parts else None
+        theirs = Version(join(parts)).release if parts else None
     except InvalidVersion:
         return True
     ours = Version(spec.version).release[:-1]
