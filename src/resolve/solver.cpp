@@ -92,6 +92,7 @@ struct Package {
   std::map<std::string, IncompatId> unavailable_by_reason;
   bool is_url = false;
   Version decided_version;
+  size_t tries = 0;  // versions picked so far (decided or rejected)
 };
 
 enum class Rel { Satisfied, Contradicted, Inconclusive, Almost };
@@ -451,6 +452,7 @@ struct Solver::Impl {
         continue;
       }
       Version v = *chosen;
+      if (++pkgs[p].tries % 5 == 0 && p != root) provider.prefetch(pkgs[p].name, allowed);
       const Dependencies& deps = dependencies_of(p, v);
       if (!deps.available) {
         add_unavailable(p, v, deps);

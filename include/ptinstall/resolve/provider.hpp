@@ -40,15 +40,19 @@ class Provider {
 
   // Candidate versions of `package` in preference order: the solver picks the first one inside the
   // allowed range. Versions the policy rules out (pre-releases, yanked files, ...) are left out. An empty
-  // list means the package does not exist ("was not found in the package registry").
+  // list means the package does not exist ("was not found in the package registry"). Asked once per
+  // package and resolution, so a `system:` package must list every value up front (for `system:cuda`,
+  // the CUDA versions of all indexes in the torch list), not only those seen so far.
   virtual std::vector<spec::Version> versions(const std::string& package) = 0;
 
   // Dependencies of one version (called at most once per package and version by a solver). For the
   // root package, the user's requirements.
   virtual Dependencies dependencies(const std::string& package, const spec::Version& version) = 0;
 
-  // A hint, called once as soon as `package` enters the partial solution with the versions allowed so
-  // far, so that metadata can be fetched in parallel ahead of the solver's questions.
+  // A hint, called as soon as `package` enters the partial solution with the versions allowed so far,
+  // so that metadata can be fetched in parallel ahead of the solver's questions. Called again with the
+  // narrowed range every fifth version of the package the solver tries (backtracking through many
+  // versions, as with boto3 and botocore): a good moment to fetch the next candidates in one batch.
   virtual void prefetch(const std::string& package, const Range& range) {
     (void)package;
     (void)range;

@@ -315,6 +315,13 @@ TEST_CASE("solver: boto3/botocore-style backtracking stays linear") {
   std::set<std::pair<std::string, std::string>> unique(p.asked.begin(), p.asked.end());
   CHECK(unique.size() == p.asked.size());
   CHECK(s.stats().decisions < 250);
+  // boto3 is announced when it enters, then again every fifth try with what is left of its range.
+  std::vector<std::string> boto3_hints;
+  for (const auto& [name, range] : p.prefetched)
+    if (name == "boto3") boto3_hints.push_back(range);
+  REQUIRE(boto3_hints.size() == 1 + 101 / 5);
+  CHECK(boto3_hints[0] == "*");
+  CHECK(boto3_hints[1] == "!=1.0.146, !=1.0.147, !=1.0.148, !=1.0.149");
 
   // With the botocore range forbidden up front, no botocore metadata is needed for rejected boto3s.
   MemoryProvider pinned;
