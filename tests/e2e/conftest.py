@@ -54,3 +54,43 @@ def system_python() -> str:
         if candidate and os.path.exists(candidate):
             return candidate
     pytest.skip("no python3")
+
+
+# --- package indexes on loopback (tests/e2e/indexserver.py, tests/e2e/wheelmaker.py) ------------------
+
+@pytest.fixture
+def make_index(tmp_path):
+    """make_index(wheels, options=None, faults=None, json_pages=True) -> a running indexserver.IndexServer.
+
+    Builds a PEP 503/691 index of the wheels (wheelmaker.Wheel) under tmp_path and serves it with nginx on
+    127.0.0.1; server.index_url() is `http://127.0.0.1:<port>/simple/`, server.requests() the access log.
+    Stopped at the end of the test."""
+    from indexserver import IndexServer, build_simple_index
+    servers = []
+
+    def make(wheels, *, options=None, faults=None, json_pages=True):
+        root = tmp_path / f"index{len(servers)}"
+        build_simple_index(root, wheels, options=options, json_pages=json_pages)
+        server = IndexServer(root, faults=faults)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def torch_index(tmp_path_factory):
+    """One running index per test session (per xdist worker): a PyTorch-shaped mirror under
+    /whl/{cpu,cu126,cu128,cu130,rocm6.4,xpu}/ and a local PyPI under /simple/ with plain torch 2.9.1 and its
+    CUDA 12.8 dependencies (see indexserver.build_torch_mirror / build_local_pypi)."""
+    from indexserver import IndexServer, build_local_pypi, build_torch_mirror
+    root = tmp_path_factory.mktemp("torch-index")
+    build_torch_mirror(root)
+    build_local_pypi(root)
+    server = IndexServer(root)
+    server.start()
+    yield server
+    server.stop()
