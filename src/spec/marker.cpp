@@ -218,7 +218,7 @@ class Parser {
         node.op != MOp::NotIn) {
       node.spec_tried = true;
       try {
-        node.spec = Specifier::parse(std::string(op_string(node.op)) + node.rhs.value);
+        node.spec = Specifier::parse(std::string(op_string(node.op)) + std::string(detail::strip_py_space(node.rhs.value)));
       } catch (const util::Error&) {
         // Not a version comparison: compared as strings.
       }
@@ -367,13 +367,13 @@ bool compare(const MarkerNode& c, const EvalContext& ctx, const std::string& ext
       if (c.spec) spec = &*c.spec;
     } else {
       try {
-        parsed = Specifier::parse(std::string(op_string(c.op)) + rhs);
+        parsed = Specifier::parse(std::string(op_string(c.op)) + std::string(detail::strip_py_space(rhs)));
         spec = &*parsed;
       } catch (const util::Error&) {
       }
     }
     if (spec) {
-      if (auto v = Version::parse(lhs)) return spec->contains(*v);
+      if (auto v = Version::parse(detail::strip_py_space(lhs))) return spec->contains(*v);
     }
   }
   return string_op(c.op, lhs, rhs);

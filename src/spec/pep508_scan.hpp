@@ -19,6 +19,13 @@ inline bool is_alnum(unsigned char c) { return is_digit(c) || (c >= 'a' && c <= 
 // Python's \s on ASCII: space, \t \n \v \f \r and the separators \x1c-\x1f.
 inline bool is_py_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
 
+// Without Python's \s (ASCII) at both ends.
+inline std::string_view strip_py_space(std::string_view s) {
+  while (!s.empty() && is_py_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && is_py_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
 // \b at `pos`.
 inline bool word_boundary(std::string_view s, size_t pos) {
   bool before = pos > 0 && is_word_char(static_cast<unsigned char>(s[pos - 1]));

@@ -162,7 +162,11 @@ class Parser {
     }
     std::string text;
     while (size_t n = detail::match_specifier(s_, pos_)) {
-      text += s_.substr(pos_, n);
+      // The operator, then the version without the whitespace packaging allows between them.
+      std::string_view token = s_.substr(pos_, n);
+      size_t op = token.starts_with("===") ? 3 : (token.size() > 1 && token[1] == '=') ? 2 : 1;
+      text += token.substr(0, op);
+      text += detail::strip_py_space(token.substr(op));
       pos_ += n;
       ws();
       if (!at(',')) break;

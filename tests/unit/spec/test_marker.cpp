@@ -395,3 +395,10 @@ TEST_CASE("control characters in the text are escaped in error messages") {
   CHECK(error_of("os_name == 'a'\nx").starts_with("invalid marker `os_name == 'a'\\x0ax`"));
   CHECK(error_of("os_name ==\t").starts_with("invalid marker `os_name ==\t`"));
 }
+
+TEST_CASE("version comparisons ignore Python whitespace around the values") {
+  MarkerEnvironment env;
+  env.set("python_version", "\x1f" "3.12\v");
+  CHECK(Marker::parse("python_version >= '\x1c" "3.8\f'").evaluate(env));
+  CHECK_FALSE(Marker::parse("python_version < '\x1c" "3.8\f'").evaluate(env));
+}

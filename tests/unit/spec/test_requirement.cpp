@@ -256,3 +256,10 @@ TEST_CASE("control characters are escaped in requirement error messages") {
   CHECK(error_of(text) == "invalid requirement `foo>=1\\x00`: expected end or semicolon (after version specifier) at column 7");
   CHECK(error_of("foo @ ab\x01:x").starts_with("invalid requirement `foo @ ab\\x01:x`: invalid URL `ab\\x01:x`"));
 }
+
+TEST_CASE("whitespace packaging allows after a specifier's operator is any of Python's") {
+  CHECK(Requirement::parse("f===\x1f" "ab").specifier.to_string() == "===ab");
+  CHECK(Requirement::parse("f==\x1f" "1.0").specifier.to_string() == "==1.0");
+  CHECK(Requirement::parse("f>=\v1.0").specifier.to_string() == ">=1.0");
+  CHECK(Requirement::parse("f>= \t1.0").specifier.to_string() == ">=1.0");
+}
