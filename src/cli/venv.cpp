@@ -39,7 +39,7 @@ int run_venv(Invocation& inv) {
     auto request = inv.settings.get("python");
     if (request && !request->empty())
       return python::find_interpreter(python::parse_python_request(*request), ctx, false);
-    return python::find_system_interpreter(ctx);
+    return python::find_system_interpreter(ctx, true);
   }();
   const auto& info = found.interpreter;
 

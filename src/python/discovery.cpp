@@ -332,14 +332,14 @@ Discovered find_interpreter(const PythonRequest& request, const DiscoveryContext
                     "install it, or pass the path of an interpreter with --python");
 }
 
-Discovered find_system_interpreter(const DiscoveryContext& ctx) {
+Discovered find_system_interpreter(const DiscoveryContext& ctx, bool allow_venv) {
   for (const auto& dir : path_dirs(ctx)) {
     for (const char* name : {"python3", "python"}) {
       fs::path exe = resolve_against(ctx, dir) / name;
       if (!is_executable_file(exe)) continue;
       auto info = try_query(exe, ctx);
       if (!info) continue;
-      if (info->is_venv) {
+      if (info->is_venv && !allow_venv) {
         util::log::debug("skipping " + exe.string() + ": it belongs to a virtual environment");
         continue;
       }

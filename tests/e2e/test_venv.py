@@ -26,6 +26,15 @@ def interpreters():
     return [pytest.param("system", id="python3")] + pyenv_pythons()
 
 
+def oldest_and_newest():
+    """python3 plus the oldest and newest pyenv CPython: seeding runs pip, which is slow."""
+    found = pyenv_pythons()
+    key = lambda p: tuple(int(x) for x in p.id.split("-", 1)[1].split(".") if x.isdigit())
+    found.sort(key=key)
+    ends = found[:1] + found[-1:] if len(found) > 1 else found
+    return [pytest.param("system", id="python3")] + ends
+
+
 def resolve(python):
     return system_python() if python == "system" else python
 
@@ -90,8 +99,9 @@ def test_prompt(ptinstall, tmp_path):
     assert "VIRTUAL_ENV_PROMPT='hello'" in (tmp_path / "env" / "bin" / "activate").read_text()
 
 
-def test_seed_installs_pip(ptinstall, tmp_path):
-    result = ptinstall("venv", "env", "--seed", "--python", system_python())
+@pytest.mark.parametrize("python", oldest_and_newest())
+def test_seed_installs_pip(ptinstall, tmp_path, python):
+    result = ptinstall("venv", "env", "--seed", "--python", resolve(python))
     if result.returncode != 0 and "no pip wheel found" in result.stderr:
         pytest.skip("no pip wheel on this machine")
     assert result.returncode == 0, result
@@ -158,3 +168,10 @@ def test_interpreter_cache_is_written(ptinstall, tmp_path):
     ptinstall("venv", "env", "--python", system_python(), check=True)
     entries = list((tmp_path / "cache" / "interpreter-v1").glob("*.json"))
     assert entries, "no interpreter cache entry"
+
+
+def test_default_interpreter_inside_an_active_venv(ptinstall, tmp_path):
+    ptinstall("venv", "outer", "--python", system_python(), check=True)
+    path = str(tmp_path / "outer" / "bin") + os.pathsep + os.environ["PATH"]
+    ptinstall("venv", "inner", env={"PATH": path, "VIRTUAL_ENV": str(tmp_path / "outer")}, check=True)
+    assert os.readlink(tmp_path / "outer" / "bin" / "python") == os.readlink(tmp_path / "inner" / "bin" / "python")

@@ -63,8 +63,10 @@ Discovered find_environment(const DiscoveryRequest& request, const DiscoveryCont
 // .venv before PATH (pip commands); false for `venv`, which wants a base interpreter anyway.
 Discovered find_interpreter(const PythonRequest& request, const DiscoveryContext& ctx, bool include_environments);
 
-// The first python3 on PATH (then `python`); throws util::Error when there is none.
-Discovered find_system_interpreter(const DiscoveryContext& ctx);
+// The first python3 on PATH (then `python`); throws util::Error when there is none. Interpreters
+// of virtual environments are skipped (--system) unless `allow_venv` (venv creation, which uses
+// the base interpreter of whatever it finds).
+Discovered find_system_interpreter(const DiscoveryContext& ctx, bool allow_venv = false);
 
 // The interpreter inside an environment directory (bin/python3, bin/python); nullopt when none.
 std::optional<fs::path> environment_executable(const fs::path& env_dir);

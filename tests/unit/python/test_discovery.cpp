@@ -159,6 +159,11 @@ TEST_CASE("find_environment: --system takes the first non-venv python3 on PATH",
   CHECK(d.interpreter.version == "3.11.2");
   CHECK(d.origin == root / "sys1" / "python3");
 
+  // venv creation takes the first python3 even when it belongs to a venv (it uses its base).
+  auto first = python::find_system_interpreter(ctx, true);
+  CHECK(first.interpreter.version == "3.12.1");
+  CHECK(first.interpreter.is_venv);
+
   auto none = test::fake_context(root, {{"PATH", (root / "empty").string()}});
   CHECK_THROWS_WITH(python::find_environment(req, none), Catch::Contains("no python3 found on PATH"));
 }
