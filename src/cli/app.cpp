@@ -58,7 +58,8 @@ void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
       case Kind::Flag:
       case Kind::Count: opt = app.add_flag(flags)->description(help); break;
       case Kind::Value: opt = app.add_option(flags, out.scalars[key], help); break;
-      case Kind::List: opt = app.add_option(flags, out.lists[key], help); break;
+      // One value per occurrence (pip: `-f DIR name`), repeatable; never swallow the positionals.
+      case Kind::List: opt = app.add_option(flags, out.lists[key], help)->allow_extra_args(false); break;
     }
     if (!spec.value_name.empty()) opt->type_name(std::string(spec.value_name));
     if (!spec.choices.empty()) {

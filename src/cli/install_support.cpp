@@ -19,7 +19,14 @@ install::InstallScheme install_scheme(const python::Environment& env) {
     scheme.headers = env.root() / "include" / "site" / ("python" + info.short_version());
   else
     scheme.headers = s.include;
+  // Shebangs name the venv's bin/python, as pip run by that interpreter writes them, whichever of
+  // python/python3 discovery happened to run.
   scheme.python = info.executable;
+  if (env.is_venv()) {
+    std::error_code ec;
+    auto plain = env.root() / "bin" / "python";
+    if (std::filesystem::exists(plain, ec)) scheme.python = plain;
+  }
   scheme.python_major = info.major;
   scheme.python_minor = info.minor;
   return scheme;

@@ -289,8 +289,9 @@ void extract(StreamState& st, const fs::path& dest, std::string_view wheel) {
       if (dirs.count(n)) continue;
       invalid(wheel, "`" + n + "` is in the central directory but not in the archive", kCorruptHint);
     }
-    // Same rule as pip: any execute bit in the zip's Unix mode gives the default mode plus +x.
-    if (unix_mode & 0111) {
+    // Same rule as pip: a regular file with any execute bit in the zip's Unix mode gets the default
+    // mode plus +x (a mode without the file type bits, as some zip writers leave, does not count).
+    if (S_ISREG(unix_mode) && (unix_mode & 0111)) {
       fs::path target = dest / n;
       if (::chmod(target.c_str(), (0777 & ~current_umask()) | 0111) != 0)
         throw util::Error("failed to chmod " + target.string() + ": " + std::strerror(errno));

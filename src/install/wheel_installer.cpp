@@ -316,8 +316,11 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
         auto nl = content.find('\n');
         std::string rest = nl == std::string::npos ? std::string() : content.substr(nl + 1);
         std::string fixed = sb + rest;
+        // pip rewrites the extracted file in place, so it keeps the mode the zip gave it.
+        struct stat st {};
+        mode_t mode = ::stat(src.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
         tx.prepare(p.dest);
-        write_new_file(p.dest, fixed, (0777 & ~current_umask()) | 0111);
+        write_new_file(p.dest, fixed, mode);
         tx.created(p.dest);
         add_generated(p.dest, fixed);
         continue;
