@@ -175,3 +175,12 @@ def test_default_interpreter_inside_an_active_venv(ptinstall, tmp_path):
     path = str(tmp_path / "outer" / "bin") + os.pathsep + os.environ["PATH"]
     ptinstall("venv", "inner", env={"PATH": path, "VIRTUAL_ENV": str(tmp_path / "outer")}, check=True)
     assert os.readlink(tmp_path / "outer" / "bin" / "python") == os.readlink(tmp_path / "inner" / "bin" / "python")
+
+
+@pytest.mark.parametrize("python", pyenv_pythons())
+def test_version_request_finds_pyenv_interpreters(ptinstall, tmp_path, python):
+    version = Path(python).parents[1].name
+    major_minor = ".".join(version.split(".")[:2])
+    result = ptinstall("venv", "env", "--python", major_minor, check=True)
+    assert "Using CPython " + major_minor in result.stderr
+    assert run_python(tmp_path / "env", "import sys; print('%d.%d' % sys.version_info[:2])") == major_minor
