@@ -174,3 +174,18 @@ TEST_CASE("Environment::lock excludes a second holder", "[python][environment]")
   lock.release();
   CHECK(util::FileLock::try_acquire(env.lock_path()).has_value());
 }
+
+TEST_CASE("the real system python and PEP 668", "[python][environment]") {
+  if (test::real_python().empty()) { WARN("no python3: skipped"); return; }
+  auto info = python::query_interpreter(test::real_python());
+  if (info.is_venv) { WARN("python3 is a venv: skipped"); return; }
+  if (info.externally_managed) {
+    // Debian and Ubuntu: refused unless asked, with the distributor's text.
+    CHECK_THROWS_WITH(python::Environment::open(info), Catch::Contains("externally managed"));
+    python::EnvironmentOptions opts;
+    opts.break_system_packages = true;
+    CHECK_NOTHROW(python::Environment::open(info, opts));
+  } else {
+    CHECK_NOTHROW(python::Environment::open(info));
+  }
+}

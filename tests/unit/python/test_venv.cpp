@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "ptinstall/python/environment.hpp"
 #include "ptinstall/python/venv.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -74,6 +75,9 @@ TEST_CASE("create_venv lays out a working environment", "[python][venv]") {
   CHECK(venv_info.is_venv);
   CHECK(venv_info.base_executable == info.base_executable);
   CHECK(fs::equivalent(venv_info.prefix, env));
+  // Whatever the base interpreter says about PEP 668, its venv is ours to change.
+  CHECK_NOTHROW(python::Environment::open(venv_info));
+  CHECK(python::Environment::open(venv_info).is_venv());
 
   SECTION("a venv made from a venv's interpreter points at the base") {
     python::VenvOptions o2;
