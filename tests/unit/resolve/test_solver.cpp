@@ -111,6 +111,15 @@ TEST_CASE("solver: branching error reporting") {
         "And because foo==1.1.0 depends on x>=1.0.0,<2.0.0, we can conclude that foo==1.1.0 cannot be used.\n"
         "And because foo==1.0.0 cannot be used (1), we can conclude that all versions of foo cannot be used.\n"
         "And because you require foo>=1.0.0,<2.0.0, your requirements are unsatisfiable.");
+  // In the full message every line is indented, the blank separator line stays empty.
+  try {
+    Solver(p).solve("root");
+    FAIL("expected no solution");
+  } catch (const NoSolutionError& e) {
+    std::string what = e.what();
+    CHECK(what.rfind("no solution found when resolving dependencies:\n  Because a==1.0.0 depends on", 0) == 0);
+    CHECK(what.find("cannot be used.\n\n  Because x==1.0.0 depends on") != std::string::npos);
+  }
 }
 
 TEST_CASE("solver: flask and werkzeug") {
