@@ -4,6 +4,7 @@
 #include "ptinstall/resolve/solver.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -125,9 +126,9 @@ const ResolvedPackage* Resolution::find(std::string_view name) const {
 struct Solver::Impl {
   Provider& provider;
   SolverStats stats;
-  std::vector<Package> pkgs;
+  std::deque<Package> pkgs;
   std::unordered_map<std::string, PkgId> ids;
-  std::vector<Incompat> store;
+  std::deque<Incompat> store;  // deques: references stay valid as they grow
   std::vector<Assignment> trail;
   uint32_t level = 0;
   PkgId root = 0;
@@ -504,7 +505,7 @@ namespace {
 
 class Reporter {
  public:
-  Reporter(const std::vector<Incompat>& store, const std::vector<Package>& pkgs, PkgId root, Provider& provider)
+  Reporter(const std::deque<Incompat>& store, const std::deque<Package>& pkgs, PkgId root, Provider& provider)
       : store_(store), pkgs_(pkgs), root_(root), provider_(provider) {}
 
   std::pair<std::string, std::string> report(IncompatId terminal) {
@@ -532,8 +533,8 @@ class Reporter {
     IncompatId fact = kNone;  // a folded derived step: the external fact it restates
   };
 
-  const std::vector<Incompat>& store_;
-  const std::vector<Package>& pkgs_;
+  const std::deque<Incompat>& store_;
+  const std::deque<Package>& pkgs_;
   PkgId root_;
   Provider& provider_;
   IncompatId terminal_ = kNone;
