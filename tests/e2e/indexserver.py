@@ -619,11 +619,19 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         index $pep691_index index.html;
-        add_header Vary Accept;
 {locations}
-        location /whl/ {{
+        location / {{
+            add_header Vary Accept;
+{page_cache}        }}
+        location ~ "\\.(whl|metadata|tar\\.gz|zip)$" {{
+{file_cache}        }}
+        location ^~ /whl/ {{
             add_header Cache-Control "no-cache,no-store,must-revalidate";
             try_files $uri $uri/ =403;
+            location ~ "\\.(whl|metadata)$" {{
+                add_header Cache-Control "max-age=31536000, public";
+                try_files $uri =403;
+            }}
         }}
     }}
 }}
@@ -648,11 +656,15 @@ class IndexServer:
     """nginx serving `root` on 127.0.0.1:<free port>; use as a context manager or start()/stop()."""
 
     def __init__(self, root: Union[str, Path], *, faults: Optional[Mapping[str, str]] = None,
-                 port: Optional[int] = None, workers: int = 2, state_dir: Optional[Union[str, Path]] = None):
+                 port: Optional[int] = None, workers: int = 2, state_dir: Optional[Union[str, Path]] = None,
+                 cache_headers: bool = True):
+        """cache_headers: answer like PyPI (pages `max-age=600, public`, files `max-age=365000000, immutable,
+        public`), so HTTP caches of clients work; False sends no Cache-Control outside /whl/."""
         self.root = Path(root).resolve()
         self.faults = {p: str(f) for p, f in (faults or {}).items()}
         self.port = port
         self.workers = workers
+        self.cache_headers = cache_headers
         self._own_state = state_dir is None
         self.prefix = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="ptinstall-nginx-"))
         self.proc: Optional[subprocess.Popen] = None
@@ -711,7 +723,12 @@ class IndexServer:
             self.port = fixed_port or free_port()
             conf = NGINX_CONF.format(user_line=user_line, workers=self.workers, prefix=self.prefix,
                                      json_type=PEP691_JSON, port=self.port, root=self.root,
-                                     locations=self._locations(backend_port))
+                                     locations=self._locations(backend_port),
+                                     page_cache=('            add_header Cache-Control "max-age=600, public";\n'
+                                                 if self.cache_headers else ""),
+                                     file_cache=('            add_header Cache-Control '
+                                                 '"max-age=365000000, immutable, public";\n'
+                                                 if self.cache_headers else ""))
             (self.prefix / "nginx.conf").write_text(conf)
             err = open(self.prefix / "logs" / "stderr.log", "w")
             self.proc = subprocess.Popen(

@@ -437,3 +437,19 @@ def test_pip_mixing_indexes_sees_the_shadowing_copies(torch_index, pip_venv, tmp
     assert versions["torch"] == "2.9.1+cpu" and versions["filelock"] == "3.9.0"
     assert "nvidia-cublas-cu12" not in versions
     assert report["filelock"]["download_info"]["url"].startswith(torch_index.url + "/whl/filelock-3.9.0")
+
+
+def test_cache_headers_like_pypi(make_index, small_wheels, tmp_path):
+    server = make_index(small_wheels)
+    _, headers, _ = fetch(server.index_url() + "alpha/", JSON_ACCEPT)
+    assert headers["Cache-Control"] == "max-age=600, public" and headers["Vary"] == "Accept"
+    _, headers, _ = fetch(server.url + "/files/alpha-1.0-py3-none-any.whl")
+    assert "immutable" in headers["Cache-Control"]
+    _, headers, _ = fetch(server.url + "/files/alpha-1.0-py3-none-any.whl.metadata")
+    assert "immutable" in headers["Cache-Control"]
+    ix.build_simple_index(tmp_path / "plain", small_wheels)
+    with ix.IndexServer(tmp_path / "plain", cache_headers=False) as plain:
+        _, headers, _ = fetch(plain.index_url() + "alpha/")
+        assert "Cache-Control" not in headers and headers["Vary"] == "Accept"
+        _, headers, _ = fetch(plain.url + "/files/alpha-1.0-py3-none-any.whl")
+        assert "Cache-Control" not in headers

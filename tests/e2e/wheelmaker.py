@@ -321,17 +321,21 @@ def payload_files(prefix: str, *, files: int, compressed_bytes: int, seed: int =
                   binary_fraction: float = 0.06) -> Dict[str, Content]:
     """`files` archive members under `prefix/` whose deflated total is about `compressed_bytes`.
 
-    Shaped like a big binary wheel: most members are small Python/header text files (2-16 KiB, compress
-    about 3x); `binary_fraction` of them are shared objects (4-bit entropy, compress about 2x) holding
-    the rest of the size with a heavy tail (one or two huge ones, like libtorch_cuda.so)."""
+    Shaped like a big binary wheel: most members are small Python/header text files (about 4.5-13.5 KiB,
+    compress about 3x); `binary_fraction` of them are shared objects (4-bit entropy, compress about 2x) holding
+    the rest of the size with a heavy tail (one or two huge ones, like libtorch_cuda.so). With
+    binary_fraction 0 (a pure-Python package) the text files carry the whole size."""
     rng = random.Random(seed)
     corpus = _text_corpus(seed)
     out: Dict[str, Content] = {}
-    n_bin = max(1, int(files * binary_fraction)) if compressed_bytes > 0 else 0
+    n_bin = max(1, int(files * binary_fraction)) if compressed_bytes > 0 and binary_fraction > 0 else 0
     n_text = max(0, files - n_bin)
     text_total = 0
+    # pure-Python packages (binary_fraction 0): text files sized to reach the target (this text deflates ~4x)
+    mean = 4 * compressed_bytes // max(1, n_text) if n_bin == 0 else 9216
+    lo, hi = max(64, mean // 2), min(len(corpus) // 2, max(128, mean * 3 // 2))
     for i in range(n_text):
-        size = rng.randint(2048, 16384)
+        size = rng.randint(min(lo, hi), hi)
         start = rng.randrange(0, len(corpus) - size)
         ext = rng.choice((".py", ".py", ".py", ".pyi", ".h"))
         sub = f"{prefix}/{rng.choice(('nn', 'utils', '_C', 'include/ATen', 'testing', 'distributed', 'fx'))}"

@@ -1,0 +1,451 @@
+"""ptinstall's benchmark suite (issue 7): ptinstall against pip on a local nginx index, beside the physical
+floor of each scenario. Run it with bench/run (see bench/README.md)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+import dataset  # noqa: E402
+import indexserver  # noqa: E402
+from wheelmaker import normalize_name  # noqa: E402
+
+TOOLS = ("ptinstall", "pip")
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float
+    rc: int
+    maxrss_kb: int
+    error: str = ""
+
+
+def first_error_line(text: str) -> str:
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for l in lines:
+        if re.match(r"(error|fatal|traceback)\b", l, re.I) or l.lower().startswith("error:"):
+            return l[:200]
+    return (lines[0][:200] if lines else "no output")
+
+
+def timed(cmd: Sequence[str], env: Dict[str, str], cwd: Optional[Path] = None, log: Optional[Path] = None) -> Run:
+    """Runs cmd, returns wall time, exit status and peak RSS (wait4 rusage of the child and the children it
+    waited for)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL
+    if log:
+        out.write(("\n$ " + " ".join(map(str, cmd)) + "\n").encode())
+        out.flush()
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(list(map(str, cmd)), env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+    except OSError as e:
+        return Run(0.0, 127, 0, f"cannot run {cmd[0]}: {e}")
+    err_chunks = []
+    # stderr is small for both tools; read it fully, then reap with wait4 for the rusage
+    for chunk in iter(lambda: proc.stderr.read(65536), b""):
+        err_chunks.append(chunk)
+    _, status, rusage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = b"".join(err_chunks).decode(errors="replace")
+    if log:
+        out.write(stderr.encode())
+        out.close()
+    rc = proc.returncode
+    return Run(seconds, rc, rusage.ru_maxrss, first_error_line(stderr) if rc else "")
+
+
+@dataclass
+class Cell:
+    runs: List[Run] = field(default_factory=list)
+
+    @property
+    def ok(self) -> List[float]:
+        return [r.seconds for r in self.runs if r.rc == 0]
+
+    @property
+    def failed(self) -> Optional[Run]:
+        return next((r for r in self.runs if r.rc != 0), None)
+
+    def median(self) -> Optional[float]:
+        return statistics.median(self.ok) if self.ok and not self.failed else None
+
+    def fmt(self) -> str:
+        f = self.failed
+        if f:
+            return f"failed: {f.error}"
+        if not self.ok:
+            return "-"
+        return f"{statistics.median(self.ok):.3f} ({min(self.ok):.3f}-{max(self.ok):.3f})"
+
+    def rss(self) -> str:
+        vals = [r.maxrss_kb for r in self.runs if r.rc == 0]
+        return f"{max(vals) / 1024:.0f}" if vals and not self.failed else "-"
+
+
+# --- environments --------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args, ds: dataset.Dataset, server: indexserver.IndexServer):
+        self.args = args
+        self.ds = ds
+        self.server = server
+        self.work = Path(args.work)
+        self.tmp = self.work / "run"
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
+        self.log = self.tmp / "commands.log"
+        self.index_url = server.index_url("/simple/")
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("PIP_", "UV_", "PTINSTALL_", "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHON"))}
+        self.env.update(HOME=str(self.work / "home"), XDG_CONFIG_HOME=str(self.work / "home" / ".config"),
+                        NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+        self.counter = 0
+
+    def fresh(self, name: str) -> Path:
+        self.counter += 1
+        p = self.tmp / f"{self.counter:03d}-{name}"
+        p.mkdir(parents=True)
+        return p
+
+    def venv(self, with_pip: bool) -> Path:
+        d = self.fresh("venv") / "venv"
+        cmd = [self.args.python, "-m", "venv", str(d)] + ([] if with_pip else ["--without-pip"])
+        subprocess.run(cmd, check=True, env=self.env)
+        return d
+
+    def site_packages(self, venv: Path) -> Path:
+        return next((venv / "lib").glob("python3*/site-packages"))
+
+    def command(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str]) -> List[str]:
+        if tool == "ptinstall":
+            cmd = [self.args.ptinstall, "pip", "install", "--no-config", "--python", str(venv / "bin" / "python"),
+                   "--index-url", self.index_url]
+            cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
+            return cmd + list(args) + list(self.args.ptinstall_arg)
+        cmd = [str(venv / "bin" / "python"), "-m", "pip", "install", "--isolated", "--disable-pip-version-check",
+               "--index-url", self.index_url]
+        cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache-dir"]
+        return cmd + list(args) + list(self.args.pip_arg)
+
+    def run(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str]) -> Run:
+        return timed(self.command(tool, venv, cache, args), self.env, cwd=self.tmp, log=self.log)
+
+    def cleanup(self, *paths: Path) -> None:
+        for p in paths:
+            shutil.rmtree(p.parent if p.name == "venv" else p, ignore_errors=True)
+
+    # --- floors ---
+
+    def installed_wheels(self, venv: Path) -> List[Path]:
+        """The index's wheel files of the distributions installed in venv (what a cold install unpacked)."""
+        out = []
+        for d in self.site_packages(venv).glob("*.dist-info"):
+            stem = d.name[:-len(".dist-info")]
+            name, _, version = stem.partition("-")
+            w = self.ds.wheels.get((normalize_name(name), version))
+            if w:
+                out.append(w)
+        return out
+
+    def floor_unzip_parallel(self, wheels: Sequence[Path]) -> Run:
+        """unzip -q of every wheel, as many at once as there are cores."""
+        dest = self.fresh("unzip")
+        jobs = os.cpu_count() or 1
+        pending = list(enumerate(wheels))
+        running: List[subprocess.Popen] = []
+        rc = 0
+        start = time.perf_counter()
+        while pending or running:
+            while pending and len(running) < jobs:
+                i, w = pending.pop(0)
+                running.append(subprocess.Popen(["unzip", "-q", "-o", str(w), "-d", str(dest / str(i))]))
+            done = running.pop(0)
+            rc = rc or done.wait()
+        run = Run(time.perf_counter() - start, rc, 0, "unzip failed" if rc else "")
+        shutil.rmtree(dest, ignore_errors=True)
+        return run
+
+    def floor_unzip_one(self, wheel: Path) -> Run:
+        dest = self.fresh("unzip1")
+        run = timed(["unzip", "-q", "-o", str(wheel), "-d", str(dest)], self.env)
+        shutil.rmtree(dest, ignore_errors=True)
+        return run
+
+    def floor_link_copy(self, venv: Path) -> Run:
+        dest = self.fresh("cpal") / "site-packages"
+        run = timed(["cp", "-al", str(self.site_packages(venv)), str(dest)], self.env)
+        shutil.rmtree(dest.parent, ignore_errors=True)
+        return run
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    description: str
+    cells: Dict[str, Cell]
+    floor: Cell
+    floor_name: str
+
+
+def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[str, int], tuple],
+             floor_name: str = "") -> Result:
+    """once(tool, i) -> (Run, floor Run or None, cleanup paths). Tools alternate their order each run."""
+    cells = {t: Cell() for t in TOOLS}
+    floor = Cell()
+    print(f"== {name}: {description}", flush=True)
+    for i in range(runs):
+        order = TOOLS if i % 2 == 0 else tuple(reversed(TOOLS))
+        for tool in order:
+            if cells[tool].failed:
+                continue
+            run, floor_run, paths = once(tool, i)
+            cells[tool].runs.append(run)
+            status = f"{run.seconds:.3f}s" if run.rc == 0 else f"failed ({run.error})"
+            print(f"   run {i + 1} {tool}: {status}, {run.maxrss_kb / 1024:.0f} MiB", flush=True)
+            if floor_run is not None:
+                floor.runs.append(floor_run)
+            b.cleanup(*paths)
+    return Result(name, description, cells, floor, floor_name)
+
+
+def warm_cache(b: Bench, tool: str, cache: Path, args: Sequence[str]) -> Run:
+    venv = b.venv(with_pip=(tool == "pip"))
+    run = b.run(tool, venv, cache, args)
+    b.cleanup(venv)
+    return run
+
+
+def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
+    # requirements on the command line (the same lines as app.txt/backtrack.txt), so the suite runs
+    # before ptinstall reads -r files
+    app = dataset.APP_REQUIREMENTS
+    big = ["--no-deps", "torch==2.9.1"]
+    backtrack = dataset.BACKTRACK_REQUIREMENTS
+    results: List[Result] = []
+    caches = {t: b.fresh(f"cache-{t}") for t in TOOLS}
+
+    def want(name):
+        return not selected or name in selected
+
+    if want("install-cold"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+            run = b.run(tool, venv, cache, app)
+            floor = b.floor_unzip_parallel(b.installed_wheels(venv)) if run.rc == 0 and tool == "pip" else None
+            return run, floor, [venv] + ([cache] if cache else [])
+        results.append(scenario(b, "install-cold", "application (the 31 lines of app.txt) into a fresh venv, empty cache",
+                                runs, once, f"unzip -q of its wheels, {os.cpu_count()} at once"))
+
+    if want("install-warm") or want("install-noop") or want("resolve-warm"):
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], app)
+
+    if want("install-warm"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            run = b.run(tool, venv, caches[tool], app)
+            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
+            return run, floor, [venv]
+        results.append(scenario(b, "install-warm", "application into a fresh venv, warm cache", runs, once,
+                                "cp -al of the finished site-packages"))
+
+    if want("install-noop"):
+        noop_venvs = {}
+        for t in TOOLS:
+            noop_venvs[t] = b.venv(with_pip=(t == "pip"))
+            b.run(t, noop_venvs[t], caches[t], app)
+
+        def once(tool, i):
+            return b.run(tool, noop_venvs[tool], caches[tool], app), None, []
+        results.append(scenario(b, "install-noop", "application again into the venv that has it", runs, once))
+        b.cleanup(*noop_venvs.values())
+
+    if want("resolve-warm"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            extra = ["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])
+            return b.run(tool, venv, caches[tool], extra + app), None, [venv]
+        results.append(scenario(b, "resolve-warm", "--dry-run of the application, warm cache", runs, once))
+
+    if want("resolve-backtrack"):
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], ["--dry-run"] + backtrack)
+
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            extra = ["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])
+            return b.run(tool, venv, caches[tool], extra + backtrack), None, [venv]
+        results.append(scenario(b, "resolve-backtrack",
+                                f"--dry-run boto3 aiobotocore ({dataset.BOTO_VERSIONS} boto3/botocore versions), "
+                                "warm cache", runs, once))
+
+    if want("big-cold"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+            run = b.run(tool, venv, cache, big)
+            floor = b.floor_unzip_one(b.ds.big_wheel) if tool == "pip" else None
+            return run, floor, [venv] + ([cache] if cache else [])
+        results.append(scenario(b, "big-cold", f"torch wheel alone ({b.ds.big_wheel.stat().st_size / 1e6:.0f} MB), "
+                                "fresh venv, empty cache", runs, once, "unzip -q of the wheel"))
+
+    if want("big-warm"):
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], big)
+
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            run = b.run(tool, venv, caches[tool], big)
+            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
+            return run, floor, [venv]
+        results.append(scenario(b, "big-warm", "torch wheel alone, fresh venv, warm cache", runs, once,
+                                "cp -al of the finished site-packages"))
+    b.cleanup(*caches.values())
+    return results
+
+
+# --- report --------------------------------------------------------------------------------------
+
+def machine_description(args, server) -> List[str]:
+    def cmd_out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip() or \
+                subprocess.run(cmd, capture_output=True, text=True, timeout=30).stderr.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return "unavailable"
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    fs = cmd_out(["df", "-T", str(args.work)]).splitlines()[-1:] or ["unknown"]
+    return [
+        f"- machine: {cpu}, {os.cpu_count()} cores, {mem} RAM, {platform.system()} {platform.release()}",
+        f"- filesystem of the work dir: {' '.join(fs[0].split()[:2])}",
+        f"- python: {args.python} ({cmd_out([args.python, '--version'])}), "
+        f"pip: {cmd_out([args.python, '-m', 'pip', '--version']).split(' from ')[0]}",
+        f"- ptinstall: {args.ptinstall} ({cmd_out([args.ptinstall, '--version'])}), "
+        f"commit {cmd_out(['git', '-C', str(ROOT), 'rev-parse', '--short', 'HEAD'])}",
+        f"- index: {cmd_out([indexserver.nginx_binary() or 'nginx', '-v'])} on {server.url}",
+    ]
+
+
+def ratio(a: Optional[float], b: Optional[float]) -> str:
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def report(results: List[Result], args, ds: dataset.Dataset, server, started: dt.datetime) -> str:
+    s = ds.summary
+    lines = [f"# ptinstall benchmark, {started:%Y-%m-%d %H:%M} UTC{' (--quick)' if args.quick else ''}", ""]
+    lines += machine_description(args, server)
+    lines += [f"- data: {s['wheels']} wheels of {s['projects']} projects, {s['bytes'] / 1e6:.0f} MB; big wheel "
+              f"{ds.big_wheel.name} {ds.big_wheel.stat().st_size / 1e6:.0f} MB with {ds.params.big_files} files; "
+              f"real wheels: {', '.join(s['real_wheels']) or 'none'}",
+              f"- runs per cell: {args.runs}, tools alternating; times in seconds: median (min-max); "
+              "RSS = peak resident set in MiB", ""]
+    lines.append("| scenario | ptinstall | pip | pip/ptinstall | floor | ptinstall/floor | RSS ptinstall | RSS pip |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        pt, pip = r.cells["ptinstall"], r.cells["pip"]
+        floor = r.floor.fmt() if r.floor.runs else "-"
+        lines.append(f"| {r.name} | {pt.fmt()} | {pip.fmt()} | {ratio(pip.median(), pt.median())} | {floor} | "
+                     f"{ratio(pt.median(), r.floor.median())} | {pt.rss()} | {pip.rss()} |")
+    lines += ["", "Scenarios:"]
+    for r in results:
+        lines.append(f"- {r.name}: {r.description}" + (f"; floor: {r.floor_name}" if r.floor_name else ""))
+    return "\n".join(lines) + "\n"
+
+
+def find_ptinstall() -> str:
+    for c in (os.environ.get("PTINSTALL_BINARY"), str(ROOT / "build" / "ptinstall")):
+        if c and os.path.exists(c):
+            return c
+    return str(ROOT / "build" / "ptinstall")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small data (50 MB big wheel, scaled packages), 1 run")
+    ap.add_argument("--runs", type=int, help="runs per scenario and tool (default 5, --quick 1)")
+    ap.add_argument("--big-size", type=float, help="compressed size of the big torch wheel in MB "
+                                                   "(default 1000, --quick 50)")
+    ap.add_argument("--big-files", type=int, help="files in the big wheel (default 15000, --quick 3000)")
+    ap.add_argument("--scenario", action="append", default=[],
+                    help="run only this scenario (repeatable): install-cold install-warm install-noop "
+                         "resolve-warm resolve-backtrack big-cold big-warm")
+    ap.add_argument("--ptinstall", default=find_ptinstall(), help="the binary (default $PTINSTALL_BINARY or "
+                                                                   "build/ptinstall)")
+    ap.add_argument("--python", default="/usr/bin/python3", help="interpreter of the venvs (default /usr/bin/python3)")
+    ap.add_argument("--ptinstall-arg", action="append", default=[], help="extra argument for ptinstall")
+    ap.add_argument("--pip-arg", action="append", default=[], help="extra argument for pip")
+    ap.add_argument("--work", default=str(HERE / "work"), help="generated data (default bench/work)")
+    ap.add_argument("--results", default=str(HERE / "results"), help="where the report goes")
+    ap.add_argument("--regenerate", action="store_true", help="rebuild the index even if it is cached")
+    ap.add_argument("--generate-only", action="store_true", help="build the index and stop")
+    args = ap.parse_args(argv)
+    args.runs = args.runs or (1 if args.quick else 5)
+    args.ptinstall = os.path.abspath(args.ptinstall)
+    started = dt.datetime.now(dt.timezone.utc)
+
+    pytag = subprocess.run([args.python, "-c", "import sys; print(f'cp{sys.version_info[0]}{sys.version_info[1]}')"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    params = dataset.default_params(pytag, args.quick, int(args.big_size * 1e6) if args.big_size else None,
+                                    args.big_files)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    ds = dataset.build(work, params, force=args.regenerate)
+    if args.generate_only:
+        return 0
+    if not os.path.exists(args.ptinstall):
+        print(f"warning: {args.ptinstall} does not exist; its cells will read 'failed'", file=sys.stderr)
+    with indexserver.IndexServer(ds.root, workers=max(1, os.cpu_count() or 1)) as server:
+        print(f"index: {server.index_url('/simple/')}", flush=True)
+        bench = Bench(args, ds, server)
+        results = all_scenarios(bench, args.runs, set(args.scenario))
+        text = report(results, args, ds, server, started)
+    if (work / "run" / "commands.log").exists():
+        shutil.copyfile(work / "run" / "commands.log", work / "last-commands.log")
+    shutil.rmtree(work / "run", ignore_errors=True)
+    out_dir = Path(args.results)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{started:%Y-%m-%d}{'-quick' if args.quick else ''}.md"
+    out.write_text(text)
+    print()
+    print(text)
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
