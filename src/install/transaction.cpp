@@ -88,19 +88,15 @@ void Transaction::prepare(const fs::path& path) {
 void Transaction::created(const fs::path& path) {
   std::lock_guard lock(mutex_);
   created_files_.push_back(path);
+  created_set_.insert(path.lexically_normal().string());
 }
 
 bool Transaction::remove(const fs::path& path) {
   std::lock_guard lock(mutex_);
   if (!exists_nofollow(path)) return false;
-  // A file this transaction created (e.g. the same path listed twice) is simply deleted.
-  auto it = std::find(created_files_.begin(), created_files_.end(), path);
-  if (it != created_files_.end()) {
-    created_files_.erase(it);
-    ::unlink(path.c_str());
-    touched_dirs_.insert(path.parent_path());
-    return true;
-  }
+  // A file this transaction placed is wanted (e.g. a module that moved from one project to another
+  // in the same install): removing the old owner's copy must not delete the new one.
+  if (created_set_.count(path.lexically_normal().string())) return false;
   fs::path aside = aside_name(path);
   if (::rename(path.c_str(), aside.c_str()) != 0)
     throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
@@ -137,6 +133,7 @@ void Transaction::commit() {
   for (const auto& d : dirs) prune_empty(d);
   backups_.clear();
   created_files_.clear();
+  created_set_.clear();
   created_dirs_.clear();
 }
 
@@ -164,6 +161,7 @@ void Transaction::rollback() {
   }
   backups_.clear();
   created_files_.clear();
+  created_set_.clear();
   created_dirs_.clear();
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace ptinstall::install {
@@ -35,8 +36,8 @@ class Transaction {
   void prepare(const fs::path& path);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
-  // Removes a file now (renamed aside, deleted at commit). Missing files are ignored. Returns
-  // whether something was there.
+  // Removes a file now (renamed aside, deleted at commit). Missing files, and files this
+  // transaction created, are left alone. Returns whether something was removed.
   bool remove(const fs::path& path);
   // Removes a whole directory (renamed aside).
   bool remove_dir(const fs::path& path);
@@ -59,6 +60,7 @@ class Transaction {
   std::mutex mutex_;
   std::vector<fs::path> roots_;
   std::vector<fs::path> created_files_;
+  std::unordered_set<std::string> created_set_;  // lexically normal paths of created_files_
   std::vector<fs::path> created_dirs_;
   std::vector<Backup> backups_;
   std::set<fs::path> touched_dirs_;  // parents of removed paths, pruned at commit when empty

@@ -411,3 +411,22 @@ TEST_CASE("scan_installed reads dist-info and egg-info", "[install][uninstall]")
   CHECK(all[3].normalized == "single");
   CHECK(find_installed({site}, "foo_bar").size() == 1);
 }
+
+TEST_CASE("a module moving between projects in one transaction survives", "[install][transaction]") {
+  Env env;
+  auto a1 = demo("1.0");
+  a1.files.push_back({"shared_mod.py", "OWNER = 'demo'\n"});
+  env.install(a1);
+  WheelSpec b;
+  b.name = "other";
+  b.files = {{"shared_mod.py", "OWNER = 'other'\n"}};
+  auto info_b = env.unpack(b);
+  auto info_a2 = env.unpack(demo("2.0"));
+  util::Linker linker;
+  Transaction tx(env.scheme.roots());
+  // The new owner first, then the old owner's upgrade (which no longer ships the module).
+  install_wheel(info_b, env.scheme, linker, tx, {}, {});
+  install_wheel(info_a2, env.scheme, linker, tx, {}, find_installed({env.scheme.purelib}, "demo"));
+  tx.commit();
+  CHECK(util::read_file(env.scheme.purelib / "shared_mod.py") == "OWNER = 'other'\n");
+}
