@@ -330,6 +330,7 @@ HANDWRITTEN_MARKERS = [
     'extra', 'os_name', '"posix"', 'os_name ==', 'os_name === "posix"', 'os_name ~= "posix"',
     'os_name < "posiy"', 'python_version < "3.10"', 'python_full_version >= "3.12"', 'extra != "cuda"',
     'extra not in "cuda"', 'extra in "cuda"', 'extra >= "1.0"',
+    'python_version >= "\x0b3.8"', 'python_version >= "3.8\x1f"', 'python_version == "\x0c3.*"',
 ]
 
 
@@ -431,6 +432,7 @@ REAL = [
     "name<=1", "name>=3,<2", "name@http://foo.com", 'name[fred,bar] @ http://foo.com ; python_version=="2.7"',
     "A.B-C_D", "aa", "name", "foo (==1.0)", "foo ( == 1.0 , < 2 )", "foo[]", "foo[ ]", "foo [bar]", "foo[bar ,baz]",
     "foo>=1.0,", "foo>=1.0,<2,", "foo==1.0.*", "foo===", "foo===bar", "foo===a,b", "foo>=1.0abc",
+    "foo>=\x0b1.0", "foo==\x1f1.0.*", "foo===\x1cab", "foo>=\x0c1.0,<\x1d2",
 ]
 
 
