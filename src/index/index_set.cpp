@@ -399,7 +399,8 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::set<spec::Version> here;
     for (const auto& f : groups[g]) {
-      if (f.version && seen.count(*f.version)) {
+      // unsafe-best-match: a version on an earlier index hides the same version on later ones.
+      if (strategy == IndexStrategy::UnsafeBestMatch && f.version && seen.count(*f.version)) {
         out.skipped.push_back(SkippedFile{f, SkipReason::Shadowed, f.index_url});
         continue;
       }

@@ -350,6 +350,9 @@ struct MetadataFetcher::Impl {
     if (f.kind != FileKind::Wheel || !f.wheel)
       throw util::Error("cannot read the metadata of " + f.filename + " without building it",
                         "only wheels can be installed for now");
+    if (f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos || f.filename == "..")
+      throw util::Error("refusing the wheel name `" + f.filename + "` from " + util::redact_url(f.url),
+                        "a file name must not contain path separators");
     std::string project = f.wheel->normalized_name();
     if (auto local = local_path(f.url)) {
       local_reads++;

@@ -108,6 +108,26 @@ std::optional<HashMap> metadata_attribute(const std::optional<std::string>& valu
   return m;  // an unreadable hash still says the file exists
 }
 
+// Sets kind, wheel and version from the filename. A name that could leave a directory when used as
+// a file name ("../x.whl" from "..%2Fx.whl", "a\\b", NUL) is never installable.
+void classify(IndexFile& f, std::string_view project) {
+  f.wheel.reset();
+  f.version.reset();
+  bool unsafe = f.filename == "." || f.filename == ".." ||
+                f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos;
+  f.kind = unsafe ? FileKind::Other : file_kind(f.filename);
+  if (f.kind == FileKind::Wheel) {
+    try {
+      f.wheel = spec::WheelFilename::parse(f.filename);
+      f.version = f.wheel->version;
+    } catch (const util::Error&) {
+      f.kind = FileKind::Other;  // not a valid wheel name: never installable
+    }
+  } else if (f.kind == FileKind::Sdist) {
+    f.version = sdist_version(f.filename, project);
+  }
+}
+
 }  // namespace
 
 FileKind file_kind(std::string_view filename) {
@@ -146,20 +166,13 @@ IndexFile make_index_file(std::string_view href, std::string_view base_url, std:
     }
   }
   f.url = url.without_fragment().str();
+  auto check = util::Url::parse(f.url);
+  if (!check || ((check->scheme == "http" || check->scheme == "https") && check->host.empty()))
+    throw util::Error("invalid link `" + std::string(href) + "`");
   util::Url no_query = url;
   no_query.query.reset();
   f.filename = last_segment(no_query);
-  f.kind = file_kind(f.filename);
-  if (f.kind == FileKind::Wheel) {
-    try {
-      f.wheel = spec::WheelFilename::parse(f.filename);
-      f.version = f.wheel->version;
-    } catch (const util::Error&) {
-      f.kind = FileKind::Other;  // not a valid wheel name: never installable
-    }
-  } else if (f.kind == FileKind::Sdist) {
-    f.version = sdist_version(f.filename, project);
-  }
+  classify(f, project);
   return f;
 }
 
@@ -465,19 +478,7 @@ ProjectPage parse_json_project_page(std::string_view text, std::string_view page
     // The JSON filename is authoritative; the URL's fragment does not carry hashes here.
     if (f.filename != filename) {
       f.filename = filename;
-      f.kind = file_kind(filename);
-      f.wheel.reset();
-      f.version.reset();
-      if (f.kind == FileKind::Wheel) {
-        try {
-          f.wheel = spec::WheelFilename::parse(filename);
-          f.version = f.wheel->version;
-        } catch (const util::Error&) {
-          f.kind = FileKind::Other;
-        }
-      } else if (f.kind == FileKind::Sdist) {
-        f.version = sdist_version(filename, project);
-      }
+      classify(f, project);
     }
     if (auto h = entry.find("hashes"); h != entry.end() && !h->is_null()) {
       if (!h->is_object()) malformed(page_url, "`hashes` of `" + filename + "` is not an object");

@@ -10,8 +10,8 @@
 // - first-index (default): only the first index on which the project exists (HTTP 200);
 // - unsafe-first-match: every index; all versions of an earlier index come before any of a later one;
 // - unsafe-best-match: every index; the highest version wins wherever it is.
-// With both unsafe strategies, a version found on an earlier index hides the same version on later
-// ones. 404, 403 and 410 mean "not on this index"; other errors (5xx after retries, 401) fail.
+// With unsafe-best-match, a version found on an earlier index hides the same version on later ones;
+// with unsafe-first-match the later copies stay, after all files of the earlier index. 404, 403 and 410 mean "not on this index"; other errors (5xx after retries, 401) fail.
 //
 // Per-package pins (package -> index name) restrict a package to that index. Per-package overrides
 // (package -> list of index URLs; the caller uses them for packages routed by --torch-backend) replace
@@ -84,7 +84,7 @@ enum class SkipReason {
   NoSdists,         // an sdist where only wheels are allowed (--only-binary)
   NoWheels,         // a wheel where wheels are not allowed (--no-binary)
   Unsupported,      // not a wheel or sdist, or no version could be read from its name
-  Shadowed,         // the version already came from an earlier index
+  Shadowed,         // unsafe-best-match: the version already came from an earlier index
 };
 std::string_view to_string(SkipReason reason);
 

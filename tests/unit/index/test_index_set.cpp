@@ -123,13 +123,14 @@ TEST_CASE("unsafe-first-match exhausts the first index before the next", "[index
   auto c = set.candidates("foo");
   CHECK(versions(c) == std::vector<std::string>{"1.5", "1.0", "2.0"});
   CHECK(c.found_on == std::vector<std::string>{t.a(), t.b()});
-  // B's 1.0 (wheel and sdist) is hidden by A's 1.0.
-  REQUIRE(c.files_of(spec::Version::from_string("1.0")).size() == 1);
-  CHECK(c.files_of(spec::Version::from_string("1.0"))[0]->file.index_url == t.a());
-  int shadowed = 0;
-  for (auto& s : c.skipped)
-    if (s.reason == SkipReason::Shadowed) ++shadowed;
-  CHECK(shadowed == 2);
+  // B's 1.0 files come after A's 1.0: the same version is not hidden, only ordered later.
+  auto one = c.files_of(spec::Version::from_string("1.0"));
+  REQUIRE(one.size() == 3);
+  CHECK(one[0]->file.index_url == t.a());
+  CHECK(one[1]->file.index_url == t.b());
+  CHECK(one[2]->file.kind == FileKind::Sdist);
+  CHECK(c.files.back().file.filename == "foo-1.0.tar.gz");
+  for (auto& s : c.skipped) CHECK(s.reason != SkipReason::Shadowed);
 }
 
 TEST_CASE("unsafe-best-match takes the highest version anywhere", "[index_set][http]") {
@@ -138,7 +139,16 @@ TEST_CASE("unsafe-best-match takes the highest version anywhere", "[index_set][h
   auto c = set.candidates("foo");
   CHECK(versions(c) == std::vector<std::string>{"2.0", "1.5", "1.0"});
   CHECK(c.files[0].file.index_url == t.b());
+  // B's 1.0 (wheel and sdist) is hidden by A's 1.0.
+  REQUIRE(c.files_of(spec::Version::from_string("1.0")).size() == 1);
   CHECK(c.files_of(spec::Version::from_string("1.0"))[0]->file.index_url == t.a());
+  int shadowed = 0;
+  for (auto& s : c.skipped)
+    if (s.reason == SkipReason::Shadowed) ++shadowed;
+  CHECK(shadowed == 2);
+  auto reasons = c.skip_reasons(spec::Version::from_string("1.0"));
+  REQUIRE(reasons.size() == 1);
+  CHECK_THAT(reasons[0], Catch::Contains("hidden by the same version on an earlier index"));
 }
 
 TEST_CASE("403 and 404 mean not found; a 500 is an error after retries", "[index_set][http]") {

@@ -86,6 +86,23 @@ TEST_CASE("make_index_file resolves links and reads hash fragments", "[simple_pa
   CHECK(junk.hashes.empty());
   auto bad_wheel = make_index_file("not_a_wheel.whl", "https://example.com/simple/pkg/");
   CHECK(bad_wheel.kind == FileKind::Other);
+  // Names that would leave a download directory are never installable.
+  auto evil = make_index_file("..%2F..%2Fevil-1.0.tar.gz", "https://example.com/simple/evil/", "evil");
+  CHECK(evil.filename == "../../evil-1.0.tar.gz");
+  CHECK(evil.kind == FileKind::Other);
+  CHECK_FALSE(evil.version);
+  CHECK(make_index_file("a%5Cevil-1.0-py3-none-any.whl", "https://example.com/simple/evil/").kind == FileKind::Other);
+  auto json_evil = parse_json_project_page(
+      R"({"files":[{"filename":"../evil-1.0-py3-none-any.whl","url":"evil-1.0-py3-none-any.whl","hashes":{}}]})",
+      "https://example.com/simple/evil/");
+  CHECK(json_evil.files.at(0).kind == FileKind::Other);
+  CHECK_FALSE(json_evil.files.at(0).wheel);
+  CHECK_THROWS_AS(make_index_file("https:/no-host/x-1.0.tar.gz", "https://example.com/simple/x/"), util::Error);
+  CHECK(parse_html_project_page("<a href='https:/no-host/x-1.0.tar.gz'>x</a><a href='x-2.0.tar.gz'>x</a>",
+                                "https://example.com/simple/x/", "x").files.size() == 1);
+  CHECK_THROWS_WITH(parse_json_project_page(R"({"files":[{"filename":"x-1.0.tar.gz","url":"https:/no-host/x","hashes":{}}]})",
+                                            "https://example.com/simple/x/"),
+                    Catch::Contains("invalid URL"));
   auto q = make_index_file("/f/pkg-1.0.tar.gz?token=1#sha256=aa", "https://example.com/simple/pkg/");
   CHECK(q.filename == "pkg-1.0.tar.gz");
   CHECK(q.url == "https://example.com/f/pkg-1.0.tar.gz?token=1");
