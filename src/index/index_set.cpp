@@ -76,9 +76,9 @@ std::vector<IndexSpec> order_indexes(const std::vector<IndexSpec>& named, const 
 
 std::vector<spec::Version> Candidates::versions() const {
   std::vector<spec::Version> out;
+  std::set<spec::Version> seen;
   for (const auto& c : files) {
-    if (!c.file.version) continue;
-    if (std::find(out.begin(), out.end(), *c.file.version) == out.end()) out.push_back(*c.file.version);
+    if (c.file.version && seen.insert(*c.file.version).second) out.push_back(*c.file.version);
   }
   return out;
 }
@@ -290,8 +290,10 @@ struct IndexSet::Impl {
   }
 
   // Filters one file; nullopt and a SkippedFile entry when it does not fit.
+  using RequiresPythonCache = std::map<std::string, std::optional<spec::SpecifierSet>, std::less<>>;
+
   std::optional<Candidate> check(const IndexFile& f, const spec::SpecifierSet& requested, bool pinned,
-                                 std::vector<SkippedFile>& skipped) const {
+                                 std::vector<SkippedFile>& skipped, RequiresPythonCache& rp_cache) const {
     auto skip = [&](SkipReason r, std::string detail) {
       skipped.push_back(SkippedFile{f, r, std::move(detail)});
       return std::nullopt;
@@ -307,12 +309,17 @@ struct IndexSet::Impl {
       }
     }
     if (filter.python_version && f.requires_python) {
-      std::optional<spec::SpecifierSet> rp;
-      try {
-        rp = spec::SpecifierSet::parse(*f.requires_python);
-      } catch (const util::Error&) {
-        util::log::debug("ignoring the invalid Requires-Python `" + *f.requires_python + "` of " + f.filename);
+      auto it = rp_cache.find(*f.requires_python);
+      if (it == rp_cache.end()) {
+        std::optional<spec::SpecifierSet> parsed;
+        try {
+          parsed = spec::SpecifierSet::parse(*f.requires_python);
+        } catch (const util::Error&) {
+          util::log::debug("ignoring the invalid Requires-Python `" + *f.requires_python + "` of " + f.filename);
+        }
+        it = rp_cache.emplace(*f.requires_python, std::move(parsed)).first;
       }
+      const auto& rp = it->second;
       if (rp && !rp->contains(*filter.python_version, true)) return skip(SkipReason::RequiresPython, *f.requires_python);
     }
     if (f.yanked && !(pinned && requested.contains(*f.version, true)))
@@ -394,6 +401,7 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
   }
 
   bool pinned = exact_pin(requested);
+  Impl::RequiresPythonCache rp_cache;
   std::set<spec::Version> seen;
   std::vector<std::vector<Candidate>> kept(groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -405,7 +413,7 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
         continue;
       }
       if (f.version) here.insert(*f.version);
-      if (auto c = impl_->check(f, requested, pinned, out.skipped)) kept[g].push_back(std::move(*c));
+      if (auto c = impl_->check(f, requested, pinned, out.skipped, rp_cache)) kept[g].push_back(std::move(*c));
     }
     seen.insert(here.begin(), here.end());
   }

@@ -156,8 +156,9 @@ std::optional<spec::Version> sdist_version(std::string_view filename, std::strin
   return std::nullopt;
 }
 
-IndexFile make_index_file(std::string_view href, std::string_view base_url, std::string_view project) {
-  util::Url base = util::Url::parse_or_throw(base_url);
+namespace {
+
+IndexFile make_file(std::string_view href, const util::Url& base, std::string_view project) {
   util::Url url = base.join(util::trim(href));
   IndexFile f;
   if (url.fragment) {
@@ -174,6 +175,12 @@ IndexFile make_index_file(std::string_view href, std::string_view base_url, std:
   f.filename = last_segment(no_query);
   classify(f, project);
   return f;
+}
+
+}  // namespace
+
+IndexFile make_index_file(std::string_view href, std::string_view base_url, std::string_view project) {
+  return make_file(href, util::Url::parse_or_throw(base_url), project);
 }
 
 std::string html_unescape(std::string_view text) {
@@ -376,11 +383,11 @@ ProjectPage parse_html_project_page(std::string_view html, std::string_view page
   page.url = std::string(page_url);
   check_html_version(doc, page_url, &page);
   if (auto it = doc.meta.find("pypi:project-status"); it != doc.meta.end()) page.project_status = it->second;
-  std::string base = effective_base(doc, page_url);
+  util::Url base = util::Url::parse_or_throw(effective_base(doc, page_url));
   for (const auto& link : doc.links) {
     IndexFile f;
     try {
-      f = make_index_file(link.href, base, project);
+      f = make_file(link.href, base, project);
     } catch (const util::Error& e) {
       util::log::debug("skipping the link `" + link.href + "` on " + util::redact_url(page_url) + ": " + e.what());
       continue;
@@ -459,6 +466,7 @@ ProjectPage parse_json_project_page(std::string_view text, std::string_view page
     if (auto name = doc.find("name"); name != doc.end() && name->is_string()) project_name = name->get<std::string>();
   }
   project = project_name;
+  const util::Url base = util::Url::parse_or_throw(page_url);
   auto files = doc.find("files");
   if (files == doc.end()) malformed(page_url, "the project page has no `files` list");
   if (!files->is_array()) malformed(page_url, "`files` is not a list");
@@ -471,7 +479,7 @@ ProjectPage parse_json_project_page(std::string_view text, std::string_view page
     if (url == entry.end() || !url->is_string()) malformed(page_url, "the file `" + filename + "` has no `url`");
     IndexFile f;
     try {
-      f = make_index_file(url->get<std::string>(), page_url, project);
+      f = make_file(url->get<std::string>(), base, project);
     } catch (const util::Error& e) {
       malformed(page_url, "the file `" + filename + "` has an invalid URL (" + e.what() + ")");
     }

@@ -306,3 +306,28 @@ TEST_CASE("root pages", "[simple_page]") {
         std::vector<std::string>{"Frob", "x"});
   CHECK_THROWS_AS(parse_json_root_page(R"({"projects":[{}]})", "https://e.com/simple/"), util::Error);
 }
+
+TEST_CASE("large pages: 5000 links in HTML and JSON", "[simple_page][large]") {
+  std::string html = "<html><body>\n";
+  std::string json = R"({"meta":{"api-version":"1.1"},"name":"big","files":[)";
+  for (int i = 0; i < 5000; ++i) {
+    std::string fn = "big-1." + std::to_string(i) + "-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+    html += "<a href=\"https://files.example.org/packages/ab/cd/" + fn + "#sha256=" + std::string(64, 'a') +
+            "\" data-requires-python=\"&gt;=3.8\" data-dist-info-metadata=\"sha256=" + std::string(64, 'b') +
+            "\" data-core-metadata=\"sha256=" + std::string(64, 'b') + "\">" + fn + "</a><br />\n";
+    json += std::string(i ? "," : "") + R"({"filename":")" + fn + R"(","url":"https://files.example.org/packages/ab/cd/)" +
+            fn + R"(","hashes":{"sha256":")" + std::string(64, 'a') + R"("},"requires-python":">=3.8","core-metadata":{"sha256":")" +
+            std::string(64, 'b') + R"("},"size":1000,"yanked":false})";
+  }
+  html += "</body></html>";
+  json += "]}";
+  auto h = parse_html_project_page(html, "https://example.org/simple/big/", "big");
+  auto j = parse_json_project_page(json, "https://example.org/simple/big/", "big");
+  REQUIRE(h.files.size() == 5000);
+  REQUIRE(j.files.size() == 5000);
+  CHECK(h.files[4999].version->to_string() == "1.4999");
+  CHECK(h.files[123].url == j.files[123].url);
+  CHECK(h.files[123].hashes == j.files[123].hashes);
+  CHECK(h.files[123].core_metadata == j.files[123].core_metadata);
+  CHECK(h.files[123].requires_python == j.files[123].requires_python);
+}
