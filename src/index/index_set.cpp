@@ -115,6 +115,18 @@ std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Vers
   return out;
 }
 
+std::string Candidates::first_index_hint() const {
+  if (ignored_indexes.empty() || found_on.empty()) return {};
+  // The index that stopped the search: the last entry of found_on (find-links come before it).
+  std::string stopped = found_on.back();
+  std::string also;
+  for (const auto& u : ignored_indexes) also += (also.empty() ? "" : ", ") + util::redact_url(u);
+  return "`" + name + "` was found on " + util::redact_url(stopped) + ", and also on " + also +
+         ", which was not considered: by default only the first index that has a package is used, against "
+         "dependency confusion; if all indexes are equally trusted, use `--index-strategy unsafe-best-match` "
+         "to consider the versions of every index";
+}
+
 namespace {
 
 struct PageResult {
@@ -384,7 +396,8 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
     }
   }
   bool first_found = false;
-  for (const auto& page : pages) {
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    const auto& page = pages[i];
     out.searched.push_back(page.index_url);
     if (page.error) std::rethrow_exception(page.error);
     if (!page.found) continue;
@@ -394,7 +407,13 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
     if (!first_found) {
       for (auto& f : files) groups[0].push_back(std::move(f));
       first_found = true;
-      if (strategy == IndexStrategy::FirstIndex) break;  // later indexes are not consulted
+      if (strategy == IndexStrategy::FirstIndex) {
+        // Later indexes are not consulted; their answers (already here, fetched in parallel) only
+        // feed the hint, and their errors do not matter.
+        for (std::size_t k = i + 1; k < pages.size(); ++k)
+          if (!pages[k].error && pages[k].found) out.ignored_indexes.push_back(pages[k].index_url);
+        break;
+      }
     } else {
       groups.push_back(std::move(files));
     }

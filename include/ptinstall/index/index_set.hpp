@@ -103,9 +103,12 @@ struct Candidates {
   std::string name;                      // normalised
   std::vector<Candidate> files;          // in strategy order; per version the best file first
   std::vector<SkippedFile> skipped;
+  // URLs as configured, credentials included: redact them (util::redact_url) before printing.
   std::vector<std::string> searched;     // index URLs asked (find-links locations included), in order
   std::vector<std::string> found_on;     // those that had the project
   bool routed = false;                   // searched through an override list
+  // first-index only: later indexes that also have the project, whose files were not considered.
+  std::vector<std::string> ignored_indexes;
 
   bool exists() const { return !found_on.empty(); }
   // The distinct versions of `files`, in order.
@@ -115,6 +118,10 @@ struct Candidates {
   // Why files of `version` (or of all versions when nullopt) were skipped, one line per distinct
   // reason, e.g. "torch==2.9.1 requires Python >=3.13" or "no wheel of torch==2.9.1 matches this platform".
   std::vector<std::string> skip_reasons(const std::optional<spec::Version>& version = std::nullopt) const;
+  // For a failed resolution under first-index when ignored_indexes is not empty: says where the
+  // project was taken from, which later index also has it, and how to consider that one
+  // (--index-strategy unsafe-best-match). Empty otherwise. URLs are redacted.
+  std::string first_index_hint() const;
 };
 
 struct IndexStats {

@@ -104,12 +104,19 @@ TEST_CASE("first-index uses only the first index that has the project", "[index_
   CHECK(c.searched == std::vector<std::string>{t.a()});
   for (auto& f : c.files) CHECK(f.file.index_url == t.a());
   CHECK(c.files[1].file.url == t.server.url("/files/foo-1.0-py3-none-any.whl"));
+  // B also has foo: not considered, but named in the hint.
+  CHECK(c.ignored_indexes == std::vector<std::string>{t.b()});
+  CHECK_THAT(c.first_index_hint(), Catch::Contains("`foo` was found on " + t.a()) &&
+                                       Catch::Contains("also on " + t.b()) &&
+                                       Catch::Contains("--index-strategy unsafe-best-match"));
   CHECK(c.files[1].file.hashes.at("sha256") == "00ff");
   // A package only on the second index is found there.
   auto b = set.candidates("onlyb");
   CHECK(versions(b) == std::vector<std::string>{"1.0"});
   CHECK(b.found_on == std::vector<std::string>{t.b()});
   CHECK(b.searched == std::vector<std::string>{t.a(), t.b()});
+  CHECK(b.ignored_indexes.empty());
+  CHECK(b.first_index_hint().empty());
   // A package on no index.
   auto none = set.candidates("missing");
   CHECK_FALSE(none.exists());
@@ -123,6 +130,7 @@ TEST_CASE("unsafe-first-match exhausts the first index before the next", "[index
   auto c = set.candidates("foo");
   CHECK(versions(c) == std::vector<std::string>{"1.5", "1.0", "2.0"});
   CHECK(c.found_on == std::vector<std::string>{t.a(), t.b()});
+  CHECK(c.ignored_indexes.empty());
   // B's 1.0 files come after A's 1.0: the same version is not hidden, only ordered later.
   auto one = c.files_of(spec::Version::from_string("1.0"));
   REQUIRE(one.size() == 3);
