@@ -491,6 +491,7 @@ struct Solver::Impl {
         if (name != pkgs[p].name) rp.dependencies.push_back(name);
       res.packages.push_back(std::move(rp));
     }
+    for (const auto& [name, range] : pkgs[root].deps.at(root_version).dependencies) res.root_dependencies.push_back(name);
     std::sort(res.packages.begin(), res.packages.end(),
               [](const ResolvedPackage& a, const ResolvedPackage& b) { return a.name < b.name; });
     return res;

@@ -22,6 +22,8 @@ struct ResolvedPackage {
 struct Resolution {
   // Sorted by name; the root package is left out, virtual packages (`a[x]`, `system:cuda`) are kept.
   std::vector<ResolvedPackage> packages;
+  // The packages the root depends on (the user's requirements), in its order.
+  std::vector<std::string> root_dependencies;
   const ResolvedPackage* find(std::string_view name) const;
 };
 

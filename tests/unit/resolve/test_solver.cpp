@@ -232,6 +232,9 @@ TEST_CASE("solver: extras as virtual packages") {
   auto r = Solver(p).solve("root");
   REQUIRE(r.find("flask[async]"));
   CHECK(r.find("flask[async]")->dependencies == std::vector<std::string>{"flask", "asgiref"});
+  CHECK(r.root_dependencies == std::vector<std::string>{"flask", "flask[async]"});
+  CHECK(!r.find("root"));
+  CHECK(!r.find("nothing"));
   CHECK(is_virtual_package("flask[async]"));
   CHECK(!is_virtual_package("flask"));
   CHECK(is_virtual_package("system:cuda"));
