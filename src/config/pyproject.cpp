@@ -293,6 +293,15 @@ Pyproject Pyproject::parse(std::string_view text, const fs::path& path) {
 
   if (const toml::table* project = r.table(&doc, "project", "project")) {
     if (const toml::node* n = project->get("name")) p.name = r.string(*n, "project.name");
+    if (const toml::node* n = project->get("dynamic")) {
+      if (!n->is_array()) r.type_error(*n, "project.dynamic", "an array of strings");
+      for (const auto& item : *n->as_array()) {
+        std::string field = r.string(item, "project.dynamic");
+        if (field == "dependencies" || field == "optional-dependencies")
+          r.fail(item, "`project." + field + "` is dynamic: reading it needs the project's build backend, which is not supported yet",
+                 "list the requirements in [project] " + field + " or in a requirements file");
+      }
+    }
     if (const toml::node* n = project->get("requires-python")) {
       p.requires_python_text = r.string(*n, "project.requires-python");
       try {
@@ -323,7 +332,10 @@ Pyproject Pyproject::parse(std::string_view text, const fs::path& path) {
   const toml::table* tool = r.table(&doc, "tool", "tool");
   const toml::table* uv = r.table(tool, "uv", "tool.uv");
   if (uv) {
-    if (const toml::node* n = uv->get("index")) p.indexes = r.indexes(*n, "tool.uv.index");
+    // `index = ["name=url"]` is the --index setting (config_files.hpp), not index tables.
+    const toml::node* n = uv->get("index");
+    if (n && !(n->is_array() && !n->as_array()->empty() && n->as_array()->front().is_string()))
+      p.indexes = r.indexes(*n, "tool.uv.index");
     if (const toml::table* sources = r.table(uv, "sources", "tool.uv.sources")) {
       for (const auto& [k, v] : *sources) {
         std::string written(k.str());
