@@ -1,0 +1,108 @@
+// The real resolve::Provider: candidate versions from an index::IndexSet (already filtered by the
+// target's tags, its Requires-Python and yanking), dependencies from each version's core metadata
+// (index::MetadataFetcher: PEP 658 file, range read or whole wheel), for one target environment.
+//
+// - Preferences (--prerelease, --pre, --resolution, installed versions first) come from
+//   CandidatePreferences; the caller fills `preferred` with the installed versions it may keep.
+// - Extras are virtual `name[extra]` packages; markers are evaluated against `markers` (the target
+//   interpreter's values, or those implied by --python-version / --python-platform).
+// - Constraints (-c) narrow every dependency edge on their package; overrides (--overrides) replace
+//   every requirement on their package, the root's included.
+// - `name @ url` requirements (wheel URLs, file:// URLs) give the package exactly one candidate.
+// - PyTorch: packages named in `cuda_packages` depend on the virtual `system:cuda==X.Y`, X.Y taken
+//   from `cuda_of_index` for the index the chosen version's file came from, so all of them agree.
+// - Versions the solver is about to consider get their metadata fetched ahead (prefetch()), and the
+//   pages of new dependencies are requested as soon as a version's dependencies are known.
+// Thread-safe where the solver needs it (prefetch work runs on a small pool of its own).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptinstall/index/index_set.hpp"
+#include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/resolve/preferences.hpp"
+#include "ptinstall/resolve/provider.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/requirement.hpp"
+#include "ptinstall/spec/version.hpp"
+
+namespace ptinstall::resolve {
+
+// The name of the root package of a resolution (never asked for versions).
+inline constexpr std::string_view kRootPackage = "<root>";
+
+struct IndexProviderOptions {
+  spec::MarkerEnvironment markers;        // target environment
+  spec::Version python_version;           // full target version, for Requires-Python of the metadata
+  CandidatePreferences preferences;
+  std::vector<spec::Requirement> requirements;  // the root's (markers are evaluated here)
+  std::vector<spec::Requirement> constraints;   // -c: narrow edges; they add no package
+  std::vector<spec::Requirement> overrides;     // --overrides: replace requirements on their package
+  bool no_deps = false;                   // only the root's requirements (and their extras' base)
+  // PyTorch CUDA consistency (auto CUDA mode): normalised names, and index URL -> CUDA version.
+  std::set<std::string, std::less<>> cuda_packages;
+  std::map<std::string, std::string, std::less<>> cuda_of_index;
+  std::size_t prefetch_batch = 5;         // versions whose metadata a repeated prefetch() fetches
+};
+
+// What the resolution chose for one real package: the file and its metadata.
+struct ChosenFile {
+  std::string name;                       // normalised
+  spec::Version version;
+  index::IndexFile file;
+  bool direct = false;                    // from a `name @ url` requirement
+  std::string metadata_raw;               // METADATA text
+  std::optional<std::filesystem::path> wheel_path;  // whole wheel already on disk (local or downloaded)
+};
+
+struct ProviderStats {
+  std::uint64_t project_pages = 0;        // project pages asked for (network or cache)
+  std::uint64_t metadata_fetches = 0;     // distinct wheels whose metadata was read
+};
+
+class IndexProvider : public Provider {
+ public:
+  IndexProvider(index::IndexSet& indexes, index::MetadataFetcher& metadata, IndexProviderOptions options);
+  ~IndexProvider() override;
+  IndexProvider(const IndexProvider&) = delete;
+  IndexProvider& operator=(const IndexProvider&) = delete;
+
+  std::vector<spec::Version> versions(const std::string& package) override;
+  Dependencies dependencies(const std::string& package, const spec::Version& version) override;
+  void prefetch(const std::string& package, const Range& range) override;
+  std::string no_versions_hint(const std::string& package, const Range& range) override;
+  bool is_url(const std::string& package) override;
+
+  // The file (and metadata) behind a resolved real package. Throws util::Error when the package and
+  // version were never asked about.
+  ChosenFile chosen(const std::string& package, const spec::Version& version);
+  // The extras the root requirements ask for, per normalised name (for reports).
+  std::vector<std::string> requested_extras(std::string_view name) const;
+  // Whether the root requirements name this package (normalised).
+  bool is_requested(std::string_view name) const;
+
+  ProviderStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Applies overrides to a list of requirements: each requirement on an overridden package is
+// replaced by the override(s) for it (the original marker and-ed with the override's); others stay.
+std::vector<spec::Requirement> apply_overrides(const std::vector<spec::Requirement>& requirements,
+                                               const std::vector<spec::Requirement>& overrides);
+// Narrows the edges of `deps` on constrained packages (and their `name[extra]` packages) to the
+// constraints' ranges; constraints whose marker does not hold in `env` are ignored.
+void apply_constraints(DependencyList& deps, const std::vector<spec::Requirement>& constraints,
+                       const spec::MarkerEnvironment& env);
+
+}  // namespace ptinstall::resolve

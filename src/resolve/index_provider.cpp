@@ -1,0 +1,407 @@
+#include "ptinstall/resolve/index_provider.hpp"
+
+#include <algorithm>
+#include <future>
+#include <mutex>
+
+#include "ptinstall/index/find_links.hpp"
+#include "ptinstall/resolve/dependencies.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/thread_pool.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::resolve {
+
+namespace {
+
+std::string strip_slash(std::string_view url) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
+
+std::string key_of(std::string_view name, const spec::Version& v) { return std::string(name) + "==" + v.to_string(); }
+
+}  // namespace
+
+std::vector<spec::Requirement> apply_overrides(const std::vector<spec::Requirement>& requirements,
+                                               const std::vector<spec::Requirement>& overrides) {
+  if (overrides.empty()) return requirements;
+  std::vector<spec::Requirement> out;
+  for (const auto& req : requirements) {
+    bool replaced = false;
+    for (const auto& o : overrides) {
+      if (o.package.str() != req.package.str()) continue;
+      replaced = true;
+      spec::Requirement copy = o;
+      copy.marker = spec::Marker::conjunction(req.marker, o.marker);
+      for (const auto& e : req.extras)
+        if (std::find(copy.extras.begin(), copy.extras.end(), e) == copy.extras.end()) copy.extras.push_back(e);
+      std::sort(copy.extras.begin(), copy.extras.end());
+      out.push_back(std::move(copy));
+    }
+    if (!replaced) out.push_back(req);
+  }
+  return out;
+}
+
+void apply_constraints(DependencyList& deps, const std::vector<spec::Requirement>& constraints,
+                       const spec::MarkerEnvironment& env) {
+  if (constraints.empty()) return;
+  for (auto& [package, range] : deps) {
+    if (is_system_package(package)) continue;
+    std::string_view base = split_package(package).base;
+    for (const auto& c : constraints) {
+      if (c.package.str() != base || !c.marker.evaluate(env)) continue;
+      if (!c.url) range = range.intersection(Range::from_specifiers(c.specifier));
+    }
+  }
+}
+
+struct IndexProvider::Impl {
+  index::IndexSet& indexes;
+  index::MetadataFetcher& metadata;
+  IndexProviderOptions options;
+  std::vector<spec::Requirement> root;  // overrides applied
+  std::map<std::string, index::IndexFile, std::less<>> direct;  // `name @ url`
+  std::map<std::string, std::vector<std::string>, std::less<>> root_extras;
+
+  std::mutex mutex;
+  std::map<std::string, std::shared_future<std::shared_ptr<const index::Candidates>>, std::less<>> candidates;
+  std::map<std::string, std::vector<spec::Version>, std::less<>> ordered;
+  std::map<std::string, int, std::less<>> prefetch_calls;
+  std::map<std::string, ChosenFile, std::less<>> chosen;  // "name==version"
+  std::set<std::string, std::less<>> warned;
+  std::set<std::string, std::less<>> fetched;             // metadata read (URLs)
+
+  util::ThreadPool pool;  // last: joined first
+
+  Impl(index::IndexSet& i, index::MetadataFetcher& m, IndexProviderOptions o)
+      : indexes(i), metadata(m), options(std::move(o)), pool(4) {
+    root = apply_overrides(options.requirements, options.overrides);
+    for (const auto& req : options.requirements) {
+      auto& ex = root_extras[req.package.str()];
+      for (const auto& e : req.extras)
+        if (std::find(ex.begin(), ex.end(), e) == ex.end()) ex.push_back(e);
+    }
+    for (const auto& req : root) {
+      if (!req.url) continue;
+      const std::string& name = req.package.str();
+      index::IndexFile f = index::make_index_file(*req.url, *req.url, name);
+      if (f.kind == index::FileKind::Sdist)
+        throw util::Error("`" + req.to_string() + "` names a source distribution",
+                          "ptinstall installs wheels only (sdists are never built): give a wheel URL or path");
+      if (f.kind != index::FileKind::Wheel || !f.wheel || !f.version)
+        throw util::Error("`" + req.to_string() + "` does not name a wheel file",
+                          "a direct reference must be a wheel: name @ https://host/name-1.0-py3-none-any.whl");
+      if (f.wheel->normalized_name() != name)
+        throw util::Error("`" + req.to_string() + "` names the wheel " + f.filename + " of another project");
+      f.index_url = strip_slash(*req.url);
+      auto [it, fresh] = direct.emplace(name, f);
+      if (!fresh && it->second.url != f.url)
+        throw util::Error("conflicting URLs for " + name + ": " + util::redact_url(it->second.url) + " and " +
+                          util::redact_url(f.url));
+    }
+  }
+
+  spec::SpecifierSet requested_specifier(std::string_view name) const {
+    for (const auto& r : root)
+      if (r.package.str() == name && !r.specifier.empty()) return r.specifier;
+    for (const auto& c : options.constraints)
+      if (c.package.str() == name && !c.specifier.empty()) return c.specifier;
+    return {};
+  }
+
+  std::shared_ptr<const index::Candidates> load(const std::string& name) {
+    std::shared_future<std::shared_ptr<const index::Candidates>> fut;
+    std::promise<std::shared_ptr<const index::Candidates>> promise;
+    bool mine = false;
+    {
+      std::lock_guard lock(mutex);
+      auto it = candidates.find(name);
+      if (it == candidates.end()) {
+        fut = promise.get_future().share();
+        candidates.emplace(name, fut);
+        mine = true;
+      } else {
+        fut = it->second;
+      }
+    }
+    if (mine) {
+      try {
+        promise.set_value(std::make_shared<const index::Candidates>(indexes.candidates(name, requested_specifier(name))));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+      }
+    }
+    return fut.get();
+  }
+
+  std::vector<spec::Version> cuda_versions() const {
+    std::set<spec::Version> vs;
+    for (const auto& [url, cuda] : options.cuda_of_index)
+      if (auto v = spec::Version::parse(cuda)) vs.insert(*v);
+    return {vs.rbegin(), vs.rend()};
+  }
+
+  std::vector<spec::Version> versions_of(const std::string& base) {
+    {
+      std::lock_guard lock(mutex);
+      if (auto it = ordered.find(base); it != ordered.end()) return it->second;
+    }
+    std::vector<spec::Version> out;
+    if (auto d = direct.find(base); d != direct.end()) {
+      out.push_back(*d->second.version);
+    } else {
+      auto c = load(base);
+      out = options.preferences.order(base, c->versions());
+    }
+    std::lock_guard lock(mutex);
+    ordered.emplace(base, out);
+    return out;
+  }
+
+  // The file the resolution would use for `base` at `version`, nullopt when there is none.
+  std::optional<index::IndexFile> file_for(const std::string& base, const spec::Version& version) {
+    if (auto d = direct.find(base); d != direct.end()) return d->second;
+    auto c = load(base);
+    auto files = c->files_of(version);
+    if (files.empty()) return std::nullopt;
+    return files.front()->file;
+  }
+
+  void warn_once(const std::string& message) {
+    {
+      std::lock_guard lock(mutex);
+      if (!warned.insert(message).second) return;
+    }
+    util::log::warn(message);
+  }
+
+  const ChosenFile& read_metadata(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
+    std::string key = key_of(base, version);
+    {
+      std::lock_guard lock(mutex);
+      if (auto it = chosen.find(key); it != chosen.end()) return it->second;
+    }
+    index::WheelMetadata wm = metadata.fetch(file);
+    ChosenFile cf;
+    cf.name = base;
+    cf.version = version;
+    cf.file = file;
+    cf.direct = direct.count(base) > 0;
+    cf.metadata_raw = wm.raw;
+    cf.wheel_path = wm.wheel_path;
+    if (spec::normalize_name(wm.metadata.name) != base)
+      throw util::Error("the metadata of " + file.filename + " names the project `" + wm.metadata.name + "`, not `" +
+                        base + "`");
+    if (!(wm.metadata.version == version) && !(wm.metadata.version == version.without_local()))
+      warn_once(file.filename + " has version " + wm.metadata.version.to_string() + " in its metadata");
+    std::lock_guard lock(mutex);
+    fetched.insert(file.url);
+    return chosen.emplace(key, std::move(cf)).first->second;
+  }
+
+  void prefetch_job(const std::string& base, const Range& range, std::size_t count) {
+    try {
+      std::vector<spec::Version> vs = versions_of(base);
+      std::size_t n = 0;
+      for (const auto& v : vs) {
+        if (n >= count) break;
+        if (!range.contains(v)) continue;
+        ++n;
+        auto f = file_for(base, v);
+        if (f && f->kind == index::FileKind::Wheel) metadata.prefetch(*f);
+      }
+    } catch (const std::exception& e) {
+      util::log::trace("prefetch of " + base + " failed: " + e.what());
+    }
+  }
+};
+
+IndexProvider::IndexProvider(index::IndexSet& indexes, index::MetadataFetcher& metadata, IndexProviderOptions options)
+    : impl_(std::make_unique<Impl>(indexes, metadata, std::move(options))) {
+  // Pages of the direct requirements are wanted first: ask for all of them at once.
+  std::vector<std::string> names;
+  for (const auto& r : impl_->root)
+    if (!r.url) names.push_back(r.package.str());
+  impl_->indexes.prefetch(names);
+}
+
+IndexProvider::~IndexProvider() = default;
+
+std::vector<spec::Version> IndexProvider::versions(const std::string& package) {
+  if (package == "system:cuda") return impl_->cuda_versions();
+  if (is_system_package(package)) return {};
+  return impl_->versions_of(std::string(split_package(package).base));
+}
+
+Dependencies IndexProvider::dependencies(const std::string& package, const spec::Version& version) {
+  auto& I = *impl_;
+  const auto& env = I.options.markers;
+  if (package == kRootPackage) {
+    DependencyList deps = requirements_to_dependencies(I.root, env);
+    apply_constraints(deps, I.options.constraints, env);
+    return Dependencies::of(std::move(deps));
+  }
+  if (is_system_package(package)) return Dependencies::of({});
+  auto [base_view, extra] = split_package(package);
+  std::string base(base_view);
+
+  auto file = I.file_for(base, version);
+  if (!file) return Dependencies::unavailable("has no usable file");
+  if (file->kind != index::FileKind::Wheel)
+    return Dependencies::unavailable("has only a source distribution",
+                                     "ptinstall installs wheels only (sdists are never built)");
+
+  if (I.options.no_deps) {
+    if (extra.empty()) return Dependencies::of({});
+    DependencyList deps;
+    add_dependency(deps, base, Range::exactly(version));
+    return Dependencies::of(std::move(deps));
+  }
+
+  const ChosenFile& cf = I.read_metadata(base, version, *file);
+  spec::CoreMetadata md = spec::CoreMetadata::parse(cf.metadata_raw);
+  if (md.requires_python && !md.requires_python->contains(I.options.python_version, true))
+    return requires_python_unavailable(*md.requires_python, I.options.python_version);
+
+  std::vector<spec::Requirement> reqs;
+  for (const auto& raw : md.requires_dist) {
+    try {
+      reqs.push_back(spec::Requirement::parse(raw));
+    } catch (const util::Error& e) {
+      I.warn_once(base + "==" + version.to_string() + " has an invalid requirement that is ignored: " + e.what());
+    }
+  }
+  if (!extra.empty()) {
+    std::string ex(extra);
+    bool provided = std::find(md.provides_extra.begin(), md.provides_extra.end(), ex) != md.provides_extra.end();
+    bool referenced = false;
+    for (const auto& r : reqs)
+      for (const auto& e : r.marker.referenced_extras()) referenced = referenced || e == ex;
+    if (!provided && !referenced)
+      I.warn_once(base + "==" + version.to_string() + " does not have an extra named `" + ex + "`");
+  }
+  reqs = apply_overrides(reqs, I.options.overrides);
+  DependencyList deps = package_dependencies(package, version, reqs, env);
+  apply_constraints(deps, I.options.constraints, env);
+
+  if (extra.empty() && I.options.cuda_packages.count(base)) {
+    auto it = I.options.cuda_of_index.find(strip_slash(file->index_url));
+    if (it == I.options.cuda_of_index.end()) it = I.options.cuda_of_index.find(strip_slash(file->index_url) + "/");
+    if (it != I.options.cuda_of_index.end())
+      if (auto v = spec::Version::parse(it->second)) add_dependency(deps, "system:cuda", Range::exactly(*v));
+  }
+
+  std::vector<std::string> names;
+  for (const auto& [name, range] : deps)
+    if (!is_system_package(name) && !I.direct.count(split_package(name).base))
+      names.emplace_back(split_package(name).base);
+  I.indexes.prefetch(names);
+  return Dependencies::of(std::move(deps));
+}
+
+void IndexProvider::prefetch(const std::string& package, const Range& range) {
+  auto& I = *impl_;
+  if (package == kRootPackage || is_system_package(package) || I.options.no_deps) return;
+  std::string base(split_package(package).base);
+  int calls;
+  {
+    std::lock_guard lock(I.mutex);
+    calls = ++I.prefetch_calls[base];
+  }
+  std::size_t count = calls == 1 ? 1 : std::max<std::size_t>(1, I.options.prefetch_batch);
+  I.indexes.prefetch({base});
+  I.pool.submit([this, base, range, count] { impl_->prefetch_job(base, range, count); });
+}
+
+std::string IndexProvider::no_versions_hint(const std::string& package, const Range& range) {
+  auto& I = *impl_;
+  if (is_system_package(package)) {
+    if (package == "system:cuda")
+      return "the PyTorch packages must all come from indexes of the same CUDA version (--torch-backend=auto)";
+    return {};
+  }
+  std::string base(split_package(package).base);
+  if (I.direct.count(base)) return {};
+  std::shared_ptr<const index::Candidates> c;
+  try {
+    c = I.load(base);
+  } catch (const std::exception&) {
+    return {};
+  }
+  std::vector<std::string> hints;
+  if (!c->exists()) {
+    std::vector<std::string> where;
+    for (const auto& s : c->searched) where.push_back(util::redact_url(s));
+    if (where.empty())
+      hints.push_back("`" + base + "` was searched on no index (--no-index without --find-links)");
+    else
+      hints.push_back("`" + base + "` was not found on " + util::join(where, ", ") +
+                      (c->routed ? " (the PyTorch indexes chosen by --torch-backend)" : ""));
+    return util::join(hints, "\n");
+  }
+  // Versions in the range whose files were all skipped: say why (newest first, a few).
+  std::set<spec::Version> skipped_versions;
+  bool sdist_only = false;
+  for (const auto& s : c->skipped) {
+    if (!s.file.version || !range.contains(*s.file.version)) continue;
+    if (s.reason == index::SkipReason::Shadowed || s.reason == index::SkipReason::Unsupported) continue;
+    skipped_versions.insert(*s.file.version);
+  }
+  std::size_t shown = 0;
+  for (auto it = skipped_versions.rbegin(); it != skipped_versions.rend() && shown < 3; ++it, ++shown) {
+    bool only_sdist = true;
+    for (const auto& s : c->skipped)
+      if (s.file.version && *s.file.version == *it && s.reason != index::SkipReason::NoSdists) only_sdist = false;
+    sdist_only = sdist_only || only_sdist;
+    for (const auto& line : c->skip_reasons(*it)) hints.push_back(line);
+  }
+  if (sdist_only)
+    hints.push_back("ptinstall installs wheels only (sdists are never built): choose a version that has a wheel");
+  std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
+  if (!pre.empty()) hints.push_back(pre);
+  if (c->routed && hints.empty()) {
+    std::vector<std::string> where;
+    for (const auto& s : c->found_on) where.push_back(util::redact_url(s));
+    hints.push_back("`" + base + "` comes only from the PyTorch indexes chosen by --torch-backend: " +
+                    util::join(where, ", "));
+  }
+  return util::join(hints, "\n");
+}
+
+bool IndexProvider::is_url(const std::string& package) {
+  return impl_->direct.count(split_package(package).base) > 0;
+}
+
+ChosenFile IndexProvider::chosen(const std::string& package, const spec::Version& version) {
+  auto& I = *impl_;
+  std::string base(split_package(package).base);
+  {
+    std::lock_guard lock(I.mutex);
+    if (auto it = I.chosen.find(key_of(base, version)); it != I.chosen.end()) return it->second;
+  }
+  auto file = I.file_for(base, version);
+  if (!file) throw util::Error("no file of " + base + "==" + version.to_string() + " was seen while resolving");
+  return I.read_metadata(base, version, *file);
+}
+
+std::vector<std::string> IndexProvider::requested_extras(std::string_view name) const {
+  if (auto it = impl_->root_extras.find(name); it != impl_->root_extras.end()) return it->second;
+  return {};
+}
+
+bool IndexProvider::is_requested(std::string_view name) const { return impl_->root_extras.count(name) > 0; }
+
+ProviderStats IndexProvider::stats() const {
+  ProviderStats s;
+  s.project_pages = impl_->indexes.stats().pages_requested;
+  std::lock_guard lock(impl_->mutex);
+  s.metadata_fetches = impl_->fetched.size();
+  return s;
+}
+
+}  // namespace ptinstall::resolve
