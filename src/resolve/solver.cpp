@@ -93,7 +93,8 @@ struct Package {
   std::map<std::string, IncompatId> unavailable_by_reason;
   bool is_url = false;
   Version decided_version;
-  size_t tries = 0;  // versions picked so far (decided or rejected)
+  size_t tries = 0;      // versions picked so far (decided or rejected)
+  PkgId base = UINT32_MAX;  // for `name[extra]`: the package `name`
 };
 
 enum class Rel { Satisfied, Contradicted, Inconclusive, Almost };
@@ -144,6 +145,11 @@ struct Solver::Impl {
     pkgs.back().name = name;
     pkgs.back().is_url = provider.is_url(name);
     ids.emplace(name, id);
+    auto parts = split_package(name);
+    if (!parts.extra.empty()) {
+      PkgId base = intern(std::string(parts.base));
+      pkgs[id].base = base;
+    }
     return id;
   }
 
@@ -440,11 +446,17 @@ struct Solver::Impl {
       Range allowed = current(p)->range;
       const auto& candidates = versions_of(p);
       const Version* chosen = nullptr;
-      for (const auto& v : candidates)
-        if (allowed.contains(v)) {
-          chosen = &v;
-          break;
-        }
+      // `name[extra]` takes the version already chosen for `name` when it can (it must match anyway).
+      if (pkgs[p].base != kNone && pkgs[pkgs[p].base].decided) {
+        const Version& base_version = pkgs[pkgs[p].base].decided_version;
+        for (const auto& v : candidates)
+          if (v == base_version && v.local() == base_version.local() && allowed.contains(v)) {
+            chosen = &v;
+            break;
+          }
+      }
+      for (size_t k = 0; !chosen && k < candidates.size(); ++k)
+        if (allowed.contains(candidates[k])) chosen = &candidates[k];
       if (!chosen) {
         Incompat inc;
         inc.kind = Kind::NoVersions;

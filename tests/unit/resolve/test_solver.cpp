@@ -244,6 +244,19 @@ TEST_CASE("solver: extras as virtual packages") {
   CHECK(extra_package("flask", "async") == "flask[async]");
 }
 
+TEST_CASE("solver: an extra takes the version chosen for its package") {
+  MemoryProvider p;
+  p.add("root", "0", {{"flask", "<=2.0"}, {"flask[async]", ""}});
+  for (const char* v : {"1.0", "2.0", "3.0", "3.1"}) {
+    p.add("flask", v);
+    DependencyList extra;
+    add_dependency(extra, "flask", Range::exactly(ptinstall::spec::Version::from_string(v)));
+    p.add("flask[async]", v, Dependencies::of(extra));
+  }
+  CHECK(solve(p) == "flask==2.0 flask[async]==2.0");
+  CHECK(p.dependencies_calls["flask[async]"] == 1);
+}
+
 TEST_CASE("solver: torch variants agree on system:cuda") {
   auto make = [](const std::string& torch_spec) {
     MemoryProvider p;
