@@ -1,7 +1,22 @@
+// `ptinstall pip freeze`: the installed distributions as requirement lines, as pip writes them
+// (`name==version`, `name @ url` for direct URL installs; pip and, before Python 3.12, setuptools,
+// wheel and distribute left out unless --all).
+#include <cstdio>
+
 #include "command.hpp"
+#include "environment.hpp"
+#include "ptinstall/install/inspect.hpp"
 
 namespace ptinstall::cli {
 
-int run_pip_freeze(Invocation& inv) { not_supported_yet(inv); }
+int run_pip_freeze(Invocation& inv) {
+  python::Environment env = target_environment(inv, false);
+  auto dists = install::scan_visible(install::inspection_dirs(env));
+  const auto& py = env.interpreter();
+  bool suppress_build_backends = py.major < 3 || (py.major == 3 && py.minor < 12);
+  std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
 
 }  // namespace ptinstall::cli

@@ -1,7 +1,20 @@
+// `ptinstall pip list`: the installed distributions of the target environment, as pip prints them
+// (--format columns|freeze|json; -v adds location and installer).
+#include <cstdio>
+
 #include "command.hpp"
+#include "environment.hpp"
+#include "ptinstall/install/inspect.hpp"
 
 namespace ptinstall::cli {
 
-int run_pip_list(Invocation& inv) { not_supported_yet(inv); }
+int run_pip_list(Invocation& inv) {
+  auto format = install::parse_list_format(inv.settings.get_or("format", "columns"));
+  python::Environment env = target_environment(inv, false);
+  auto dists = install::scan_visible(install::inspection_dirs(env));
+  std::string text = install::format_list(install::list_entries(dists), format, inv.settings.count("verbose") > 0);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
 
 }  // namespace ptinstall::cli

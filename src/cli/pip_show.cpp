@@ -1,7 +1,28 @@
+// `ptinstall pip show NAME...`: pip's description of installed distributions (--files, -v).
+// Names that are not installed give a warning; the exit code is 1 when none was found, like pip.
+#include <cstdio>
+
 #include "command.hpp"
+#include "environment.hpp"
+#include "ptinstall/install/inspect.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
 
 namespace ptinstall::cli {
 
-int run_pip_show(Invocation& inv) { not_supported_yet(inv); }
+int run_pip_show(Invocation& inv) {
+  if (inv.args.empty()) throw util::Error("no packages to show", "give the names of installed packages", 2);
+  python::Environment env = target_environment(inv, false);
+  auto dists = install::scan_visible(install::inspection_dirs(env));
+  install::ShowOptions options;
+  options.files = inv.settings.flag("files");
+  options.verbose = inv.settings.count("verbose") > 0;
+  auto result = install::show_packages(dists, inv.args, env.interpreter().marker_environment(), options);
+  if (!result.missing.empty()) util::log::warn("package(s) not found: " + util::join(result.missing, ", "));
+  std::fwrite(result.text.data(), 1, result.text.size(), stdout);
+  return result.shown ? 0 : 1;
+}
 
 }  // namespace ptinstall::cli

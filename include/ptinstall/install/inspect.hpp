@@ -1,0 +1,92 @@
+// The reports of the inspection commands, as pip prints them: `pip list` (columns, freeze, json),
+// `pip freeze`, `pip show` and `pip check`. Everything here works on already scanned distributions
+// (install/installed_metadata.hpp) and returns text, so the cli handlers stay thin and tests can
+// build environments on disk without an interpreter.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptinstall/install/installed_metadata.hpp"
+
+namespace ptinstall::install {
+
+// --- pip list -----------------------------------------------------------------------------------
+
+enum class ListFormat { Columns, Freeze, Json };
+// "columns", "freeze", "json"; throws util::Error otherwise.
+ListFormat parse_list_format(std::string_view text);
+
+struct ListEntry {
+  std::string name;      // as in METADATA
+  std::string version;   // display_version()
+  std::string location;  // the site directory
+  std::string installer;
+  std::optional<std::string> editable_location;
+};
+
+// One entry per distribution, pip's stdlib names (python, wsgiref, argparse) left out, sorted by
+// normalized name.
+std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists);
+
+// pip's output: columns (header, dashes, left-aligned columns, trailing spaces stripped; nothing
+// at all for an empty list; an "Editable project location" column when any is editable;
+// Location and Installer columns when verbose), freeze lines (`name==version`, with
+// ` (location)` when verbose) or a JSON array like json.dumps (", " and ": " separators, ASCII
+// only). Every line ends with '\n'.
+std::string format_list(const std::vector<ListEntry>& entries, ListFormat format, bool verbose = false);
+
+// --- pip freeze ---------------------------------------------------------------------------------
+
+// The requirement line pip writes for one distribution: `name==version` (`name===version` for a
+// non-PEP 440 version), `name @ url[#hash][&subdirectory=..]` for a direct URL install,
+// `name @ vcs+url@commit` for a VCS install, and for an editable install a comment line
+// `# Editable install with no version control (name==version)` followed by `-e <directory>`.
+std::string freeze_requirement(std::string_view name, std::string_view version,
+                               const std::optional<spec::DirectUrl>& direct_url);
+
+// pip freeze's output. Unless `all`, pip is left out and, for Python older than 3.12
+// (`suppress_build_backends`), setuptools, distribute, wheel and pkg-resources too; sorted by the
+// lower-cased name.
+std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends);
+
+// --- pip show -----------------------------------------------------------------------------------
+
+struct ShowOptions {
+  bool files = false;    // --files
+  bool verbose = false;  // -v: Metadata-Version, Installer, Classifiers, Entry-points, Project-URLs
+};
+
+struct ShowResult {
+  std::string text;                  // blocks separated by "---" lines
+  std::vector<std::string> missing;  // queries with no installed distribution, sorted, as given
+  std::size_t shown = 0;
+};
+
+// pip show for the query names (in the given order; each name shown once per occurrence, like
+// pip). `env` evaluates the markers of Requires-Dist for Requires and Required-by.
+ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vector<std::string>& queries,
+                         const spec::MarkerEnvironment& env, const ShowOptions& options = {});
+
+// --- pip check ----------------------------------------------------------------------------------
+
+struct CheckResult {
+  std::vector<std::string> problems;  // pip's lines, without trailing newline
+  std::vector<std::string> warnings;  // unreadable metadata: also makes the check fail
+  bool ok() const { return problems.empty() && warnings.empty(); }
+};
+
+// pip check: for every distribution (by normalized name), each Requires-Dist that applies with
+// extra == "" must be installed ("x 1.0 requires y, which is not installed.") and its specifier
+// must contain the installed version, pre-releases included ("x 1.0 has requirement y>=2, but you
+// have y 1.0."); missing ones first, then conflicts, each sorted. Additionally (uv checks this,
+// pip does not) a Requires-Python that excludes `python_version` gives
+// "x 1.0 requires Python >=3.12, but you have Python 3.11.2.".
+CheckResult check_packages(const std::vector<InstalledDist>& dists, const spec::MarkerEnvironment& env,
+                           std::string_view python_version);
+
+// Python's json.dumps of a string: quoted, ASCII only (\uXXXX, surrogate pairs above U+FFFF).
+std::string json_quote(std::string_view text);
+
+}  // namespace ptinstall::install
