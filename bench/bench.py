@@ -350,8 +350,10 @@ def machine_description(args, server) -> List[str]:
     except OSError:
         pass
     fs = cmd_out(["df", "-T", str(args.work)]).splitlines()[-1:] or ["unknown"]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return [
-        f"- machine: {cpu}, {os.cpu_count()} cores, {mem} RAM, {platform.system()} {platform.release()}",
+        f"- machine: {cpu}, {os.cpu_count()} cores, {mem} RAM, {platform.system()} {platform.release()}; "
+        f"load average at the end {load} (other work on the machine makes times noisy)",
         f"- filesystem of the work dir: {' '.join(fs[0].split()[:2])}",
         f"- python: {args.python} ({cmd_out([args.python, '--version'])}), "
         f"pip: {cmd_out([args.python, '-m', 'pip', '--version']).split(' from ')[0]}",
@@ -401,6 +403,10 @@ def main(argv=None) -> int:
     ap.add_argument("--big-size", type=float, help="compressed size of the big torch wheel in MB "
                                                    "(default 1000, --quick 50)")
     ap.add_argument("--big-files", type=int, help="files in the big wheel (default 15000, --quick 3000)")
+    ap.add_argument("--app-scale", type=float, help="size of the application wheels relative to the real ones "
+                                                    "(default 1, --quick 0.25)")
+    ap.add_argument("--nvidia-scale", type=float, help="size of the nvidia-*/triton wheels relative to the real "
+                                                       "ones (default 0.05, --quick 0.005)")
     ap.add_argument("--scenario", action="append", default=[],
                     help="run only this scenario (repeatable): install-cold install-warm install-noop "
                          "resolve-warm resolve-backtrack big-cold big-warm")
@@ -422,6 +428,10 @@ def main(argv=None) -> int:
                            capture_output=True, text=True, check=True).stdout.strip()
     params = dataset.default_params(pytag, args.quick, int(args.big_size * 1e6) if args.big_size else None,
                                     args.big_files)
+    if args.app_scale is not None:
+        params.app_scale = args.app_scale
+    if args.nvidia_scale is not None:
+        params.nvidia_scale = args.nvidia_scale
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     ds = dataset.build(work, params, force=args.regenerate)

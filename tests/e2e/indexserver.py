@@ -25,6 +25,7 @@ Command line (for manual runs and the benchmarks):
 """
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import os
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -452,7 +454,8 @@ def build_torch_mirror(root: Union[str, Path], *, variants: Sequence[str] = TORC
             "<!DOCTYPE html>\n<html>\n  <body>\n    "
             + "\n    ".join(f'<a href="/whl/{variant}/{p}/">{p}</a><br/>' for p in sorted(projects))
             + f"\n  </body>\n</html>\n{TORCH_TIMESTAMP}")
-    shutil.rmtree(work, ignore_errors=True) if work == root / "_build" else None
+    if work == root / "_build":
+        shutil.rmtree(work, ignore_errors=True)
     return TorchMirror(root=root, variants=list(variants), wheels=per_variant)
 
 
@@ -652,6 +655,16 @@ class Request:
         return unquote(urlsplit(self.uri).path)
 
 
+_RUNNING: "weakref.WeakSet[IndexServer]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """nginx runs in its own session: stop what a crashed or interrupted test run left behind."""
+    for server in list(_RUNNING):
+        server.stop()
+
+
 class IndexServer:
     """nginx serving `root` on 127.0.0.1:<free port>; use as a context manager or start()/stop()."""
 
@@ -742,6 +755,7 @@ class IndexServer:
                     break
                 try:
                     with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        _RUNNING.add(self)
                         return
                 except OSError:
                     time.sleep(0.02)
@@ -755,6 +769,7 @@ class IndexServer:
         raise RuntimeError(f"nginx did not start:\n{last_error}")
 
     def stop(self) -> None:
+        _RUNNING.discard(self)
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.send_signal(signal.SIGTERM)   # fast shutdown of master and workers

@@ -1,0 +1,36 @@
+"""A tiny run of the benchmark suite (bench/run): it generates its index, serves it, measures pip, and
+reports a ptinstall that fails as "failed: <first error line>" instead of aborting."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_runs_and_reports_failures(tmp_path):
+    fake = tmp_path / "fake-ptinstall"
+    fake.write_text("#!/bin/sh\n"
+                    "[ \"$1\" = --version ] && { echo 'ptinstall 0.0.0'; exit 0; }\n"
+                    "echo 'resolving...' >&2\necho 'error: install from an index is not ready' >&2\nexit 2\n")
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    proc = subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "bench" / "bench.py"), "--quick", "--big-size", "1", "--big-files", "40",
+         "--app-scale", "0.002", "--nvidia-scale", "0.0001", "--scenario", "big-cold", "--runs", "2",
+         "--ptinstall", str(fake), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (report,) = (tmp_path / "results").glob("*-quick.md")
+    text = report.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| big-cold |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "failed: error: install from an index is not ready"
+    median, _, spread = cells[2].partition(" ")
+    assert float(median) > 0 and spread.startswith("(")        # pip measured twice
+    assert float(cells[4].split()[0]) > 0                        # the unzip floor
+    assert cells[7] != "-" and int(cells[7]) > 0                 # pip's peak RSS in MiB
+    assert "- machine:" in text and "ptinstall 0.0.0" in text
+    # the index was generated once and is reused
+    assert len(list((tmp_path / "work").glob("index-*/dataset.json"))) == 1
+    assert not (tmp_path / "work" / "run").exists()
