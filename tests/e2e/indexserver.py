@@ -130,11 +130,13 @@ def _write_root(dir_: Path, names: Iterable[str], with_json: bool, api_version: 
 def build_simple_index(root: Union[str, Path], wheels: Iterable[Wheel], *, prefix: str = "simple",
                        files_prefix: str = "files", options: Optional[Mapping[str, ProjectOptions]] = None,
                        json_pages: bool = True, api_version: str = "1.1",
-                       href_style: str = "relative") -> Path:
+                       href_style: str = "relative", files_url: Optional[str] = None) -> Path:
     """Writes the tree under root and returns the index URL path (`/<prefix>/`). Calling it again on the
     same tree adds projects (a project given again is replaced).
 
-    href_style: "relative" (`../../files/x.whl`), "root" (`/files/x.whl`)."""
+    href_style: "relative" (`../../files/x.whl`), "root" (`/files/x.whl`). files_url: absolute file URLs
+    on another server instead (`<files_url>/files/x.whl`, like PyPI's files.pythonhosted.org): start an
+    IndexServer for the files first, then build the pages with its url."""
     root = Path(root)
     options = {normalize_name(k): v for k, v in (options or {}).items()}
     by_project: Dict[str, List[Wheel]] = {}
@@ -147,19 +149,23 @@ def build_simple_index(root: Union[str, Path], wheels: Iterable[Wheel], *, prefi
         files = [_index_file(w, root, files_prefix, not opt.no_metadata)
                  for w in sorted(ws, key=lambda w: (_version_key(w.version), w.filename))]
         _write_project(index_dir / project, project, files, opt, json_pages and opt.json, api_version,
-                       href_style, depth)
+                       href_style, depth, files_url)
     _write_root(index_dir, by_project.keys(), json_pages, api_version)
     return Path("/" + prefix.strip("/") + "/")
 
 
 def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: ProjectOptions,
-                   with_json: bool, api_version: str, href_style: str, depth: int) -> None:
+                   with_json: bool, api_version: str, href_style: str, depth: int,
+                   files_url: Optional[str] = None) -> None:
     dir_.mkdir(parents=True, exist_ok=True)
     anchors = []
     jfiles = []
     for f in files:
         fname = f.wheel.filename
-        url = ("../" * depth if href_style == "relative" else "/") + quote(f.rel_path)
+        if files_url:
+            url = files_url.rstrip("/") + "/" + quote(f.rel_path)
+        else:
+            url = ("../" * depth if href_style == "relative" else "/") + quote(f.rel_path)
         sha = "0" * 64 if opt.wrong_hashes else f.sha256
         href = url if opt.no_hashes else f"{url}#sha256={sha}"
         attrs = [f'href="{html.escape(href)}"']
@@ -430,7 +436,8 @@ def build_torch_mirror(root: Union[str, Path], *, variants: Sequence[str] = TORC
     def entries(ws: Sequence[Wheel], rel_dir: str):
         for w in ws:
             dest = _copy_into(w, root / rel_dir)
-            (dest.parent / (dest.name + ".metadata")).write_bytes(w.metadata)
+            if w.filename not in no_metadata_files:
+                (dest.parent / (dest.name + ".metadata")).write_bytes(w.metadata)
             yield w, f"/{rel_dir}/{quote(w.filename)}", hashlib.sha256(w.metadata).hexdigest()
 
     shared_entries = list(entries(shared, "whl"))

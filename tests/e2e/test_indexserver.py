@@ -453,3 +453,44 @@ def test_cache_headers_like_pypi(make_index, small_wheels, tmp_path):
         assert "Cache-Control" not in headers and headers["Vary"] == "Accept"
         _, headers, _ = fetch(plain.url + "/files/alpha-1.0-py3-none-any.whl")
         assert "Cache-Control" not in headers
+
+
+def test_range_requests_and_cross_host_files(small_wheels, tmp_path, pip_venv):
+    # files on one server, pages on another that links to it with absolute URLs (PyPI's shape)
+    ix.build_simple_index(tmp_path / "files-root", small_wheels)
+    with ix.IndexServer(tmp_path / "files-root") as files:
+        ix.build_simple_index(tmp_path / "pages-root", small_wheels, files_url=files.url)
+        with ix.IndexServer(tmp_path / "pages-root") as pages:
+            _, _, body = fetch(pages.index_url() + "beta/")
+            hrefs = [a["href"] for a, _ in anchors(body).anchors]
+            assert all(h.startswith(files.url + "/files/beta-") for h in hrefs)
+            page = json.loads(fetch(pages.index_url() + "beta/", JSON_ACCEPT)[2])
+            assert all(f["url"].startswith(files.url + "/files/") for f in page["files"])
+            out = tmp_path / "dl"
+            pip(pip_venv, "download", "--no-deps", "--index-url", pages.index_url(), "-d", out, "beta==1.5")
+            assert (out / "beta-1.5-py3-none-any.whl").exists()
+            assert not any(r.uri.endswith(".whl") for r in pages.requests())
+            assert "/files/beta-1.5-py3-none-any.whl" in [r.uri for r in files.requests()]
+        # nginx answers range requests (the metadata fallback of installers: the zip's central directory)
+        data = small_wheels[0].path.read_bytes()
+        req = urllib.request.Request(files.url + "/files/" + small_wheels[0].filename, headers={"Range": "bytes=-22"})
+        with urllib.request.urlopen(req) as r:
+            assert r.status == 206 and r.read() == data[-22:]
+            assert r.headers["Content-Range"] == f"bytes {len(data) - 22}-{len(data) - 1}/{len(data)}"
+        assert files.requests()[-1].range == "bytes=-22"
+
+
+def test_torch_mirror_files_without_hashes_or_metadata(tmp_path):
+    no_hash = "torch-2.9.1+cu128-cp312-cp312-manylinux_2_28_x86_64.whl"
+    no_meta = "torchvision-0.24.1+cu128-cp312-cp312-manylinux_2_28_x86_64.whl"
+    ix.build_torch_mirror(tmp_path, variants=["cu128"], pythons=["cp312"], no_hash_files=[no_hash],
+                          no_metadata_files=[no_meta])
+    page = (tmp_path / "whl" / "cu128" / "torch" / "index.html").read_text()
+    line = next(l for l in page.splitlines() if f">{no_hash}<" in l)
+    assert "#sha256=" not in line and "data-core-metadata" in line
+    page = (tmp_path / "whl" / "cu128" / "torchvision" / "index.html").read_text()
+    line = next(l for l in page.splitlines() if f">{no_meta}<" in l)
+    assert "#sha256=" in line and "data-core-metadata" not in line and "data-dist-info-metadata" not in line
+    assert not (tmp_path / "whl" / "cu128" / (no_meta + ".metadata")).exists()
+    assert (tmp_path / "whl" / "cu128" / (no_hash + ".metadata")).exists()
+    assert not (tmp_path / "whl" / "cpu").exists()
