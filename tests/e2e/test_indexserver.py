@@ -447,6 +447,13 @@ def test_cache_headers_like_pypi(make_index, small_wheels, tmp_path):
     assert "immutable" in headers["Cache-Control"]
     _, headers, _ = fetch(server.url + "/files/alpha-1.0-py3-none-any.whl.metadata")
     assert "immutable" in headers["Cache-Control"]
+    # static pages carry an ETag and answer conditional requests with 304 (HTTP cache revalidation)
+    _, headers, _ = fetch(server.index_url() + "alpha/", JSON_ACCEPT)
+    req = urllib.request.Request(server.index_url() + "alpha/",
+                                 headers={"Accept": JSON_ACCEPT, "If-None-Match": headers["ETag"]})
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(req)
+    assert exc.value.code == 304
     ix.build_simple_index(tmp_path / "plain", small_wheels)
     with ix.IndexServer(tmp_path / "plain", cache_headers=False) as plain:
         _, headers, _ = fetch(plain.index_url() + "alpha/")
