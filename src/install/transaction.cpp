@@ -94,6 +94,18 @@ void Transaction::created(const fs::path& path) {
 bool Transaction::remove(const fs::path& path) {
   std::lock_guard lock(mutex_);
   if (!exists_nofollow(path)) return false;
+  if (!roots_.empty()) {
+    // Like pip, never delete outside the environment, whatever a RECORD says.
+    fs::path norm = path.lexically_normal();
+    bool inside = std::any_of(roots_.begin(), roots_.end(), [&](const fs::path& r) {
+      auto rel = norm.lexically_relative(r);
+      return !rel.empty() && *rel.begin() != ".." && rel != ".";
+    });
+    if (!inside) {
+      util::log::warn("not removing " + path.string() + ": it is outside the environment");
+      return false;
+    }
+  }
   // A file this transaction placed is wanted (e.g. a module that moved from one project to another
   // in the same install): removing the old owner's copy must not delete the new one.
   if (created_set_.count(path.lexically_normal().string())) return false;

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 
 class Transaction {
  public:
-  // `roots`: directories never pruned even when empty (site-packages, bin, ...).
+  // `roots`: the directories of the environment (site-packages, bin, ...): never pruned even when
+  // empty, and nothing outside them is ever removed.
   explicit Transaction(std::vector<fs::path> roots = {});
   ~Transaction();
   Transaction(const Transaction&) = delete;
@@ -36,8 +37,9 @@ class Transaction {
   void prepare(const fs::path& path);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
-  // Removes a file now (renamed aside, deleted at commit). Missing files, and files this
-  // transaction created, are left alone. Returns whether something was removed.
+  // Removes a file now (renamed aside, deleted at commit). Missing files, files this transaction
+  // created, and (when roots were given) paths outside every root are left alone, the latter with a
+  // warning. Returns whether something was removed.
   bool remove(const fs::path& path);
   // Removes a whole directory (renamed aside).
   bool remove_dir(const fs::path& path);

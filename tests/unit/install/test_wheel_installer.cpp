@@ -430,3 +430,22 @@ TEST_CASE("a module moving between projects in one transaction survives", "[inst
   tx.commit();
   CHECK(util::read_file(env.scheme.purelib / "shared_mod.py") == "OWNER = 'other'\n");
 }
+
+TEST_CASE("uninstall never deletes outside the environment", "[install][uninstall]") {
+  Env env;
+  env.install(demo("1.0"));
+  fs::path outside = env.tmp.path() / "precious.txt";
+  util::write_file_atomic(outside, "keep me");
+  fs::path di = env.scheme.purelib / "demo-1.0.dist-info";
+  std::string record = util::read_file(di / "RECORD");
+  util::write_file_atomic(di / "RECORD", record + "../../../../precious.txt,,\r\n" + outside.string() + ",,\r\n");
+  auto found = find_installed({env.scheme.purelib}, "demo");
+  REQUIRE(found.size() == 1);
+  {
+    Transaction tx(env.scheme.roots());
+    uninstall(found[0], tx);
+    tx.commit();
+  }
+  CHECK(util::read_file(outside) == "keep me");
+  CHECK_FALSE(fs::exists(env.scheme.purelib / "demo"));
+}
