@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "ptinstall/config/settings.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -543,6 +544,22 @@ std::vector<IndexDefinition> read_index_definitions(const fs::path& path) {
   // `index = ["name=url"]` is the --index setting (config_files.hpp), not index tables.
   if (!n || (n->is_array() && !n->as_array()->empty() && !n->as_array()->front().is_table())) return {};
   return r.indexes(*n, "index");
+}
+
+ProjectRequest load_project(const fs::path& path, const Settings& settings) {
+  ProjectRequest out{Pyproject::read(path), {}, {}};
+  std::vector<std::string> groups;
+  std::error_code ec;
+  for (const auto& text : settings.get_list("group")) {
+    GroupArgument g = parse_group_argument(text);
+    if (g.path && !fs::equivalent(*g.path, path, ec))
+      throw util::Error("--group " + text + ": groups of another file than " + path.string() + " are not supported yet",
+                        "pass that file with -r and the group as --group " + g.name);
+    groups.push_back(g.name);
+  }
+  out.selection = out.project.select(settings.get_list("extra"), settings.flag("all-extras"), groups);
+  out.requirements = out.project.requirements(out.selection);
+  return out;
 }
 
 GroupArgument parse_group_argument(std::string_view text) {

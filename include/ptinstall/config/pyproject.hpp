@@ -112,6 +112,19 @@ class Pyproject {
   std::vector<std::string> group_names() const;
 };
 
+class Settings;
+
+// A `-r pyproject.toml` ready for an install: the file, the selection made by the `extra`,
+// `all-extras` and `group` settings (validated: unknown or conflicting ones are errors), and the
+// requirements of that selection.
+struct ProjectRequest {
+  Pyproject project;
+  ProjectSelection selection;
+  std::vector<spec::Requirement> requirements;
+};
+// `--group PATH:NAME` naming another file than `path` is refused ("not supported yet").
+ProjectRequest load_project(const std::filesystem::path& path, const Settings& settings);
+
 // The index tables of a config file: [[tool.uv.index]] in a pyproject.toml, [[index]] in a uv.toml
 // or ptinstall.toml. Same validation as Pyproject::read.
 std::vector<IndexDefinition> read_index_definitions(const std::filesystem::path& path);

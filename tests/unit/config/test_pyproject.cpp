@@ -5,6 +5,7 @@
 
 #include "pyproject_fixtures.hpp"
 #include "ptinstall/config/pyproject.hpp"
+#include "ptinstall/config/settings.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -422,4 +423,41 @@ TEST_CASE("pyproject: real AI-Playground comfyui-deps pyproject.toml") {
   CHECK_THROWS_WITH(p.select({"xpu", "cuda"}, false, {}),
                     Catch::Equals("extras `xpu` and `cuda` are declared as conflicting in ai-playground-comfyui-deps-pyproject.toml"));
   CHECK_THROWS_WITH(p.select({}, true, {}), Catch::Contains("declared as conflicting"));
+}
+
+TEST_CASE("pyproject: load_project applies --extra, --all-extras and --group") {
+  util::TempDir dir;
+  fs::path file = dir.path() / "pyproject.toml";
+  util::write_file_atomic(file, std::string(test::kExtrasProject) + "\n[dependency-groups]\ndev = [\"pytest\"]\n");
+  auto cli = [](std::vector<std::string> v) { return SettingValue{std::move(v), Source::CommandLine, "--x"}; };
+  Settings s;
+  s.set("extra", cli({"CPU"}));
+  s.set("group", cli({file.string() + ":dev"}));
+  auto req = load_project(file, s);
+  CHECK(req.selection.extras == std::vector<std::string>{"cpu"});
+  CHECK(req.selection.groups == std::vector<std::string>{"dev"});
+  CHECK(names(req.requirements) == std::vector<std::string>{"torch>=2.7.0", "torchvision>=0.22.0", "pytest"});
+  CHECK(req.project.source_for("torch", marker_env("linux"), req.selection)->index == "pytorch-cpu");
+  s.set("group", cli({"other/pyproject.toml:dev"}));
+  CHECK_THROWS_WITH(load_project(file, s), Catch::Contains("groups of another file than"));
+  Settings all;
+  all.set("all-extras", cli({"true"}));
+  CHECK_THROWS_WITH(load_project(file, all), Catch::Contains("are declared as conflicting"));
+  Settings none;
+  CHECK(load_project(file, none).requirements.empty());
+}
+
+TEST_CASE("pyproject: the first matching source wins when several hold") {
+  auto p = parse(R"([tool.uv.sources]
+torch = [
+  { index = "pytorch-cu128", marker = "sys_platform == 'linux'" },
+  { index = "pytorch-cpu", extra = "cpu" },
+  { index = "fallback" },
+  { index = "never-reached" },
+]
+)");
+  CHECK(index_of(p, "torch", "linux") == "pytorch-cu128");
+  CHECK(index_of(p, "torch", "linux", {"cpu"}) == "pytorch-cu128");
+  CHECK(index_of(p, "torch", "windows", {"cpu"}) == "pytorch-cpu");
+  CHECK(index_of(p, "torch", "macos") == "fallback");
 }
