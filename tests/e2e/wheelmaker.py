@@ -132,8 +132,16 @@ class LazyBinary:
         self.size = size
         self.seed = seed
 
+    def chunks(self, chunk: int = 1 << 24):
+        rng = random.Random(self.seed)
+        left = self.size
+        while left > 0:
+            n = min(left, chunk)
+            yield rng.randbytes(n).translate(_BINARY_TABLE)
+            left -= n
+
     def __call__(self) -> "Binary":
-        return Binary(random.Random(self.seed).randbytes(self.size).translate(_BINARY_TABLE))
+        return Binary(b"".join(self.chunks()))
 
 
 def build_wheel(out_dir: Union[str, Path], name: str, version: str, *,
@@ -213,6 +221,21 @@ def build_wheel(out_dir: Union[str, Path], name: str, version: str, *,
     record = []
     with _huffman_only(), zipfile.ZipFile(tmp, "w", compression=compression) as zf:
         for i, (arc, content) in enumerate(members):
+            if isinstance(content, LazyBinary):
+                # streamed: members of any size (ZIP64 above 1 GiB), memory stays flat
+                info = zipfile.ZipInfo(arc, date_time=(2024, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                info.compress_type = compression
+                level_attr = "compress_level" if "compress_level" in zipfile.ZipInfo.__slots__ else "_compresslevel"
+                setattr(info, level_attr, -99)  # Huffman-only, see _huffman_only (3.13 renamed the slot)
+                h = hashlib.sha256()
+                with zf.open(info, "w", force_zip64=content.size > (1 << 30)) as dst:
+                    for chunk in content.chunks():
+                        dst.write(chunk)
+                        h.update(chunk)
+                digest = "sha256=" + base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
+                record.append(f"{arc},{digest},{content.size}")
+                continue
             data = content() if callable(content) else content
             if isinstance(data, str):
                 data = data.encode()
