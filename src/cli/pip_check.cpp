@@ -1,11 +1,12 @@
 // `ptinstall pip check`: missing and incompatible dependencies of the installed distributions, as
-// pip reports them, plus Requires-Python mismatches (as uv checks); exit code 1 when broken.
+// pip reports them (also wheels whose tags this interpreter does not support), plus Requires-Python mismatches (as uv checks); exit code 1 when broken.
 #include <cstdio>
 
 #include "command.hpp"
 #include "environment.hpp"
 #include "ptinstall/install/inspect.hpp"
 #include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/tags.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::cli {
@@ -14,7 +15,8 @@ int run_pip_check(Invocation& inv) {
   python::Environment env = target_environment(inv, false);
   auto dists = install::scan_visible(install::inspection_dirs(env));
   const auto& py = env.interpreter();
-  auto result = install::check_packages(dists, py.marker_environment(), py.version);
+  auto tags = spec::SupportedTags::for_environment(py.tag_environment());
+  auto result = install::check_packages(dists, py.marker_environment(), py.version, &tags);
   for (const auto& w : result.warnings) util::log::warn(w);
   std::string text;
   for (const auto& line : result.problems) text += line + "\n";

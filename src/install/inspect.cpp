@@ -1,6 +1,7 @@
 #include "ptinstall/install/inspect.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -122,6 +123,7 @@ std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists) {
     ListEntry e;
     e.name = d.name;
     e.version = display_version(d.version);
+    e.raw_version = d.version;
     e.location = site_string(d);
     e.installer = d.installer;
     if (auto loc = editable_location(read_direct_url(d))) e.editable_location = loc->string();
@@ -148,7 +150,7 @@ std::string format_list(const std::vector<ListEntry>& entries, ListFormat format
       }
       rows.push_back(header);
       for (const auto& e : entries) {
-        std::vector<std::string> row = {e.name, e.version};
+        std::vector<std::string> row = {e.name, e.raw_version.empty() ? e.version : e.raw_version};
         if (editables) row.push_back(e.editable_location.value_or(""));
         if (verbose) {
           row.push_back(e.location);
@@ -219,7 +221,7 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
   std::set<std::string> skip = {"python", "wsgiref", "argparse"};
   if (!all) {
     skip.insert("pip");
-    if (suppress_build_backends) skip.insert({"setuptools", "distribute", "wheel", "pkg-resources"});
+    if (suppress_build_backends) skip.insert({"setuptools", "distribute", "wheel"});
   }
   std::vector<std::pair<std::string, std::string>> lines;  // (lower name, text)
   for (const auto& d : dists) {
@@ -285,8 +287,23 @@ ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vec
       if (!info.metadata) return "";
       return info.metadata->get(key).value_or("");
     };
-    std::vector<std::string> requires_names = info.requires_names;
+    std::set<std::string> unique(info.requires_names.begin(), info.requires_names.end());
+    std::vector<std::string> requires_names(unique.begin(), unique.end());
     std::stable_sort(requires_names.begin(), requires_names.end(), by_lower);
+    std::string homepage = header("Home-page");
+    if (homepage.empty() && info.metadata) {
+      for (const auto& u : info.metadata->get_all("Project-URL")) {
+        auto comma = u.find(',');
+        if (comma == std::string::npos) continue;
+        std::string label;
+        for (char ch : util::trim(std::string_view(u).substr(0, comma)))
+          if (ch != '-' && ch != '_') label += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (util::trim(label) == "homepage") {
+          homepage = std::string(util::trim(std::string_view(u).substr(comma + 1)));
+          break;
+        }
+      }
+    }
     std::vector<std::string> required_by;
     for (const auto& other : dists) {
       Info& oi = info_of(other);
@@ -297,9 +314,9 @@ ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vec
 
     if (result.shown++) out += "---\n";
     out += "Name: " + d.name + "\n";
-    out += "Version: " + display_version(d.version) + "\n";
+    out += "Version: " + d.version + "\n";
     out += "Summary: " + header("Summary") + "\n";
-    out += "Home-page: " + header("Home-page") + "\n";
+    out += "Home-page: " + homepage + "\n";
     out += "Author: " + header("Author") + "\n";
     out += "Author-email: " + header("Author-email") + "\n";
     out += "License: " + header("License") + "\n";
@@ -349,7 +366,7 @@ ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vec
 // --- check ----------------------------------------------------------------------------------------
 
 CheckResult check_packages(const std::vector<InstalledDist>& dists, const spec::MarkerEnvironment& env,
-                           std::string_view python_version) {
+                           std::string_view python_version, const spec::SupportedTags* tags) {
   CheckResult result;
   struct Pkg {
     std::string version;  // display form
@@ -401,7 +418,26 @@ CheckResult check_packages(const std::vector<InstalledDist>& dists, const spec::
                          ", but you have Python " + std::string(python_version) + ".");
     }
   }
-  for (auto* v : {&missing, &conflicting, &python})
+  std::vector<std::string> unsupported;
+  if (tags) {
+    for (const auto& d : dists) {
+      if (d.egg_info) continue;
+      auto wheel = util::try_read_file(d.metadata_dir / "WHEEL");
+      if (!wheel) continue;
+      std::vector<spec::Tag> wheel_tags;
+      for (auto line : util::split(*wheel, '\n')) {
+        if (!util::starts_with_icase(line, "Tag:")) continue;
+        try {
+          auto expanded = spec::parse_tag_set(util::trim(line.substr(4)));
+          wheel_tags.insert(wheel_tags.end(), expanded.begin(), expanded.end());
+        } catch (const util::Error&) {
+        }
+      }
+      if (!wheel_tags.empty() && !tags->best_priority(wheel_tags))
+        unsupported.push_back(d.name + " " + display_version(d.version) + " is not supported on this platform");
+    }
+  }
+  for (auto* v : {&missing, &conflicting, &unsupported, &python})
     result.problems.insert(result.problems.end(), v->begin(), v->end());
   return result;
 }

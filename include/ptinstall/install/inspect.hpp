@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ptinstall/install/installed_metadata.hpp"
+#include "ptinstall/spec/tags.hpp"
 
 namespace ptinstall::install {
 
@@ -20,7 +21,8 @@ ListFormat parse_list_format(std::string_view text);
 
 struct ListEntry {
   std::string name;      // as in METADATA
-  std::string version;   // display_version()
+  std::string version;      // display_version(): the json and freeze formats
+  std::string raw_version;  // as in METADATA: the columns format (pip 24)
   std::string location;  // the site directory
   std::string installer;
   std::optional<std::string> editable_location;
@@ -30,7 +32,8 @@ struct ListEntry {
 // normalized name.
 std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists);
 
-// pip's output: columns (header, dashes, left-aligned columns, trailing spaces stripped; nothing
+// pip's output: columns (header, dashes, left-aligned columns, trailing spaces stripped, the version
+// as written; nothing
 // at all for an empty list; an "Editable project location" column when any is editable;
 // Location and Installer columns when verbose), freeze lines (`name==version`, with
 // ` (location)` when verbose) or a JSON array like json.dumps (", " and ": " separators, ASCII
@@ -47,7 +50,7 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
                                const std::optional<spec::DirectUrl>& direct_url);
 
 // pip freeze's output. Unless `all`, pip is left out and, for Python older than 3.12
-// (`suppress_build_backends`), setuptools, distribute, wheel and pkg-resources too; sorted by the
+// (`suppress_build_backends`), setuptools, distribute and wheel too (pip 24's rule); sorted by the
 // lower-cased name.
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends);
 
@@ -64,8 +67,9 @@ struct ShowResult {
   std::size_t shown = 0;
 };
 
-// pip show for the query names (in the given order; each name shown once per occurrence, like
-// pip). `env` evaluates the markers of Requires-Dist for Requires and Required-by.
+// pip show (pip 24) for the query names (in the given order; each name shown once per occurrence,
+// like pip). Version as written; Home-page falls back to a Project-URL labelled "Homepage"; `env`
+// evaluates the markers of Requires-Dist for Requires (without duplicates) and Required-by.
 ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vector<std::string>& queries,
                          const spec::MarkerEnvironment& env, const ShowOptions& options = {});
 
@@ -82,9 +86,11 @@ struct CheckResult {
 // must contain the installed version, pre-releases included ("x 1.0 has requirement y>=2, but you
 // have y 1.0."); missing ones first, then conflicts, each sorted. Additionally (uv checks this,
 // pip does not) a Requires-Python that excludes `python_version` gives
-// "x 1.0 requires Python >=3.12, but you have Python 3.11.2.".
+// "x 1.0 requires Python >=3.12, but you have Python 3.11.2.". With `tags`, a dist-info whose
+// WHEEL file has Tag lines none of which is supported gives pip 24's
+// "x 1.0 is not supported on this platform" (after the conflicts).
 CheckResult check_packages(const std::vector<InstalledDist>& dists, const spec::MarkerEnvironment& env,
-                           std::string_view python_version);
+                           std::string_view python_version, const spec::SupportedTags* tags = nullptr);
 
 // Python's json.dumps of a string: quoted, ASCII only (\uXXXX, surrogate pairs above U+FFFF).
 std::string json_quote(std::string_view text);
