@@ -77,7 +77,11 @@ void Transaction::prepare(const fs::path& path) {
     throw util::Error("injected failure after " + std::to_string(placed_) + " files (PTINSTALL_FAULT_INJECT)");
   ++placed_;
   create_parents(path.parent_path());
-  if (exists_nofollow(path)) {
+  if (exists_nofollow(path) && created_set_.count(path.lexically_normal().string())) {
+    // Placed earlier by this transaction (a wheel that ships one path twice): no backup, the
+    // original state of this path is "absent" or an earlier backup.
+    ::unlink(path.c_str());
+  } else if (exists_nofollow(path)) {
     fs::path aside = aside_name(path);
     if (::rename(path.c_str(), aside.c_str()) != 0)
       throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));

@@ -449,3 +449,22 @@ TEST_CASE("uninstall never deletes outside the environment", "[install][uninstal
   CHECK(util::read_file(outside) == "keep me");
   CHECK_FALSE(fs::exists(env.scheme.purelib / "demo"));
 }
+
+TEST_CASE("a path placed twice in one transaction rolls back to its original state", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path();
+  util::write_file_atomic(root / "existing.txt", "orig");
+  auto before = snapshot(root);
+  {
+    Transaction tx({root});
+    for (int i = 0; i < 2; ++i) {
+      for (auto name : {"new.txt", "existing.txt"}) {
+        tx.prepare(root / name);
+        util::write_file_atomic(root / name, "v" + std::to_string(i));
+        tx.created(root / name);
+      }
+    }
+    CHECK(util::read_file(root / "existing.txt") == "v1");
+  }
+  CHECK(snapshot(root) == before);
+}
