@@ -17,6 +17,8 @@ install::InstallScheme install_scheme(const python::Environment& env) {
   // pip: <venv>/include/site/pythonX.Y/<name> in a virtual environment, else <include>/<name>.
   if (env.is_venv())
     scheme.headers = env.root() / "include" / "site" / ("python" + info.short_version());
+  else if (env.kind() == python::SchemeKind::Target)
+    scheme.headers = env.root() / "include" / "python";  // pip's --target: its temporary home scheme, moved
   else
     scheme.headers = s.include;
   // Shebangs name the venv's bin/python, as pip run by that interpreter writes them, whichever of

@@ -615,3 +615,36 @@ def test_large_wheel_is_streamed_not_held_in_memory(tmp_path):
     assert rc == 0
     assert (site_packages(venv) / "bigone" / "blob.bin").stat().st_size == size
     assert peak_kib < (size >> 10) // 2, f"peak RSS {peak_kib} KiB for a {size >> 20} MiB wheel"
+
+
+def run_base_pip(*args):
+    env = dict(os.environ, PYTHONPATH=pip_wheel(), PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    env.pop("VIRTUAL_ENV", None)
+    proc = subprocess.run([base_python(), "-m", "pip", *map(str, args)], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def dir_tree(root: Path, target=False):
+    """Like normalized_tree, for a --target/--prefix directory. pip's --target installs into a temporary
+    home scheme and moves it, so its RECORD keeps paths relative to the old lib/python ("../../bin/x");
+    ours are relative to where the files are ("bin/x")."""
+    tree = {}
+    for rel, (mode, data) in snapshot(root).items():
+        if "__pycache__" in rel or rel.endswith((".dist-info/INSTALLER", ".dist-info/direct_url.json")):
+            continue
+        if rel.endswith(".dist-info/RECORD"):
+            data = sorted((p[6:] if target and p.startswith("../../") else p, h, s)
+                          for p, h, s in csv.reader(io.StringIO(data.decode()))
+                          if not p.endswith(("/INSTALLER", "/direct_url.json")))
+        tree[rel] = (mode, data)
+    return tree
+
+
+@pytest.mark.parametrize("option", ["--target", "--prefix"])
+def test_target_and_prefix_trees_match_pip(ptinstall, tmp_path, option):
+    whl = demo_wheel(tmp_path / "wheels").path
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ptinstall("pip", "install", "--python", base_python(), option, ours, "--no-deps", whl, check=True)
+    run_base_pip("install", "--no-index", "--no-deps", "--no-compile", option, theirs, whl)
+    a, b = dir_tree(ours), dir_tree(theirs, target=option == "--target")
+    assert a == b, diff_trees(a, b)
