@@ -157,6 +157,19 @@ struct IndexProvider::Impl {
     } else {
       auto c = load(base);
       out = options.preferences.order(base, c->versions());
+      // unsafe-first-match (and packages routed to the PyTorch indexes): every version of an earlier
+      // index comes before those of a later one; the preference order holds within each index.
+      if (c->routed || indexes.options().strategy == index::IndexStrategy::UnsafeFirstMatch) {
+        std::map<std::string, std::size_t> rank_of_index;
+        std::map<spec::Version, std::size_t> rank;
+        for (const auto& f : c->files) {
+          std::size_t r = rank_of_index.emplace(f.file.index_url, rank_of_index.size()).first->second;
+          if (f.file.version) rank.emplace(*f.file.version, r);
+        }
+        std::stable_sort(out.begin(), out.end(), [&](const spec::Version& a, const spec::Version& b) {
+          return rank[a] < rank[b];
+        });
+      }
     }
     std::lock_guard lock(mutex);
     ordered.emplace(base, out);
@@ -314,8 +327,9 @@ void IndexProvider::prefetch(const std::string& package, const Range& range) {
     calls = ++I.prefetch_calls[base];
   }
   std::size_t count = calls == 1 ? 1 : std::max<std::size_t>(1, I.options.prefetch_batch);
-  I.indexes.prefetch({base});
-  I.pool.submit([this, base, range, count] { impl_->prefetch_job(base, range, count); });
+  if (!I.direct.count(base)) I.indexes.prefetch({base});
+  Impl* impl = impl_.get();
+  I.pool.submit([impl, base, range, count] { impl->prefetch_job(base, range, count); });
 }
 
 std::string IndexProvider::no_versions_hint(const std::string& package, const Range& range) {

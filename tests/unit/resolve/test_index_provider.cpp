@@ -370,6 +370,25 @@ TEST_CASE("index provider: system:cuda keeps the PyTorch family on one CUDA vers
   CHECK(version_of(strict, "system:cuda") == "12.6");
 }
 
+TEST_CASE("index provider: routed packages use up an earlier index before a later one", "[index_provider]") {
+  test::IndexServer server;
+  make_wheel(server.root() / "whl" / "cu128", {"torch", "2.9.1+cu128"});
+  make_wheel(server.root() / "whl" / "cu126", {"torch", "2.10.0+cu126"});
+  make_wheel(server.root() / "whl" / "cu126", {"torch", "2.9.1+cu126"});
+  server.write("whl/cu128/torch/index.html", page({{"/whl/cu128/torch-2.9.1+cu128-py3-none-any.whl", ""}}));
+  server.write("whl/cu126/torch/index.html", page({{"/whl/cu126/torch-2.10.0+cu126-py3-none-any.whl", ""},
+                                                  {"/whl/cu126/torch-2.9.1+cu126-py3-none-any.whl", ""}}));
+  std::vector<std::string> urls{server.url("/whl/cu128"), server.url("/whl/cu126")};
+  Setup s;
+  s.iopts.overrides = {{"torch", urls}};
+  s.popts.requirements = reqs({"torch"});
+  CHECK(version_of(s.solve(), "torch") == "2.9.1+cu128");
+  Setup newer;
+  newer.iopts.overrides = {{"torch", urls}};
+  newer.popts.requirements = reqs({"torch>=2.10"});
+  CHECK(version_of(newer.solve(), "torch") == "2.10.0+cu126");
+}
+
 TEST_CASE("apply_overrides and apply_constraints", "[index_provider]") {
   auto out = resolve::apply_overrides(reqs({"a>=1; python_version >= '3.8'", "b[x]"}), reqs({"a==0.5", "b[y]<2"}));
   REQUIRE(out.size() == 2);

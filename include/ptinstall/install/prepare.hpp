@@ -1,0 +1,71 @@
+// Preparing wheels for installation: every wheel ends up unpacked in the wheel cache.
+// - Cache hits cost no network: a wheel whose sha256 the index (or --hash) gives is looked up by it;
+//   a wheel without one is looked up by its URL (files on indexes never change), recorded when it
+//   was first unpacked.
+// - A wheel already on disk (a local file, or a whole wheel the metadata fetcher downloaded) is
+//   unpacked from there.
+// - Other wheels are downloaded in parallel (at most `concurrency` at a time) and unpacked while
+//   they stream in, hashed inline; when the stream is interrupted (a retry), the wheel is downloaded
+//   to a temporary file and unpacked from there.
+// - Hashes: the sha256 of the index and of requirements-file --hash options must match. A mismatch is
+//   a util::Error naming the file, the expected and the actual hash; nothing is committed to the
+//   cache in that case, and since preparing comes before installing, nothing is installed.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ptinstall/index/simple_page.hpp"
+#include "ptinstall/install/wheel_cache.hpp"
+
+namespace ptinstall::net {
+class HttpClient;
+}
+
+namespace ptinstall::install {
+
+struct PrepareItem {
+  std::string name;                                  // normalised, for messages
+  index::IndexFile file;                             // url, filename, index hashes
+  std::vector<std::string> required_hashes;          // "sha256:<hex>" from --hash (any one must match)
+  std::optional<std::filesystem::path> local_wheel;  // the wheel already on disk, when it is
+};
+
+struct PreparedWheel {
+  UnpackedWheel unpacked;
+  bool downloaded = false;  // the network was used for it
+};
+
+struct PrepareOptions {
+  std::size_t concurrency = 8;  // wheels downloaded and unpacked at once (UV_CONCURRENT_DOWNLOADS caps it)
+};
+
+struct PrepareStats {
+  std::size_t from_cache = 0;   // already unpacked in the cache
+  std::size_t downloaded = 0;   // fetched over the network
+  std::size_t unpacked = 0;     // newly unpacked (downloaded or local)
+  std::uint64_t bytes = 0;      // wheel bytes downloaded
+};
+
+// Prepares every item (in parallel); results in the order of `items`. Throws the first error once all
+// have finished.
+std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items, WheelCache& cache,
+                                          const Cache& root, net::HttpClient& client,
+                                          const PrepareOptions& options = {}, PrepareStats* stats = nullptr);
+
+// The sha256 hex digests a wheel must have: the index's sha256, and the sha256 values among
+// `required` ("sha256:<hex>"). Two different sets (the index says A, --hash says B) make an error.
+struct ExpectedHashes {
+  std::optional<std::string> index_sha256;
+  std::vector<std::string> required_sha256;  // any one must match
+  bool empty() const { return !index_sha256 && required_sha256.empty(); }
+  // The one digest to look the cache up by (or check while streaming), when there is exactly one.
+  std::optional<std::string> single() const;
+};
+ExpectedHashes expected_hashes(const PrepareItem& item);
+// Throws util::Error("hash mismatch for <file>: expected sha256:<...>, got sha256:<actual>").
+void check_hash(const PrepareItem& item, const ExpectedHashes& expected, const std::string& actual_sha256);
+
+}  // namespace ptinstall::install

@@ -1,0 +1,233 @@
+#include "ptinstall/install/prepare.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "ptinstall/index/find_links.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/thread_pool.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::install {
+
+namespace {
+
+struct Counters {
+  std::atomic<std::size_t> from_cache{0}, downloaded{0}, unpacked{0};
+  std::atomic<std::uint64_t> bytes{0};
+};
+
+// <cache>/wheel-urls-v1/<sha256(url)[:2]>/<sha256(url)>: the sha256 of the wheel at that URL.
+fs::path url_index_entry(const Cache& root, const std::string& url) {
+  std::string key = util::sha256_hex(url);
+  return root.bucket("wheel-urls-v1") / key.substr(0, 2) / key;
+}
+
+std::string expected_text(const ExpectedHashes& e) {
+  std::vector<std::string> parts;
+  if (e.index_sha256) parts.push_back("sha256:" + *e.index_sha256);
+  for (const auto& r : e.required_sha256)
+    if (!e.index_sha256 || r != *e.index_sha256) parts.push_back("sha256:" + r);
+  return util::join(parts, " or ");
+}
+
+// The streamed download: unpacked while the bytes arrive. Returns nullopt when the transfer had to
+// start over after bytes were consumed (the caller then downloads to a file).
+std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& cache, net::HttpClient& client,
+                                           const std::optional<std::string>& expected, Counters& counters) {
+  ChunkPipe pipe;
+  std::atomic<bool> aborted{false}, restarted{false};
+  std::atomic<std::uint64_t> fed{0};
+  net::StreamHandler handler;
+  handler.on_chunk = [&](std::string_view chunk) {
+    if (aborted || restarted) throw util::Error("download of " + item.file.filename + " abandoned");
+    fed += chunk.size();
+    pipe.feed(chunk.data(), chunk.size());
+  };
+  handler.on_reset = [&] {
+    if (fed > 0) restarted = true;
+  };
+  auto future = client.submit(net::Request{item.file.url}, handler);
+  std::thread closer([&] {
+    try {
+      net::Response r = future.get();
+      if (!r.ok()) {
+        try {
+          net::raise_for_status(r, item.file.url);
+        } catch (...) {
+          pipe.fail(std::current_exception());
+          return;
+        }
+      }
+      pipe.close();
+    } catch (...) {
+      pipe.fail(std::current_exception());
+    }
+  });
+  try {
+    UnpackedWheel u = cache.unpack_stream(pipe, item.file.filename, expected);
+    closer.join();
+    counters.bytes += fed.load();
+    return u;
+  } catch (...) {
+    aborted = true;
+    pipe.close();  // a producer blocked on a full pipe returns
+    closer.join();
+    if (restarted) return std::nullopt;
+    throw;
+  }
+}
+
+UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, net::HttpClient& client,
+                                   const std::optional<std::string>& expected, Counters& counters) {
+  util::TempDir tmp;
+  fs::path path = tmp.path() / item.file.filename;
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (!out) throw util::Error("failed to create " + path.string());
+  std::uint64_t written = 0;
+  net::StreamHandler handler;
+  handler.on_chunk = [&](std::string_view chunk) {
+    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size())
+      throw util::Error("failed to write " + path.string());
+    written += chunk.size();
+  };
+  handler.on_reset = [&] {
+    std::fflush(out);
+    std::rewind(out);
+    written = 0;
+  };
+  net::Response r;
+  try {
+    r = client.fetch_streaming(net::Request{item.file.url}, handler);
+  } catch (...) {
+    std::fclose(out);
+    throw;
+  }
+  std::fclose(out);
+  net::raise_for_status(r, item.file.url);
+  fs::resize_file(path, written);
+  counters.bytes += written;
+  FileSource source(path);
+  return cache.unpack_stream(source, item.file.filename, expected);
+}
+
+PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cache& root, net::HttpClient& client,
+                          Counters& counters) {
+  ExpectedHashes expected = expected_hashes(item);
+  if (expected.index_sha256 && !expected.required_sha256.empty() &&
+      std::find(expected.required_sha256.begin(), expected.required_sha256.end(), *expected.index_sha256) ==
+          expected.required_sha256.end())
+    throw util::Error("hash mismatch for " + item.file.filename + ": the requirements file expects " +
+                          util::join(item.required_hashes, " or ") + ", the index gives sha256:" + *expected.index_sha256,
+                      "update the --hash values of " + item.name);
+  std::optional<std::string> single = expected.single();
+  PreparedWheel out;
+
+  // 1. The cache, by hash or by URL.
+  std::optional<std::string> known = single;
+  fs::path url_entry = url_index_entry(root, item.file.url);
+  if (!known && !item.local_wheel && !index::local_path(item.file.url)) {
+    if (auto text = util::try_read_file(url_entry)) known = std::string(util::trim(*text));
+  }
+  if (known) {
+    if (auto dir = cache.lookup(*known)) {
+      check_hash(item, expected, *known);
+      out.unpacked = UnpackedWheel{*dir, *known, 0, true};
+      counters.from_cache++;
+      return out;
+    }
+  }
+
+  // 2. On disk already.
+  std::optional<fs::path> local = item.local_wheel;
+  if (!local) local = index::local_path(item.file.url);
+  if (local) {
+    if (single) {
+      FileSource source(*local);
+      out.unpacked = cache.unpack_stream(source, item.file.filename, single);
+    } else {
+      out.unpacked = cache.unpack_file(*local);
+    }
+    check_hash(item, expected, out.unpacked.sha256);
+    if (!out.unpacked.cached) counters.unpacked++;
+    else counters.from_cache++;
+    return out;
+  }
+
+  // 3. The network.
+  auto streamed = stream_unpack(item, cache, client, single, counters);
+  out.unpacked = streamed ? *streamed : download_then_unpack(item, cache, client, single, counters);
+  check_hash(item, expected, out.unpacked.sha256);
+  out.downloaded = true;
+  counters.downloaded++;
+  counters.unpacked++;
+  try {
+    util::write_file_atomic(url_entry, out.unpacked.sha256 + "\n");
+  } catch (const util::Error& e) {
+    util::log::debug(std::string("could not record the URL of ") + item.file.filename + ": " + e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> ExpectedHashes::single() const {
+  if (index_sha256) return index_sha256;
+  if (required_sha256.size() == 1) return required_sha256.front();
+  return std::nullopt;
+}
+
+ExpectedHashes expected_hashes(const PrepareItem& item) {
+  ExpectedHashes e;
+  if (auto it = item.file.hashes.find("sha256"); it != item.file.hashes.end()) e.index_sha256 = util::to_lower(it->second);
+  for (const auto& h : item.required_hashes) {
+    auto colon = h.find(':');
+    if (colon == std::string::npos) continue;
+    if (util::to_lower(h.substr(0, colon)) != "sha256") {
+      util::log::debug("ignoring --hash " + h + " of " + item.name + ": only sha256 is checked");
+      continue;
+    }
+    e.required_sha256.push_back(util::to_lower(h.substr(colon + 1)));
+  }
+  return e;
+}
+
+void check_hash(const PrepareItem& item, const ExpectedHashes& expected, const std::string& actual) {
+  bool ok = true;
+  if (expected.index_sha256 && *expected.index_sha256 != actual) ok = false;
+  if (!expected.required_sha256.empty() &&
+      std::find(expected.required_sha256.begin(), expected.required_sha256.end(), actual) ==
+          expected.required_sha256.end())
+    ok = false;
+  if (!ok)
+    throw util::Error("hash mismatch for " + item.file.filename + ": expected " + expected_text(expected) +
+                          ", got sha256:" + actual,
+                      "the file changed on the server or was corrupted in transit, or the --hash values are out of date");
+}
+
+std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items, WheelCache& cache, const Cache& root,
+                                          net::HttpClient& client, const PrepareOptions& options, PrepareStats* stats) {
+  std::vector<PreparedWheel> out(items.size());
+  Counters counters;
+  std::size_t threads = std::max<std::size_t>(1, std::min(items.size(), options.concurrency));
+  std::unique_ptr<util::ThreadPool> pool;
+  if (items.size() > 1) pool = std::make_unique<util::ThreadPool>(threads);
+  try {
+    util::parallel_for(pool.get(), items.size(),
+                       [&](std::size_t i) { out[i] = prepare_one(items[i], cache, root, client, counters); });
+  } catch (...) {
+    if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes};
+    throw;
+  }
+  if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes};
+  return out;
+}
+
+}  // namespace ptinstall::install
