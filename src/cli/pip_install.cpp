@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "install_flow.hpp"
 #include "install_support.hpp"
 #include "ptinstall/install/local_wheels.hpp"
 #include "ptinstall/install/transaction.hpp"
@@ -103,6 +104,12 @@ void warn_missing_dependencies(const std::vector<install::InstalledWheel>& done,
 int run_pip_install(Invocation& inv) {
   const auto start = Clock::now();
   const auto& S = inv.settings;
+  // Anything but wheel files (names, `name @ url`, -r/-c/--overrides files) is resolved against the
+  // indexes and find-links by the resolving flow (install_flow.cpp).
+  bool only_wheel_files = !inv.args.empty() && S.get_list("requirement").empty() && S.get_list("constraint").empty() &&
+                          S.get_list("override").empty();
+  for (const auto& arg : inv.args) only_wheel_files = only_wheel_files && as_wheel_path(arg).has_value();
+  if (!only_wheel_files) return run_resolving_install(inv);
   if (inv.args.empty())
     throw util::Error("no packages to install", "give wheel files (./pkg-1.0-py3-none-any.whl) or names with --find-links", 2);
   const bool dry_run = S.flag("dry-run");

@@ -1,0 +1,262 @@
+"""`ptinstall pip install` from package indexes served by nginx on 127.0.0.1 (tests/e2e/indexserver.py):
+dependency graphs with extras and markers, pip as the oracle for the chosen versions, --report, -r with
+--hash, hash mismatches, dead servers, and --torch-backend against the PyTorch-shaped mirror."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from indexserver import ProjectOptions, free_port, nginx_binary  # noqa: E402
+
+pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
+
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+
+
+def make_venv(path: Path, with_pip: bool = False) -> Path:
+    args = [PYTHON, "-m", "venv", str(path)]
+    if not with_pip:
+        args.insert(3, "--without-pip")
+    subprocess.run(args, check=True)
+    return path
+
+
+def py(venv: Path, code: str) -> str:
+    return subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def installed(venv: Path) -> dict:
+    out = py(venv, "import importlib.metadata as m, json; "
+                   "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))")
+    return json.loads(out)
+
+
+def graph(tmp_path: Path):
+    out = tmp_path / "wheels"
+    return [
+        wheelmaker.build_wheel(out, "app", "1.0", provides_extra=["fast"],
+                               requires_dist=["lib>=1.0", "fastdep; extra == 'fast'", "winonly; sys_platform == 'win32'"],
+                               packages={"app/__init__.py": "import lib\nVALUE = lib.VALUE\n"}),
+        wheelmaker.build_wheel(out, "lib", "1.0", packages={"lib/__init__.py": "VALUE = 1\n"}),
+        wheelmaker.build_wheel(out, "lib", "2.0", packages={"lib/__init__.py": "VALUE = 2\n"}),
+        wheelmaker.build_wheel(out, "lib", "3.0", requires_python=">=3.99", packages={"lib/__init__.py": "VALUE = 3\n"}),
+        wheelmaker.build_wheel(out, "lib", "4.0", tags="cp27-cp27m-win32"),
+        wheelmaker.build_wheel(out, "lib", "5.0b1", packages={"lib/__init__.py": "VALUE = 5\n"}),
+        wheelmaker.build_wheel(out, "fastdep", "0.5", packages={"fastdep/__init__.py": ""}),
+        wheelmaker.build_wheel(out, "winonly", "1.0"),
+    ]
+
+
+def quiet_env(**extra):
+    env = {"PTINSTALL_HTTP_RETRIES": "0"}
+    env.update(extra)
+    return env
+
+
+def test_graph_with_extras_and_markers(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "app[fast]", check=True)
+    assert "Resolved 3 packages in" in r.stderr
+    for line in (" + app==1.0", " + lib==2.0", " + fastdep==0.5"):
+        assert line in r.stderr
+    assert "winonly" not in r.stderr
+    assert py(venv, "import app, fastdep; print(app.VALUE)") == "2"
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "fastdep": "0.5"}
+    # Satisfied: nothing to do, and the installed lib stays without -U.
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app", check=True)
+    assert "Audited 2 packages" in r.stderr
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "lib<2", check=True)
+    assert " - lib==2.0" in r.stderr and " + lib==1.0" in r.stderr
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "-U", "--pre", "lib", check=True)
+    assert " + lib==5.0b1" in r.stderr
+    r = ptinstall("pip", "install", "-v", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "--dry-run", "--reinstall", "app", check=True)
+    assert "Would install" in r.stderr
+    assert "project pages," in r.stderr and "HTTP requests" in r.stderr
+    assert installed(venv)["lib"] == "5.0b1"
+
+
+def test_resolution_matches_pip(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv", with_pip=True)
+    for spec in (["app[fast]"], ["app", "lib<3"], ["lib>=1.0,!=2.0"]):
+        pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--dry-run", "--ignore-installed",
+                              "--quiet", "--disable-pip-version-check", "--report", "-", "--index-url",
+                              server.index_url(), *spec], capture_output=True, text=True)
+        assert pip.returncode == 0, pip.stderr
+        theirs = {i["metadata"]["name"].lower(): i["metadata"]["version"] for i in json.loads(pip.stdout)["install"]}
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--dry-run", "--report", "-",
+                      "--index-url", server.index_url(), *spec, check=True)
+        report = json.loads(r.stdout)
+        ours = {i["metadata"]["name"].lower(): i["metadata"]["version"] for i in report["install"]
+                if i["metadata"]["name"].lower() not in ("pip", "setuptools")}
+        theirs = {k: v for k, v in theirs.items() if k not in ("pip", "setuptools")}
+        assert ours == theirs, (spec, r.stderr)
+
+
+def test_report_file(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    report_path = tmp_path / "report.json"
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+              "--report", report_path, "app[fast]", check=True)
+    report = json.loads(report_path.read_text())
+    assert report["version"] == "1"
+    assert set(report["environment"]) >= {"python_version", "sys_platform", "platform_machine"}
+    by_name = {i["metadata"]["name"]: i for i in report["install"]}
+    assert set(by_name) == {"app", "lib", "fastdep"}
+    assert by_name["app"]["requested"] is True and by_name["app"]["requested_extras"] == ["fast"]
+    assert by_name["lib"]["requested"] is False
+    assert by_name["lib"]["download_info"]["url"].endswith("lib-2.0-py3-none-any.whl")
+    assert len(by_name["lib"]["download_info"]["archive_info"]["hashes"]["sha256"]) == 64
+    assert by_name["app"]["metadata"]["requires_dist"][0] == "lib>=1.0"
+
+
+def test_requirements_with_hashes(ptinstall, make_index, tmp_path):
+    wheels = graph(tmp_path)
+    server = make_index(wheels)
+    sha = {(w.name, w.version): w.sha256 for w in wheels}
+    venv = make_venv(tmp_path / "venv")
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"app==1.0 --hash=sha256:{sha[('app', '1.0')]}\n"
+                   f"lib==2.0 \\\n    --hash=sha256:{'0' * 64} \\\n    --hash=sha256:{sha[('lib', '2.0')]}\n")
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "-r", req,
+              check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "2.0"}
+
+    venv2 = make_venv(tmp_path / "venv2")
+    req.write_text(f"app==1.0 --hash=sha256:{sha[('app', '1.0')]}\nlib==2.0 --hash=sha256:{'1' * 64}\n")
+    r = ptinstall("pip", "install", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(), "-r", req,
+                  check=False)
+    assert "hash mismatch for lib-2.0-py3-none-any.whl" in r.stderr
+    assert "1" * 64 in r.stderr and sha[("lib", "2.0")] in r.stderr
+    assert installed(venv2) == {}
+
+    # --require-hashes: every package needs one.
+    req.write_text(f"app==1.0 --hash=sha256:{sha[('app', '1.0')]}\n")
+    r = ptinstall("pip", "install", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(), "-r", req,
+                  "--require-hashes", check=False)
+    assert "lib==2.0 has no --hash" in r.stderr
+    assert installed(venv2) == {}
+
+
+def test_index_hash_mismatch_leaves_the_environment_alone(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path), options={"lib": ProjectOptions(wrong_hashes=True)})
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  check=False)
+    assert r.returncode == 1
+    assert "hash mismatch for lib-2.0-py3-none-any.whl" in r.stderr
+    assert installed(venv) == {}
+
+
+def test_dead_server_is_a_clear_error(ptinstall, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    url = f"http://127.0.0.1:{free_port()}/simple/"
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", url, "anything",
+                  env=quiet_env(), check=False)
+    assert r.returncode != 0
+    assert "error:" in r.stderr and "127.0.0.1" in r.stderr
+    assert "hint:" in r.stderr
+
+
+def test_sdist_only_is_explained(ptinstall, make_index, tmp_path):
+    wheels = graph(tmp_path)
+    server = make_index(wheels)
+    # An sdist-only project on the same index.
+    root = Path(server.root)
+    (root / "simple" / "srconly").mkdir(parents=True)
+    (root / "files" / "srconly-1.0.tar.gz").write_bytes(b"not really")
+    (root / "simple" / "srconly" / "index.html").write_text(
+        '<html><body><a href="../../files/srconly-1.0.tar.gz">srconly-1.0.tar.gz</a></body></html>')
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "srconly",
+                  check=False)
+    assert r.returncode != 0
+    assert "wheels only" in r.stderr
+
+
+def test_no_deps_constraints_overrides(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "--dry-run")
+    r = ptinstall(*base, "--no-deps", "app[fast]", check=True)
+    assert " + app==1.0" in r.stderr and "lib" not in r.stderr
+    (tmp_path / "c.txt").write_text("lib<2\n")
+    r = ptinstall(*base, "-c", tmp_path / "c.txt", "app", check=True)
+    assert " + lib==1.0" in r.stderr
+    (tmp_path / "o.txt").write_text("lib==3.0; python_version < '3'\nfastdep==0.5\n")
+    r = ptinstall(*base, "--overrides", tmp_path / "o.txt", "app", check=True)
+    assert " + app==1.0" in r.stderr and "lib" not in r.stderr  # the override's marker never holds: lib is dropped
+    (tmp_path / "o.txt").write_text("lib==1.0\n")
+    r = ptinstall(*base, "--overrides", tmp_path / "o.txt", "app", check=True)
+    assert " + lib==1.0" in r.stderr
+    r = ptinstall(*base, "--python-version", "3.99", "app", check=True)
+    assert " + lib==3.0" in r.stderr
+    r = ptinstall(*base, "--python-platform", "windows", "app", check=True)
+    assert " + winonly==1.0" in r.stderr
+
+
+# --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
+
+def torch_install(ptinstall, torch_index, venv, *args, env=None):
+    return ptinstall("pip", "install", "--python", venv / "bin" / "python",
+                     "--index-url", torch_index.index_url("/simple/"),
+                     "--torch-backend-index", torch_index.url + "/whl", *args, env=env, check=True)
+
+
+def whl_requests(torch_index, name):
+    return [q.path for q in torch_index.requests() if q.path.startswith("/whl/") and f"/{name}" in q.path]
+
+
+@pytest.mark.parametrize("backend,cuda", [("cpu", None), ("cu128", "12.8")])
+def test_torch_backend_explicit(ptinstall, torch_index, tmp_path, backend, cuda):
+    venv = make_venv(tmp_path / "venv")
+    torch_index.clear_log()
+    r = torch_install(ptinstall, torch_index, venv, "--torch-backend", backend, "torch", "jinja2", "numpy")
+    assert f" + torch==2.9.1+{backend}" in r.stderr, r.stderr
+    out = py(venv, "import torch, json; print(json.dumps([torch.__version__, torch.version.cuda]))")
+    assert json.loads(out) == [f"2.9.1+{backend}", cuda]
+    have = installed(venv)
+    assert have["jinja2"] == "3.1.6" and have["numpy"] in ("2.2.6", "2.3.3")  # from the plain index
+    assert not whl_requests(torch_index, "jinja2") and not whl_requests(torch_index, "numpy")
+    if cuda:
+        assert have["nvidia-cublas-cu12"] == "12.8.4.1" and have["triton"] == "3.5.1"
+
+
+def test_torch_backend_auto(ptinstall, torch_index, make_index, tmp_path):
+    # torchvision needs pillow, which the local PyPI of the fixture lacks: a second plain index has it.
+    extra = make_index([wheelmaker.build_wheel(tmp_path / "extra", "pillow", "11.3.0")])
+    venv = make_venv(tmp_path / "venv")
+    r = torch_install(ptinstall, torch_index, venv, "--torch-backend", "auto", "--no-torch-compute-check",
+                      "--extra-index-url", extra.index_url(), "torch", "torchvision",
+                      env={"PTINSTALL_CUDA_DRIVER_VERSION": "550.54.14"})
+    assert " + torch==2.9.1+cu128" in r.stderr, r.stderr
+    assert " + torchvision==0.24.1+cu128" in r.stderr
+    assert py(venv, "import torch; print(torch.version.cuda)") == "12.8"
+    assert installed(venv)["pillow"] == "11.3.0"
+    # Without the driver variable there is no GPU here: the CPU index is the last resort.
+    venv2 = make_venv(tmp_path / "venv2")
+    r = torch_install(ptinstall, torch_index, venv2, "--torch-backend", "auto", "--dry-run", "torch",
+                      env={"PTINSTALL_CUDA_DRIVER_VERSION": ""})
+    assert " + torch==2.9.1+" in r.stderr
+
+
+def test_torch_backend_warns_about_user_indexes(ptinstall, torch_index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--dry-run",
+                  "--index-url", torch_index.index_url("/simple/"), "--torch-backend-index", torch_index.url + "/whl",
+                  "--torch-backend", "cpu", "torch", check=True)
+    assert "warning: --torch-backend routes torch to" in r.stderr
+    assert " + torch==2.9.1+cpu" in r.stderr
