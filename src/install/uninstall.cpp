@@ -62,7 +62,12 @@ void add_pycache(const fs::path& py, std::vector<fs::path>& out) {
 
 }  // namespace
 
-std::vector<InstalledDist> scan_installed(const std::vector<fs::path>& site_dirs) {
+namespace {
+
+// `want` (normalised) non-empty: only directories whose name part (before the first '-') normalises
+// to it are read, which keeps a lookup by name cheap in large environments. Directory names escape
+// '-' in project names as '_', so the first '-' ends the name.
+std::vector<InstalledDist> scan(const std::vector<fs::path>& site_dirs, const std::string& want) {
   std::vector<InstalledDist> out;
   std::set<fs::path> seen;
   for (const auto& site : site_dirs) {
@@ -77,6 +82,11 @@ std::vector<InstalledDist> scan_installed(const std::vector<fs::path>& site_dirs
       bool dist_info = ends_with(fname, ".dist-info");
       bool egg_info = ends_with(fname, ".egg-info");
       if (!dist_info && !egg_info) continue;
+      if (!want.empty()) {
+        auto dash = fname.find('-');
+        std::string stem = fname.substr(0, dash == std::string::npos ? fname.rfind('.') : dash);
+        if (spec::normalize_name(stem) != want) continue;
+      }
       InstalledDist d;
       d.metadata_dir = entry.path();
       d.site_dir = site;
@@ -113,10 +123,14 @@ std::vector<InstalledDist> scan_installed(const std::vector<fs::path>& site_dirs
   return out;
 }
 
+}  // namespace
+
+std::vector<InstalledDist> scan_installed(const std::vector<fs::path>& site_dirs) { return scan(site_dirs, ""); }
+
 std::vector<InstalledDist> find_installed(const std::vector<fs::path>& site_dirs, std::string_view name) {
   std::string want = spec::normalize_name(name);
   std::vector<InstalledDist> out;
-  for (auto& d : scan_installed(site_dirs))
+  for (auto& d : scan(site_dirs, want))
     if (d.normalized == want) out.push_back(std::move(d));
   return out;
 }

@@ -28,7 +28,8 @@ struct InstalledDist {
 // Every distribution found directly under the given directories (duplicates removed, sorted by
 // normalized name). Unreadable entries are skipped with a debug log.
 std::vector<InstalledDist> scan_installed(const std::vector<fs::path>& site_dirs);
-// The installed distributions with this name (normally zero or one).
+// The installed distributions with this name (normally zero or one). Only the metadata directories
+// whose file name starts with the name (escaped as in wheel file names) are read.
 std::vector<InstalledDist> find_installed(const std::vector<fs::path>& site_dirs, std::string_view name);
 
 // The files a distribution owns, absolute, from its RECORD (dist-info) or installed-files.txt
