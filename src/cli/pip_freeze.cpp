@@ -14,7 +14,8 @@ int run_pip_freeze(Invocation& inv) {
   auto dists = install::scan_visible(install::inspection_dirs(env));
   const auto& py = env.interpreter();
   bool suppress_build_backends = py.major < 3 || (py.major == 3 && py.minor < 12);
-  std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends);
+  std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends,
+                                            inv.settings.get_list("exclude"), inv.settings.flag("exclude-editable"));
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

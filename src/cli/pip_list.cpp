@@ -1,10 +1,12 @@
 // `ptinstall pip list`: the installed distributions of the target environment, as pip prints them
-// (--format columns|freeze|json; -v adds location and installer).
+// (--format columns|freeze|json; -v adds location and installer; --exclude, --exclude-editable,
+// --not-required).
 #include <cstdio>
 
 #include "command.hpp"
 #include "environment.hpp"
 #include "ptinstall/install/inspect.hpp"
+#include "ptinstall/spec/marker.hpp"
 
 namespace ptinstall::cli {
 
@@ -12,7 +14,12 @@ int run_pip_list(Invocation& inv) {
   auto format = install::parse_list_format(inv.settings.get_or("format", "columns"));
   python::Environment env = target_environment(inv, false);
   auto dists = install::scan_visible(install::inspection_dirs(env));
-  std::string text = install::format_list(install::list_entries(dists), format, inv.settings.count("verbose") > 0);
+  install::ListOptions options;
+  options.excludes = inv.settings.get_list("exclude");
+  options.exclude_editable = inv.settings.flag("exclude-editable");
+  options.not_required = inv.settings.flag("not-required");
+  auto entries = install::list_entries(dists, options, env.interpreter().marker_environment());
+  std::string text = install::format_list(entries, format, inv.settings.count("verbose") > 0);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

@@ -108,6 +108,11 @@ const std::vector<SettingSpec> kSettings = {
   {"files", "--files", {}, K::Flag, kShow, "Show the files of each package", {}, "false", true},
   {"all", "--all", {}, K::Flag, kFreeze, "Do not leave out pip (and setuptools, wheel, distribute before Python 3.12)",
    {}, "false", true},
+  {"exclude", "--exclude", {}, K::List, kList | kFreeze, "Leave this package out of the output; repeatable", {}, "", true, "NAME"},
+  {"exclude-editable", "--exclude-editable", {}, K::Flag, kList | kFreeze, "Leave editable installs out of the output", {},
+   "false", true},
+  {"not-required", "--not-required", {}, K::Flag, kList, "List only packages that no other listed package requires", {},
+   "false", true},
   {"yes", "-y,--yes", {}, K::Flag, kUninstall, "Do not ask for confirmation (pip compatibility; never asks)", {}, "false", true},
 
   // venv

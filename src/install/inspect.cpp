@@ -116,10 +116,28 @@ ListFormat parse_list_format(std::string_view text) {
   throw util::Error("invalid --format `" + std::string(text) + "`", "use columns, freeze or json", 2);
 }
 
-std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists) {
+std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists, const ListOptions& options,
+                                    const spec::MarkerEnvironment& env) {
+  std::set<std::string> skip;
+  for (const auto& x : options.excludes) skip.insert(spec::normalize_name(x));
+  std::vector<const InstalledDist*> kept;
+  for (const auto& d : dists)
+    if (!is_stdlib_name(d.normalized) && !skip.count(d.normalized)) kept.push_back(&d);
+  if (options.not_required) {
+    // pip's get_not_required: drop every package that a listed package depends on.
+    std::set<std::string> required;
+    for (const auto* d : kept) {
+      try {
+        for (const auto& r : active_requirements(read_metadata(*d), env)) required.insert(r.package.str());
+      } catch (const util::Error& e) {
+        util::log::warn(std::string(e.what()));
+      }
+    }
+    std::erase_if(kept, [&](const InstalledDist* d) { return required.count(d->normalized) > 0; });
+  }
   std::vector<ListEntry> out;
-  for (const auto& d : dists) {
-    if (is_stdlib_name(d.normalized)) continue;
+  for (const auto* dp : kept) {
+    const InstalledDist& d = *dp;
     ListEntry e;
     e.name = d.name;
     e.version = display_version(d.version);
@@ -127,6 +145,7 @@ std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists) {
     e.location = site_string(d);
     e.installer = d.installer;
     if (auto loc = editable_location(read_direct_url(d))) e.editable_location = loc->string();
+    if (options.exclude_editable && e.editable_location) continue;
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(), [](const ListEntry& a, const ListEntry& b) {
@@ -217,8 +236,10 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
   return req;
 }
 
-std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends) {
+std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
+                          const std::vector<std::string>& excludes, bool exclude_editable) {
   std::set<std::string> skip = {"python", "wsgiref", "argparse"};
+  for (const auto& x : excludes) skip.insert(spec::normalize_name(x));
   if (!all) {
     skip.insert("pip");
     if (suppress_build_backends) skip.insert({"setuptools", "distribute", "wheel"});
@@ -226,7 +247,9 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
   std::vector<std::pair<std::string, std::string>> lines;  // (lower name, text)
   for (const auto& d : dists) {
     if (skip.count(d.normalized)) continue;
-    lines.emplace_back(lower(d.name), freeze_requirement(d.name, d.version, read_direct_url(d)));
+    auto direct_url = read_direct_url(d);
+    if (exclude_editable && editable_location(direct_url)) continue;
+    lines.emplace_back(lower(d.name), freeze_requirement(d.name, d.version, direct_url));
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;

@@ -138,6 +138,8 @@ def compare(ptinstall, venv, *args, ours_extra=(), check_rc=True):
 @pytest.mark.parametrize("args", [
     ("list",), ("list", "--format", "columns"), ("list", "--format", "freeze"), ("list", "--format", "json"),
     ("list", "-v"), ("list", "--format", "json", "-v"), ("list", "--format", "freeze", "-v"),
+    ("list", "--exclude", "BETA", "--exclude", "alpha.pkg"), ("list", "--exclude-editable"), ("list", "--not-required"),
+    ("list", "--not-required", "--format", "json", "--exclude", "epsilon"),
 ])
 def test_list_matches_pip(ptinstall, populated, args):
     ours, _ = compare(ptinstall, populated, *args)
@@ -171,6 +173,21 @@ def test_freeze_matches_pip(ptinstall, populated, args):
     assert "Legacy-Thing==0.9" in lines
     assert "-e " + str(populated.parent / "project") in lines
     assert ("pip==24.2" in lines) == ("--all" in args)
+
+
+@pytest.mark.parametrize("args", [("--exclude", "legacy_thing", "--exclude", "Zeta-Dots"), ("--exclude-editable",),
+                                  ("--all", "--exclude", "pip")])
+def test_freeze_filters_match_pip(ptinstall, populated, args):
+    ours, _ = compare(ptinstall, populated, "freeze", *args)
+    assert ("Legacy-Thing==0.9" in ours.stdout) == ("legacy_thing" not in args)
+    assert ("pip==" in ours.stdout) is False
+    assert ("-e " in ours.stdout) == ("--exclude-editable" not in args)
+
+
+def test_list_not_required(ptinstall, populated):
+    names = [d["name"] for d in json.loads(ptinstall("pip", "list", "--not-required", "--format", "json",
+                                                     "--python", populated, check=True).stdout)]
+    assert "Alpha_Pkg" in names and "beta" not in names and "Epsilon" not in names
 
 
 @pytest.mark.parametrize("names", [

@@ -28,9 +28,16 @@ struct ListEntry {
   std::optional<std::string> editable_location;
 };
 
+struct ListOptions {
+  std::vector<std::string> excludes;  // --exclude NAME (any spelling)
+  bool exclude_editable = false;      // --exclude-editable
+  bool not_required = false;          // --not-required: only what no listed package requires
+};
+
 // One entry per distribution, pip's stdlib names (python, wsgiref, argparse) left out, sorted by
-// normalized name.
-std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists);
+// normalized name. `env` evaluates Requires-Dist markers for --not-required (extra == "").
+std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists, const ListOptions& options = {},
+                                    const spec::MarkerEnvironment& env = {});
 
 // pip's output: columns (header, dashes, left-aligned columns, trailing spaces stripped, the version
 // as written; nothing
@@ -51,8 +58,10 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
 
 // pip freeze's output. Unless `all`, pip is left out and, for Python older than 3.12
 // (`suppress_build_backends`), setuptools, distribute and wheel too (pip 24's rule); sorted by the
-// lower-cased name.
-std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends);
+// lower-cased name. `excludes` (any spelling) and, with `exclude_editable`, editable installs are
+// left out too.
+std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
+                          const std::vector<std::string>& excludes = {}, bool exclude_editable = false);
 
 // --- pip show -----------------------------------------------------------------------------------
 

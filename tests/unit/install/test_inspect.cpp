@@ -225,6 +225,38 @@ TEST_CASE("list entries skip pip's stdlib names and sort by normalized name", "[
   CHECK(entries[2].name == "Zed");
 }
 
+TEST_CASE("list filters: --exclude, --exclude-editable, --not-required", "[inspect]") {
+  util::TempDir tmp;
+  add_dist(tmp.path(), "top", "1", "Requires-Dist: Mid_Dle\nRequires-Dist: win-only ; os_name == 'nt'\n"
+                                   "Requires-Dist: opt ; extra == 'x'\n");
+  add_dist(tmp.path(), "mid-dle", "1", "Requires-Dist: leaf>=1\n");
+  add_dist(tmp.path(), "leaf", "1");
+  add_dist(tmp.path(), "win-only", "1");
+  add_dist(tmp.path(), "opt", "1");
+  fs::path ed = add_dist(tmp.path(), "ed", "0.1", "Requires-Dist: leaf\n");
+  write(ed / "direct_url.json", R"({"url": "file:///src/ed", "dir_info": {"editable": true}})");
+  auto dists = scan_installed({tmp.path()});
+  auto names = [](const std::vector<ListEntry>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) out.push_back(e.name);
+    return out;
+  };
+  ListOptions opts;
+  opts.excludes = {"MID.DLE", "nothing"};
+  CHECK(names(list_entries(dists, opts, linux_env())) == std::vector<std::string>{"ed", "leaf", "opt", "top", "win-only"});
+  opts = {};
+  opts.exclude_editable = true;
+  CHECK(names(list_entries(dists, opts, linux_env())) ==
+        std::vector<std::string>{"leaf", "mid-dle", "opt", "top", "win-only"});
+  opts = {};
+  opts.not_required = true;
+  CHECK(names(list_entries(dists, opts, linux_env())) == std::vector<std::string>{"ed", "opt", "top", "win-only"});
+  // Excluded packages do not count as requirers.
+  opts.excludes = {"ed", "mid-dle"};
+  CHECK(names(list_entries(dists, opts, linux_env())) == std::vector<std::string>{"leaf", "opt", "top", "win-only"});
+  CHECK(format_freeze(dists, false, true, {"Top", "win_only"}, true) == "leaf==1\nmid-dle==1\nopt==1\n");
+}
+
 TEST_CASE("freeze requirement lines", "[inspect]") {
   CHECK(freeze_requirement("Foo", "1.0-1", std::nullopt) == "Foo==1.0.post1");
   CHECK(freeze_requirement("Foo", "weird", std::nullopt) == "Foo===weird");
