@@ -157,6 +157,21 @@ struct IndexProvider::Impl {
     } else {
       auto c = load(base);
       out = options.preferences.order(base, c->versions());
+      // Nothing usable at all, yet the project exists: offer the versions whose files were all skipped,
+      // so that the solver's explanation names them with the reason (dependencies() answers
+      // "unavailable"), rather than saying the project does not exist.
+      if (out.empty() && c->exists()) {
+        std::vector<spec::Version> skipped;
+        for (const auto& sk : c->skipped)
+          if (sk.file.version && sk.reason != index::SkipReason::Shadowed && sk.reason != index::SkipReason::Unsupported)
+            skipped.push_back(*sk.file.version);
+        out = options.preferences.order(base, skipped);
+        if (out.empty()) {
+          std::sort(skipped.begin(), skipped.end());
+          skipped.erase(std::unique(skipped.begin(), skipped.end()), skipped.end());
+          out.assign(skipped.rbegin(), skipped.rend());
+        }
+      }
       // unsafe-first-match (and packages routed to the PyTorch indexes): every version of an earlier
       // index comes before those of a later one; the preference order holds within each index.
       if (c->routed || indexes.options().strategy == index::IndexStrategy::UnsafeFirstMatch) {
@@ -183,6 +198,27 @@ struct IndexProvider::Impl {
     auto files = c->files_of(version);
     if (files.empty()) return std::nullopt;
     return files.front()->file;
+  }
+
+  // Why a version without usable files cannot be used: the skip reasons of its files, as predicates
+  // ("has no wheel with a supported platform tag", "requires Python >=3.13").
+  Dependencies skipped_unavailable(const std::string& base, const spec::Version& version) {
+    std::vector<std::string> reasons;
+    bool sdist = false;
+    try {
+      auto c = load(base);
+      std::string prefix = base + "==" + version.to_string() + " ";
+      for (auto line : c->skip_reasons(version)) {
+        if (line.rfind(prefix, 0) == 0) line = line.substr(prefix.size());
+        reasons.push_back(line);
+      }
+      for (const auto& sk : c->skipped)
+        if (sk.file.version && *sk.file.version == version && sk.reason == index::SkipReason::NoSdists) sdist = true;
+    } catch (const std::exception&) {
+    }
+    if (reasons.empty()) return Dependencies::unavailable("has no usable file");
+    return Dependencies::unavailable(util::join(reasons, " and "),
+                                     sdist ? "ptinstall installs wheels only (sdists are never built)" : "");
   }
 
   void warn_once(const std::string& message) {
@@ -264,7 +300,7 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   std::string base(base_view);
 
   auto file = I.file_for(base, version);
-  if (!file) return Dependencies::unavailable("has no usable file");
+  if (!file) return I.skipped_unavailable(base, version);
   if (file->kind != index::FileKind::Wheel)
     return Dependencies::unavailable("has only a source distribution",
                                      "ptinstall installs wheels only (sdists are never built)");
@@ -376,8 +412,10 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
   }
   if (sdist_only)
     hints.push_back("ptinstall installs wheels only (sdists are never built): choose a version that has a wheel");
-  std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
-  if (!pre.empty()) hints.push_back(pre);
+  if (!c->versions().empty()) {
+    std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
+    if (!pre.empty()) hints.push_back(pre);
+  }
   if (c->routed && hints.empty()) {
     std::vector<std::string> where;
     for (const auto& s : c->found_on) where.push_back(util::redact_url(s));

@@ -280,6 +280,19 @@ TEST_CASE("index provider: hints for empty choices", "[index_provider]") {
     t.solve();
     FAIL("expected no solution");
   } catch (const resolve::NoSolutionError& e) {
+    // The project exists, so the explanation names the version and why it cannot be used.
+    CHECK(std::string(e.what()).find("has no wheel with a supported platform tag") != std::string::npos);
+    CHECK(std::string(e.what()).find("not found") == std::string::npos);
+  }
+  Setup t2;  // a usable version exists, but not in the range: the hint explains the skipped one
+  make_wheel(t2.links(), {"winpkg", "1.0", {}, "", "cp312-cp312-win_amd64"});
+  make_wheel(t2.links(), {"winpkg", "0.5"});
+  t2.find_links_only();
+  t2.popts.requirements = reqs({"winpkg>=1"});
+  try {
+    t2.solve();
+    FAIL("expected no solution");
+  } catch (const resolve::NoSolutionError& e) {
     CHECK(e.hint().find("winpkg==1.0 has no wheel with a supported platform tag") != std::string::npos);
   }
   Setup u;
