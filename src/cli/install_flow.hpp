@@ -5,18 +5,16 @@
 #pragma once
 
 #include "command.hpp"
-#include "ptinstall/config/requirements_txt.hpp"
-#include "ptinstall/index/index_set.hpp"
-#include "ptinstall/spec/marker.hpp"
 
 namespace ptinstall::cli {
 
 // Resolves and installs the requirements of a `pip install` invocation. Returns the exit code.
 int run_resolving_install(Invocation& inv);
 
-// The index set of an invocation: settings, requirements-file options and config files through
-// config::build_index_config (pins of [tool.uv.sources] need a pyproject.toml, not read here yet).
-index::IndexSetOptions index_options(const config::Settings& settings, const config::RequirementsFile& file,
-                                     const spec::MarkerEnvironment& markers);
+// `pip install` (positionals are requirements) or `pip sync` (positionals are requirements files;
+// only the listed requirements are installed, without their dependencies, and installed
+// distributions that they do not name are removed).
+enum class FlowMode { Install, Sync };
+int run_resolving_flow(Invocation& inv, FlowMode mode);
 
 }  // namespace ptinstall::cli
