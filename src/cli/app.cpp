@@ -153,6 +153,7 @@ int run(int argc, char** argv) {
     inv.name = std::string(sub->def->group).empty() ? sub->def->name
                                                      : std::string(sub->def->group) + " " + sub->def->name;
     inv.args = sub->positionals;
+    for (int i = 1; i < argc; ++i) inv.command_line.emplace_back(argv[i]);
     try {
       inv.settings = collect(sub->declared);
       config::apply_environment(inv.settings, inv.command, [](const char* n) -> const char* { return std::getenv(n); });

@@ -14,6 +14,7 @@ struct Invocation {
   std::string name;                    // "pip install", "venv", ...
   config::Settings settings;           // command line merged with the environment
   std::vector<std::string> args;       // positional arguments
+  std::vector<std::string> command_line;  // argv after the program name, as given (compile's header)
 };
 
 using Handler = int (*)(Invocation&);

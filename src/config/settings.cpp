@@ -19,9 +19,9 @@ const std::vector<SettingSpec> kSettings = {
    "Constrain versions using the given constraints file; repeatable", {}, "", true, "FILE"},
   {"override", "--overrides", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
    "Override versions using the given file; overrides replace every requirement on the package", {}, "", true, "FILE"},
-  {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", false, "NAME"},
+  {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", true, "NAME"},
   {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", false},
-  {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", false, "NAME"},
+  {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", true, "NAME"},
   {"no-sources", "--no-sources", {"PTINSTALL_NO_SOURCES", "UV_NO_SOURCES"}, K::Flag, kResolving,
    "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", false},
 
@@ -100,8 +100,8 @@ const std::vector<SettingSpec> kSettings = {
    "Compile the installed Python files to bytecode", {}, "false", true},
 
   // Output files of compile
-  {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", false, "FILE"},
-  {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", false},
+  {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
+  {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", true},
 
   // Inspection commands
   {"format", "--format", {}, K::Value, kList, "Output format", {"columns", "freeze", "json"}, "columns", true},

@@ -58,7 +58,8 @@ std::string write_compiled_requirements(std::vector<CompiledPin> pins, const Com
     out += "\n";
   }
   for (const auto& url : options.extra_index_urls) out += "--extra-index-url " + util::redact_url(url) + "\n";
-  if (!options.extra_index_urls.empty()) out += "\n";
+  for (const auto& url : options.find_links) out += "--find-links " + util::redact_url(url) + "\n";
+  if (!options.extra_index_urls.empty() || !options.find_links.empty()) out += "\n";
 
   std::sort(pins.begin(), pins.end(), [](const CompiledPin& a, const CompiledPin& b) { return a.name < b.name; });
   for (const auto& pin : pins) {

@@ -84,6 +84,25 @@ TEST_CASE("compiled requirements: torch index line and # from annotation, local 
   CHECK(text.find("secret") == std::string::npos);
 }
 
+TEST_CASE("compiled requirements: --find-links lines after the index lines", "[install][compile_output]") {
+  auto torch = pin("torch", "2.9.1+cu128", {"-r requirements.in"});
+  torch.from_index = "https://download.pytorch.org/whl/cu128";
+  CompileOutputOptions opts;
+  opts.extra_index_urls = {"https://extra.example/simple"};
+  opts.find_links = {"https://download.pytorch.org/whl/cu128/torch/", "https://u:pw@m.example/whl/cu128/triton/"};
+  CHECK(write_compiled_requirements({torch}, opts) ==
+        "--extra-index-url https://extra.example/simple\n"
+        "--find-links https://download.pytorch.org/whl/cu128/torch/\n"
+        "--find-links https://u:****@m.example/whl/cu128/triton/\n"
+        "\n"
+        "torch==2.9.1+cu128\n"
+        "    # via -r requirements.in\n"
+        "    # from https://download.pytorch.org/whl/cu128\n");
+  opts.extra_index_urls.clear();
+  opts.find_links.clear();
+  CHECK(write_compiled_requirements({torch}, opts).rfind("torch==", 0) == 0);  // no blank line without them
+}
+
 TEST_CASE("compiled requirements: direct URL pins", "[install][compile_output]") {
   auto p = pin("demo", "1.0");
   p.url = "https://u:pw@host/demo-1.0-py3-none-any.whl";
