@@ -245,8 +245,11 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
         if (torch::is_routed(r.package.str()) && !r.url) routed.insert(r.package.str());
       if (!routed.empty())
         util::log::warn("--torch-backend routes " + util::join({routed.begin(), routed.end()}, ", ") + " to " +
-                        util::join(s.routing.urls, ", ") + "; the indexes you configured are not used for " +
-                        (routed.size() == 1 ? "it" : "them"));
+                        util::redact_url(s.routing.urls.front()) +
+                        (s.routing.urls.size() > 1
+                             ? " (and " + std::to_string(s.routing.urls.size() - 1) + " more PyTorch indexes)"
+                             : std::string()) +
+                        "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them"));
     }
   }
   index::TargetFilter filter;
