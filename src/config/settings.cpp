@@ -20,7 +20,7 @@ const std::vector<SettingSpec> kSettings = {
   {"override", "--overrides", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
    "Override versions using the given file; overrides replace every requirement on the package", {}, "", true, "FILE"},
   {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", true, "NAME"},
-  {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", false},
+  {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
   {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", true, "NAME"},
   {"no-sources", "--no-sources", {"PTINSTALL_NO_SOURCES", "UV_NO_SOURCES"}, K::Flag, kResolving,
    "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", false},
