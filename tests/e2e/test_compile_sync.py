@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
-from indexserver import nginx_binary  # noqa: E402
+from indexserver import ProjectOptions, nginx_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
@@ -248,6 +248,21 @@ def test_generate_hashes_installs_with_pip_require_hashes(ptinstall, make_index,
     assert installed(target2) == pins(text)
 
 
+def test_generate_hashes_without_index_hashes(ptinstall, make_index, tmp_path):
+    # An index that gives no hash for lib: the chosen wheel is hashed here, the others are left out
+    # with a warning that names them.
+    wheels = graph(tmp_path)
+    server = make_index(wheels, options={"lib": ProjectOptions(no_hashes=True)})
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "requirements.in").write_text("lib==2.0\n")
+    r = ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "--generate-hashes", "requirements.in", env=QUIET, check=True)
+    chosen = next(w for w in wheels if w.filename == "lib-2.0-py3-none-any.whl")
+    lib_block = r.stdout.split("lib==2.0", 1)[1].split("util==", 1)[0]
+    assert re.findall(r"--hash=sha256:([0-9a-f]{64})", lib_block) == [chosen.sha256], r.stdout
+    assert "warning: the index gives no hash for some files of lib==2.0 (1 file)" in r.stderr, r.stderr
+
+
 def test_compile_torch_backend_writes_index_and_installs_without_flag(ptinstall, torch_index, tmp_path):
     venv = make_venv(tmp_path / "venv")
     (tmp_path / "requirements.in").write_text("torch\njinja2\n")
@@ -278,6 +293,18 @@ def test_compile_torch_backend_writes_index_and_installs_without_flag(ptinstall,
     # pip reads the --find-links lines too and picks the same builds.
     pipvenv = make_venv(tmp_path / "pipvenv", with_pip=True)
     assert pip_pins(pipvenv, torch_index.index_url("/simple/"), "--no-deps", "-r", str(tmp_path / "requirements.txt")) == p
+    # With hashes: every pin hashed, and a --require-hashes sync without --torch-backend takes them.
+    ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", torch_index.index_url("/simple/"),
+              "--torch-backend", "cu128", "--torch-backend-index", mirror, "--python-platform",
+              "x86_64-manylinux_2_28", "--generate-hashes", "requirements.in", "-o", "hashed.txt", env=QUIET, check=True)
+    hashed = (tmp_path / "hashed.txt").read_text()
+    assert pins(hashed) == p
+    blocks = re.split(r"\n(?=[a-z0-9-]+==)", hashed.split("\n\n", 1)[1])
+    assert all("--hash=sha256:" in b for b in blocks), hashed
+    target2 = make_venv(tmp_path / "target2")
+    ptinstall("pip", "sync", "--python", target2 / "bin" / "python", "--index-url", torch_index.index_url("/simple/"),
+              "--require-hashes", "hashed.txt", env=QUIET, check=True)
+    assert installed(target2) == p
 
 
 # --- pip sync ------------------------------------------------------------------------------------------
