@@ -11,11 +11,12 @@ namespace ptinstall::cli {
 
 int run_pip_freeze(Invocation& inv) {
   python::Environment env = target_environment(inv, false);
-  auto dists = install::scan_visible(install::inspection_dirs(env));
+  auto dirs = install::inspection_dirs(env);
+  auto dists = install::scan_visible(dirs);
   const auto& py = env.interpreter();
   bool suppress_build_backends = py.major < 3 || (py.major == 3 && py.minor < 12);
   std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends,
-                                            inv.settings.get_list("exclude"), inv.settings.flag("exclude-editable"));
+                                            inv.settings.get_list("exclude"), inv.settings.flag("exclude-editable"), dirs);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

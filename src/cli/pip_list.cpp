@@ -13,11 +13,13 @@ namespace ptinstall::cli {
 int run_pip_list(Invocation& inv) {
   auto format = install::parse_list_format(inv.settings.get_or("format", "columns"));
   python::Environment env = target_environment(inv, false);
-  auto dists = install::scan_visible(install::inspection_dirs(env));
+  auto dirs = install::inspection_dirs(env);
+  auto dists = install::scan_visible(dirs);
   install::ListOptions options;
   options.excludes = inv.settings.get_list("exclude");
   options.exclude_editable = inv.settings.flag("exclude-editable");
   options.not_required = inv.settings.flag("not-required");
+  options.search_dirs = dirs;
   auto entries = install::list_entries(dists, options, env.interpreter().marker_environment());
   std::string text = install::format_list(entries, format, inv.settings.count("verbose") > 0);
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -15,10 +15,12 @@ namespace ptinstall::cli {
 int run_pip_show(Invocation& inv) {
   if (inv.args.empty()) throw util::Error("no packages to show", "give the names of installed packages", 2);
   python::Environment env = target_environment(inv, false);
-  auto dists = install::scan_visible(install::inspection_dirs(env));
+  auto dirs = install::inspection_dirs(env);
+  auto dists = install::scan_visible(dirs);
   install::ShowOptions options;
   options.files = inv.settings.flag("files");
   options.verbose = inv.settings.count("verbose") > 0;
+  options.search_dirs = dirs;
   auto result = install::show_packages(dists, inv.args, env.interpreter().marker_environment(), options);
   if (!result.missing.empty()) util::log::warn("package(s) not found: " + util::join(result.missing, ", "));
   std::fwrite(result.text.data(), 1, result.text.size(), stdout);

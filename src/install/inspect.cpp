@@ -144,7 +144,8 @@ std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists, con
     e.raw_version = d.version;
     e.location = site_string(d);
     e.installer = d.installer;
-    if (auto loc = editable_location(read_direct_url(d))) e.editable_location = loc->string();
+    if (auto loc = editable_project_location(d, read_direct_url(d), options.search_dirs))
+      e.editable_location = loc->string();
     if (options.exclude_editable && e.editable_location) continue;
     out.push_back(std::move(e));
   }
@@ -215,13 +216,26 @@ std::string format_list(const std::vector<ListEntry>& entries, ListFormat format
 
 // --- freeze ---------------------------------------------------------------------------------------
 
+namespace {
+
+std::string pinned_requirement(std::string_view name, std::string_view version) {
+  return std::string(name) + (spec::Version::parse(version) ? "==" : "===") + display_version(version);
+}
+
+std::string editable_requirement(std::string_view name, std::string_view version, const fs::path& location) {
+  // pip asks the VCS of the directory for a URL; without one it writes the directory.
+  return "# Editable install with no version control (" + pinned_requirement(name, version) + ")\n-e " +
+         location.string();
+}
+
+}  // namespace
+
 std::string freeze_requirement(std::string_view name, std::string_view version,
                                const std::optional<spec::DirectUrl>& direct_url) {
-  std::string pinned = std::string(name) + (spec::Version::parse(version) ? "==" : "===") + display_version(version);
+  std::string pinned = pinned_requirement(name, version);
   if (!direct_url) return pinned;
   if (auto loc = editable_location(direct_url)) {
-    // pip asks the VCS of the directory for a URL; without one it writes the directory.
-    return "# Editable install with no version control (" + pinned + ")\n-e " + loc->string();
+    return editable_requirement(name, version, *loc);
   }
   std::string req = std::string(name) + " @ ";
   std::vector<std::string> fragments;
@@ -237,7 +251,8 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
 }
 
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
-                          const std::vector<std::string>& excludes, bool exclude_editable) {
+                          const std::vector<std::string>& excludes, bool exclude_editable,
+                          const std::vector<fs::path>& search_dirs) {
   std::set<std::string> skip = {"python", "wsgiref", "argparse"};
   for (const auto& x : excludes) skip.insert(spec::normalize_name(x));
   if (!all) {
@@ -248,8 +263,10 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
   for (const auto& d : dists) {
     if (skip.count(d.normalized)) continue;
     auto direct_url = read_direct_url(d);
-    if (exclude_editable && editable_location(direct_url)) continue;
-    lines.emplace_back(lower(d.name), freeze_requirement(d.name, d.version, direct_url));
+    auto editable = editable_project_location(d, direct_url, search_dirs);
+    if (exclude_editable && editable) continue;
+    lines.emplace_back(lower(d.name), editable && !direct_url ? editable_requirement(d.name, d.version, *editable)
+                                                              : freeze_requirement(d.name, d.version, direct_url));
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;
@@ -344,7 +361,8 @@ ShowResult show_packages(const std::vector<InstalledDist>& dists, const std::vec
     out += "Author-email: " + header("Author-email") + "\n";
     out += "License: " + header("License") + "\n";
     out += "Location: " + site_string(d) + "\n";
-    if (auto loc = editable_location(read_direct_url(d))) out += "Editable project location: " + loc->string() + "\n";
+    if (auto loc = editable_project_location(d, read_direct_url(d), options.search_dirs))
+      out += "Editable project location: " + loc->string() + "\n";
     out += "Requires: " + util::join(requires_names, ", ") + "\n";
     out += "Required-by: " + util::join(required_by, ", ") + "\n";
     if (options.verbose) {

@@ -58,11 +58,22 @@ std::vector<fs::path> inspection_dirs(const python::Environment& env) {
   return dirs;
 }
 
+std::string canonical_name_of(const InstalledDist& dist) {
+  std::string fname = dist.metadata_dir.filename().string();
+  auto dot = fname.rfind('.');
+  std::string stem = fname.substr(0, dot), suffix = dot == std::string::npos ? "" : fname.substr(dot);
+  auto dash = stem.find('-');
+  if (suffix == ".dist-info" && dash != std::string::npos && dash > 0) return spec::normalize_name(stem.substr(0, dash));
+  if (suffix == ".egg-info" && dash != 0 && !stem.empty()) return spec::normalize_name(stem.substr(0, dash));
+  return spec::normalize_name(dist.name);
+}
+
 std::vector<InstalledDist> scan_visible(const std::vector<fs::path>& dirs) {
   std::vector<InstalledDist> out;
   std::set<std::string> seen;
   for (const auto& dir : dirs) {
     auto found = scan_installed({dir});
+    for (auto& d : found) d.normalized = canonical_name_of(d);
     // dist-info before egg-info for the same name (scan_installed sorts by name, stably).
     std::stable_sort(found.begin(), found.end(), [](const InstalledDist& a, const InstalledDist& b) {
       if (a.normalized != b.normalized) return a.normalized < b.normalized;
@@ -91,13 +102,8 @@ std::vector<std::string> requires_txt_to_requires_dist(std::string_view text) {
     }
     std::string req(line);
     std::string m;
-    // pip writes the extra as safe_extra(): lower-case, runs of other characters as "_".
-    std::string safe;
-    for (char c : extra) {
-      bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.';
-      if (ok) safe += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      else if (safe.empty() || safe.back() != '_') safe += '_';
-    }
+    // pip 24 writes the extra canonicalized (PEP 503 rules, as for names).
+    std::string safe = spec::normalize_name(extra);
     if (!extra.empty() && !marker.empty()) m = "(" + marker + ") and extra == \"" + safe + "\"";
     else if (!extra.empty()) m = "extra == \"" + safe + "\"";
     else m = marker;
@@ -124,8 +130,12 @@ spec::CoreMetadata read_metadata(const InstalledDist& dist) {
     if (req) {
       // Only when PKG-INFO carries no Requires-Dist of its own (pip's rule): append the converted
       // lines to the header block.
-      auto probe = spec::CoreMetadata::parse(*text);
-      if (probe.get_all("Requires-Dist").empty()) {
+      bool has_requires_dist = false;
+      for (auto line : util::split(*text, '\n')) {
+        if (util::trim(line).empty()) break;
+        if (util::starts_with_icase(line, "Requires-Dist:")) has_requires_dist = true;
+      }
+      if (!has_requires_dist) {
         auto end = combined.find("\n\n");
         std::string body = end == std::string::npos ? "" : combined.substr(end + 1);
         std::string head = end == std::string::npos ? combined : combined.substr(0, end + 1);
@@ -138,6 +148,31 @@ spec::CoreMetadata read_metadata(const InstalledDist& dist) {
   try {
     return spec::CoreMetadata::parse(combined);
   } catch (const util::Error& e) {
+    // Installed metadata is read as pip reads it: a Name that is not a valid project name or a
+    // Version that is not PEP 440 does not hide the other fields. Parse a copy with placeholders
+    // and put the name back (callers print the version from the scan).
+    std::string patched;
+    bool changed = false, in_headers = true;
+    for (auto line : util::split(combined, '\n')) {
+      std::string l(line);
+      if (in_headers && util::trim(l).empty()) in_headers = false;
+      if (in_headers && util::starts_with_icase(l, "Name:") && !spec::is_valid_name(util::trim(l.substr(5)))) {
+        l = "Name: unknown";
+        changed = true;
+      } else if (in_headers && util::starts_with_icase(l, "Version:") && !spec::Version::parse(util::trim(l.substr(8)))) {
+        l = "Version: 0";
+        changed = true;
+      }
+      patched += l + "\n";
+    }
+    if (changed) {
+      try {
+        auto md = spec::CoreMetadata::parse(patched);
+        md.name = dist.name;
+        return md;
+      } catch (const util::Error&) {
+      }
+    }
     throw util::Error(std::string(e.what()) + " (in " + dist.metadata_dir.string() + ")");
   }
 }
@@ -170,6 +205,26 @@ std::optional<fs::path> file_url_to_path(std::string_view url) {
 std::optional<fs::path> editable_location(const std::optional<spec::DirectUrl>& direct_url) {
   if (!direct_url || !direct_url->is_dir || !direct_url->editable) return std::nullopt;
   return file_url_to_path(direct_url->url);
+}
+
+std::optional<fs::path> editable_project_location(const InstalledDist& dist,
+                                                  const std::optional<spec::DirectUrl>& direct_url,
+                                                  const std::vector<fs::path>& search_dirs) {
+  if (direct_url) return editable_location(direct_url);
+  // pkg_resources' safe_name (runs of other characters become "-"), then the name as written.
+  std::string safe;
+  for (char c : dist.name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.';
+    if (ok) safe += c;
+    else if (safe.empty() || safe.back() != '-') safe += '-';
+  }
+  for (const auto& dir : search_dirs) {
+    for (const auto& file : {safe + ".egg-link", dist.name + ".egg-link"}) {
+      std::error_code ec;
+      if (fs::is_regular_file(dir / file, ec)) return dist.site_dir;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string convert_installed_files_path(std::string_view entry, std::string_view info) {

@@ -111,6 +111,16 @@ def write_editable(site: Path, project: Path):
     (site / "__editable__.my_editable-0.1.pth").write_text(str(project) + "\n")
 
 
+def write_develop_install(site: Path, project: Path):
+    """What `setup.py develop` leaves: the project's egg-info, a .egg-link and an easy-install.pth line."""
+    (project / "Dev_Thing.egg-info").mkdir(parents=True)
+    (project / "Dev_Thing.egg-info" / "PKG-INFO").write_text(
+        "Metadata-Version: 2.1\nName: Dev Thing\nVersion: 0.0.1.dev0\nSummary: developed in place\n")
+    (project / "Dev_Thing.egg-info" / "requires.txt").write_text("beta\n")
+    (site / "Dev-Thing.egg-link").write_text(f"{project}\n.")
+    (site / "easy-install.pth").write_text(f"{project}\n")
+
+
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory):
     """A venv with pip 24, setuptools and wheel, the demo wheels (installed by pip from paths, so with
@@ -123,6 +133,7 @@ def populated(tmp_path_factory):
         *(wheels[k].path for k in ("alpha", "beta", "epsilon", "zeta")), check=True)
     write_egg_info(site_packages(venv))
     write_editable(site_packages(venv), root / "project")
+    write_develop_install(site_packages(venv), root / "devproj")
     return venv
 
 
@@ -154,6 +165,8 @@ def test_list_content(ptinstall, populated):
     assert {"name": "beta", "version": "2.0.0rc1"} in data
     editable = [d for d in data if d["name"] == "my-editable"][0]
     assert editable["editable_project_location"].endswith("project")
+    develop = [d for d in data if d["name"] == "Dev Thing"][0]
+    assert develop["editable_project_location"] == str(populated.parent / "devproj")
     columns = ptinstall("pip", "list", "--python", populated, check=True).stdout.splitlines()
     assert columns[0].split() == ["Package", "Version", "Editable", "project", "location"]
     assert set(columns[1]) == {"-", " "}
@@ -172,6 +185,7 @@ def test_freeze_matches_pip(ptinstall, populated, args):
     assert any(line.startswith("Alpha_Pkg @ file://") and "#sha256=" in line for line in lines)
     assert "Legacy-Thing==0.9" in lines
     assert "-e " + str(populated.parent / "project") in lines
+    assert "-e " + str(populated.parent / "devproj") in lines
     assert ("pip==24.2" in lines) == ("--all" in args)
 
 
@@ -192,7 +206,7 @@ def test_list_not_required(ptinstall, populated):
 
 @pytest.mark.parametrize("names", [
     ("Alpha_Pkg",), ("alpha-pkg", "BETA"), ("beta",), ("epsilon", "zeta.dots", "Zeta_Dots"), ("pip", "setuptools"),
-    ("legacy-thing",), ("my-editable",), ("wheel", "alpha.pkg"),
+    ("legacy-thing",), ("my-editable",), ("wheel", "alpha.pkg"), ("dev-thing",),
 ])
 @pytest.mark.parametrize("flags", [(), ("--files",), ("-v",), ("--files", "-v")])
 def test_show_matches_pip(ptinstall, populated, names, flags):
@@ -206,7 +220,7 @@ def test_show_content(ptinstall, populated):
     assert len(blocks) == 2
     assert "Requires: beta, Epsilon\n" in blocks[0]
     assert "Home-page: https://example.org/alpha\n" in blocks[0]
-    assert "Required-by: Alpha_Pkg, Legacy-Thing, my-editable\n" in blocks[1]
+    assert "Required-by: Alpha_Pkg, Dev Thing, Legacy-Thing, my-editable\n" in blocks[1]
     files = ptinstall("pip", "show", "legacy-thing", "--files", "--python", populated, check=True).stdout
     assert "  legacy_thing/__init__.py\n" in files
     assert "  Legacy_Thing-0.9-py3.13.egg-info/PKG-INFO\n" in files

@@ -32,6 +32,7 @@ struct ListOptions {
   std::vector<std::string> excludes;  // --exclude NAME (any spelling)
   bool exclude_editable = false;      // --exclude-editable
   bool not_required = false;          // --not-required: only what no listed package requires
+  std::vector<fs::path> search_dirs;  // where .egg-link files are looked for (sys.path)
 };
 
 // One entry per distribution, pip's stdlib names (python, wsgiref, argparse) left out, sorted by
@@ -61,13 +62,15 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
 // lower-cased name. `excludes` (any spelling) and, with `exclude_editable`, editable installs are
 // left out too.
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
-                          const std::vector<std::string>& excludes = {}, bool exclude_editable = false);
+                          const std::vector<std::string>& excludes = {}, bool exclude_editable = false,
+                          const std::vector<fs::path>& search_dirs = {});
 
 // --- pip show -----------------------------------------------------------------------------------
 
 struct ShowOptions {
   bool files = false;    // --files
   bool verbose = false;  // -v: Metadata-Version, Installer, Classifiers, Entry-points, Project-URLs
+  std::vector<fs::path> search_dirs;  // where .egg-link files are looked for (sys.path)
 };
 
 struct ShowResult {

@@ -26,9 +26,14 @@ namespace ptinstall::install {
 // there; for --target / --prefix layouts their site-packages directories.
 std::vector<fs::path> inspection_dirs(const python::Environment& env);
 
-// Every distribution visible from `dirs`: scan_installed() directory by directory, keeping the
-// first distribution of each normalized name (what `import` and pip see). Within one directory a
-// .dist-info wins over an .egg-info. Sorted by normalized name.
+// pip 24's canonical name of an installed distribution: from the metadata directory's name
+// (`name-version.dist-info`, `name[-...].egg-info`), else from METADATA's Name.
+std::string canonical_name_of(const InstalledDist& dist);
+
+// Every distribution visible from `dirs`: scan_installed() directory by directory, with
+// `normalized` set to canonical_name_of(), keeping the first distribution of each name (what
+// `import` and pip see). Within one directory a .dist-info wins over an .egg-info. Sorted by
+// normalized name.
 std::vector<InstalledDist> scan_visible(const std::vector<fs::path>& dirs);
 
 // The text of an egg-info's requires.txt as Requires-Dist strings, the way pip converts them:
@@ -40,7 +45,9 @@ std::vector<std::string> requires_txt_to_requires_dist(std::string_view requires
 std::optional<std::string> read_metadata_text(const InstalledDist& dist);
 
 // The parsed metadata of `dist`. For an egg-info without Requires-Dist headers, requires.txt
-// supplies them. Throws util::Error when the file is missing or unparsable.
+// supplies them. A Name that is not a valid project name or a non-PEP 440 Version is tolerated
+// (name kept as scanned, version read as "0"). Throws util::Error when the file is missing or
+// otherwise unparsable.
 spec::CoreMetadata read_metadata(const InstalledDist& dist);
 
 // direct_url.json of a dist-info; nullopt when absent or invalid (logged at debug level).
@@ -48,6 +55,13 @@ std::optional<spec::DirectUrl> read_direct_url(const InstalledDist& dist);
 
 // For an editable install (direct_url.json with dir_info.editable), the project directory.
 std::optional<fs::path> editable_location(const std::optional<spec::DirectUrl>& direct_url);
+
+// pip's editable_project_location: the directory of an editable install (direct_url.json with
+// dir_info.editable); for a distribution without direct_url.json that has a `<name>.egg-link`
+// (setup.py develop) in one of `search_dirs`, the distribution's own location.
+std::optional<fs::path> editable_project_location(const InstalledDist& dist,
+                                                  const std::optional<spec::DirectUrl>& direct_url,
+                                                  const std::vector<fs::path>& search_dirs);
 
 // A file:// URL as a local path (percent-decoded); nullopt for any other URL.
 std::optional<fs::path> file_url_to_path(std::string_view url);

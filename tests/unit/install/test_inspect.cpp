@@ -65,7 +65,7 @@ TEST_CASE("requires.txt becomes Requires-Dist like pip converts it", "[inspect]"
   CHECK(out[1] == "PySocks!=1.5.7 ; extra == \"socks\"");
   CHECK(out[2] == "enum34 ; python_version < \"3\"");
   CHECK(out[3] == "pywin32 ; (sys_platform == 'win32') and extra == \"security\"");
-  CHECK(out[4] == "foo ; extra == \"my_extra.x\"");
+  CHECK(out[4] == "foo ; extra == \"my extra-x\"");
   for (const auto& r : out) CHECK_NOTHROW(spec::Requirement::parse(r));
   CHECK(requires_txt_to_requires_dist("").empty());
 }
@@ -92,6 +92,28 @@ TEST_CASE("file URLs and editable locations", "[inspect]") {
   du.editable = true;
   CHECK(editable_location(du) == fs::path("/work/proj"));
   CHECK_FALSE(editable_location(std::nullopt));
+}
+
+TEST_CASE("editable project locations from direct_url.json or an .egg-link", "[inspect]") {
+  util::TempDir tmp;
+  fs::path site = tmp.path() / "site", project = tmp.path() / "proj";
+  write(project / "My_Dev.egg-info" / "PKG-INFO", "Metadata-Version: 1.1\nName: My Dev\nVersion: 1.0\n");
+  add_dist(site, "plain", "1.0");
+  auto in_project = scan_installed({project}).at(0);
+  CHECK_FALSE(editable_project_location(in_project, std::nullopt, {site}));
+  write(site / "My-Dev.egg-link", project.string() + "\n.");
+  CHECK(editable_project_location(in_project, std::nullopt, {site}) == project);
+  CHECK_FALSE(editable_project_location(in_project, std::nullopt, {}));
+  // A direct_url.json decides alone.
+  spec::DirectUrl archive;
+  archive.url = "file:///x.whl";
+  CHECK_FALSE(editable_project_location(in_project, archive, {site}));
+  CHECK(format_freeze({in_project}, false, true, {}, false, {site}) ==
+        "# Editable install with no version control (My Dev==1.0)\n-e " + project.string() + "\n");
+  CHECK(format_freeze({in_project}, false, true, {}, true, {site}).empty());
+  ListOptions opts;
+  opts.search_dirs = {site};
+  CHECK(list_entries({in_project}, opts).at(0).editable_location == project.string());
 }
 
 TEST_CASE("display versions are normalized when PEP 440", "[inspect]") {
@@ -128,6 +150,31 @@ TEST_CASE("scan_visible keeps the first distribution of a name along the path", 
   CHECK(dists[2].name == "Foo");
   CHECK(dists[2].version == "2.0");
   CHECK(dists[2].site_dir == first);
+}
+
+TEST_CASE("canonical names come from the metadata directory, odd metadata is tolerated", "[inspect]") {
+  util::TempDir tmp;
+  fs::path site = tmp.path();
+  write(site / "Dev_Thing.egg-info" / "PKG-INFO", "Metadata-Version: 2.1\nName: Dev Thing\nVersion: 1\nSummary: s\n");
+  write(site / "Dev_Thing.egg-info" / "requires.txt", "dep\n");
+  add_dist(site, "legacy", "1.0-weird.version", "Summary: legacy\n", "Legacy_Pkg-1.0_weird.version.dist-info");
+  auto dists = scan_visible({site});
+  REQUIRE(dists.size() == 2);
+  CHECK(dists[0].normalized == "dev-thing");
+  CHECK(dists[0].name == "Dev Thing");
+  CHECK(dists[1].normalized == "legacy-pkg");
+  auto md = read_metadata(dists[0]);
+  CHECK(md.name == "Dev Thing");
+  CHECK(md.summary == "s");
+  CHECK(md.get_all("Requires-Dist") == std::vector<std::string>{"dep"});
+  CHECK(read_metadata(dists[1]).summary == "legacy");
+  auto shown = show_packages(dists, {"dev_thing", "LEGACY.pkg"}, linux_env());
+  CHECK(shown.shown == 2);
+  CHECK(shown.text.find("Version: 1.0-weird.version\n") != std::string::npos);
+  CHECK(format_freeze(dists, false, true) == "Dev Thing==1\nlegacy===1.0-weird.version\n");
+  write(site / "broken-1.0.dist-info" / "METADATA", "Metadata-Version: 2.1\nVersion: 1.0\n");
+  auto with_broken = scan_visible({site});
+  CHECK_THROWS_AS(read_metadata(with_broken.at(0)), util::Error);
 }
 
 TEST_CASE("metadata of egg-info directories includes requires.txt", "[inspect]") {
