@@ -206,7 +206,11 @@ int run_pip_compile(Invocation& inv) {
                     "; only the files for this target are hashed, so --require-hashes installs elsewhere may fail");
 
   install::CompileOutputOptions wopts;
-  wopts.command = header_command(inv);
+  if (!S.flag("no-header")) {
+    if (auto custom = S.get("custom-compile-command"); custom && !custom->empty()) wopts.command = {*custom};
+    else wopts.command = header_command(inv);
+  }
+  wopts.annotate = !S.flag("no-annotate");
   wopts.hashes = hashes;
   // The routed pins' pages as --find-links, not the PyTorch index as --extra-index-url: that index
   // also serves common packages (numpy, jinja2, nvidia-*, ...) in old versions, and an installer

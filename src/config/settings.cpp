@@ -102,6 +102,11 @@ const std::vector<SettingSpec> kSettings = {
   // Output files of compile
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
   {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", true},
+  {"no-header", "--no-header", {}, K::Flag, kCompile, "Leave out the header comment naming the command", {}, "false", true},
+  {"no-annotate", "--no-annotate", {}, K::Flag, kCompile, "Leave out the `# via` and `# from` annotations", {}, "false", true},
+  {"custom-compile-command", "--custom-compile-command", {"PTINSTALL_CUSTOM_COMPILE_COMMAND", "UV_CUSTOM_COMPILE_COMMAND"},
+   K::Value, kCompile, "The command written in the header instead of the real one (e.g. `make requirements`)", {}, "",
+   true, "COMMAND"},
 
   // Inspection commands
   {"format", "--format", {}, K::Value, kList, "Output format", {"columns", "freeze", "json"}, "columns", true},

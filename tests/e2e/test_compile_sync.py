@@ -144,6 +144,11 @@ def test_compile_header_and_nested_files(ptinstall, make_index, tmp_path):
     assert ann["util"] == ["# via", "#   -r sub/more.in", "#   app"]
     assert ann["app"] == ["# via -r requirements.in"]
     assert r.stderr == ""  # -q
+    base = ["pip", "compile", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "requirements.in"]
+    r = ptinstall(*base, "--no-header", "--no-annotate", env=QUIET, check=True)
+    assert r.stdout == "app==1.0\nlib==1.0\nutil==1.0\n"
+    r = ptinstall(*base, env={**QUIET, "UV_CUSTOM_COMPILE_COMMAND": "make requirements"}, check=True)
+    assert r.stdout.splitlines()[1] == "#    make requirements"
 
 
 def test_compile_keeps_existing_pins_and_targets(ptinstall, make_index, tmp_path):
