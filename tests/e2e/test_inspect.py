@@ -208,7 +208,7 @@ def test_list_not_required(ptinstall, populated):
     ("Alpha_Pkg",), ("alpha-pkg", "BETA"), ("beta",), ("epsilon", "zeta.dots", "Zeta_Dots"), ("pip", "setuptools"),
     ("legacy-thing",), ("my-editable",), ("wheel", "alpha.pkg"), ("dev-thing",),
 ])
-@pytest.mark.parametrize("flags", [(), ("--files",), ("-v",), ("--files", "-v")])
+@pytest.mark.parametrize("flags", [(), ("--files", "-v")])
 def test_show_matches_pip(ptinstall, populated, names, flags):
     ours, _ = compare(ptinstall, populated, "show", *names, *flags)
     assert ours.returncode == 0
