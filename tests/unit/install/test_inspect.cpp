@@ -423,3 +423,30 @@ TEST_CASE("pip check", "[inspect]") {
   util::TempDir empty;
   CHECK(check_packages(scan_installed({empty.path()}), linux_env(), "3.11.7").ok());
 }
+
+TEST_CASE("random requires.txt and strings: no exceptions, ASCII-only JSON", "[inspect]") {
+  // A small deterministic generator over an alphabet rich in the characters the parsers look at.
+  std::uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string alphabet = "ab[]:;=<>!\"'# \n\r\t.-_x\x01\xc3\xa9\xf0\x9f\x98\x80\xff";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    std::size_t len = next() % 64;
+    for (std::size_t i = 0; i < len; ++i) text += alphabet[next() % alphabet.size()];
+    std::vector<std::string> out;
+    REQUIRE_NOTHROW(out = requires_txt_to_requires_dist(text));
+    for (const auto& r : out) CHECK(r.find('\n') == std::string::npos);
+    std::string quoted = json_quote(text);
+    REQUIRE(quoted.size() >= 2);
+    CHECK(quoted.front() == '"');
+    CHECK(quoted.back() == '"');
+    for (unsigned char c : quoted) CHECK((c >= 0x20 && c < 0x80));
+    REQUIRE_NOTHROW(convert_installed_files_path(text, "x.egg-info"));
+    REQUIRE_NOTHROW(display_version(text));
+  }
+}
