@@ -260,3 +260,24 @@ def test_torch_backend_warns_about_user_indexes(ptinstall, torch_index, tmp_path
                   "--torch-backend", "cpu", "torch", check=True)
     assert "warning: --torch-backend routes torch to" in r.stderr
     assert " + torch==2.9.1+cpu" in r.stderr
+
+
+def test_offline_from_a_warm_cache_and_upgrade_package(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    args = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url())
+    ptinstall(*args, "app", "lib<2", check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "1.0"}
+    # -P lib upgrades lib only; app stays.
+    r = ptinstall(*args, "-P", "lib", "app", check=True)
+    assert " - lib==1.0" in r.stderr and " + lib==2.0" in r.stderr and "app==" not in r.stderr
+    # Everything is cached now: a fresh environment installs with the server gone and --offline.
+    server.stop()
+    venv2 = make_venv(tmp_path / "venv2")
+    r = ptinstall("pip", "install", "--offline", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(),
+                  "app", check=True)
+    assert " + app==1.0" in r.stderr and " + lib==2.0" in r.stderr
+    assert py(venv2, "import app; print(app.VALUE)") == "2"
+    r = ptinstall("pip", "install", "--offline", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(),
+                  "fastdep", check=False)
+    assert r.returncode != 0 and "offline" in r.stderr
