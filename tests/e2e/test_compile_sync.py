@@ -341,6 +341,17 @@ def test_sync_removes_extra_installs_missing_changes_versions(ptinstall, make_in
     assert installed(venv) == {"lib": "2.0", "util": "1.0", "fastdep": "0.5"}
 
 
+def test_sync_removes_pip_like_uv(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv", with_pip=True)
+    assert "pip" in installed(venv)
+    (tmp_path / "requirements.txt").write_text("util==2.5\n")
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "requirements.txt", env=QUIET, check=True)
+    assert " - pip==" in r.stderr
+    assert installed(venv) == {"util": "2.5"}
+
+
 def test_sync_of_compiled_file_with_hashes_and_target(ptinstall, make_index, tmp_path):
     server = make_index(graph(tmp_path))
     venv = make_venv(tmp_path / "venv")
