@@ -281,3 +281,20 @@ def test_offline_from_a_warm_cache_and_upgrade_package(ptinstall, make_index, tm
     r = ptinstall("pip", "install", "--offline", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(),
                   "fastdep", check=False)
     assert r.returncode != 0 and "offline" in r.stderr
+
+
+def test_interrupted_downloads(ptinstall, make_index, tmp_path):
+    wheels = graph(tmp_path)
+    # The first request of app's wheel fails (retried); lib's wheel is always cut off half-way.
+    server = make_index(wheels, faults={"/files/app-1.0-py3-none-any.whl": "flaky:1",
+                                        "/files/lib-2.0-py3-none-any.whl": "truncate"})
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  env={"PTINSTALL_HTTP_RETRIES": "1"}, check=False)
+    assert r.returncode == 1
+    assert "lib-2.0-py3-none-any.whl" in r.stderr
+    assert installed(venv) == {}
+    # With lib pinned elsewhere, app's flaky download goes through on the retry.
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  "lib==1.0", env={"PTINSTALL_HTTP_RETRIES": "1"}, check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "1.0"}
