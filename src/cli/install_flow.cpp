@@ -118,6 +118,16 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
                       (cf.file.yanked->empty() ? "" : " (reason: " + *cf.file.yanked + ")") + "; it was pinned with ==");
 
   if (S.flag("require-hashes") || in.file.require_hashes) {
+    // pip's hash-checking mode: every requirement pinned with == (or ===, or a direct URL).
+    for (const auto& r : in.requirements) {
+      if (r.url) continue;
+      bool pinned = false;
+      for (const auto& sp : r.specifier.specifiers())
+        pinned = pinned || (sp.op() == spec::Operator::Equal && !sp.is_wildcard()) || sp.op() == spec::Operator::ArbitraryEqual;
+      if (!pinned)
+        throw util::Error("--require-hashes: `" + r.to_string() + "` is not pinned with ==",
+                          "hash checking needs exact pins: name==version --hash=sha256:...");
+    }
     for (const auto* p : real)
       if (!in.hashes.count(p->name))
         throw util::Error("--require-hashes: " + p->name + "==" + p->version.to_string() + " has no --hash",

@@ -149,6 +149,10 @@ def test_requirements_with_hashes(ptinstall, make_index, tmp_path):
                   "--require-hashes", check=False)
     assert "lib==2.0 has no --hash" in r.stderr
     assert installed(venv2) == {}
+    req.write_text(f"app>=1.0 --hash=sha256:{sha[('app', '1.0')]}\n")
+    r = ptinstall("pip", "install", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(), "-r", req,
+                  "--no-deps", check=False)
+    assert "`app>=1.0` is not pinned with ==" in r.stderr
 
 
 def test_index_hash_mismatch_leaves_the_environment_alone(ptinstall, make_index, tmp_path):
