@@ -302,3 +302,16 @@ def test_interrupted_downloads(ptinstall, make_index, tmp_path):
     r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
                   "lib==1.0", env={"PTINSTALL_HTTP_RETRIES": "1"}, check=True)
     assert installed(venv) == {"app": "1.0", "lib": "1.0"}
+
+
+def test_yanked_files(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path),
+                        options={"lib": ProjectOptions(yanked={"lib-2.0-py3-none-any.whl": "broken build"})})
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "--dry-run")
+    r = ptinstall(*base, "app", check=True)
+    assert " + lib==1.0" in r.stderr and "yanked" not in r.stderr
+    r = ptinstall(*base, "--report", "-", "lib==2.0", check=True)
+    assert " + lib==2.0" in r.stderr
+    assert "warning: lib==2.0 is yanked (reason: broken build)" in r.stderr
+    assert json.loads(r.stdout)["install"][0]["is_yanked"] is True
