@@ -235,6 +235,12 @@ CUDA_PINS = {
              "nvidia-nccl-cu12": "2.27.5", "nvidia-nvshmem-cu12": "3.3.20",
              "nvidia-nvtx-cu12": "12.6.77", "nvidia-nvjitlink-cu12": "12.6.85",
              "nvidia-cufile-cu12": "1.11.1.6"},
+    "11.8": {"nvidia-cuda-nvrtc-cu11": "11.8.89", "nvidia-cuda-runtime-cu11": "11.8.89",
+             "nvidia-cuda-cupti-cu11": "11.8.87", "nvidia-cudnn-cu11": "9.1.0.70",
+             "nvidia-cublas-cu11": "11.11.3.6", "nvidia-cufft-cu11": "10.9.0.58",
+             "nvidia-curand-cu11": "10.3.0.86", "nvidia-cusolver-cu11": "11.4.1.48",
+             "nvidia-cusparse-cu11": "11.7.5.86", "nvidia-nccl-cu11": "2.21.5",
+             "nvidia-nvtx-cu11": "11.8.86"},
     "13.0": {"nvidia-cuda-nvrtc": "13.0.48", "nvidia-cuda-runtime": "13.0.48",
              "nvidia-cublas": "13.0.0.19", "nvidia-nvjitlink": "13.0.39",
              "nvidia-cudnn-cu13": "9.13.0.50", "nvidia-nccl-cu13": "2.27.7",
@@ -254,7 +260,7 @@ DEFAULT_PYTHONS = ("cp310", "cp311", "cp312", "cp313")
 
 def _nvidia_component(name: str) -> str:
     base = re.sub(r"^nvidia-", "", name)
-    return re.sub(r"-cu1[23]$", "", base)
+    return re.sub(r"-cu1[123]$", "", base)
 
 
 def nvidia_requires(name: str, pins: Mapping[str, str]) -> List[str]:
@@ -287,7 +293,7 @@ def torch_requires(variant: Optional[str]) -> List[str]:
     """torch 2.9.1's Requires-Dist: variant None = PyPI (CUDA 12.8, gated by Linux x86_64)."""
     deps = list(TORCH_BASE_DEPS)
     if variant is None or variant.startswith("cu"):
-        cuda = {"cu126": "12.6", "cu130": "13.0"}.get(variant or "", "12.8")
+        cuda = {"cu118": "11.8", "cu126": "12.6", "cu130": "13.0"}.get(variant or "", "12.8")
         marker = LINUX_X86 if variant is None else INDEX_LINUX
         deps += [f"{n}=={v}; {marker}" for n, v in CUDA_PINS[cuda].items()]
         deps.append(f"triton==3.5.1; {marker}")
@@ -361,7 +367,7 @@ def _torch_family(out: Path, variant: Optional[str], pythons: Sequence[str], pla
                   torch_version: str = "2.9.1", vision_version: str = "0.24.1",
                   payload: Optional[Mapping[str, object]] = None) -> List[Wheel]:
     local = f"+{variant}" if variant else ""
-    cuda = {"cu126": "12.6", "cu128": "12.8", "cu130": "13.0", None: "12.8"}.get(variant)
+    cuda = {"cu118": "11.8", "cu126": "12.6", "cu128": "12.8", "cu130": "13.0", None: "12.8"}.get(variant)
     hip = "6.4.43482" if variant and variant.startswith("rocm") else None
     xpu = "20250201" if variant == "xpu" else None
     wheels = []
@@ -398,15 +404,17 @@ class TorchMirror:
 
 def build_torch_mirror(root: Union[str, Path], *, variants: Sequence[str] = TORCH_VARIANTS,
                        pythons: Sequence[str] = DEFAULT_PYTHONS, work: Optional[Path] = None,
-                       no_hash_files: Sequence[str] = (), no_metadata_files: Sequence[str] = ()) -> TorchMirror:
+                       no_hash_files: Sequence[str] = (), no_metadata_files: Sequence[str] = (),
+                       extra_platforms: Optional[Mapping[str, Sequence[str]]] = None) -> TorchMirror:
     """Writes a PyTorch-shaped mirror under root/whl/. Files named in no_hash_files/no_metadata_files get
-    no #sha256 fragment / no data-core-metadata (the real index has such files)."""
+    no #sha256 fragment / no data-core-metadata (the real index has such files). extra_platforms: more
+    platform tags per variant for torch/torchvision (e.g. {"cpu": ["win_amd64"]})."""
     import hashlib
     root = Path(root)
     work = Path(work) if work else root / "_build"
     shared_out = work / "shared"
     shared = [_simple_wheel(shared_out, p) for p in TORCH_INDEX_COMMON]
-    for cuda in ("12.6", "12.8", "13.0"):
+    for cuda in ("12.6", "12.8", "13.0") + (("11.8",) if "cu118" in variants else ()):
         pins = CUDA_PINS[cuda]
         for n, v in pins.items():
             if not any(w.name == n and w.version == v for w in shared):
@@ -421,6 +429,7 @@ def build_torch_mirror(root: Union[str, Path], *, variants: Sequence[str] = TORC
             plats.append("manylinux_2_28_aarch64")
         if variant == "xpu":
             plats = ["linux_x86_64"]
+        plats += list((extra_platforms or {}).get(variant, ()))
         ws = _torch_family(out, variant, pythons, plats)
         if variant == "cpu":  # the CPU index's macOS wheels carry no local label
             ws += [wheelmaker.torch_wheel(out, "2.9.1", tags=f"{py}-none-macosx_11_0_arm64",
