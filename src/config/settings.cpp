@@ -23,7 +23,7 @@ const std::vector<SettingSpec> kSettings = {
   {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
   {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", true, "NAME"},
   {"no-sources", "--no-sources", {"PTINSTALL_NO_SOURCES", "UV_NO_SOURCES"}, K::Flag, kResolving,
-   "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", false},
+   "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", true},
 
   // Indexes
   {"index-url", "-i,--index-url", {"PTINSTALL_INDEX_URL", "UV_INDEX_URL"}, K::Value, kResolving,
