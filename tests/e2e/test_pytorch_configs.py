@@ -1,0 +1,416 @@
+"""Every configuration of uv's PyTorch guide, end to end against a PyTorch-shaped mirror on 127.0.0.1
+(tests/e2e/indexserver.py): plain PyPI, explicit per-accelerator indexes pinned with [tool.uv.sources],
+marker-gated and extra-gated sources with conflicts, the pip interface forms (--index-url,
+--extra-index-url, --torch-backend / UV_TORCH_BACKEND), config-file diagnostics, and the two real
+projects of ../shared/data/real-locks resolved for each of their environments against a generated
+mirror, with the torch builds compared to their uv.lock files.
+
+Installs go into real venvs of /usr/bin/python3; the generated torch wheels answer
+`torch.__version__`, `torch.version.cuda`, `.hip` and `.xpu` like the real ones."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from indexserver import (CUDA_PINS, IndexServer, build_local_pypi, build_simple_index,  # noqa: E402
+                         build_torch_mirror, nginx_binary, nvidia_wheel)
+
+pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
+
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
+    [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+    capture_output=True, text=True, check=True).stdout.split())
+HOST_X86_LINUX = sys.platform == "linux" and os.uname().machine == "x86_64"
+needs_x86_linux = pytest.mark.skipif(not HOST_X86_LINUX, reason="the mirror's GPU wheels are Linux x86_64 only")
+
+LINUX = "x86_64-manylinux_2_28"
+MACOS = "aarch64-apple-darwin"
+WINDOWS = "x86_64-pc-windows-msvc"
+
+VARIANTS = ("cpu", "cu118", "cu126", "cu128", "cu130", "rocm6.4", "xpu")
+CUDA_OF = {"cu118": "11.8", "cu126": "12.6", "cu128": "12.8", "cu130": "13.0"}
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    """One server for the module: /whl/<variant>/ (with Windows CPU wheels and cu118) and a local PyPI
+    under /simple/ that also carries the nvidia-* pins of every CUDA variant (real PyPI has them all)."""
+    root = tmp_path_factory.mktemp("pt-mirror")
+    build_torch_mirror(root, variants=VARIANTS, pythons=(PY_TAG,),
+                       extra_platforms={"cpu": ["win_amd64"], "cu128": ["win_amd64"]})
+    extra_out = root / "_extra"
+    extra = []
+    for cuda in ("11.8", "12.6", "13.0"):
+        pins = CUDA_PINS[cuda]
+        extra += [nvidia_wheel(extra_out, n, v, pins=pins) for n, v in pins.items()]
+    extra.append(wheelmaker.build_wheel(extra_out, "intel-cmplr-lib-rt", "2025.2.1",
+                                        tags="py2.py3-none-manylinux_2_28_x86_64"))
+    extra.append(wheelmaker.build_wheel(extra_out, "pillow", "11.3.0", requires_python=">=3.9"))
+    build_local_pypi(root, pythons=(PY_TAG,), extra_wheels=extra)
+    server = IndexServer(root)
+    server.start()
+    yield server
+    server.stop()
+
+
+def pypi(mirror) -> str:
+    return mirror.url + "/simple/"
+
+
+def whl(mirror, variant: str) -> str:
+    return f"{mirror.url}/whl/{variant}"
+
+
+def make_venv(path: Path) -> Path:
+    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(path)], check=True)
+    return path
+
+
+def torch_info(venv: Path) -> dict:
+    out = subprocess.run([str(venv / "bin" / "python"), "-c",
+                          "import json, torch; print(json.dumps({'version': torch.__version__, "
+                          "'cuda': torch.version.cuda, 'hip': torch.version.hip, 'xpu': torch.version.xpu}))"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def installed(venv: Path) -> dict:
+    out = subprocess.run([str(venv / "bin" / "python"), "-c",
+                          "import importlib.metadata as m, json; "
+                          "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"],
+                         check=True, capture_output=True, text=True).stdout
+    return {k.replace("_", "-"): v for k, v in json.loads(out).items()}
+
+
+def report(ptinstall, *args, cwd=None, env=None) -> dict:
+    """`pip install --dry-run --report -`: {name: (version, url)}."""
+    r = ptinstall("pip", "install", "--dry-run", "--report", "-", *args, cwd=cwd, env=env)
+    assert r.returncode == 0, r
+    data = json.loads(r.stdout)
+    return {i["metadata"]["name"].lower().replace("_", "-"): (i["metadata"]["version"], i["download_info"]["url"])
+            for i in data["install"]}
+
+
+def write_project(path: Path, body: str) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "pyproject.toml").write_text(body)
+    return path / "pyproject.toml"
+
+
+def index_table(name: str, url: str, explicit: bool = True) -> str:
+    return f'[[tool.uv.index]]\nname = "{name}"\nurl = "{url}"\n' + ("explicit = true\n" if explicit else "") + "\n"
+
+
+# --- 1. plain torch from PyPI -----------------------------------------------------------------------
+
+@needs_x86_linux
+def test_plain_pypi_gives_the_cuda_build(ptinstall, mirror, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", pypi(mirror),
+              "torch", "torchvision", check=True)
+    assert torch_info(venv) == {"version": "2.9.1", "cuda": "12.8", "hip": None, "xpu": None}
+    inst = installed(venv)
+    assert inst["torchvision"] == "0.24.1"
+    assert inst["jinja2"] == "3.1.6"  # PyPI's; the PyTorch index has 3.1.4 only
+    for name, version in CUDA_PINS["12.8"].items():
+        assert inst[name] == version  # the pins win over the newer cublas/nvjitlink on PyPI
+    assert inst["triton"] == "3.5.1"
+
+
+# --- 2. and 3. an explicit index per accelerator, pinned with [tool.uv.sources] ----------------------
+
+def pinned_project(mirror, variant: str, *, triton: str = "") -> str:
+    deps = ["torch>=2.9", "torchvision", "jinja2"] + ([triton] if triton else [])
+    sources = {"torch": variant, "torchvision": variant}
+    if triton:
+        sources[triton] = variant
+    return ('[project]\nname = "app"\nversion = "1.0"\n'
+            f"dependencies = {json.dumps(deps)}\n\n"
+            "[tool.uv.sources]\n" + "".join(f'{p} = {{ index = "pytorch-{v}" }}\n' for p, v in sources.items())
+            + "\n" + index_table(f"pytorch-{variant}", whl(mirror, variant)))
+
+
+EXPECTED = {
+    "cpu": {"cuda": None, "hip": None, "xpu": None},
+    "cu118": {"cuda": "11.8", "hip": None, "xpu": None},
+    "cu126": {"cuda": "12.6", "hip": None, "xpu": None},
+    "cu128": {"cuda": "12.8", "hip": None, "xpu": None},
+    "cu130": {"cuda": "13.0", "hip": None, "xpu": None},
+    "rocm6.4": {"cuda": None, "hip": "6.4.43482", "xpu": None},
+    "xpu": {"cuda": None, "hip": None, "xpu": "20250201"},
+}
+TRITON = {"rocm6.4": "pytorch-triton-rocm", "xpu": "pytorch-triton-xpu"}
+
+
+@needs_x86_linux
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_explicit_index_per_accelerator(ptinstall, mirror, tmp_path, variant):
+    project = write_project(tmp_path / "proj", pinned_project(mirror, variant, triton=TRITON.get(variant, "")))
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--default-index", pypi(mirror),
+                  "-r", project, "--report", tmp_path / "report.json")
+    assert r.returncode == 0, r
+    assert torch_info(venv) == {"version": f"2.9.1+{variant}", **EXPECTED[variant]}
+    inst = installed(venv)
+    assert inst["torchvision"] == f"0.24.1+{variant}"
+    assert inst["jinja2"] == "3.1.6"
+    urls = {i["metadata"]["name"].lower(): i["download_info"]["url"]
+            for i in json.loads((tmp_path / "report.json").read_text())["install"]}
+    assert urls["torch"].startswith(whl(mirror, variant) + "/")
+    assert urls["jinja2"].startswith(mirror.url + "/packages/")  # the default index, not the torch one
+    if variant in CUDA_OF:
+        for name, version in CUDA_PINS[CUDA_OF[variant]].items():
+            assert inst[name] == version
+            assert urls[name].startswith(mirror.url + "/packages/"), (name, urls[name])  # nvidia-* from PyPI
+        # triton is not pinned, and the pinned index is explicit: it comes from the default index
+        assert inst["triton"] == "3.5.1" and urls["triton"].startswith(mirror.url + "/packages/")
+    else:
+        assert not [n for n in inst if n.startswith("nvidia-")]
+        assert "triton" not in inst
+    if variant in TRITON:
+        t = TRITON[variant]
+        assert urls[t].startswith(whl(mirror, variant) + "/")
+        assert inst[t] == ("3.5.1" if variant.startswith("rocm") else "3.5.0")
+
+
+def test_cpu_index_everywhere(ptinstall, mirror, tmp_path):
+    """The CPU pins give CPU builds on every platform: +cpu on Linux and Windows, the unlabelled macOS
+    wheel of the CPU index on macOS; jinja2 still from the default index."""
+    project = write_project(tmp_path / "proj", pinned_project(mirror, "cpu").replace('"torchvision", ', ""))
+    for platform, version in ((LINUX, "2.9.1+cpu"), ("aarch64-manylinux_2_28", "2.9.1+cpu"),
+                              (WINDOWS, "2.9.1+cpu"), (MACOS, "2.9.1")):
+        got = report(ptinstall, "--python", PYTHON, "--python-platform", platform, "--default-index",
+                     pypi(mirror), "-r", project)
+        assert got["torch"][0] == version, platform
+        assert got["torch"][1].startswith(whl(mirror, "cpu") + "/"), platform
+        assert got["jinja2"] == ("3.1.6", got["jinja2"][1]) and "/packages/" in got["jinja2"][1]
+        assert not [n for n in got if n.startswith("nvidia-")]
+
+
+def test_pin_beats_torch_backend_and_no_sources_drops_it(ptinstall, mirror, tmp_path):
+    project = write_project(tmp_path / "proj", pinned_project(mirror, "cpu"))
+    common = ("--python", PYTHON, "--python-platform", LINUX, "--default-index", pypi(mirror), "-r", project)
+    got = report(ptinstall, *common, "--torch-backend", "cu126", "--torch-backend-index", mirror.url + "/whl")
+    assert got["torch"][0] == "2.9.1+cpu"
+    assert got["torchvision"][0] == "0.24.1+cpu"
+    got = report(ptinstall, *common, "--no-sources")
+    assert got["torch"][0] == "2.9.1"  # PyPI's
+    got = report(ptinstall, *common, env={"UV_NO_SOURCES": "1"})
+    assert got["torch"][0] == "2.9.1"
+
+
+# --- 4. sources gated by markers --------------------------------------------------------------------
+
+def marker_project(mirror) -> str:
+    return ('[project]\nname = "app"\nversion = "1.0"\ndependencies = ["torch>=2.9"]\n\n'
+            "[tool.uv.sources]\ntorch = [\n"
+            '  { index = "pytorch-cpu", marker = "sys_platform != \'linux\'" },\n'
+            '  { index = "pytorch-cu128", marker = "sys_platform == \'linux\'" },\n]\n\n'
+            + index_table("pytorch-cpu", whl(mirror, "cpu")) + index_table("pytorch-cu128", whl(mirror, "cu128")))
+
+
+def test_marker_gated_sources(ptinstall, mirror, tmp_path):
+    project = write_project(tmp_path / "proj", marker_project(mirror))
+    expect = {LINUX: ("2.9.1+cu128", "cu128"), MACOS: ("2.9.1", "cpu"), WINDOWS: ("2.9.1+cpu", "cpu")}
+    for platform, (version, variant) in expect.items():
+        got = report(ptinstall, "--python", PYTHON, "--python-platform", platform, "--default-index",
+                     pypi(mirror), "-r", project)
+        assert got["torch"][0] == version, platform
+        assert got["torch"][1].startswith(whl(mirror, variant) + "/"), platform
+        assert got["jinja2"][0] == "3.1.6"
+        nvidia = sorted(n for n in got if n.startswith("nvidia-"))
+        assert nvidia == (sorted(CUDA_PINS["12.8"]) if platform == LINUX else []), platform
+    # The same through pip compile (a file for one target) and a real install on this machine.
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--python-platform", WINDOWS, "--default-index",
+                  pypi(mirror), project, "--no-header", "--no-annotate", check=True)
+    assert "torch==2.9.1+cpu" in r.stdout.splitlines()
+    if HOST_X86_LINUX:
+        venv = make_venv(tmp_path / "venv")
+        ptinstall("pip", "install", "--python", venv / "bin" / "python", "--default-index", pypi(mirror),
+                  "-r", project, check=True)
+        assert torch_info(venv)["cuda"] == "12.8"
+
+
+# --- 5. optional dependencies with conflicting extras -------------------------------------------------
+
+def extras_project(mirror) -> str:
+    return ('[project]\nname = "app"\nversion = "1.0"\ndependencies = ["jinja2"]\n\n'
+            '[project.optional-dependencies]\ncpu = ["torch>=2.9", "torchvision"]\ncu128 = ["torch>=2.9", "torchvision"]\n\n'
+            '[tool.uv]\nconflicts = [[{ extra = "cpu" }, { extra = "cu128" }]]\n\n'
+            "[tool.uv.sources]\n"
+            'torch = [\n  { index = "pytorch-cpu", extra = "cpu" },\n  { index = "pytorch-cu128", extra = "cu128" },\n]\n'
+            'torchvision = [\n  { index = "pytorch-cpu", extra = "cpu" },\n  { index = "pytorch-cu128", extra = "cu128" },\n]\n\n'
+            + index_table("pytorch-cpu", whl(mirror, "cpu")) + index_table("pytorch-cu128", whl(mirror, "cu128")))
+
+
+@needs_x86_linux
+def test_extras_with_conflicts(ptinstall, mirror, tmp_path):
+    project = write_project(tmp_path / "proj", extras_project(mirror))
+    for extra, expect in (("cpu", EXPECTED["cpu"]), ("cu128", EXPECTED["cu128"])):
+        venv = make_venv(tmp_path / f"venv-{extra}")
+        ptinstall("pip", "install", "--python", venv / "bin" / "python", "--default-index", pypi(mirror),
+                  "-r", project, "--extra", extra, check=True)
+        assert torch_info(venv) == {"version": f"2.9.1+{extra}", **expect}
+        inst = installed(venv)
+        assert inst["torchvision"] == f"0.24.1+{extra}" and inst["jinja2"] == "3.1.6"
+    # No extra: no torch at all.
+    got = report(ptinstall, "--python", PYTHON, "--default-index", pypi(mirror), "-r", project)
+    assert "torch" not in got and got["jinja2"][0] == "3.1.6"
+    for args in (("--extra", "cpu", "--extra", "cu128"), ("--all-extras",)):
+        r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--default-index", pypi(mirror),
+                      "-r", project, *args)
+        assert r.returncode != 0, r
+        assert "extras `cpu` and `cu128` are declared as conflicting" in r.stderr, r
+        assert str(project) in r.stderr
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--default-index", pypi(mirror), project,
+                  "--extra", "cpu", "--extra", "cu128")
+    assert r.returncode != 0 and "conflicting" in r.stderr, r
+
+
+# --- 6. the pip interface ----------------------------------------------------------------------------
+
+def test_index_url_torch_index_alone(ptinstall, mirror, tmp_path):
+    """--index-url <torch index>: everything from there, so jinja2 is the index's old copy."""
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "--index-url",
+                 whl(mirror, "cpu") + "/", "torch")
+    assert got["torch"][0] == "2.9.1+cpu"
+    assert got["jinja2"] == ("3.1.4", got["jinja2"][1]) and got["jinja2"][1].startswith(mirror.url + "/whl/")
+    if HOST_X86_LINUX:
+        venv = make_venv(tmp_path / "venv")
+        ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", whl(mirror, "cpu"),
+                  "torch", check=True)
+        assert torch_info(venv) == {"version": "2.9.1+cpu", **EXPECTED["cpu"]}
+        assert installed(venv)["jinja2"] == "3.1.4"
+
+
+def test_extra_index_url_first_index(ptinstall, mirror):
+    """--extra-index-url <torch index> with first-index: the extra index is searched first, and every
+    package it has (torch, jinja2, the nvidia wheels) comes from it; others from the default."""
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "--index-url", pypi(mirror),
+                 "--extra-index-url", whl(mirror, "cu128") + "/", "torch", "optree")
+    assert got["torch"][0] == "2.9.1+cu128" and got["torch"][1].startswith(whl(mirror, "cu128") + "/")
+    assert got["jinja2"][0] == "3.1.4" and got["jinja2"][1].startswith(mirror.url + "/whl/")
+    assert got["optree"][0] == "0.17.0" and got["optree"][1].startswith(mirror.url + "/packages/")
+    # unsafe-best-match takes the newest over both
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "--index-url", pypi(mirror),
+                 "--extra-index-url", whl(mirror, "cu128") + "/", "--index-strategy", "unsafe-best-match", "jinja2")
+    assert got["jinja2"][0] == "3.1.6"
+
+
+@pytest.mark.parametrize("how", ["flag", "UV_TORCH_BACKEND", "PTINSTALL_TORCH_BACKEND"])
+def test_torch_backend_overrides_indexes(ptinstall, mirror, how):
+    base = ("--python", PYTHON, "--python-platform", LINUX, "--torch-backend-index", mirror.url + "/whl")
+    for backend, indexes in (("cu126", ("--extra-index-url", whl(mirror, "cu128") + "/")),
+                             ("cpu", ("--index-url", whl(mirror, "cu130") + "/",
+                                      "--extra-index-url", pypi(mirror))),
+                             ("rocm6.4", ("--index-url", pypi(mirror)))):
+        args = base + indexes + ("torch", "torchvision")
+        env = None
+        if how == "flag":
+            args += ("--torch-backend", backend)
+        else:
+            env = {how: backend}
+        got = report(ptinstall, *args, env=env)
+        assert got["torch"][0] == f"2.9.1+{backend}", (backend, got["torch"])
+        assert got["torch"][1].startswith(whl(mirror, backend) + "/")
+        assert got["torchvision"][0] == f"0.24.1+{backend}"
+    # The flag beats the environment.
+    got = report(ptinstall, *base, "--index-url", pypi(mirror), "--torch-backend", "cpu", "torch",
+                 env={"UV_TORCH_BACKEND": "cu128"})
+    assert got["torch"][0] == "2.9.1+cpu"
+    # Not routed: jinja2 keeps the default index.
+    assert got["jinja2"][0] == "3.1.6"
+
+
+@needs_x86_linux
+def test_torch_backend_auto(ptinstall, mirror, tmp_path):
+    """auto: a fake NVIDIA driver 580 gives the newest CUDA index the mirror has (cu132 and cu129 are
+    not mirrored and answer 403); no GPU gives cpu. Installed for real, jinja2 from the default index."""
+    empty = tmp_path / "sysroot"
+    (empty / "sys").mkdir(parents=True)
+    (empty / "proc").mkdir()
+    nogpu = {"PTINSTALL_SYSFS_ROOT": str(empty), "PATH": "/usr/bin:/bin"}
+    base = ("--index-url", pypi(mirror), "--torch-backend-index", mirror.url + "/whl")
+    for env, variant in (({"UV_CUDA_DRIVER_VERSION": "580.65.06", "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "8.6"},
+                          "cu130"),
+                         ({"PTINSTALL_CUDA_DRIVER_VERSION": "550.54.15", "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "8.6"},
+                          "cu128"),
+                         ({"PTINSTALL_CUDA_DRIVER_VERSION": "550.54.15", "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "6.1"},
+                          "cu126"),
+                         ({}, "cpu")):
+        venv = make_venv(tmp_path / f"venv-{variant}")
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", *base, "torch",
+                      env={**nogpu, **env, "UV_TORCH_BACKEND": "auto"})
+        assert r.returncode == 0, r
+        assert torch_info(venv) == {"version": f"2.9.1+{variant}", **EXPECTED[variant]}, env
+        assert installed(venv)["jinja2"] == "3.1.6"
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, *base, "--torch-backend", "auto", "torch",
+                  env={**nogpu, "PTINSTALL_CUDA_DRIVER_VERSION": "580.65.06",
+                       "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "9.0"})
+    assert r.returncode == 0 and " + torch==2.9.1+cu130" in r.stderr, r
+
+
+# --- config files: unknown keys warn, wrong types are errors with file:line ------------------------
+
+def test_config_unknown_key_warns_and_wrong_type_errors(ptinstall, mirror, tmp_path):
+    proj = tmp_path / "proj"
+    project = write_project(proj, '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["jinja2"]\n\n'
+                                  '[tool.uv]\nindex-strategy = "first-index"\nfancy-mode = true\n\n'
+                                  '[tool.uv.pip]\nturbo = 1\n')
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project,
+                  cwd=proj)
+    assert r.returncode == 0, r
+    assert re.search(r"warning: unknown key `fancy-mode`.*" + re.escape(str(project)), r.stderr), r
+    assert re.search(r"warning: unknown key `turbo`.*" + re.escape(str(project)), r.stderr), r
+    assert " + jinja2==3.1.6" in r.stderr
+
+    project.write_text('[project]\nname = "app"\nversion = "1.0"\n\n[tool.uv]\n'
+                       'index-strategy = "first-index"\nno-sources = "yes"\n')
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "jinja2", cwd=proj)
+    assert r.returncode != 0, r
+    assert f"{project}:7" in r.stderr and "no-sources" in r.stderr, r
+
+    uv_toml = tmp_path / "conf" / "uv.toml"
+    uv_toml.parent.mkdir()
+    uv_toml.write_text('[pip]\nextra-index-url = "not-a-list"\n')
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--config-file", uv_toml, "jinja2")
+    assert r.returncode != 0 and f"{uv_toml}:2" in r.stderr, r
+    uv_toml.write_text('torch-backend = "cpu"\nsparkle = "x"\n')
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--config-file", uv_toml, "--index-url",
+                  pypi(mirror), "--torch-backend-index", mirror.url + "/whl", "--python-platform", LINUX, "torch")
+    assert r.returncode == 0, r
+    assert "unknown key `sparkle`" in r.stderr and str(uv_toml) in r.stderr
+    assert " + torch==2.9.1+cpu" in r.stderr  # the file's torch-backend is used
+
+    # A [[tool.uv.index]] of the wrong type in a -r pyproject.toml: file and line.
+    bad = write_project(tmp_path / "bad", '[project]\nname = "app"\nversion = "1.0"\n\n'
+                                          '[[tool.uv.index]]\nname = "x"\nurl = 5\n')
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "-r", bad)
+    assert r.returncode != 0 and f"{bad}:7" in r.stderr, r
+
+
+def test_project_settings_and_default_index_table(ptinstall, mirror, tmp_path):
+    """The [tool.uv] settings of the project file in the working directory apply (index-strategy,
+    torch-backend), and a `default = true` index replaces PyPI."""
+    proj = tmp_path / "proj"
+    project = write_project(proj, '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["torch", "jinja2"]\n\n'
+                                  '[tool.uv]\nindex-strategy = "unsafe-best-match"\n\n'
+                                  '[tool.uv.pip]\ntorch-backend = "cu126"\n'
+                                  f'torch-backend-index = "{mirror.url}/whl"\n\n'
+                                  + index_table("mirror-pypi", pypi(mirror), explicit=False).replace(
+                                      "\n\n", "\ndefault = true\n\n")
+                                  + index_table("torchy", whl(mirror, "cu128") + "/", explicit=False))
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "-r", project, cwd=proj)
+    assert got["torch"][0] == "2.9.1+cu126"
+    assert got["jinja2"][0] == "3.1.6"  # best match over the torchy index's 3.1.4
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "-r", project, "--no-config")
+    assert got["torch"][0] == "2.9.1+cu128"  # first-index and no routing: the named index first
+    assert got["jinja2"][0] == "3.1.4"
