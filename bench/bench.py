@@ -35,6 +35,7 @@ class Run:
     rc: int
     maxrss_kb: int
     error: str = ""
+    output: str = ""          # stdout + stderr, for the result checks
 
 
 def first_error_line(text: str) -> str:
@@ -46,30 +47,51 @@ def first_error_line(text: str) -> str:
 
 
 def timed(cmd: Sequence[str], env: Dict[str, str], cwd: Optional[Path] = None, log: Optional[Path] = None) -> Run:
-    """Runs cmd, returns wall time, exit status and peak RSS (wait4 rusage of the child and the children it
-    waited for)."""
-    out = open(log, "ab") if log else subprocess.DEVNULL
+    """Runs cmd, returns wall time, exit status, output and peak RSS (wait4 rusage of the child and the
+    children it waited for)."""
+    import tempfile
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(list(map(str, cmd)), env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+        except OSError as e:
+            return Run(0.0, 127, 0, f"cannot run {cmd[0]}: {e}")
+        # stderr is small for both tools; read it fully, then reap with wait4 for the rusage
+        stderr = b"".join(iter(lambda: proc.stderr.read(65536), b"")).decode(errors="replace")
+        _, status, rusage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read().decode(errors="replace")
     if log:
-        out.write(("\n$ " + " ".join(map(str, cmd)) + "\n").encode())
-        out.flush()
-    start = time.perf_counter()
-    try:
-        proc = subprocess.Popen(list(map(str, cmd)), env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
-    except OSError as e:
-        return Run(0.0, 127, 0, f"cannot run {cmd[0]}: {e}")
-    err_chunks = []
-    # stderr is small for both tools; read it fully, then reap with wait4 for the rusage
-    for chunk in iter(lambda: proc.stderr.read(65536), b""):
-        err_chunks.append(chunk)
-    _, status, rusage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = b"".join(err_chunks).decode(errors="replace")
-    if log:
-        out.write(stderr.encode())
-        out.close()
-    rc = proc.returncode
-    return Run(seconds, rc, rusage.ru_maxrss, first_error_line(stderr) if rc else "")
+        with open(log, "a") as f:
+            f.write("\n$ " + " ".join(map(str, cmd)) + f"\n{stdout}{stderr}[rc={rc}, {seconds:.3f}s]\n")
+    return Run(seconds, rc, rusage.ru_maxrss, first_error_line(stderr) if rc else "", stdout + stderr)
+
+
+def installed_set(site_packages: Path) -> Dict[str, str]:
+    """normalized name -> version of the distributions in site-packages (pip itself left out)."""
+    out = {}
+    for d in site_packages.glob("*.dist-info"):
+        name, _, version = d.name[:-len(".dist-info")].partition("-")
+        if normalize_name(name) != "pip":
+            out[normalize_name(name)] = version
+    return out
+
+
+def dry_run_set(output: str) -> Dict[str, str]:
+    """The would-be installs printed by pip ("Would install a-1.0 b-2.0") or ptinstall (" + a==1.0")."""
+    out = {}
+    for line in output.splitlines():
+        if line.startswith("Would install ") and "==" not in line and " packages" not in line:
+            for token in line[len("Would install "):].split():
+                name, _, version = token.rpartition("-")
+                out[normalize_name(name)] = version
+        m = re.match(r"\s*\+ (\S+?)==(\S+)", line)
+        if m:
+            out[normalize_name(m.group(1))] = m.group(2)
+    out.pop("pip", None)
+    return out
 
 
 @dataclass
@@ -205,12 +227,15 @@ class Result:
     cells: Dict[str, Cell]
     floor: Cell
     floor_name: str
+    check: str = ""
 
 
 def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[str, int], tuple],
              floor_name: str = "") -> Result:
-    """once(tool, i) -> (Run, floor Run or None, cleanup paths). Tools alternate their order each run."""
+    """once(tool, i) -> (Run, floor Run or None, cleanup paths, {name: version} or None). Tools alternate
+    their order each run; the package sets of the first successful run of each tool are compared."""
     cells = {t: Cell() for t in TOOLS}
+    sets: Dict[str, Dict[str, str]] = {}
     floor = Cell()
     print(f"== {name}: {description}", flush=True)
     for i in range(runs):
@@ -218,14 +243,31 @@ def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[s
         for tool in order:
             if cells[tool].failed:
                 continue
-            run, floor_run, paths = once(tool, i)
+            run, floor_run, paths, pkgs = once(tool, i)
             cells[tool].runs.append(run)
+            if run.rc == 0 and pkgs is not None and tool not in sets:
+                sets[tool] = pkgs
             status = f"{run.seconds:.3f}s" if run.rc == 0 else f"failed ({run.error})"
             print(f"   run {i + 1} {tool}: {status}, {run.maxrss_kb / 1024:.0f} MiB", flush=True)
             if floor_run is not None:
                 floor.runs.append(floor_run)
             b.cleanup(*paths)
-    return Result(name, description, cells, floor, floor_name)
+    check = ""
+    if len(sets) == 2:
+        a, b_ = dict(sets["ptinstall"]), dict(sets["pip"])
+        for seeded in ("setuptools", "wheel"):   # python -m venv seeds them into pip's venvs only
+            if (seeded in a) != (seeded in b_):
+                a.pop(seeded, None)
+                b_.pop(seeded, None)
+        if a == b_:
+            check = f"same {len(a)} package{'' if len(a) == 1 else 's'}" if a else ""
+        else:
+            only_pt = sorted(f"{k}=={v}" for k, v in a.items() if b_.get(k) != v)
+            only_pip = sorted(f"{k}=={v}" for k, v in b_.items() if a.get(k) != v)
+            check = (f"DIFFERENT packages: ptinstall only {', '.join(only_pt) or '-'}; "
+                     f"pip only {', '.join(only_pip) or '-'}")
+        print(f"   check: {check}", flush=True)
+    return Result(name, description, cells, floor, floor_name, check)
 
 
 def warm_cache(b: Bench, tool: str, cache: Path, args: Sequence[str]) -> Run:
@@ -253,7 +295,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             cache = b.fresh("cold-cache") if tool == "ptinstall" else None
             run = b.run(tool, venv, cache, app)
             floor = b.floor_unzip_parallel(b.installed_wheels(venv)) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv] + ([cache] if cache else [])
+            return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
         results.append(scenario(b, "install-cold", "application (the 31 lines of app.txt) into a fresh venv, empty cache",
                                 runs, once, f"unzip -q of its wheels, {os.cpu_count()} at once"))
 
@@ -266,7 +308,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             venv = b.venv(with_pip=(tool == "pip"))
             run = b.run(tool, venv, caches[tool], app)
             floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv]
+            return run, floor, [venv], installed_set(b.site_packages(venv))
         results.append(scenario(b, "install-warm", "application into a fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
 
@@ -277,7 +319,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             b.run(t, noop_venvs[t], caches[t], app)
 
         def once(tool, i):
-            return b.run(tool, noop_venvs[tool], caches[tool], app), None, []
+            run = b.run(tool, noop_venvs[tool], caches[tool], app)
+            return run, None, [], installed_set(b.site_packages(noop_venvs[tool]))
         results.append(scenario(b, "install-noop", "application again into the venv that has it", runs, once))
         b.cleanup(*noop_venvs.values())
 
@@ -285,7 +328,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         def once(tool, i):
             venv = b.venv(with_pip=(tool == "pip"))
             extra = ["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])
-            return b.run(tool, venv, caches[tool], extra + app), None, [venv]
+            run = b.run(tool, venv, caches[tool], extra + app)
+            return run, None, [venv], dry_run_set(run.output)
         results.append(scenario(b, "resolve-warm", "--dry-run of the application, warm cache", runs, once))
 
     if want("resolve-backtrack"):
@@ -295,7 +339,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         def once(tool, i):
             venv = b.venv(with_pip=(tool == "pip"))
             extra = ["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])
-            return b.run(tool, venv, caches[tool], extra + backtrack), None, [venv]
+            run = b.run(tool, venv, caches[tool], extra + backtrack)
+            return run, None, [venv], dry_run_set(run.output)
         results.append(scenario(b, "resolve-backtrack",
                                 f"--dry-run boto3 aiobotocore ({dataset.BOTO_VERSIONS} boto3/botocore versions), "
                                 "warm cache", runs, once))
@@ -306,7 +351,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             cache = b.fresh("cold-cache") if tool == "ptinstall" else None
             run = b.run(tool, venv, cache, big)
             floor = b.floor_unzip_one(b.ds.big_wheel) if tool == "pip" else None
-            return run, floor, [venv] + ([cache] if cache else [])
+            return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
         results.append(scenario(b, "big-cold", f"torch wheel alone ({b.ds.big_wheel.stat().st_size / 1e6:.0f} MB), "
                                 "fresh venv, empty cache", runs, once, "unzip -q of the wheel"))
 
@@ -318,7 +363,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             venv = b.venv(with_pip=(tool == "pip"))
             run = b.run(tool, venv, caches[tool], big)
             floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv]
+            return run, floor, [venv], installed_set(b.site_packages(venv))
         results.append(scenario(b, "big-warm", "torch wheel alone, fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
     b.cleanup(*caches.values())
@@ -383,9 +428,10 @@ def report(results: List[Result], args, ds: dataset.Dataset, server, started: dt
         floor = r.floor.fmt() if r.floor.runs else "-"
         lines.append(f"| {r.name} | {pt.fmt()} | {pip.fmt()} | {ratio(pip.median(), pt.median())} | {floor} | "
                      f"{ratio(pt.median(), r.floor.median())} | {pt.rss()} | {pip.rss()} |")
-    lines += ["", "Scenarios:"]
+    lines += ["", "Scenarios (check: the installed or would-be-installed packages of both tools compared):"]
     for r in results:
-        lines.append(f"- {r.name}: {r.description}" + (f"; floor: {r.floor_name}" if r.floor_name else ""))
+        lines.append(f"- {r.name}: {r.description}" + (f"; floor: {r.floor_name}" if r.floor_name else "")
+                     + (f"; check: {r.check}" if r.check else ""))
     return "\n".join(lines) + "\n"
 
 
