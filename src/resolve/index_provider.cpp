@@ -205,6 +205,7 @@ struct IndexProvider::Impl {
   Dependencies skipped_unavailable(const std::string& base, const spec::Version& version) {
     std::vector<std::string> reasons;
     bool sdist = false;
+    bool python_skip = false;
     try {
       auto c = load(base);
       std::string prefix = base + "==" + version.to_string() + " ";
@@ -212,13 +213,21 @@ struct IndexProvider::Impl {
         if (line.rfind(prefix, 0) == 0) line = line.substr(prefix.size());
         reasons.push_back(line);
       }
-      for (const auto& sk : c->skipped)
-        if (sk.file.version && *sk.file.version == version && sk.reason == index::SkipReason::NoSdists) sdist = true;
+      for (const auto& sk : c->skipped) {
+        if (!sk.file.version || *sk.file.version != version) continue;
+        if (sk.reason == index::SkipReason::NoSdists) sdist = true;
+        if (sk.reason == index::SkipReason::RequiresPython) python_skip = true;
+      }
     } catch (const std::exception&) {
     }
     if (reasons.empty()) return Dependencies::unavailable("has no usable file");
-    return Dependencies::unavailable(util::join(reasons, " and "),
-                                     sdist ? "ptinstall installs wheels only (sdists are never built)" : "");
+    std::string hint = sdist ? "ptinstall installs wheels only (sdists are never built)" : "";
+    if (python_skip) {
+      // The same hint as for a Requires-Python read from the metadata (it names only the target).
+      std::string py = requires_python_unavailable(spec::SpecifierSet{}, options.python_version).hint;
+      hint = hint.empty() ? py : hint + "\n" + py;
+    }
+    return Dependencies::unavailable(util::join(reasons, " and "), hint);
   }
 
   void warn_once(const std::string& message) {
