@@ -287,6 +287,7 @@ int run_pip_install(Invocation& inv) {
     const Wanted& w = *todo[i];
     install::InstallOptions opts;
     opts.requested = true;
+    opts.order = i;  // wheels that ship the same file: the later argument wins, as with pip
     if (w.direct) {
       spec::DirectUrl du;
       du.url = file_url(w.wheel);

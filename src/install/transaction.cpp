@@ -95,6 +95,22 @@ void Transaction::created(const fs::path& path) {
   created_set_.insert(path.lexically_normal().string());
 }
 
+bool Transaction::place(const fs::path& path, const std::function<void()>& write, std::size_t order) {
+  const std::string key = path.lexically_normal().string();
+  std::lock_guard path_lock(path_locks_[std::hash<std::string>{}(key) % path_locks_.size()]);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = placed_order_.find(key);
+    if (it != placed_order_.end() && it->second > order) return false;
+  }
+  prepare(path);
+  write();
+  created(path);
+  std::lock_guard lock(mutex_);
+  placed_order_[key] = order;
+  return true;
+}
+
 bool Transaction::remove(const fs::path& path) {
   std::lock_guard lock(mutex_);
   if (!exists_nofollow(path)) return false;
@@ -151,6 +167,7 @@ void Transaction::commit() {
   created_files_.clear();
   created_set_.clear();
   created_dirs_.clear();
+  placed_order_.clear();
 }
 
 void Transaction::rollback() {
@@ -179,6 +196,7 @@ void Transaction::rollback() {
   created_files_.clear();
   created_set_.clear();
   created_dirs_.clear();
+  placed_order_.clear();
 }
 
 }  // namespace ptinstall::install

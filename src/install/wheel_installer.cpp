@@ -319,17 +319,13 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
         // pip rewrites the extracted file in place, so it keeps the mode the zip gave it.
         struct stat st {};
         mode_t mode = ::stat(src.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
-        tx.prepare(p.dest);
-        write_new_file(p.dest, fixed, mode);
-        tx.created(p.dest);
+        tx.place(p.dest, [&] { write_new_file(p.dest, fixed, mode); }, options.order);
         add_generated(p.dest, fixed);
         continue;
       }
       // Not a #!python script: linked as is (executable bits come from the zip).
     }
-    tx.prepare(p.dest);
-    linker.link(src, p.dest);
-    tx.created(p.dest);
+    tx.place(p.dest, [&] { linker.link(src, p.dest); }, options.order);
     auto it = record.find(p.wheel_path);
     if (it != record.end()) {
       rows.push_back({record_path(p.dest, result.lib_dir), it->second.hash, it->second.size});
@@ -353,9 +349,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
       std::string text = sb + launcher_script(module, attr);
       fs::path dest = (scheme.scripts / name).lexically_normal();
       if (!within(scheme.scripts, dest)) invalid(display, "entry point name `" + name + "` is not a valid file name");
-      tx.prepare(dest);
-      write_new_file(dest, text, script_mode);
-      tx.created(dest);
+      tx.place(dest, [&] { write_new_file(dest, text, script_mode); }, options.order);
       add_generated(dest, text);
     }
   };
@@ -366,9 +360,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   const mode_t file_mode = 0666 & ~current_umask();
   auto generate = [&](const std::string& leaf, const std::string& content) {
     fs::path path = result.dist_info_dir / leaf;
-    tx.prepare(path);
-    write_new_file(path, content, file_mode);
-    tx.created(path);
+    tx.place(path, [&] { write_new_file(path, content, file_mode); }, options.order);
     add_generated(path, content);
   };
   generate("INSTALLER", options.installer + "\n");
@@ -378,9 +370,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   fs::path record_file = result.dist_info_dir / "RECORD";
   rows.push_back({record_path(record_file, result.lib_dir), "", std::nullopt});
   std::sort(rows.begin(), rows.end(), [](const spec::RecordEntry& a, const spec::RecordEntry& b) { return a.path < b.path; });
-  tx.prepare(record_file);
-  write_new_file(record_file, spec::write_record(rows), file_mode);
-  tx.created(record_file);
+  tx.place(record_file, [&] { write_new_file(record_file, spec::write_record(rows), file_mode); }, options.order);
   result.files.push_back(record_file.lexically_normal());
 
   // Now that the new files are in place, remove what the old versions own and we did not overwrite.

@@ -8,12 +8,15 @@
 // Test knob: PTINSTALL_FAULT_INJECT=after-files:N makes the N+1-th placed file fail with an
 // injected error (read once per transaction), to check that a failure half-way leaves nothing.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -37,6 +40,13 @@ class Transaction {
   void prepare(const fs::path& path);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
+  // Places one file: prepare(path), write() (which creates `path`), created(path), while no other
+  // thread of this transaction places the same path. Wheels installed in parallel may ship the same
+  // path (every nvidia-* wheel has nvidia/__init__.py): as when pip installs them one after the
+  // other, the wheel that comes later in install order (`order`) ends up owning the file, whatever
+  // order the threads run in. Returns false when `write` was skipped because a later wheel already
+  // placed the path (the caller still lists the path in its RECORD, as pip's earlier wheel does).
+  bool place(const fs::path& path, const std::function<void()>& write, std::size_t order = 0);
   // Removes a file now (renamed aside, deleted at commit). Missing files, files this transaction
   // created, and (when roots were given) paths outside every root are left alone, the latter with a
   // warning. Returns whether something was removed.
@@ -65,7 +75,9 @@ class Transaction {
   std::unordered_set<std::string> created_set_;  // lexically normal paths of created_files_
   std::vector<fs::path> created_dirs_;
   std::vector<Backup> backups_;
-  std::set<fs::path> touched_dirs_;  // parents of removed paths, pruned at commit when empty
+  std::set<fs::path> touched_dirs_;
+  std::unordered_map<std::string, std::size_t> placed_order_;  // path -> order of its last place()
+  std::array<std::mutex, 64> path_locks_;  // parents of removed paths, pruned at commit when empty
   std::size_t placed_ = 0;
   std::optional<std::size_t> fail_after_;
   std::string id_;

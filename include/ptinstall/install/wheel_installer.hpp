@@ -51,6 +51,9 @@ struct InstallOptions {
   bool requested = false;                      // write REQUESTED
   std::optional<std::string> direct_url_json;  // write direct_url.json (PEP 610)
   std::string installer = "ptinstall";         // INSTALLER content (without the newline)
+  // Position in the install order of one transaction: when wheels installed in parallel ship the same
+  // path, the one with the highest order keeps it, as if they had been installed one after another.
+  std::size_t order = 0;
 };
 
 struct InstalledWheel {

@@ -14,6 +14,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/link.hpp"
+#include "ptinstall/util/thread_pool.hpp"
 #include "unit/install/wheel_builder.hpp"
 
 using namespace ptinstall;
@@ -467,4 +468,58 @@ TEST_CASE("a path placed twice in one transaction rolls back to its original sta
     CHECK(util::read_file(root / "existing.txt") == "v1");
   }
   CHECK(snapshot(root) == before);
+}
+
+TEST_CASE("wheels sharing files install in parallel; the later wheel in install order owns the file",
+          "[install][transaction][parallel]") {
+  Env env;
+  // Like the nvidia-*-cu12 wheels: each ships nvidia/__init__.py (identical) and its own subpackage,
+  // and (to check the ordering rule) a shared file whose content differs per wheel.
+  const int n = 6;
+  std::vector<WheelInfo> infos;
+  for (int i = 0; i < n; ++i) {
+    WheelSpec w;
+    w.name = "nv" + std::to_string(i);
+    w.files = {{"nvidia/__init__.py", ""},
+               {"nvidia/nv" + std::to_string(i) + "/__init__.py", "X = " + std::to_string(i) + "\n"},
+               {"nvidia/shared/notes.txt", "from " + std::to_string(i) + "\n"}};
+    infos.push_back(env.unpack(w));
+  }
+  auto before = snapshot(env.venv());
+  util::ThreadPool pool(4);
+  for (int round = 0; round < 20; ++round) {
+    const bool fail = round % 2 == 1;
+    {
+      Transaction tx(env.scheme.roots());
+      util::Linker linker(util::LinkMode::Copy);
+      util::parallel_for(&pool, n, [&](std::size_t i) {
+        InstallOptions opts;
+        opts.order = i;
+        install_wheel(infos[i], env.scheme, linker, tx, opts);
+      });
+      if (!fail) tx.commit();
+    }
+    if (fail) {
+      CHECK(snapshot(env.venv()) == before);  // rolled back, shared files included
+      continue;
+    }
+    CHECK(util::read_file(env.scheme.purelib / "nvidia/shared/notes.txt") ==
+          "from " + std::to_string(n - 1) + "\n");
+    for (int i = 0; i < n; ++i) {
+      CHECK(fs::exists(env.scheme.purelib / ("nvidia/nv" + std::to_string(i)) / "__init__.py"));
+      // Every wheel's RECORD lists the shared files, with the hash of its own content (as pip).
+      auto rec = env.record("nv" + std::to_string(i) + "-1.0.dist-info");
+      REQUIRE(rec.count("nvidia/__init__.py") == 1);
+      REQUIRE(rec.count("nvidia/shared/notes.txt") == 1);
+      CHECK(rec["nvidia/shared/notes.txt"].hash ==
+            "sha256=" + util::sha256_urlsafe_b64_nopad("from " + std::to_string(i) + "\n"));
+    }
+    // Uninstall everything for the next round (uninstalling one keeps nothing the others need: as
+    // with pip, removing nv0 removes the shared nvidia/__init__.py too).
+    Transaction tx(env.scheme.roots());
+    for (int i = 0; i < n; ++i)
+      for (auto& d : find_installed({env.scheme.purelib}, "nv" + std::to_string(i))) uninstall(d, tx);
+    tx.commit();
+    CHECK(snapshot(env.venv()) == before);
+  }
 }
