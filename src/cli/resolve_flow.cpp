@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <set>
 
 #include "install_support.hpp"
@@ -152,6 +153,14 @@ Target make_target(const config::Settings& S, const python::InterpreterInfo& inf
   }
   if (auto pp = S.get("python-platform"); pp && !pp->empty()) {
     spec::TargetPlatform target = spec::parse_python_platform(*pp);
+    // uv's rule: a macOS target is macOS 13.0 unless MACOSX_DEPLOYMENT_TARGET says otherwise.
+    if (const char* dt = std::getenv("MACOSX_DEPLOYMENT_TARGET"); target.os == "macos" && dt && *dt) {
+      try {
+        target.macos = spec::parse_macos_version(dt);
+      } catch (const util::Error& e) {
+        throw util::Error(std::string(e.what()) + " in MACOSX_DEPLOYMENT_TARGET", "give a version like 14.0", 2);
+      }
+    }
     t.tags = spec::apply_target(t.tags, target);
     spec::PlatformMarkers m = spec::marker_values(target);
     t.markers.set("sys_platform", m.sys_platform);
@@ -201,6 +210,24 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
   return r;
 }
 
+// --refresh-package NAME: which URLs belong to the package: its project pages (`<index>/<name>/`, any
+// spelling of the name) and its files (`<name>-<version>...`: wheels, sdists, `.metadata` files).
+static std::function<bool(std::string_view)> refresh_predicate(const std::vector<std::string>& packages) {
+  std::set<std::string> names;
+  for (const auto& p : packages) names.insert(spec::normalize_name(p));
+  return [names](std::string_view url) {
+    std::string path(url.substr(0, url.find_first_of("?#")));
+    bool page = !path.empty() && path.back() == '/';
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    std::string last = util::percent_decode(path.substr(path.rfind('/') + 1));
+    if (page) return names.count(spec::normalize_name(last)) > 0;
+    for (const auto& n : names)
+      if (last.size() > n.size() && last[n.size()] == '-' && spec::normalize_name(last.substr(0, n.size())) == n)
+        return true;
+    return false;
+  };
+}
+
 ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& in, const Target& target,
                                     const install::Cache& cache, const ResolveOptions& options,
                                     std::chrono::steady_clock::time_point start) {
@@ -215,6 +242,8 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
   hopts.cache_dir = cache.root();
   hopts.offline = S.flag("offline");
   hopts.refresh_all = S.flag("refresh");
+  if (auto names = S.get_list("refresh-package"); !names.empty())
+    hopts.refresh = refresh_predicate({names.begin(), names.end()});
   s.http_cache = std::make_unique<net::HttpCache>(*s.client, hopts);
 
   config::IndexConfigInputs ci;
@@ -228,9 +257,6 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
   ci.getenv = [](const char* name) -> const char* { return std::getenv(name); };
   config::IndexConfig cfg = config::build_index_config(ci);
   for (const auto& line : cfg.describe()) util::log::debug(line);
-  if (!cfg.direct.empty())
-    throw util::Error("[tool.uv.sources] with a url or path (" + cfg.direct.begin()->first + ") is not supported here yet",
-                      "pass --no-sources, or give the wheel as `name @ url` in a requirements file");
   index::IndexSetOptions iopts = cfg.options;
 
   s.routing = torch_routing(S, target);
@@ -242,7 +268,8 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
     if (user_indexes) {
       std::set<std::string> routed;
       for (const auto& r : in.requirements)
-        if (torch::is_routed(r.package.str()) && !r.url) routed.insert(r.package.str());
+        if (torch::is_routed(r.package.str()) && !r.url && !iopts.pins.count(r.package.str()))  // a pin wins
+          routed.insert(r.package.str());
       if (!routed.empty())
         util::log::warn("--torch-backend routes " + util::join({routed.begin(), routed.end()}, ", ") + " to " +
                         util::redact_url(s.routing.urls.front()) +
@@ -264,7 +291,7 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
   resolve::IndexProviderOptions popts;
   popts.markers = target.markers;
   popts.python_version = target.python;
-  popts.requirements = in.requirements;
+  popts.requirements = config::apply_direct_sources(in.requirements, cfg);  // url/path sources: name @ URL
   popts.constraints = in.constraints;
   popts.overrides = in.overrides;
   popts.no_deps = options.no_deps;

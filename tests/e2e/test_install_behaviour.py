@@ -103,3 +103,97 @@ def test_unsatisfiable_request_is_explained_with_hints(ptinstall, make_index, tm
     r = ptinstall(*base, "--dry-run", "--pre", "usespre", check=True)
     assert " + pkg==2.0b1" in r.stderr
     assert snapshot(venv) == before
+
+
+# --- request counts and the HTTP cache --------------------------------------------------------------
+
+def settled_log(server, expected_at_least=0):
+    """The access log once nginx has written it (it logs a request just after answering it)."""
+    import time
+    deadline = time.time() + 5
+    last = None
+    while time.time() < deadline:
+        reqs = server.requests()
+        if len(reqs) >= expected_at_least and last is not None and len(reqs) == len(last):
+            return reqs
+        last = reqs
+        time.sleep(0.05)
+    return server.requests()
+
+
+def counts(stderr: str):
+    import re
+    m = re.search(r"^(\d+) project pages?, (\d+) metadata fetch(?:es)?, (\d+) HTTP requests?$", stderr, re.M)
+    assert m, stderr
+    return tuple(int(x) for x in m.groups())
+
+
+@pytest.fixture
+def served(tmp_path):
+    from indexserver import IndexServer, build_simple_index
+    servers = []
+
+    def make(cache_headers):
+        root = tmp_path / f"idx{len(servers)}"
+        build_simple_index(root, wheels(tmp_path / f"w{len(servers)}"))
+        server = IndexServer(root, cache_headers=cache_headers)
+        server.start()
+        servers.append(server)
+        return server
+    yield make
+    for s in servers:
+        s.stop()
+
+
+@pytest.mark.parametrize("cache_headers", [True, False])
+def test_warm_runs_make_at_most_one_request_per_page_and_metadata(ptinstall, served, tmp_path, cache_headers):
+    server = served(cache_headers)
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "-v", "--dry-run", "--python", venv / "bin" / "python", "--index-url",
+            server.index_url(), "app", "flask")
+    cold = ptinstall(*base, check=True)
+    pages, metadata, http = counts(cold.stderr)
+    log = settled_log(server, http)
+    assert (pages, metadata) == (4, 4)  # app, lib, flask, werkzeug; one version of each considered
+    assert http == len(log) == pages + metadata
+    assert all(q.status == 200 for q in log)
+    assert sorted(q.path for q in log if q.path.startswith("/simple/")) == \
+        ["/simple/app/", "/simple/flask/", "/simple/lib/", "/simple/werkzeug/"]
+    server.clear_log()
+
+    warm = ptinstall(*base, check=True)
+    assert counts(warm.stderr)[:2] == (pages, metadata)
+    if cache_headers:
+        # Pages fresh for max-age=600, files immutable: nothing goes to the network.
+        assert counts(warm.stderr)[2] == 0
+        assert settled_log(server) == []
+    else:
+        # No Cache-Control: every entry is revalidated (ETag / Last-Modified) and nginx answers 304.
+        assert counts(warm.stderr)[2] == pages + metadata
+        log = settled_log(server, pages + metadata)
+        assert len(log) == pages + metadata and all(q.status == 304 for q in log), log
+    server.clear_log()
+
+    # --refresh revalidates everything; --refresh-package only that package's page and files.
+    r = ptinstall(*base, "--refresh", check=True)
+    log = settled_log(server, pages + metadata)
+    assert counts(r.stderr)[2] == len(log) == pages + metadata and all(q.status == 304 for q in log)
+    server.clear_log()
+    r = ptinstall(*base, "--refresh-package", "Werkzeug", check=True)
+    log = settled_log(server, 1)
+    if cache_headers:
+        assert sorted(q.path for q in log) == ["/files/werkzeug-3.0.1-py3-none-any.whl.metadata", "/simple/werkzeug/"]
+        assert counts(r.stderr)[2] == 2
+    else:
+        assert len(log) == pages + metadata
+    assert all(q.status == 304 for q in log)
+
+    # --offline answers from the cache with the server gone; a miss is a clear error.
+    server.stop()
+    r = ptinstall(*base, "--offline", check=True)
+    assert " + werkzeug==3.0.1" in r.stderr and counts(r.stderr)[2] == 0
+    r = ptinstall("pip", "install", "--dry-run", "--offline", "--python", venv / "bin" / "python", "--index-url",
+                  server.index_url(), "newpy", check=False)
+    assert r.returncode != 0
+    assert "error: failed to fetch" in r.stderr and "not in the cache and --offline was given" in r.stderr
+    assert "hint:" in r.stderr
