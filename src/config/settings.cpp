@@ -131,7 +131,7 @@ const std::vector<SettingSpec> kSettings = {
   {"cache-dir", "--cache-dir", {"PTINSTALL_CACHE_DIR", "UV_CACHE_DIR"}, K::Value, kResolving | kVenv,
    "The cache directory (default: $XDG_CACHE_HOME/ptinstall)", {}, "", true, "DIR"},
   {"refresh", "--refresh", {"PTINSTALL_REFRESH", "UV_REFRESH"}, K::Flag, kResolving, "Revalidate every cached index page", {}, "false", true},
-  {"refresh-package", "--refresh-package", {}, K::List, kResolving, "Revalidate cached data for this package", {}, "", false, "NAME"},
+  {"refresh-package", "--refresh-package", {}, K::List, kResolving, "Revalidate cached data for this package", {}, "", true, "NAME"},
   {"offline", "--offline", {"PTINSTALL_OFFLINE", "UV_OFFLINE"}, K::Flag, kResolving | kVenv,
    "Never touch the network; answer from the cache only", {}, "false", true},
 
