@@ -155,6 +155,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       install::ReportItem it;
       it.metadata_raw = cf.metadata_raw;
       it.url = cf.file.url;
+      if (!cf.direct) it.index_url = cf.file.index_url;
       it.hashes = cf.file.hashes;
       if (auto a = actual_sha256.find(c.wanted.name); a != actual_sha256.end() && !it.hashes.count("sha256"))
         it.hashes["sha256"] = a->second;
@@ -183,10 +184,24 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
                     " metadata fetches, " + std::to_string(client.request_count()) + " HTTP requests");
   };
 
+  // A package taken from a PyTorch index (--torch-backend) names that index after its version.
+  auto torch_index_of = [&](const std::string& name) -> std::string {
+    if (!session.routing.active) return {};
+    const auto& cf = chosen.at(name);
+    if (cf.direct) return {};
+    auto trim = [](std::string u) {
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      return u;
+    };
+    for (const auto& u : session.routing.urls)
+      if (trim(u) == trim(cf.file.index_url)) return util::redact_url(trim(u));
+    return {};
+  };
   std::vector<std::pair<std::string, std::string>> removed, added;
   for (const auto& c : plan.changes) {
     for (const auto& old : c.replaces) removed.push_back({old.normalized, old.version});
-    added.push_back({c.wanted.name, version_text(c.wanted.version)});
+    std::string from = torch_index_of(c.wanted.name);
+    added.push_back({c.wanted.name, version_text(c.wanted.version) + (from.empty() ? "" : " (from " + from + ")")});
   }
   for (const auto& d : plan.extraneous) removed.push_back({d.normalized, d.version});
 

@@ -103,6 +103,7 @@ std::string installation_report(const std::vector<ReportItem>& items, const spec
       archive["hashes"] = hashes;
     }
     entry["download_info"] = {{"url", util::redact_url(item.url)}, {"archive_info", archive}};
+    if (!item.index_url.empty()) entry["index_url"] = util::redact_url(item.index_url);  // beyond pip
     entry["is_direct"] = item.is_direct;
     entry["is_yanked"] = item.is_yanked;
     entry["requested"] = item.requested;

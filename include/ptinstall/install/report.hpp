@@ -15,6 +15,7 @@ namespace ptinstall::install {
 struct ReportItem {
   std::string metadata_raw;                   // the METADATA text
   std::string url;                            // where the wheel comes from (redacted in the output)
+  std::string index_url;                      // the index or find-links location it was found on; empty: none
   index::HashMap hashes;                      // known hashes of the file ({"sha256": hex}); may be empty
   bool is_direct = false;                     // a `name @ url` requirement or a wheel path
   bool is_yanked = false;

@@ -60,6 +60,7 @@ TEST_CASE("report: the whole document", "[report]") {
   install::ReportItem dep;
   dep.metadata_raw = "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n\n";
   dep.url = "https://files.example.org/six-1.16.0-py2.py3-none-any.whl";
+  dep.index_url = "https://tok:secret@mirror.example/whl/cu128";
   json r = json::parse(install::installation_report({direct, dep}, env, "0.1.0"));
   CHECK(r["version"] == "1");
   CHECK(r["pip_version"] == "0.1.0");
@@ -76,6 +77,8 @@ TEST_CASE("report: the whole document", "[report]") {
   CHECK(b["is_direct"] == false);
   CHECK(b["requested"] == false);
   CHECK_FALSE(b.contains("requested_extras"));
+  CHECK_FALSE(a.contains("index_url"));  // a direct URL has no index
+  CHECK(b["index_url"] == "https://tok:****@mirror.example/whl/cu128");
   CHECK(b["download_info"]["archive_info"] == json::object());
   CHECK(r["environment"]["python_version"] == "3.12");
   CHECK(r["environment"]["sys_platform"] == "linux");

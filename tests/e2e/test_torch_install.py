@@ -1,0 +1,313 @@
+"""`pip install --torch-backend` end to end (issue 5): torch, torchvision and torchaudio installed into real
+venvs for every explicit backend of the local mirror and for `auto` on simulated machines (driver variables,
+a fake /sys and /proc tree through PTINSTALL_SYSFS_ROOT, fake nvidia-smi / rocm_agent_enumerator on PATH,
+Intel display devices, macOS and Windows targets), then `import torch` tells which build arrived.
+
+Also: the CUDA consistency rule on a mirror whose newest index lacks torchvision, that routed packages never
+take jinja2/numpy/pillow from the PyTorch index, a [tool.uv.sources] pin beating the torch list, the mirror
+option from the CLI and both variables, the test/nightly channels, precedence CLI > env > config, unknown
+values, the summary and --report naming the index, and compute-capability skipping (GTX 1080 Ti).
+
+One module-scoped server holds a small PyTorch-shaped mirror (HTML only, root-relative `%2B` hrefs,
+data-core-metadata, 403 for unknown projects, old copies of jinja2/numpy/pillow/filelock under /whl/) and a
+local "PyPI" under /simple/ with plain torch and newer copies of the common packages. Wheels are tiny and
+built for this interpreter only."""
+import hashlib
+import html
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from indexserver import IndexServer, build_simple_index, free_port, nginx_binary  # noqa: E402
+
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
+    [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+    capture_output=True, text=True, check=True).stdout.split())
+
+pytestmark = [
+    pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed"),
+    pytest.mark.skipif(not (sys.platform == "linux" and os.uname().machine == "x86_64"),
+                       reason="the mirror's Linux wheels are x86_64 only"),
+]
+
+LINUX = "manylinux_2_28_x86_64"
+VARIANTS = ("cpu", "cu126", "cu128", "cu130", "rocm6.4", "xpu")
+CUDA = {"cu126": "12.6", "cu128": "12.8", "cu130": "13.0"}
+HIP = {"rocm6.4": "6.4.43482"}
+XPU = {"xpu": "20250201"}
+RUNTIME = {"12.6": ("nvidia-cuda-runtime-cu12", "12.6.77"), "12.8": ("nvidia-cuda-runtime-cu12", "12.8.90"),
+           "13.0": ("nvidia-cuda-runtime", "13.0.48")}
+ON_LINUX = 'sys_platform == "linux"'
+COMMON = ("jinja2", "markupsafe", "numpy", "pillow", "filelock")
+
+
+# --- the mirror ------------------------------------------------------------------------------------
+
+def family(out, variant, *, torch="2.9.1", vision="0.24.1", audio="2.9.1", plats=(LINUX,), label=True,
+           packages=("torch", "torchvision", "torchaudio")):
+    """torch/torchvision/torchaudio wheels of one variant. torchvision and torchaudio ask for `torch==X`
+    without a local label, so only the CUDA consistency rule keeps them on torch's index."""
+    local = f"+{variant}" if label and variant else ""
+    cuda, hip, xpu = CUDA.get(variant), HIP.get(variant), XPU.get(variant)
+    torch_deps = ["filelock", "jinja2", "typing-extensions>=4.10.0"]
+    if cuda:
+        torch_deps += [f"{RUNTIME[cuda][0]}=={RUNTIME[cuda][1]}; {ON_LINUX}", f"triton==3.5.1; {ON_LINUX}"]
+    elif hip:
+        torch_deps.append(f"pytorch-triton-rocm==3.5.1; {ON_LINUX}")
+    elif xpu:
+        torch_deps += [f"intel-cmplr-lib-rt==2025.2.1; {ON_LINUX}", f"pytorch-triton-xpu==3.5.0; {ON_LINUX}"]
+    wheels = []
+    for plat in plats:
+        tags = f"{PY_TAG}-{PY_TAG}-{plat}" if not plat.startswith("macosx") else f"{PY_TAG}-none-{plat}"
+        kw = dict(tags=tags, cuda=cuda, hip=hip, xpu=xpu)
+        if "torch" in packages:
+            wheels.append(wheelmaker.torch_wheel(out, torch + local, requires_dist=torch_deps, **kw))
+        if "torchvision" in packages:
+            wheels.append(wheelmaker.torch_wheel(out, vision + local, name="torchvision", provides_extra=(),
+                                                 requires_dist=["numpy", f"torch=={torch}", "pillow!=8.3.*,>=5.3.0"],
+                                                 **kw))
+        if "torchaudio" in packages:
+            wheels.append(wheelmaker.torch_wheel(out, audio + local, name="torchaudio", provides_extra=(),
+                                                 requires_dist=[f"torch=={torch}"], **kw))
+    return wheels
+
+
+def tritons(out, variant):
+    name, version = ("triton", "3.5.1") if variant.startswith("cu") else \
+        ("pytorch-triton-rocm", "3.5.1") if variant.startswith("rocm") else \
+        ("pytorch-triton-xpu", "3.5.0") if variant == "xpu" else (None, None)
+    if not name:
+        return []
+    return [wheelmaker.build_wheel(out, name, version, tags=f"{PY_TAG}-{PY_TAG}-{LINUX}",
+                                   packages={f"{name.replace('-', '_')}/__init__.py": f"__version__ = {version!r}\n"})]
+
+
+def old_common(out):
+    """The old copies the PyTorch index hosts beside torch."""
+    return [wheelmaker.build_wheel(out, "Jinja2", "3.1.4", dist_name="Jinja2", requires_dist=["MarkupSafe>=2.0"]),
+            wheelmaker.build_wheel(out, "MarkupSafe", "2.1.5", dist_name="MarkupSafe"),
+            wheelmaker.build_wheel(out, "numpy", "2.1.2"),
+            wheelmaker.build_wheel(out, "pillow", "11.0.0"),
+            wheelmaker.build_wheel(out, "filelock", "3.9.0"),
+            wheelmaker.build_wheel(out, "typing_extensions", "4.12.2")]
+
+
+def pypi_wheels(out):
+    """The local PyPI: plain torch/torchvision/torchaudio (CUDA 12.8 like the real one) and newer copies."""
+    ws = family(out, None, plats=(LINUX, "macosx_11_0_arm64", "win_amd64"))
+    ws += [wheelmaker.build_wheel(out, "jinja2", "3.1.6", requires_dist=["MarkupSafe>=2.0"]),
+           wheelmaker.build_wheel(out, "markupsafe", "3.0.2"),
+           wheelmaker.build_wheel(out, "numpy", "2.2.6"),
+           wheelmaker.build_wheel(out, "pillow", "11.3.0"),
+           wheelmaker.build_wheel(out, "filelock", "3.20.0"),
+           wheelmaker.build_wheel(out, "typing-extensions", "4.15.0"),
+           wheelmaker.build_wheel(out, "triton", "3.5.1", tags=f"{PY_TAG}-{PY_TAG}-{LINUX}"),
+           wheelmaker.build_wheel(out, "intel-cmplr-lib-rt", "2025.2.1", tags=f"py3-none-{LINUX}")]
+    ws += [wheelmaker.build_wheel(out, n, v, tags=f"py3-none-{LINUX}") for n, v in RUNTIME.values()]
+    return ws
+
+
+def torch_pages(root: Path, rel_dir: str, own, shared_entries):
+    """One PyTorch-shaped index at /<rel_dir>/: HTML only, root-relative hrefs with %2B, sha256 fragments,
+    data-core-metadata and data-dist-info-metadata, the trailing TIMESTAMP comment. shared_entries are
+    files under /whl/ that every index lists (the real index does this for its common packages)."""
+    entries = list(shared_entries)
+    for w in own:
+        dest = root / rel_dir / w.filename
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(w.path, dest)
+        dest.with_name(dest.name + ".metadata").write_bytes(w.metadata)
+        entries.append((w, f"/{rel_dir}/{quote(w.filename)}"))
+    projects = {}
+    for w, href in entries:
+        msha = hashlib.sha256(w.metadata).hexdigest()
+        project = wheelmaker.normalize_name(w.filename.split("-")[0])
+        projects.setdefault(project, []).append(
+            f'<a href="{href}#sha256={w.sha256}" data-dist-info-metadata="sha256={msha}" '
+            f'data-core-metadata="sha256={msha}">{html.escape(w.filename)}</a><br/>')
+    tail = "\n  </body>\n</html>\n<!--TIMESTAMP 1769154073-->"
+    for project, anchors in projects.items():
+        (root / rel_dir / project).mkdir(parents=True, exist_ok=True)
+        (root / rel_dir / project / "index.html").write_text(
+            f"<!DOCTYPE html>\n<html>\n  <body>\n    <h1>Links for {project}</h1>\n    "
+            + "\n    ".join(sorted(anchors)) + tail)
+    (root / rel_dir).mkdir(parents=True, exist_ok=True)
+    (root / rel_dir / "index.html").write_text(
+        "<!DOCTYPE html>\n<html>\n  <body>\n    "
+        + "\n    ".join(f'<a href="/{rel_dir}/{p}/">{p}</a><br/>' for p in sorted(projects)) + tail)
+
+
+def shared_files(root: Path, out: Path):
+    entries = []
+    for w in old_common(out):
+        dest = root / "whl" / w.filename
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(w.path, dest)
+        dest.with_name(dest.name + ".metadata").write_bytes(w.metadata)
+        entries.append((w, f"/whl/{quote(w.filename)}"))
+    return entries
+
+
+def serve(root: Path) -> IndexServer:
+    # nginx answers 403 for anything missing, as download.pytorch.org (S3) does for unknown projects.
+    server = IndexServer(root)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    """/whl/<variant>/ for cpu cu126 cu128 cu130 rocm6.4 xpu (cpu also has macOS wheels without a label and
+    Windows ones; cu126 and cu128 Windows ones), /whl/test/cu128/ (2.10.0) and /whl/nightly/cu128/
+    (2.11.0.dev), and the local PyPI under /simple/."""
+    root = tmp_path_factory.mktemp("torch5-mirror")
+    out = root / "_build"
+    shared = shared_files(root, out / "shared")
+    for v in VARIANTS:
+        plats = [LINUX] + (["win_amd64"] if v in ("cpu", "cu126", "cu128") else [])
+        own = family(out / v, v, plats=plats) + tritons(out / v, v)
+        if v == "cpu":
+            own += family(out / "cpu-mac", "cpu", plats=("macosx_11_0_arm64",), label=False)
+        torch_pages(root, f"whl/{v}", own, shared)
+    torch_pages(root, "whl/test/cu128", family(out / "test", "cu128", torch="2.10.0", vision="0.25.0",
+                                               audio="2.10.0") + tritons(out / "test", "cu128"), shared)
+    torch_pages(root, "whl/nightly/cu128",
+                family(out / "nightly", "cu128", torch="2.11.0.dev20260115", vision="0.26.0.dev20260115",
+                       audio="2.11.0.dev20260115") + tritons(out / "nightly", "cu128"), shared)
+    build_simple_index(root, pypi_wheels(out / "pypi"), files_prefix="packages")
+    shutil.rmtree(out)
+    server = serve(root)
+    yield server
+    server.stop()
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+def make_venv(path: Path) -> Path:
+    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(path)], check=True)
+    return path
+
+
+def builds(venv: Path) -> dict:
+    """What `import torch` (and torchvision, torchaudio) says in the venv."""
+    code = ("import json, importlib\nres = {}\n"
+            "for m in ('torch', 'torchvision', 'torchaudio'):\n"
+            "    try:\n        mod = importlib.import_module(m)\n    except ImportError:\n        continue\n"
+            "    v = importlib.import_module(m + '.version')\n"
+            "    res[m] = [mod.__version__, v.cuda, v.hip, v.xpu]\n"
+            "print(json.dumps(res))")
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def installed(venv: Path) -> dict:
+    code = ("import importlib.metadata as m, json; "
+            "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))")
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def expected_build(variant, torch="2.9.1", vision="0.24.1", audio="2.9.1"):
+    info = [CUDA.get(variant), HIP.get(variant), XPU.get(variant)]
+    return {"torch": [f"{torch}+{variant}"] + info, "torchvision": [f"{vision}+{variant}"] + info,
+            "torchaudio": [f"{audio}+{variant}"] + info}
+
+
+class Machine:
+    """A simulated machine: root/ stands for / (sys, proc) through PTINSTALL_SYSFS_ROOT, bin/ is the whole
+    PATH (so the host's own GPU tools and driver files are never seen)."""
+
+    def __init__(self, base: Path):
+        self.root = base / "machine-root"
+        self.bin = base / "machine-bin"
+        self.root.mkdir()
+        self.bin.mkdir()
+        self.vars = {}
+
+    def file(self, rel, content):
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(content)
+
+    def tool(self, name, body):
+        p = self.bin / name
+        p.write_text("#!/bin/sh\n" + body + "\n")
+        p.chmod(p.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+    def nvidia_smi(self, driver_lines, cap_lines=""):
+        self.tool("nvidia-smi", 'case "$1" in\n'
+                                f"  --query-gpu=driver_version) printf '{driver_lines}' ;;\n"
+                                f"  --query-gpu=compute_cap) printf '{cap_lines}' ;;\n"
+                                "  *) exit 99 ;;\nesac")
+
+    def pci(self, slot, cls, vendor):
+        self.file(f"sys/bus/pci/devices/{slot}/class", cls + "\n")
+        self.file(f"sys/bus/pci/devices/{slot}/vendor", vendor + "\n")
+
+    def env(self, **extra):
+        e = {"PATH": str(self.bin), "PTINSTALL_SYSFS_ROOT": str(self.root)}
+        e.update(self.vars)
+        e.update(extra)
+        return e
+
+
+def pip_install(ptinstall, mirror, venv, *args, env=None, check=True, cwd=None, base=True):
+    extra = ("--torch-backend-index", mirror.url + "/whl") if base else ()
+    return ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url",
+                     mirror.index_url("/simple/"), *extra, *args, env=env, check=check, cwd=cwd)
+
+
+def whl_paths(server, since=0):
+    return [q.path for q in server.requests()[since:] if q.path.startswith("/whl/")]
+
+
+def report_urls(report: dict) -> dict:
+    return {i["metadata"]["name"].lower(): i["download_info"]["url"] for i in report["install"]}
+
+
+# --- every explicit backend -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_explicit_backend_installs_its_build(ptinstall, mirror, tmp_path, variant):
+    venv = make_venv(tmp_path / "venv")
+    mirror.clear_log()
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", variant, "--report", tmp_path / "report.json",
+                    "torch", "torchvision", "torchaudio", "jinja2", "numpy")
+    assert builds(venv) == expected_build(variant)
+    have = installed(venv)
+    # Everything that is not routed came from the plain index, never the old copies on the PyTorch index.
+    assert (have["jinja2"], have["markupsafe"], have["numpy"], have["pillow"], have["filelock"]) == \
+        ("3.1.6", "3.0.2", "2.2.6", "11.3.0", "3.20.0")
+    assert not [p for p in whl_paths(mirror) if any(f"/{n}" in p.lower() for n in COMMON)]
+    # Exactly one PyTorch index was asked: the explicit backend's.
+    assert {p.split("/")[2] for p in whl_paths(mirror)} == {variant}
+    report = json.loads((tmp_path / "report.json").read_text())
+    urls = report_urls(report)
+    index = f"{mirror.url}/whl/{variant}"
+    items = {i["metadata"]["name"].lower(): i for i in report["install"]}
+    for name in ("torch", "torchvision", "torchaudio"):
+        assert urls[name].startswith(index + "/"), urls
+        assert items[name]["index_url"].rstrip("/") == index
+    assert items["torch"]["metadata"]["version"] == f"2.9.1+{variant}"
+    assert items["jinja2"]["index_url"].rstrip("/") == mirror.url + "/simple"
+    assert urls["jinja2"].startswith(mirror.url + "/packages/")
+    triton = {"cu126": "triton", "cu128": "triton", "cu130": "triton", "rocm6.4": "pytorch-triton-rocm",
+              "xpu": "pytorch-triton-xpu"}.get(variant)
+    if triton:
+        assert urls[triton].startswith(index + "/"), urls  # routed: the PyTorch index's copy, not PyPI's
+    if variant in CUDA:
+        name, version = RUNTIME[CUDA[variant]]
+        assert have[name] == version and urls[name].startswith(mirror.url + "/packages/")  # nvidia-*: not routed
+    # The summary names the full version and the index it came from.
+    assert f" + torch==2.9.1+{variant} (from {index})" in r.stderr.splitlines(), r.stderr
+    assert " + jinja2==3.1.6" in r.stderr.splitlines()
