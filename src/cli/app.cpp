@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -97,6 +98,60 @@ bool want_color(const config::Settings& settings) {
   return isatty(STDERR_FILENO) != 0;
 }
 
+// CLI11's messages start with a capital and name no command; ours are lower-case and say what to
+// type instead ("did you mean").
+int usage_error(const CLI::ParseError& e, int argc, char** argv, CLI::App& app) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto names_of = [](CLI::App* a) {
+    std::vector<std::string> names;
+    for (auto* s : a->get_subcommands([](CLI::App*) { return true; })) names.push_back(s->get_name());
+    return names;
+  };
+  auto suggest = [](const std::string& word, const std::vector<std::string>& names) {
+    std::string close = util::closest_match(word, names);
+    return close.empty() ? "commands: " + util::join(names, ", ") : "did you mean `" + close + "`?";
+  };
+  // Walk down the command words the user gave to find the first one that is not a command.
+  CLI::App* level = &app;
+  std::string path = "ptinstall";
+  for (const auto& arg : args) {
+    if (arg.empty() || arg[0] == '-') break;
+    auto names = names_of(level);
+    if (names.empty()) break;
+    CLI::App* next = nullptr;
+    for (auto* s : level->get_subcommands([](CLI::App*) { return true; }))
+      if (s->get_name() == arg) next = s;
+    if (!next) {
+      util::log::error("unrecognized command `" + path + " " + arg + "`");
+      util::log::hint(suggest(arg, names));
+      return 2;
+    }
+    level = next;
+    path += " " + arg;
+  }
+  std::string message = e.what();
+  if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  if (message == "a subcommand is required") {
+    util::log::error("`" + path + "` needs a command");
+    util::log::hint("commands: " + util::join(names_of(level), ", "));
+    return 2;
+  }
+  const std::string unexpected = "the following argument was not expected: ";
+  if (message.rfind(unexpected, 0) == 0) {
+    std::string arg = message.substr(unexpected.size());
+    std::vector<std::string> flags;
+    for (const CLI::Option* opt : level->get_options())
+      for (const auto& l : opt->get_lnames()) flags.push_back("--" + l);
+    std::string close = arg.rfind("--", 0) == 0 ? util::closest_match(arg, flags) : "";
+    util::log::error("unexpected argument `" + arg + "` for `" + path + "`");
+    util::log::hint(close.empty() ? "see `" + path + " --help`" : "did you mean `" + close + "`?");
+    return 2;
+  }
+  util::log::error(message);
+  util::log::hint("see `" + path + " --help`");
+  return 2;
+}
+
 void print_error(const util::Error& e) {
   util::log::error(e.what());
   if (!e.hint().empty()) util::log::hint(e.hint());
@@ -141,9 +196,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    util::log::error(e.what());
-    util::log::hint("see `ptinstall --help`, or `--help` after a command");
-    return 2;
+    return usage_error(e, argc, argv, app);
   }
 
   for (auto& sub : subs) {

@@ -51,3 +51,26 @@ def test_bad_choice_from_environment(ptinstall):
     r = ptinstall("pip", "install", "x", env={"UV_INDEX_STRATEGY": "bogus"}, check=False)
     assert "error: invalid value `bogus` for UV_INDEX_STRATEGY" in r.stderr
     assert "first-index" in r.stderr
+
+
+def test_unknown_command_suggests_the_closest(ptinstall):
+    r = ptinstall("pip", "lst", check=False)
+    assert r.returncode == 2
+    assert "error: unrecognized command `ptinstall pip lst`" in r.stderr
+    assert "hint: did you mean `list`?" in r.stderr
+    r = ptinstall("frobnicate", check=False)
+    assert "hint: commands: pip, venv, torch-backend" in r.stderr
+
+
+def test_missing_command_lists_the_commands(ptinstall):
+    r = ptinstall("pip", check=False)
+    assert r.returncode == 2
+    assert "error: `ptinstall pip` needs a command" in r.stderr
+    assert "install, uninstall, list" in r.stderr
+
+
+def test_misspelt_option_suggests_the_closest(ptinstall):
+    r = ptinstall("pip", "install", "--offlin", "x", check=False)
+    assert r.returncode == 2
+    assert "error: unexpected argument `--offlin` for `ptinstall pip install`" in r.stderr
+    assert "hint: did you mean `--offline`?" in r.stderr

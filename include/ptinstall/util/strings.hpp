@@ -13,4 +13,9 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 
+// Levenshtein distance, for "did you mean" suggestions.
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` within `max_distance` edits, or "" when none is that close.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates, size_t max_distance = 2);
+
 }  // namespace ptinstall::util

@@ -26,3 +26,11 @@ TEST_CASE("case-insensitive helpers") {
   CHECK(to_lower("AbC") == "abc");
   CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
 }
+
+TEST_CASE("edit distance and closest match") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("offline", "offlin") == 1);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(closest_match("instal", {"install", "uninstall", "list"}) == "install");
+  CHECK(closest_match("xyz", {"install", "list"}) == "");
+}
