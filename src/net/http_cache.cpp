@@ -323,19 +323,7 @@ std::vector<Response> HttpCache::get_all(const std::vector<Request>& requests) {
   std::vector<std::future<Response>> futures;
   futures.reserve(requests.size());
   for (const auto& r : requests) futures.push_back(submit(r));
-  std::vector<Response> out;
-  out.reserve(requests.size());
-  std::exception_ptr first;
-  for (auto& f : futures) {
-    try {
-      out.push_back(f.get());
-    } catch (...) {
-      if (!first) first = std::current_exception();
-      out.emplace_back();
-    }
-  }
-  if (first) std::rethrow_exception(first);
-  return out;
+  return wait_all(futures);
 }
 
 }  // namespace ptinstall::net

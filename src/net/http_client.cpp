@@ -604,8 +604,12 @@ std::vector<Response> HttpClient::get_all(const std::vector<Request>& requests) 
   std::vector<std::future<Response>> futures;
   futures.reserve(requests.size());
   for (const auto& r : requests) futures.push_back(submit(r));
+  return wait_all(futures);
+}
+
+std::vector<Response> wait_all(std::vector<std::future<Response>>& futures) {
   std::vector<Response> out;
-  out.reserve(requests.size());
+  out.reserve(futures.size());
   std::exception_ptr first;
   for (auto& f : futures) {
     try {

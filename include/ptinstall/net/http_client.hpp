@@ -127,4 +127,7 @@ class HttpClient {
 // Throws util::Error("failed to fetch <redacted url>: HTTP <status> <reason>") for a non-2xx response.
 void raise_for_status(const Response& response, std::string_view url);
 
+// Waits for every future (so no transfer outlives its caller), then rethrows the first failure.
+std::vector<Response> wait_all(std::vector<std::future<Response>>& futures);
+
 }  // namespace ptinstall::net
