@@ -1,5 +1,6 @@
 #include "ptinstall/install/transaction.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::install {
@@ -40,6 +42,81 @@ Transaction::Transaction(std::vector<fs::path> roots) : roots_(std::move(roots))
   const char* digits = "abcdefghijklmnopqrstuvwxyz0123456789";
   for (int i = 0; i < 8; ++i) id_ += digits[rng() % 36];
   for (auto& r : roots_) r = r.lexically_normal();
+  if (std::size_t n = recover_interrupted(roots_))
+    util::log::warn("cleaned up after an interrupted ptinstall run in " + roots_.front().string() + " (" +
+                    std::to_string(n) + (n == 1 ? " backup file)" : " backup files)"));
+}
+
+std::size_t Transaction::recover_interrupted(const std::vector<fs::path>& roots) {
+  if (roots.empty()) return 0;
+  const fs::path journal = journal_path(roots.front());
+  auto text = util::try_read_file(journal);
+  if (!text) return 0;
+  // Records: kind NUL original NUL aside NUL. A record cut short by the kill is ignored.
+  std::vector<std::string> fields;
+  std::size_t pos = 0;
+  while (true) {
+    auto nul = text->find('\0', pos);
+    if (nul == std::string::npos) break;
+    fields.push_back(text->substr(pos, nul - pos));
+    pos = nul + 1;
+  }
+  std::size_t repaired = 0;
+  for (std::size_t i = 0; i + 2 < fields.size(); i += 3) {
+    const fs::path original = fields[i + 1], aside = fields[i + 2];
+    if (!exists_nofollow(aside)) continue;
+    // Only hidden backups of our own naming, inside the environment.
+    const std::string leaf = aside.filename().string();
+    if (leaf.empty() || leaf.front() != '.' || leaf.back() != '~' || leaf.find(".ptinstall-") == std::string::npos ||
+        aside.parent_path() != original.parent_path())
+      continue;
+    const fs::path norm = original.lexically_normal();
+    if (std::none_of(roots.begin(), roots.end(), [&](const fs::path& r) {
+          auto rel = norm.lexically_relative(r.lexically_normal());
+          return !rel.empty() && *rel.begin() != ".." && rel != ".";
+        }))
+      continue;
+    // "R": replaced by a new file; when the kill came between the rename and the new file, the
+    // path is empty and the old file goes back. "D": removed on purpose; the removal is finished.
+    if (fields[i] == "R" && !exists_nofollow(original)) {
+      if (::rename(aside.c_str(), original.c_str()) == 0) ++repaired;
+      continue;
+    }
+    std::error_code ec;
+    fs::remove_all(aside, ec);
+    if (!ec) ++repaired;
+  }
+  ::unlink(journal.c_str());
+  return repaired;
+}
+
+void Transaction::journal(char kind, const Backup& b) {
+  if (roots_.empty()) return;
+  if (journal_fd_ < 0) {
+    fs::path j = journal_path(roots_.front());
+    journal_fd_ = ::open(j.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (journal_fd_ < 0) {
+      util::log::debug("cannot write " + j.string() + ": " + std::strerror(errno));
+      return;
+    }
+  }
+  std::string rec;
+  rec += kind;
+  rec += '\0';
+  rec += b.original.string();
+  rec += '\0';
+  rec += b.aside.string();
+  rec += '\0';
+  // One write per record: a record is either whole or cut short at the end of the file.
+  if (::write(journal_fd_, rec.data(), rec.size()) < 0)
+    util::log::debug(std::string("cannot write the transaction journal: ") + std::strerror(errno));
+}
+
+void Transaction::close_journal() {
+  if (journal_fd_ < 0) return;
+  ::close(journal_fd_);
+  journal_fd_ = -1;
+  ::unlink(journal_path(roots_.front()).c_str());
 }
 
 Transaction::~Transaction() {
@@ -86,6 +163,7 @@ void Transaction::prepare(const fs::path& path) {
     if (::rename(path.c_str(), aside.c_str()) != 0)
       throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
     backups_.push_back({path, aside});
+    journal('R', backups_.back());
   }
 }
 
@@ -133,6 +211,7 @@ bool Transaction::remove(const fs::path& path) {
   if (::rename(path.c_str(), aside.c_str()) != 0)
     throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
   backups_.push_back({path, aside});
+  journal('D', backups_.back());
   touched_dirs_.insert(path.parent_path());
   return true;
 }
@@ -168,6 +247,7 @@ void Transaction::commit() {
   created_set_.clear();
   created_dirs_.clear();
   placed_order_.clear();
+  close_journal();
 }
 
 void Transaction::rollback() {
@@ -197,6 +277,7 @@ void Transaction::rollback() {
   created_set_.clear();
   created_dirs_.clear();
   placed_order_.clear();
+  close_journal();
 }
 
 }  // namespace ptinstall::install

@@ -5,6 +5,12 @@
 // was not reached) deletes what was created and renames the backups back, leaving the environment
 // exactly as it was. Thread-safe: wheels may be installed in parallel into one transaction.
 //
+// A process killed half-way (SIGKILL, power loss) cannot roll back: the hidden backups it made
+// (`.<name>.ptinstall-<id>~`) are listed, as they are made, in a journal (`.ptinstall-journal` in the
+// first root, i.e. site-packages). Constructing a Transaction (callers hold the environment lock)
+// finds a journal left behind and repairs what it lists: a backup whose original path is empty again
+// is renamed back, every other backup is deleted, then the journal.
+//
 // Test knob: PTINSTALL_FAULT_INJECT=after-files:N makes the N+1-th placed file fail with an
 // injected error (read once per transaction), to check that a failure half-way leaves nothing.
 #pragma once
@@ -34,6 +40,11 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
 
   void add_root(const fs::path& root);
+
+  // Repairs after a killed process from the journal in `roots.front()` (see above); returns the
+  // number of backups restored or deleted. Run by the constructor.
+  static std::size_t recover_interrupted(const std::vector<fs::path>& roots);
+  static fs::path journal_path(const fs::path& first_root) { return first_root / ".ptinstall-journal"; }
 
   // Makes `path` ready to be created: creates its missing parent directories (recorded) and, when
   // something is already there, renames it aside. Counts towards the fault-injection knob.
@@ -68,6 +79,8 @@ class Transaction {
   fs::path aside_name(const fs::path& path);
   void create_parents(const fs::path& dir);
   void prune_empty(fs::path dir);
+  void journal(char kind, const Backup& b);  // called with mutex_ held
+  void close_journal();                      // called with mutex_ held
 
   std::mutex mutex_;
   std::vector<fs::path> roots_;
@@ -81,6 +94,7 @@ class Transaction {
   std::size_t placed_ = 0;
   std::optional<std::size_t> fail_after_;
   std::string id_;
+  int journal_fd_ = -1;
   bool done_ = false;
 };
 

@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -521,5 +523,67 @@ TEST_CASE("wheels sharing files install in parallel; the later wheel in install 
       for (auto& d : find_installed({env.scheme.purelib}, "nv" + std::to_string(i))) uninstall(d, tx);
     tx.commit();
     CHECK(snapshot(env.venv()) == before);
+  }
+}
+
+TEST_CASE("backups left by a killed process are repaired by the next transaction", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path() / "site";
+  fs::create_directories(root / "pkg");
+  util::write_file_atomic(root / "pkg/replaced.py", "old replaced");
+  util::write_file_atomic(root / "pkg/half.py", "old half");
+  util::write_file_atomic(root / "pkg/removed.py", "old removed");
+  util::write_file_atomic(root / "keep.txt", "keep");
+  // The child process changes the environment and dies (no commit, no destructor, no rollback).
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    Transaction tx({root});
+    tx.prepare(root / "pkg/replaced.py");  // moved aside, replaced by a new file
+    util::write_file_atomic(root / "pkg/replaced.py", "new replaced");
+    tx.created(root / "pkg/replaced.py");
+    tx.prepare(root / "pkg/half.py");  // moved aside, killed before the new file was written
+    tx.remove(root / "pkg/removed.py");
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  auto hidden = [&] {
+    std::vector<std::string> out;
+    for (auto& e : fs::recursive_directory_iterator(root))
+      if (e.path().filename().string().front() == '.') out.push_back(e.path().filename().string());
+    return out;
+  };
+  CHECK(hidden().size() == 4);  // three backups and the journal
+  CHECK_FALSE(fs::exists(root / "pkg/half.py"));
+  // A stray file named like a backup but not in the journal is not ours to touch.
+  util::write_file_atomic(root / ".other.ptinstall-zzzzzzzz~", "not listed");
+  {
+    Transaction tx({root});
+    CHECK(hidden() == std::vector<std::string>{".other.ptinstall-zzzzzzzz~"});
+    tx.commit();
+  }
+  CHECK(util::read_file(root / "pkg/replaced.py") == "new replaced");
+  CHECK(util::read_file(root / "pkg/half.py") == "old half");  // put back: nothing had replaced it
+  CHECK_FALSE(fs::exists(root / "pkg/removed.py"));            // the removal is finished
+  CHECK(util::read_file(root / "keep.txt") == "keep");
+  CHECK(Transaction::recover_interrupted({root}) == 0);  // nothing left to do
+}
+
+TEST_CASE("a committed or rolled back transaction leaves no journal", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path();
+  util::write_file_atomic(root / "a.txt", "a");
+  for (bool commit : {false, true}) {
+    Transaction tx({root});
+    tx.prepare(root / "a.txt");
+    CHECK(fs::exists(Transaction::journal_path(root)));
+    util::write_file_atomic(root / "a.txt", "b");
+    tx.created(root / "a.txt");
+    if (commit) tx.commit();
+    else tx.rollback();
+    CHECK_FALSE(fs::exists(Transaction::journal_path(root)));
+    CHECK(util::read_file(root / "a.txt") == (commit ? "b" : "a"));
   }
 }
