@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <set>
 
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -225,6 +227,44 @@ IndexConfig build_index_config(const IndexConfigInputs& in) {
   if (util::log::enabled(util::log::Level::Debug))
     for (const auto& line : out.describe()) util::log::debug(line);
   return out;
+}
+
+}  // namespace ptinstall::config
+
+namespace ptinstall::config {
+
+std::vector<spec::Requirement> apply_direct_sources(std::vector<spec::Requirement> requirements,
+                                                    const IndexConfig& config) {
+  for (const auto& [pkg, source] : config.direct) {
+    std::string url;
+    std::string shown;
+    if (source.kind == PackageSource::Kind::Url) {
+      url = source.url;
+      shown = util::redact_url(source.url);
+    } else if (source.kind == PackageSource::Kind::Path) {
+      shown = source.path.string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(source.path, ec))
+        throw util::Error("`" + pkg + "` comes from " + shown + " (" + source.origin + "), which is not a wheel file",
+                          "ptinstall installs wheels only (source trees are never built); pass --no-sources to "
+                          "install it from the indexes");
+      url = index::file_url(std::filesystem::absolute(source.path));
+    } else {
+      continue;
+    }
+    std::string path = url.substr(0, url.find_first_of("#?"));
+    std::string filename = util::percent_decode(path.substr(path.rfind('/') + 1));
+    if (filename.size() < 4 || util::to_lower(filename.substr(filename.size() - 4)) != ".whl")
+      throw util::Error("`" + pkg + "` comes from " + shown + " (" + source.origin + "), which is not a wheel",
+                        "ptinstall installs wheels only (sdists are never built); pass --no-sources to install it "
+                        "from the indexes");
+    for (auto& r : requirements)
+      if (r.package.str() == pkg && !r.url) {
+        r.url = url;
+        r.specifier = spec::SpecifierSet();  // a URL requirement has no specifiers
+      }
+  }
+  return requirements;
 }
 
 }  // namespace ptinstall::config

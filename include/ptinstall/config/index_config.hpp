@@ -28,6 +28,7 @@
 #include "ptinstall/config/settings.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/requirement.hpp"
 
 namespace ptinstall::config {
 
@@ -65,5 +66,13 @@ struct IndexConfig {
 // malformed --index values, or for the cases of index_url_with_credentials. With the `no-sources`
 // setting, [tool.uv.sources] is not consulted.
 IndexConfig build_index_config(const IndexConfigInputs& inputs);
+
+// The url and path sources of `config.direct` applied to requirements: each requirement on such a
+// package (without a URL of its own) becomes `name[extras] @ URL`, a path source giving a file://
+// URL. As in uv, sources apply to the project's own requirements only; a source for a package
+// nobody requires directly changes nothing. Throws util::Error when the source is not a wheel
+// (a source tree or sdist would need a build), naming the package and the source's file:line.
+std::vector<spec::Requirement> apply_direct_sources(std::vector<spec::Requirement> requirements,
+                                                    const IndexConfig& config);
 
 }  // namespace ptinstall::config

@@ -6,6 +6,7 @@
 #include "pyproject_fixtures.hpp"
 #include "ptinstall/config/config_files.hpp"
 #include "ptinstall/config/index_config.hpp"
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "support/paths.hpp"
@@ -235,6 +236,52 @@ TEST_CASE("index config: url and path sources are direct decisions") {
   c = build(s, &p, "macos");
   CHECK(c.direct.at("bar").path == fs::path("/proj/w/bar-1.0-py3-none-any.whl"));
   for (const auto& line : c.describe()) CHECK(line.find("secret") == std::string::npos);
+}
+
+TEST_CASE("index config: apply_direct_sources turns url and path sources into name @ URL") {
+  util::TempDir dir;
+  fs::create_directories(dir.path() / "w");
+  util::write_file_atomic(dir.path() / "w" / "bar-1.0-py3-none-any.whl", "");
+  fs::create_directories(dir.path() / "tree");
+  std::string text = "[tool.uv.sources]\n"
+                     "foo = { url = \"https://example.com/f/foo-1.0-cp312-cp312-win_amd64.whl#sha256=ab\", marker = \"sys_platform == 'win32'\" }\n"
+                     "bar = { path = \"w/bar-1.0-py3-none-any.whl\" }\n"
+                     "unused = { url = \"https://example.com/unused-1.0-py3-none-any.whl\" }\n";
+  auto p = Pyproject::parse(text, dir.path() / "pyproject.toml");
+  Settings s;
+  std::vector<spec::Requirement> reqs = {spec::Requirement::parse("foo[x]==1.0"), spec::Requirement::parse("Bar>=1"),
+                                         spec::Requirement::parse("other"),
+                                         spec::Requirement::parse("foo @ https://elsewhere/foo-2.0-py3-none-any.whl")};
+  auto out = apply_direct_sources(reqs, build(s, &p, "windows"));
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].url == "https://example.com/f/foo-1.0-cp312-cp312-win_amd64.whl#sha256=ab");
+  CHECK(out[0].extras == std::vector<std::string>{"x"});
+  CHECK(out[0].specifier.empty());
+  CHECK(out[1].url == index::file_url(dir.path() / "w" / "bar-1.0-py3-none-any.whl"));
+  CHECK(!out[2].url);
+  CHECK(out[3].url == "https://elsewhere/foo-2.0-py3-none-any.whl");  // a URL of its own stays
+  // On Linux the url source's marker fails: foo comes from the indexes.
+  out = apply_direct_sources(reqs, build(s, &p, "linux"));
+  CHECK(!out[0].url);
+  CHECK(out[0].specifier.to_string() == "==1.0");
+  CHECK(out[1].url);
+  // --no-sources: nothing changes.
+  Settings ns;
+  set_cli(ns, "no-sources", {"true"});
+  out = apply_direct_sources(reqs, build(ns, &p, "windows"));
+  CHECK(!out[0].url);
+  CHECK(!out[1].url);
+
+  // Not a wheel: a source tree or an sdist is refused, naming the package and the line.
+  auto tree = Pyproject::parse("[tool.uv.sources]\nbar = { path = \"tree\" }\n", dir.path() / "pyproject.toml");
+  CHECK_THROWS_WITH(apply_direct_sources(reqs, build(s, &tree, "linux")),
+                    Catch::Contains("`bar` comes from") && Catch::Contains("pyproject.toml:2") &&
+                        Catch::Contains("not a wheel file"));
+  auto sdist = Pyproject::parse("[tool.uv.sources]\nfoo = { url = \"https://example.com/foo-1.0.tar.gz\" }\n",
+                                dir.path() / "pyproject.toml");
+  CHECK_THROWS_WITH(apply_direct_sources(reqs, build(s, &sdist, "linux")),
+                    Catch::Contains("`foo` comes from https://example.com/foo-1.0.tar.gz") &&
+                        Catch::Contains("not a wheel"));
 }
 
 TEST_CASE("index config: credentials from PTINSTALL_INDEX_/UV_INDEX_<NAME>_USERNAME/_PASSWORD") {
