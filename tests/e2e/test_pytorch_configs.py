@@ -414,3 +414,197 @@ def test_project_settings_and_default_index_table(ptinstall, mirror, tmp_path):
     got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, "-r", project, "--no-config")
     assert got["torch"][0] == "2.9.1+cu128"  # first-index and no routing: the named index first
     assert got["jinja2"][0] == "3.1.4"
+
+
+# --- the real projects of ../shared/data/real-locks ---------------------------------------------------
+
+REAL_LOCKS = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-locks"
+REAL_PROJECTS = {  # file prefix: (extras to check; None = no extra)
+    "nanochat": (None, "cpu", "gpu"),
+    "ai-playground-comfyui-deps": ("cpu", "cuda", "xpu"),
+}
+REAL_PLATFORMS = {LINUX: {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
+                          "os_name": "posix"},
+                  MACOS: {"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64",
+                          "os_name": "posix"},
+                  WINDOWS: {"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64",
+                            "os_name": "nt"}}
+PYTORCH_ORG = "https://download.pytorch.org/whl"
+TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "triton-xpu")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _wheel_relevant(filename: str) -> bool:
+    """Wheels a CPython 3.12 on Linux x86_64 (glibc), macOS arm64 or Windows x86_64 could use."""
+    from packaging.utils import parse_wheel_filename
+    _, _, _, tags = parse_wheel_filename(filename)
+    for t in tags:
+        py_ok = t.interpreter in ("py3", "py312", "cp312", "py2") or (t.abi == "abi3" and t.interpreter.startswith("cp3"))
+        p = t.platform
+        plat_ok = (p == "any" or p == "win_amd64" or (p.startswith("macosx") and ("arm64" in p or "universal" in p))
+                   or ("x86_64" in p and "linux" in p and "musl" not in p))
+        if py_ok and plat_ok:
+            return True
+    return False
+
+
+def _lock_requires(pkg: dict) -> list:
+    """Requires-Dist for a generated wheel: the lock's dependencies. Markers that name uv's conflict
+    extras (`extra == 'extra-8-nanochat-cpu'`) only make sense inside the lock and are dropped."""
+    out = []
+    for dep in pkg.get("dependencies", []):
+        marker = dep.get("marker", "")
+        if "extra" in marker:
+            continue
+        name = dep["name"] + (f"[{','.join(dep['extra'])}]" if dep.get("extra") else "")
+        out.append(name + (f"; {marker}" if marker else ""))
+    return sorted(set(out))
+
+
+def real_mirror_build(root: Path, lock: dict, by_index: dict):
+    """Generated wheels for every package of the lock, with the filenames the lock lists (those a
+    Python 3.12 on the three platforms could use, plus a py3-none-any one for sdist-only packages),
+    each on the index the lock took it from: PyPI under /simple/, download.pytorch.org/whl/<v> under
+    /whl/<v>/ (added to by_index: {index path: {filename: Wheel}}); wheels given by URL under /direct/.
+    Returns {original url: local path} of the latter."""
+    from urllib.parse import unquote
+    direct = {}
+    work = root / "_work"
+    for pkg in lock["package"]:
+        source = pkg["source"]
+        if "virtual" in source or "editable" in source:
+            continue
+        files = [unquote(w["url"].rsplit("/", 1)[1]) for w in pkg.get("wheels", [])]
+        kept = [f for f in files if _wheel_relevant(f)]
+        if "url" in source:
+            for f in kept:
+                wheelmaker.build_wheel(root / "direct", pkg["name"], pkg["version"], tags="-".join(f[:-4].split("-")[-3:]),
+                                       requires_dist=_lock_requires(pkg))
+                direct[source["url"]] = f"/direct/{f}"
+            continue
+        registry = source["registry"]
+        key = "simple" if "pypi.org" in registry else "whl/" + registry.rstrip("/").rsplit("/", 1)[1]
+        if pkg.get("sdist") and not any(f.endswith("-none-any.whl") for f in kept):
+            kept.append(f"{pkg['name']}-{pkg['version']}-py3-none-any.whl")
+        for f in kept:
+            if f in by_index.setdefault(key, {}):
+                continue
+            parts = f[:-4].split("-")
+            build = parts[2] if len(parts) == 6 else None
+            by_index[key][f] = wheelmaker.build_wheel(work / key, pkg["name"], pkg["version"],
+                                                      tags="-".join(parts[-3:]), build=build,
+                                                      requires_dist=_lock_requires(pkg))
+    return direct
+
+
+@pytest.fixture(scope="module")
+def real_mirror(tmp_path_factory):
+    if not REAL_LOCKS.is_dir():
+        pytest.skip(f"{REAL_LOCKS} is absent")
+    import tomllib
+    root = tmp_path_factory.mktemp("real-mirror")
+    locks, direct, by_index = {}, {}, {}
+    for prefix in REAL_PROJECTS:
+        locks[prefix] = tomllib.loads((REAL_LOCKS / f"{prefix}-uv.lock").read_text())
+        direct.update(real_mirror_build(root, locks[prefix], by_index))
+    for key, wheels in by_index.items():
+        build_simple_index(root, wheels.values(), prefix=key, files_prefix="files/" + key.replace("/", "-"))
+    shutil.rmtree(root / "_work", ignore_errors=True)
+    server = IndexServer(root)
+    server.start()
+    yield server, locks, direct
+    server.stop()
+
+
+def lock_expectation(lock: dict, extra, platform: str) -> dict:
+    """What the lock chose for the torch family in one environment: {name: (version, index url) or
+    None when the lock has no wheel for that platform}."""
+    from packaging.markers import Marker
+    from urllib.parse import unquote
+    root = next(p for p in lock["package"] if "virtual" in p["source"] or "editable" in p["source"])
+    name = root["name"]
+    env = dict(REAL_PLATFORMS[platform], python_version="3.12", python_full_version="3.12.3",
+               implementation_name="cpython", platform_python_implementation="CPython",
+               extra=f"extra-{len(name)}-{name}-{extra}" if extra else "")
+    entries = root.get("optional-dependencies", {}).get(extra, []) if extra else root.get("dependencies", [])
+    out = {}
+    for e in entries:
+        if e["name"] not in TORCH_FAMILY or "version" not in e and e["name"] != "triton-xpu":
+            continue
+        if e.get("marker") and not Marker(e["marker"]).evaluate(env):
+            continue
+        candidates = [p for p in lock["package"] if p["name"] == e["name"]
+                      and ("version" not in e or p["version"] == e["version"])
+                      and ("source" not in e or p["source"] == e["source"])]
+        assert len(candidates) == 1, (e, candidates)
+        pkg = candidates[0]
+        files = [unquote(w["url"].rsplit("/", 1)[1]) for w in pkg.get("wheels", [])]
+        tag = {LINUX: "x86_64", MACOS: "macosx", WINDOWS: "win_amd64"}[platform]
+        usable = [f for f in files if tag in f and ("cp312" in f or "py3" in f)]
+        out[e["name"]] = (pkg["version"], pkg["source"]["registry"]) if usable else None
+    return out
+
+
+REAL_CASES = [(prefix, extra, platform) for prefix, extras in REAL_PROJECTS.items() for extra in extras
+              for platform in REAL_PLATFORMS]
+
+
+@pytest.mark.parametrize("prefix,extra,platform", REAL_CASES,
+                         ids=[f"{p}-{e or 'none'}-{pl.split('-')[-1]}" for p, e, pl in REAL_CASES])
+def test_real_project_matches_lock(ptinstall, real_mirror, tmp_path, prefix, extra, platform):
+    server, locks, direct = real_mirror
+    expect = lock_expectation(locks[prefix], extra, platform)
+    assert "torch" in expect
+    text = (REAL_LOCKS / f"{prefix}-pyproject.toml").read_text()
+    text = text.replace(PYTORCH_ORG, server.url + "/whl")
+    for url, path in direct.items():
+        text = text.replace(url, server.url + path)
+    proj = tmp_path / "proj"
+    project = write_project(proj, text)
+    args = ["pip", "compile", project, "--python", PYTHON, "--python-version", "3.12", "--python-platform", platform,
+            "--default-index", server.url + "/simple/", "--no-header", "--no-annotate"]
+    if extra:
+        args += ["--extra", extra]
+    # macOS 14: the torch 2.13 macOS wheels are macosx_14_0 (uv lock ignores the version; a pip-style
+    # resolution for one machine needs it, as with uv)
+    env = {"MACOSX_DEPLOYMENT_TARGET": "14.0"}
+    r = ptinstall(*args, cwd=proj, env=env)  # in the project: its [tool.uv] settings apply
+    if expect["torch"] is None:
+        assert r.returncode != 0 and "torch" in r.stderr, r  # the lock has no wheel here either
+        return
+    assert r.returncode == 0, r
+    pins = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
+        if m:
+            pins[_norm(m.group(1))] = m.group(2)
+    for name, value in expect.items():
+        if value is None:
+            continue
+        assert pins.get(name) == value[0], (name, value, pins.get(name))
+    # Where each came from: the --report of a dry run names the file's URL.
+    rep = report(ptinstall, "--python", PYTHON, "--python-version", "3.12", "--python-platform", platform,
+                 "--default-index", server.url + "/simple/", "-r", project, *(["--extra", extra] if extra else []),
+                 cwd=proj, env=env)
+    assert "--torch-backend routes" not in r.stderr  # every routed package is pinned by a source
+    for url, path in direct.items():  # url sources (insightface on macOS and Windows): name @ URL
+        name = _norm(Path(path).name.split("-")[0])
+        lock_pkg = next(p for p in locks[prefix]["package"] if p["source"].get("url") == url) \
+            if any(p["source"].get("url") == url for p in locks[prefix]["package"]) else None
+        if lock_pkg is None or name not in rep:
+            continue
+        tag = {LINUX: "linux", MACOS: "macosx", WINDOWS: "win_amd64"}[platform]
+        assert (rep[name][1] == server.url + path) == (tag in path), (name, rep[name], path)
+    for name, value in expect.items():
+        if value is None:
+            continue
+        version, registry = value
+        assert rep[name][0] == version
+        if "pypi.org" in registry:
+            assert rep[name][1].startswith(server.url + "/files/simple/"), (name, rep[name])
+        else:
+            variant = registry.rstrip("/").rsplit("/", 1)[1]
+            assert rep[name][1].startswith(f"{server.url}/files/whl-{variant}/"), (name, rep[name])
