@@ -197,3 +197,89 @@ def test_warm_runs_make_at_most_one_request_per_page_and_metadata(ptinstall, ser
     assert r.returncode != 0
     assert "error: failed to fetch" in r.stderr and "not in the cache and --offline was given" in r.stderr
     assert "hint:" in r.stderr
+
+
+# --- credentials -----------------------------------------------------------------------------------
+
+class AuthIndex:
+    """A static server of a built index that wants HTTP basic auth (user `alice`, password below) for
+    everything, as private indexes do; it records the Authorization headers it saw."""
+    PASSWORD = "s3cr3t-Pa55"
+
+    def __init__(self, root: Path):
+        import base64
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+        expected = "Basic " + base64.b64encode(f"alice:{self.PASSWORD}".encode()).decode()
+        seen = self.seen = []
+
+        class Handler(SimpleHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(self.headers.get("Authorization"))
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="private"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.port = self.httpd.server_address[1]
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_credentials_from_url_and_netrc_are_never_printed(ptinstall, tmp_path):
+    from indexserver import build_simple_index
+    build_simple_index(tmp_path / "private", wheels(tmp_path), json_pages=False)
+    server = AuthIndex(tmp_path / "private")
+    try:
+        venv = make_venv(tmp_path / "venv")
+        pw = AuthIndex.PASSWORD
+        plain = f"http://127.0.0.1:{server.port}/simple/"
+        with_creds = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
+        base = ("pip", "install", "-v", "--python", venv / "bin" / "python")
+
+        r = ptinstall(*base, "--index-url", plain, "app", check=False)
+        assert r.returncode != 0 and "401" in r.stderr and "hint:" in r.stderr, r
+        assert "credentials" in r.stderr.lower() or "netrc" in r.stderr.lower()
+
+        # In the URL: installs, and the password shows up nowhere (-v logs every request).
+        r = ptinstall(*base, "--report", "-", "--index-url", with_creds, "app", check=True)
+        assert " + app==1.0" in r.stderr
+        assert pw not in r.stderr and pw not in r.stdout
+        assert "alice:****@" in r.stderr or "127.0.0.1" in r.stderr
+        for item in json.loads(r.stdout)["install"]:
+            assert pw not in item["download_info"]["url"]
+        # Nor in the HTTP cache on disk.
+        for p in (tmp_path / "cache").rglob("*"):
+            if p.is_file() and p.stat().st_size < 1 << 20:
+                assert pw.encode() not in p.read_bytes(), p
+
+        # Errors name the index with the password hidden: a missing project, a dead server.
+        r = ptinstall(*base, "--dry-run", "--index-url", with_creds, "nosuchproject", check=False)
+        assert r.returncode == 1 and pw not in r.stderr and "nosuchproject" in r.stderr
+        dead = f"http://alice:{pw}@127.0.0.1:1/simple/"
+        r = ptinstall(*base, "--dry-run", "--index-url", dead, "app", env={"PTINSTALL_HTTP_RETRIES": "0"}, check=False)
+        assert r.returncode != 0 and "error:" in r.stderr and pw not in r.stderr
+        assert "alice:****@127.0.0.1:1" in r.stderr
+
+        # From ~/.netrc (HOME is private to the test): the plain URL works.
+        home = tmp_path / "home"
+        home.mkdir(exist_ok=True)
+        (home / ".netrc").write_text(f"machine 127.0.0.1 login alice password {pw}\n")
+        (home / ".netrc").chmod(0o600)
+        venv2 = make_venv(tmp_path / "venv2")
+        r = ptinstall("pip", "install", "-v", "--python", venv2 / "bin" / "python", "--index-url", plain, "--refresh",
+                      "app", check=True)
+        assert " + lib==2.0" in r.stderr and pw not in r.stderr
+    finally:
+        server.stop()
