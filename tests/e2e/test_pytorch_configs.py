@@ -608,3 +608,73 @@ def test_real_project_matches_lock(ptinstall, real_mirror, tmp_path, prefix, ext
         else:
             variant = registry.rstrip("/").rsplit("/", 1)[1]
             assert rep[name][1].startswith(f"{server.url}/files/whl-{variant}/"), (name, rep[name])
+
+
+# --- url and path sources, macOS deployment target ------------------------------------------------------
+
+def test_url_and_path_sources_install_the_wheel(ptinstall, mirror, tmp_path):
+    """[tool.uv.sources] url/path entries: the requirement becomes `name @ URL` when its marker holds."""
+    wheels = tmp_path / "proj" / "wheels"
+    local = wheelmaker.build_wheel(wheels, "localpkg", "0.3", packages={"localpkg/__init__.py": "WHERE = 'path'\n"})
+    served = wheelmaker.build_wheel(mirror_root(mirror) / "direct-src", "remotepkg", "1.1",
+                                    packages={"remotepkg/__init__.py": "WHERE = 'url'\n"})
+    project = write_project(tmp_path / "proj", (
+        '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["localpkg>=0.1", "remotepkg[extra]", "jinja2"]\n\n'
+        "[tool.uv.sources]\n"
+        f'localpkg = {{ path = "wheels/{local.filename}" }}\n'
+        f'remotepkg = [{{ url = "{mirror.url}/direct-src/{served.filename}", marker = "sys_platform == \'linux\'" }}]\n'))
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", pypi(mirror), "-r", project,
+                  "--report", tmp_path / "report.json")
+    assert r.returncode == 0, r
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", "import localpkg, remotepkg; print(localpkg.WHERE, remotepkg.WHERE)"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["path", "url"]
+    urls = {i["metadata"]["name"]: i["download_info"]["url"]
+            for i in json.loads((tmp_path / "report.json").read_text())["install"]}
+    assert urls["localpkg"].startswith("file://") and urls["localpkg"].endswith(local.filename)
+    assert urls["remotepkg"] == f"{mirror.url}/direct-src/{served.filename}"
+    direct = list(venv.glob("lib/python*/site-packages/remotepkg-1.1.dist-info/direct_url.json"))
+    assert direct and json.loads(direct[0].read_text())["url"] == urls["remotepkg"]
+    # compile writes them as name @ URL; on Windows the url source does not apply (no such package
+    # on the index: the error names it)
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--index-url", pypi(mirror), project, "--no-header",
+                  "--no-annotate", check=True)
+    assert f"remotepkg @ {mirror.url}/direct-src/{served.filename}" in r.stdout.splitlines()
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--python-platform", WINDOWS, "--index-url", pypi(mirror),
+                  project)
+    assert r.returncode != 0 and "remotepkg" in r.stderr, r
+    # --no-sources: both from the index, where they do not exist
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project,
+                  "--no-sources")
+    assert r.returncode != 0 and "localpkg" in r.stderr, r
+    # a source tree is refused, naming the package and the line
+    (tmp_path / "proj" / "tree").mkdir()
+    project.write_text(project.read_text().replace(f"wheels/{local.filename}", "tree"))
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project)
+    assert r.returncode != 0 and "`localpkg` comes from" in r.stderr and f"{project}:" in r.stderr, r
+
+
+def mirror_root(server) -> Path:
+    return Path(server.root)
+
+
+def test_macosx_deployment_target(ptinstall, mirror, tmp_path):
+    """A macOS target is macOS 13.0 unless MACOSX_DEPLOYMENT_TARGET says otherwise (uv's rule)."""
+    out = mirror_root(mirror) / "macos-only"
+    w = wheelmaker.build_wheel(out, "newmac", "1.0", tags="py3-none-macosx_14_0_arm64")
+    build_simple_index(mirror_root(mirror), [w], prefix="macos-only/simple", files_prefix="macos-only/files")
+    index = mirror.url + "/macos-only/simple/"
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--python-platform", MACOS, "--index-url",
+                  index, "newmac")
+    assert r.returncode != 0 and "no wheel with a supported platform tag" in r.stderr, r
+    got = report(ptinstall, "--python", PYTHON, "--python-platform", MACOS, "--index-url", index, "newmac",
+                 env={"MACOSX_DEPLOYMENT_TARGET": "14.0"})
+    assert got["newmac"][0] == "1.0"
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--python-platform", MACOS, "--index-url",
+                  index, "newmac", env={"MACOSX_DEPLOYMENT_TARGET": "fourteen"})
+    assert r.returncode == 2 and "MACOSX_DEPLOYMENT_TARGET" in r.stderr, r
+    # Not a macOS target: ignored.
+    r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--python-platform", LINUX, "--index-url",
+                  index, "newmac", env={"MACOSX_DEPLOYMENT_TARGET": "fourteen"})
+    assert "MACOSX_DEPLOYMENT_TARGET" not in r.stderr, r
