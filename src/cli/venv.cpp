@@ -3,7 +3,14 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "install_support.hpp"
+#include "ptinstall/install/transaction.hpp"
+#include "ptinstall/install/wheel_cache.hpp"
+#include "ptinstall/install/wheel_installer.hpp"
+#include "ptinstall/python/environment.hpp"
+#include "ptinstall/python/interpreter.hpp"
 #include "ptinstall/python/venv.hpp"
+#include "ptinstall/util/link.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 
@@ -24,6 +31,28 @@ std::string activate_command(const std::string& venv) {
   if (shell == "fish") return "source " + shell_word(venv + "/bin/activate.fish");
   if (shell == "csh" || shell == "tcsh") return "source " + shell_word(venv + "/bin/activate.csh");
   return "source " + shell_word(venv + "/bin/activate");
+}
+
+// --seed: pip's wheel goes in with our own installer, exactly as `ptinstall pip install <wheel>`
+// places a local wheel (the wheel cache, the environment's scheme, one transaction), so the seeded
+// pip is pip's file tree with INSTALLER `ptinstall`. Returns "pip==X.Y.Z".
+std::string seed_pip(const Invocation& inv, const python::VenvResult& venv, const std::filesystem::path& wheel) {
+  python::QueryOptions q;
+  q.cache_dir = cache_dir(inv);
+  auto env = python::Environment::open(python::query_interpreter(venv.python, q));
+  auto lock = env.lock();
+  const auto scheme = install_scheme(env);
+  install::Cache cache = open_cache(inv);
+  install::WheelCache wheel_cache(cache);
+  auto unpacked = wheel_cache.unpack_file(wheel);
+  auto info = install::WheelInfo::read(unpacked.dir, wheel.filename().string(), "pip");
+  install::Transaction tx(scheme.roots());
+  util::Linker linker(util::parse_link_mode(inv.settings.get_or("link-mode", "clone")));
+  install::InstallOptions opts;
+  opts.requested = true;
+  install::install_wheel(info, scheme, linker, tx, opts);
+  tx.commit();
+  return "pip==" + info.version;
 }
 
 }  // namespace
@@ -47,15 +76,25 @@ int run_venv(Invocation& inv) {
   options.path = shown;
   if (auto p = inv.settings.get("prompt"); p && !p->empty()) options.prompt = *p;
   options.clear = inv.settings.flag("clear");
-  options.seed = inv.settings.flag("seed");
+  const bool seed = inv.settings.flag("seed");
 
   python::check_venv_path(options);
+  std::optional<std::filesystem::path> pip_wheel;
+  if (seed) {
+    pip_wheel = python::find_pip_wheel(info, options.wheel_dirs);
+    if (!pip_wheel) {
+      std::string where = (info.stdlib / "ensurepip" / "_bundled").string();
+      for (const auto& d : options.wheel_dirs) where += ", " + d.string();
+      throw util::Error("no pip wheel found to seed the environment (looked in " + where + ")",
+                        "create the environment without --seed");
+    }
+  }
   util::log::info("Using " + info.display_name() + " interpreter at: " +
                   (info.base_executable.empty() ? info.executable : info.base_executable).string());
-  util::log::info(std::string("Creating virtual environment") + (options.seed ? " with seed packages" : "") +
+  util::log::info(std::string("Creating virtual environment") + (seed ? " with seed packages" : "") +
                   " at: " + shown);
   auto result = python::create_venv(info, options);
-  for (const auto& pkg : result.seeded) util::log::info(" + " + pkg);
+  if (pip_wheel) util::log::info(" + " + seed_pip(inv, result, *pip_wheel));
   util::log::info("Activate with: " + activate_command(shown));
   return 0;
 }

@@ -7,7 +7,6 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
-#include "ptinstall/util/subprocess.hpp"
 
 #ifndef PTINSTALL_VERSION
 #define PTINSTALL_VERSION "0.0.0"
@@ -111,30 +110,6 @@ void write_executable(const fs::path& path, std::string_view content, bool execu
   util::write_file_atomic(path, content);
   if (executable)
     fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
-}
-
-std::vector<std::string> seed_pip(const fs::path& venv_python, const fs::path& wheel, const fs::path& venv) {
-  util::ProcessOptions popts;
-  popts.cwd = venv.string();
-  popts.env_overrides = {{"PIP_ROOT_USER_ACTION", "ignore"}, {"PIP_NO_INPUT", "1"}, {"PIP_CONFIG_FILE", "/dev/null"}};
-  popts.env_remove = {"PIP_TARGET", "PIP_PREFIX", "PIP_USER",   "PIP_REQUIRE_VIRTUALENV",
-                      "PYTHONHOME", "PYTHONPATH", "PIP_NO_INDEX", "PIP_FIND_LINKS"};
-  std::vector<std::string> argv = {venv_python.string(), (wheel / "pip").string(), "install", "--no-index",
-                                   "--no-cache-dir",     "--disable-pip-version-check", "--no-warn-script-location",
-                                   "--quiet",            wheel.string()};
-  util::log::debug("seeding: " + util::join(argv, " "));
-  auto res = util::run_process(argv, popts);
-  if (!res) throw util::Error("failed to run " + venv_python.string() + " to install pip");
-  if (res->exit_code != 0) {
-    std::string detail = std::string(util::trim(res->err.empty() ? res->out : res->err));
-    throw util::Error("failed to install pip from " + wheel.string() + " into " + venv.string() +
-                          (detail.empty() ? "" : ":\n" + detail),
-                      "create the environment without --seed, or check that the pip wheel suits this Python");
-  }
-  auto v = wheel_version(wheel);
-  std::string version;
-  for (size_t i = 0; i < v.size(); ++i) version += (i ? "." : "") + std::to_string(v[i]);
-  return {"pip==" + version};
 }
 
 }  // namespace
@@ -380,16 +355,6 @@ VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& op
   util::write_file_atomic(clean / ".gitignore", "# Created by ptinstall: never commit a virtual environment.\n*\n");
   result.python = bin / "python";
 
-  if (options.seed) {
-    auto wheel = find_pip_wheel(interpreter, options.wheel_dirs);
-    if (!wheel) {
-      std::string where = (interpreter.stdlib / "ensurepip" / "_bundled").string();
-      for (const auto& d : options.wheel_dirs) where += ", " + d.string();
-      throw util::Error("no pip wheel found to seed the environment (looked in " + where + ")",
-                        "create the environment without --seed");
-    }
-    result.seeded = seed_pip(result.python, *wheel, clean);
-  }
   return result;
 }
 

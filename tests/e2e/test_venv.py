@@ -112,6 +112,17 @@ def test_seed_installs_pip(ptinstall, tmp_path, python):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert str(env) in proc.stdout
+    # Seeded by ptinstall's own installer (not by running pip): pip's own tools accept the result.
+    dist_info = list(env.glob("lib/python3*/site-packages/pip-*.dist-info"))
+    assert len(dist_info) == 1
+    assert (dist_info[0] / "INSTALLER").read_text() == "ptinstall\n"
+    assert (dist_info[0] / "REQUESTED").exists()
+    assert (env / "bin" / "pip").exists()
+    proc = subprocess.run([str(env / "bin" / "pip"), "show", "-v", "--files", "pip"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Installer: ptinstall" in proc.stdout
+    assert "pip/__init__.py" in proc.stdout
 
 
 def test_refuses_a_non_empty_directory_without_clear(ptinstall, tmp_path):

@@ -19,9 +19,8 @@ struct VenvOptions {
   fs::path path = ".venv";
   std::optional<std::string> prompt;  // default: the directory name; "." means the working directory's name
   bool clear = false;                 // remove whatever is at path first
-  bool seed = false;                  // install pip
   bool system_site_packages = false;
-  std::vector<fs::path> wheel_dirs = {"/usr/share/python-wheels"};  // where --seed looks after ensurepip
+  std::vector<fs::path> wheel_dirs = {"/usr/share/python-wheels"};  // where find_pip_wheel looks after ensurepip
 };
 
 struct VenvResult {
@@ -30,12 +29,12 @@ struct VenvResult {
   fs::path base_executable;     // what bin/python points to
   std::string prompt;
   bool replaced = false;        // an existing environment was replaced
-  std::vector<std::string> seeded;  // "pip==23.2.1"
 };
 
 // `interpreter` may be a venv's interpreter: the venv is then created from its base interpreter.
 // Throws util::Error (with the hint --clear) when path exists and is neither an empty directory
-// nor a virtual environment, and when seeding fails.
+// nor a virtual environment. Seeding (`ptinstall venv --seed`) is done by the command with the
+// installer, from the wheel find_pip_wheel finds.
 VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& options);
 
 // The refusals of create_venv, checked without changing anything (so a command can fail before
