@@ -356,6 +356,14 @@ def test_torch_backend_auto(ptinstall, mirror, tmp_path):
                   env={**nogpu, "PTINSTALL_CUDA_DRIVER_VERSION": "580.65.06",
                        "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "9.0"})
     assert r.returncode == 0 and " + torch==2.9.1+cu130" in r.stderr, r
+    # auto also overrides a PyTorch index given as --index-url / --extra-index-url
+    for indexes in (("--index-url", whl(mirror, "cpu") + "/"),
+                    ("--index-url", pypi(mirror), "--extra-index-url", whl(mirror, "cu126") + "/")):
+        got = report(ptinstall, "--python", PYTHON, "--python-platform", LINUX, *indexes, "--torch-backend-index",
+                     mirror.url + "/whl", "torch",
+                     env={**nogpu, "UV_TORCH_BACKEND": "auto", "UV_CUDA_DRIVER_VERSION": "580.65.06",
+                          "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "9.0"})
+        assert got["torch"][0] == "2.9.1+cu130", indexes
 
 
 # --- config files: unknown keys warn, wrong types are errors with file:line ------------------------
@@ -590,6 +598,7 @@ def test_real_project_matches_lock(ptinstall, real_mirror, tmp_path, prefix, ext
                  "--default-index", server.url + "/simple/", "-r", project, *(["--extra", extra] if extra else []),
                  cwd=proj, env=env)
     assert "--torch-backend routes" not in r.stderr  # every routed package is pinned by a source
+    assert "unknown key" not in r.stderr  # the real files use uv's keys only
     for url, path in direct.items():  # url sources (insightface on macOS and Windows): name @ URL
         name = _norm(Path(path).name.split("-")[0])
         lock_pkg = next(p for p in locks[prefix]["package"] if p["source"].get("url") == url) \
