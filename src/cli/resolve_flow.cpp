@@ -205,8 +205,12 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
     if (auto cuda = torch::cuda_version_of(e.url, opts.base)) r.cuda_of_index[e.url] = *cuda;
   }
   for (const auto& n : plan.notes) util::log::debug("torch backend: " + n);
+  for (const auto& k : plan.skipped)
+    util::log::debug("torch backend: skipped " + std::string(k.backend->name) + ": " + k.reason);
   r.cuda_consistency = mode.automatic && acc.kind == torch::AcceleratorKind::Cuda && !r.cuda_of_index.empty();
-  util::log::debug("torch backend " + mode.to_string() + ": " + util::join(r.urls, ", "));
+  std::vector<std::string> shown;
+  for (const auto& u : r.urls) shown.push_back(util::redact_url(u));
+  util::log::debug("torch backend " + mode.to_string() + ": " + util::join(shown, ", "));
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "ptinstall/torch/accelerator.hpp"
 #include "ptinstall/torch/index_list.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/url.hpp"
 
 namespace ptinstall::cli {
 namespace {
@@ -49,6 +50,10 @@ int run_torch_backend(Invocation& inv) {
 
   torch::IndexOptions options;
   options.base = s.get_or("torch-backend-index", torch::kDefaultIndexBase);
+  // Shown without a trailing slash and without credentials (a mirror URL may carry a token).
+  std::string shown_base = options.base;
+  while (!shown_base.empty() && shown_base.back() == '/') shown_base.pop_back();
+  shown_base = util::redact_url(shown_base);
   options.channel = torch::parse_channel(s.get_or("torch-channel", "stable"));
   options.machine = host_machine();
   options.check_compute_capability = !s.flag("no-torch-compute-check");
@@ -74,7 +79,7 @@ int run_torch_backend(Invocation& inv) {
     j["target_os"] = std::string(torch::to_string(options.os));
     j["target_os_source"] = os_source;
     j["machine"] = options.machine;
-    j["index_base"] = options.base;
+    j["index_base"] = shown_base;
     j["channel"] = std::string(torch::to_string(options.channel));
     j["detection_ran"] = detected;
     j["probes"] = json::array();
@@ -93,13 +98,13 @@ int run_torch_backend(Invocation& inv) {
     j["indexes"] = json::array();
     for (const auto& e : plan.indexes)
       j["indexes"].push_back({{"backend", std::string(e.backend->name)},
-                              {"url", e.url},
+                              {"url", util::redact_url(e.url)},
                               {"cuda_version", optional_string(torch::cuda_version(*e.backend))},
                               {"rocm_version", optional_string(torch::rocm_version(*e.backend))}});
     j["skipped"] = json::array();
     for (const auto& k : plan.skipped)
       j["skipped"].push_back({{"backend", std::string(k.backend->name)},
-                              {"url", torch::index_url(*k.backend, options.base, options.channel)},
+                              {"url", util::redact_url(torch::index_url(*k.backend, options.base, options.channel))},
                               {"reason", k.reason}});
     j["notes"] = plan.notes;
     std::printf("%s\n", j.dump(2).c_str());
@@ -109,7 +114,7 @@ int run_torch_backend(Invocation& inv) {
   std::string out;
   out += "backend: " + mode.to_string() + " (" + backend_source + ")\n";
   out += "target OS: " + std::string(torch::to_string(options.os)) + " (" + os_source + "), machine " + options.machine + "\n";
-  out += "index base: " + options.base + ", channel " + std::string(torch::to_string(options.channel)) + "\n";
+  out += "index base: " + shown_base + ", channel " + std::string(torch::to_string(options.channel)) + "\n";
   if (detected) {
     out += "\ndetection (first hit wins):\n";
     for (const auto& p : detection.probes) {
@@ -129,7 +134,7 @@ int run_torch_backend(Invocation& inv) {
   }
   out += "\nindexes, in priority order:\n";
   for (std::size_t i = 0; i < plan.indexes.size(); ++i)
-    out += "  " + std::to_string(i + 1) + ". " + plan.indexes[i].url + "\n";
+    out += "  " + std::to_string(i + 1) + ". " + util::redact_url(plan.indexes[i].url) + "\n";
   if (!plan.skipped.empty()) {
     out += "\nskipped:\n";
     for (const auto& k : plan.skipped) out += "  " + std::string(k.backend->name) + ": " + k.reason + "\n";

@@ -311,3 +311,282 @@ def test_explicit_backend_installs_its_build(ptinstall, mirror, tmp_path, varian
     # The summary names the full version and the index it came from.
     assert f" + torch==2.9.1+{variant} (from {index})" in r.stderr.splitlines(), r.stderr
     assert " + jinja2==3.1.6" in r.stderr.splitlines()
+
+
+# --- auto on simulated machines ---------------------------------------------------------------------------
+
+def _env_driver(version, var="PTINSTALL_CUDA_DRIVER_VERSION"):
+    return lambda m: m.vars.update({var: version})
+
+
+def _sys_driver(version):
+    return lambda m: m.file("sys/module/nvidia/version", version + "\n")
+
+
+def _proc_driver(version):
+    return lambda m: m.file("proc/driver/nvidia/version",
+                            f"NVRM version: NVIDIA UNIX x86_64 Kernel Module  {version}  Release Build  "
+                            "(dvs-builder@U16-I3-B03-4-3)  Thu Jul 31 19:48:01 UTC 2025\nGCC version:  gcc 12\n")
+
+
+def _smi(drivers, caps):
+    return lambda m: m.nvidia_smi(drivers, caps)
+
+
+def _amd(lines):
+    return lambda m: m.tool("rocm_agent_enumerator", f"printf '{lines}'")
+
+
+def _intel(m):
+    m.pci("0000:00:02.0", "0x030000", "0x8086")   # Intel display controller (an iGPU counts, as in uv)
+    m.pci("0000:00:1f.3", "0x040300", "0x8086")   # Intel audio: not a display device
+
+
+# (id, machine setup, expected variant, expected first index of `torch-backend --json`). The mirror lacks
+# cu132, cu129, cu118 and the ROCm 7 indexes (403), so auto falls through them in list order.
+MACHINES = [
+    ("driver-var-525.60.13-linux-boundary", _env_driver("525.60.13"), "cu128", "cu129"),
+    ("driver-var-525.60.12-below-boundary", _env_driver("525.60.12"), "cpu", "cu118"),
+    ("uv-driver-var-580", _env_driver("580", "UV_CUDA_DRIVER_VERSION"), "cu130", "cu132"),
+    ("sysfs-579.99-just-below-580", _sys_driver("579.99"), "cu128", "cu129"),
+    ("sysfs-580.65.06", _sys_driver("580.65.06"), "cu130", "cu132"),
+    ("proc-580.95.05", _proc_driver("580.95.05"), "cu130", "cu132"),
+    ("nvidia-smi-multi-gpu", _smi("570.172.08\\n570.172.08\\n570.172.08\\n570.172.08\\n", "9.0\\n9.0\\n8.9\\n9.0\\n"),
+     "cu128", "cu129"),
+    ("amd-gfx1100-enumerator", _amd("gfx000\\ngfx1100\\ngfx1100\\n"), "rocm6.4", "rocm7.2"),
+    ("amd-oldest-of-two", _amd("gfx1201\\ngfx90a\\n"), "rocm6.4", "rocm7.2"),
+    ("amd-gfx1151-no-mirror-build", _amd("gfx1151\\n"), "cpu", "rocm7.2"),
+    ("amd-var", lambda m: m.vars.update({"PTINSTALL_AMD_GPU_ARCHITECTURE": "gfx942"}), "rocm6.4", "rocm7.2"),
+    ("intel-display", _intel, "xpu", "xpu"),
+    ("nvidia-beats-amd-and-intel", lambda m: (_sys_driver("550.54.15")(m), _amd("gfx1100\\n")(m), _intel(m)),
+     "cu128", "cu129"),
+    ("nothing", lambda m: None, "cpu", "cpu"),
+]
+
+
+@pytest.mark.parametrize("setup,variant,first", [m[1:] for m in MACHINES], ids=[m[0] for m in MACHINES])
+def test_auto_on_simulated_machines(ptinstall, mirror, tmp_path, setup, variant, first):
+    machine = Machine(tmp_path)
+    setup(machine)
+    doc = json.loads(ptinstall("torch-backend", "--json", "--target-os", "linux", "--torch-backend-index",
+                               mirror.url + "/whl", env=machine.env(), check=True).stdout)
+    assert doc["indexes"][0]["backend"] == first
+    assert doc["indexes"][0]["url"] == f"{mirror.url}/whl/{first}"
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "auto", "--python-platform", "x86_64-manylinux_2_28",
+                    "torch", "torchvision", "torchaudio", env=machine.env())
+    assert builds(venv) == expected_build(variant), r.stderr
+    assert f" + torch==2.9.1+{variant} (from {mirror.url}/whl/{variant})" in r.stderr.splitlines()
+    assert installed(venv)["numpy"] == "2.2.6"
+    if variant in CUDA:
+        assert installed(venv)["triton"] == "3.5.1"
+
+
+def test_auto_macos_target_gets_the_cpu_index(ptinstall, mirror, tmp_path):
+    """Even with an NVIDIA driver, a macOS target gets /whl/cpu, whose macOS wheels carry no local label."""
+    machine = Machine(tmp_path)
+    machine.vars["PTINSTALL_CUDA_DRIVER_VERSION"] = "580.65.06"
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "auto", "--python-platform", "aarch64-apple-darwin",
+                    "--report", tmp_path / "r.json", "torch", "torchvision", "torchaudio", env=machine.env())
+    urls = report_urls(json.loads((tmp_path / "r.json").read_text()))
+    assert urls["torch"] == f"{mirror.url}/whl/cpu/torch-2.9.1-{PY_TAG}-none-macosx_11_0_arm64.whl"
+    assert urls["torchvision"].startswith(f"{mirror.url}/whl/cpu/")
+    assert " + torch==2.9.1 (from " + mirror.url + "/whl/cpu)" in r.stderr.splitlines()
+    # The wheels are pure Python, so the venv imports them: a CPU build.
+    assert builds(venv)["torch"] == ["2.9.1", None, None, None]
+    doc = json.loads(ptinstall("torch-backend", "--json", "--target-os", "macos", env=machine.env(), check=True).stdout)
+    assert [i["backend"] for i in doc["indexes"]] == ["cpu"]
+
+
+@pytest.mark.parametrize("driver,variant", [("528.33", "cu128"), ("528.32", "cpu"), ("527.41", "cpu")])
+def test_auto_windows_target_uses_the_windows_table(ptinstall, mirror, tmp_path, driver, variant):
+    """528.33 is the Windows minimum for cu120..cu129 (Linux: 525.60.13): 528.32 and 527.41 allow only cu118 and
+    older, which the mirror lacks, so the CPU index serves. A fake nvidia-smi (as on WSL2) reports it."""
+    machine = Machine(tmp_path)
+    machine.nvidia_smi(f"{driver}\\n{driver}\\n", "8.6\\n8.6\\n")
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "auto", "--python-platform", "x86_64-pc-windows-msvc",
+                    "--report", tmp_path / "r.json", "torch", "torchaudio", env=machine.env())
+    urls = report_urls(json.loads((tmp_path / "r.json").read_text()))
+    assert urls["torch"] == f"{mirror.url}/whl/{variant}/torch-2.9.1%2B{variant}-{PY_TAG}-{PY_TAG}-win_amd64.whl"
+    assert f" + torch==2.9.1+{variant} (from {mirror.url}/whl/{variant})" in r.stderr.splitlines()
+    assert "nvidia-cuda-runtime-cu12" not in installed(venv)  # Linux-only dependency
+    linux = json.loads(ptinstall("torch-backend", "--json", "--target-os", "linux", env=machine.env(),
+                                 check=True).stdout)
+    assert linux["indexes"][0]["backend"] == "cu129"  # every one of these drivers is >= 525.60.13 on Linux
+
+
+# --- CUDA consistency -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def split_mirror(tmp_path_factory):
+    """Indexes that differ in what they carry: cu130 has torch only, cu128 torch and torchvision, cu126 all
+    three, cpu torch and torchaudio; the local PyPI as in `mirror`."""
+    root = tmp_path_factory.mktemp("torch5-split")
+    out = root / "_build"
+    shared = shared_files(root, out / "shared")
+    carried = {"cu130": ("torch",), "cu128": ("torch", "torchvision"), "cu126": ("torch", "torchvision", "torchaudio"),
+               "cpu": ("torch", "torchaudio")}
+    for v, packages in carried.items():
+        torch_pages(root, f"whl/{v}", family(out / v, v, packages=packages) + tritons(out / v, v), shared)
+    build_simple_index(root, pypi_wheels(out / "pypi"), files_prefix="packages")
+    shutil.rmtree(out)
+    server = serve(root)
+    yield server
+    server.stop()
+
+
+def auto_580(tmp_path):
+    machine = Machine(tmp_path)
+    machine.vars["PTINSTALL_CUDA_DRIVER_VERSION"] = "580.65.06"
+    return machine
+
+
+@pytest.mark.parametrize("packages", [("torch", "torchvision"), ("torchvision",)])
+def test_auto_cuda_builds_share_one_cuda_version(ptinstall, split_mirror, tmp_path, packages):
+    """uv's rule (#13179): torch 2.9.1+cu130 comes first in the list, but there is no torchvision +cu130 (and
+    none on the CPU index), so the resolver settles on the newest index that has both instead of mixing +cu130
+    and +cu128. torchvision asks for `torch==2.9.1` without a label: only the rule keeps them together."""
+    machine = auto_580(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "auto", *packages, env=machine.env())
+    got = builds(venv)
+    assert got["torch"] == ["2.9.1+cu128", "12.8", None, None], r.stderr
+    assert got["torchvision"] == ["0.24.1+cu128", "12.8", None, None], r.stderr
+    assert installed(venv)["nvidia-cuda-runtime-cu12"] == "12.8.90"
+    # torch alone is free to take the newest build.
+    alone = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "auto", "--dry-run", "-U", "torch",
+                        env=machine.env())
+    assert f" + torch==2.9.1+cu130 (from {split_mirror.url}/whl/cu130)" in alone.stderr.splitlines(), alone.stderr
+
+
+def test_auto_cuda_three_packages_never_mix_cuda_versions(ptinstall, split_mirror, tmp_path):
+    """torch, torchvision and torchaudio: whatever the resolver settles on, no two CUDA versions. The CPU index
+    carries no CUDA version, so (as in uv) a +cpu build of torchaudio may sit beside a CUDA torch."""
+    machine = auto_580(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "auto", "torch", "torchvision", "torchaudio",
+                    env=machine.env())
+    got = builds(venv)
+    assert set(got) == {"torch", "torchvision", "torchaudio"}
+    assert len({v[1] for v in got.values() if v[1] is not None}) == 1, r.stderr
+    assert got["torch"][1] is not None and got["torch"][1] == got["torchvision"][1]
+
+
+def test_auto_cuda_consistency_error_when_no_pair_exists(ptinstall, split_mirror, tmp_path):
+    """torch pinned to +cu130 with a torchvision that exists only for CUDA 12.8 and 12.6: an error that
+    explains the CUDA versions, as in uv, and nothing installed."""
+    machine = auto_580(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "auto", "torch==2.9.1+cu130", "torchvision",
+                    env=machine.env(), check=False)
+    assert r.returncode == 1
+    assert "error: no solution found when resolving dependencies" in r.stderr
+    assert "torchvision==0.24.1+cu128 depends on system:cuda==12.8" in r.stderr
+    assert "torch==2.9.1+cu130 depends on system:cuda==13.0" in r.stderr
+    assert installed(venv) == {}
+    # The CPU index has no CUDA version: torchaudio +cpu is allowed beside torch +cu130 (uv does the same).
+    r = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "auto", "--dry-run", "torch==2.9.1+cu130",
+                    "torchaudio", env=machine.env())
+    assert " + torchaudio==2.9.1+cpu (from " + split_mirror.url + "/whl/cpu)" in r.stderr.splitlines(), r.stderr
+    # An explicit backend is one index: torchvision is simply not there.
+    r = pip_install(ptinstall, split_mirror, venv, "--torch-backend", "cu130", "torch", "torchvision",
+                    env=machine.env(), check=False)
+    assert r.returncode == 1 and "torchvision" in r.stderr, r
+    assert installed(venv) == {}
+
+
+# --- pins, mirror option, channels ------------------------------------------------------------------------
+
+def test_sources_index_pin_beats_the_torch_list(ptinstall, mirror, tmp_path):
+    """[tool.uv.sources] torch = { index = "pytorch-cu126" } wins over --torch-backend cu130 for torch; the other
+    routed packages still follow the backend."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(f'''[project]
+name = "app"
+version = "1.0"
+dependencies = ["torch", "torchaudio"]
+
+[[tool.uv.index]]
+name = "pytorch-cu126"
+url = "{mirror.url}/whl/cu126"
+explicit = true
+
+[tool.uv.sources]
+torch = {{ index = "pytorch-cu126" }}
+''')
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cu130", "-r", project / "pyproject.toml",
+                    cwd=project)
+    got = builds(venv)
+    assert got["torch"] == ["2.9.1+cu126", "12.6", None, None], r.stderr
+    assert got["torchaudio"][0] == "2.9.1+cu130"
+    assert " + torchaudio==2.9.1+cu130 (from " + mirror.url + "/whl/cu130)" in r.stderr.splitlines()
+
+
+@pytest.mark.parametrize("how", ["cli", "PTINSTALL_TORCH_BACKEND_INDEX", "UV_TORCH_BACKEND_INDEX", "both-vars",
+                                 "cli-over-vars", "cli-with-credentials"])
+def test_backend_index_option_and_variables(ptinstall, mirror, tmp_path, how):
+    dead = f"http://127.0.0.1:{free_port()}/whl"
+    good = mirror.url + "/whl/"  # a trailing slash is ignored
+    args, env = [], {"PTINSTALL_HTTP_RETRIES": "0"}
+    if how == "cli":
+        args = ["--torch-backend-index", good]
+    elif how == "cli-with-credentials":  # an Artifactory-style token in the URL is used, never printed
+        args = ["-v", "--torch-backend-index", good.replace("http://", "http://ci:s3cret@")]
+    elif how == "both-vars":
+        env.update(PTINSTALL_TORCH_BACKEND_INDEX=good, UV_TORCH_BACKEND_INDEX=dead)
+    elif how == "cli-over-vars":
+        args = ["--torch-backend-index", good]
+        env.update(PTINSTALL_TORCH_BACKEND_INDEX=dead, UV_TORCH_BACKEND_INDEX=dead)
+    else:
+        env[how] = good
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "rocm6.4", *args, "torch", env=env, base=False)
+    assert builds(venv)["torch"] == ["2.9.1+rocm6.4", None, "6.4.43482", None]
+    shown = mirror.url.replace("http://", "http://ci:****@") if how == "cli-with-credentials" else mirror.url
+    assert f" + torch==2.9.1+rocm6.4 (from {shown}/whl/rocm6.4)" in r.stderr.splitlines()
+    doc = ptinstall("torch-backend", "--json", "--torch-backend", "rocm6.4", *args, env=env, check=True)
+    text = ptinstall("torch-backend", "--torch-backend", "rocm6.4", *args, env=env, check=True)
+    assert json.loads(doc.stdout)["index_base"] == shown + "/whl"
+    assert json.loads(doc.stdout)["indexes"][0]["url"] == f"{shown}/whl/rocm6.4"
+    assert f"index base: {shown}/whl, channel stable" in text.stdout
+    for out in (r.stdout, r.stderr, doc.stdout, doc.stderr, text.stdout, text.stderr):
+        assert "s3cret" not in out
+
+
+def test_default_index_base_is_download_pytorch_org(ptinstall, tmp_path):
+    doc = json.loads(ptinstall("torch-backend", "--json", "--torch-backend", "cu128", check=True).stdout)
+    assert doc["indexes"][0]["url"] == "https://download.pytorch.org/whl/cu128"
+
+
+@pytest.mark.parametrize("channel,torch,vision,audio", [
+    ("stable", "2.9.1", "0.24.1", "2.9.1"),
+    ("test", "2.10.0", "0.25.0", "2.10.0"),
+    ("nightly", "2.11.0.dev20260115", "0.26.0.dev20260115", "2.11.0.dev20260115"),
+])
+def test_channels(ptinstall, mirror, tmp_path, channel, torch, vision, audio):
+    """--torch-channel test|nightly read <base>/test/<backend> and <base>/nightly/<backend>; the nightly builds
+    are dev releases, chosen because nothing else is there for torch (no --pre needed)."""
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cu128", "--torch-channel", channel,
+                    "torch", "torchvision", "torchaudio")
+    assert builds(venv) == expected_build("cu128", torch, vision, audio), r.stderr
+    path = "" if channel == "stable" else channel + "/"
+    assert f" + torch=={torch}+cu128 (from {mirror.url}/whl/{path}cu128)" in r.stderr.splitlines()
+    assert installed(venv)["jinja2"] == "3.1.6"
+
+
+def test_channel_from_the_environment_and_auto(ptinstall, mirror, tmp_path):
+    machine = Machine(tmp_path)
+    machine.file("sys/module/nvidia/version", "570.86.10\n")
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "auto", "--dry-run", "torch",
+                    env=machine.env(PTINSTALL_TORCH_CHANNEL="nightly"))
+    # cu129 is missing from the nightly tree; cu128 has it.
+    assert f" + torch==2.11.0.dev20260115+cu128 (from {mirror.url}/whl/nightly/cu128)" in r.stderr.splitlines()
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cu128", "--torch-channel", "beta", "torch",
+                    check=False)
+    assert r.returncode == 2 and "stable" in r.stderr and "nightly" in r.stderr, r
