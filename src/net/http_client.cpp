@@ -633,6 +633,12 @@ void raise_for_status(const Response& response, std::string_view url) {
     hint = "the server wants credentials: put them in the URL (https://user:password@host/...) or in ~/.netrc";
   else if (response.status == 404)
     hint = "check the URL";
+  else if (response.status >= 500 || response.status == 408 || response.status == 429)
+    hint = "the server kept failing" +
+           (response.attempts > 1 ? " (" + std::to_string(response.attempts) + " attempts)" : std::string()) +
+           ": try again later, or allow more retries with PTINSTALL_HTTP_RETRIES / UV_HTTP_RETRIES";
+  else
+    hint = "the server refused the request; check the URL, or run again with --refresh if an index page is stale";
   throw util::Error(msg, hint);
 }
 

@@ -283,3 +283,69 @@ def test_credentials_from_url_and_netrc_are_never_printed(ptinstall, tmp_path):
         assert " + lib==2.0" in r.stderr and pw not in r.stderr
     finally:
         server.stop()
+
+
+# --- failing servers -------------------------------------------------------------------------------
+
+FAULTS = [
+    # (path, fault, retried?, words the error must contain)
+    ("/simple/app/", "500", True, ["/simple/app/", "500"]),
+    ("/files/lib-2.0-py3-none-any.whl", "500", True, ["lib-2.0-py3-none-any.whl", "500"]),
+    ("/files/lib-2.0-py3-none-any.whl", "503", True, ["lib-2.0-py3-none-any.whl", "503"]),
+    ("/files/lib-2.0-py3-none-any.whl", "drop", True, ["lib-2.0-py3-none-any.whl"]),
+    ("/files/lib-2.0-py3-none-any.whl", "truncate", True, ["lib-2.0-py3-none-any.whl"]),
+    ("/files/lib-2.0-py3-none-any.whl.metadata", "500", True, ["lib-2.0-py3-none-any.whl.metadata", "500"]),
+    ("/files/lib-2.0-py3-none-any.whl", "410", False, ["lib-2.0-py3-none-any.whl", "410"]),
+]
+
+
+@pytest.mark.parametrize("path,fault,retried,words", FAULTS, ids=[f"{f}-{p.rsplit('/', 2)[-2] or p}" for p, f, _, _ in FAULTS])
+def test_failing_server_leaves_the_environment_untouched(ptinstall, make_index, tmp_path, path, fault, retried, words):
+    ws = wheels(tmp_path)
+    good = make_index(ws)
+    venv = make_venv(tmp_path / "venv")
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", good.index_url(), "lib==1.0",
+              check=True)
+    before = snapshot(venv)
+    bad = make_index(ws, faults={path: fault})
+    r = ptinstall("pip", "install", "-U", "--python", venv / "bin" / "python", "--index-url", bad.index_url(), "app",
+                  "--cache-dir", tmp_path / "cold-cache", env={"PTINSTALL_HTTP_RETRIES": "2"}, check=False)
+    assert r.returncode == 1, r
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, r.stderr
+    for w in words:
+        assert w in errors[0], r.stderr
+    assert "hint:" in r.stderr
+    assert "Installed" not in r.stderr and " + " not in r.stderr
+    hits = [q for q in settled_log(bad) if q.path == path]
+    if retried:  # 1 + PTINSTALL_HTTP_RETRIES at least (a stream cut short is fetched again into a file)
+        assert 3 <= len(hits) <= 6, hits
+    else:
+        assert len(hits) == 1, hits
+    assert snapshot(venv) == before
+
+
+def test_flaky_server_succeeds_on_retry(ptinstall, make_index, tmp_path):
+    server = make_index(wheels(tmp_path), faults={"/simple/lib/": "flaky:2:502",
+                                                  "/files/lib-2.0-py3-none-any.whl": "flaky:1"})
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  env={"PTINSTALL_HTTP_RETRIES": "2"}, check=True)
+    assert " + lib==2.0" in r.stderr
+    assert len([q for q in settled_log(server) if q.path == "/simple/lib/"]) == 3
+
+
+def test_wheel_with_a_wrong_hash_leaves_the_environment_untouched(ptinstall, make_index, tmp_path):
+    ws = wheels(tmp_path)
+    good = make_index(ws)
+    venv = make_venv(tmp_path / "venv")
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", good.index_url(), "lib==1.0",
+              check=True)
+    before = snapshot(venv)
+    bad = make_index(ws, options={"lib": ProjectOptions(wrong_hashes=True)})
+    r = ptinstall("pip", "install", "-U", "--python", venv / "bin" / "python", "--index-url", bad.index_url(), "app",
+                  check=False)
+    assert r.returncode == 1
+    assert "error: hash mismatch for lib-2.0-py3-none-any.whl" in r.stderr and "hint:" in r.stderr
+    assert len([q for q in settled_log(bad) if q.path == "/files/lib-2.0-py3-none-any.whl"]) == 1  # not retried
+    assert snapshot(venv) == before
