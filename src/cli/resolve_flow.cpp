@@ -183,7 +183,9 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
   auto value = S.get("torch-backend");
   if (!value || value->empty()) return r;
   const config::SettingValue* sv = S.find("torch-backend");
-  std::string origin = sv && sv->source == config::Source::Environment ? sv->origin : "--torch-backend";
+  std::string origin = "--torch-backend";
+  if (sv && sv->source == config::Source::Environment) origin = sv->origin;
+  else if (sv && sv->source != config::Source::CommandLine && !sv->origin.empty()) origin = "`torch-backend` in " + sv->origin;
   torch::BackendMode mode = torch::parse_backend(*value, origin);
   torch::IndexOptions opts;
   opts.base = S.get_or("torch-backend-index", torch::kDefaultIndexBase);

@@ -46,7 +46,12 @@ int run_torch_backend(Invocation& inv) {
   const auto& s = inv.settings;
   std::string backend_value = s.get_or("torch-backend", "auto");
   std::string backend_source = source_of(s, "torch-backend");
-  torch::BackendMode mode = torch::parse_backend(backend_value, s.has("torch-backend") ? backend_source : "--torch-backend");
+  std::string backend_origin = "--torch-backend";
+  if (const config::SettingValue* v = s.find("torch-backend"); v && v->source == config::Source::Environment)
+    backend_origin = v->origin;
+  else if (v && v->source != config::Source::CommandLine && !v->origin.empty())
+    backend_origin = "`torch-backend` in " + v->origin;
+  torch::BackendMode mode = torch::parse_backend(backend_value, backend_origin);
 
   torch::IndexOptions options;
   options.base = s.get_or("torch-backend-index", torch::kDefaultIndexBase);

@@ -590,3 +590,92 @@ def test_channel_from_the_environment_and_auto(ptinstall, mirror, tmp_path):
     r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cu128", "--torch-channel", "beta", "torch",
                     check=False)
     assert r.returncode == 2 and "stable" in r.stderr and "nightly" in r.stderr, r
+
+
+# --- where the value comes from -----------------------------------------------------------------------------
+
+PRECEDENCE = [
+    # (pyproject [tool.*] tables, uv.toml text or None, env, cli, expected)
+    ({"uv": "cu126"}, None, {}, None, "cu126"),
+    ({"uv": "cu126", "uv.pip": "cu128"}, None, {}, None, "cu128"),
+    ({"uv": "cu126", "uv.pip": "cu128", "ptinstall": "rocm6.4"}, None, {}, None, "rocm6.4"),
+    ({"uv.pip": "cu128"}, None, {"UV_TORCH_BACKEND": "cu130"}, None, "cu130"),
+    ({"uv.pip": "cu128"}, None, {"UV_TORCH_BACKEND": "cu130", "PTINSTALL_TORCH_BACKEND": "xpu"}, None, "xpu"),
+    ({"ptinstall": "rocm6.4"}, None, {"UV_TORCH_BACKEND": "cu130", "PTINSTALL_TORCH_BACKEND": "xpu"}, "cpu", "cpu"),
+    (None, 'torch-backend = "cu126"\n[pip]\ntorch-backend = "cu130"\n', {}, None, "cu130"),
+    (None, 'torch-backend = "cu126"\n', {}, None, "cu126"),
+]
+
+
+@pytest.mark.parametrize("tables,uv_toml,env,cli,expected", PRECEDENCE)
+def test_precedence_cli_env_config(ptinstall, mirror, tmp_path, tables, uv_toml, env, cli, expected):
+    project = tmp_path / "proj"
+    project.mkdir()
+    if tables is not None:
+        text = '[project]\nname = "app"\nversion = "1.0"\n'
+        for table, value in tables.items():
+            text += f'\n[tool.{table}]\ntorch-backend = "{value}"\n'
+        (project / "pyproject.toml").write_text(text)
+    if uv_toml is not None:
+        (project / "uv.toml").write_text(uv_toml)
+    venv = make_venv(tmp_path / "venv")
+    args = ["--torch-backend", cli] if cli else []
+    r = pip_install(ptinstall, mirror, venv, *args, "--dry-run", "torch", env=env, cwd=project)
+    assert f" + torch==2.9.1+{expected} (from {mirror.url}/whl/{expected})" in r.stderr.splitlines(), r.stderr
+    doc = json.loads(ptinstall("torch-backend", "--json", *args, env=env, cwd=project, check=True).stdout)
+    assert doc["backend"] == expected
+
+
+@pytest.mark.parametrize("where,value", [("cli", "cu127"), ("cli", "CU128"), ("cli", "rocm5.1"),
+                                         ("PTINSTALL_TORCH_BACKEND", "cuda"), ("UV_TORCH_BACKEND", "cu131"),
+                                         ("pyproject", "cu127")])
+def test_unknown_value_lists_the_valid_ones(ptinstall, mirror, tmp_path, where, value):
+    venv = make_venv(tmp_path / "venv")
+    args, env = [], {}
+    if where == "cli":
+        args = ["--torch-backend", value]
+    elif where == "pyproject":
+        (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "a"\nversion = "1"\n[tool.uv.pip]\n'
+                                                 f'torch-backend = "{value}"\n')
+    else:
+        env[where] = value
+    r = pip_install(ptinstall, mirror, venv, *args, "--dry-run", "torch", env=env, check=False)
+    assert r.returncode == 2, r
+    assert value in r.stderr
+    for valid in ("auto", "cpu", "cu80", "cu126", "cu128", "cu130", "cu132", "rocm4.0.1", "rocm6.4", "rocm7.2", "xpu"):
+        assert valid in r.stderr, (valid, r.stderr)
+    origin = {"cli": "--torch-backend", "pyproject": f"`torch-backend` in {tmp_path / 'pyproject.toml'}"}.get(where, where)
+    assert f"error: invalid value `{value}` for {origin}" in r.stderr, r.stderr
+    assert installed(venv) == {}
+    explain = ptinstall("torch-backend", *args, env=env, check=False)
+    assert explain.returncode == 2 and f"error: invalid value `{value}` for {origin}" in explain.stderr, explain
+
+
+# --- compute capability ---------------------------------------------------------------------------------------
+
+def test_compute_capability_gtx_1080_ti(ptinstall, mirror, tmp_path):
+    """Two GTX 1080 Ti (sm_61) on driver 580: uv would pick cu130 (#14742), whose wheels have no sm_61 kernels.
+    ptinstall skips cu132..cu128, says so in `torch-backend` and in `pip install -v`, and installs +cu126."""
+    machine = Machine(tmp_path)
+    machine.nvidia_smi("580.95.05\\n580.95.05\\n", "6.1\\n6.1\\n")
+    text = ptinstall("torch-backend", "--target-os", "linux", env=machine.env(), check=True).stdout
+    assert "compute capability: 6.1 (sm_61)" in text
+    assert "skipped:" in text
+    for b in ("cu132", "cu130", "cu129", "cu128"):
+        assert any(line.strip().startswith(b + ":") and "sm_61" in line for line in text.splitlines()), text
+    assert "1. https://download.pytorch.org/whl/cu126" in text
+    doc = json.loads(ptinstall("torch-backend", "--json", "--target-os", "linux", env=machine.env(),
+                               check=True).stdout)
+    assert doc["accelerator"]["gpu_compute_capabilities"] == ["6.1", "6.1"]
+    assert [s["backend"] for s in doc["skipped"]] == ["cu132", "cu130", "cu129", "cu128"]
+
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "-v", "--torch-backend", "auto", "torch", "torchvision", "torchaudio",
+                    env=machine.env())
+    assert builds(venv) == expected_build("cu126")
+    assert "4 CUDA indexes skipped: no kernels for sm_61" in r.stderr
+    assert "skipped cu130: built for sm_75" in r.stderr and "not for the GPU's sm_61" in r.stderr
+    # Turned off, the driver alone decides, as in uv.
+    r = pip_install(ptinstall, mirror, venv, "--no-torch-compute-check", "--torch-backend", "auto", "--dry-run", "-U",
+                    "torch", env=machine.env())
+    assert f" + torch==2.9.1+cu130 (from {mirror.url}/whl/cu130)" in r.stderr.splitlines(), r.stderr
