@@ -687,3 +687,21 @@ def test_macosx_deployment_target(ptinstall, mirror, tmp_path):
     r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--python-platform", LINUX, "--index-url",
                   index, "newmac", env={"MACOSX_DEPLOYMENT_TARGET": "fourteen"})
     assert "MACOSX_DEPLOYMENT_TARGET" not in r.stderr, r
+
+
+def test_index_flag_redefines_a_project_index(ptinstall, mirror, tmp_path):
+    """--index NAME=URL (or UV_INDEX) given for a name the project defines replaces its URL, and the
+    pins follow: the guide's pyproject.toml pointed at a mirror without editing it."""
+    text = pinned_project(mirror, "cu128").replace(whl(mirror, "cu128"), "https://download.pytorch.org/whl/cu128")
+    project = write_project(tmp_path / "proj", text)
+    base = ("--python", PYTHON, "--python-platform", LINUX, "--default-index", pypi(mirror), "-r", project)
+    got = report(ptinstall, *base, "--index", f"pytorch-cu128={whl(mirror, 'cu128')}")
+    assert got["torch"][0] == "2.9.1+cu128" and got["torch"][1].startswith(whl(mirror, "cu128") + "/")
+    # A --index definition is not explicit (as in uv): searched first for every package, so jinja2
+    # comes from the PyTorch index under first-index.
+    assert got["jinja2"][0] == "3.1.4"
+    got = report(ptinstall, *base, env={"UV_INDEX": f"pytorch-cu128={whl(mirror, 'cu126')}"})
+    assert got["torch"][0] == "2.9.1+cu126"  # whatever the name points at
+    got = report(ptinstall, *base, "--index", f"pytorch-cu128={whl(mirror, 'cpu')}",
+                 env={"UV_INDEX": f"pytorch-cu128={whl(mirror, 'cu126')}"})
+    assert got["torch"][0] == "2.9.1+cpu"  # the command line beats the environment
