@@ -1,10 +1,12 @@
 #include "install_flow.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "environment.hpp"
@@ -38,6 +40,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/link.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/progress.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
@@ -240,9 +243,21 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   install::WheelCache wheel_cache(cache);
   install::PrepareOptions prep_opts;
   prep_opts.concurrency = std::clamp<std::size_t>(client.options().concurrency, 1, 16);
+  // On a terminal: "Preparing 3/10 packages, 12.4 MB downloaded", redrawn in place, gone afterwards.
+  util::ProgressLine progress(
+      util::progress_wanted(S.flag("no-progress"), !util::log::enabled(util::log::Level::Info), verbose()));
+  if (progress.enabled())
+    prep_opts.on_progress = [&progress, last_done = std::make_shared<std::atomic<std::size_t>>(0)](
+                                std::size_t done, std::size_t total, std::uint64_t bytes) {
+      bool advanced = last_done->exchange(done) != done;
+      progress.update("Preparing " + std::to_string(done) + "/" + std::to_string(total) + " packages" +
+                          (bytes ? ", " + util::format_bytes(bytes) + " downloaded" : std::string()),
+                      advanced);
+    };
   install::PrepareStats prep_stats;
   std::vector<install::PreparedWheel> prepared =
       install::prepare_wheels(items, wheel_cache, cache, client, prep_opts, &prep_stats);
+  progress.clear();
   std::size_t fresh = prep_stats.unpacked;
   if (fresh > 0)
     util::log::info("Prepared " + packages(fresh) + " in " + format_elapsed(Clock::now() - prepare_start));

@@ -22,6 +22,20 @@ namespace {
 struct Counters {
   std::atomic<std::size_t> from_cache{0}, downloaded{0}, unpacked{0};
   std::atomic<std::uint64_t> bytes{0};
+  // For PrepareOptions::on_progress: items finished, bytes received (a restarted transfer takes its
+  // bytes back).
+  std::atomic<std::size_t> done{0};
+  std::atomic<std::int64_t> live_bytes{0};
+  std::size_t total = 0;
+  const PrepareOptions* options = nullptr;
+  void received(std::int64_t n) {
+    live_bytes += n;
+    notify();
+  }
+  void notify() const {
+    if (options && options->on_progress)
+      options->on_progress(done.load(), total, static_cast<std::uint64_t>(std::max<std::int64_t>(0, live_bytes.load())));
+  }
 };
 
 // <cache>/wheel-urls-v1/<sha256(url)[:2]>/<sha256(url)>: the sha256 of the wheel at that URL.
@@ -49,10 +63,12 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
   handler.on_chunk = [&](std::string_view chunk) {
     if (aborted || restarted) throw util::Error("download of " + item.file.filename + " abandoned");
     fed += chunk.size();
+    counters.received(static_cast<std::int64_t>(chunk.size()));
     pipe.feed(chunk.data(), chunk.size());
   };
   handler.on_reset = [&] {
     if (fed > 0) restarted = true;
+    counters.received(-static_cast<std::int64_t>(fed.load()));
   };
   auto future = client.submit(net::Request{item.file.url}, handler);
   std::thread closer([&] {
@@ -97,8 +113,10 @@ UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, n
     if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size())
       throw util::Error("failed to write " + path.string());
     written += chunk.size();
+    counters.received(static_cast<std::int64_t>(chunk.size()));
   };
   handler.on_reset = [&] {
+    counters.received(-static_cast<std::int64_t>(written));
     std::fflush(out);
     std::rewind(out);
     written = 0;
@@ -216,12 +234,19 @@ std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items,
                                           net::HttpClient& client, const PrepareOptions& options, PrepareStats* stats) {
   std::vector<PreparedWheel> out(items.size());
   Counters counters;
+  counters.total = items.size();
+  counters.options = &options;
+  counters.notify();
   std::size_t threads = std::max<std::size_t>(1, std::min(items.size(), options.concurrency));
   std::unique_ptr<util::ThreadPool> pool;
   if (items.size() > 1) pool = std::make_unique<util::ThreadPool>(threads);
   try {
     util::parallel_for(pool.get(), items.size(),
-                       [&](std::size_t i) { out[i] = prepare_one(items[i], cache, root, client, counters); });
+                       [&](std::size_t i) {
+                         out[i] = prepare_one(items[i], cache, root, client, counters);
+                         counters.done++;
+                         counters.notify();
+                       });
   } catch (...) {
     if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes};
     throw;

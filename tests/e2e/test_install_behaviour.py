@@ -349,3 +349,67 @@ def test_wheel_with_a_wrong_hash_leaves_the_environment_untouched(ptinstall, mak
     assert "error: hash mismatch for lib-2.0-py3-none-any.whl" in r.stderr and "hint:" in r.stderr
     assert len([q for q in settled_log(bad) if q.path == "/files/lib-2.0-py3-none-any.whl"]) == 1  # not retried
     assert snapshot(venv) == before
+
+
+# --- the progress display --------------------------------------------------------------------------
+
+def run_on_tty(args, env_extra, tmp_path):
+    """Runs the binary with stderr on a pseudo-terminal; returns (returncode, what the terminal got)."""
+    import pty
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PTINSTALL_", "VIRTUAL_ENV"))}
+    env.update({"PTINSTALL_CACHE_DIR": str(tmp_path / "tty-cache"), "HOME": str(tmp_path / "home"),
+                "NO_COLOR": "1", "TERM": "xterm"})
+    env.update(env_extra)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([binary(), *map(str, args)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=slave, env=env, cwd=tmp_path)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO once the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    proc.stdout.read()
+    return proc.wait(timeout=120), b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_only_on_a_terminal(ptinstall, make_index, tmp_path):
+    out = tmp_path / "big"
+    ws = [wheelmaker.build_wheel(out, f"p{i}", "1.0", files=wheelmaker.payload_files(f"p{i}", files=5,
+                                                                                      compressed_bytes=300_000))
+          for i in range(6)]
+    server = make_index(ws)
+    names = [f"p{i}" for i in range(6)]
+
+    def args(venv, *extra):
+        return ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), *extra, *names)
+
+    rc, tty = run_on_tty(args(make_venv(tmp_path / "v1")), {}, tmp_path)
+    assert rc == 0, tty
+    assert "\rPreparing 0/6 packages" in tty and "\rPreparing 6/6 packages" in tty, repr(tty)
+    assert " MB downloaded" in tty or " kB downloaded" in tty
+    # The status line is erased before the summary: what is left on screen are the summary lines.
+    before_summary = tty.split("Prepared 6 packages")[0]
+    assert before_summary.endswith("\r") and before_summary.rstrip("\r").endswith(" ")
+    assert " + p5==1.0" in tty
+
+    for extra in (("--no-progress",), ("-q",)):
+        rc, tty = run_on_tty(args(make_venv(tmp_path / f"v{extra[0]}"), *extra), {}, tmp_path)
+        assert rc == 0, tty
+        assert "Preparing" not in tty and "\r" not in tty.replace("\r\n", "\n"), repr(tty)
+        if extra == ("-q",):
+            assert tty.strip() == ""
+    rc, tty = run_on_tty(args(make_venv(tmp_path / "v-env")), {"PTINSTALL_NO_PROGRESS": "1"}, tmp_path)
+    assert rc == 0 and "Preparing" not in tty
+    rc, tty = run_on_tty(args(make_venv(tmp_path / "v-dumb")), {"TERM": "dumb"}, tmp_path)
+    assert rc == 0 and "Preparing" not in tty
+
+    # Not a terminal (stderr captured): no progress, no carriage returns.
+    r = ptinstall(*args(make_venv(tmp_path / "v-pipe")), check=True)
+    assert "Preparing" not in r.stderr and "\r" not in r.stderr
+    assert "Prepared 6 packages" in r.stderr

@@ -11,6 +11,7 @@
 //   a util::Error naming the file, the expected and the actual hash; nothing is committed to the
 //   cache in that case, and since preparing comes before installing, nothing is installed.
 #pragma once
+#include <functional>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -40,6 +41,9 @@ struct PreparedWheel {
 
 struct PrepareOptions {
   std::size_t concurrency = 8;  // wheels downloaded and unpacked at once (UV_CONCURRENT_DOWNLOADS caps it)
+  // Called as the work advances (items finished of all items, wheel bytes received so far), from
+  // worker and network threads: must be quick and thread-safe. For a progress display.
+  std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)> on_progress{};
 };
 
 struct PrepareStats {
