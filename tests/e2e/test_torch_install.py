@@ -679,3 +679,30 @@ def test_compute_capability_gtx_1080_ti(ptinstall, mirror, tmp_path):
     r = pip_install(ptinstall, mirror, venv, "--no-torch-compute-check", "--torch-backend", "auto", "--dry-run", "-U",
                     "torch", env=machine.env())
     assert f" + torch==2.9.1+cu130 (from {mirror.url}/whl/cu130)" in r.stderr.splitlines(), r.stderr
+
+
+# --- local version labels ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("requirement,result", [
+    ("torch==2.9.1", "2.9.1+cu128"),            # == without a label matches any label (PEP 440)
+    ("torch==2.9.1+cu128", "2.9.1+cu128"),
+    ("torch<=2.9.1", "2.9.1+cu128"),            # labels are ignored on upper bounds too
+    ("torch>=2.9,<2.10", "2.9.1+cu128"),
+    ("torch==2.9.1+cu126", None),               # another index's label: not on this one
+    ("torch>2.9.1", None),                      # > V never admits V+local
+    ("torch==2.8.0", None),                     # an explicit backend has no fallback
+])
+def test_local_version_labels(ptinstall, mirror, tmp_path, requirement, result):
+    venv = make_venv(tmp_path / "venv")
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cu128", "--dry-run", "--report", "-", requirement,
+                    check=None)
+    if result:
+        assert r.returncode == 0, r
+        assert f" + torch=={result} (from {mirror.url}/whl/cu128)" in r.stderr.splitlines()
+        item = next(i for i in json.loads(r.stdout)["install"] if i["metadata"]["name"] == "torch")
+        assert item["metadata"]["version"] == result and item["index_url"].rstrip("/") == mirror.url + "/whl/cu128"
+    else:
+        assert r.returncode == 1, r
+        assert f"there is no version of {requirement}" in r.stderr, r.stderr
+        assert f"hint: `torch` comes only from the PyTorch indexes chosen by --torch-backend: {mirror.url}/whl/cu128" \
+            in r.stderr
