@@ -706,3 +706,23 @@ def test_local_version_labels(ptinstall, mirror, tmp_path, requirement, result):
         assert f"there is no version of {requirement}" in r.stderr, r.stderr
         assert f"hint: `torch` comes only from the PyTorch indexes chosen by --torch-backend: {mirror.url}/whl/cu128" \
             in r.stderr
+
+
+# --- routed packages ignore the user's indexes; the rest keep them -----------------------------------------
+
+@pytest.mark.parametrize("strategy", [None, "unsafe-best-match"])
+def test_routed_packages_ignore_user_indexes(ptinstall, mirror, make_index, tmp_path, strategy):
+    """An extra index with a newer torch and jinja2: torch still comes from the PyTorch index (first match over
+    the torch list, whatever --index-strategy says); jinja2 follows the user's indexes and strategy."""
+    extra = make_index([wheelmaker.build_wheel(tmp_path / "x", "torch", "9.9.9"),
+                        wheelmaker.build_wheel(tmp_path / "x", "jinja2", "9.0", requires_dist=["MarkupSafe>=2.0"])])
+    venv = make_venv(tmp_path / "venv")
+    args = ["--index-strategy", strategy] if strategy else []
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cpu", "--extra-index-url", extra.index_url(), *args,
+                    "--dry-run", "torch", "jinja2")
+    assert f" + torch==2.9.1+cpu (from {mirror.url}/whl/cpu)" in r.stderr.splitlines(), r.stderr
+    assert " + jinja2==9.0" in r.stderr.splitlines()
+    assert "warning: --torch-backend routes torch to" in r.stderr
+    assert not [q for q in extra.requests() if "/torch/" in q.path]
+    r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cpu", "--no-index", "torch", check=False)
+    assert r.returncode == 2 and "--torch-backend cannot be used with --no-index" in r.stderr
