@@ -413,3 +413,97 @@ def test_progress_only_on_a_terminal(ptinstall, make_index, tmp_path):
     r = ptinstall(*args(make_venv(tmp_path / "v-pipe")), check=True)
     assert "Preparing" not in r.stderr and "\r" not in r.stderr
     assert "Prepared 6 packages" in r.stderr
+
+
+# --- requirements files, through the binary, with pip as the oracle -----------------------------------
+
+def pip_choice(venv: Path, req: Path, env: dict, cwd: Path):
+    p = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--dry-run", "--ignore-installed",
+                        "--disable-pip-version-check", "-q", "--report", "-", "-r", str(req)],
+                       env=env, capture_output=True, text=True, cwd=cwd)
+    if p.returncode != 0:
+        return None, p.stderr
+    return {(i["metadata"]["name"], i["metadata"]["version"]) for i in json.loads(p.stdout)["install"]
+            if i["metadata"]["name"] not in ("pip", "setuptools")}, p.stderr
+
+
+def test_requirements_files_as_pip_reads_them(ptinstall, make_index, tmp_path):
+    out = tmp_path / "wheels"
+    ws = [wheelmaker.build_wheel(out, "app", "1.0", requires_dist=["lib>=1.0"]),
+          wheelmaker.build_wheel(out, "lib", "1.0"), wheelmaker.build_wheel(out, "lib", "2.0"),
+          wheelmaker.build_wheel(out, "lib", "3.0b1")]
+    main = make_index(ws)
+    extra = make_index([wheelmaker.build_wheel(tmp_path / "extra", "extra1", "1.0")])
+    links = tmp_path / "links"
+    wheelmaker.build_wheel(links, "localpkg", "0.1")
+    sha = {(w.name, w.version): w.sha256 for w in ws}
+    venv = tmp_path / "venv"
+    subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "PTINSTALL_"))}
+    env.update({"IDX": main.index_url(), "PIP_NO_CACHE_DIR": "1", "HOME": str(tmp_path / "home")})
+
+    def ours(req, *extra_args):
+        return ptinstall("pip", "install", "--dry-run", "--report", "-", "--python", venv / "bin" / "python",
+                         *extra_args, "-r", req, env={"IDX": main.index_url()}, cwd=tmp_path)
+
+    def chosen(r):
+        return {(i["metadata"]["name"], i["metadata"]["version"]) for i in json.loads(r.stdout)["install"]}
+
+    # Nested -r / -c relative to the naming file, option lines, ${VAR}, continuations, comments, markers, URLs.
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "inner.txt").write_text("lib<3  # inline comment\n-c ../cons.txt\n")
+    (tmp_path / "cons.txt").write_text("lib<2\n")
+    req = tmp_path / "requirements.txt"
+    req.write_text("# a comment line\n"
+                   "--index-url ${IDX}\n"
+                   f"--extra-index-url {extra.index_url()}\n"
+                   f"--find-links {links}\n"
+                   "-r sub/inner.txt\n"
+                   "app==1.0 ; \\\n"
+                   "    python_version >= '3'\n"
+                   "winonly ; sys_platform == 'win32'\n"
+                   "extra1\n"
+                   "localpkg\n")
+    r = ours(req)
+    assert r.returncode == 0, r
+    theirs, err = pip_choice(venv, req, env, tmp_path)
+    assert theirs is not None, err
+    assert chosen(r) == theirs == {("app", "1.0"), ("lib", "1.0"), ("extra1", "1.0"), ("localpkg", "0.1")}
+
+    # A direct URL line, and --pre as a line.
+    req.write_text(f"--index-url {main.index_url()}\n--pre\nlib\n")
+    r = ours(req)
+    assert chosen(r) == pip_choice(venv, req, env, tmp_path)[0] == {("lib", "3.0b1")}
+    req.write_text(f"--index-url {main.index_url()}\napp\nlib @ {main.url}/files/lib-1.0-py3-none-any.whl\n")
+    r = ours(req)
+    assert chosen(r) == pip_choice(venv, req, env, tmp_path)[0] == {("app", "1.0"), ("lib", "1.0")}
+    assert [i["is_direct"] for i in json.loads(r.stdout)["install"] if i["metadata"]["name"] == "lib"] == [True]
+
+    # The first --hash switches hash checking on for every requirement, as in pip.
+    req.write_text(f"--index-url {main.index_url()}\napp==1.0 --hash=sha256:{sha[('app', '1.0')]}\nlib==2.0\n")
+    r = ours(req)
+    assert r.returncode == 1 and "lib==2.0 has no --hash" in r.stderr and "hint:" in r.stderr
+    assert pip_choice(venv, req, env, tmp_path)[0] is None
+    req.write_text(f"--index-url {main.index_url()}\napp==1.0 --hash=sha256:{sha[('app', '1.0')]}\n"
+                   f"lib==2.0 \\\n    --hash=sha256:{sha[('lib', '2.0')]}\n")
+    r = ours(req)
+    assert r.returncode == 0 and chosen(r) == pip_choice(venv, req, env, tmp_path)[0]
+
+    # Errors name the file and the line.
+    for text, line, words in [
+        (f"--index-url {main.index_url()}\napp==1.0\nlib===2.0 foo\n", 3, "invalid requirement"),
+        (f"--index-url {main.index_url()}\n-r missing.txt\n", 2, "missing.txt"),
+        (f"--index-url {main.index_url()}\nlib\n--bogus-option\n", 3, "--bogus-option"),
+        ("app\n-c\n", 2, "-c"),
+    ]:
+        req.write_text(text)
+        r = ours(req)
+        assert r.returncode != 0, r
+        first = r.stderr.splitlines()[0]
+        assert first.startswith(f"error: {req} line {line}: ") and words in first, r.stderr
+        assert pip_choice(venv, req, env, tmp_path)[0] is None  # pip refuses them too
+    # In a nested file, the nested file and its line are named.
+    (tmp_path / "sub" / "inner.txt").write_text("lib<3\n\nlib>=>2\n")
+    req.write_text(f"--index-url {main.index_url()}\n-r sub/inner.txt\n")
+    r = ours(req)
+    assert r.returncode != 0 and "inner.txt line 3" in r.stderr.splitlines()[0], r.stderr
