@@ -507,3 +507,56 @@ def test_requirements_files_as_pip_reads_them(ptinstall, make_index, tmp_path):
     req.write_text(f"--index-url {main.index_url()}\n-r sub/inner.txt\n")
     r = ours(req)
     assert r.returncode != 0 and "inner.txt line 3" in r.stderr.splitlines()[0], r.stderr
+
+
+# --- TLS: --allow-insecure-host, --trusted-host, SSL_CERT_FILE ----------------------------------------
+
+def test_self_signed_https_index(ptinstall, tmp_path):
+    import functools
+    import ssl
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from indexserver import build_simple_index
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    build_simple_index(tmp_path / "tls", wheels(tmp_path), json_pages=False)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path / "tls")))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{httpd.server_address[1]}/simple/"
+    try:
+        venv = make_venv(tmp_path / "venv")
+        base = ("pip", "install", "--dry-run", "--python", venv / "bin" / "python", "--index-url", url)
+        r = ptinstall(*base, "app", env={"PTINSTALL_HTTP_RETRIES": "0"}, check=False)
+        assert r.returncode != 0
+        assert r.stderr.startswith("error:") and "127.0.0.1" in r.stderr and "hint:" in r.stderr, r.stderr
+        assert "certificate" in r.stderr.lower() or "ssl" in r.stderr.lower(), r.stderr
+        for flag in (("--allow-insecure-host", "127.0.0.1"), ("--trusted-host", f"127.0.0.1:{httpd.server_address[1]}")):
+            r = ptinstall(*base, *flag, "--no-cache", "app", check=True)
+            assert " + lib==2.0" in r.stderr
+        r = ptinstall(*base, "--no-cache", "app", env={"UV_INSECURE_HOST": "127.0.0.1"}, check=True)
+        assert " + lib==2.0" in r.stderr
+        # A --trusted-host line of a requirements file, as with pip.
+        (tmp_path / "r.txt").write_text("--trusted-host 127.0.0.1\napp\n")
+        r = ptinstall(*base, "--no-cache", "-r", tmp_path / "r.txt", check=True)
+        assert " + lib==2.0" in r.stderr
+        # Or trust the certificate itself.
+        r = ptinstall(*base, "--no-cache", "app", env={"SSL_CERT_FILE": str(tmp_path / "cert.pem")}, check=True)
+        assert " + lib==2.0" in r.stderr
+        # Another host is not trusted by a flag naming some other host.
+        r = ptinstall(*base, "--no-cache", "--allow-insecure-host", "example.org", "app",
+                      env={"PTINSTALL_HTTP_RETRIES": "0"}, check=False)
+        assert r.returncode != 0
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
