@@ -560,3 +560,37 @@ def test_self_signed_https_index(ptinstall, tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# --- the summary and --dry-run -------------------------------------------------------------------------
+
+def summary(stderr: str):
+    import re
+    return [re.sub(r" in \d+(\.\d+)?(ms|s|m \d+s)$", " in T", line) for line in stderr.splitlines()]
+
+
+def test_summary_and_dry_run_lines(ptinstall, make_index, tmp_path):
+    server = make_index(wheels(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url())
+    assert summary(ptinstall(*base, "--dry-run", "app", "lib<2", check=True).stderr) == [
+        "Resolved 2 packages in T", "Would install 2 packages", " + app==1.0", " + lib==1.0"]
+    assert summary(ptinstall(*base, "app", "lib<2", check=True).stderr) == [
+        "Resolved 2 packages in T", "Prepared 2 packages in T", "Installed 2 packages in T", " + app==1.0",
+        " + lib==1.0"]
+    assert summary(ptinstall(*base, "app", check=True).stderr) == ["Resolved 2 packages in T", "Audited 2 packages in T"]
+    assert summary(ptinstall(*base, "--dry-run", "app", check=True).stderr) == [
+        "Resolved 2 packages in T", "Audited 2 packages in T", "Would make no changes"]
+    assert summary(ptinstall(*base, "--dry-run", "-U", "app", check=True).stderr) == [
+        "Resolved 2 packages in T", "Would uninstall 1 package", "Would install 1 package", " - lib==1.0",
+        " + lib==2.0"]
+    assert summary(ptinstall(*base, "-U", "app", check=True).stderr) == [
+        "Resolved 2 packages in T", "Prepared 1 package in T", "Uninstalled 1 package in T",
+        "Installed 1 package in T", " - lib==1.0", " + lib==2.0"]
+    # A wheel already in the cache is not prepared again.
+    assert summary(ptinstall(*base, "lib==1.0", check=True).stderr) == [
+        "Resolved 1 package in T", "Uninstalled 1 package in T", "Installed 1 package in T", " - lib==2.0",
+        " + lib==1.0"]
+    # -q prints nothing at all on success.
+    r = ptinstall(*base, "-q", "-U", "app", check=True)
+    assert r.stderr == "" and r.stdout == ""
