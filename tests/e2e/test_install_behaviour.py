@@ -594,3 +594,19 @@ def test_summary_and_dry_run_lines(ptinstall, make_index, tmp_path):
     # -q prints nothing at all on success.
     r = ptinstall(*base, "-q", "-U", "app", check=True)
     assert r.stderr == "" and r.stdout == ""
+
+
+def test_http_timeout_is_honoured(ptinstall, make_index, tmp_path):
+    import time
+    server = make_index(wheels(tmp_path), faults={"/simple/lib/": "slow:6"})
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    start = time.time()
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  env={"UV_HTTP_TIMEOUT": "1", "PTINSTALL_HTTP_RETRIES": "1"}, check=False)
+    elapsed = time.time() - start
+    assert r.returncode == 1, r
+    assert "/simple/lib/" in r.stderr and "hint:" in r.stderr
+    assert "time" in r.stderr.lower(), r.stderr  # "timed out" / "timeout"
+    assert elapsed < 6, elapsed  # two attempts of about a second each, not the server's six
+    assert snapshot(venv) == before
