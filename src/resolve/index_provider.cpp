@@ -425,6 +425,8 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
     std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
     if (!pre.empty()) hints.push_back(pre);
   }
+  // first-index: a later index that also has the project, which was not looked at (uv's hint).
+  if (std::string h = c->first_index_hint(); !h.empty()) hints.push_back(h);
   if (c->routed && hints.empty()) {
     std::vector<std::string> where;
     for (const auto& s : c->found_on) where.push_back(util::redact_url(s));

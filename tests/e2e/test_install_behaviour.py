@@ -610,3 +610,48 @@ def test_http_timeout_is_honoured(ptinstall, make_index, tmp_path):
     assert "time" in r.stderr.lower(), r.stderr  # "timed out" / "timeout"
     assert elapsed < 6, elapsed  # two attempts of about a second each, not the server's six
     assert snapshot(venv) == before
+
+
+# --- index options through the binary ------------------------------------------------------------------
+
+def test_index_order_strategies_and_find_links(ptinstall, make_index, tmp_path):
+    extra = make_index([wheelmaker.build_wheel(tmp_path / "a", "gamma", "1.0")])
+    default = make_index([wheelmaker.build_wheel(tmp_path / "b", "gamma", "2.0"),
+                          wheelmaker.build_wheel(tmp_path / "b", "delta", "1.0")])
+    venv = make_venv(tmp_path / "venv")
+    py = ("--python", venv / "bin" / "python")
+
+    def chosen(r):
+        return [line.strip() for line in r.stderr.splitlines() if line.startswith(" + ")]
+
+    # --extra-index-url is searched before --index-url; under first-index a name found there is never
+    # taken from a later index (no dependency confusion).
+    r = ptinstall("pip", "install", "--dry-run", *py, "--index-url", default.index_url(), "--extra-index-url",
+                  extra.index_url(), "gamma", "delta", check=True)
+    assert chosen(r) == ["+ delta==1.0", "+ gamma==1.0"]
+    r = ptinstall("pip", "install", "--dry-run", *py, "--index-url", default.index_url(), "--extra-index-url",
+                  extra.index_url(), "gamma>=2", check=False)
+    assert r.returncode == 1 and "hint:" in r.stderr and "unsafe-best-match" in r.stderr, r.stderr
+    # The same from the environment (UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_INDEX_STRATEGY).
+    env = {"UV_INDEX_URL": default.index_url(), "UV_EXTRA_INDEX_URL": extra.index_url()}
+    assert chosen(ptinstall("pip", "install", "--dry-run", *py, "gamma", env=env, check=True)) == ["+ gamma==1.0"]
+    env["UV_INDEX_STRATEGY"] = "unsafe-best-match"
+    assert chosen(ptinstall("pip", "install", "--dry-run", *py, "gamma", env=env, check=True)) == ["+ gamma==2.0"]
+    r = ptinstall("pip", "install", "--dry-run", *py, "--index-strategy", "unsafe-first-match", "gamma>=2", env=env,
+                  check=True)
+    assert chosen(r) == ["+ gamma==2.0"]
+
+    # --find-links: a directory and an HTML page of links, beside the index or alone with --no-index.
+    links = tmp_path / "links"
+    wheelmaker.build_wheel(links, "epsilon", "3.0")
+    (tmp_path / "page").mkdir()
+    w = wheelmaker.build_wheel(tmp_path / "page", "zeta", "0.5")
+    (tmp_path / "page" / "links.html").write_text(f'<html><body><a href="{w.filename}#sha256={w.sha256}">'
+                                                  f'{w.filename}</a></body></html>')
+    r = ptinstall("pip", "install", "--dry-run", *py, "--index-url", default.index_url(), "--find-links", links,
+                  "--find-links", tmp_path / "page" / "links.html", "epsilon", "zeta", "delta", check=True)
+    assert chosen(r) == ["+ delta==1.0", "+ epsilon==3.0", "+ zeta==0.5"]
+    r = ptinstall("pip", "install", *py, "--no-index", "--find-links", links, "epsilon", check=True)
+    assert chosen(r) == ["+ epsilon==3.0"]
+    r = ptinstall("pip", "install", "--dry-run", *py, "--no-index", "--find-links", links, "delta", check=False)
+    assert r.returncode == 1 and "delta" in r.stderr and "hint:" in r.stderr
