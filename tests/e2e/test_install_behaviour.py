@@ -655,3 +655,36 @@ def test_index_order_strategies_and_find_links(ptinstall, make_index, tmp_path):
     assert chosen(r) == ["+ epsilon==3.0"]
     r = ptinstall("pip", "install", "--dry-run", *py, "--no-index", "--find-links", links, "delta", check=False)
     assert r.returncode == 1 and "delta" in r.stderr and "hint:" in r.stderr
+
+
+def test_resolution_and_prerelease_modes(ptinstall, make_index, tmp_path):
+    out = tmp_path / "w"
+    server = make_index([
+        wheelmaker.build_wheel(out, "top", "1.0", requires_dist=["dep>=1.0"]),
+        wheelmaker.build_wheel(out, "top", "2.0", requires_dist=["dep>=1.0"]),
+        wheelmaker.build_wheel(out, "dep", "1.0"), wheelmaker.build_wheel(out, "dep", "1.5"),
+        wheelmaker.build_wheel(out, "dep", "2.0rc1"),
+        wheelmaker.build_wheel(out, "onlypre", "1.0a1"),
+    ])
+    venv = make_venv(tmp_path / "venv")
+
+    def pins(*args):
+        r = ptinstall("pip", "install", "--dry-run", "--python", venv / "bin" / "python", "--index-url",
+                      server.index_url(), *args, check=True)
+        return sorted(line.strip()[2:] for line in r.stderr.splitlines() if line.startswith(" + "))
+
+    assert pins("top") == ["dep==1.5", "top==2.0"]
+    assert pins("--resolution", "lowest", "top") == ["dep==1.0", "top==1.0"]
+    assert pins("--resolution", "lowest-direct", "top") == ["dep==1.5", "top==1.0"]
+    assert pins("--pre", "top") == ["dep==2.0rc1", "top==2.0"]
+    assert pins("--prerelease", "allow", "top") == ["dep==2.0rc1", "top==2.0"]
+    assert pins("top", "dep>=2.0rc1") == ["dep==2.0rc1", "top==2.0"]          # explicit
+    assert pins("--prerelease", "if-necessary", "top", "dep>=1") == ["dep==1.5", "top==2.0"]
+    assert pins("onlypre") == ["onlypre==1.0a1"]                           # if necessary
+    r = ptinstall("pip", "install", "--dry-run", "--python", venv / "bin" / "python", "--index-url",
+                  server.index_url(), "--prerelease", "disallow", "onlypre", check=False)
+    assert r.returncode == 1 and "pre-releases" in r.stderr
+    # Deterministic: the same answer, byte for byte, run after run.
+    runs = {ptinstall("pip", "install", "--dry-run", "--report", "-", "--python", venv / "bin" / "python",
+                      "--index-url", server.index_url(), "top", "onlypre", check=True).stdout for _ in range(3)}
+    assert len(runs) == 1
