@@ -7,6 +7,7 @@
 
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/json_lite.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
@@ -426,60 +427,79 @@ json parse_json_or_throw(std::string_view text, std::string_view url) {
   }
 }
 
-void check_json_meta(const json& doc, std::string_view url, std::optional<std::string>* out) {
+// The JSON walk below runs on either parser's values: util::jsonlite for the usual plain pages, and
+// nlohmann::json for everything else (see parse_json_project_page). These adapters are all it uses.
+const json* lookup(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+const util::jsonlite::Value* lookup(const util::jsonlite::Value& j, const char* key) { return j.find(key); }
+std::string str(const json& v) { return v.get<std::string>(); }
+const std::string& str(const util::jsonlite::Value& v) { return v.string(); }
+bool boolean(const json& v) { return v.get<bool>(); }
+bool boolean(const util::jsonlite::Value& v) { return v.boolean(); }
+std::uint64_t unsigned_number(const json& v) { return v.get<std::uint64_t>(); }
+std::uint64_t unsigned_number(const util::jsonlite::Value& v) { return v.number(); }
+std::int64_t signed_number(const json& v) { return v.get<std::int64_t>(); }
+std::int64_t signed_number(const util::jsonlite::Value& v) { return static_cast<std::int64_t>(v.number()); }
+const json& elements(const json& v) { return v; }
+const std::vector<util::jsonlite::Value>& elements(const util::jsonlite::Value& v) { return v.elements(); }
+auto members(const json& v) { return v.items(); }
+const std::vector<util::jsonlite::Value::Member>& members(const util::jsonlite::Value& v) { return v.members(); }
+
+template <class J>
+void check_json_meta(const J& doc, std::string_view url, std::optional<std::string>* out) {
   if (!doc.is_object()) malformed(url, "the JSON document is not an object");
-  auto meta = doc.find("meta");
-  if (meta == doc.end()) return;
+  auto meta = lookup(doc, "meta");
+  if (!meta) return;
   if (!meta->is_object()) malformed(url, "`meta` is not an object");
-  auto v = meta->find("api-version");
-  if (v == meta->end()) return;
+  auto v = lookup(*meta, "api-version");
+  if (!v) return;
   if (!v->is_string()) malformed(url, "`meta.api-version` is not a string");
-  check_api_version(v->get<std::string>(), url);
-  if (out) *out = v->get<std::string>();
+  check_api_version(str(*v), url);
+  if (out) *out = str(*v);
 }
 
-std::optional<HashMap> json_metadata(const json& value, std::string_view url, std::string_view filename) {
+template <class J>
+std::optional<HashMap> json_metadata(const J& value, std::string_view url, std::string_view filename) {
   if (value.is_null()) return std::nullopt;
-  if (value.is_boolean()) return value.get<bool>() ? std::optional<HashMap>(HashMap{}) : std::nullopt;
+  if (value.is_boolean()) return boolean(value) ? std::optional<HashMap>(HashMap{}) : std::nullopt;
   if (value.is_object()) {
     HashMap m;
-    for (auto& [k, v] : value.items()) {
+    for (auto& [k, v] : members(value)) {
       if (!v.is_string()) malformed(url, "a metadata hash of `" + std::string(filename) + "` is not a string");
       std::string algo = util::to_lower(k);
-      if (is_known_algorithm(algo) && is_hex(v.get<std::string>())) m.emplace(algo, util::to_lower(v.get<std::string>()));
+      if (is_known_algorithm(algo) && is_hex(str(v))) m.emplace(algo, util::to_lower(str(v)));
     }
     return m;
   }
   malformed(url, "`core-metadata` of `" + std::string(filename) + "` is neither a boolean nor an object");
 }
 
-}  // namespace
-
-ProjectPage parse_json_project_page(std::string_view text, std::string_view page_url, std::string_view project) {
-  if (!util::Url::parse(page_url)) malformed(page_url, "the page URL is not absolute");
-  json doc = parse_json_or_throw(text, page_url);
+template <class J>
+ProjectPage walk_json_project_page(const J& doc, std::string_view page_url, std::string_view project) {
   ProjectPage page;
   page.url = std::string(page_url);
   check_json_meta(doc, page_url, &page.api_version);
   std::string project_name(project);
   if (project_name.empty()) {
-    if (auto name = doc.find("name"); name != doc.end() && name->is_string()) project_name = name->get<std::string>();
+    if (auto name = lookup(doc, "name"); name && name->is_string()) project_name = str(*name);
   }
   project = project_name;
   const util::Url base = util::Url::parse_or_throw(page_url);
-  auto files = doc.find("files");
-  if (files == doc.end()) malformed(page_url, "the project page has no `files` list");
+  auto files = lookup(doc, "files");
+  if (!files) malformed(page_url, "the project page has no `files` list");
   if (!files->is_array()) malformed(page_url, "`files` is not a list");
-  for (const auto& entry : *files) {
+  for (const auto& entry : elements(*files)) {
     if (!entry.is_object()) malformed(page_url, "an entry of `files` is not an object");
-    auto fn = entry.find("filename");
-    auto url = entry.find("url");
-    if (fn == entry.end() || !fn->is_string()) malformed(page_url, "a file has no `filename`");
-    std::string filename = fn->get<std::string>();
-    if (url == entry.end() || !url->is_string()) malformed(page_url, "the file `" + filename + "` has no `url`");
+    auto fn = lookup(entry, "filename");
+    auto url = lookup(entry, "url");
+    if (!fn || !fn->is_string()) malformed(page_url, "a file has no `filename`");
+    std::string filename = str(*fn);
+    if (!url || !url->is_string()) malformed(page_url, "the file `" + filename + "` has no `url`");
     IndexFile f;
     try {
-      f = make_file(url->get<std::string>(), base, project);
+      f = make_file(str(*url), base, project);
     } catch (const util::Error& e) {
       malformed(page_url, "the file `" + filename + "` has an invalid URL (" + e.what() + ")");
     }
@@ -488,50 +508,60 @@ ProjectPage parse_json_project_page(std::string_view text, std::string_view page
       f.filename = filename;
       classify(f, project);
     }
-    if (auto h = entry.find("hashes"); h != entry.end() && !h->is_null()) {
+    if (auto h = lookup(entry, "hashes"); h && !h->is_null()) {
       if (!h->is_object()) malformed(page_url, "`hashes` of `" + filename + "` is not an object");
-      for (auto& [k, v] : h->items()) {
+      for (auto& [k, v] : members(*h)) {
         if (!v.is_string()) malformed(page_url, "a hash of `" + filename + "` is not a string");
         std::string algo = util::to_lower(k);
-        std::string value = v.get<std::string>();
+        std::string value = str(v);
         if (is_known_algorithm(algo) && is_hex(value)) f.hashes[algo] = util::to_lower(value);
       }
     }
-    if (auto rp = entry.find("requires-python"); rp != entry.end() && !rp->is_null()) {
+    if (auto rp = lookup(entry, "requires-python"); rp && !rp->is_null()) {
       if (!rp->is_string()) malformed(page_url, "`requires-python` of `" + filename + "` is not a string");
-      f.requires_python = clean_requires_python(rp->get<std::string>());
+      f.requires_python = clean_requires_python(str(*rp));
     }
-    if (auto y = entry.find("yanked"); y != entry.end() && !y->is_null()) {
+    if (auto y = lookup(entry, "yanked"); y && !y->is_null()) {
       if (y->is_boolean()) {
-        if (y->get<bool>()) f.yanked = "";
+        if (boolean(*y)) f.yanked = "";
       } else if (y->is_string()) {
-        f.yanked = y->get<std::string>();
+        f.yanked = str(*y);
       } else {
         malformed(page_url, "`yanked` of `" + filename + "` is neither a boolean nor a string");
       }
     }
     for (auto key : {"core-metadata", "dist-info-metadata", "data-dist-info-metadata"}) {
-      if (auto m = entry.find(key); m != entry.end()) {
+      if (auto m = lookup(entry, key)) {
         f.core_metadata = json_metadata(*m, page_url, filename);
         break;
       }
     }
-    if (auto s = entry.find("size"); s != entry.end() && !s->is_null()) {
-      if (!s->is_number_unsigned() && !(s->is_number_integer() && s->get<std::int64_t>() >= 0))
+    if (auto s = lookup(entry, "size"); s && !s->is_null()) {
+      if (!s->is_number_unsigned() && !(s->is_number_integer() && signed_number(*s) >= 0))
         malformed(page_url, "`size` of `" + filename + "` is not a non-negative integer");
-      f.size = s->get<std::uint64_t>();
+      f.size = unsigned_number(*s);
     }
-    if (auto t = entry.find("upload-time"); t != entry.end() && t->is_string()) f.upload_time = t->get<std::string>();
+    if (auto t = lookup(entry, "upload-time"); t && t->is_string()) f.upload_time = str(*t);
     page.files.push_back(std::move(f));
   }
-  if (auto v = doc.find("versions"); v != doc.end() && v->is_array()) {
-    for (const auto& x : *v)
-      if (x.is_string()) page.versions.push_back(x.get<std::string>());
+  if (auto v = lookup(doc, "versions"); v && v->is_array()) {
+    for (const auto& x : elements(*v))
+      if (x.is_string()) page.versions.push_back(str(x));
   }
-  if (auto st = doc.find("project-status"); st != doc.end() && st->is_object()) {
-    if (auto s = st->find("status"); s != st->end() && s->is_string()) page.project_status = s->get<std::string>();
+  if (auto st = lookup(doc, "project-status"); st && st->is_object()) {
+    if (auto s = lookup(*st, "status"); s && s->is_string()) page.project_status = str(*s);
   }
   return page;
+}
+
+}  // namespace
+
+ProjectPage parse_json_project_page(std::string_view text, std::string_view page_url, std::string_view project) {
+  if (!util::Url::parse(page_url)) malformed(page_url, "the page URL is not absolute");
+  // The fast reader takes the plain pages indexes serve; anything it does not take (or invalid JSON)
+  // goes through nlohmann::json, with the same result or the same error.
+  if (auto doc = util::jsonlite::parse(text)) return walk_json_project_page(*doc, page_url, project);
+  return walk_json_project_page(parse_json_or_throw(text, page_url), page_url, project);
 }
 
 namespace {
