@@ -7,6 +7,7 @@ mirror, with the torch builds compared to their uv.lock files.
 
 Installs go into real venvs of /usr/bin/python3; the generated torch wheels answer
 `torch.__version__`, `torch.version.cuda`, `.hip` and `.xpu` like the real ones."""
+import functools
 import json
 import os
 import re
@@ -308,7 +309,7 @@ def test_extra_index_url_first_index(ptinstall, mirror):
 @pytest.mark.parametrize("how", ["flag", "UV_TORCH_BACKEND", "PTINSTALL_TORCH_BACKEND"])
 def test_torch_backend_overrides_indexes(ptinstall, mirror, how):
     base = ("--python", PYTHON, "--python-platform", LINUX, "--torch-backend-index", mirror.url + "/whl")
-    for backend, indexes in (("cu126", ("--extra-index-url", whl(mirror, "cu128") + "/")),
+    for backend, indexes in (("cu126", ("--index-url", pypi(mirror), "--extra-index-url", whl(mirror, "cu128") + "/")),
                              ("cpu", ("--index-url", whl(mirror, "cu130") + "/",
                                       "--extra-index-url", pypi(mirror))),
                              ("rocm6.4", ("--index-url", pypi(mirror)))):
@@ -429,7 +430,7 @@ def test_project_settings_and_default_index_table(ptinstall, mirror, tmp_path):
 REAL_LOCKS = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-locks"
 REAL_PROJECTS = {  # file prefix: (extras to check; None = no extra)
     "nanochat": (None, "cpu", "gpu"),
-    "ai-playground-comfyui-deps": ("cpu", "cuda", "xpu"),
+    "ai-playground-comfyui-deps": (None, "cpu", "cuda", "xpu"),
 }
 REAL_PLATFORMS = {LINUX: {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
                           "os_name": "posix"},
@@ -459,17 +460,44 @@ def _wheel_relevant(filename: str) -> bool:
     return False
 
 
-def _lock_requires(pkg: dict) -> list:
-    """Requires-Dist for a generated wheel: the lock's dependencies. Markers that name uv's conflict
-    extras (`extra == 'extra-8-nanochat-cpu'`) only make sense inside the lock and are dropped."""
-    out = []
+@functools.lru_cache(maxsize=None)
+def _marker_true(marker: str, platform: str, extra: str) -> bool:
+    from packaging.markers import Marker
+    env = dict(REAL_PLATFORMS[platform], python_version="3.12", python_full_version="3.12.3",
+               implementation_name="cpython", platform_python_implementation="CPython", extra=extra)
+    return Marker(marker).evaluate(env)
+
+
+def _lock_requires(pkg: dict, conflict_extras: list) -> list:
+    """Requires-Dist for a generated wheel: the lock's dependencies. A marker that names uv's conflict
+    extras (`extra == 'extra-8-nanochat-cpu'`) only makes sense inside the lock: it is evaluated for
+    each platform with each conflict extra (and none), and the dependency kept, without version, on
+    the platforms where some fork needs it."""
+    out = set()
+    by_name = {}
     for dep in pkg.get("dependencies", []):
+        name = dep["name"] + (f"[{','.join(sorted(dep['extra']))}]" if dep.get("extra") else "")
         marker = dep.get("marker", "")
-        if "extra" in marker:
+        if "extra" not in marker:
+            out.add(name + (f"; {marker}" if marker else ""))
             continue
-        name = dep["name"] + (f"[{','.join(dep['extra'])}]" if dep.get("extra") else "")
-        out.append(name + (f"; {marker}" if marker else ""))
-    return sorted(set(out))
+        for platform, values in REAL_PLATFORMS.items():
+            for extra in [""] + conflict_extras:
+                if _marker_true(marker, platform, extra):
+                    by_name.setdefault(name, set()).add(values["sys_platform"])
+    for name, platforms in by_name.items():
+        if any(d.split(";")[0] == name for d in out):
+            continue
+        if len(platforms) == len(REAL_PLATFORMS):
+            out.add(name)
+        else:
+            out.add(name + "; " + " or ".join(f"sys_platform == '{p}'" for p in sorted(platforms)))
+    for extra, deps in pkg.get("optional-dependencies", {}).items():
+        for dep in deps:
+            marker = dep.get("marker", "")
+            cond = f"extra == '{extra}'" if not marker or "extra" in marker else f"({marker}) and extra == '{extra}'"
+            out.add(dep["name"] + "; " + cond)
+    return sorted(out)
 
 
 def real_mirror_build(root: Path, lock: dict, by_index: dict):
@@ -481,6 +509,9 @@ def real_mirror_build(root: Path, lock: dict, by_index: dict):
     from urllib.parse import unquote
     direct = {}
     work = root / "_work"
+    root_pkg = next(p for p in lock["package"] if "virtual" in p["source"] or "editable" in p["source"])
+    conflict_extras = [f"extra-{len(root_pkg['name'])}-{root_pkg['name']}-{e}"
+                       for e in root_pkg.get("optional-dependencies", {})]
     for pkg in lock["package"]:
         source = pkg["source"]
         if "virtual" in source or "editable" in source:
@@ -490,7 +521,7 @@ def real_mirror_build(root: Path, lock: dict, by_index: dict):
         if "url" in source:
             for f in kept:
                 wheelmaker.build_wheel(root / "direct", pkg["name"], pkg["version"], tags="-".join(f[:-4].split("-")[-3:]),
-                                       requires_dist=_lock_requires(pkg))
+                                       requires_dist=_lock_requires(pkg, conflict_extras))
                 direct[source["url"]] = f"/direct/{f}"
             continue
         registry = source["registry"]
@@ -504,7 +535,8 @@ def real_mirror_build(root: Path, lock: dict, by_index: dict):
             build = parts[2] if len(parts) == 6 else None
             by_index[key][f] = wheelmaker.build_wheel(work / key, pkg["name"], pkg["version"],
                                                       tags="-".join(parts[-3:]), build=build,
-                                                      requires_dist=_lock_requires(pkg))
+                                                      requires_dist=_lock_requires(pkg, conflict_extras),
+                                                      provides_extra=list(pkg.get("optional-dependencies", {})))
     return direct
 
 
@@ -530,19 +562,21 @@ def real_mirror(tmp_path_factory):
 def lock_expectation(lock: dict, extra, platform: str) -> dict:
     """What the lock chose for the torch family in one environment: {name: (version, index url) or
     None when the lock has no wheel for that platform}."""
-    from packaging.markers import Marker
     from urllib.parse import unquote
     root = next(p for p in lock["package"] if "virtual" in p["source"] or "editable" in p["source"])
     name = root["name"]
-    env = dict(REAL_PLATFORMS[platform], python_version="3.12", python_full_version="3.12.3",
-               implementation_name="cpython", platform_python_implementation="CPython",
-               extra=f"extra-{len(name)}-{name}-{extra}" if extra else "")
+    conflict = f"extra-{len(name)}-{name}-{extra}" if extra else ""
     entries = root.get("optional-dependencies", {}).get(extra, []) if extra else root.get("dependencies", [])
+    if not any(e["name"] == "torch" for e in entries):  # torch only through other packages
+        entries = [e for p in lock["package"] for e in p.get("dependencies", []) if e["name"] in TORCH_FAMILY]
     out = {}
     for e in entries:
         if e["name"] not in TORCH_FAMILY or "version" not in e and e["name"] != "triton-xpu":
             continue
-        if e.get("marker") and not Marker(e["marker"]).evaluate(env):
+        if e.get("marker") and not _marker_true(e["marker"], platform, conflict):
+            continue
+        if e["name"] in out:  # reached through several packages: the same build
+            assert out[e["name"]] is None or out[e["name"]][0] == e["version"], (e, out[e["name"]])
             continue
         candidates = [p for p in lock["package"] if p["name"] == e["name"]
                       and ("version" not in e or p["version"] == e["version"])
@@ -572,14 +606,21 @@ def test_real_project_matches_lock(ptinstall, real_mirror, tmp_path, prefix, ext
         text = text.replace(url, server.url + path)
     proj = tmp_path / "proj"
     project = write_project(proj, text)
+    # As `uv lock` made the lock: without [tool.uv.pip] (torch-backend, which uv's project commands
+    # ignore), with the resolver settings of [tool.uv] given on the command line.
+    import tomllib
+    tool = tomllib.loads(text).get("tool", {}).get("uv", {})
+    settings = ["--no-config"]
+    for key in ("index-strategy", "prerelease"):
+        if key in tool:
+            settings += [f"--{key}", tool[key]]
+    selection = (["--extra", extra] if extra else [])
     args = ["pip", "compile", project, "--python", PYTHON, "--python-version", "3.12", "--python-platform", platform,
-            "--default-index", server.url + "/simple/", "--no-header", "--no-annotate"]
-    if extra:
-        args += ["--extra", extra]
+            "--default-index", server.url + "/simple/", "--no-header", "--no-annotate", *settings, *selection]
     # macOS 14: the torch 2.13 macOS wheels are macosx_14_0 (uv lock ignores the version; a pip-style
     # resolution for one machine needs it, as with uv)
     env = {"MACOSX_DEPLOYMENT_TARGET": "14.0"}
-    r = ptinstall(*args, cwd=proj, env=env)  # in the project: its [tool.uv] settings apply
+    r = ptinstall(*args, cwd=proj, env=env)
     if expect["torch"] is None:
         assert r.returncode != 0 and "torch" in r.stderr, r  # the lock has no wheel here either
         return
@@ -595,8 +636,7 @@ def test_real_project_matches_lock(ptinstall, real_mirror, tmp_path, prefix, ext
         assert pins.get(name) == value[0], (name, value, pins.get(name))
     # Where each came from: the --report of a dry run names the file's URL.
     rep = report(ptinstall, "--python", PYTHON, "--python-version", "3.12", "--python-platform", platform,
-                 "--default-index", server.url + "/simple/", "-r", project, *(["--extra", extra] if extra else []),
-                 cwd=proj, env=env)
+                 "--default-index", server.url + "/simple/", "-r", project, *settings, *selection, cwd=proj, env=env)
     assert "--torch-backend routes" not in r.stderr  # every routed package is pinned by a source
     assert "unknown key" not in r.stderr  # the real files use uv's keys only
     for url, path in direct.items():  # url sources (insightface on macOS and Windows): name @ URL
@@ -705,3 +745,28 @@ def test_index_flag_redefines_a_project_index(ptinstall, mirror, tmp_path):
     got = report(ptinstall, *base, "--index", f"pytorch-cu128={whl(mirror, 'cpu')}",
                  env={"UV_INDEX": f"pytorch-cu128={whl(mirror, 'cu126')}"})
     assert got["torch"][0] == "2.9.1+cpu"  # the command line beats the environment
+
+
+def test_real_project_pip_settings_route_torch(ptinstall, real_mirror, tmp_path):
+    """The same project resolved with its own configuration, as `uv pip compile` would: the
+    [tool.uv.pip] torch-backend = "xpu" routes the PyTorch packages no source pins: with no extra,
+    the transitive torch comes from the xpu index instead of the lock's PyPI build."""
+    server, locks, direct = real_mirror
+    prefix = "ai-playground-comfyui-deps"
+    text = (REAL_LOCKS / f"{prefix}-pyproject.toml").read_text()
+    if 'torch-backend = "xpu"' not in text:
+        pytest.skip("the file no longer sets torch-backend")
+    text = text.replace(PYTORCH_ORG, server.url + "/whl")
+    proj = tmp_path / "proj"
+    project = write_project(proj, text)
+    got = report(ptinstall, "--python", PYTHON, "--python-version", "3.12", "--python-platform", LINUX,
+                 "--default-index", server.url + "/simple/", "--torch-backend-index", server.url + "/whl",
+                 "-r", project, cwd=proj)
+    assert got["torch"][0].endswith("+xpu") and got["torch"][1].startswith(server.url + "/files/whl-xpu/")
+    assert lock_expectation(locks[prefix], None, LINUX)["torch"][1].startswith("https://pypi.org")
+    # --no-config drops it: the lock's build again
+    got = report(ptinstall, "--python", PYTHON, "--python-version", "3.12", "--python-platform", LINUX,
+                 "--default-index", server.url + "/simple/", "--no-config", "--index-strategy", "unsafe-best-match",
+                 "-r", project, cwd=proj)
+    assert got["torch"] == (lock_expectation(locks[prefix], None, LINUX)["torch"][0], got["torch"][1])
+    assert got["torch"][1].startswith(server.url + "/files/simple/")
