@@ -688,3 +688,26 @@ def test_resolution_and_prerelease_modes(ptinstall, make_index, tmp_path):
     runs = {ptinstall("pip", "install", "--dry-run", "--report", "-", "--python", venv / "bin" / "python",
                       "--index-url", server.index_url(), "top", "onlypre", check=True).stdout for _ in range(3)}
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize("json_pages", [True, False], ids=["json", "html"])
+def test_without_metadata_files_metadata_comes_from_range_reads(ptinstall, make_index, tmp_path,
+                                                                json_pages):
+    ws = wheels(tmp_path)
+    server = make_index(ws, json_pages=json_pages,
+                        options={n: ProjectOptions(no_metadata=True) for n in ("app", "lib")})
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "-v", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "app", check=True)
+    assert " + app==1.0" in r.stderr and " + lib==2.0" in r.stderr
+    log = settled_log(server, 4)
+    pages = [q for q in log if q.path.startswith("/simple/")]
+    assert {q.path for q in pages} == {"/simple/app/", "/simple/lib/"} and len(pages) == 2
+    if json_pages:
+        assert all("json" in q.accept for q in pages)
+    assert not any(q.path.endswith(".metadata") for q in log)
+    ranged = [q for q in log if q.range]
+    assert ranged and all(q.status == 206 for q in ranged)  # metadata read from the zip directory
+    # The wheels themselves: one full download each.
+    full = [q.path for q in log if q.path.endswith(".whl") and not q.range]
+    assert sorted(full) == ["/files/app-1.0-py3-none-any.whl", "/files/lib-2.0-py3-none-any.whl"]
