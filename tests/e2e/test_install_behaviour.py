@@ -711,3 +711,39 @@ def test_without_metadata_files_metadata_comes_from_range_reads(ptinstall, make_
     # The wheels themselves: one full download each.
     full = [q.path for q in log if q.path.endswith(".whl") and not q.range]
     assert sorted(full) == ["/files/app-1.0-py3-none-any.whl", "/files/lib-2.0-py3-none-any.whl"]
+
+
+def test_server_without_range_support_whole_wheel_is_kept_for_the_install(ptinstall, tmp_path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from indexserver import build_simple_index
+    build_simple_index(tmp_path / "plain", wheels(tmp_path), json_pages=False,
+                       options={n: ProjectOptions(no_metadata=True) for n in ("app", "lib")})
+    seen = []
+
+    class NoRanges(SimpleHTTPRequestHandler):  # http.server ignores Range: every answer is the whole file
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Range")))
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(NoRanges, directory=str(tmp_path / "plain")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        venv = make_venv(tmp_path / "venv")
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url",
+                      f"http://127.0.0.1:{httpd.server_address[1]}/simple/", "app", check=True)
+        assert " + app==1.0" in r.stderr and " + lib==2.0" in r.stderr
+        assert r.stderr.count("range requests are not supported") == 1, r.stderr  # one warning per host
+        wheel_gets = [p for p, _ in seen if p.endswith(".whl")]
+        # The first wheel is asked for with a Range once; after that the host gets whole-file requests
+        # only, and each wheel fetched for its metadata is installed from that copy.
+        assert sorted(set(wheel_gets)) == ["/files/app-1.0-py3-none-any.whl", "/files/lib-2.0-py3-none-any.whl"]
+        assert len(wheel_gets) <= 3, seen
+        assert wheel_gets.count("/files/lib-2.0-py3-none-any.whl") == 1, seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
