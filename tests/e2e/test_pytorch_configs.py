@@ -202,6 +202,12 @@ def test_pin_beats_torch_backend_and_no_sources_drops_it(ptinstall, mirror, tmp_
     got = report(ptinstall, *common, "--torch-backend", "cu126", "--torch-backend-index", mirror.url + "/whl")
     assert got["torch"][0] == "2.9.1+cpu"
     assert got["torchvision"][0] == "0.24.1+cpu"
+    # The routing warning names only what the backend really routes: not the pinned torch/torchvision.
+    r = ptinstall("pip", "install", "--dry-run", *common, "--torch-backend", "cu126", "--torch-backend-index",
+                  mirror.url + "/whl", "triton")
+    assert r.returncode == 0, r
+    assert "warning: --torch-backend routes triton to" in r.stderr, r
+    assert "routes torch" not in r.stderr and "torchvision" not in r.stderr.split("routes")[1].split("\n")[0]
     got = report(ptinstall, *common, "--no-sources")
     assert got["torch"][0] == "2.9.1"  # PyPI's
     got = report(ptinstall, *common, env={"UV_NO_SOURCES": "1"})
