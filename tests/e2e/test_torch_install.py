@@ -27,7 +27,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
-from indexserver import IndexServer, build_simple_index, free_port, nginx_binary  # noqa: E402
+from indexserver import (CUDA_PINS, IndexServer, build_simple_index, free_port, nginx_binary,  # noqa: E402
+                         nvidia_wheel, torch_requires)
 
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
 PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
@@ -45,27 +46,20 @@ VARIANTS = ("cpu", "cu126", "cu128", "cu130", "rocm6.4", "xpu")
 CUDA = {"cu126": "12.6", "cu128": "12.8", "cu130": "13.0"}
 HIP = {"rocm6.4": "6.4.43482"}
 XPU = {"xpu": "20250201"}
-RUNTIME = {"12.6": ("nvidia-cuda-runtime-cu12", "12.6.77"), "12.8": ("nvidia-cuda-runtime-cu12", "12.8.90"),
-           "13.0": ("nvidia-cuda-runtime", "13.0.48")}
-ON_LINUX = 'sys_platform == "linux"'
-COMMON = ("jinja2", "markupsafe", "numpy", "pillow", "filelock")
+COMMON = ("jinja2", "markupsafe", "numpy", "pillow", "filelock", "sympy", "mpmath", "networkx", "fsspec", "typing")
 
 
 # --- the mirror ------------------------------------------------------------------------------------
 
 def family(out, variant, *, torch="2.9.1", vision="0.24.1", audio="2.9.1", plats=(LINUX,), label=True,
            packages=("torch", "torchvision", "torchaudio")):
-    """torch/torchvision/torchaudio wheels of one variant. torchvision and torchaudio ask for `torch==X`
-    without a local label, so only the CUDA consistency rule keeps them on torch's index."""
+    """torch/torchvision/torchaudio wheels of one variant. torch carries torch 2.9.1's real Requires-Dist for
+    the variant (indexserver.torch_requires: the nvidia-* pins of its CUDA version, triton, ...; None = PyPI's,
+    CUDA 12.8 gated by Linux x86_64). torchvision and torchaudio ask for `torch==X` without a local label, so
+    only the CUDA consistency rule keeps them on torch's index."""
     local = f"+{variant}" if label and variant else ""
     cuda, hip, xpu = CUDA.get(variant), HIP.get(variant), XPU.get(variant)
-    torch_deps = ["filelock", "jinja2", "typing-extensions>=4.10.0"]
-    if cuda:
-        torch_deps += [f"{RUNTIME[cuda][0]}=={RUNTIME[cuda][1]}; {ON_LINUX}", f"triton==3.5.1; {ON_LINUX}"]
-    elif hip:
-        torch_deps.append(f"pytorch-triton-rocm==3.5.1; {ON_LINUX}")
-    elif xpu:
-        torch_deps += [f"intel-cmplr-lib-rt==2025.2.1; {ON_LINUX}", f"pytorch-triton-xpu==3.5.0; {ON_LINUX}"]
+    torch_deps = torch_requires(variant)
     wheels = []
     for plat in plats:
         tags = f"{PY_TAG}-{PY_TAG}-{plat}" if not plat.startswith("macosx") else f"{PY_TAG}-none-{plat}"
@@ -99,11 +93,16 @@ def old_common(out):
             wheelmaker.build_wheel(out, "numpy", "2.1.2"),
             wheelmaker.build_wheel(out, "pillow", "11.0.0"),
             wheelmaker.build_wheel(out, "filelock", "3.9.0"),
-            wheelmaker.build_wheel(out, "typing_extensions", "4.12.2")]
+            wheelmaker.build_wheel(out, "typing_extensions", "4.12.2"),
+            wheelmaker.build_wheel(out, "sympy", "1.13.3", requires_dist=["mpmath<1.4,>=1.1.0"]),
+            wheelmaker.build_wheel(out, "mpmath", "1.2.1"),
+            wheelmaker.build_wheel(out, "networkx", "3.3"),
+            wheelmaker.build_wheel(out, "fsspec", "2024.6.1")]
 
 
 def pypi_wheels(out):
-    """The local PyPI: plain torch/torchvision/torchaudio (CUDA 12.8 like the real one) and newer copies."""
+    """The local PyPI: plain torch/torchvision/torchaudio (CUDA 12.8 like the real one), newer copies of the
+    common packages, and the nvidia-* wheels every CUDA variant pins (plus a newer cublas, so pins matter)."""
     ws = family(out, None, plats=(LINUX, "macosx_11_0_arm64", "win_amd64"))
     ws += [wheelmaker.build_wheel(out, "jinja2", "3.1.6", requires_dist=["MarkupSafe>=2.0"]),
            wheelmaker.build_wheel(out, "markupsafe", "3.0.2"),
@@ -112,8 +111,20 @@ def pypi_wheels(out):
            wheelmaker.build_wheel(out, "filelock", "3.20.0"),
            wheelmaker.build_wheel(out, "typing-extensions", "4.15.0"),
            wheelmaker.build_wheel(out, "triton", "3.5.1", tags=f"{PY_TAG}-{PY_TAG}-{LINUX}"),
-           wheelmaker.build_wheel(out, "intel-cmplr-lib-rt", "2025.2.1", tags=f"py3-none-{LINUX}")]
-    ws += [wheelmaker.build_wheel(out, n, v, tags=f"py3-none-{LINUX}") for n, v in RUNTIME.values()]
+           wheelmaker.build_wheel(out, "intel-cmplr-lib-rt", "2025.2.1", tags=f"py3-none-{LINUX}"),
+           wheelmaker.build_wheel(out, "sympy", "1.14.0", requires_dist=["mpmath<1.4,>=1.1.0"]),
+           wheelmaker.build_wheel(out, "mpmath", "1.3.0"),
+           wheelmaker.build_wheel(out, "networkx", "3.4.2", requires_python=">=3.10"),
+           wheelmaker.build_wheel(out, "networkx", "3.5", requires_python=">=3.11"),
+           wheelmaker.build_wheel(out, "fsspec", "2025.9.0"),
+           wheelmaker.build_wheel(out, "setuptools", "80.9.0")]
+    seen = set()
+    for cuda in ("12.6", "12.8", "13.0"):
+        for n, v in CUDA_PINS[cuda].items():
+            if (n, v) not in seen:
+                seen.add((n, v))
+                ws.append(nvidia_wheel(out, n, v, pins=CUDA_PINS[cuda]))
+    ws.append(nvidia_wheel(out, "nvidia-cublas-cu12", "12.9.1.4", pins=CUDA_PINS["12.8"]))
     return ws
 
 
@@ -286,8 +297,8 @@ def test_explicit_backend_installs_its_build(ptinstall, mirror, tmp_path, varian
     assert builds(venv) == expected_build(variant)
     have = installed(venv)
     # Everything that is not routed came from the plain index, never the old copies on the PyTorch index.
-    assert (have["jinja2"], have["markupsafe"], have["numpy"], have["pillow"], have["filelock"]) == \
-        ("3.1.6", "3.0.2", "2.2.6", "11.3.0", "3.20.0")
+    assert (have["jinja2"], have["markupsafe"], have["numpy"], have["pillow"], have["filelock"],
+            have["typing-extensions"]) == ("3.1.6", "3.0.2", "2.2.6", "11.3.0", "3.20.0", "4.15.0")
     assert not [p for p in whl_paths(mirror) if any(f"/{n}" in p.lower() for n in COMMON)]
     # Exactly one PyTorch index was asked: the explicit backend's.
     assert {p.split("/")[2] for p in whl_paths(mirror)} == {variant}
@@ -306,8 +317,12 @@ def test_explicit_backend_installs_its_build(ptinstall, mirror, tmp_path, varian
     if triton:
         assert urls[triton].startswith(index + "/"), urls  # routed: the PyTorch index's copy, not PyPI's
     if variant in CUDA:
-        name, version = RUNTIME[CUDA[variant]]
-        assert have[name] == version and urls[name].startswith(mirror.url + "/packages/")  # nvidia-*: not routed
+        pins = CUDA_PINS[CUDA[variant]]  # torch's real Requires-Dist for this CUDA version, all from the plain index
+        assert {n: have.get(n) for n in pins} == pins
+        assert all(urls[n].startswith(mirror.url + "/packages/") for n in pins)  # nvidia-*: not routed
+    else:
+        assert not [n for n in have if n.startswith("nvidia-")]
+    assert (have["sympy"], have["mpmath"], have["fsspec"]) == ("1.14.0", "1.3.0", "2025.9.0")
     # The summary names the full version and the index it came from.
     assert f" + torch==2.9.1+{variant} (from {index})" in r.stderr.splitlines(), r.stderr
     assert " + jinja2==3.1.6" in r.stderr.splitlines()
