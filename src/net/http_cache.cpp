@@ -3,12 +3,14 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/json_lite.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
@@ -101,9 +103,37 @@ std::string serialize(const Entry& e) {
   return out;
 }
 
+// The header line read with the fast reader: nullopt when it is not exactly the plain shape that
+// serialize() writes (then the nlohmann path below decides, as before).
+std::optional<Entry> deserialize_plain(const std::string& data, size_t nl) {
+  auto j = util::jsonlite::parse(std::string_view(data).substr(0, nl));
+  if (!j || !j->is_object()) return std::nullopt;
+  auto url = j->find("url"), accept = j->find("accept"), status = j->find("status"), headers = j->find("headers"),
+       effective = j->find("effective_url"), stored = j->find("stored_at_ms"), body_size = j->find("body_size");
+  if (!url || !url->is_string() || !accept || !accept->is_string() || !status || !status->is_number_unsigned() ||
+      status->number() > 999 || !headers || !headers->is_object() || (effective && !effective->is_string()) ||
+      !stored || !stored->is_number_unsigned() || stored->number() > static_cast<std::uint64_t>(INT64_MAX) ||
+      !body_size || !body_size->is_number_unsigned())
+    return std::nullopt;
+  Entry e;
+  for (const auto& [k, v] : headers->members()) {
+    if (!v.is_string()) return std::nullopt;
+    e.headers.emplace_hint(e.headers.end(), k, v.string());
+  }
+  e.url = url->string();
+  e.accept = accept->string();
+  e.status = static_cast<int>(status->number());
+  if (effective) e.effective_url = effective->string();
+  e.stored_at_ms = static_cast<std::int64_t>(stored->number());
+  e.body = data.substr(nl + 1);
+  if (e.body.size() != body_size->number()) return std::nullopt;
+  return e;
+}
+
 std::optional<Entry> deserialize(const std::string& data) {
   size_t nl = data.find('\n');
   if (nl == std::string::npos) return std::nullopt;
+  if (auto e = deserialize_plain(data, nl)) return e;
   try {
     auto j = nlohmann::json::parse(std::string_view(data).substr(0, nl));
     Entry e;

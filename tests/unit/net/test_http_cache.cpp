@@ -315,6 +315,37 @@ TEST_CASE("a corrupt entry is a miss", "[net][cache]") {
   CHECK_FALSE(std::filesystem::exists(entry));
 }
 
+TEST_CASE("entry headers outside the plain shape are read by the full JSON parser", "[net][cache]") {
+  util::TempDir dir;
+  HttpClient client(quick());
+  HttpCache cache(client, {dir.path()});
+  std::string name = unique("escaped");
+  std::string path = "/mutable/" + name;
+  configure(client, name, {{"body", "E"}, {"cc", "max-age=600"}, {"etag", "\"v1\""}});
+  cache.get({shared_server().url(path)});
+  auto entry = cache.entry_path({shared_server().url(path)});
+  std::string data = util::read_file(entry);
+  auto nl = data.find('\n');
+  auto header = nlohmann::json::parse(data.substr(0, nl));
+  auto rewrite = [&](const nlohmann::json& h) {
+    util::write_file_atomic(entry, h.dump(1, ' ', true) + "\n" + data.substr(nl + 1));
+  };
+  // A \u escape (non-ASCII header value) and pretty-printing: still the same entry.
+  header["headers"]["x-note"] = "caf\u00e9";
+  std::string pretty = header.dump(-1, ' ', true);
+  util::write_file_atomic(entry, pretty + "\n" + data.substr(nl + 1));
+  Response r = cache.get({shared_server().url(path)});
+  CHECK(r.from_cache);
+  CHECK(r.body == "E");
+  CHECK(r.header("x-note") == "caf\u00e9");
+  CHECK(r.header("etag") == "\"v1\"");
+  // A header value that is not a string: corrupt, a miss (and the entry is stored again).
+  header["headers"]["x-note"] = 5;
+  rewrite(header);
+  CHECK_FALSE(cache.get({shared_server().url(path)}).from_cache);
+  CHECK(cache.get({shared_server().url(path)}).from_cache);
+}
+
 TEST_CASE("parallel and concurrent use", "[net][cache][parallel]") {
   util::TempDir dir;
   HttpClient client(quick());
