@@ -270,7 +270,9 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
     if (iopts.no_index) throw util::Error("--torch-backend cannot be used with --no-index", "drop one of them", 2);
     for (auto name : torch::routed_packages()) iopts.overrides[std::string(name)] = s.routing.urls;
     bool user_indexes = S.has("index-url") || S.has("extra-index-url") || S.has("index") || S.has("default-index") ||
-                        in.file.index_url || !in.file.extra_index_urls.empty();
+                        in.file.index_url || !in.file.extra_index_urls.empty() ||
+                        std::any_of(cfg.definitions.begin(), cfg.definitions.end(),  // [[tool.uv.index]] tables
+                                    [](const config::IndexDefinition& d) { return !d.explicit_only && !d.flat; });
     if (user_indexes) {
       std::set<std::string> routed;
       for (const auto& r : in.requirements)

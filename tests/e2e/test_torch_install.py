@@ -741,3 +741,32 @@ def test_routed_packages_ignore_user_indexes(ptinstall, mirror, make_index, tmp_
     assert not [q for q in extra.requests() if "/torch/" in q.path]
     r = pip_install(ptinstall, mirror, venv, "--torch-backend", "cpu", "--no-index", "torch", check=False)
     assert r.returncode == 2 and "--torch-backend cannot be used with --no-index" in r.stderr
+
+
+@pytest.mark.parametrize("explicit", [False, True])
+def test_warning_for_project_index_tables(ptinstall, mirror, tmp_path, explicit):
+    """A [[tool.uv.index]] table of the project (here the default index) would serve torch, so the override is
+    announced (uv #14145); an `explicit = true` index serves only packages pinned to it, so nothing is
+    overridden and nothing is said."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(f'''[project]
+name = "app"
+version = "1.0"
+dependencies = ["torch"]
+
+[[tool.uv.index]]
+name = "company"
+url = "{mirror.url}/simple/"
+{"explicit = true" if explicit else "default = true"}
+''')
+    venv = make_venv(tmp_path / "venv")
+    args = ["--no-deps"] if explicit else []  # the explicit index serves nothing else: torch alone
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--torch-backend", "cpu",
+                  "--torch-backend-index", mirror.url + "/whl", "--dry-run", "-r", "pyproject.toml", *args,
+                  cwd=project, check=True)
+    assert f" + torch==2.9.1+cpu (from {mirror.url}/whl/cpu)" in r.stderr.splitlines()
+    warning = f"warning: --torch-backend routes torch to {mirror.url}/whl/cpu; the indexes you configured are not used for it"
+    assert (warning in r.stderr) is (not explicit), r.stderr
+    if not explicit:
+        assert " + jinja2==3.1.6" in r.stderr.splitlines()  # from the project's index
