@@ -747,3 +747,67 @@ def test_server_without_range_support_whole_wheel_is_kept_for_the_install(ptinst
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# --- HTTP/2 and connection reuse --------------------------------------------------------------------
+
+def test_http2_and_reused_connections_over_tls(ptinstall, tmp_path):
+    """nginx over TLS with HTTP/2 (a config of this test's own, logging the protocol and the connection
+    serial number): every request of an install goes over HTTP/2, on very few connections."""
+    import time
+    from indexserver import build_simple_index, free_port
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    build_simple_index(tmp_path / "root", wheels(tmp_path), json_pages=False)
+    prefix = tmp_path / "nginx"
+    for d in ("logs", "tmp"):
+        (prefix / d).mkdir(parents=True)
+    port = free_port()
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(f"""{user}worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    log_format p '$server_protocol\\t$connection\\t$request_uri\\t$status';
+    access_log {prefix}/logs/access.log p;
+    client_body_temp_path {prefix}/tmp/body; proxy_temp_path {prefix}/tmp/proxy;
+    fastcgi_temp_path {prefix}/tmp/fastcgi; uwsgi_temp_path {prefix}/tmp/uwsgi; scgi_temp_path {prefix}/tmp/scgi;
+    types {{ text/html html; application/octet-stream whl metadata; }}
+    server {{
+        listen 127.0.0.1:{port} ssl http2;
+        ssl_certificate {tmp_path}/cert.pem;
+        ssl_certificate_key {tmp_path}/key.pem;
+        root {tmp_path}/root;
+        index index.html;
+    }}
+}}
+""")
+    proc = subprocess.Popen([nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        import socket
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.time() < deadline and proc.poll() is None, (prefix / "logs" / "error.log").read_text()
+                time.sleep(0.05)
+        venv = make_venv(tmp_path / "venv")
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url",
+                      f"https://127.0.0.1:{port}/simple/", "app", "flask",
+                      env={"SSL_CERT_FILE": str(tmp_path / "cert.pem")}, check=True)
+        assert " + werkzeug==3.0.1" in r.stderr
+        time.sleep(0.3)
+        rows = [line.split("\t") for line in (prefix / "logs" / "access.log").read_text().splitlines()]
+        assert len(rows) >= 12  # 4 pages, 4 metadata files, 4 wheels
+        assert {row[0] for row in rows} == {"HTTP/2.0"}
+        assert len({row[1] for row in rows}) <= 3, rows  # multiplexed: not one connection per request
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
