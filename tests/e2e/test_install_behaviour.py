@@ -811,3 +811,20 @@ http {{
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_proxy_and_no_proxy_from_the_environment(ptinstall, make_index, tmp_path):
+    server = make_index(wheels(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--dry-run", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app")
+    clean = {"no_proxy": "", "NO_PROXY": "", "PTINSTALL_HTTP_RETRIES": "0"}
+    for var in ("http_proxy", "HTTP_PROXY", "ALL_PROXY"):
+        # A dead proxy: every request goes to it and fails.
+        r = ptinstall(*base, "--refresh", env={**clean, var: "http://127.0.0.1:1"}, check=False)
+        assert r.returncode != 0 and "error:" in r.stderr and "hint:" in r.stderr, (var, r)
+        assert not settled_log(server), var
+        # NO_PROXY names the index host: straight to it.
+        for no_proxy in ("NO_PROXY", "no_proxy"):
+            r = ptinstall(*base, "--refresh", env={**clean, var: "http://127.0.0.1:1", no_proxy: "127.0.0.1"}, check=True)
+            assert " + lib==2.0" in r.stderr
+        server.clear_log()
