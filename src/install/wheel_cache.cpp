@@ -24,7 +24,7 @@
 namespace ptinstall::install {
 namespace {
 
-constexpr std::size_t kBlock = 1 << 16;
+constexpr std::size_t kBlock = 1 << 18;
 // How much of the end of the stream is kept to read the zip's central directory afterwards.
 constexpr std::size_t kTailWindow = 4 << 20;
 
@@ -209,7 +209,7 @@ void extract(StreamState& st, const fs::path& dest, std::string_view wheel) {
 
   std::map<std::string, FileInfo> files;
   std::set<std::string> dirs;
-  std::vector<char> block;
+  std::set<std::string> made_dirs;  // parent directories known to exist
   for (;;) {
     struct archive_entry* entry = nullptr;
     int r = archive_read_next_header(a, &entry);
@@ -234,9 +234,13 @@ void extract(StreamState& st, const fs::path& dest, std::string_view wheel) {
       continue;
     }
     if (files.count(name)) invalid(wheel, "duplicate entry `" + name + "`");
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) invalid(wheel, "cannot create directory for `" + name + "`: " + ec.message());
+    // Most entries share their directory with the previous one: create (stat) each parent once.
+    if (fs::path parent = target.parent_path(); !made_dirs.count(parent.native())) {
+      std::error_code ec;
+      fs::create_directories(parent, ec);
+      if (ec) invalid(wheel, "cannot create directory for `" + name + "`: " + ec.message());
+      made_dirs.insert(parent.native());
+    }
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666 & ~current_umask());
     if (fd < 0) {
       if (errno == EEXIST || errno == EISDIR) invalid(wheel, "duplicate entry `" + name + "`");
