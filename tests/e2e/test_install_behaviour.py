@@ -828,3 +828,17 @@ def test_proxy_and_no_proxy_from_the_environment(ptinstall, make_index, tmp_path
             r = ptinstall(*base, "--refresh", env={**clean, var: "http://127.0.0.1:1", no_proxy: "127.0.0.1"}, check=True)
             assert " + lib==2.0" in r.stderr
         server.clear_log()
+
+
+def test_tampered_metadata_file_is_refused(ptinstall, make_index, tmp_path):
+    server = make_index(wheels(tmp_path))
+    meta = Path(server.root) / "files" / "lib-2.0-py3-none-any.whl.metadata"
+    meta.write_bytes(meta.read_bytes().replace(b"Name: lib", b"Name: lib\nRequires-Dist: evil"))
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+                  check=False)
+    assert r.returncode == 1, r
+    assert "lib-2.0-py3-none-any.whl.metadata" in r.stderr and "hash" in r.stderr.lower(), r.stderr
+    assert "evil" not in r.stderr.replace("error:", "")
+    assert snapshot(venv) == before
