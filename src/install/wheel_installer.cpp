@@ -89,6 +89,28 @@ bool within(const fs::path& base, const fs::path& p) {
   return !rel.empty() && *rel.begin() != ".." && !rel.is_absolute();
 }
 
+// `p` relative to `base` when p's text is base's text, a slash and more (no trailing slash on base):
+// what lexically_relative gives then, without its per-component allocations. nullopt otherwise.
+std::optional<std::string_view> below(const fs::path& base, const fs::path& p) {
+  const std::string& b = base.native();
+  const std::string& n = p.native();
+  if (b.empty() || b.back() == '/' || n.size() <= b.size() + 1 || n[b.size()] != '/' || n.compare(0, b.size(), b) != 0)
+    return std::nullopt;
+  return std::string_view(n).substr(b.size() + 1);
+}
+
+// record_path and within for paths already lexically normal (lexically_normal is idempotent), the
+// common case of every file of a wheel: the same answers with far fewer path operations.
+std::string record_path_normal(const fs::path& file, const fs::path& lib_dir) {
+  if (auto rel = below(lib_dir, file)) return std::string(*rel);
+  return record_path(file, lib_dir);
+}
+
+bool within_normal(const fs::path& base, const fs::path& p) {
+  if (auto rel = below(base, p)) return !(*rel == ".." || rel->substr(0, 3) == "../");
+  return within(base, p);
+}
+
 struct Planned {
   std::string wheel_path;  // path inside the wheel ("pkg/mod.py")
   fs::path dest;           // absolute
@@ -258,7 +280,8 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
        it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file()) continue;
-    std::string rel = it->path().lexically_relative(wheel.dir).generic_string();
+    auto fast_rel = below(wheel.dir, it->path());
+    std::string rel = fast_rel ? std::string(*fast_rel) : it->path().lexically_relative(wheel.dir).generic_string();
     auto slash = rel.find('/');
     std::string top = rel.substr(0, slash);
     if (top == wheel.dist_info) {
@@ -294,7 +317,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
       continue;
     }
     fs::path dest = (result.lib_dir / rel).lexically_normal();
-    if (!within(result.lib_dir, dest)) invalid(display, rel + " would be installed outside " + result.lib_dir.string());
+    if (!within_normal(result.lib_dir, dest)) invalid(display, rel + " would be installed outside " + result.lib_dir.string());
     plan.push_back({rel, dest, Planned::Link});
   }
   if (ec) throw util::Error("failed to read " + wheel.dir.string() + ": " + ec.message());
@@ -328,10 +351,10 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
     tx.place(p.dest, [&] { linker.link(src, p.dest); }, options.order);
     auto it = record.find(p.wheel_path);
     if (it != record.end()) {
-      rows.push_back({record_path(p.dest, result.lib_dir), it->second.hash, it->second.size});
+      rows.push_back({record_path_normal(p.dest, result.lib_dir), it->second.hash, it->second.size});
     } else {
       auto h = util::sha256_file(src);
-      rows.push_back({record_path(p.dest, result.lib_dir), "sha256=" + h.urlsafe_b64_nopad(), h.bytes_hashed()});
+      rows.push_back({record_path_normal(p.dest, result.lib_dir), "sha256=" + h.urlsafe_b64_nopad(), h.bytes_hashed()});
     }
     result.files.push_back(p.dest);
     if (ends_with(p.dest.native(), ".py")) result.python_files.push_back(p.dest);
