@@ -842,3 +842,24 @@ def test_tampered_metadata_file_is_refused(ptinstall, make_index, tmp_path):
     assert "lib-2.0-py3-none-any.whl.metadata" in r.stderr and "hash" in r.stderr.lower(), r.stderr
     assert "evil" not in r.stderr.replace("error:", "")
     assert snapshot(venv) == before
+
+
+def test_compile_never_writes_credentials(ptinstall, tmp_path):
+    from indexserver import build_simple_index
+    build_simple_index(tmp_path / "private", wheels(tmp_path), json_pages=False)
+    server = AuthIndex(tmp_path / "private")
+    try:
+        venv = make_venv(tmp_path / "venv")
+        pw = AuthIndex.PASSWORD
+        url = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
+        (tmp_path / "req.in").write_text("app\n")
+        r = ptinstall("pip", "compile", "-v", "--python", venv / "bin" / "python", "--index-url", url,
+                      "--extra-index-url", url, tmp_path / "req.in", "-o", tmp_path / "out.txt", check=True)
+        text = (tmp_path / "out.txt").read_text()
+        assert "lib==2.0" in text and "alice:****@" in text
+        assert pw not in text and pw not in r.stderr and pw not in r.stdout
+        r = ptinstall("pip", "sync", "-v", "--python", venv / "bin" / "python", "--index-url", url, tmp_path / "out.txt",
+                      check=True)
+        assert " + lib==2.0" in r.stderr and pw not in r.stderr
+    finally:
+        server.stop()
