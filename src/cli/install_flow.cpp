@@ -99,7 +99,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
                       "ptinstall installs wheels only (sdists are never built)", 2);
 
   std::optional<util::FileLock> lock;
-  if (!dry_run) lock.emplace(env.lock());
+  if (!dry_run) lock.emplace(lock_environment(env));
   const auto dirs = site_dirs(env);
   const auto installed = install::scan_installed(dirs);
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "environment.hpp"
+#include "ptinstall/install/transaction.hpp"
 
 namespace ptinstall::cli {
 
@@ -32,6 +33,12 @@ install::InstallScheme install_scheme(const python::Environment& env) {
   scheme.python_major = info.major;
   scheme.python_minor = info.minor;
   return scheme;
+}
+
+util::FileLock lock_environment(const python::Environment& env) {
+  auto lock = env.lock();
+  install::Transaction::recover_interrupted(install_scheme(env).roots());
+  return lock;
 }
 
 std::vector<std::filesystem::path> site_dirs(const python::Environment& env) {

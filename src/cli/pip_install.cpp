@@ -119,7 +119,7 @@ int run_pip_install(Invocation& inv) {
 
   python::Environment env = target_environment(inv, true);
   std::optional<util::FileLock> lock;
-  if (!dry_run) lock.emplace(env.lock());
+  if (!dry_run) lock.emplace(lock_environment(env));
   const auto scheme = install_scheme(env);
   const auto dirs = site_dirs(env);
   const auto tags = spec::SupportedTags::for_environment(env.interpreter().tag_environment());
@@ -283,11 +283,17 @@ int run_pip_install(Invocation& inv) {
   install::Transaction tx(scheme.roots());
   util::Linker linker(link_mode);
   std::vector<install::InstalledWheel> done(todo.size());
+  // pip installs independent wheels sorted by name, descending (its installation order), so when two
+  // ship the same file, the wheel whose name sorts first ends up owning it. The same here.
+  std::vector<std::size_t> order(todo.size());
+  for (std::size_t i = 0; i < todo.size(); ++i)
+    for (std::size_t j = 0; j < todo.size(); ++j)
+      if (todo[j]->normalized > todo[i]->normalized) ++order[i];
   util::parallel_for(&pool, todo.size(), [&](std::size_t i) {
     const Wanted& w = *todo[i];
     install::InstallOptions opts;
     opts.requested = true;
-    opts.order = i;  // wheels that ship the same file: the later argument wins, as with pip
+    opts.order = order[i];
     if (w.direct) {
       spec::DirectUrl du;
       du.url = file_url(w.wheel);

@@ -42,17 +42,35 @@ Transaction::Transaction(std::vector<fs::path> roots) : roots_(std::move(roots))
   const char* digits = "abcdefghijklmnopqrstuvwxyz0123456789";
   for (int i = 0; i < 8; ++i) id_ += digits[rng() % 36];
   for (auto& r : roots_) r = r.lexically_normal();
-  if (std::size_t n = recover_interrupted(roots_))
-    util::log::warn("cleaned up after an interrupted ptinstall run in " + roots_.front().string() + " (" +
-                    std::to_string(n) + (n == 1 ? " backup file)" : " backup files)"));
+  recover_interrupted(roots_);
 }
+
+namespace {
+bool inside_roots(const fs::path& path, const std::vector<fs::path>& roots) {
+  const fs::path norm = path.lexically_normal();
+  return std::any_of(roots.begin(), roots.end(), [&](const fs::path& r) {
+    auto rel = norm.lexically_relative(r.lexically_normal());
+    return !rel.empty() && *rel.begin() != ".." && rel != ".";
+  });
+}
+bool is_backup_of(const fs::path& aside, const fs::path& original) {
+  const std::string leaf = aside.filename().string();
+  return !leaf.empty() && leaf.front() == '.' && leaf.back() == '~' && leaf.find(".ptinstall-") != std::string::npos &&
+         aside.parent_path() == original.parent_path();
+}
+}  // namespace
 
 std::size_t Transaction::recover_interrupted(const std::vector<fs::path>& roots) {
   if (roots.empty()) return 0;
   const fs::path journal = journal_path(roots.front());
   auto text = util::try_read_file(journal);
   if (!text) return 0;
-  // Records: kind NUL original NUL aside NUL. A record cut short by the kill is ignored.
+  // Records of three fields: kind NUL path NUL aside NUL. A record cut short by the kill is ignored.
+  struct Rec {
+    std::string kind;
+    fs::path path, aside;
+  };
+  std::vector<Rec> recs;
   std::vector<std::string> fields;
   std::size_t pos = 0;
   while (true) {
@@ -61,36 +79,43 @@ std::size_t Transaction::recover_interrupted(const std::vector<fs::path>& roots)
     fields.push_back(text->substr(pos, nul - pos));
     pos = nul + 1;
   }
-  std::size_t repaired = 0;
+  bool committing = false;
   for (std::size_t i = 0; i + 2 < fields.size(); i += 3) {
-    const fs::path original = fields[i + 1], aside = fields[i + 2];
-    if (!exists_nofollow(aside)) continue;
-    // Only hidden backups of our own naming, inside the environment.
-    const std::string leaf = aside.filename().string();
-    if (leaf.empty() || leaf.front() != '.' || leaf.back() != '~' || leaf.find(".ptinstall-") == std::string::npos ||
-        aside.parent_path() != original.parent_path())
-      continue;
-    const fs::path norm = original.lexically_normal();
-    if (std::none_of(roots.begin(), roots.end(), [&](const fs::path& r) {
-          auto rel = norm.lexically_relative(r.lexically_normal());
-          return !rel.empty() && *rel.begin() != ".." && rel != ".";
-        }))
-      continue;
-    // "R": replaced by a new file; when the kill came between the rename and the new file, the
-    // path is empty and the old file goes back. "D": removed on purpose; the removal is finished.
-    if (fields[i] == "R" && !exists_nofollow(original)) {
-      if (::rename(aside.c_str(), original.c_str()) == 0) ++repaired;
-      continue;
+    if (fields[i] == "C") committing = true;
+    // Nothing outside the environment, whatever the file says.
+    else if (inside_roots(fields[i + 1], roots)) recs.push_back({fields[i], fields[i + 1], fields[i + 2]});
+  }
+  std::size_t changes = 0;
+  if (committing) {
+    // Killed while committing: everything new was in place; finish by deleting the backups.
+    for (const auto& r : recs) {
+      if ((r.kind != "R" && r.kind != "D") || !is_backup_of(r.aside, r.path) || !exists_nofollow(r.aside)) continue;
+      std::error_code ec;
+      fs::remove_all(r.aside, ec);
+      if (!ec) ++changes;
     }
-    std::error_code ec;
-    fs::remove_all(aside, ec);
-    if (!ec) ++repaired;
+  } else {
+    // Killed before the commit: roll back, newest first (as rollback() does).
+    for (auto it = recs.rbegin(); it != recs.rend(); ++it) {
+      std::error_code ec;
+      if (it->kind == "N") {
+        if (exists_nofollow(it->path) && fs::remove_all(it->path, ec) > 0) ++changes;
+      } else if (it->kind == "K") {
+        if (::rmdir(it->path.c_str()) == 0) ++changes;
+      } else if ((it->kind == "R" || it->kind == "D") && is_backup_of(it->aside, it->path) &&
+                 exists_nofollow(it->aside)) {
+        if (exists_nofollow(it->path)) fs::remove_all(it->path, ec);
+        if (::rename(it->aside.c_str(), it->path.c_str()) == 0) ++changes;
+      }
+    }
   }
   ::unlink(journal.c_str());
-  return repaired;
+  util::log::warn(std::string(committing ? "finished" : "rolled back") + " an interrupted ptinstall run in " +
+                  roots.front().string() + " (" + std::to_string(changes) + (changes == 1 ? " file)" : " files)"));
+  return changes;
 }
 
-void Transaction::journal(char kind, const Backup& b) {
+void Transaction::journal(char kind, const fs::path& path, const fs::path& aside) {
   if (roots_.empty()) return;
   if (journal_fd_ < 0) {
     fs::path j = journal_path(roots_.front());
@@ -103,9 +128,9 @@ void Transaction::journal(char kind, const Backup& b) {
   std::string rec;
   rec += kind;
   rec += '\0';
-  rec += b.original.string();
+  rec += path.string();
   rec += '\0';
-  rec += b.aside.string();
+  rec += aside.string();
   rec += '\0';
   // One write per record: a record is either whole or cut short at the end of the file.
   if (::write(journal_fd_, rec.data(), rec.size()) < 0)
@@ -142,6 +167,7 @@ void Transaction::create_parents(const fs::path& dir) {
   create_parents(dir.parent_path());
   if (::mkdir(dir.c_str(), 0777) == 0) {
     created_dirs_.push_back(dir);
+    journal('K', dir);
   } else if (errno != EEXIST) {
     throw util::Error("failed to create directory " + dir.string() + ": " + std::strerror(errno));
   }
@@ -163,14 +189,18 @@ void Transaction::prepare(const fs::path& path) {
     if (::rename(path.c_str(), aside.c_str()) != 0)
       throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
     backups_.push_back({path, aside});
-    journal('R', backups_.back());
+    journal('R', path, aside);
   }
+  // Before the new file exists, so that a kill right after it is created still finds it listed.
+  if (journaled_.insert(path.lexically_normal().string()).second) journal('N', path);
 }
 
 void Transaction::created(const fs::path& path) {
   std::lock_guard lock(mutex_);
   created_files_.push_back(path);
-  created_set_.insert(path.lexically_normal().string());
+  std::string key = path.lexically_normal().string();
+  if (journaled_.insert(key).second) journal('N', path);
+  created_set_.insert(std::move(key));
 }
 
 bool Transaction::place(const fs::path& path, const std::function<void()>& write, std::size_t order) {
@@ -211,7 +241,7 @@ bool Transaction::remove(const fs::path& path) {
   if (::rename(path.c_str(), aside.c_str()) != 0)
     throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
   backups_.push_back({path, aside});
-  journal('D', backups_.back());
+  journal('D', path, aside);
   touched_dirs_.insert(path.parent_path());
   return true;
 }
@@ -231,6 +261,7 @@ void Transaction::commit() {
   std::lock_guard lock(mutex_);
   if (done_) return;
   done_ = true;
+  if (journal_fd_ >= 0) journal('C', {});  // from here on, a killed commit is finished, not undone
   for (const auto& b : backups_) {
     std::error_code ec;
     fs::remove_all(b.aside, ec);
@@ -247,6 +278,7 @@ void Transaction::commit() {
   created_set_.clear();
   created_dirs_.clear();
   placed_order_.clear();
+  journaled_.clear();
   close_journal();
 }
 
@@ -277,6 +309,7 @@ void Transaction::rollback() {
   created_set_.clear();
   created_dirs_.clear();
   placed_order_.clear();
+  journaled_.clear();
   close_journal();
 }
 

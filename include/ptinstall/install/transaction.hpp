@@ -5,11 +5,12 @@
 // was not reached) deletes what was created and renames the backups back, leaving the environment
 // exactly as it was. Thread-safe: wheels may be installed in parallel into one transaction.
 //
-// A process killed half-way (SIGKILL, power loss) cannot roll back: the hidden backups it made
-// (`.<name>.ptinstall-<id>~`) are listed, as they are made, in a journal (`.ptinstall-journal` in the
-// first root, i.e. site-packages). Constructing a Transaction (callers hold the environment lock)
-// finds a journal left behind and repairs what it lists: a backup whose original path is empty again
-// is renamed back, every other backup is deleted, then the journal.
+// A process killed half-way (SIGKILL, power loss) cannot roll back by itself, so every change is
+// written, before it is made, to a journal (`.ptinstall-journal` in the first root, i.e.
+// site-packages): directories made, paths about to be created, backups. Constructing a Transaction
+// (callers hold the environment lock) finds a journal left behind and undoes what it lists, newest
+// first, as rollback() would; when the kill came during commit() (a mark in the journal), it
+// finishes the commit instead by deleting the backups.
 //
 // Test knob: PTINSTALL_FAULT_INJECT=after-files:N makes the N+1-th placed file fail with an
 // injected error (read once per transaction), to check that a failure half-way leaves nothing.
@@ -41,8 +42,8 @@ class Transaction {
 
   void add_root(const fs::path& root);
 
-  // Repairs after a killed process from the journal in `roots.front()` (see above); returns the
-  // number of backups restored or deleted. Run by the constructor.
+  // Repairs after a killed process from the journal in `roots.front()` (see above), with a warning;
+  // returns the number of files and directories restored or removed. Run by the constructor.
   static std::size_t recover_interrupted(const std::vector<fs::path>& roots);
   static fs::path journal_path(const fs::path& first_root) { return first_root / ".ptinstall-journal"; }
 
@@ -79,7 +80,7 @@ class Transaction {
   fs::path aside_name(const fs::path& path);
   void create_parents(const fs::path& dir);
   void prune_empty(fs::path dir);
-  void journal(char kind, const Backup& b);  // called with mutex_ held
+  void journal(char kind, const fs::path& path, const fs::path& aside = {});  // with mutex_ held
   void close_journal();                      // called with mutex_ held
 
   std::mutex mutex_;
@@ -90,7 +91,8 @@ class Transaction {
   std::vector<Backup> backups_;
   std::set<fs::path> touched_dirs_;
   std::unordered_map<std::string, std::size_t> placed_order_;  // path -> order of its last place()
-  std::array<std::mutex, 64> path_locks_;  // parents of removed paths, pruned at commit when empty
+  std::array<std::mutex, 64> path_locks_;
+  std::unordered_set<std::string> journaled_;  // paths with an "N" record  // parents of removed paths, pruned at commit when empty
   std::size_t placed_ = 0;
   std::optional<std::size_t> fail_after_;
   std::string id_;

@@ -526,7 +526,7 @@ TEST_CASE("wheels sharing files install in parallel; the later wheel in install 
   }
 }
 
-TEST_CASE("backups left by a killed process are repaired by the next transaction", "[install][transaction]") {
+TEST_CASE("what a killed process changed is rolled back by the next transaction", "[install][transaction]") {
   util::TempDir tmp;
   fs::path root = tmp.path() / "site";
   fs::create_directories(root / "pkg");
@@ -534,6 +534,7 @@ TEST_CASE("backups left by a killed process are repaired by the next transaction
   util::write_file_atomic(root / "pkg/half.py", "old half");
   util::write_file_atomic(root / "pkg/removed.py", "old removed");
   util::write_file_atomic(root / "keep.txt", "keep");
+  auto before = snapshot(root);
   // The child process changes the environment and dies (no commit, no destructor, no rollback).
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
@@ -542,6 +543,11 @@ TEST_CASE("backups left by a killed process are repaired by the next transaction
     tx.prepare(root / "pkg/replaced.py");  // moved aside, replaced by a new file
     util::write_file_atomic(root / "pkg/replaced.py", "new replaced");
     tx.created(root / "pkg/replaced.py");
+    tx.prepare(root / "new/deep/file.py");  // new directories and a new file
+    util::write_file_atomic(root / "new/deep/file.py", "new");
+    tx.created(root / "new/deep/file.py");
+    tx.prepare(root / "new/deep/unlisted.py");  // killed right after creating it, before created()
+    util::write_file_atomic(root / "new/deep/unlisted.py", "new");
     tx.prepare(root / "pkg/half.py");  // moved aside, killed before the new file was written
     tx.remove(root / "pkg/removed.py");
     ::_exit(0);
@@ -564,11 +570,37 @@ TEST_CASE("backups left by a killed process are repaired by the next transaction
     CHECK(hidden() == std::vector<std::string>{".other.ptinstall-zzzzzzzz~"});
     tx.commit();
   }
-  CHECK(util::read_file(root / "pkg/replaced.py") == "new replaced");
-  CHECK(util::read_file(root / "pkg/half.py") == "old half");  // put back: nothing had replaced it
-  CHECK_FALSE(fs::exists(root / "pkg/removed.py"));            // the removal is finished
-  CHECK(util::read_file(root / "keep.txt") == "keep");
+  fs::remove(root / ".other.ptinstall-zzzzzzzz~");
+  CHECK(snapshot(root) == before);  // exactly as before the killed run
   CHECK(Transaction::recover_interrupted({root}) == 0);  // nothing left to do
+}
+
+TEST_CASE("a process killed while committing has its commit finished", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path();
+  util::write_file_atomic(root / "a.txt", "old");
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    Transaction tx({root});
+    tx.prepare(root / "a.txt");
+    util::write_file_atomic(root / "a.txt", "new");
+    tx.created(root / "a.txt");
+    // What commit() writes first; then the kill.
+    std::string rec("C\0\0\0", 4);
+    std::FILE* f = std::fopen(Transaction::journal_path(root).c_str(), "ab");
+    std::fwrite(rec.data(), 1, rec.size(), f);
+    std::fclose(f);
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Transaction tx({root});
+  tx.commit();
+  CHECK(util::read_file(root / "a.txt") == "new");
+  std::vector<std::string> names;
+  for (auto& e : fs::directory_iterator(root)) names.push_back(e.path().filename().string());
+  CHECK(names == std::vector<std::string>{"a.txt"});
 }
 
 TEST_CASE("a committed or rolled back transaction leaves no journal", "[install][transaction]") {

@@ -1,0 +1,230 @@
+"""End-to-end checks of issue 3 points not covered elsewhere: `pip uninstall -r/-y`, PEP 668 for
+uninstall, wheels sharing files installed together (the nvidia-* shape), console scripts run from
+venvs whose interpreter path needs the /bin/sh trampoline, and backups left by a killed process."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from test_install_wheels import (demo_wheel, install, make_venv, run_pip, site_packages, snapshot,
+                                 venv_python)
+from wheelmaker import build_wheel
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def externally_managed_marker():
+    if not os.path.exists(SYSTEM_PYTHON):
+        return None
+    out = subprocess.run([SYSTEM_PYTHON, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    marker = Path(out) / "EXTERNALLY-MANAGED"
+    return marker if marker.exists() else None
+
+
+# --- pip uninstall -----------------------------------------------------------------------------------
+
+def test_uninstall_from_requirements_file_with_yes(ptinstall, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    wheels = tmp_path / "wheels"
+    demo = demo_wheel(wheels)
+    other = build_wheel(wheels, "Other_Pkg", "2.0")
+    third = build_wheel(wheels, "third", "3.0")
+    install(ptinstall, venv, demo.path, other.path, third.path)
+    req = tmp_path / "requirements.txt"
+    # Names in any spelling, with specifiers and markers (only the name counts, as in pip), a wheel
+    # path (its file name names the project), comments, and a name that is not installed.
+    req.write_text("# to remove\nother.pkg>=1 ; python_version >= '3'\n"
+                   f"{demo.path}\nabsent==1.0\n")
+    r = ptinstall("pip", "uninstall", "--python", venv, "-y", "-r", req, check=True)
+    assert "Uninstalled 2 packages" in r.stderr, r.stderr
+    assert " - demo==1.0" in r.stderr and " - other-pkg==2.0" in r.stderr
+    assert "warning: Skipping absent as it is not installed" in r.stderr
+    listed = run_pip(venv, "list", "--format", "freeze").stdout
+    assert "third==3.0" in listed and "demo" not in listed and "Other" not in listed
+
+
+def test_uninstall_only_missing_names_is_a_warning_not_an_error(ptinstall, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    r = ptinstall("pip", "uninstall", "--python", venv, "--yes", "nothere", "alsonot", check=True)
+    assert "warning: Skipping nothere as it is not installed" in r.stderr
+    assert "warning: Skipping alsonot as it is not installed" in r.stderr
+    assert snapshot(venv) == before
+
+
+def test_uninstall_without_names_is_a_usage_error(ptinstall, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "uninstall", "--python", venv, check=False)
+    assert r.returncode == 2 and "error: no packages to uninstall" in r.stderr
+
+
+def test_uninstall_refuses_an_externally_managed_python(ptinstall, tmp_path):
+    marker = externally_managed_marker()
+    if marker is None:
+        pytest.skip("the system python is not marked EXTERNALLY-MANAGED")
+    # A name that is not installed, so that nothing could be removed even if the refusal failed.
+    r = ptinstall("pip", "uninstall", "--python", SYSTEM_PYTHON, "-y", "ptinstall-absent-pkg", check=False)
+    assert r.returncode == 1, r.stderr
+    assert "is externally managed" in r.stderr and str(marker) in r.stderr
+    assert "--break-system-packages" in r.stderr
+    r = ptinstall("pip", "uninstall", "--python", SYSTEM_PYTHON, "--break-system-packages", "-y",
+                  "ptinstall-absent-pkg", check=True)
+    assert "Skipping ptinstall-absent-pkg as it is not installed" in r.stderr
+    # PTINSTALL_BREAK_SYSTEM_PACKAGES does the same.
+    r = ptinstall("pip", "uninstall", "--python", SYSTEM_PYTHON, "-y", "ptinstall-absent-pkg",
+                  env={"PTINSTALL_BREAK_SYSTEM_PACKAGES": "1"}, check=True)
+    assert "Skipping ptinstall-absent-pkg" in r.stderr
+
+
+def test_install_refuses_an_externally_managed_python(ptinstall, tmp_path):
+    if externally_managed_marker() is None:
+        pytest.skip("the system python is not marked EXTERNALLY-MANAGED")
+    whl = demo_wheel(tmp_path / "wheels")
+    r = ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--dry-run", whl.path, check=False)
+    assert r.returncode == 1 and "is externally managed" in r.stderr
+    r = ptinstall("pip", "install", "--system", "--dry-run", whl.path, check=False,
+                  env={"PATH": "/usr/bin:/bin"})
+    assert r.returncode == 1 and "is externally managed" in r.stderr
+    # --target lifts the refusal, as in pip.
+    target = tmp_path / "target"
+    ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--target", target, whl.path, check=True)
+    assert (target / "demo" / "__init__.py").exists()
+
+
+# --- wheels sharing files -------------------------------------------------------------------------
+
+def nvidia_like(wheels, count):
+    out = []
+    for i in range(count):
+        out.append(build_wheel(wheels, f"nvidia_fake{i}_cu12", "12.8.0", packages={
+            "nvidia/__init__.py": "",
+            f"nvidia/fake{i}/__init__.py": f"N = {i}\n",
+            f"nvidia/fake{i}/lib/libfake{i}.so": "x" * (1000 + i),
+            "nvidia/shared.txt": f"from {i}\n",
+        }))
+    return out
+
+
+@pytest.mark.parametrize("link_mode", ["clone", "copy", "hardlink", "symlink"])
+def test_wheels_sharing_files_install_together_like_pip(ptinstall, tmp_path, link_mode):
+    wheels = nvidia_like(tmp_path / "wheels", 8)
+    ours = make_venv(tmp_path / "ours")
+    theirs = make_venv(tmp_path / "theirs")
+    for attempt in range(3):  # thread scheduling differs between runs; the argument order must not matter
+        args = [w.path for w in wheels]
+        r = install(ptinstall, ours, "--link-mode", link_mode, *(args if attempt % 2 else args[::-1]))
+        assert "Installed 8 packages" in r.stderr, r.stderr
+        sp = site_packages(ours)
+        # pip installs independent wheels by name, descending: the first name owns the shared file.
+        assert (sp / "nvidia" / "shared.txt").read_text() == "from 0\n"
+        for i in range(8):
+            assert (sp / "nvidia" / f"fake{i}" / "__init__.py").exists()
+        out = subprocess.run([str(venv_python(ours)), "-c",
+                              "import nvidia.fake0, nvidia.fake7; print(nvidia.fake0.N + nvidia.fake7.N)"],
+                             capture_output=True, text=True)
+        assert out.stdout.strip() == "7", out.stderr
+        assert "No broken requirements" in run_pip(ours, "check").stdout
+        ptinstall("pip", "uninstall", "--python", ours, *[f"nvidia-fake{i}-cu12" for i in range(8)], check=True)
+        assert not (sp / "nvidia").exists()
+    if link_mode == "copy":
+        install(ptinstall, ours, "--link-mode", "copy", *[w.path for w in wheels])
+        run_pip(theirs, "install", "--no-index", "--no-deps", "--no-compile", *[w.path for w in wheels])
+        a = {k: v for k, v in snapshot(site_packages(ours)).items() if ".dist-info" not in k}
+        b = {k: v for k, v in snapshot(site_packages(theirs)).items() if ".dist-info" not in k}
+        assert a == b
+
+
+def test_wheels_sharing_files_roll_back_together(ptinstall, tmp_path):
+    wheels = nvidia_like(tmp_path / "wheels", 6)
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, venv, wheels[0].path)
+    before = snapshot(venv)
+    for n in (1, 5, 9, 17):
+        r = install(ptinstall, venv, *[w.path for w in wheels], "--reinstall", check=False,
+                    env={"PTINSTALL_FAULT_INJECT": f"after-files:{n}"})
+        assert r.returncode != 0 and "injected failure" in r.stderr
+        assert snapshot(venv) == before
+
+
+# --- the /bin/sh trampoline ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", ["long", "space", "long-and-space"])
+def test_console_script_runs_from_a_venv_needing_the_trampoline(ptinstall, tmp_path, shape):
+    parent = tmp_path
+    if "long" in shape:
+        parent = parent / ("d" * 60) / ("e" * 60)
+    if "space" in shape:
+        parent = parent / "with space"
+    parent.mkdir(parents=True)
+    venv = make_venv(parent / "venv")
+    python = venv / "bin" / "python"
+    if "long" in shape:
+        assert len(("#!" + str(python)).encode()) > 127
+    whl = build_wheel(tmp_path / "wheels", "demo", "1.0", packages={
+        "demo/__init__.py": "",
+        "demo/cli.py": "import sys\ndef main():\n    print('demo-cli', sys.prefix, sys.argv[1:])\n    return 3\n",
+    }, console_scripts={"demo-cli": "demo.cli:main"}, gui_scripts={"demo-gui": "demo.cli:main"},
+        data_files={"scripts/raw-script": "#!python\nimport sys\nprint('raw', sys.prefix)\n"})
+    install(ptinstall, venv, whl.path)
+    for script, expect in (("demo-cli", "demo-cli"), ("demo-gui", "demo-cli"), ("raw-script", "raw")):
+        path = venv / "bin" / script
+        if script == "raw-script":  # wheelmaker writes 0644 entries; pip keeps the zip's mode too
+            path.chmod(0o755)
+        first = path.read_text().splitlines()[0]
+        assert first == "#!/bin/sh", (script, first)
+        # Run directly (the kernel reads the shebang), not through any interpreter of ours.
+        out = subprocess.run([str(path), "a b", "c"], capture_output=True, text=True,
+                             env={"PATH": "/usr/bin:/bin"})
+        assert out.stdout.startswith(expect + " " + str(venv)), (script, out.stdout, out.stderr)
+        if script != "raw-script":
+            assert out.returncode == 3 and out.stdout.strip().endswith("['a b', 'c']")
+
+
+# --- killed processes -----------------------------------------------------------------------------
+
+def test_backups_of_a_killed_install_are_repaired_by_the_next_run(ptinstall, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    wheels = tmp_path / "wheels"
+    # Many files in both versions, so that the upgrade moves many aside and is still running when it
+    # is killed.
+    def big(version):
+        files = {f"demo/m{i:05d}.py": f"X = {i} # {version}\n" for i in range(6000)}
+        files["demo/__init__.py"] = f"__version__ = {version!r}\n"
+        return demo_wheel(wheels, version, packages=files)
+    v1, v2 = big("1.0"), big("2.0")
+    install(ptinstall, venv, v1.path)
+    ptinstall_bin = os.environ.get("PTINSTALL_BINARY", str(Path(__file__).resolve().parents[2] / "build" / "ptinstall"))
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PTINSTALL_CACHE_DIR=str(cache), PTINSTALL_LINK_MODE="copy")
+    # Warm the cache first, so the kill lands in the linking phase.
+    subprocess.run([ptinstall_bin, "pip", "install", "--python", str(venv), "--target", str(tmp_path / "warm"),
+                    str(v2.path)], env=env, capture_output=True, check=True)
+    sp = site_packages(venv)
+    for delay in (0.3, 0.5, 0.7, 0.9, 1.2, 1.6, 0.2, 0.1):
+        proc = subprocess.Popen([ptinstall_bin, "pip", "install", "--python", str(venv), str(v2.path)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if (sp / ".ptinstall-journal").exists():
+            break
+        # It finished before the kill: go back to 1.0 and try with a shorter delay.
+        install(ptinstall, venv, "--reinstall", v1.path, env={"PTINSTALL_CACHE_DIR": str(cache)})
+    else:
+        pytest.skip("the install always finished before it could be killed")
+    assert (sp / ".ptinstall-journal").exists()
+    # The next run that changes the environment first rolls the killed one back (or finishes its
+    # commit when the kill came that late), then does its own work.
+    r = install(ptinstall, venv, "--reinstall", v1.path, env={"PTINSTALL_CACHE_DIR": str(cache)})
+    assert "an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
+    assert not list(sp.rglob(".*.ptinstall-*~"))
+    assert not (sp / ".ptinstall-journal").exists()
+    assert [p.name for p in sp.glob("demo-*.dist-info")] == ["demo-1.0.dist-info"]
+    assert "demo==1.0" in run_pip(venv, "list", "--format", "freeze").stdout
+    # Every file is 1.0's: nothing of the killed 2.0 install is left.
+    assert (sp / "demo" / "m00001.py").read_text() == "X = 1 # 1.0\n"
+    assert len(list((sp / "demo").glob("m*.py"))) == 6000
