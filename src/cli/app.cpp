@@ -217,6 +217,7 @@ int run(int argc, char** argv) {
       for (const auto& f : files)
         util::log::debug("config file: " + f.path.string() + " (" + std::string(config::to_string(f.source)) + ")");
       config::apply_config_files(inv.settings, inv.command, files);
+      for (const auto& f : files) inv.config_files.push_back(f.path.string());
       config::reject_unimplemented(inv.settings, inv.command);
       return sub->def->handler(inv);
     } catch (const util::Error& e) {

@@ -15,6 +15,7 @@ struct Invocation {
   config::Settings settings;           // command line merged with the environment
   std::vector<std::string> args;       // positional arguments
   std::vector<std::string> command_line;  // argv after the program name, as given (compile's header)
+  std::vector<std::string> config_files;  // the config files in effect, highest precedence first
 };
 
 using Handler = int (*)(Invocation&);

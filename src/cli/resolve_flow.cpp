@@ -260,6 +260,13 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
     ci.project = &in.project->project;
     ci.selection = in.project->selection;
   }
+  // [[tool.uv.index]] / [[index]] tables of the config files in effect count as uv pip counts them
+  // (a -r pyproject.toml already brought its own).
+  std::error_code same_ec;
+  for (const auto& file : inv.config_files) {
+    if (in.project && std::filesystem::equivalent(file, in.project->project.path, same_ec)) continue;
+    for (auto& d : config::read_index_definitions(file)) ci.file_indexes.push_back(std::move(d));
+  }
   ci.getenv = [](const char* name) -> const char* { return std::getenv(name); };
   config::IndexConfig cfg = config::build_index_config(ci);
   for (const auto& line : cfg.describe()) util::log::debug(line);
