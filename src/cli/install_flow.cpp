@@ -275,44 +275,10 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   install::Transaction tx(scheme.roots());
   util::Linker linker(link_mode);
   std::vector<install::InstalledWheel> done(items.size());
-  // Wheels that share a top-level name (the nvidia-* wheels all ship nvidia/__init__.py) are installed
-  // one after the other, in plan order, so the later one overwrites as with pip; the rest in parallel.
-  std::vector<std::vector<std::size_t>> groups;
-  {
-    std::map<std::string, std::size_t> owner;  // top-level name -> group
-    std::vector<std::size_t> group_of(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      std::set<std::size_t> joined;
-      std::vector<std::string> names;
-      std::error_code ec;
-      for (const auto& e : fs::directory_iterator(prepared[i].unpacked.dir, ec)) {
-        std::string n = e.path().filename().string();
-        if (n.size() > 10 && n.substr(n.size() - 10) == ".dist-info") continue;
-        names.push_back(n);
-        if (auto it = owner.find(n); it != owner.end()) joined.insert(it->second);
-      }
-      std::size_t g;
-      if (joined.empty()) {
-        g = groups.size();
-        groups.emplace_back();
-      } else {
-        g = *joined.begin();
-        for (auto other : joined) {
-          if (other == g) continue;
-          for (auto j : groups[other]) group_of[j] = g;
-          groups[g].insert(groups[g].end(), groups[other].begin(), groups[other].end());
-          groups[other].clear();
-          for (auto& [name, grp] : owner)
-            if (grp == other) grp = g;
-        }
-      }
-      groups[g].push_back(i);
-      group_of[i] = g;
-      for (const auto& n : names) owner[n] = g;
-    }
-    groups.erase(std::remove_if(groups.begin(), groups.end(), [](const auto& v) { return v.empty(); }), groups.end());
-    for (auto& grp : groups) std::sort(grp.begin(), grp.end());
-  }
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    for (std::size_t j = 0; j < items.size(); ++j)
+      if (items[j].name > items[i].name) ++order[i];
   auto install_one = [&](std::size_t i) {
     const auto& c = plan.changes[i];
     const auto& cf = chosen.at(c.wanted.name);
@@ -324,11 +290,13 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       du.archive_hash = "sha256=" + prepared[i].unpacked.sha256;
       opts.direct_url_json = du.to_json();
     }
+    // Wheels that ship the same file (every nvidia-* wheel has nvidia/__init__.py) still install in
+    // parallel: the transaction places one path at a time and the wheel with the higher order keeps
+    // it. pip installs packages of equal depth by name, descending, so the first name wins.
+    opts.order = order[i];
     done[i] = install::install_wheel(infos[i], scheme, linker, tx, opts, c.replaces);
   };
-  util::parallel_for(pool.get(), groups.size(), [&](std::size_t g) {
-    for (std::size_t i : groups[g]) install_one(i);
-  });
+  util::parallel_for(pool.get(), items.size(), install_one);
   std::size_t compiled = 0;
   auto compile_start = Clock::now();
   if (S.flag("compile-bytecode")) compiled = install::compile_bytecode(done, scheme, tx);

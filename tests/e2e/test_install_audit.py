@@ -228,3 +228,88 @@ def test_backups_of_a_killed_install_are_repaired_by_the_next_run(ptinstall, tmp
     # Every file is 1.0's: nothing of the killed 2.0 install is left.
     assert (sp / "demo" / "m00001.py").read_text() == "X = 1 # 1.0\n"
     assert len(list((sp / "demo").glob("m*.py"))) == 6000
+
+
+def test_resolved_wheels_sharing_files_install_in_parallel_like_pip(ptinstall, tmp_path, make_index):
+    """Through the resolving flow (an index): the same tree as pip, whatever the thread order."""
+    wheels = nvidia_like(tmp_path / "wheels", 8)
+    names = [f"nvidia-fake{i}-cu12" for i in range(8)]
+    server = make_index(wheels)
+    ours = make_venv(tmp_path / "ours")
+    theirs = make_venv(tmp_path / "theirs")
+    run_pip(theirs, "install", "--index-url", server.index_url(), "--no-compile", *names)
+    expected = {k: v for k, v in snapshot(site_packages(theirs)).items() if ".dist-info" not in k}
+    for attempt in range(3):
+        r = ptinstall("pip", "install", "--python", ours, "--index-url", server.index_url(), "--link-mode", "copy",
+                      *(names if attempt % 2 else names[::-1]), check=True)
+        assert "Installed 8 packages" in r.stderr
+        got = {k: v for k, v in snapshot(site_packages(ours)).items() if ".dist-info" not in k}
+        assert got == expected
+        ptinstall("pip", "uninstall", "--python", ours, *names, check=True)
+
+
+# --- differential against pip, on every CPython of the machine ---------------------------------------
+
+def cpythons():
+    import glob as _glob
+    found = []
+    for exe in sorted(_glob.glob("/root/.pyenv/versions/3.*/bin/python3")) + [SYSTEM_PYTHON]:
+        if os.path.exists(exe):
+            found.append(pytest.param(exe, id=exe.split("/versions/")[-1].split("/")[0] if "pyenv" in exe else "system"))
+    return found
+
+
+def own_pip_wheel(python):
+    """The newest pip wheel bundled with this interpreter (else Debian's): a pip that runs on it."""
+    import glob as _glob
+    out = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    found = sorted(_glob.glob(out + "/ensurepip/_bundled/pip-*.whl"))
+    found = found or sorted(_glob.glob("/usr/share/python-wheels/pip-*.whl"))
+    if not found:
+        pytest.skip("no pip wheel for " + python)
+    key = lambda p: tuple(int(x) for x in os.path.basename(p).split("-")[1].split(".") if x.isdigit())
+    return max(found, key=key), [w for w in _glob.glob(out + "/ensurepip/_bundled/*.whl")]
+
+
+@pytest.mark.parametrize("python", cpythons())
+def test_same_tree_as_pip_on_every_cpython(ptinstall, tmp_path, python):
+    from test_install_wheels import diff_trees, normalized_tree
+    pip_whl, bundled = own_pip_wheel(python)
+    wheels = [
+        demo_wheel(tmp_path / "wheels").path,
+        build_wheel(tmp_path / "wheels", "nativeish", "0.1", root_is_purelib=False,
+                    packages={"nativeish/__init__.py": "N = 1\ndef main():\n    return 0\n"},
+                    data_files={"purelib/nativeish_pure.py": "P = 1\n", "scripts/nat": "#!python\nprint(1)\n",
+                                "data/share/nativeish/x.txt": "x\n"},
+                    console_scripts={"nat-cli": "nativeish:main"}, gui_scripts={"nat-gui": "nativeish:main"}).path,
+    ] + sorted(bundled)
+    for whl in wheels:
+        name = os.path.basename(str(whl))
+        ours = make_venv(tmp_path / f"ours-{name}", python)
+        theirs = make_venv(tmp_path / f"pip-{name}", python)
+        install(ptinstall, ours, "--no-deps", whl)
+        env = dict(os.environ, PYTHONPATH=pip_whl, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+        env.pop("VIRTUAL_ENV", None)
+        proc = subprocess.run([str(venv_python(theirs)), "-m", "pip", "install", "--no-index", "--no-deps",
+                               "--no-compile", str(whl)], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        a, b = normalized_tree(ours), normalized_tree(theirs)
+        # pips older than 20 (Python 3.6's pip 18.1) write no REQUESTED and an older launcher
+        # template (blank lines, `-script\.pyw?`): ptinstall writes what current pip writes.
+        old_pip = int(os.path.basename(pip_whl).split("-")[1].split(".")[0]) < 20
+        if old_pip:
+            def launchers(tree):
+                return {k: ((m, "<launcher>") if k.startswith("bin/") and isinstance(d, bytes)
+                            and b"# -*- coding: utf-8 -*-" in d else (m, d)) for k, (m, d) in tree.items()}
+            a, b = launchers(a), launchers(b)
+            a = {k: v for k, v in a.items() if not k.endswith(".dist-info/REQUESTED")}
+            a = {k: (m, [r for r in d if not r[0].endswith("/REQUESTED")] if k.endswith("/RECORD") else d)
+                 for k, (m, d) in a.items()}
+        assert a == b, f"{python} {name} (pip {os.path.basename(pip_whl)}):\n" + diff_trees(a, b)
+        # importlib.metadata (3.8+) reads what we installed.
+        dist = name.split("-")[0]
+        code = ("import sys\nif sys.version_info >= (3, 8):\n    import importlib.metadata as m\n"
+                f"    print(m.version({dist!r}))\nelse:\n    print('skip')")
+        out = subprocess.run([str(venv_python(ours)), "-c", code], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
