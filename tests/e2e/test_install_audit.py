@@ -313,3 +313,66 @@ def test_same_tree_as_pip_on_every_cpython(ptinstall, tmp_path, python):
                 f"    print(m.version({dist!r}))\nelse:\n    print('skip')")
         out = subprocess.run([str(venv_python(ours)), "-c", code], capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
+
+
+# --- which environment: discovery order with the real binary -----------------------------------------
+
+def installed_in(venv):
+    return any(site_packages(venv).glob("demo-1.0.dist-info"))
+
+
+def test_discovery_order_and_the_error_without_an_environment(ptinstall, tmp_path):
+    whl = demo_wheel(tmp_path / "wheels").path
+    work = tmp_path / "project" / "sub"
+    work.mkdir(parents=True)
+    # Nothing: an error with the hint.
+    r = ptinstall("pip", "install", whl, cwd=work, check=False)
+    assert "error: no virtual environment found" in r.stderr
+    assert "hint: create one with `ptinstall venv`" in r.stderr and "--system" in r.stderr
+    # A .venv in a parent directory.
+    dot = make_venv(tmp_path / "project" / ".venv")
+    ptinstall("pip", "install", whl, cwd=work, check=True)
+    assert installed_in(dot)
+    # CONDA_PREFIX beats .venv; VIRTUAL_ENV beats CONDA_PREFIX; --python beats VIRTUAL_ENV.
+    conda, active, explicit = (make_venv(tmp_path / n) for n in ("conda", "active", "explicit"))
+    ptinstall("pip", "install", whl, cwd=work, env={"CONDA_PREFIX": str(conda)}, check=True)
+    assert installed_in(conda)
+    ptinstall("pip", "install", whl, cwd=work, env={"CONDA_PREFIX": str(conda), "VIRTUAL_ENV": str(active)},
+              check=True)
+    assert installed_in(active)
+    ptinstall("pip", "install", "--python", explicit, whl, cwd=work,
+              env={"CONDA_PREFIX": str(conda), "VIRTUAL_ENV": str(active)}, check=True)
+    assert installed_in(explicit)
+    # --python also takes the interpreter itself, and a version request found on PATH.
+    other = make_venv(tmp_path / "other")
+    ptinstall("pip", "install", "--python", venv_python(other), whl, cwd=work, check=True)
+    assert installed_in(other)
+    # A version request is looked up on PATH (read-only here: the system python is never changed).
+    version = subprocess.run([SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True).stdout.strip()
+    r = ptinstall("pip", "list", "--python", version, "-v", cwd=work, env={"PATH": "/usr/bin:/bin"}, check=True)
+    assert "Location" in r.stdout or r.stdout == ""
+    # One query per interpreter, cached on disk.
+    assert list((tmp_path / "cache").glob("interpreter-v1/*.json"))
+
+
+@pytest.mark.parametrize("var", ["PTINSTALL_SYSTEM_PYTHON", "UV_SYSTEM_PYTHON", "--system"])
+def test_system_takes_the_first_python3_on_path(ptinstall, tmp_path, var):
+    # Read-only (pip list), so the real system python is never changed.
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3").symlink_to(SYSTEM_PYTHON)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin"}
+    args = ["pip", "list", "-v", "--format", "json"]
+    if var == "--system":
+        args.insert(2, "--system")
+    else:
+        env[var] = "1"
+    r = ptinstall(*args, cwd=tmp_path, env=env, check=True)
+    import json
+    rows = json.loads(r.stdout)
+    expected = subprocess.run([SYSTEM_PYTHON, "-c", "import sys; print(sys.prefix)"], capture_output=True,
+                              text=True).stdout.strip()
+    assert rows == [] or all(row["location"].startswith(expected) or "/usr/" in row["location"] for row in rows)
+    r = ptinstall("pip", "list", cwd=tmp_path, env={"PATH": f"{bindir}:/usr/bin:/bin"}, check=False)
+    assert "no virtual environment found" in r.stderr
