@@ -376,3 +376,42 @@ def test_system_takes_the_first_python3_on_path(ptinstall, tmp_path, var):
     assert rows == [] or all(row["location"].startswith(expected) or "/usr/" in row["location"] for row in rows)
     r = ptinstall("pip", "list", cwd=tmp_path, env={"PATH": f"{bindir}:/usr/bin:/bin"}, check=False)
     assert "no virtual environment found" in r.stderr
+
+
+# --- activation scripts in every shell they are written for ------------------------------------------
+
+SHELL_SCRIPTS = {
+    "zsh": ("activate", ["-f", "-c"], 'source "{env}/bin/activate"; echo "$VIRTUAL_ENV"; command -v python; '
+            'python -c "import sys; print(sys.prefix)"; deactivate; echo "${{VIRTUAL_ENV-unset}}"'),
+    "fish": ("activate.fish", ["--no-config", "-c"], 'source "{env}/bin/activate.fish"; echo $VIRTUAL_ENV; '
+             'command -v python; python -c "import sys; print(sys.prefix)"; deactivate; '
+             'set -q VIRTUAL_ENV; and echo set; or echo unset'),
+    # csh expands aliases per input line, so its commands go one per line in a script file.
+    "csh": ("activate.csh", ["-f"], 'source "{env}/bin/activate.csh"\necho "$VIRTUAL_ENV"\nwhich python\n'
+            'python -c "import sys; print(sys.prefix)"\ndeactivate\nif ($?VIRTUAL_ENV) echo set\n'
+            'if (! $?VIRTUAL_ENV) echo unset\n'),
+}
+
+
+@pytest.mark.parametrize("shell", sorted(SHELL_SCRIPTS))
+def test_activate_in_other_shells(ptinstall, tmp_path, shell):
+    import shutil
+    exe = shutil.which(shell)
+    if not exe:
+        pytest.skip(f"no {shell} on this machine")
+    ptinstall("venv", "env", "--python", SYSTEM_PYTHON, check=True)
+    env = tmp_path / "env"
+    _, flags, script = SHELL_SCRIPTS[shell]
+    if shell == "csh":
+        (tmp_path / "t.csh").write_text(script.format(env=env))
+        argv = [exe, *flags, str(tmp_path / "t.csh")]
+    else:
+        argv = [exe, *flags, script.format(env=env)]
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == str(env), proc.stdout
+    assert lines[1] == str(env / "bin" / "python")
+    assert Path(lines[2]).resolve() == env.resolve()
+    assert lines[-1] == "unset"
