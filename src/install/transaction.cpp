@@ -95,19 +95,19 @@ std::size_t Transaction::recover_interrupted(const std::vector<fs::path>& roots)
       if (!ec) ++changes;
     }
   } else {
-    // Killed before the commit: roll back, newest first (as rollback() does).
+    // Killed before the commit: roll back as rollback() does: new files first, then the backups
+    // (newest first, so a path moved aside twice gets its original back), then new directories.
+    std::error_code ec;
+    for (auto it = recs.rbegin(); it != recs.rend(); ++it)
+      if (it->kind == "N" && exists_nofollow(it->path) && fs::remove_all(it->path, ec) > 0) ++changes;
     for (auto it = recs.rbegin(); it != recs.rend(); ++it) {
-      std::error_code ec;
-      if (it->kind == "N") {
-        if (exists_nofollow(it->path) && fs::remove_all(it->path, ec) > 0) ++changes;
-      } else if (it->kind == "K") {
-        if (::rmdir(it->path.c_str()) == 0) ++changes;
-      } else if ((it->kind == "R" || it->kind == "D") && is_backup_of(it->aside, it->path) &&
-                 exists_nofollow(it->aside)) {
-        if (exists_nofollow(it->path)) fs::remove_all(it->path, ec);
-        if (::rename(it->aside.c_str(), it->path.c_str()) == 0) ++changes;
-      }
+      if ((it->kind != "R" && it->kind != "D") || !is_backup_of(it->aside, it->path) || !exists_nofollow(it->aside))
+        continue;
+      if (exists_nofollow(it->path)) fs::remove_all(it->path, ec);
+      if (::rename(it->aside.c_str(), it->path.c_str()) == 0) ++changes;
     }
+    for (auto it = recs.rbegin(); it != recs.rend(); ++it)
+      if (it->kind == "K" && ::rmdir(it->path.c_str()) == 0) ++changes;
   }
   ::unlink(journal.c_str());
   util::log::warn(std::string(committing ? "finished" : "rolled back") + " an interrupted ptinstall run in " +
@@ -116,6 +116,17 @@ std::size_t Transaction::recover_interrupted(const std::vector<fs::path>& roots)
 }
 
 void Transaction::journal(char kind, const fs::path& path, const fs::path& aside) {
+  std::string rec;
+  rec += kind;
+  rec += '\0';
+  rec += path.string();
+  rec += '\0';
+  rec += aside.string();
+  rec += '\0';
+  journal_raw(rec);
+}
+
+void Transaction::journal_raw(const std::string& records) {
   if (roots_.empty()) return;
   if (journal_fd_ < 0) {
     fs::path j = journal_path(roots_.front());
@@ -125,15 +136,8 @@ void Transaction::journal(char kind, const fs::path& path, const fs::path& aside
       return;
     }
   }
-  std::string rec;
-  rec += kind;
-  rec += '\0';
-  rec += path.string();
-  rec += '\0';
-  rec += aside.string();
-  rec += '\0';
-  // One write per record: a record is either whole or cut short at the end of the file.
-  if (::write(journal_fd_, rec.data(), rec.size()) < 0)
+  // One write per batch: the records are whole, or the last is cut short at the end of the file.
+  if (::write(journal_fd_, records.data(), records.size()) < 0)
     util::log::debug(std::string("cannot write the transaction journal: ") + std::strerror(errno));
 }
 
@@ -193,6 +197,22 @@ void Transaction::prepare(const fs::path& path) {
   }
   // Before the new file exists, so that a kill right after it is created still finds it listed.
   if (journaled_.insert(path.lexically_normal().string()).second) journal('N', path);
+}
+
+void Transaction::will_create(const std::vector<fs::path>& paths) {
+  std::lock_guard lock(mutex_);
+  if (roots_.empty() || done_) return;
+  std::string batch;
+  for (const auto& p : paths) {
+    if (!journaled_.insert(p.lexically_normal().string()).second) continue;
+    batch += 'N';
+    batch += '\0';
+    batch += p.string();
+    batch += '\0';
+    batch += '\0';
+  }
+  if (batch.empty()) return;
+  journal_raw(batch);
 }
 
 void Transaction::created(const fs::path& path) {

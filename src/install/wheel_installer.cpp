@@ -346,6 +346,13 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
     result.files.push_back(path.lexically_normal());
   };
   const std::string sb = shebang(scheme.python);
+  {
+    // One journal write for every file of the wheel, instead of one per file.
+    std::vector<fs::path> dests;
+    dests.reserve(plan.size());
+    for (const auto& p : plan) dests.push_back(p.dest);
+    tx.will_create(dests);
+  }
 
   for (const auto& p : plan) {
     fs::path src = wheel.dir / p.wheel_path;

@@ -50,6 +50,9 @@ class Transaction {
   // Makes `path` ready to be created: creates its missing parent directories (recorded) and, when
   // something is already there, renames it aside. Counts towards the fault-injection knob.
   void prepare(const fs::path& path);
+  // Announces paths about to be placed, in one journal write (prepare() would write one record per
+  // path). Only for the journal: each path still goes through prepare()/place().
+  void will_create(const std::vector<fs::path>& paths);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
   // Places one file: prepare(path), write() (which creates `path`), created(path), while no other
@@ -81,6 +84,7 @@ class Transaction {
   void create_parents(const fs::path& dir);
   void prune_empty(fs::path dir);
   void journal(char kind, const fs::path& path, const fs::path& aside = {});  // with mutex_ held
+  void journal_raw(const std::string& records);  // with mutex_ held
   void close_journal();                      // called with mutex_ held
 
   std::mutex mutex_;

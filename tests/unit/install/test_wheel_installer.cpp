@@ -540,6 +540,9 @@ TEST_CASE("what a killed process changed is rolled back by the next transaction"
   REQUIRE(pid >= 0);
   if (pid == 0) {
     Transaction tx({root});
+    // Announced in one batch first (as install_wheel does), so the "new file" record of replaced.py
+    // comes before its backup record: the rollback must still end with the original.
+    tx.will_create({root / "pkg/replaced.py", root / "new/deep/file.py"});
     tx.prepare(root / "pkg/replaced.py");  // moved aside, replaced by a new file
     util::write_file_atomic(root / "pkg/replaced.py", "new replaced");
     tx.created(root / "pkg/replaced.py");
