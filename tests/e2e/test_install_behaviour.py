@@ -15,17 +15,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
+from envtools import PYTHON, make_venv  # noqa: E402
 from conftest import binary  # noqa: E402
 from indexserver import ProjectOptions, nginx_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
-
-
-def make_venv(path: Path) -> Path:
-    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(path)], check=True)
-    return path
 
 
 def wheels(tmp_path: Path):

@@ -2,8 +2,6 @@
 dependency graphs with extras and markers, pip as the oracle for the chosen versions, --report, -r with
 --hash, hash mismatches, dead servers, and --torch-backend against the PyTorch-shaped mirror."""
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,30 +10,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
+from envtools import make_venv, py, installed  # noqa: E402
 from indexserver import ProjectOptions, free_port, nginx_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
-
-
-def make_venv(path: Path, with_pip: bool = False) -> Path:
-    args = [PYTHON, "-m", "venv", str(path)]
-    if not with_pip:
-        args.insert(3, "--without-pip")
-    subprocess.run(args, check=True)
-    return path
-
-
-def py(venv: Path, code: str) -> str:
-    return subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def installed(venv: Path) -> dict:
-    out = py(venv, "import importlib.metadata as m, json; "
-                   "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))")
-    return json.loads(out)
 
 
 def graph(tmp_path: Path):

@@ -20,12 +20,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
+import envtools  # noqa: E402
+from envtools import PYTHON, make_venv  # noqa: E402
 from indexserver import (CUDA_PINS, IndexServer, build_local_pypi, build_simple_index,  # noqa: E402
                          build_torch_mirror, nginx_binary, nvidia_wheel)
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
 PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
     [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
     capture_output=True, text=True, check=True).stdout.split())
@@ -70,11 +71,6 @@ def whl(mirror, variant: str) -> str:
     return f"{mirror.url}/whl/{variant}"
 
 
-def make_venv(path: Path) -> Path:
-    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(path)], check=True)
-    return path
-
-
 def torch_info(venv: Path) -> dict:
     out = subprocess.run([str(venv / "bin" / "python"), "-c",
                           "import json, torch; print(json.dumps({'version': torch.__version__, "
@@ -84,11 +80,7 @@ def torch_info(venv: Path) -> dict:
 
 
 def installed(venv: Path) -> dict:
-    out = subprocess.run([str(venv / "bin" / "python"), "-c",
-                          "import importlib.metadata as m, json; "
-                          "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"],
-                         check=True, capture_output=True, text=True).stdout
-    return {k.replace("_", "-"): v for k, v in json.loads(out).items()}
+    return {k.replace("_", "-"): v for k, v in envtools.installed(venv).items()}
 
 
 def report(ptinstall, *args, cwd=None, env=None) -> dict:

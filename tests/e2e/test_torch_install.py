@@ -27,10 +27,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
+from envtools import PYTHON, make_venv, installed  # noqa: E402
 from indexserver import (CUDA_PINS, IndexServer, build_simple_index, free_port, nginx_binary,  # noqa: E402
                          nvidia_wheel, torch_requires)
 
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
 PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
     [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
     capture_output=True, text=True, check=True).stdout.split())
@@ -204,11 +204,6 @@ def mirror(tmp_path_factory):
 
 # --- helpers -------------------------------------------------------------------------------------------
 
-def make_venv(path: Path) -> Path:
-    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(path)], check=True)
-    return path
-
-
 def builds(venv: Path) -> dict:
     """What `import torch` (and torchvision, torchaudio) says in the venv."""
     code = ("import json, importlib\nres = {}\n"
@@ -217,13 +212,6 @@ def builds(venv: Path) -> dict:
             "    v = importlib.import_module(m + '.version')\n"
             "    res[m] = [mod.__version__, v.cuda, v.hip, v.xpu]\n"
             "print(json.dumps(res))")
-    out = subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
-
-
-def installed(venv: Path) -> dict:
-    code = ("import importlib.metadata as m, json; "
-            "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))")
     out = subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
