@@ -54,20 +54,9 @@ std::string random_suffix() {
 // Accepts a relative path of normal components only: no absolute paths, no `.`/`..`, no empty
 // components (except a trailing slash for directories), no backslashes or NUL.
 bool safe_entry_path(std::string_view p) {
-  if (p.empty() || p.front() == '/') return false;
   if (p.find('\0') != std::string_view::npos || p.find('\\') != std::string_view::npos) return false;
-  std::string_view rest = p;
-  if (rest.back() == '/') rest.remove_suffix(1);
-  if (rest.empty()) return false;
-  std::size_t start = 0;
-  while (start <= rest.size()) {
-    std::size_t end = rest.find('/', start);
-    if (end == std::string_view::npos) end = rest.size();
-    std::string_view part = rest.substr(start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
-    start = end + 1;
-  }
-  return true;
+  if (!p.empty() && p.back() == '/') p.remove_suffix(1);  // a directory entry
+  return util::is_plain_relative_path(p);
 }
 
 std::uint16_t le16(const unsigned char* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }

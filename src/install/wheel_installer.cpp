@@ -99,20 +99,6 @@ std::optional<std::string_view> below(const fs::path& base, const fs::path& p) {
   return std::string_view(n).substr(b.size() + 1);
 }
 
-// A relative path made of plain names (no empty, `.` or `..` component): appended to a lexically
-// normal directory, the result is lexically normal already.
-bool plain_relative(std::string_view rel) {
-  if (rel.empty() || rel.front() == '/' || rel.back() == '/') return false;
-  std::size_t start = 0;
-  while (start <= rel.size()) {
-    std::size_t end = rel.find('/', start);
-    if (end == std::string_view::npos) end = rel.size();
-    std::string_view part = rel.substr(start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
-    start = end + 1;
-  }
-  return true;
-}
 
 // record_path and within for paths already lexically normal (lexically_normal is idempotent), the
 // common case of every file of a wheel: the same answers with far fewer path operations.
@@ -331,7 +317,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
       }
       continue;
     }
-    fs::path dest = plain_relative(rel) && result.lib_dir.is_absolute() ? result.lib_dir / rel
+    fs::path dest = util::is_plain_relative_path(rel) && result.lib_dir.is_absolute() ? result.lib_dir / rel
                                                                        : (result.lib_dir / rel).lexically_normal();
     if (!within_normal(result.lib_dir, dest)) invalid(display, rel + " would be installed outside " + result.lib_dir.string());
     plan.push_back({rel, dest, Planned::Link});

@@ -55,6 +55,19 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   }
 }
 
+bool is_plain_relative_path(std::string_view path) {
+  if (path.empty() || path.front() == '/' || path.back() == '/') return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 TempDir::TempDir(const fs::path& parent, std::string_view prefix) {
   fs::create_directories(parent);
   std::string tmpl = (parent / (std::string(prefix) + "XXXXXX")).string();

@@ -17,6 +17,11 @@ std::optional<std::string> try_read_file(const fs::path& path);
 // content or the new one, never half of it. Creates parent directories.
 void write_file_atomic(const fs::path& path, std::string_view content);
 
+// A relative path made only of plain names: not empty, no leading or trailing `/`, and no empty,
+// `.` or `..` component. Appended to a lexically normal directory it stays lexically normal, and it
+// can never leave that directory.
+bool is_plain_relative_path(std::string_view path);
+
 // A directory removed (recursively) when the object goes away, unless released.
 class TempDir {
  public:
