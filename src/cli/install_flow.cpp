@@ -59,15 +59,6 @@ bool verbose() { return util::log::enabled(util::log::Level::Debug); }
 
 std::string version_text(const spec::Version& v) { return v.to_string(); }
 
-void print_changes(const std::vector<std::pair<std::string, std::string>>& removed,
-                   const std::vector<std::pair<std::string, std::string>>& added) {
-  std::vector<std::pair<std::string, std::string>> lines;
-  for (const auto& [n, v] : removed) lines.push_back({n + "\x01", " - " + n + "==" + v});
-  for (const auto& [n, v] : added) lines.push_back({n + "\x02", " + " + n + "==" + v});
-  std::sort(lines.begin(), lines.end());
-  for (const auto& l : lines) util::log::info(l.second);
-}
-
 }  // namespace
 
 int run_resolving_install(Invocation& inv) { return run_resolving_flow(inv, FlowMode::Install); }

@@ -1,5 +1,9 @@
 #include "install_support.hpp"
 
+#include <algorithm>
+
+#include "ptinstall/util/log.hpp"
+
 #include <cstdio>
 
 #include "environment.hpp"
@@ -62,5 +66,14 @@ std::string format_elapsed(std::chrono::steady_clock::duration d) {
 }
 
 std::string packages(std::size_t n) { return std::to_string(n) + (n == 1 ? " package" : " packages"); }
+
+void print_changes(const std::vector<std::pair<std::string, std::string>>& removed,
+                   const std::vector<std::pair<std::string, std::string>>& added) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const auto& [n, v] : removed) lines.push_back({n + "\x01", " - " + n + "==" + v});
+  for (const auto& [n, v] : added) lines.push_back({n + "\x02", " + " + n + "==" + v});
+  std::sort(lines.begin(), lines.end());
+  for (const auto& l : lines) util::log::info(l.second);
+}
 
 }  // namespace ptinstall::cli

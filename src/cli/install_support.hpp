@@ -30,4 +30,9 @@ std::string format_elapsed(std::chrono::steady_clock::duration d);
 // "1 package" / "3 packages".
 std::string packages(std::size_t n);
 
+// The uv-style change lines on stderr, sorted by name, a removal before the addition of the same
+// name: ` - name==old` then ` + name==new`.
+void print_changes(const std::vector<std::pair<std::string, std::string>>& removed,
+                   const std::vector<std::pair<std::string, std::string>>& added);
+
 }  // namespace ptinstall::cli

@@ -233,14 +233,6 @@ int run_pip_install(Invocation& inv) {
   }
   std::sort(todo.begin(), todo.end(), [](const Wanted* a, const Wanted* b) { return a->normalized < b->normalized; });
 
-  auto print_changes = [&](const std::vector<std::pair<std::string, std::string>>& removed,
-                           const std::vector<std::pair<std::string, std::string>>& added) {
-    std::vector<std::pair<std::string, std::string>> lines;
-    for (const auto& [n, v] : removed) lines.push_back({n + "\x01", " - " + n + "==" + v});
-    for (const auto& [n, v] : added) lines.push_back({n + "\x02", " + " + n + "==" + v});
-    std::sort(lines.begin(), lines.end());
-    for (const auto& l : lines) util::log::info(l.second);
-  };
 
   if (dry_run) {
     std::vector<std::pair<std::string, std::string>> removed, added;
