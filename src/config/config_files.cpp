@@ -6,6 +6,7 @@
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
+#include "toml_names.hpp"
 
 namespace ptinstall::config {
 namespace fs = std::filesystem;
@@ -27,22 +28,10 @@ const std::set<std::string_view> kKnownNonSettings = {
     "check-url", "build-backend", "add-bounds", "pip", "conflicts", "no-build-isolation", "no-build", "config-settings",
     "dependency-groups", "index-url-env", "fork-strategy", "torch-backend-index"};
 
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
-  }
-}
-
 [[noreturn]] void type_error(const fs::path& path, const toml::node& node, std::string_view key, std::string_view expected) {
   auto line = node.source().begin.line;
   throw util::Error(path.string() + ":" + std::to_string(line) + ": `" + std::string(key) + "` must be " +
-                        std::string(expected) + ", not " + type_name(node),
+                        std::string(expected) + ", not " + detail::toml_type_name(node),
                     "see docs/configuration.md for the keys ptinstall reads");
 }
 

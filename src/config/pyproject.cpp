@@ -12,6 +12,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "toml_names.hpp"
 
 namespace ptinstall::config {
 namespace fs = std::filesystem;
@@ -29,18 +30,6 @@ namespace {
 
 const char* kHint = "see docs/configuration.md for the pyproject.toml keys ptinstall reads";
 
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
-  }
-}
-
 // Reads one parsed document, remembering the file for messages.
 struct Reader {
   fs::path path;
@@ -52,7 +41,7 @@ struct Reader {
     throw util::Error(where(node) + ": " + message, std::move(hint));
   }
   [[noreturn]] void type_error(const toml::node& node, std::string_view key, std::string_view expected) const {
-    fail(node, "`" + std::string(key) + "` must be " + std::string(expected) + ", not " + type_name(node));
+    fail(node, "`" + std::string(key) + "` must be " + std::string(expected) + ", not " + detail::toml_type_name(node));
   }
 
   const toml::table* table(const toml::table* parent, std::string_view key, std::string_view full) const {
