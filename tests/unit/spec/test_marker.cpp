@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/errors.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,21 +53,11 @@ bool eval(std::string_view marker, const MarkerEnvironment& env, const std::vect
 }
 
 std::string error_of(std::string_view marker) {
-  try {
-    Marker::parse(marker);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ptinstall::test::error_message([&] { Marker::parse(marker); });
 }
 
 std::string hint_of(std::string_view marker) {
-  try {
-    Marker::parse(marker);
-  } catch (const Error& e) {
-    return e.hint();
-  }
-  return "no error";
+  return ptinstall::test::error_hint([&] { Marker::parse(marker); });
 }
 
 }  // namespace

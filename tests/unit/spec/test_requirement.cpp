@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/errors.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,21 +21,11 @@ std::string escaped(std::string s) {
 }
 
 std::string error_of(std::string_view text) {
-  try {
-    Requirement::parse(text);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ptinstall::test::error_message([&] { Requirement::parse(text); });
 }
 
 std::string hint_of(std::string_view text) {
-  try {
-    Requirement::parse(text);
-  } catch (const Error& e) {
-    return e.hint();
-  }
-  return "no error";
+  return ptinstall::test::error_hint([&] { Requirement::parse(text); });
 }
 
 MarkerEnvironment linux_x86() {
