@@ -84,9 +84,26 @@ ToolRun run_tool(const DetectionInputs& in, const std::string& tool, std::vector
   }
   args.insert(args.begin(), exe);
   util::ProcessOptions opts;
+  opts.timeout = in.tool_timeout;
   run.result = util::run_process(args, opts);
   if (!run.result) run.missing = "could not be started (" + exe + ")";
   return run;
+}
+
+// The detail of a probe whose tool ran but gave nothing usable: it timed out, or exited non-zero.
+// A timeout also warns (a hanging GPU tool is worth knowing about even when detection goes on).
+std::string failure(const DetectionInputs& in, const ToolRun& run) {
+  const util::ProcessResult& r = *run.result;
+  if (r.timed_out) {
+    std::string secs = std::to_string(in.tool_timeout.count() / 1000.0);
+    secs.erase(secs.find_last_not_of('0') + 1);
+    if (!secs.empty() && secs.back() == '.') secs.pop_back();
+    std::string what = "timed out after " + secs + " s and was killed";
+    util::log::warn("`" + run.label + "` did not finish within " + secs +
+                    " s (a wedged GPU driver?) and was killed; detection goes on without its answer");
+    return what;
+  }
+  return "exit status " + std::to_string(r.exit_code) + ": " + short_text(r.err.empty() ? r.out : r.err);
 }
 
 std::optional<unsigned long> read_hex(const fs::path& p) {
@@ -263,10 +280,8 @@ Detection detect_accelerator(const DetectionInputs& in) {
       ToolRun run = run_tool(in, "nvidia-smi", {kDriverQuery[0], kDriverQuery[1]});
       if (!run.result) {
         record(label, ProbeOutcome::Absent, run.missing);
-      } else if (run.result->exit_code != 0) {
-        record(label, ProbeOutcome::Failed,
-               "exit status " + std::to_string(run.result->exit_code) + ": " +
-                   short_text(run.result->err.empty() ? run.result->out : run.result->err));
+      } else if (run.result->timed_out || run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed, failure(in, run));
       } else if (auto line = first_line(run.result->out)) {
         parse_driver(*line, "nvidia-smi");
         set_cuda(*line, label);
@@ -285,10 +300,8 @@ Detection detect_accelerator(const DetectionInputs& in) {
       ToolRun run = run_tool(in, "rocm_agent_enumerator", {});
       if (!run.result) {
         record(label, ProbeOutcome::Absent, run.missing);
-      } else if (run.result->exit_code != 0) {
-        record(label, ProbeOutcome::Failed,
-               "exit status " + std::to_string(run.result->exit_code) + ": " +
-                   short_text(run.result->err.empty() ? run.result->out : run.result->err));
+      } else if (run.result->timed_out || run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed, failure(in, run));
       } else if (auto arch = oldest_known_amd_arch(run.result->out)) {
         acc.kind = AcceleratorKind::Amd;
         acc.amd_arch = *arch;
@@ -350,11 +363,8 @@ Detection detect_accelerator(const DetectionInputs& in) {
       ToolRun run = run_tool(in, "nvidia-smi", {kCapQuery[0], kCapQuery[1]});
       if (!run.result) {
         record(label, ProbeOutcome::Absent, run.missing + "; compute capability unknown, not checked");
-      } else if (run.result->exit_code != 0) {
-        record(label, ProbeOutcome::Failed,
-               "exit status " + std::to_string(run.result->exit_code) + ": " +
-                   short_text(run.result->err.empty() ? run.result->out : run.result->err) +
-                   "; compute capability unknown, not checked");
+      } else if (run.result->timed_out || run.result->exit_code != 0) {
+        record(label, ProbeOutcome::Failed, failure(in, run) + "; compute capability unknown, not checked");
       } else if (auto caps = parse_compute_caps(run.result->out); !caps.empty()) {
         acc.gpu_compute_capabilities = caps;
         acc.compute_capability = *std::min_element(caps.begin(), caps.end());

@@ -7,10 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "ptinstall/util/strings.hpp"
 
@@ -80,9 +83,19 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, c
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);
 
+  // With a timeout the child leads a process group of its own, so that killing the group also ends
+  // what it started (a wrapper script's `sleep`, a tool's helpers).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (options.timeout) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, cargv.data(), cenv.data());
+  int rc = posix_spawn(&pid, program.c_str(), &actions, &attr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   close(in.fd[0]), in.fd[0] = -1;
   close(out.fd[1]), out.fd[1] = -1;
   if (options.capture_stderr) close(err.fd[1]), err.fd[1] = -1;
@@ -97,6 +110,16 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, c
   if (to_write.empty()) close(in.fd[1]), in.fd[1] = -1;
   else fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
   signal(SIGPIPE, SIG_IGN);
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (options.timeout) deadline = Clock::now() + *options.timeout;
+  // Milliseconds left until the deadline (rounded up), -1 without one, 0 once it has passed.
+  auto remaining_ms = [&]() -> int {
+    if (!deadline) return -1;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
+  };
+  bool timed_out = false;
   char buf[65536];
   while (out.fd[0] >= 0 || err.fd[0] >= 0 || in.fd[1] >= 0) {
     pollfd fds[3];
@@ -104,10 +127,17 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, c
     if (out.fd[0] >= 0) fds[n++] = {out.fd[0], POLLIN, 0};
     if (err.fd[0] >= 0) fds[n++] = {err.fd[0], POLLIN, 0};
     if (in.fd[1] >= 0) fds[n++] = {in.fd[1], POLLOUT, 0};
-    if (poll(fds, n, -1) < 0) {
+    int wait_ms = remaining_ms();
+    if (wait_ms == 0) {
+      timed_out = true;
+      break;
+    }
+    int ready = poll(fds, n, wait_ms);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    if (ready == 0) continue;  // the deadline is checked at the top
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
       if (fds[i].fd == in.fd[1]) {
@@ -127,10 +157,39 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, c
       }
     }
   }
+  in.close_both(), out.close_both(), err.close_both();  // after a timeout: stop listening
+
+  // Without a deadline, wait as long as the child runs. With one, poll for its exit until the
+  // deadline (it may have closed its output and still be running), then kill its process group.
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  bool reaped = false;
+  if (!deadline) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped = true;
+  } else {
+    auto poll_exit = [&](Clock::time_point until) {
+      for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) return true;  // exited (or not ours to wait for)
+        if (Clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    };
+    if (!timed_out) {
+      reaped = poll_exit(*deadline);
+      timed_out = !reaped;
+    }
+    if (timed_out) {
+      kill(-pid, SIGKILL);  // the group (the child leads it) ...
+      kill(pid, SIGKILL);   // ... and the child itself, should the group not exist
+      // A process blocked in the kernel dies only when the call returns: give it a second, then
+      // leave it rather than hang on it (it is reaped by init once we exit).
+      reaped = poll_exit(Clock::now() + std::chrono::seconds(1));
+    }
   }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.timed_out = timed_out;
+  if (reaped) result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 

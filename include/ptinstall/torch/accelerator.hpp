@@ -9,7 +9,10 @@
 // plus, beyond uv, the GPUs' compute capability when an NVIDIA driver was found (env
 // PTINSTALL_CUDA_COMPUTE_CAPABILITY, else nvidia-smi --query-gpu=compute_cap; the minimum of all GPUs).
 // Every probe tried is recorded, so `ptinstall torch-backend` can explain the result.
+// The tools (nvidia-smi, rocm_agent_enumerator) run with a time limit (DetectionInputs::tool_timeout):
+// one that does not answer in time is killed, a warning names it, and its probe counts as failed.
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -26,6 +29,11 @@ struct DetectionInputs {
   std::filesystem::path root = "/";  // /sys and /proc are read under this root
   std::string path;                  // PATH used to find nvidia-smi and rocm_agent_enumerator
   std::function<std::optional<std::string>(std::string_view)> getenv;  // environment lookup
+  // Longest run of one probe tool. nvidia-smi answers a query in well under a second on a healthy
+  // machine (up to a second or two when it has to load the driver state with persistence mode off);
+  // when the driver is wedged it blocks forever. 5 seconds is far beyond a healthy answer and still
+  // a short delay for an `auto` that then falls back to the next probe.
+  std::chrono::milliseconds tool_timeout{5000};
 
   // root = $PTINSTALL_SYSFS_ROOT or "/", path = $PATH, getenv = std::getenv.
   static DetectionInputs from_environment();

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <sys/stat.h>
 
@@ -269,6 +270,51 @@ TEST_CASE("nvidia-smi") {
     m.nvidia_smi("x", 3, "8.6\\n");
     CHECK_FALSE(probe(m.detect(), "nvidia-smi --query-gpu=compute_cap"));
   }
+}
+
+TEST_CASE("a probe tool that hangs is killed after the timeout and counts as failed") {
+  using namespace std::chrono;
+  FakeMachine m;
+  // A wedged driver: the tools never answer. The `sleep` is a child of the script, so the kill has to
+  // reach the script's process group for the run to end.
+  m.tool("nvidia-smi", "sleep 30; echo 550.54.15");
+  m.tool("rocm_agent_enumerator", "sleep 30; echo gfx1100");
+  m.pci("0000:00:02.0", "0x030000", "0x8086");
+  DetectionInputs in = m.inputs();
+  in.tool_timeout = milliseconds(300);
+  auto start = steady_clock::now();
+  Detection d = detect_accelerator(in);
+  CHECK(steady_clock::now() - start < seconds(10));
+  const ProbeRecord* smi = probe(d, "nvidia-smi --query-gpu=driver_version");
+  REQUIRE(smi);
+  CHECK(smi->outcome == ProbeOutcome::Failed);
+  CHECK(smi->detail == "timed out after 0.3 s and was killed");
+  const ProbeRecord* rocm = probe(d, "rocm_agent_enumerator");
+  REQUIRE(rocm);
+  CHECK(rocm->outcome == ProbeOutcome::Failed);
+  CHECK(rocm->detail.find("timed out") == 0);
+  // Detection went on, as after a failing tool.
+  CHECK(d.accelerator.kind == AcceleratorKind::Xpu);
+}
+
+TEST_CASE("a hanging compute capability query leaves the capability unknown") {
+  FakeMachine m;
+  m.file("sys/module/nvidia/version", "550.54.15\n");
+  m.tool("nvidia-smi", "sleep 30");
+  DetectionInputs in = m.inputs();
+  in.tool_timeout = std::chrono::milliseconds(300);
+  Detection d = detect_accelerator(in);
+  CHECK(d.accelerator.kind == AcceleratorKind::Cuda);
+  CHECK_FALSE(d.accelerator.compute_capability);
+  const ProbeRecord* cap = probe(d, "nvidia-smi --query-gpu=compute_cap");
+  REQUIRE(cap);
+  CHECK(cap->outcome == ProbeOutcome::Failed);
+  CHECK_THAT(cap->detail, Catch::StartsWith("timed out") && Catch::Contains("not checked"));
+}
+
+TEST_CASE("probe tools get a timeout of a few seconds by default") {
+  CHECK(DetectionInputs{}.tool_timeout == std::chrono::seconds(5));
+  CHECK(DetectionInputs::from_environment().tool_timeout == std::chrono::seconds(5));
 }
 
 TEST_CASE("rocm_agent_enumerator") {
