@@ -16,6 +16,7 @@
 #include "ptinstall/config/requirements_txt.hpp"
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/install/compile_bytecode.hpp"
 #include "ptinstall/install/plan.hpp"
 #include "ptinstall/install/prepare.hpp"
 #include "ptinstall/install/report.hpp"

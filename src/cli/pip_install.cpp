@@ -11,6 +11,7 @@
 #include "environment.hpp"
 #include "install_flow.hpp"
 #include "install_support.hpp"
+#include "ptinstall/install/compile_bytecode.hpp"
 #include "ptinstall/install/local_wheels.hpp"
 #include "ptinstall/install/transaction.hpp"
 #include "ptinstall/install/uninstall.hpp"

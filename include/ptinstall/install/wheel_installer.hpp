@@ -70,11 +70,6 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
                              Transaction& tx, const InstallOptions& options,
                              const std::vector<InstalledDist>& replacing = {});
 
-// Compiles the .py files of the installed wheels with the scheme's interpreter (one process) and adds
-// every .pyc written to the owning distribution's RECORD, like pip. The .pyc files join `tx`.
-// Returns the number of files compiled.
-std::size_t compile_bytecode(std::vector<InstalledWheel>& wheels, const InstallScheme& scheme, Transaction& tx);
-
 // The shebang pip (distlib) writes for `python`: "#!<python>\n", or a /bin/sh trampoline when the
 // path has spaces or the line would exceed 127 bytes.
 std::string shebang(const fs::path& python);
