@@ -20,6 +20,7 @@
 #include "ptinstall/install/plan.hpp"
 #include "ptinstall/install/prepare.hpp"
 #include "ptinstall/install/report.hpp"
+#include "ptinstall/install/satisfied.hpp"
 #include "ptinstall/install/transaction.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/install/wheel_cache.hpp"
@@ -60,6 +61,49 @@ bool verbose() { return util::log::enabled(util::log::Level::Debug); }
 
 std::string version_text(const spec::Version& v) { return v.to_string(); }
 
+// --report PATH: the JSON to the file, or to stdout for `-`.
+void emit_report(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::fputs(text.c_str(), stdout);
+    std::fflush(stdout);
+  } else {
+    util::write_file_atomic(path, text);
+  }
+}
+
+// uv's no-op fast path: when the installed distributions already satisfy the requirements and
+// everything they reach, no index is asked and nothing is resolved. Only where the answer cannot
+// differ from a resolution's: not for upgrades, reinstalls, hash checking, overrides, another
+// target than the interpreter, packages with [tool.uv.sources], or (with --torch-backend) the
+// packages routed to the PyTorch indexes, whose installed local version (+cpu, +cu126) may belong
+// to another backend than the one asked for now.
+std::optional<std::size_t> already_satisfied(const Invocation& inv, const ResolveInputs& in, const Target& target,
+                                             const std::vector<install::InstalledDist>& installed, bool no_deps) {
+  const auto& S = inv.settings;
+  if (S.flag("upgrade") || !S.get_list("upgrade-package").empty() || S.flag("reinstall") ||
+      S.flag("require-hashes") || in.file.require_hashes || !in.hashes.empty() || !in.overrides.empty() ||
+      S.has("python-version") || S.has("python-platform"))
+    return std::nullopt;
+  auto check = install::check_satisfied(in.requirements, in.constraints, installed, target.markers, no_deps);
+  if (!check.satisfied) {
+    util::log::debug("resolving: " + check.reason);
+    return std::nullopt;
+  }
+  const bool torch_backend = !S.get_or("torch-backend", "").empty();
+  const config::IndexConfig cfg = index_config_for(inv, in, target);
+  for (const auto* d : check.closure) {
+    if (cfg.decisions.count(d->normalized) || cfg.options.pins.count(d->normalized)) {
+      util::log::debug("resolving: " + d->normalized + " has a source of its own");
+      return std::nullopt;
+    }
+    if (torch_backend && torch::is_routed(d->normalized)) {
+      util::log::debug("resolving: " + d->normalized + " is routed by --torch-backend");
+      return std::nullopt;
+    }
+  }
+  return check.closure.size();
+}
+
 }  // namespace
 
 int run_resolving_install(Invocation& inv) { return run_resolving_flow(inv, FlowMode::Install); }
@@ -94,6 +138,14 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   if (!dry_run) lock.emplace(lock_environment(env));
   const auto dirs = site_dirs(env);
   const auto installed = install::scan_installed(dirs);
+  if (!sync) {
+    if (auto audited = already_satisfied(inv, in, target, installed, no_deps)) {
+      if (report_path) emit_report(*report_path, install::installation_report({}, target.markers, PTINSTALL_VERSION));
+      util::log::info("Audited " + packages(*audited) + " in " + format_elapsed(Clock::now() - start));
+      if (dry_run) util::log::info("Would make no changes");
+      return 0;
+    }
+  }
 
   // Indexes (with --torch-backend routing) and the resolution.
   install::Cache cache = open_cache(inv);
@@ -164,13 +216,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   };
   auto write_report = [&](const std::map<std::string, std::string>& actual_sha256) {
     if (!report_path) return;
-    std::string text = install::installation_report(report_items(actual_sha256), target.markers, PTINSTALL_VERSION);
-    if (*report_path == "-") {
-      std::fputs(text.c_str(), stdout);
-      std::fflush(stdout);
-    } else {
-      util::write_file_atomic(*report_path, text);
-    }
+    emit_report(*report_path, install::installation_report(report_items(actual_sha256), target.markers, PTINSTALL_VERSION));
   };
   auto print_stats = [&] {
     if (!verbose()) return;

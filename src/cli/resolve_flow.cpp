@@ -234,6 +234,27 @@ static std::function<bool(std::string_view)> refresh_predicate(const std::vector
   };
 }
 
+config::IndexConfig index_config_for(const Invocation& inv, const ResolveInputs& in, const Target& target) {
+  const auto& S = inv.settings;
+  config::IndexConfigInputs ci;
+  ci.settings = &S;
+  ci.requirements = &in.file;
+  ci.markers = &target.markers;
+  if (in.project) {
+    ci.project = &in.project->project;
+    ci.selection = in.project->selection;
+  }
+  // [[tool.uv.index]] / [[index]] tables of the config files in effect count as uv pip counts them
+  // (a -r pyproject.toml already brought its own).
+  std::error_code same_ec;
+  for (const auto& file : inv.config_files) {
+    if (in.project && std::filesystem::equivalent(file, in.project->project.path, same_ec)) continue;
+    for (auto& d : config::read_index_definitions(file)) ci.file_indexes.push_back(std::move(d));
+  }
+  ci.getenv = [](const char* name) -> const char* { return std::getenv(name); };
+  return config::build_index_config(ci);
+}
+
 ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& in, const Target& target,
                                     const install::Cache& cache, const ResolveOptions& options,
                                     std::chrono::steady_clock::time_point start) {
@@ -252,23 +273,7 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
     hopts.refresh = refresh_predicate({names.begin(), names.end()});
   s.http_cache = std::make_unique<net::HttpCache>(*s.client, hopts);
 
-  config::IndexConfigInputs ci;
-  ci.settings = &S;
-  ci.requirements = &in.file;
-  ci.markers = &target.markers;
-  if (in.project) {
-    ci.project = &in.project->project;
-    ci.selection = in.project->selection;
-  }
-  // [[tool.uv.index]] / [[index]] tables of the config files in effect count as uv pip counts them
-  // (a -r pyproject.toml already brought its own).
-  std::error_code same_ec;
-  for (const auto& file : inv.config_files) {
-    if (in.project && std::filesystem::equivalent(file, in.project->project.path, same_ec)) continue;
-    for (auto& d : config::read_index_definitions(file)) ci.file_indexes.push_back(std::move(d));
-  }
-  ci.getenv = [](const char* name) -> const char* { return std::getenv(name); };
-  config::IndexConfig cfg = config::build_index_config(ci);
+  config::IndexConfig cfg = index_config_for(inv, in, target);
   for (const auto& line : cfg.describe()) util::log::debug(line);
   index::IndexSetOptions iopts = cfg.options;
 

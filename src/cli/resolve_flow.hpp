@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "ptinstall/config/index_config.hpp"
 #include "ptinstall/config/pyproject.hpp"
 #include "ptinstall/config/requirements_txt.hpp"
 #include "ptinstall/index/index_set.hpp"
@@ -67,6 +68,10 @@ struct TorchRouting {
   bool cuda_consistency = false;
 };
 TorchRouting torch_routing(const config::Settings& settings, const Target& target);
+
+// The indexes, pins and sources in effect: settings, -r file options, the project's
+// [tool.uv.sources] / [[tool.uv.index]] and those of the config files. Asks no index.
+config::IndexConfig index_config_for(const Invocation& inv, const ResolveInputs& in, const Target& target);
 
 // Everything a resolution needs to stay alive (the provider answers chosen() afterwards).
 struct ResolveSession {
