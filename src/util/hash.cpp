@@ -1,6 +1,11 @@
 #include "ptinstall/util/hash.hpp"
 
-#include <openssl/evp.h>
+// The low-level SHA256_* functions, deprecated in OpenSSL 3 in favour of EVP, on purpose: the first
+// EVP digest of a process initialises OpenSSL's provider machinery (about 5 million instructions,
+// a third of a no-op install's own work), while SHA256_* run the same assembly directly. Both give
+// the same digests.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -13,7 +18,7 @@ namespace ptinstall::util {
 
 namespace {
 
-EVP_MD_CTX* as_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
+SHA256_CTX* as_ctx(void* p) { return static_cast<SHA256_CTX*>(p); }
 
 constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -73,26 +78,16 @@ std::string decode(std::string_view in, bool urlsafe) {
 
 }  // namespace
 
-// The digest fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up in its providers on
-// every EVP_DigestInit_ex (about 16,000 instructions, more than hashing a small file).
-static const EVP_MD* sha256_md() {
-  static const EVP_MD* md = [] {
-    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched ? fetched : EVP_sha256();
-  }();
-  return md;
-}
-
 Sha256::Sha256() {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (!ctx || EVP_DigestInit_ex(ctx, sha256_md(), nullptr) != 1) {
-    EVP_MD_CTX_free(ctx);
+  auto* ctx = new SHA256_CTX;
+  if (SHA256_Init(ctx) != 1) {
+    delete ctx;
     throw std::runtime_error("sha256: cannot initialise OpenSSL digest");
   }
   ctx_ = ctx;
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(as_ctx(ctx_)); }
+Sha256::~Sha256() { delete as_ctx(ctx_); }
 
 Sha256::Sha256(Sha256&& other) noexcept
     : ctx_(std::exchange(other.ctx_, nullptr)), digest_(other.digest_), finished_(other.finished_),
@@ -100,7 +95,7 @@ Sha256::Sha256(Sha256&& other) noexcept
 
 Sha256& Sha256::operator=(Sha256&& other) noexcept {
   if (this != &other) {
-    EVP_MD_CTX_free(as_ctx(ctx_));
+    delete as_ctx(ctx_);
     ctx_ = std::exchange(other.ctx_, nullptr);
     digest_ = other.digest_;
     finished_ = other.finished_;
@@ -112,7 +107,7 @@ Sha256& Sha256::operator=(Sha256&& other) noexcept {
 Sha256& Sha256::update(const void* data, std::size_t size) {
   if (finished_) throw std::logic_error("sha256: update() after the digest was read");
   if (!ctx_) throw std::logic_error("sha256: moved-from object");
-  if (size > 0 && EVP_DigestUpdate(as_ctx(ctx_), data, size) != 1)
+  if (size > 0 && SHA256_Update(as_ctx(ctx_), data, size) != 1)
     throw std::runtime_error("sha256: OpenSSL digest update failed");
   total_ += size;
   return *this;
@@ -121,9 +116,7 @@ Sha256& Sha256::update(const void* data, std::size_t size) {
 const std::array<std::uint8_t, 32>& Sha256::digest() {
   if (!finished_) {
     if (!ctx_) throw std::logic_error("sha256: moved-from object");
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(as_ctx(ctx_), digest_.data(), &len) != 1 || len != digest_.size())
-      throw std::runtime_error("sha256: OpenSSL digest final failed");
+    if (SHA256_Final(digest_.data(), as_ctx(ctx_)) != 1) throw std::runtime_error("sha256: OpenSSL digest final failed");
     finished_ = true;
   }
   return digest_;

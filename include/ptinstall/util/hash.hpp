@@ -10,7 +10,7 @@
 
 namespace ptinstall::util {
 
-// Incremental SHA-256 over OpenSSL's EVP API: feed bytes with update() as they stream in, then
+// Incremental SHA-256 over OpenSSL's libcrypto: feed bytes with update() as they stream in, then
 // read the digest in any encoding (the first read finalises; later reads return the same digest;
 // update() after that throws std::logic_error). Move-only.
 class Sha256 {
@@ -31,7 +31,7 @@ class Sha256 {
   std::uint64_t bytes_hashed() const { return total_; }
 
  private:
-  void* ctx_ = nullptr;  // EVP_MD_CTX*, kept opaque so callers need no OpenSSL headers
+  void* ctx_ = nullptr;  // SHA256_CTX*, kept opaque so callers need no OpenSSL headers
   std::array<std::uint8_t, 32> digest_{};
   bool finished_ = false;
   std::uint64_t total_ = 0;
