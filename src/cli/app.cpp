@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "command.hpp"
 #include "ptinstall/config/config_files.hpp"
@@ -173,12 +174,16 @@ int run(int argc, char** argv) {
     std::vector<std::string> positionals;
   };
   std::vector<std::unique_ptr<Sub>> subs;
+  // Only commands named on the command line get their options: CLI11 checks every new option against
+  // the ones before it, and declaring all of them for every command was an eighth of a no-op
+  // install's instructions. A command runs only when its name is an argument, so nothing is lost.
+  std::set<std::string_view> named(argv + 1, argv + argc);
   for (const auto& def : commands()) {
     auto sub = std::make_unique<Sub>();
     sub->def = &def;
     CLI::App* parent = std::string_view(def.group) == "pip" ? pip : &app;
     sub->app = parent->add_subcommand(def.name, def.help);
-    declare_options(*sub->app, def.bit, sub->declared);
+    if (named.count(def.name)) declare_options(*sub->app, def.bit, sub->declared);
     if (def.positional) {
       auto* p = sub->app->add_option(def.positional, sub->positionals, "");
       if (def.positional_required) p->required();
