@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
 
 namespace ptinstall::index {
@@ -116,15 +118,17 @@ std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Vers
 }
 
 std::string Candidates::first_index_hint() const {
-  if (ignored_indexes.empty() || found_on.empty()) return {};
+  if (unasked_indexes.empty() || found_on.empty()) return {};
   // The index that stopped the search: the last entry of found_on (find-links come before it).
   std::string stopped = found_on.back();
-  std::string also;
-  for (const auto& u : ignored_indexes) also += (also.empty() ? "" : ", ") + util::redact_url(u);
-  return "`" + name + "` was found on " + util::redact_url(stopped) + ", and also on " + also +
-         ", which was not considered: by default only the first index that has a package is used, against "
-         "dependency confusion; if all indexes are equally trusted, use `--index-strategy unsafe-best-match` "
-         "to consider the versions of every index";
+  std::string later;
+  for (const auto& u : unasked_indexes) later += (later.empty() ? "" : ", ") + util::redact_url(u);
+  bool one = unasked_indexes.size() == 1;
+  return "`" + name + "` was found on " + util::redact_url(stopped) + " and taken only from there; " +
+         (one ? "a later index was" : "later indexes were") + " not asked and may have other versions (" + later +
+         "): by default only the first index that has a package is used, against dependency confusion; if all "
+         "indexes are equally trusted, use `--index-strategy unsafe-best-match` to consider the versions of every "
+         "index";
 }
 
 namespace {
@@ -144,11 +148,24 @@ struct Pending {
   std::optional<PageResult> ready;  // local indexes answer at once
 };
 
+// One name's walk over its indexes.
+// - Parallel (unsafe-first-match, unsafe-best-match, routed packages, a single index): every page is
+//   asked for at once, and the answers are read in index order.
+// - Sequential (first-index over several indexes): index k+1 is asked only once index k answered
+//   "not found". A later index (PyPI, last by default) thus never learns the names that an earlier,
+//   private index serves: this is what first-index protects against (dependency confusion), and
+//   what uv does. The walks of different names still run side by side (see IndexSet::prefetch).
+// One thread at a time waits for the next answer (`busy`); others wait on `changed`.
 struct Entry {
-  std::once_flag once;
+  std::mutex mutex;
+  std::condition_variable changed;
   bool routed = false;
-  std::vector<Pending> pending;
-  std::vector<PageResult> pages;
+  bool sequential = false;
+  std::vector<std::string> index_urls;  // every index the name may be searched on, in order
+  std::vector<Pending> pending;         // pending[k]: the request to index k (moved out once read)
+  std::vector<PageResult> pages;        // the answers so far, in index order
+  bool busy = false;
+  bool done = false;                    // pages is final
 };
 
 bool exact_pin(const spec::SpecifierSet& requested) {
@@ -177,6 +194,13 @@ struct IndexSet::Impl {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<Entry>> entries;
   std::atomic<std::uint64_t> requested{0}, from_cache{0}, not_found{0};
+  // Moves sequential walks on in the background: a job waits for one answer of one name, asks the
+  // next index when it was "not found", and queues itself again behind the other names. Answers
+  // mostly come back in the order they were asked, so a few threads keep up with many names.
+  // Created on the first sequential walk (under `mutex`).
+  std::unique_ptr<util::ThreadPool> walker;
+  std::atomic<bool> stopping{false};
+  static constexpr std::size_t kWalkerThreads = 8;
 
   Impl(IndexSetOptions o, net::HttpClient& c, net::HttpCache* ca, TargetFilter f)
       : options(std::move(o)), client(c), cache(ca), filter(std::move(f)) {
@@ -220,48 +244,109 @@ struct IndexSet::Impl {
     return index::load_find_links(loc, client, cache);
   }
 
-  std::shared_ptr<Entry> start(const std::string& name) {
-    std::lock_guard lock(mutex);
-    auto& slot = entries[name];
-    if (slot) return slot;
-    slot = std::make_shared<Entry>();
-    bool routed = false;
-    for (const auto& index_url : indexes_for(name, &routed)) {
-      Pending p;
-      p.index_url = index_url;
-      p.page_url = IndexSet::project_url(index_url, name);
-      p.lenient = routed;
-      requested++;
+  // The entry of `name`, its first request(s) sent. `background`: a sequential walk goes on without
+  // waiting for a candidates() call (prefetch).
+  std::shared_ptr<Entry> start(const std::string& name, bool background) {
+    std::shared_ptr<Entry> entry;
+    std::unique_lock<std::mutex> entry_lock;  // taken before the entry is visible to others
+    {
+      std::lock_guard lock(mutex);
+      auto& slot = entries[name];
+      if (slot) return slot;
+      slot = entry = std::make_shared<Entry>();
+      entry_lock = std::unique_lock(entry->mutex);
+      bool routed = false;
+      entry->index_urls = indexes_for(name, &routed);
+      entry->routed = routed;
+      // Routed packages always use unsafe-first-match: every PyTorch index is asked at once, as uv does.
+      entry->sequential = !routed && options.strategy == IndexStrategy::FirstIndex && entry->index_urls.size() > 1;
+      if (entry->sequential && background && !walker) walker = std::make_unique<util::ThreadPool>(kWalkerThreads);
+    }
+    if (entry->index_urls.empty()) {
+      entry->done = true;
+      return entry;
+    }
+    if (entry->sequential) {
+      submit(*entry, 0, name);
+      if (background) schedule(entry, name);
+    } else {
+      for (std::size_t k = 0; k < entry->index_urls.size(); ++k) submit(*entry, k, name);
+    }
+    return entry;
+  }
+
+  // Sends the request for the page of `name` on index k (a local index is read at once). Failures
+  // become the answer's error, so a walk never stops half-way. Called with e.mutex held.
+  void submit(Entry& e, std::size_t k, const std::string& name) {
+    Pending p;
+    p.index_url = e.index_urls[k];
+    p.page_url = IndexSet::project_url(p.index_url, name);
+    p.lenient = e.routed;
+    requested++;
+    try {
       if (auto local = local_path(p.page_url)) {
         PageResult r;
-        r.index_url = index_url;
-        auto body = util::try_read_file(*local / "index.html");
-        if (body) {
-          try {
-            r.files = parse_html_project_page(*body, p.page_url, name).files;
-            r.found = true;
-          } catch (...) {
-            r.error = std::current_exception();
-          }
+        r.index_url = p.index_url;
+        if (auto body = util::try_read_file(*local / "index.html")) {
+          r.files = parse_html_project_page(*body, p.page_url, name).files;
+          r.found = true;
         } else {
           not_found++;
         }
         p.ready = std::move(r);
       } else {
         net::Request req{p.page_url, {{"Accept", std::string(kSimpleAccept)}}};
-        try {
-          p.future = cache ? cache->submit(req) : client.submit(req);
-        } catch (...) {
-          PageResult r;
-          r.index_url = index_url;
-          r.error = std::current_exception();
-          p.ready = std::move(r);
-        }
+        p.future = cache ? cache->submit(req) : client.submit(req);
       }
-      slot->pending.push_back(std::move(p));
+    } catch (...) {
+      PageResult r;
+      r.index_url = p.index_url;
+      r.error = std::current_exception();
+      p.future.reset();
+      p.ready = std::move(r);
     }
-    slot->routed = routed;
-    return slot;
+    e.pending.push_back(std::move(p));
+  }
+
+  // Reads the next answer of e's walk, waiting for it, and asks the next index where the walk goes
+  // on. Returns whether more is to come. When another thread is reading an answer of e: with `wait`,
+  // waits for it and goes on; without, returns false (that thread carries on).
+  bool step(Entry& e, const std::string& name, bool wait) {
+    std::unique_lock lock(e.mutex);
+    while (e.busy && !e.done) {
+      if (!wait) return false;
+      e.changed.wait(lock);
+    }
+    if (e.done) return false;
+    e.busy = true;
+    Pending p = std::move(e.pending[e.pages.size()]);
+    lock.unlock();
+    PageResult r = finish(p, name);
+    lock.lock();
+    bool stop = r.found || r.error;
+    e.pages.push_back(std::move(r));
+    if (e.pages.size() == e.index_urls.size() || (e.sequential && stop)) {
+      e.done = true;
+    } else if (e.sequential) {
+      if (stopping) e.done = true;  // the IndexSet goes away: no new requests
+      else submit(e, e.pages.size(), name);
+    }
+    e.busy = false;
+    e.changed.notify_all();
+    return !e.done;
+  }
+
+  // One background step of a sequential walk; queues the next one behind the other names' steps.
+  void schedule(const std::shared_ptr<Entry>& e, const std::string& name) {
+    walker->submit([this, e, name] {
+      if (stopping) return;
+      try {
+        if (step(*e, name, false)) schedule(e, name);
+      } catch (const std::exception& ex) {
+        // Only a failure to queue or to send could land here; candidates() reports errors.
+        util::log::trace("background lookup of " + name + " stopped: " + ex.what());
+      }
+    });
   }
 
   PageResult finish(Pending& p, const std::string& name) {
@@ -293,12 +378,11 @@ struct IndexSet::Impl {
     return r;
   }
 
+  // The answers of e's walk, once it is over (this thread finishes it where needed).
   const std::vector<PageResult>& pages(Entry& e, const std::string& name) {
-    std::call_once(e.once, [&] {
-      for (auto& p : e.pending) e.pages.push_back(finish(p, name));
-      e.pending.clear();
-    });
-    return e.pages;
+    while (step(e, name, true)) {
+    }
+    return e.pages;  // final: nothing appends once done
   }
 
   // Filters one file; nullopt and a SkippedFile entry when it does not fit.
@@ -344,8 +428,16 @@ IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCa
     : impl_(std::make_unique<Impl>(std::move(options), client, cache, std::move(filter))) {}
 
 IndexSet::~IndexSet() {
-  // Futures of unfinished prefetches may still refer to the cache; wait for them.
+  // Stop the background walks (queued steps return at once; running ones end their step without
+  // asking a further index), then wait for the requests still out: their futures may refer to the
+  // cache.
+  impl_->stopping = true;
+  if (impl_->walker) {
+    impl_->walker->wait_idle();  // a step that was running queues at most one more, which returns
+    impl_->walker.reset();
+  }
   for (auto& [name, e] : impl_->entries) {
+    std::lock_guard lock(e->mutex);
     for (auto& p : e->pending)
       if (p.future && p.future->valid()) p.future->wait();
   }
@@ -369,12 +461,12 @@ IndexStats IndexSet::stats() const {
 }
 
 void IndexSet::prefetch(const std::vector<std::string>& names) {
-  for (const auto& n : names) impl_->start(spec::normalize_name(n));
+  for (const auto& n : names) impl_->start(spec::normalize_name(n), true);
 }
 
 Candidates IndexSet::candidates(std::string_view raw_name, const spec::SpecifierSet& requested) {
   std::string name = spec::normalize_name(raw_name);
-  auto entry = impl_->start(name);
+  auto entry = impl_->start(name, false);
   impl_->load_find_links();
   const auto& pages = impl_->pages(*entry, name);
 
@@ -408,10 +500,9 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
       for (auto& f : files) groups[0].push_back(std::move(f));
       first_found = true;
       if (strategy == IndexStrategy::FirstIndex) {
-        // Later indexes are not consulted; their answers (already here, fetched in parallel) only
-        // feed the hint, and their errors do not matter.
-        for (std::size_t k = i + 1; k < pages.size(); ++k)
-          if (!pages[k].error && pages[k].found) out.ignored_indexes.push_back(pages[k].index_url);
+        // The walk stopped here (a single index: there is nothing after it): the later indexes
+        // were not asked, and the hint can only say that they might have the project.
+        for (std::size_t k = i + 1; k < entry->index_urls.size(); ++k) out.unasked_indexes.push_back(entry->index_urls[k]);
         break;
       }
     } else {

@@ -7,9 +7,12 @@
 // are searched for every package, alongside the indexes. --no-index leaves the find-links only.
 //
 // Strategies (which indexes' files a package may use):
-// - first-index (default): only the first index on which the project exists (HTTP 200);
-// - unsafe-first-match: every index; all versions of an earlier index come before any of a later one;
-// - unsafe-best-match: every index; the highest version wins wherever it is.
+// - first-index (default): only the first index on which the project exists (HTTP 200). The
+//   indexes are asked one after the other, each only once the one before answered "not found", so
+//   a later index never learns a name an earlier one has (dependency confusion);
+// - unsafe-first-match: every index (all asked at once); all versions of an earlier index come
+//   before any of a later one;
+// - unsafe-best-match: every index (all asked at once); the highest version wins wherever it is.
 // With unsafe-best-match, a version found on an earlier index hides the same version on later ones;
 // with unsafe-first-match the later copies stay, after all files of the earlier index. 404, 403 and 410 mean "not on this index"; other errors (5xx after retries, 401) fail.
 //
@@ -107,8 +110,9 @@ struct Candidates {
   std::vector<std::string> searched;     // index URLs asked (find-links locations included), in order
   std::vector<std::string> found_on;     // those that had the project
   bool routed = false;                   // searched through an override list
-  // first-index only: later indexes that also have the project, whose files were not considered.
-  std::vector<std::string> ignored_indexes;
+  // first-index only, when an index had the project: the indexes after it, which were not asked
+  // (they may or may not have the project).
+  std::vector<std::string> unasked_indexes;
 
   bool exists() const { return !found_on.empty(); }
   // The distinct versions of `files`, in order.
@@ -118,9 +122,9 @@ struct Candidates {
   // Why files of `version` (or of all versions when nullopt) were skipped, one line per distinct
   // reason, e.g. "torch==2.9.1 requires Python >=3.13" or "no wheel of torch==2.9.1 matches this platform".
   std::vector<std::string> skip_reasons(const std::optional<spec::Version>& version = std::nullopt) const;
-  // For a failed resolution under first-index when ignored_indexes is not empty: says where the
-  // project was taken from, which later index also has it, and how to consider that one
-  // (--index-strategy unsafe-best-match). Empty otherwise. URLs are redacted.
+  // For a failed resolution under first-index when unasked_indexes is not empty: says where the
+  // project was taken from, that the later indexes were not asked and may have other versions, and
+  // how to consider them (--index-strategy unsafe-best-match). Empty otherwise. URLs are redacted.
   std::string first_index_hint() const;
 };
 
@@ -139,11 +143,13 @@ class IndexSet {
   IndexSet(const IndexSet&) = delete;
   IndexSet& operator=(const IndexSet&) = delete;
 
-  // The files of `name`. The pages are fetched once per name (in parallel across indexes) and kept.
+  // The files of `name`. The pages are fetched once per name and kept: in parallel across indexes,
+  // except under first-index, where each index is asked only after the previous one did not have it.
   // `requested`: the requirement's specifiers; yanked files whose version it pins exactly (== without
   // a wildcard, or ===) are kept. Throws util::Error when an index fails.
   Candidates candidates(std::string_view name, const spec::SpecifierSet& requested = {});
-  // Starts fetching the pages of these names in the background.
+  // Starts fetching the pages of these names in the background, all names at once (under
+  // first-index, each name's walk from index to index goes on in the background too).
   void prefetch(const std::vector<std::string>& names);
 
   // The index URLs searched for `name`, in order, and whether it is routed through an override.

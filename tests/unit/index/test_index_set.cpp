@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "index_fixture.hpp"
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/index/index_set.hpp"
@@ -104,24 +108,121 @@ TEST_CASE("first-index uses only the first index that has the project", "[index_
   CHECK(c.searched == std::vector<std::string>{t.a()});
   for (auto& f : c.files) CHECK(f.file.index_url == t.a());
   CHECK(c.files[1].file.url == t.server.url("/files/foo-1.0-py3-none-any.whl"));
-  // B also has foo: not considered, but named in the hint.
-  CHECK(c.ignored_indexes == std::vector<std::string>{t.b()});
+  // B also has foo, but is never asked: the hint can only say that it may have other versions.
+  CHECK(t.server.hits(t.client, "/b/simple/foo/") == 0);
+  CHECK(c.unasked_indexes == std::vector<std::string>{t.b()});
   CHECK_THAT(c.first_index_hint(), Catch::Contains("`foo` was found on " + t.a()) &&
-                                       Catch::Contains("also on " + t.b()) &&
+                                       Catch::Contains("a later index was not asked and may have other versions (" +
+                                                       t.b() + ")") &&
                                        Catch::Contains("--index-strategy unsafe-best-match"));
   CHECK(c.files[1].file.hashes.at("sha256") == "00ff");
-  // A package only on the second index is found there.
+  // A package only on the second index is found there, after the first said "not found".
   auto b = set.candidates("onlyb");
   CHECK(versions(b) == std::vector<std::string>{"1.0"});
   CHECK(b.found_on == std::vector<std::string>{t.b()});
   CHECK(b.searched == std::vector<std::string>{t.a(), t.b()});
-  CHECK(b.ignored_indexes.empty());
+  CHECK(b.unasked_indexes.empty());
   CHECK(b.first_index_hint().empty());
   // A package on no index.
   auto none = set.candidates("missing");
   CHECK_FALSE(none.exists());
   CHECK(none.files.empty());
-  CHECK(set.stats().pages_not_found >= 3);
+  CHECK(none.searched == std::vector<std::string>{t.a(), t.b()});
+  CHECK(set.stats().pages_not_found == 3);  // onlyb on A, missing on A and B
+  CHECK(set.stats().pages_requested == 5);
+}
+
+TEST_CASE("first-index asks each index only after the previous one did not have the project", "[index_set][http]") {
+  // Three indexes: A (private) has priv and both; B has both, onlyb and priv; C (the default, like PyPI)
+  // has everything.
+  IndexServer server;
+  net::HttpClient client{test::fast_client_options()};
+  for (const char* idx : {"a", "b", "c"})
+    for (const char* name : {"priv", "both", "onlyb", "onlyc"}) {
+      std::string n(name), i(idx);
+      bool has = i == "c" || (i == "a" && (n == "priv" || n == "both")) || (i == "b" && n != "onlyc");
+      if (has) server.write(i + "/simple/" + n + "/index.html", page({anchor(n + "-1.0-py3-none-any.whl")}));
+    }
+  IndexSetOptions o;
+  o.indexes = {IndexSpec{"", server.url("/a/simple"), false, false}, IndexSpec{"", server.url("/b/simple"), false, false},
+               IndexSpec{"", server.url("/c/simple"), false, true}};
+  std::vector<std::string> names{"priv", "both", "onlyb", "onlyc", "nowhere"};
+  auto hits = [&](const std::string& idx, const std::string& name) {
+    return server.hits(client, "/" + idx + "/simple/" + name + "/");
+  };
+
+  SECTION("looked up one by one") {
+    IndexSet set(o, client);
+    for (const auto& n : names) set.candidates(n);
+  }
+  SECTION("prefetched together: the walks go on in the background") {
+    IndexSet set(o, client);
+    set.prefetch(names);
+    // Without any candidates() call, the background walks reach the index that has each name.
+    for (int i = 0; i < 500 && (hits("c", "onlyc") == 0 || hits("c", "nowhere") == 0); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(hits("c", "onlyc") == 1);
+    CHECK(hits("c", "nowhere") == 1);
+    for (const auto& n : names) set.candidates(n);
+    CHECK(set.stats().pages_requested == 10);
+  }
+  SECTION("several threads at once") {
+    IndexSet set(o, client);
+    set.prefetch({"onlyc", "nowhere"});
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int k = 0; k < 6; ++k)
+      threads.emplace_back([&, k] {
+        for (std::size_t j = 0; j < names.size(); ++j) {
+          auto c = set.candidates(names[(j + static_cast<std::size_t>(k)) % names.size()]);
+          if (c.name == "nowhere" ? !c.exists() : c.found_on.size() == 1) ++ok;
+        }
+      });
+    for (auto& th : threads) th.join();
+    CHECK(ok == 30);
+  }
+  // Whatever the path: a name is asked of an index only when every earlier index lacked it.
+  CHECK(hits("a", "priv") == 1);
+  CHECK(hits("b", "priv") == 0);  // the private name never leaks to a later index
+  CHECK(hits("c", "priv") == 0);
+  CHECK(hits("a", "both") == 1);
+  CHECK(hits("b", "both") == 0);
+  CHECK(hits("c", "both") == 0);
+  CHECK(hits("a", "onlyb") == 1);
+  CHECK(hits("b", "onlyb") == 1);
+  CHECK(hits("c", "onlyb") == 0);
+  for (const char* n : {"onlyc", "nowhere"})
+    for (const char* i : {"a", "b", "c"}) CHECK(hits(i, n) == 1);
+
+  IndexSet again(o, client);
+  auto c = again.candidates("priv");
+  CHECK(c.found_on == std::vector<std::string>{server.url("/a/simple")});
+  CHECK(c.unasked_indexes == std::vector<std::string>{server.url("/b/simple"), server.url("/c/simple")});
+  CHECK_THAT(c.first_index_hint(), Catch::Contains("later indexes were not asked and may have other versions (" +
+                                                   server.url("/b/simple") + ", " + server.url("/c/simple") + ")"));
+  auto onlyb = again.candidates("onlyb");
+  CHECK(onlyb.unasked_indexes == std::vector<std::string>{server.url("/c/simple")});
+  CHECK(onlyb.searched == std::vector<std::string>{server.url("/a/simple"), server.url("/b/simple")});
+}
+
+TEST_CASE("an IndexSet destroyed while background walks run waits for them and asks no further index",
+          "[index_set][http]") {
+  TwoIndexes t;
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back("name" + std::to_string(i));
+  {
+    IndexSet set(t.options(IndexStrategy::FirstIndex), t.client);
+    set.prefetch(names);
+  }
+  // No crash, and at most one request per name and index.
+  auto stats = t.server.stats(t.client);
+  for (const auto& n : names) {
+    for (const char* idx : {"/a/simple/", "/b/simple/"}) {
+      std::string path = idx + n + "/";
+      int h = stats["hits"].contains(path) ? stats["hits"][path].get<int>() : 0;
+      CHECK(h <= 1);
+    }
+  }
 }
 
 TEST_CASE("unsafe-first-match exhausts the first index before the next", "[index_set][http]") {
@@ -130,7 +231,7 @@ TEST_CASE("unsafe-first-match exhausts the first index before the next", "[index
   auto c = set.candidates("foo");
   CHECK(versions(c) == std::vector<std::string>{"1.5", "1.0", "2.0"});
   CHECK(c.found_on == std::vector<std::string>{t.a(), t.b()});
-  CHECK(c.ignored_indexes.empty());
+  CHECK(c.unasked_indexes.empty());
   // B's 1.0 files come after A's 1.0: the same version is not hidden, only ordered later.
   auto one = c.files_of(spec::Version::from_string("1.0"));
   REQUIRE(one.size() == 3);
@@ -173,10 +274,28 @@ TEST_CASE("403 and 404 mean not found; a 500 is an error after retries", "[index
   auto e = error_of([&] { set.candidates("broken"); });
   CHECK_THAT(e, Catch::Contains("HTTP 500") && Catch::Contains(t.server.url("/a/simple/broken/")));
   CHECK(t.server.hits(t.client, "/a/simple/broken/") == 3);  // 1 + 2 retries
-  // first-index: an error of a later index does not matter once the first one has the project.
+  // first-index: an index that fails ends the search with its error; the next one is not asked
+  // (it might serve a copy that the failing index would have hidden).
+  CHECK(t.server.hits(t.client, "/b/simple/broken/") == 0);
+  CHECK_THAT(error_of([&] { set.candidates("broken"); }), Catch::Contains("HTTP 500"));  // kept, not retried
+  CHECK(t.server.hits(t.client, "/a/simple/broken/") == 3);
+  // first-index: a later index that would fail is not asked once the first one has the project.
   CHECK(versions(set.candidates("foo")) == std::vector<std::string>{"1.5", "1.0"});
+  CHECK(t.server.hits(t.client, "/b/simple/foo/") == 0);
   IndexSet unsafe(t.options(IndexStrategy::UnsafeBestMatch), t.client);
   CHECK_THAT(error_of([&] { unsafe.candidates("foo"); }), Catch::Contains("HTTP 503"));
+  IndexSet first_match(t.options(IndexStrategy::UnsafeFirstMatch), t.client);
+  CHECK_THAT(error_of([&] { first_match.candidates("foo"); }), Catch::Contains("HTTP 503"));
+}
+
+TEST_CASE("a dead first index is an error under first-index, and the next index is not asked", "[index_set][http]") {
+  TwoIndexes t;
+  IndexSetOptions o = t.options(IndexStrategy::FirstIndex);
+  o.indexes.insert(o.indexes.begin(), IndexSpec{"", "http://127.0.0.1:1/simple", false, false});  // nothing listens
+  IndexSet set(o, t.client);
+  CHECK_THAT(error_of([&] { set.candidates("onlyb"); }), Catch::Contains("127.0.0.1:1"));
+  CHECK(t.server.hits(t.client, "/a/simple/onlyb/") == 0);
+  CHECK(t.server.hits(t.client, "/b/simple/onlyb/") == 0);
 }
 
 TEST_CASE("a 401 is an error with a hint about credentials", "[index_set][http]") {
@@ -305,6 +424,17 @@ TEST_CASE("routed packages use only their override indexes, first match first", 
   CHECK(versions(n) == std::vector<std::string>{"2.0"});
   CHECK(server.hits(client, "/whl/cu128/numpy/") == 0);
 
+  // Routed packages keep unsafe-first-match under the default first-index: every PyTorch index is
+  // asked (at once, as uv does), also those after the first that has torch.
+  IndexSetOptions first = o;
+  first.strategy = IndexStrategy::FirstIndex;
+  IndexSet fset(first, client);
+  int cpu_before = server.hits(client, "/whl/cpu/torch/");
+  auto fc = fset.candidates("torch");
+  CHECK(versions(fc) == std::vector<std::string>{"2.9.1+cu128", "2.8.0+cu128", "2.10.0+cpu", "2.9.1+cpu"});
+  CHECK(fc.unasked_indexes.empty());
+  CHECK(server.hits(client, "/whl/cpu/torch/") == cpu_before + 1);
+
   // A pin wins over the override.
   IndexSetOptions pinned = o;
   pinned.indexes.insert(pinned.indexes.begin(), IndexSpec{"mine", server.url("/pypi/simple"), true, false});
@@ -383,7 +513,7 @@ TEST_CASE("pages are fetched once, prefetched in parallel, and can go through th
     CHECK(set.stats().pages_requested == 4);
   }
   CHECK(t.server.hits(t.client, "/a/simple/foo/") == 1);
-  CHECK(t.server.hits(t.client, "/b/simple/foo/") == 1);
+  CHECK(t.server.hits(t.client, "/b/simple/foo/") == 1);  // unsafe strategies ask every index
   CHECK(cache.stats().stored >= 2);
   // A second run revalidates or reuses the stored pages (the test server sends no validators, so
   // the pages are fetched again but still parse the same).
