@@ -6,7 +6,10 @@
 //   unpacked from there.
 // - Other wheels are downloaded in parallel (at most `concurrency` at a time) and unpacked while
 //   they stream in, hashed inline; when the stream is interrupted (a retry), the wheel is downloaded
-//   to a temporary file and unpacked from there.
+//   to a temporary file and unpacked from there. A wheel whose index gives a size of at least
+//   WheelCacheOptions::parallel_min_bytes is downloaded to a temporary file in the cache directory
+//   first (hashed while written) and unpacked from there by several threads (see prepare.cpp for
+//   why that beats streaming for big wheels).
 // - Hashes: the sha256 of the index and of requirements-file --hash options must match. A mismatch is
 //   a util::Error naming the file, the expected and the actual hash; nothing is committed to the
 //   cache in that case, and since preparing comes before installing, nothing is installed.

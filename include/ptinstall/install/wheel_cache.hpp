@@ -98,9 +98,19 @@ struct UnpackedWheel {
   bool cached = false;     // true when the entry existed already (nothing was unpacked)
 };
 
+struct WheelCacheOptions {
+  // Wheel files on disk of at least this many bytes are unpacked by several threads, each inflating
+  // its own entries (src/install/parallel_unzip.cpp); smaller files and streams by one thread.
+  std::uint64_t parallel_min_bytes = 64ULL << 20;
+  // Threads for one such wheel. 0: one per core, at most 8, shared with the other wheels being
+  // unpacked at the same time (the process never adds more than cores - 1 threads for this).
+  // Non-zero (tests): exactly that many.
+  unsigned parallel_threads = 0;
+};
+
 class WheelCache {
  public:
-  explicit WheelCache(const Cache& cache);
+  explicit WheelCache(const Cache& cache, WheelCacheOptions options = {});
 
   const fs::path& root() const { return root_; }  // <cache>/wheels-v1
 
@@ -111,6 +121,17 @@ class WheelCache {
   // file's absolute path, size and mtime skips re-hashing unchanged files.
   UnpackedWheel unpack_file(const fs::path& path);
 
+  // Unpacks the wheel file at `path` (no local index), by several threads when it is big (see
+  // parallel_threads). `known_sha256`: the file's sha256 when the caller has it (hashed while
+  // downloading), so the file is not read again for it; an entry with that hash is used as is.
+  UnpackedWheel unpack_local(const fs::path& path, std::string_view display_name,
+                             const std::optional<std::string>& expected_sha256 = std::nullopt,
+                             const std::optional<std::string>& known_sha256 = std::nullopt);
+
+  // How many threads would unpack a wheel file of `size` bytes (1: the one-thread streaming path),
+  // before the process-wide budget.
+  unsigned parallel_threads(std::uint64_t size) const;
+
   // Unpacks a stream (hashing it while reading). `display_name` names the wheel in errors, usually
   // its filename. When `expected_sha256` is given and differs, nothing is committed.
   UnpackedWheel unpack_stream(ByteSource& source, std::string_view display_name,
@@ -119,6 +140,7 @@ class WheelCache {
  private:
   fs::path root_;
   fs::path local_index_;
+  WheelCacheOptions options_;
 };
 
 }  // namespace ptinstall::install

@@ -2,10 +2,13 @@
 // without the network, local wheels.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "unit/index/index_fixture.hpp"
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/install/prepare.hpp"
 #include "ptinstall/net/http_client.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "unit/install/wheel_builder.hpp"
 
@@ -121,4 +124,78 @@ TEST_CASE("prepare: HTTP errors, local wheels, many at once", "[prepare]") {
   CHECK(st.downloaded == 3);
   CHECK(st.unpacked == 6);
   for (std::size_t i = 0; i < out.size(); ++i) CHECK(fs::exists(out[i].unpacked.dir / ("pkg" + std::to_string(i) + "-1.0.dist-info")));
+}
+
+TEST_CASE("prepare: a big wheel with a known size is downloaded to a file and unpacked by several threads",
+          "[prepare][parallel]") {
+  test::IndexServer server;
+  test::WheelSpec spec;
+  for (int i = 0; i < 120; ++i)
+    spec.files.push_back({"demo/m" + std::to_string(i) + ".py", std::string(3000 + i * 50, static_cast<char>('a' + i % 26)),
+                          i % 7 ? 0644 : 0755});
+  fs::path wheel = test::build_wheel(files_dir(server), spec);
+  std::string actual = util::sha256_file(wheel).hex();
+  net::HttpClient client(test::fast_client_options());
+  install::WheelCacheOptions opts;
+  opts.parallel_min_bytes = 1000;  // "big" for this test
+  opts.parallel_threads = 3;
+
+  for (bool with_hash : {true, false}) {
+    INFO("with hash " << with_hash);
+    util::TempDir cache_dir;
+    auto cache = install::Cache::at(cache_dir.path());
+    install::WheelCache wc(cache, opts);
+    auto item = item_for(server, wheel, with_hash);
+    item.file.size = fs::file_size(wheel);
+    install::PrepareStats st;
+    auto out = install::prepare_wheels({item}, wc, cache, client, {}, &st);
+    CHECK(out[0].downloaded);
+    CHECK(st.bytes == fs::file_size(wheel));
+    CHECK(out[0].unpacked.sha256 == actual);
+    CHECK(util::read_file(out[0].unpacked.dir / "demo/m5.py") == std::string(3250, 'f'));
+    // The same tree as the one-thread path gives.
+    util::TempDir serial_dir;
+    auto serial_cache = install::Cache::at(serial_dir.path());
+    install::WheelCache serial(serial_cache);
+    auto ref = serial.unpack_file(wheel);
+    for (int i = 0; i < 120; ++i) {
+      std::string rel = "demo/m" + std::to_string(i) + ".py";
+      CHECK(util::read_file(out[0].unpacked.dir / rel) == util::read_file(ref.dir / rel));
+      CHECK(fs::status(out[0].unpacked.dir / rel).permissions() == fs::status(ref.dir / rel).permissions());
+    }
+    // The temporary download is gone.
+    for (auto& e : fs::directory_iterator(cache.root())) CHECK(e.path().filename().string().rfind(".download-", 0) != 0);
+  }
+
+  SECTION("a wrong index hash is an error and commits nothing") {
+    util::TempDir cache_dir;
+    auto cache = install::Cache::at(cache_dir.path());
+    install::WheelCache wc(cache, opts);
+    auto item = item_for(server, wheel, false);
+    item.file.size = fs::file_size(wheel);
+    item.file.hashes["sha256"] = std::string(64, '0');
+    CHECK_THROWS_WITH(install::prepare_wheels({item}, wc, cache, client),
+                      Catch::Contains("hash mismatch for demo-1.0-py3-none-any.whl") && Catch::Contains(actual));
+    CHECK_FALSE(wc.lookup(actual));
+    CHECK((!fs::exists(wc.root()) || fs::is_empty(wc.root())));
+  }
+  SECTION("a corrupt big wheel is an error with a hint and commits nothing") {
+    std::string bytes = util::read_file(wheel);
+    for (size_t i = 2000; i < bytes.size() / 2; i += 997) bytes[i] ^= 0x21;
+    fs::path bad = files_dir(server) / "bad-1.0-py3-none-any.whl";
+    { std::ofstream(bad, std::ios::binary) << bytes; }
+    util::TempDir cache_dir;
+    auto cache = install::Cache::at(cache_dir.path());
+    install::WheelCache wc(cache, opts);
+    auto item = item_for(server, bad, false);
+    item.file.size = fs::file_size(bad);
+    try {
+      install::prepare_wheels({item}, wc, cache, client);
+      FAIL("no error");
+    } catch (const util::Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains("bad-1.0-py3-none-any.whl is invalid"));
+      CHECK(!e.hint().empty());
+    }
+    CHECK((!fs::exists(wc.root()) || fs::is_empty(wc.root())));
+  }
 }

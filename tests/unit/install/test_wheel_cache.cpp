@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "ptinstall/install/wheel_cache.hpp"
@@ -43,6 +45,17 @@ std::string listing(const fs::path& root) {
   std::string s;
   for (auto& x : out) s += x + "\n";
   return s;
+}
+
+// Every test of unpack_file runs against both extractors: the one-thread streaming one (the default
+// for small wheels) and the parallel one, forced for any size with a few threads.
+WheelCacheOptions options_for(bool parallel, unsigned threads = 3) {
+  WheelCacheOptions o;
+  if (parallel) {
+    o.parallel_min_bytes = 0;
+    o.parallel_threads = threads;
+  }
+  return o;
 }
 
 size_t count_entries(const fs::path& p) {
@@ -161,11 +174,20 @@ TEST_CASE("an expected hash that differs commits nothing", "[install][cache]") {
   FileSource src(whl);
   CHECK_THROWS_WITH(wc.unpack_stream(src, "demo.whl", std::string(64, 'a')), Catch::Contains("hash mismatch for demo.whl"));
   CHECK(count_entries(wc.root()) == 0);
+  WheelCache par(Cache::at(tmp.path() / "cache"), options_for(true));
+  CHECK_THROWS_WITH(par.unpack_local(whl, "demo.whl", std::string(64, 'a')), Catch::Contains("hash mismatch for demo.whl"));
+  CHECK(count_entries(wc.root()) == 0);
+  // A known hash (computed while downloading) is trusted for the commit and checked against the expected one.
+  CHECK_THROWS_WITH(par.unpack_local(whl, "demo.whl", std::string(64, 'a'), std::string(64, 'b')),
+                    Catch::Contains("hash mismatch for demo.whl"));
+  CHECK(count_entries(wc.root()) == 0);
 }
 
 TEST_CASE("invalid wheels are rejected and nothing is committed", "[install][cache]") {
+  bool parallel = GENERATE(false, true);
+  INFO("parallel " << parallel);
   util::TempDir tmp;
-  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  WheelCache wc(Cache::at(tmp.path() / "cache"), options_for(parallel));
   auto check_rejected = [&](const WheelSpec& w, const std::string& fragment) {
     auto whl = test::build_wheel(tmp.path(), w);
     INFO(fragment);
@@ -221,13 +243,33 @@ TEST_CASE("invalid wheels are rejected and nothing is committed", "[install][cac
     w.files.push_back({"demo\\..\\..\\evil.py", "x"});
     check_rejected(w, "unsafe path");
   }
+  SECTION("a duplicate entry") {
+    auto w = sample();
+    w.files.push_back({"demo/__init__.py", "VALUE = 2\n"});
+    check_rejected(w, "duplicate entry `demo/__init__.py`");
+  }
+  SECTION("a local header whose name differs from the central directory's") {
+    auto w = sample();
+    w.files.push_back({"demo/aaaa.py", "A = 1\n"});
+    auto whl = test::build_wheel(tmp.path(), w);
+    std::string bytes = util::read_file(whl);
+    auto at = bytes.find("demo/aaaa.py");  // the first occurrence is the local header's
+    REQUIRE(at != std::string::npos);
+    bytes[at + 5] = 'b';
+    { std::ofstream(whl, std::ios::binary | std::ios::trunc) << bytes; }
+    CHECK_THROWS_WITH(wc.unpack_file(whl), Catch::Contains("is invalid") &&
+                                               Catch::Contains("`demo/aaaa.py` is in the central directory but not in the archive"));
+    CHECK(count_entries(wc.root()) == 0);
+  }
 }
 
 TEST_CASE("truncated and garbage files are errors with a hint", "[install][cache]") {
+  bool parallel = GENERATE(false, true);
+  INFO("parallel " << parallel);
   util::TempDir tmp;
   auto whl = test::build_wheel(tmp.path(), sample());
   std::string bytes = util::read_file(whl);
-  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  WheelCache wc(Cache::at(tmp.path() / "cache"), options_for(parallel));
   for (size_t cut : {size_t(0), size_t(10), bytes.size() / 3, bytes.size() / 2, bytes.size() - 30, bytes.size() - 1}) {
     INFO("cut at " << cut);
     auto p = tmp.path() / "cut.whl";
@@ -248,13 +290,15 @@ TEST_CASE("truncated and garbage files are errors with a hint", "[install][cache
 }
 
 TEST_CASE("two unpackers of the same wheel at once both succeed with one entry", "[install][cache]") {
+  bool parallel = GENERATE(false, true);
+  INFO("parallel " << parallel);
   util::TempDir tmp;
   auto w = sample();
   for (int i = 0; i < 200; ++i) w.files.push_back({"demo/m" + std::to_string(i) + ".py", std::string(1000, 'a' + i % 26)});
   auto whl = test::build_wheel(tmp.path(), w);
   fs::copy_file(whl, tmp.path() / "b.whl");
   Cache cache = Cache::at(tmp.path() / "cache");
-  WheelCache a(cache), b(cache);
+  WheelCache a(cache, options_for(parallel)), b(cache, options_for(parallel));
   UnpackedWheel ua, ub;
   std::thread t1([&] { ua = a.unpack_file(whl); });
   std::thread t2([&] { ub = b.unpack_file(tmp.path() / "b.whl"); });
@@ -266,10 +310,12 @@ TEST_CASE("two unpackers of the same wheel at once both succeed with one entry",
 }
 
 TEST_CASE("mutated wheels either unpack verified or fail with util::Error", "[install][cache][mutation]") {
+  bool parallel = GENERATE(false, true);
+  INFO("parallel " << parallel);
   util::TempDir tmp;
   auto whl = test::build_wheel(tmp.path(), sample());
   const std::string good = util::read_file(whl);
-  WheelCache wc(Cache::at(tmp.path() / "cache"));
+  WheelCache wc(Cache::at(tmp.path() / "cache"), options_for(parallel));
   std::mt19937 rng(12345);
   int errors = 0, successes = 0;
   for (int i = 0; i < 300; ++i) {
@@ -297,4 +343,141 @@ TEST_CASE("mutated wheels either unpack verified or fail with util::Error", "[in
   }
   CHECK(errors > 200);
   CHECK(errors + successes == 300);
+}
+
+namespace {
+
+// A wheel with many entries of mixed shapes: incompressible and compressible files, empty files,
+// executables, explicit directory entries, deep paths, and one big entry placed last (the parallel
+// extractor takes the biggest entries first, so a worker must go back to the start afterwards).
+WheelSpec many_entries(std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  auto noise = [&](std::size_t n) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    return s;
+  };
+  WheelSpec w;
+  w.name = "many";
+  w.files.push_back({"many/", "", 0755, ZipItem::Dir});
+  for (int i = 0; i < 300; ++i) {
+    std::string dir = "many/sub" + std::to_string(i % 37) + "/deeper" + std::to_string(i % 5) + "/";
+    if (i % 50 == 0) w.files.push_back({dir, "", 0755, ZipItem::Dir});
+    std::string content = i % 3 == 0 ? noise(1000 + rng() % 9000) : std::string(rng() % 20000, static_cast<char>('a' + i % 26));
+    int mode = i % 11 == 0 ? 0755 : 0644;
+    w.files.push_back({dir + "f" + std::to_string(i) + (i % 4 ? ".py" : ".so"), content, mode});
+  }
+  w.files.push_back({"many/empty.txt", ""});
+  w.files.push_back({"many/lib/libbig.so", noise(3 << 20), 0755});
+  return w;
+}
+
+struct Tree {
+  std::map<std::string, std::pair<std::string, int>> files;  // path -> (sha256, mode)
+  std::set<std::string> dirs;
+};
+
+Tree read_tree(const fs::path& root) {
+  Tree t;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string rel = e.path().lexically_relative(root).string();
+    if (e.is_directory()) t.dirs.insert(rel);
+    else t.files[rel] = {util::sha256_file(e.path()).hex(), mode_of(e.path())};
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("the parallel extractor gives the serial one's tree, modes and hashes", "[install][cache][parallel]") {
+  unsigned threads = GENERATE(1u, 2u, 3u, 8u);
+  INFO("threads " << threads);
+  util::TempDir tmp;
+  auto whl = test::build_wheel(tmp.path(), many_entries(7));
+  WheelCache serial(Cache::at(tmp.path() / "serial"));
+  WheelCache parallel(Cache::at(tmp.path() / "parallel"), options_for(true, threads));
+  CHECK(serial.parallel_threads(fs::file_size(whl)) == 1);  // below the default threshold
+  CHECK(parallel.parallel_threads(fs::file_size(whl)) == threads);
+  auto a = serial.unpack_file(whl);
+  auto b = parallel.unpack_file(whl);
+  CHECK(a.sha256 == b.sha256);
+  CHECK(b.sha256 == util::sha256_file(whl).hex());
+  CHECK(b.size == fs::file_size(whl));
+  CHECK_FALSE(b.cached);
+  Tree ta = read_tree(a.dir), tb = read_tree(b.dir);
+  CHECK(ta.files.size() == 305);
+  CHECK(ta.dirs == tb.dirs);
+  CHECK(ta.files == tb.files);
+  CHECK(tb.files["many/lib/libbig.so"].second & 0111);
+  CHECK_FALSE(tb.files["many/empty.txt"].second & 0111);
+  for (auto& e : fs::directory_iterator(parallel.root())) CHECK(e.path().filename().string().rfind(".tmp-", 0) != 0);
+
+  SECTION("a known hash skips hashing and reuses an existing entry") {
+    auto again = parallel.unpack_local(whl, "many.whl", b.sha256, b.sha256);
+    CHECK(again.cached);
+    CHECK(again.dir == b.dir);
+  }
+}
+
+TEST_CASE("faults in a wheel with many entries are found by every worker count", "[install][cache][parallel]") {
+  unsigned threads = GENERATE(2u, 5u);
+  INFO("threads " << threads);
+  util::TempDir tmp;
+  WheelCache wc(Cache::at(tmp.path() / "cache"), options_for(true, threads));
+  auto rejected = [&](const WheelSpec& w, const std::string& fragment) {
+    auto whl = test::build_wheel(tmp.path(), w);
+    CHECK_THROWS_WITH(wc.unpack_file(whl), Catch::Contains("is invalid") && Catch::Contains(fragment));
+    CHECK(count_entries(wc.root()) == 0);
+    fs::remove(whl);
+  };
+  auto w = many_entries(11);
+  SECTION("a tampered file in the middle") {
+    w.tamper = w.files[150].path;
+    rejected(w, "hash of `" + w.files[150].path + "` does not match RECORD");
+  }
+  SECTION("the big entry tampered") {
+    w.tamper = "many/lib/libbig.so";
+    rejected(w, "hash of `many/lib/libbig.so` does not match RECORD");
+  }
+  SECTION("a file missing from RECORD") {
+    w.unrecorded = {w.files[250].path};
+    rejected(w, "`" + w.files[250].path + "` is not listed in RECORD");
+  }
+  SECTION("zip-slip near the end") {
+    w.files.push_back({"many/../../evil.py", "x"});
+    rejected(w, "unsafe path");
+    CHECK(!fs::exists(tmp.path() / "evil.py"));
+  }
+  SECTION("a symlink in the middle") {
+    w.files.insert(w.files.begin() + 150, ZipItem{"many/link", "", 0777, ZipItem::Symlink, "/etc/passwd"});
+    rejected(w, "links are not allowed");
+  }
+  SECTION("a duplicate entry") {
+    w.files.push_back(w.files[100]);
+    rejected(w, "duplicate entry `" + w.files[100].path + "`");
+  }
+  SECTION("truncated in the middle, or with the end cut off") {
+    auto whl = test::build_wheel(tmp.path(), w);
+    std::string bytes = util::read_file(whl);
+    for (size_t cut : {bytes.size() / 2, bytes.size() - 100}) {
+      std::ofstream(whl, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+      try {
+        wc.unpack_file(whl);
+        FAIL("no error");
+      } catch (const util::Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("is invalid"));
+        CHECK(!e.hint().empty());
+      }
+      CHECK(count_entries(wc.root()) == 0);
+    }
+  }
+  SECTION("a corrupted deflate stream in the middle") {
+    auto whl = test::build_wheel(tmp.path(), w);
+    std::string bytes = util::read_file(whl);
+    // Inside the data of the big incompressible entry is too lucky to hit; flip bytes across the first half.
+    for (size_t i = 1000; i < bytes.size() / 2; i += 4099) bytes[i] ^= 0x55;
+    std::ofstream(whl, std::ios::binary | std::ios::trunc) << bytes;
+    CHECK_THROWS_WITH(wc.unpack_file(whl), Catch::Contains("is invalid"));
+    CHECK(count_entries(wc.root()) == 0);
+  }
 }
