@@ -36,6 +36,7 @@ install::InstallScheme install_scheme(const python::Environment& env) {
   }
   scheme.python_major = info.major;
   scheme.python_minor = info.minor;
+  scheme.cache_tag = info.cache_tag;
   return scheme;
 }
 

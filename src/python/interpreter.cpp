@@ -159,7 +159,10 @@ std::string InterpreterInfo::to_json() const {
        {{"full", version}, {"major", major}, {"minor", minor}, {"micro", micro}, {"releaselevel", release_level},
         {"serial", serial}}},
       {"implementation",
-       {{"name", implementation_name}, {"version", implementation_version}, {"display", implementation_display}}},
+       {{"name", implementation_name},
+        {"version", implementation_version},
+        {"display", implementation_display},
+        {"cache_tag", cache_tag.empty() ? json(nullptr) : json(cache_tag)}}},
       {"paths", scheme_to(paths)},
       {"stdlib", stdlib.string()},
       {"default_scheme", default_scheme},
@@ -225,6 +228,7 @@ InterpreterInfo InterpreterInfo::from_json(std::string_view text) {
     info.implementation_name = str_or(impl, "name", "cpython");
     info.implementation_version = str_or(impl, "version", info.version);
     info.implementation_display = str_or(impl, "display", "CPython");
+    info.cache_tag = str_or(impl, "cache_tag");
 
     info.paths = scheme_from(object_at(j, "paths"));
     info.stdlib = str_or(j, "stdlib");

@@ -163,6 +163,8 @@ def main():
             "name": sys.implementation.name,
             "version": _full_version(sys.implementation.version),
             "display": platform.python_implementation(),
+            # Names the .pyc files (importlib.util.cache_from_source); None: no bytecode cache.
+            "cache_tag": getattr(sys.implementation, "cache_tag", None),
         },
         "paths": dict((k, current.get(k, "")) for k in KEYS),
         "stdlib": stdlib or "",

@@ -415,3 +415,73 @@ def test_activate_in_other_shells(ptinstall, tmp_path, shell):
     assert lines[1] == str(env / "bin" / "python")
     assert Path(lines[2]).resolve() == env.resolve()
     assert lines[-1] == "unset"
+
+
+# A stand-in for the venv's bin/python (which --compile-bytecode runs): it behaves as the real one,
+# except for the first bytecode compilation after ARM is written: "after" compiles every file, its
+# output lost, then kills ptinstall (its parent) before ptinstall hears of them; "before" takes the
+# list of files, kills ptinstall and only then runs the compiler, writing its exit status to DONE.
+KILLING_PYTHON = """#!/bin/sh
+real="$(dirname "$0")/python3"
+if [ "$1" = "-c" ] && [ -e {arm} ]; then
+  case "$2" in *compileall*)
+    mode=$(cat {arm}); rm -f {arm}
+    if [ "$mode" = after ]; then
+      "$real" "$@" >/dev/null
+      kill -9 $PPID
+      exit 1
+    fi
+    cat > {arm}.in
+    kill -9 $PPID
+    n=0; while kill -0 $PPID 2>/dev/null && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done
+    "$real" "$@" < {arm}.in
+    echo $? > {done}
+    exit 0;;
+  esac
+fi
+exec "$real" "$@"
+"""
+
+
+@pytest.mark.parametrize("when", ["after", "before"])
+def test_install_killed_while_compiling_bytecode_leaves_no_bytecode(ptinstall, tmp_path, when):
+    venv = make_venv(tmp_path / "venv")
+    arm, done = tmp_path / "ARM", tmp_path / "DONE"
+    python = venv_python(venv)
+    python.unlink()
+    python.write_text(KILLING_PYTHON.format(arm=arm, done=done))
+    python.chmod(0o755)
+    wheels = tmp_path / "wheels"
+    v1 = demo_wheel(wheels, "1.0", packages={"demo/__init__.py": "V = 1\n", "demo/a.py": "A = 1\n"})
+    v2 = demo_wheel(wheels, "2.0", packages={"demo/__init__.py": "V = 2\n", "demo/a.py": "A = 2\n",
+                                             "demo/extra/__init__.py": "", "demo/extra/b.py": "B = 2\n"})
+    install(ptinstall, venv, "--compile-bytecode", v1.path, check=True)
+    sp = site_packages(venv)
+    assert list((sp / "demo" / "__pycache__").glob("a.*.pyc"))
+    before = snapshot(venv)
+
+    arm.write_text(when)
+    r = install(ptinstall, venv, "--compile-bytecode", v2.path, check=None)
+    assert r.returncode == -signal.SIGKILL, r
+    assert (sp / ".ptinstall-journal").exists()
+    if when == "after":
+        # The killed run's compiler wrote its files: only the journal knows them.
+        assert list((sp / "demo" / "extra" / "__pycache__").glob("b.*.pyc"))
+    else:
+        # The compiler started after ptinstall died: it stops at its first file instead of writing
+        # .pyc files that the next run could not know about.
+        for _ in range(200):
+            if done.exists():
+                break
+            time.sleep(0.05)
+        assert done.read_text().strip() != "0"
+        # (1.0's .pyc files are moved aside by now: any .pyc in sight is the orphan's.)
+        assert not list(sp.rglob("*.pyc"))
+        assert not (sp / "demo" / "extra" / "__pycache__").exists()
+
+    # The next run that locks the environment rolls the killed one back: no .pyc, no __pycache__ of
+    # 2.0, 1.0's own bytecode back in place.
+    r = ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")
+    assert "an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
+    assert snapshot(venv) == before
+    assert "demo==1.0" in run_pip(venv, "list", "--format", "freeze").stdout

@@ -51,7 +51,9 @@ class Transaction {
   // something is already there, renames it aside. Counts towards the fault-injection knob.
   void prepare(const fs::path& path);
   // Announces paths about to be placed, in one journal write (prepare() would write one record per
-  // path). Only for the journal: each path still goes through prepare()/place().
+  // path). Only for the journal: each path still goes through prepare()/place(), or created() when
+  // another process makes it (bytecode compilation). A directory announced so is removed whole
+  // by the recovery of a killed run: only announce directories that do not exist yet.
   void will_create(const std::vector<fs::path>& paths);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);

@@ -28,6 +28,9 @@ struct InstallScheme {
   fs::path purelib, platlib, scripts, data, headers;
   fs::path python;  // the interpreter written into shebangs
   int python_major = 3, python_minor = 0;
+  // The interpreter's sys.implementation.cache_tag ("cpython-311"), naming the .pyc files that
+  // bytecode compilation writes; empty when it has none (no compilation then).
+  std::string cache_tag;
   // The directories a transaction must never prune.
   std::vector<fs::path> roots() const { return {purelib, platlib, scripts, data, headers}; }
 };

@@ -41,6 +41,7 @@ struct InterpreterInfo {
   std::string implementation_name;     // sys.implementation.name: "cpython", "pypy"
   std::string implementation_version;  // PEP 508 implementation_version
   std::string implementation_display;  // platform.python_implementation(): "CPython", "PyPy"
+  std::string cache_tag;               // sys.implementation.cache_tag: "cpython-311"; "" when None (no .pyc)
 
   SchemePaths paths;          // the interpreter's own scheme (sysconfig.get_paths())
   fs::path stdlib;

@@ -40,6 +40,7 @@ TEST_CASE("querying a real interpreter reports its facts", "[python][interpreter
   CHECK(info.short_version() == std::to_string(info.major) + "." + std::to_string(info.minor));
   CHECK(info.display_name() == info.implementation_display + " " + info.version);
   CHECK(info.implementation_name == "cpython");
+  CHECK(info.cache_tag == "cpython-" + std::to_string(info.major) + std::to_string(info.minor));
   CHECK(info.queried_path == fs::path(test::real_python()));
   CHECK(fs::exists(info.executable));
   CHECK(fs::exists(info.base_executable));
