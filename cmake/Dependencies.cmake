@@ -14,7 +14,24 @@ pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 # nlohmann/json, toml++ and CLI11 are heavy to parse and would slow every translation unit).
 add_library(ptinstall_thirdparty INTERFACE)
 target_link_libraries(ptinstall_thirdparty INTERFACE
-  Threads::Threads nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt CURL::libcurl
-  OpenSSL::Crypto PkgConfig::LIBARCHIVE PkgConfig::TOMLPP CLI11::CLI11)
+  Threads::Threads nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt
+  OpenSSL::Crypto PkgConfig::TOMLPP CLI11::CLI11)
+
+# libcurl and libarchive pull in ~35 more shared objects (nghttp2, gnutls, krb5, ldap, libxml2, icu,
+# ...) whose relocation was most of the start-up time of every command. With PTINSTALL_LAZY_LIBS
+# the binaries do not link them: src/util/lazy_{curl,archive}.cpp define their C API and dlopen
+# libcurl.so.4 / libarchive.so.13 (the sonames of Debian 12's libcurl4 and libarchive13) on the
+# first call. OFF links both as usual (for a tool that wants them in DT_NEEDED).
+option(PTINSTALL_LAZY_LIBS "Load libcurl and libarchive on first use instead of at start-up" ON)
+if(PTINSTALL_LAZY_LIBS)
+  # Their headers only: the include directories and definitions of the imported targets, no library.
+  foreach(lib CURL::libcurl PkgConfig::LIBARCHIVE)
+    target_include_directories(ptinstall_thirdparty INTERFACE $<TARGET_PROPERTY:${lib},INTERFACE_INCLUDE_DIRECTORIES>)
+    target_compile_definitions(ptinstall_thirdparty INTERFACE $<TARGET_PROPERTY:${lib},INTERFACE_COMPILE_DEFINITIONS>)
+  endforeach()
+  target_link_libraries(ptinstall_thirdparty INTERFACE ${CMAKE_DL_LIBS})
+else()
+  target_link_libraries(ptinstall_thirdparty INTERFACE CURL::libcurl PkgConfig::LIBARCHIVE)
+endif()
 
 target_compile_definitions(ptinstall_thirdparty INTERFACE SPDLOG_FMT_EXTERNAL)
