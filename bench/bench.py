@@ -324,6 +324,30 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         results.append(scenario(b, "install-noop", "application again into the venv that has it", runs, once))
         b.cleanup(*noop_venvs.values())
 
+    if want("local-warm"):
+        # Issue 3's measure: 50 wheels already in the cache, from a --find-links directory, no index.
+        # The 50 are the first by name of what the application installs (real file counts and sizes).
+        probe = b.venv(with_pip=False)
+        b.run("ptinstall", probe, caches["ptinstall"], app)
+        chosen = sorted(b.installed_wheels(probe), key=lambda w: w.name)[:50]
+        b.cleanup(probe)
+        links = b.fresh("find-links")
+        names = []
+        for w in chosen:
+            os.symlink(w, links / w.name)
+            names.append(f"{w.name.split('-')[0]}=={w.name.split('-')[1]}")
+        local = ["--no-index", "--find-links", str(links), "--no-deps"] + names
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], local)
+
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            run = b.run(tool, venv, caches[tool], local)
+            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
+            return run, floor, [venv], installed_set(b.site_packages(venv))
+        results.append(scenario(b, "local-warm", f"{len(names)} wheels from --find-links --no-index --no-deps into a "
+                                "fresh venv, warm cache", runs, once, "cp -al of the finished site-packages"))
+
     if want("resolve-warm"):
         def once(tool, i):
             venv = b.venv(with_pip=(tool == "pip"))
@@ -454,7 +478,7 @@ def main(argv=None) -> int:
     ap.add_argument("--nvidia-scale", type=float, help="size of the nvidia-*/triton wheels relative to the real "
                                                        "ones (default 0.05, --quick 0.005)")
     ap.add_argument("--scenario", action="append", default=[],
-                    help="run only this scenario (repeatable): install-cold install-warm install-noop "
+                    help="run only this scenario (repeatable): install-cold install-warm install-noop local-warm "
                          "resolve-warm resolve-backtrack big-cold big-warm")
     ap.add_argument("--ptinstall", default=find_ptinstall(), help="the binary (default $PTINSTALL_BINARY or "
                                                                    "build/ptinstall)")
