@@ -17,6 +17,7 @@
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
 #include "ptinstall/install/compile_bytecode.hpp"
+#include "ptinstall/install/install_order.hpp"
 #include "ptinstall/install/plan.hpp"
 #include "ptinstall/install/prepare.hpp"
 #include "ptinstall/install/report.hpp"
@@ -313,10 +314,18 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   install::Transaction tx(scheme.roots());
   util::Linker linker(link_mode);
   std::vector<install::InstalledWheel> done(items.size());
+  // Each wheel's position in pip's installation order, from the resolution's dependency graph
+  // (dependencies first, see install_order.hpp); system:* packages are not pip's.
+  std::map<std::string, std::vector<std::string>> graph;
+  for (const auto& p : session.resolution.packages)
+    if (!resolve::is_system_package(p.name)) graph[p.name] = p.dependencies;
+  std::vector<std::string> names;
+  for (const auto& it : items) names.push_back(it.name);
+  std::map<std::string, std::size_t> position;
+  for (const auto& name : install::installation_order(graph, session.resolution.root_dependencies, names))
+    position.emplace(name, position.size());
   std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i)
-    for (std::size_t j = 0; j < items.size(); ++j)
-      if (items[j].name > items[i].name) ++order[i];
+  for (std::size_t i = 0; i < items.size(); ++i) order[i] = position.at(items[i].name);
   auto install_one = [&](std::size_t i) {
     const auto& c = plan.changes[i];
     const auto& cf = chosen.at(c.wanted.name);
@@ -329,8 +338,8 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       opts.direct_url_json = du.to_json();
     }
     // Wheels that ship the same file (every nvidia-* wheel has nvidia/__init__.py) still install in
-    // parallel: the transaction places one path at a time and the wheel with the higher order keeps
-    // it. pip installs packages of equal depth by name, descending, so the first name wins.
+    // parallel: the transaction places one path at a time and the wheel with the higher order (the
+    // one pip installs later) keeps it.
     opts.order = order[i];
     done[i] = install::install_wheel(infos[i], scheme, linker, tx, opts, c.replaces);
   };
