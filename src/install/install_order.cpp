@@ -51,19 +51,25 @@ std::vector<std::string> installation_order(const std::map<std::string, std::vec
     left -= leaves.size();
   }
 
-  // What is left: the longest path from the root that visits no node twice (a cycle is cut where it
-  // closes). Exhaustive like pip's, over the graph that pruning left (every node of it reaches a cycle).
+  // What is left (every node of it reaches a cycle): the longest path from the root that visits no
+  // node twice, a cycle cut where it closes. The walk is exponential on densely connected graphs, so
+  // as in current pip a package to install is walked through at most five times: its weight is the
+  // longest of the paths seen by then (which ones depends on the order of the children, as in pip).
+  constexpr int kMaxWalks = 5;
   std::vector<bool> on_path(n, false);
+  std::vector<int> walks(n, 0);
   long depth = 0;
   std::function<void(std::size_t)> visit = [&](std::size_t node) {
-    if (on_path[node]) return;
+    if (on_path[node] || walks[node] >= kMaxWalks) return;
     on_path[node] = true;
     ++depth;
     for (auto c : children[node])
       if (alive[c]) visit(c);
     on_path[node] = false;
     --depth;
-    if (is_wanted[node]) weight[node] = std::max(weight[node], depth);
+    if (!is_wanted[node]) return;
+    ++walks[node];
+    weight[node] = std::max(weight[node], depth);
   };
   visit(0);
 

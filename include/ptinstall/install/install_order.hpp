@@ -13,10 +13,11 @@ namespace ptinstall::install {
 // nodes themselves are ignored. `requested`: the nodes the user's requirements name (the root's
 // children). `to_install`: the normalised names to order.
 //
-// pip's weights (pip 22.3 and later): leaves of the graph are pruned round after round, the
-// packages pruned in a round weighing the number of nodes left before it (the root not counted),
-// so a package without dependencies weighs most; the rest (cycles and what depends on them) weighs
-// the length of the longest path from the root to it that visits no node twice. Packages are
+// pip's weights (get_topological_weights, pip 22.3 and later): leaves of the graph are pruned round
+// after round, the packages pruned in a round weighing the number of nodes left before it (the root
+// not counted), so a package without dependencies weighs most; the rest (cycles and what depends on
+// them) weighs the length of the longest path from the root to it that visits no node twice, each
+// package walked through at most five times (current pip's bound on the search). Packages are
 // installed by (weight, name) descending: the last one installed has the lowest weight, the
 // smallest name among equals. Returns `to_install` in that order.
 std::vector<std::string> installation_order(const std::map<std::string, std::vector<std::string>>& dependencies,
