@@ -104,6 +104,16 @@ PT_LAZY_CURL(struct curl_ws_frame *, curl_ws_meta, (CURL *a0), (a0))
 // the number ranges of CURLOPTTYPE_* for easy and multi options, the CURLINFO_* type bits for
 // getinfo (always a pointer), and one case per option for the share interface.
 
+// <curl/curl.h> makes an enum (CURLoption, CURLINFO, ...) the last named parameter. In C++ that is
+// formally undefined for va_start (clang's -Wvarargs), since the enum might be promoted; these enums
+// are int-sized, and GCC's and clang's __builtin_va_start find the variadic arguments from the number
+// of named ones, as they do for libcurl's own C definitions.
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+static_assert(sizeof(CURLoption) == sizeof(int) && sizeof(CURLMoption) == sizeof(int) &&
+              sizeof(CURLINFO) == sizeof(int) && sizeof(CURLSHoption) == sizeof(int));
+
 namespace {
 
 using AnyFunction = void (*)();
