@@ -7,7 +7,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "ptinstall/spec/record.hpp"
@@ -57,6 +63,99 @@ void write_all(int fd, const char* data, std::size_t size, const fs::path& path)
     size -= static_cast<std::size_t>(n);
   }
 }
+
+// Files at least this big are hashed and written by a helper thread while the entry's thread only
+// inflates: a big wheel's biggest entry (libtorch_cuda.so) is most of its bytes, and since one
+// deflate stream cannot be split, inflating it is the wall time of a parallel unpack; hashing and
+// writing it on the same thread would add about half again.
+constexpr std::uint64_t kHelperMinBytes = 4 << 20;
+
+class HashWriter {
+ public:
+  HashWriter(int fd, fs::path path) : fd_(fd), path_(std::move(path)), thread_([this] { run(); }) {}
+  ~HashWriter() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  HashWriter(const HashWriter&) = delete;
+  HashWriter& operator=(const HashWriter&) = delete;
+
+  // Copies the block (libarchive's buffer is reused by the next read) and queues it.
+  void push(const void* data, std::size_t size) {
+    std::string block;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return queue_.size() < kMaxQueued || error_; });
+      if (error_) std::rethrow_exception(error_);
+      if (!spare_.empty()) {
+        block = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    block.assign(static_cast<const char*>(data), size);
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(block));
+    }
+    cv_.notify_all();
+  }
+
+  // Waits for the queued blocks; the file's hash.
+  util::Sha256 finish() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+    return std::move(hash_);
+  }
+
+ private:
+  static constexpr std::size_t kMaxQueued = 8;
+
+  void run() {
+    for (;;) {
+      std::string block;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return;
+        block = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      cv_.notify_all();
+      try {
+        hash_.update(block.data(), block.size());
+        write_all(fd_, block.data(), block.size(), path_);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        error_ = std::current_exception();
+        queue_.clear();
+        cv_.notify_all();
+        return;
+      }
+      std::lock_guard lock(mutex_);
+      spare_.push_back(std::move(block));
+    }
+  }
+
+  int fd_;
+  fs::path path_;
+  util::Sha256 hash_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::vector<std::string> spare_;
+  bool closed_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 }  // namespace
 
@@ -177,6 +276,9 @@ void TreeWriter::write(struct archive* a, struct archive_entry* entry, std::stri
     if (errno == EEXIST || errno == EISDIR) invalid(wheel_, "duplicate entry `" + name + "`");
     throw util::Error("failed to create " + target.string() + ": " + std::strerror(errno));
   }
+  la_int64_t announced = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+  std::unique_ptr<HashWriter> helper;
+  if (announced >= static_cast<la_int64_t>(kHelperMinBytes)) helper = std::make_unique<HashWriter>(fd, target);
   util::Sha256 file_hash;
   std::uint64_t size = 0;
   try {
@@ -189,11 +291,17 @@ void TreeWriter::write(struct archive* a, struct archive_entry* entry, std::stri
       if (rr < ARCHIVE_WARN) fail("the zip file is truncated or corrupt at `" + name + "`");
       // Sparse output never happens for zip; treat a gap as corruption.
       if (static_cast<std::uint64_t>(offset) != size) fail("unexpected data offset in `" + name + "`");
-      file_hash.update(buf, len);
-      write_all(fd, static_cast<const char*>(buf), len, target);
+      if (helper) {
+        helper->push(buf, len);
+      } else {
+        file_hash.update(buf, len);
+        write_all(fd, static_cast<const char*>(buf), len, target);
+      }
       size += len;
     }
+    if (helper) file_hash = helper->finish();
   } catch (...) {
+    helper.reset();  // stops and joins the helper before the file is closed
     ::close(fd);
     throw;
   }
