@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "ptinstall/index/find_links.hpp"
@@ -20,7 +23,7 @@ namespace ptinstall::install {
 namespace {
 
 struct Counters {
-  std::atomic<std::size_t> from_cache{0}, downloaded{0}, unpacked{0};
+  std::atomic<std::size_t> from_cache{0}, downloaded{0}, unpacked{0}, parallel{0};
   std::atomic<std::uint64_t> bytes{0};
   // For PrepareOptions::on_progress: items finished, bytes received (a restarted transfer takes its
   // bytes back).
@@ -52,41 +55,129 @@ std::string expected_text(const ExpectedHashes& e) {
   return util::join(parts, " or ");
 }
 
-// The streamed download: unpacked while the bytes arrive. Returns nullopt when the transfer had to
-// start over after bytes were consumed (the caller then downloads to a file).
-std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& cache, net::HttpClient& client,
-                                           const std::optional<std::string>& expected, Counters& counters) {
+// Whether a download of `size` bytes goes to a file, then is unpacked from there by several threads,
+// rather than unpacked while it streams in (one thread). Measured on a 2-core machine with the index
+// on loopback and on a 16-core one (the 1 GB torch-shaped wheel of bench big-cold; docs/install.md):
+// there the download costs little next to inflating, and the file with N threads wins. In general,
+// with D the download time, I the one-thread inflate time and N threads: streaming takes about
+// max(D, I) (download and inflate overlap), the file about D + I/N (the hash is computed while the
+// file is written, so nothing reads it twice). The file loses at most I/N (a slow network, D >= I)
+// and gains up to I - I/N - D (a fast one: a mirror, a CDN in the same cloud, loopback), so it is
+// the better bet for big wheels. Small wheels (most wheels) stream: their inflate time is small next
+// to the round trips, and streaming keeps them off the disk twice.
+bool download_to_file_first(std::optional<std::uint64_t> size, const WheelCache& cache) {
+  return size && cache.parallel_threads(*size) > 1;
+}
+
+// A download into a file in the cache directory, hashed while written.
+struct FileSink {
+  std::unique_ptr<util::TempDir> dir;
+  fs::path path;
+  std::FILE* out = nullptr;
+  util::Sha256 hash;
+  std::uint64_t written = 0;
+
+  FileSink(const Cache& root, const std::string& filename) {
+    dir = std::make_unique<util::TempDir>(root.root(), ".download-");
+    path = dir->path() / filename;
+    out = std::fopen(path.c_str(), "wb");
+    if (!out) throw util::Error("failed to create " + path.string());
+  }
+  ~FileSink() {
+    if (out) std::fclose(out);
+  }
+  FileSink(const FileSink&) = delete;
+  FileSink& operator=(const FileSink&) = delete;
+  void write(std::string_view chunk) {
+    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) throw util::Error("failed to write " + path.string());
+    hash.update(chunk);
+    written += chunk.size();
+  }
+  void reset() {
+    std::fflush(out);
+    std::rewind(out);
+    written = 0;
+    hash = util::Sha256();
+  }
+  // Closes the file at its final size; the hash (hex).
+  std::string finish() {
+    bool failed = std::fclose(out) != 0;
+    out = nullptr;
+    if (failed) throw util::Error("failed to write " + path.string());
+    fs::resize_file(path, written);
+    return hash.hex();
+  }
+};
+
+// The download, unpacked while the bytes arrive, or (a big wheel: the index's size or the response's
+// Content-Length, see download_to_file_first) written to a file first and unpacked from there by
+// several threads. Returns nullopt when a streamed transfer had to start over after bytes were
+// consumed (the caller then downloads to a file).
+std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& cache, const Cache& root,
+                                           net::HttpClient& client, const std::optional<std::string>& expected,
+                                           Counters& counters) {
   ChunkPipe pipe;
   std::atomic<bool> aborted{false}, restarted{false};
   std::atomic<std::uint64_t> fed{0};
+  // Where the body goes: decided by on_start (network thread), awaited by this thread.
+  enum class Sink { undecided, pipe, file };
+  std::mutex mutex;
+  std::condition_variable decided;
+  Sink sink = Sink::undecided;
+  bool finished = false;
+  std::unique_ptr<FileSink> file;
   net::StreamHandler handler;
+  handler.on_start = [&](std::optional<std::uint64_t> announced) {
+    std::lock_guard lock(mutex);
+    if (sink != Sink::undecided) return;  // a retry keeps the first choice
+    bool to_file = download_to_file_first(item.file.size ? item.file.size : announced, cache);
+    if (to_file) file = std::make_unique<FileSink>(root, item.file.filename);
+    sink = to_file ? Sink::file : Sink::pipe;
+    decided.notify_all();
+  };
   handler.on_chunk = [&](std::string_view chunk) {
     if (aborted || restarted) throw util::Error("download of " + item.file.filename + " abandoned");
     fed += chunk.size();
     counters.received(static_cast<std::int64_t>(chunk.size()));
-    pipe.feed(chunk.data(), chunk.size());
+    if (file) file->write(chunk);  // `file` is set on this thread, before the first chunk
+    else pipe.feed(chunk.data(), chunk.size());
   };
   handler.on_reset = [&] {
-    if (fed > 0) restarted = true;
     counters.received(-static_cast<std::int64_t>(fed.load()));
+    if (file) {
+      file->reset();
+      fed = 0;
+      return;
+    }
+    if (fed > 0) restarted = true;
   };
   auto future = client.submit(net::Request{item.file.url}, handler);
+  net::Response response;
+  std::exception_ptr failure;
   std::thread closer([&] {
     try {
-      net::Response r = future.get();
-      if (!r.ok()) {
-        try {
-          net::raise_for_status(r, item.file.url);
-        } catch (...) {
-          pipe.fail(std::current_exception());
-          return;
-        }
-      }
-      pipe.close();
+      response = future.get();
+      if (!response.ok()) net::raise_for_status(response, item.file.url);
     } catch (...) {
-      pipe.fail(std::current_exception());
+      failure = std::current_exception();
     }
+    if (failure) pipe.fail(failure);
+    else pipe.close();
+    std::lock_guard lock(mutex);
+    finished = true;
+    decided.notify_all();
   });
+  {
+    std::unique_lock lock(mutex);
+    decided.wait(lock, [&] { return sink != Sink::undecided || finished; });
+  }
+  if (sink == Sink::file) {
+    closer.join();
+    if (failure) std::rethrow_exception(failure);
+    counters.bytes += file->written;
+    std::string sha = file->finish();
+    return cache.unpack_local(file->path, item.file.filename, expected, sha);
+  }
   try {
     UnpackedWheel u = cache.unpack_stream(pipe, item.file.filename, expected);
     closer.join();
@@ -101,59 +192,26 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
   }
 }
 
-// The download to a file in the cache directory (hashed while it is written), then unpacked from
-// there: by several threads when the wheel is big, else by one.
+// The download to a file in the cache directory (after a streamed transfer had to start over),
+// then unpacked from there: by several threads when the wheel is big, else by one.
 UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, const Cache& root,
                                    net::HttpClient& client, const std::optional<std::string>& expected,
                                    Counters& counters) {
-  util::TempDir tmp(root.root(), ".download-");
-  fs::path path = tmp.path() / item.file.filename;
-  std::FILE* out = std::fopen(path.c_str(), "wb");
-  if (!out) throw util::Error("failed to create " + path.string());
-  std::uint64_t written = 0;
-  util::Sha256 hash;
+  FileSink file(root, item.file.filename);
   net::StreamHandler handler;
   handler.on_chunk = [&](std::string_view chunk) {
-    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size())
-      throw util::Error("failed to write " + path.string());
-    hash.update(chunk);
-    written += chunk.size();
+    file.write(chunk);
     counters.received(static_cast<std::int64_t>(chunk.size()));
   };
   handler.on_reset = [&] {
-    counters.received(-static_cast<std::int64_t>(written));
-    std::fflush(out);
-    std::rewind(out);
-    written = 0;
-    hash = util::Sha256();
+    counters.received(-static_cast<std::int64_t>(file.written));
+    file.reset();
   };
-  net::Response r;
-  try {
-    r = client.fetch_streaming(net::Request{item.file.url}, handler);
-  } catch (...) {
-    std::fclose(out);
-    throw;
-  }
-  bool write_failed = std::fclose(out) != 0;
+  net::Response r = client.fetch_streaming(net::Request{item.file.url}, handler);
   net::raise_for_status(r, item.file.url);
-  if (write_failed) throw util::Error("failed to write " + path.string());
-  fs::resize_file(path, written);
-  counters.bytes += written;
-  return cache.unpack_local(path, item.file.filename, expected, hash.hex());
-}
-
-// Whether a download is written to a file and unpacked from there by several threads rather than
-// unpacked while it streams in (one thread). Measured on a 2-core machine with the index on
-// loopback (bench big-cold, 1 GB torch-shaped wheel, docs/install.md): the download costs little
-// next to inflating, so the file and two threads win. In general, with D the download time, I the
-// one-thread inflate time and N threads: streaming takes about max(D, I) (the two overlap), the
-// file about D + I/N. The file loses at most I/N (a slow network, D >= I) and gains up to
-// I - I/N - D (a fast one), so it is the better bet wherever N is above 2 and big wheels come
-// from a fast mirror, a CDN in the same cloud or loopback; small wheels (most wheels) stream, as
-// their inflate time is small next to the round trips anyway. The size must be known beforehand
-// (PEP 700 `size` in the index's JSON); without it the wheel streams.
-bool download_to_file_first(const PrepareItem& item, const WheelCache& cache) {
-  return item.file.size && cache.parallel_threads(*item.file.size) > 1;
+  counters.bytes += file.written;
+  std::string sha = file.finish();
+  return cache.unpack_local(file.path, item.file.filename, expected, sha);
 }
 
 PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cache& root, net::HttpClient& client,
@@ -195,17 +253,18 @@ PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cach
     check_hash(item, expected, out.unpacked.sha256);
     if (!out.unpacked.cached) counters.unpacked++;
     else counters.from_cache++;
+    if (out.unpacked.threads > 1) counters.parallel++;
     return out;
   }
 
   // 3. The network.
-  std::optional<UnpackedWheel> streamed;
-  if (!download_to_file_first(item, cache)) streamed = stream_unpack(item, cache, client, single, counters);
+  auto streamed = stream_unpack(item, cache, root, client, single, counters);
   out.unpacked = streamed ? *streamed : download_then_unpack(item, cache, root, client, single, counters);
   check_hash(item, expected, out.unpacked.sha256);
   out.downloaded = true;
   counters.downloaded++;
   counters.unpacked++;
+  if (out.unpacked.threads > 1) counters.parallel++;
   try {
     util::write_file_atomic(url_entry, out.unpacked.sha256 + "\n");
   } catch (const util::Error& e) {
@@ -268,10 +327,10 @@ std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items,
                          counters.notify();
                        });
   } catch (...) {
-    if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes};
+    if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes, counters.parallel};
     throw;
   }
-  if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes};
+  if (stats) *stats = PrepareStats{counters.from_cache, counters.downloaded, counters.unpacked, counters.bytes, counters.parallel};
   return out;
 }
 

@@ -372,7 +372,9 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
   StagingDir staging(root_);
   std::string sha = detail::extract_parallel(path, size, staging.path, display_name, threads, known_sha256);
   check_expected(display_name, expected_sha256, sha);
-  return commit(staging, root_, sha, size);
+  UnpackedWheel out = commit(staging, root_, sha, size);
+  out.threads = threads;
+  return out;
 }
 
 UnpackedWheel WheelCache::unpack_stream(ByteSource& source, std::string_view display_name,

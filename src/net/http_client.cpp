@@ -161,6 +161,17 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     if (t->url.scheme == "file") code = 200;
     t->streaming = t->handler.on_chunk && code >= 200 && code < 300;
     t->decided = true;
+    if (t->streaming && t->handler.on_start) {
+      curl_off_t announced = -1;
+      curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+      try {
+        t->handler.on_start(announced >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(announced))
+                                           : std::nullopt);
+      } catch (...) {
+        t->consumer_error = std::current_exception();
+        return 0;
+      }
+    }
   }
   if (t->streaming) {
     try {

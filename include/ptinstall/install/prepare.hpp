@@ -54,6 +54,7 @@ struct PrepareStats {
   std::size_t downloaded = 0;   // fetched over the network
   std::size_t unpacked = 0;     // newly unpacked (downloaded or local)
   std::uint64_t bytes = 0;      // wheel bytes downloaded
+  std::size_t parallel = 0;     // of the unpacked ones, unpacked by several threads
 };
 
 // Prepares every item (in parallel); results in the order of `items`. Throws the first error once all

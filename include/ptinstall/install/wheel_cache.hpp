@@ -96,6 +96,7 @@ struct UnpackedWheel {
   std::string sha256;      // hex digest of the wheel file
   std::uint64_t size = 0;  // bytes of the wheel file
   bool cached = false;     // true when the entry existed already (nothing was unpacked)
+  unsigned threads = 1;    // threads that unpacked it (more than 1: the parallel extractor)
 };
 
 struct WheelCacheOptions {

@@ -89,9 +89,15 @@ using ChunkConsumer = std::function<void(std::string_view chunk)>;
 // Called before a retry sends the body again: the consumer must forget what it got so far.
 using ResetCallback = std::function<void()>;
 
+// Called on the network thread before the first chunk of a 2xx body (again after a reset), with the
+// body's announced size (Content-Length) when there is one, so that a consumer can choose where the
+// bytes go before they come (a big wheel goes to a file rather than to a streaming unzip).
+using StartCallback = std::function<void(std::optional<std::uint64_t> content_length)>;
+
 struct StreamHandler {
   ChunkConsumer on_chunk;
   ResetCallback on_reset;
+  StartCallback on_start{};
 };
 
 class HttpClient {

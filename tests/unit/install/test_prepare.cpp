@@ -53,6 +53,8 @@ TEST_CASE("prepare: download, unpack, then cache hits without the network", "[pr
     REQUIRE(out.size() == 1);
     CHECK(out[0].downloaded);
     CHECK(st.downloaded == 1);
+    CHECK(st.parallel == 0);  // a small wheel streams
+    CHECK(out[0].unpacked.threads == 1);
     CHECK(st.bytes == fs::file_size(wheel));
     CHECK(fs::exists(out[0].unpacked.dir / "demo" / "__init__.py"));
     CHECK(out[0].unpacked.sha256 == util::sha256_file(wheel).hex());
@@ -126,7 +128,7 @@ TEST_CASE("prepare: HTTP errors, local wheels, many at once", "[prepare]") {
   for (std::size_t i = 0; i < out.size(); ++i) CHECK(fs::exists(out[i].unpacked.dir / ("pkg" + std::to_string(i) + "-1.0.dist-info")));
 }
 
-TEST_CASE("prepare: a big wheel with a known size is downloaded to a file and unpacked by several threads",
+TEST_CASE("prepare: a big wheel is downloaded to a file and unpacked by several threads",
           "[prepare][parallel]") {
   test::IndexServer server;
   test::WheelSpec spec;
@@ -140,16 +142,21 @@ TEST_CASE("prepare: a big wheel with a known size is downloaded to a file and un
   opts.parallel_min_bytes = 1000;  // "big" for this test
   opts.parallel_threads = 3;
 
-  for (bool with_hash : {true, false}) {
-    INFO("with hash " << with_hash);
+  // The size from the index (PEP 700), or from the response's Content-Length (the PyTorch index
+  // gives no sizes).
+  for (bool with_hash : {true, false})
+  for (bool index_size : {true, false}) {
+    INFO("with hash " << with_hash << ", size from the index " << index_size);
     util::TempDir cache_dir;
     auto cache = install::Cache::at(cache_dir.path());
     install::WheelCache wc(cache, opts);
     auto item = item_for(server, wheel, with_hash);
-    item.file.size = fs::file_size(wheel);
+    if (index_size) item.file.size = fs::file_size(wheel);
     install::PrepareStats st;
     auto out = install::prepare_wheels({item}, wc, cache, client, {}, &st);
     CHECK(out[0].downloaded);
+    CHECK(out[0].unpacked.threads == 3);
+    CHECK(st.parallel == 1);
     CHECK(st.bytes == fs::file_size(wheel));
     CHECK(out[0].unpacked.sha256 == actual);
     CHECK(util::read_file(out[0].unpacked.dir / "demo/m5.py") == std::string(3250, 'f'));
