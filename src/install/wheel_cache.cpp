@@ -369,6 +369,8 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
     FileSource source(path);
     return unpack_stream(source, display_name, expected_sha256);
   }
+  util::log::debug("unpacking " + std::string(display_name) + " (" + std::to_string(size) + " bytes) with " +
+                   std::to_string(threads) + " threads");
   StagingDir staging(root_);
   std::string sha = detail::extract_parallel(path, size, staging.path, display_name, threads, known_sha256);
   check_expected(display_name, expected_sha256, sha);
