@@ -166,9 +166,39 @@ fs::path Transaction::aside_name(const fs::path& path) {
   return path.parent_path() / ("." + path.filename().string() + ".ptinstall-" + id_ + "~");
 }
 
+namespace {
+// `path` in lexically normal form. The installer hands over paths that are normal already (a
+// normal directory joined with a plain relative path); spotting that costs one scan of the text,
+// while lexically_normal() builds and joins every component (a third of a big warm install's
+// instructions when it ran three times per file).
+std::string normal_key(const fs::path& path) {
+  const std::string& s = path.native();
+  bool plain = !s.empty() && s.back() != '/' && s.find("//") == std::string::npos &&
+               s.find("/./") == std::string::npos && s.find("/../") == std::string::npos && s.rfind("./", 0) != 0 &&
+               s.rfind("../", 0) != 0 && s != "." && s != ".." &&
+               !(s.size() >= 2 && s.compare(s.size() - 2, 2, "/.") == 0) &&
+               !(s.size() >= 3 && s.compare(s.size() - 3, 3, "/..") == 0);
+  return plain ? s : path.lexically_normal().native();
+}
+}  // namespace
+
+void Transaction::count_placement() {
+  if (done_) throw std::logic_error("transaction already finished");
+  std::size_t n = placed_++;
+  if (fail_after_ && n >= *fail_after_) {
+    --placed_;
+    throw util::Error("injected failure after " + std::to_string(n) + " files (PTINSTALL_FAULT_INJECT)");
+  }
+}
+
 void Transaction::create_parents(const fs::path& dir) {
+  std::lock_guard lock(mutex_);
+  create_parents_locked(dir);
+}
+
+void Transaction::create_parents_locked(const fs::path& dir) {
   if (dir.empty() || exists_nofollow(dir)) return;
-  create_parents(dir.parent_path());
+  create_parents_locked(dir.parent_path());
   if (::mkdir(dir.c_str(), 0777) == 0) {
     created_dirs_.push_back(dir);
     journal('K', dir);
@@ -177,86 +207,122 @@ void Transaction::create_parents(const fs::path& dir) {
   }
 }
 
-void Transaction::prepare(const fs::path& path) {
-  std::lock_guard lock(mutex_);
-  if (done_) throw std::logic_error("transaction already finished");
-  if (fail_after_ && placed_ >= *fail_after_)
-    throw util::Error("injected failure after " + std::to_string(placed_) + " files (PTINSTALL_FAULT_INJECT)");
-  ++placed_;
-  create_parents(path.parent_path());
-  if (exists_nofollow(path) && created_set_.count(path.lexically_normal().string())) {
-    // Placed earlier by this transaction (a wheel that ships one path twice): no backup, the
-    // original state of this path is "absent" or an earlier backup.
+void Transaction::make_room(const fs::path& path, bool ours) {
+  if (ours) {
+    // Placed earlier by this transaction (a wheel that ships one path twice, or a wheel earlier in
+    // install order): no backup, the original state of this path is "absent" or an earlier backup.
     ::unlink(path.c_str());
-  } else if (exists_nofollow(path)) {
-    fs::path aside = aside_name(path);
-    if (::rename(path.c_str(), aside.c_str()) != 0)
-      throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
-    backups_.push_back({path, aside});
-    journal('R', path, aside);
+    return;
   }
+  std::lock_guard lock(mutex_);
+  fs::path aside = aside_name(path);
+  if (::rename(path.c_str(), aside.c_str()) != 0) {
+    if (errno == ENOENT) return;  // gone meanwhile: nothing to keep
+    throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
+  }
+  backups_.push_back({path, aside});
+  journal('R', path, aside);
+}
+
+void Transaction::journal_new(Shard& shard, const std::string& key, const fs::path& path) {
+  if (shard.journaled.count(key)) return;
+  {
+    std::lock_guard lock(mutex_);
+    journal('N', path);
+  }
+  shard.journaled.insert(key);
+}
+
+void Transaction::prepare(const fs::path& path) {
+  const std::string key = normal_key(path);
+  Shard& sh = shard_of(key);
+  std::lock_guard shard_lock(sh.mutex);
+  count_placement();
+  create_parents(path.parent_path());
+  if (exists_nofollow(path)) make_room(path, sh.created.count(key) > 0);
   // Before the new file exists, so that a kill right after it is created still finds it listed.
-  if (journaled_.insert(path.lexically_normal().string()).second) journal('N', path);
+  journal_new(sh, key, path);
 }
 
 void Transaction::will_create(const std::vector<fs::path>& paths) {
-  std::lock_guard lock(mutex_);
   if (roots_.empty() || done_) return;
   std::string batch;
+  std::vector<std::string> keys;
+  keys.reserve(paths.size());
   for (const auto& p : paths) {
-    if (!journaled_.insert(p.lexically_normal().string()).second) continue;
+    keys.push_back(normal_key(p));
     batch += 'N';
     batch += '\0';
-    batch += p.string();
+    batch += p.native();
     batch += '\0';
     batch += '\0';
   }
   if (batch.empty()) return;
-  journal_raw(batch);
+  {
+    std::lock_guard lock(mutex_);
+    journal_raw(batch);
+  }
+  // Marked only once the records are written; a path placed meanwhile by another wheel may get a
+  // second record, which recovery treats like the first.
+  for (const auto& k : keys) {
+    Shard& sh = shard_of(k);
+    std::lock_guard shard_lock(sh.mutex);
+    sh.journaled.insert(k);
+  }
 }
 
 void Transaction::created(const fs::path& path) {
-  std::lock_guard lock(mutex_);
-  created_files_.push_back(path);
-  std::string key = path.lexically_normal().string();
-  if (journaled_.insert(key).second) journal('N', path);
-  created_set_.insert(std::move(key));
+  const std::string key = normal_key(path);
+  Shard& sh = shard_of(key);
+  std::lock_guard shard_lock(sh.mutex);
+  journal_new(sh, key, path);
+  if (sh.created.insert(key).second) sh.created_files.push_back(path);
 }
 
-bool Transaction::place(const fs::path& path, const std::function<void()>& write, std::size_t order) {
-  const std::string key = path.lexically_normal().string();
-  std::lock_guard path_lock(path_locks_[std::hash<std::string>{}(key) % path_locks_.size()]);
-  {
-    std::lock_guard lock(mutex_);
-    auto it = placed_order_.find(key);
-    if (it != placed_order_.end() && it->second > order) return false;
+bool Transaction::place(const fs::path& path, const std::function<int()>& create, std::size_t order) {
+  const std::string key = normal_key(path);
+  Shard& sh = shard_of(key);
+  std::lock_guard shard_lock(sh.mutex);
+  if (auto it = sh.order.find(key); it != sh.order.end() && it->second > order) return false;
+  count_placement();
+  journal_new(sh, key, path);
+  const bool ours = sh.created.count(key) > 0;
+  for (int attempt = 0;; ++attempt) {
+    int e = create();
+    if (e == 0) break;
+    if (attempt < 3 && e == ENOENT) {
+      create_parents(path.parent_path());
+    } else if (attempt < 3 && e == EEXIST) {
+      make_room(path, ours);
+    } else {
+      throw util::Error("failed to create " + path.string() + ": " + std::strerror(e));
+    }
   }
-  prepare(path);
-  write();
-  created(path);
-  std::lock_guard lock(mutex_);
-  placed_order_[key] = order;
+  if (!ours) {
+    sh.created.insert(key);
+    sh.created_files.push_back(path);
+  }
+  sh.order[key] = order;
   return true;
 }
 
 bool Transaction::remove(const fs::path& path) {
-  std::lock_guard lock(mutex_);
   if (!exists_nofollow(path)) return false;
-  if (!roots_.empty()) {
+  if (!roots_.empty() && !inside_roots(path, roots_)) {
     // Like pip, never delete outside the environment, whatever a RECORD says.
-    fs::path norm = path.lexically_normal();
-    bool inside = std::any_of(roots_.begin(), roots_.end(), [&](const fs::path& r) {
-      auto rel = norm.lexically_relative(r);
-      return !rel.empty() && *rel.begin() != ".." && rel != ".";
-    });
-    if (!inside) {
-      util::log::warn("not removing " + path.string() + ": it is outside the environment");
-      return false;
-    }
+    util::log::warn("not removing " + path.string() + ": it is outside the environment");
+    return false;
   }
   // A file this transaction placed is wanted (e.g. a module that moved from one project to another
   // in the same install): removing the old owner's copy must not delete the new one.
-  if (created_set_.count(path.lexically_normal().string())) return false;
+  const std::string key = normal_key(path);
+  {
+    Shard& sh = shard_of(key);
+    std::lock_guard shard_lock(sh.mutex);
+    if (sh.created.count(key)) return false;
+  }
+  std::lock_guard lock(mutex_);
+  if (done_) throw std::logic_error("transaction already finished");
   fs::path aside = aside_name(path);
   if (::rename(path.c_str(), aside.c_str()) != 0)
     throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
@@ -277,10 +343,23 @@ void Transaction::prune_empty(fs::path dir) {
   }
 }
 
+void Transaction::clear_state() {
+  backups_.clear();
+  created_dirs_.clear();
+  for (auto& sh : shards_) {
+    sh.created_files.clear();
+    sh.created.clear();
+    sh.journaled.clear();
+    sh.order.clear();
+  }
+  close_journal();
+}
+
+// commit() and rollback() run once every placing thread has finished (the callers join them), so
+// they read the shards without their locks.
 void Transaction::commit() {
   std::lock_guard lock(mutex_);
-  if (done_) return;
-  done_ = true;
+  if (done_.exchange(true)) return;
   if (journal_fd_ >= 0) journal('C', {});  // from here on, a killed commit is finished, not undone
   for (const auto& b : backups_) {
     std::error_code ec;
@@ -293,22 +372,17 @@ void Transaction::commit() {
     return a.string().size() > b.string().size();
   });
   for (const auto& d : dirs) prune_empty(d);
-  backups_.clear();
-  created_files_.clear();
-  created_set_.clear();
-  created_dirs_.clear();
-  placed_order_.clear();
-  journaled_.clear();
-  close_journal();
+  clear_state();
 }
 
 void Transaction::rollback() {
   std::lock_guard lock(mutex_);
-  if (done_) return;
-  done_ = true;
-  for (auto it = created_files_.rbegin(); it != created_files_.rend(); ++it) {
-    std::error_code ec;
-    fs::remove_all(*it, ec);
+  if (done_.exchange(true)) return;
+  for (auto& sh : shards_) {
+    for (auto it = sh.created_files.rbegin(); it != sh.created_files.rend(); ++it) {
+      std::error_code ec;
+      fs::remove_all(*it, ec);
+    }
   }
   // Backups in reverse order, so a path moved aside twice ends with its first (original) content.
   for (auto it = backups_.rbegin(); it != backups_.rend(); ++it) {
@@ -324,13 +398,7 @@ void Transaction::rollback() {
     // __pycache__ and the like may have appeared inside; only remove when empty.
     ::rmdir(it->c_str());
   }
-  backups_.clear();
-  created_files_.clear();
-  created_set_.clear();
-  created_dirs_.clear();
-  placed_order_.clear();
-  journaled_.clear();
-  close_journal();
+  clear_state();
 }
 
 }  // namespace ptinstall::install

@@ -149,6 +149,13 @@ int try_copy(const std::filesystem::path& src, const std::filesystem::path& dst)
 }
 
 LinkMode Linker::link(const std::filesystem::path& src, const std::filesystem::path& dst) {
+  if (int e = try_link(src, dst))
+    throw Error("failed to " + std::string(to_string(current_.load())) + " " + src.string() + " to " + dst.string() +
+                ": " + std::strerror(e));
+  return current_.load();
+}
+
+int Linker::try_link(const std::filesystem::path& src, const std::filesystem::path& dst) {
   LinkMode mode = current_.load();
   for (;;) {
     int e = 0;
@@ -158,7 +165,8 @@ LinkMode Linker::link(const std::filesystem::path& src, const std::filesystem::p
       case LinkMode::Copy: e = try_copy(src, dst); break;
       case LinkMode::Symlink: e = try_symlink(src, dst); break;
     }
-    if (e == 0) return mode;
+    if (e == 0) return 0;
+    if (e == EEXIST || e == ENOENT) return e;
     LinkMode next = mode;
     if (mode == LinkMode::Clone && clone_unsupported(e)) {
       next = LinkMode::Hardlink;
@@ -170,9 +178,7 @@ LinkMode Linker::link(const std::filesystem::path& src, const std::filesystem::p
                   "); falling back to a full copy, which may be slower; the cache and the target directory "
                   "are probably on different filesystems");
     }
-    if (next == mode)
-      throw Error("failed to " + std::string(to_string(mode)) + " " + src.string() + " to " + dst.string() + ": " +
-                  std::strerror(e));
+    if (next == mode) return e;
     log::debug("link mode " + std::string(to_string(mode)) + " failed (" + std::strerror(e) + "), using " +
                std::string(to_string(next)));
     // Remember the downgrade for the following files; never upgrade again.

@@ -16,6 +16,7 @@
 // injected error (read once per transaction), to check that a failure half-way leaves nothing.
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -57,13 +58,17 @@ class Transaction {
   void will_create(const std::vector<fs::path>& paths);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
-  // Places one file: prepare(path), write() (which creates `path`), created(path), while no other
-  // thread of this transaction places the same path. Wheels installed in parallel may ship the same
+  // Places one file: `create` makes `path` and returns 0 or the errno of its failure (it must fail
+  // with EEXIST when something is at `path`, as open(O_EXCL) and link() do). The transaction tries it
+  // straight away and only on EEXIST moves what is there aside (or, when this transaction placed it,
+  // deletes it), and on ENOENT creates the parent directories, then tries again: a fresh environment
+  // costs one system call per file, as `cp -al` does. Wheels installed in parallel may ship the same
   // path (every nvidia-* wheel has nvidia/__init__.py): as when pip installs them one after the
   // other, the wheel that comes later in install order (`order`) ends up owning the file, whatever
-  // order the threads run in. Returns false when `write` was skipped because a later wheel already
+  // order the threads run in. Returns false when `create` was skipped because a later wheel already
   // placed the path (the caller still lists the path in its RECORD, as pip's earlier wheel does).
-  bool place(const fs::path& path, const std::function<void()>& write, std::size_t order = 0);
+  // Other errors of `create` are thrown as util::Error naming the path.
+  bool place(const fs::path& path, const std::function<int()>& create, std::size_t order = 0);
   // Removes a file now (renamed aside, deleted at commit). Missing files, files this transaction
   // created, and (when roots were given) paths outside every root are left alone, the latter with a
   // warning. Returns whether something was removed.
@@ -73,37 +78,49 @@ class Transaction {
 
   void commit();
   void rollback();
-  bool committed() const { return done_; }
+  bool committed() const { return done_.load(); }
 
   // Files placed so far (prepare() calls), for tests.
-  std::size_t placed() const { return placed_; }
+  std::size_t placed() const { return placed_.load(); }
 
  private:
   struct Backup {
     fs::path original, aside;
   };
+  // The per-path state, split by the hash of the path so that threads placing different files
+  // rarely wait on each other (one lock for everything made the futex calls outnumber the files).
+  struct Shard {
+    std::mutex mutex;
+    std::vector<fs::path> created_files;
+    std::unordered_set<std::string> created;           // lexically normal paths of created_files
+    std::unordered_set<std::string> journaled;         // paths with an "N" record
+    std::unordered_map<std::string, std::size_t> order;  // path -> order of its last place()
+  };
+  Shard& shard_of(const std::string& key) { return shards_[std::hash<std::string>{}(key) % shards_.size()]; }
   fs::path aside_name(const fs::path& path);
-  void create_parents(const fs::path& dir);
+  void count_placement();                       // the fault-injection knob
+  void make_room(const fs::path& path, bool ours);  // takes mutex_
+  void create_parents(const fs::path& dir);     // takes mutex_
+  void create_parents_locked(const fs::path& dir);
+  void journal_new(Shard& shard, const std::string& key, const fs::path& path);  // shard locked; takes mutex_
   void prune_empty(fs::path dir);
   void journal(char kind, const fs::path& path, const fs::path& aside = {});  // with mutex_ held
   void journal_raw(const std::string& records);  // with mutex_ held
   void close_journal();                      // called with mutex_ held
+  void clear_state();                        // with mutex_ held, no other thread running
 
+  // Lock order: a shard's mutex, then mutex_; never the other way round.
   std::mutex mutex_;
   std::vector<fs::path> roots_;
-  std::vector<fs::path> created_files_;
-  std::unordered_set<std::string> created_set_;  // lexically normal paths of created_files_
   std::vector<fs::path> created_dirs_;
   std::vector<Backup> backups_;
-  std::set<fs::path> touched_dirs_;
-  std::unordered_map<std::string, std::size_t> placed_order_;  // path -> order of its last place()
-  std::array<std::mutex, 64> path_locks_;
-  std::unordered_set<std::string> journaled_;  // paths with an "N" record  // parents of removed paths, pruned at commit when empty
-  std::size_t placed_ = 0;
+  std::set<fs::path> touched_dirs_;  // parents of removed paths, pruned at commit when empty
+  std::array<Shard, 1024> shards_;  // a shard is held during its system calls: many keep collisions rare
+  std::atomic<std::size_t> placed_{0};
   std::optional<std::size_t> fail_after_;
   std::string id_;
   int journal_fd_ = -1;
-  bool done_ = false;
+  std::atomic<bool> done_{false};
 };
 
 }  // namespace ptinstall::install

@@ -31,6 +31,10 @@ class Linker {
   // util::Error naming both paths when even the last fallback fails. Thread-safe.
   // Returns the mode that placed the file.
   LinkMode link(const std::filesystem::path& src, const std::filesystem::path& dst);
+  // The same, but EEXIST (`dst` exists) and ENOENT (its parent does not, or `src` is missing) are
+  // returned rather than thrown, for callers that create parents and make room only when needed.
+  // 0 on success.
+  int try_link(const std::filesystem::path& src, const std::filesystem::path& dst);
 
   LinkMode requested() const { return requested_; }
   // The mode files are placed with now (after fallbacks).
