@@ -331,6 +331,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
     const auto& cf = chosen.at(c.wanted.name);
     install::InstallOptions opts;
     opts.requested = provider.is_requested(c.wanted.name);
+    if (!cache.is_temporary()) opts.generated_store = cache.bucket("generated-v1");
     if (cf.direct) {
       spec::DirectUrl du;
       du.url = cf.file.url;

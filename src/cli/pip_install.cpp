@@ -287,6 +287,7 @@ int run_pip_install(Invocation& inv) {
     install::InstallOptions opts;
     opts.requested = true;
     opts.order = order[i];
+    if (!cache.is_temporary()) opts.generated_store = cache.bucket("generated-v1");
     if (w.direct) {
       spec::DirectUrl du;
       du.url = file_url(w.wheel);

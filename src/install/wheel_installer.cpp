@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -48,10 +49,15 @@ std::map<std::string, std::string> read_headers(const std::string& text) {
   return out;
 }
 
+using detail::current_umask;
+using detail::record_path;
+
 // Creates `path` exclusively and writes `content` with `mode` (exactly, regardless of the umask).
-void write_new_file(const fs::path& path, std::string_view content, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw util::Error("failed to create " + path.string() + ": " + std::strerror(errno));
+// Returns 0, or the errno of open() (EEXIST, ENOENT: Transaction::place handles those); a failed
+// write removes the file again and throws.
+int write_new_file(const fs::path& path, std::string_view content, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return errno;
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -60,17 +66,51 @@ void write_new_file(const fs::path& path, std::string_view content, mode_t mode)
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
+      ::unlink(path.c_str());
       throw util::Error("failed to write " + path.string() + ": " + std::strerror(e));
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  ::fchmod(fd, mode);
+  // open() applied the umask; only a mode it took bits from needs setting again.
+  if ((mode & ~current_umask()) != mode) ::fchmod(fd, mode);
   ::close(fd);
+  return 0;
 }
 
-using detail::current_umask;
-using detail::record_path;
+
+// The generated files of an install (INSTALLER, REQUESTED, RECORD, launchers, rewritten scripts)
+// are mostly the same from one environment to the next. With a store directory in the cache they
+// are written there once, named by content hash and mode, and hard-linked into the environment
+// like the wheel's own files: a new directory entry instead of a new inode, and allocating inodes
+// is most of a warm install's kernel time on ext4. Without a store, or when the link is refused
+// (another filesystem, a file of another user), the file is written. Returns 0 or, as
+// write_new_file, EEXIST/ENOENT for the transaction to handle.
+int place_generated(const fs::path& dest, std::string_view content, std::string_view hash_b64, mode_t mode,
+                    const fs::path& store) {
+  if (!store.empty()) {
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    fs::path stored = store / (std::string(hash_b64) + "-" + octal);
+    struct stat st {};
+    bool ready = ::lstat(stored.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                 static_cast<std::uint64_t>(st.st_size) == content.size();
+    if (!ready) {
+      try {
+        util::write_file_atomic(stored, content);
+        ::chmod(stored.c_str(), mode);
+        ready = true;
+      } catch (const util::Error& e) {
+        util::log::debug(std::string("generated file store: ") + e.what());
+      }
+    }
+    if (ready) {
+      int e = util::try_hardlink(stored, dest);
+      if (e == 0 || e == EEXIST || e == ENOENT) return e;
+    }
+  }
+  return write_new_file(dest, content, mode);
+}
 
 bool within(const fs::path& base, const fs::path& p) {
   auto rel = p.lexically_normal().lexically_relative(base.lexically_normal());
@@ -314,9 +354,13 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   std::sort(plan.begin(), plan.end(), [](const Planned& a, const Planned& b) { return a.wheel_path < b.wheel_path; });
 
   std::vector<spec::RecordEntry> rows;
-  auto add_generated = [&](const fs::path& path, std::string_view content) {
-    rows.push_back({record_path(path, result.lib_dir), "sha256=" + util::sha256_urlsafe_b64_nopad(content),
-                    static_cast<std::uint64_t>(content.size())});
+  // Places a generated file (see place_generated) and lists it in the RECORD. The store only
+  // where the wheel's files are hard links too: clones and copies are independent of the cache.
+  auto store_now = [&] { return linker.current() == util::LinkMode::Hardlink ? options.generated_store : fs::path(); };
+  auto add_generated = [&](const fs::path& path, std::string_view content, mode_t mode) {
+    std::string hash = util::sha256_urlsafe_b64_nopad(content);
+    tx.place(path, [&] { return place_generated(path, content, hash, mode, store_now()); }, options.order);
+    rows.push_back({record_path(path, result.lib_dir), "sha256=" + hash, static_cast<std::uint64_t>(content.size())});
     result.files.push_back(path.lexically_normal());
   };
   const std::string sb = shebang(scheme.python);
@@ -339,13 +383,12 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
         // pip rewrites the extracted file in place, so it keeps the mode the zip gave it.
         struct stat st {};
         mode_t mode = ::stat(src.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
-        tx.place(p.dest, [&] { write_new_file(p.dest, fixed, mode); }, options.order);
-        add_generated(p.dest, fixed);
+        add_generated(p.dest, fixed, mode);
         continue;
       }
       // Not a #!python script: linked as is (executable bits come from the zip).
     }
-    tx.place(p.dest, [&] { linker.link(src, p.dest); }, options.order);
+    tx.place(p.dest, [&] { return linker.try_link(src, p.dest); }, options.order);
     auto it = record.find(p.wheel_path);
     if (it != record.end()) {
       rows.push_back({record_path_normal(p.dest, result.lib_dir), it->second.hash, it->second.size});
@@ -369,8 +412,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
       std::string text = sb + launcher_script(module, attr);
       fs::path dest = (scheme.scripts / name).lexically_normal();
       if (!within(scheme.scripts, dest)) invalid(display, "entry point name `" + name + "` is not a valid file name");
-      tx.place(dest, [&] { write_new_file(dest, text, script_mode); }, options.order);
-      add_generated(dest, text);
+      add_generated(dest, text, script_mode);
     }
   };
   make_scripts(console_script_specs(console, scheme.python_major, scheme.python_minor));
@@ -379,9 +421,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   // The generated .dist-info files.
   const mode_t file_mode = 0666 & ~current_umask();
   auto generate = [&](const std::string& leaf, const std::string& content) {
-    fs::path path = result.dist_info_dir / leaf;
-    tx.place(path, [&] { write_new_file(path, content, file_mode); }, options.order);
-    add_generated(path, content);
+    add_generated(result.dist_info_dir / leaf, content, file_mode);
   };
   generate("INSTALLER", options.installer + "\n");
   if (options.direct_url_json) generate("direct_url.json", *options.direct_url_json);
@@ -390,7 +430,12 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   fs::path record_file = result.dist_info_dir / "RECORD";
   rows.push_back({record_path(record_file, result.lib_dir), "", std::nullopt});
   std::sort(rows.begin(), rows.end(), [](const spec::RecordEntry& a, const spec::RecordEntry& b) { return a.path < b.path; });
-  tx.place(record_file, [&] { write_new_file(record_file, spec::write_record(rows), file_mode); }, options.order);
+  {
+    std::string text = spec::write_record(rows);
+    std::string hash = util::sha256_urlsafe_b64_nopad(text);
+    tx.place(record_file, [&] { return place_generated(record_file, text, hash, file_mode, store_now()); },
+             options.order);
+  }
   result.files.push_back(record_file.lexically_normal());
 
   // Now that the new files are in place, remove what the old versions own and we did not overwrite.

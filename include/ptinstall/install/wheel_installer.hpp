@@ -57,6 +57,9 @@ struct InstallOptions {
   // Position in the install order of one transaction: when wheels installed in parallel ship the same
   // path, the one with the highest order keeps it, as if they had been installed one after another.
   std::size_t order = 0;
+  // A directory in the cache for the generated files (INSTALLER, RECORD, launchers, ...), kept by
+  // content and hard-linked into environments; empty: every generated file is written.
+  fs::path generated_store;
 };
 
 struct InstalledWheel {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -621,4 +622,87 @@ TEST_CASE("a committed or rolled back transaction leaves no journal", "[install]
     CHECK_FALSE(fs::exists(Transaction::journal_path(root)));
     CHECK(util::read_file(root / "a.txt") == (commit ? "b" : "a"));
   }
+}
+
+TEST_CASE("place tries first, then makes parents or room only when the call says so", "[install][transaction]") {
+  util::TempDir tmp;
+  fs::path root = tmp.path() / "root";
+  fs::create_directories(root);
+  util::write_file_atomic(root / "old.txt", "OLD");
+  auto before = snapshot(root);
+  auto writer = [](const fs::path& p, std::string text, int* calls) {
+    return [p, text, calls] {
+      ++*calls;
+      int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+      if (fd < 0) return errno;
+      CHECK(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+      ::close(fd);
+      return 0;
+    };
+  };
+  {
+    Transaction tx({root});
+    int calls = 0;
+    // A missing parent: ENOENT, the directories are made, the second call succeeds.
+    CHECK(tx.place(root / "a/b/new.txt", writer(root / "a/b/new.txt", "N", &calls)));
+    CHECK(calls == 2);
+    // An existing file: EEXIST, it is moved aside (a backup), the second call succeeds.
+    calls = 0;
+    CHECK(tx.place(root / "old.txt", writer(root / "old.txt", "NEW", &calls)));
+    CHECK(calls == 2);
+    CHECK(util::read_file(root / "old.txt") == "NEW");
+    // Placed again in the same transaction (lower order first, then higher): no backup of our own file.
+    calls = 0;
+    CHECK(tx.place(root / "old.txt", writer(root / "old.txt", "NEWER", &calls), 5));
+    CHECK(util::read_file(root / "old.txt") == "NEWER");
+    // A lower order than the one that placed the path is skipped without calling.
+    calls = 0;
+    CHECK_FALSE(tx.place(root / "old.txt", writer(root / "old.txt", "LOWER", &calls), 1));
+    CHECK(calls == 0);
+    // Other errors are thrown with the path.
+    CHECK_THROWS_WITH(tx.place(root / "x", [] { return EACCES; }), Catch::Contains("failed to create") &&
+                                                                       Catch::Contains("Permission denied"));
+    // A callback that keeps failing with ENOENT ends in an error, not a loop.
+    CHECK_THROWS_WITH(tx.place(root / "y", [] { return ENOENT; }), Catch::Contains("No such file"));
+    CHECK(tx.placed() == 5);  // every attempt counts (the fault-injection knob), skipped ones do not
+  }
+  CHECK(snapshot(root) == before);  // rolled back: new file, directories and backup undone
+}
+
+TEST_CASE("generated files come from the store as hard links, identical to written ones", "[install][installer]") {
+  Env env;
+  fs::path store = env.tmp.path() / "cache/generated-v1";
+  InstallOptions opts;
+  opts.requested = true;
+  opts.generated_store = store;
+  auto r = env.install(demo(), opts, util::LinkMode::Hardlink);
+  fs::path di = env.scheme.purelib / "demo-1.0.dist-info";
+  CHECK(util::read_file(di / "INSTALLER") == "ptinstall\n");
+  CHECK(util::read_file(di / "REQUESTED").empty());
+  struct stat st {};
+  REQUIRE(::stat((di / "INSTALLER").c_str(), &st) == 0);
+  CHECK(st.st_nlink == 2);  // the environment's entry and the store's
+  const int mask = [] { mode_t m = umask(0); umask(m); return static_cast<int>(m); }();
+  CHECK(static_cast<int>(st.st_mode & 07777) == (0666 & ~mask));
+  REQUIRE(::stat((env.scheme.scripts / "demo").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0100) != 0);  // a launcher keeps its executable mode through the store
+  auto linked = snapshot(env.venv());
+  CHECK(std::distance(fs::directory_iterator(store), fs::directory_iterator()) >= 4);
+
+  // Reinstalled without a store: the same bytes and modes, written this time.
+  InstallOptions plain_opts;
+  plain_opts.requested = true;
+  env.install(demo(), plain_opts, util::LinkMode::Hardlink);
+  CHECK(snapshot(env.venv()) == linked);
+  REQUIRE(::stat((di / "INSTALLER").c_str(), &st) == 0);
+  CHECK(st.st_nlink == 1);
+
+  // With copies asked for, nothing is linked from the store.
+  Env copy;
+  InstallOptions copy_opts;
+  copy_opts.generated_store = copy.tmp.path() / "cache/generated-v1";
+  copy.install(demo(), copy_opts, util::LinkMode::Copy);
+  REQUIRE(::stat((copy.scheme.purelib / "demo-1.0.dist-info/INSTALLER").c_str(), &st) == 0);
+  CHECK(st.st_nlink == 1);
+  (void)r;
 }
