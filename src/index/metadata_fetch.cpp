@@ -2,11 +2,16 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -230,6 +235,61 @@ std::string decompress_entry(const CentralEntry& e, std::string_view data) {
   return out;
 }
 
+// The METADATA of the zip file of `total` bytes whose last bytes are `tail`, found through the
+// central directory: the entry is read with `read(offset, length)` and inflated, nothing else. A
+// few reads where walking the entries touches every local header. Throws ZipError for a zip
+// structure it cannot follow, util::Error when there is no METADATA.
+std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
+                              const std::function<std::string(std::uint64_t, std::uint64_t)>& read,
+                              std::string_view project, std::string_view display) {
+  std::string_view tv = tail;
+  // End of central directory: 22 bytes plus a comment of up to 64 KiB, at the end.
+  std::size_t eocd = std::string_view::npos;
+  for (std::size_t p = tv.size() >= 22 ? tv.size() - 22 + 1 : 0; p-- > 0;) {
+    if (le(tv, p, 4) == 0x06054b50 && p + 22 + le(tv, p + 20, 2) <= tv.size()) {
+      eocd = p;
+      break;
+    }
+  }
+  if (eocd == std::string_view::npos) throw ZipError("no end of central directory record");
+  std::uint64_t cd_size = le(tv, eocd + 12, 4);
+  std::uint64_t cd_offset = le(tv, eocd + 16, 4);
+  if (cd_offset == 0xFFFFFFFF || cd_size == 0xFFFFFFFF || le(tv, eocd + 10, 2) == 0xFFFF) {
+    if (eocd < 20 || le(tv, eocd - 20, 4) != 0x07064b50) throw ZipError("zip64 locator missing");
+    std::uint64_t z64 = le(tv, eocd - 20 + 8, 8);
+    std::string rec = read(z64, 56);
+    if (le(rec, 0, 4) != 0x06064b50) throw ZipError("bad zip64 end of central directory record");
+    cd_size = le(rec, 40, 8);
+    cd_offset = le(rec, 48, 8);
+  }
+  std::string cd = read(cd_offset, cd_size);
+  auto entries = parse_central_directory(cd);
+  const CentralEntry* pick = nullptr;
+  for (const auto& e : entries) {
+    std::string_view dir;
+    if (!is_metadata_entry(e.name, &dir)) continue;
+    if (dist_info_matches(dir, project)) {
+      pick = &e;
+      break;
+    }
+    if (!pick) pick = &e;
+  }
+  if (!pick) throw util::Error("no .dist-info/METADATA in " + std::string(display), "the file is not a valid wheel");
+  if (pick->compressed > kMaxMetadataSize) throw ZipError("the METADATA entry is too large");
+  std::uint64_t want = 30 + pick->name_len + pick->extra_len + pick->compressed + 256;
+  want = std::min(want, total - pick->local_offset);
+  std::string local = read(pick->local_offset, want);
+  if (le(local, 0, 4) != 0x04034b50) throw ZipError("bad local file header");
+  std::uint64_t begin = 30 + le(local, 26, 2) + le(local, 28, 2);
+  std::string body;
+  if (begin + pick->compressed <= local.size()) {
+    body = local.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(pick->compressed));
+  } else {
+    body = read(pick->local_offset + begin, pick->compressed);
+  }
+  return decompress_entry(*pick, body);
+}
+
 std::string random_suffix() {
   static std::atomic<unsigned> counter{0};
   std::random_device rd;
@@ -244,7 +304,9 @@ std::size_t verify_hashes(std::string_view data, const HashMap& hashes, std::str
   return h.verify(what);
 }
 
-std::string read_wheel_metadata(const fs::path& wheel, std::string_view project) {
+namespace {
+// Every entry walked through libarchive: slower, but the judge of what a damaged zip is.
+std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_view project) {
   struct archive* a = archive_read_new();
   archive_read_support_format_zip_seekable(a);
   std::optional<std::string> first, exact;
@@ -289,6 +351,43 @@ std::string read_wheel_metadata(const fs::path& wheel, std::string_view project)
   if (exact) return *exact;
   if (first) return *first;
   throw util::Error("no .dist-info/METADATA in " + wheel.string(), "the file is not a valid wheel");
+}
+}  // namespace
+
+std::string read_wheel_metadata(const fs::path& wheel, std::string_view project) {
+  // Through the central directory first: a handful of reads, where walking the entries (numpy has
+  // 1,150) reads every local header. Anything unusual goes to the walk, which has the final word.
+  int fd = ::open(wheel.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      const auto total = static_cast<std::uint64_t>(st.st_size);
+      auto read = [&](std::uint64_t off, std::uint64_t len) -> std::string {
+        if (off + len > total || len > total) throw ZipError("zip structure beyond the end of the file");
+        std::string out(static_cast<std::size_t>(len), '\0');
+        std::size_t done = 0;
+        while (done < out.size()) {
+          ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(off + done));
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) throw ZipError("short read");
+          done += static_cast<std::size_t>(n);
+        }
+        return out;
+      };
+      try {
+        const std::uint64_t tail_size = std::min<std::uint64_t>(total, 64 * 1024 + 22);
+        std::string tail = read(total - tail_size, tail_size);
+        return metadata_from_zip(tail, total, read, project, wheel.string());
+      } catch (const ZipError& e) {
+        util::log::debug("reading " + wheel.string() + " entry by entry: " + e.what());
+      }
+    }
+  }
+  return read_wheel_metadata_by_walking(wheel, project);
 }
 
 struct MetadataFetcher::Impl {
@@ -518,52 +617,7 @@ struct MetadataFetcher::Impl {
     };
 
     try {
-      // End of central directory: 22 bytes plus a comment of up to 64 KiB, at the end.
-      std::string_view tv = data;
-      std::size_t eocd = std::string_view::npos;
-      for (std::size_t p = tv.size() >= 22 ? tv.size() - 22 + 1 : 0; p-- > 0;) {
-        if (le(tv, p, 4) == 0x06054b50 && p + 22 + le(tv, p + 20, 2) <= tv.size()) {
-          eocd = p;
-          break;
-        }
-      }
-      if (eocd == std::string_view::npos) throw ZipError("no end of central directory record");
-      std::uint64_t cd_size = le(tv, eocd + 12, 4);
-      std::uint64_t cd_offset = le(tv, eocd + 16, 4);
-      if (cd_offset == 0xFFFFFFFF || cd_size == 0xFFFFFFFF || le(tv, eocd + 10, 2) == 0xFFFF) {
-        if (eocd < 20 || le(tv, eocd - 20, 4) != 0x07064b50) throw ZipError("zip64 locator missing");
-        std::uint64_t z64 = le(tv, eocd - 20 + 8, 8);
-        std::string rec = read(z64, 56);
-        if (le(rec, 0, 4) != 0x06064b50) throw ZipError("bad zip64 end of central directory record");
-        cd_size = le(rec, 40, 8);
-        cd_offset = le(rec, 48, 8);
-      }
-      std::string cd = read(cd_offset, cd_size);
-      auto entries = parse_central_directory(cd);
-      const CentralEntry* pick = nullptr;
-      for (const auto& e : entries) {
-        std::string_view dir;
-        if (!is_metadata_entry(e.name, &dir)) continue;
-        if (dist_info_matches(dir, project)) {
-          pick = &e;
-          break;
-        }
-        if (!pick) pick = &e;
-      }
-      if (!pick) throw util::Error("no .dist-info/METADATA in " + f.filename, "the file is not a valid wheel");
-      if (pick->compressed > kMaxMetadataSize) throw ZipError("the METADATA entry is too large");
-      std::uint64_t want = 30 + pick->name_len + pick->extra_len + pick->compressed + 256;
-      want = std::min(want, total - pick->local_offset);
-      std::string local = read(pick->local_offset, want);
-      if (le(local, 0, 4) != 0x04034b50) throw ZipError("bad local file header");
-      std::uint64_t begin = 30 + le(local, 26, 2) + le(local, 28, 2);
-      std::string body;
-      if (begin + pick->compressed <= local.size()) {
-        body = local.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(pick->compressed));
-      } else {
-        body = read(pick->local_offset + begin, pick->compressed);
-      }
-      return make(decompress_entry(*pick, body), MetadataSource::RangeRead, f);
+      return make(metadata_from_zip(data, total, read, project, f.filename), MetadataSource::RangeRead, f);
     } catch (const NoRanges&) {
       mark_no_ranges(f.url);
       return std::nullopt;

@@ -159,6 +159,45 @@ TEST_CASE("read_wheel_metadata reads the dist-info of the project", "[metadata_f
   CHECK_THROWS_WITH(read_wheel_metadata(dir.path() / "empty.whl"), Catch::Contains("no .dist-info/METADATA"));
   util::write_file_atomic(dir.path() / "junk.whl", "not a zip at all");
   CHECK_THROWS_AS(read_wheel_metadata(dir.path() / "junk.whl"), util::Error);
+  // Stored (not deflated) entries, many of them, METADATA last: found through the central directory.
+  std::vector<Entry> many;
+  for (int i = 0; i < 500; ++i) many.push_back({"pkg/m" + std::to_string(i) + ".py", std::string(i, 'x')});
+  many.push_back({"pkg-2.0.dist-info/METADATA", "Name: pkg\nVersion: 2.0\n"});
+  util::write_file_atomic(dir.path() / "stored.whl", make_zip(many, true));
+  CHECK(read_wheel_metadata(dir.path() / "stored.whl", "pkg") == "Name: pkg\nVersion: 2.0\n");
+  util::write_file_atomic(dir.path() / "deflated.whl", make_zip(many));
+  CHECK(read_wheel_metadata(dir.path() / "deflated.whl", "pkg") == "Name: pkg\nVersion: 2.0\n");
+}
+
+TEST_CASE("read_wheel_metadata walks the entries when the central directory cannot be followed", "[metadata_fetch]") {
+  util::TempDir dir;
+  std::string z = make_zip({{"a.txt", "a"}, {"pkg-1.0.dist-info/METADATA", "Name: pkg\n"}});
+  // Point the end-of-central-directory record's offset past the end of the file: the direct read
+  // gives up, the walk through the local headers still finds the entry.
+  auto eocd = z.rfind(std::string("PK\x05\x06", 4));
+  REQUIRE(eocd != std::string::npos);
+  for (int i = 0; i < 4; ++i) z[eocd + 16 + static_cast<std::size_t>(i)] = static_cast<char>(0xF0);
+  util::write_file_atomic(dir.path() / "odd.whl", z);
+  std::string got;
+  try {
+    got = read_wheel_metadata(dir.path() / "odd.whl", "pkg");
+  } catch (const util::Error& e) {
+    got = std::string("error: ") + e.what();  // libarchive may refuse it too: then with its error
+  }
+  CHECK((got == "Name: pkg\n" || got.rfind("error: cannot read", 0) == 0));
+  // A METADATA that is not where the central directory says is not read from the wrong place.
+  std::string moved = make_zip({{"pkg-1.0.dist-info/METADATA", "Name: pkg\n"}});
+  auto cd = moved.find(std::string("PK\x01\x02", 4));
+  REQUIRE(cd != std::string::npos);
+  moved[cd + 42] = static_cast<char>(moved[cd + 42] + 1);  // local header offset off by one
+  util::write_file_atomic(dir.path() / "moved.whl", moved);
+  std::string moved_got;
+  try {
+    moved_got = read_wheel_metadata(dir.path() / "moved.whl", "pkg");
+  } catch (const util::Error& e) {
+    moved_got = std::string("error: ") + e.what();
+  }
+  CHECK((moved_got == "Name: pkg\n" || moved_got.rfind("error: cannot read", 0) == 0));
 }
 
 TEST_CASE("PEP 658 metadata files are used and hash-checked", "[metadata_fetch][http]") {
