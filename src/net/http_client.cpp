@@ -302,18 +302,30 @@ struct HttpClient::Impl {
   std::minstd_rand rng{std::random_device{}()};
 
   explicit Impl(ClientOptions o) : options(std::move(o)) {
-    global_init();
     if (options.concurrency == 0) options.concurrency = 1;
     if (options.user_agent.empty()) options.user_agent = std::string("ptinstall/") + PTINSTALL_VERSION;
-    multi = curl_multi_init();
-    if (!multi) throw util::Error("failed to initialise libcurl");
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(std::max<std::size_t>(options.concurrency, 1)));
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(options.concurrency, 8)));
-    thread = std::thread([this] { run(); });
+  }
+
+  // libcurl (loaded on first use: util/lazy_libs.hpp) and the network thread start with the first
+  // request. A command answered from the caches alone (a warm resolution, a local install) never
+  // loads libcurl, whose start-up (curl_global_init, TLS) costs more than such a command's own work.
+  std::once_flag started_once;
+  std::atomic<bool> started{false};
+  void start_network() {
+    std::call_once(started_once, [this] {
+      global_init();
+      multi = curl_multi_init();
+      if (!multi) throw util::Error("failed to initialise libcurl");
+      curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+      curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(std::max<std::size_t>(options.concurrency, 1)));
+      curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(options.concurrency, 8)));
+      thread = std::thread([this] { run(); });
+      started = true;
+    });
   }
 
   ~Impl() {
+    if (!started) return;
     {
       std::lock_guard lock(mutex);
       stopping = true;
@@ -330,6 +342,12 @@ struct HttpClient::Impl {
   }
 
   void enqueue(std::unique_ptr<Transfer> t) {
+    try {
+      start_network();
+    } catch (...) {
+      t->promise.set_exception(std::current_exception());
+      return;
+    }
     {
       std::lock_guard lock(mutex);
       if (stopping) {
