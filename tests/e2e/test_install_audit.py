@@ -186,48 +186,137 @@ def test_console_script_runs_from_a_venv_needing_the_trampoline(ptinstall, tmp_p
 
 # --- killed processes -----------------------------------------------------------------------------
 
-def test_backups_of_a_killed_install_are_repaired_by_the_next_run(ptinstall, tmp_path):
+# A kill at a chosen step of the transaction, not after a guessed delay (a loaded machine moves
+# any delay to another phase): preloaded into ptinstall, this wraps rename() and remove() and sends
+# the process SIGKILL at the N-th move of a file aside (a backup: `.name.ptinstall-<id>~`), before
+# or after that move, or before the N-th deletion of a backup (commit() deletes them).
+KILL_SHIM = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static long counters[2];
+static int at(const char *var, long n) {
+  const char *v = getenv(var);
+  return v && atol(v) == n;
+}
+static int backup(const char *p) {
+  size_t n = p ? strlen(p) : 0;
+  return n && p[n - 1] == '~' && strstr(p, ".ptinstall-") != NULL;
+}
+int rename(const char *from, const char *to) {
+  int (*real)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+  if (!backup(to)) return real(from, to);
+  long n = __atomic_add_fetch(&counters[0], 1, __ATOMIC_SEQ_CST);
+  if (at("KILL_BEFORE_BACKUP", n)) kill(getpid(), SIGKILL);
+  int r = real(from, to);
+  if (at("KILL_AFTER_BACKUP", n)) kill(getpid(), SIGKILL);
+  return r;
+}
+int remove(const char *path) {
+  int (*real)(const char *) = (int (*)(const char *))dlsym(RTLD_NEXT, "remove");
+  if (backup(path) && at("KILL_BEFORE_DELETING_BACKUP", __atomic_add_fetch(&counters[1], 1, __ATOMIC_SEQ_CST)))
+    kill(getpid(), SIGKILL);
+  return real(path);
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def kill_shim(tmp_path_factory):
+    import shutil
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        pytest.skip("no C compiler for the kill shim")
+    out = tmp_path_factory.mktemp("kill-shim")
+    (out / "shim.c").write_text(KILL_SHIM)
+    subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", str(out / "shim.so"), str(out / "shim.c"), "-ldl"],
+                   check=True, capture_output=True)
+    return out / "shim.so"
+
+
+def upgrade_killed_at(ptinstall, tmp_path, kill_shim, where, n, count=600):
+    """A venv with demo 1.0 (`count` modules), its snapshot, and the result of an upgrade to 2.0
+    killed by the shim at `where`=n."""
     venv = make_venv(tmp_path / "venv")
     wheels = tmp_path / "wheels"
-    # Many files in both versions, so that the upgrade moves many aside and is still running when it
-    # is killed.
+
     def big(version):
-        files = {f"demo/m{i:05d}.py": f"X = {i} # {version}\n" for i in range(6000)}
+        files = {f"demo/m{i:05d}.py": f"X = {i} # {version}\n" for i in range(count)}
         files["demo/__init__.py"] = f"__version__ = {version!r}\n"
         return demo_wheel(wheels, version, packages=files)
     v1, v2 = big("1.0"), big("2.0")
     install(ptinstall, venv, v1.path)
-    ptinstall_bin = os.environ.get("PTINSTALL_BINARY", str(Path(__file__).resolve().parents[2] / "build" / "ptinstall"))
-    cache = tmp_path / "cache"
-    env = dict(os.environ, PTINSTALL_CACHE_DIR=str(cache), PTINSTALL_LINK_MODE="copy")
-    # Warm the cache first, so the kill lands in the linking phase.
-    subprocess.run([ptinstall_bin, "pip", "install", "--python", str(venv), "--target", str(tmp_path / "warm"),
-                    str(v2.path)], env=env, capture_output=True, check=True)
+    before = snapshot(venv)
+    r = install(ptinstall, venv, v2.path, check=None,
+                env={"LD_PRELOAD": str(kill_shim), where: str(n), "PTINSTALL_LINK_MODE": "copy"})
+    assert r.returncode == -signal.SIGKILL, r
     sp = site_packages(venv)
-    for delay in (0.3, 0.5, 0.7, 0.9, 1.2, 1.6, 0.2, 0.1):
-        proc = subprocess.Popen([ptinstall_bin, "pip", "install", "--python", str(venv), str(v2.path)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if (sp / ".ptinstall-journal").exists():
-            break
-        # It finished before the kill: go back to 1.0 and try with a shorter delay.
-        install(ptinstall, venv, "--reinstall", v1.path, env={"PTINSTALL_CACHE_DIR": str(cache)})
-    else:
-        pytest.skip("the install always finished before it could be killed")
     assert (sp / ".ptinstall-journal").exists()
-    # The next run that changes the environment first rolls the killed one back (or finishes its
-    # commit when the kill came that late), then does its own work.
-    r = install(ptinstall, venv, "--reinstall", v1.path, env={"PTINSTALL_CACHE_DIR": str(cache)})
-    assert "an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
-    assert not list(sp.rglob(".*.ptinstall-*~"))
+    return venv, sp, before, v1, v2
+
+
+def test_backups_of_a_killed_install_are_repaired_by_the_next_run(ptinstall, tmp_path, kill_shim):
+    # Killed half-way through moving 1.0 aside for 2.0 (site-packages and bin/): exactly 299 backups,
+    # 2.0 partly in place.
+    venv, sp, before, v1, _ = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_BEFORE_BACKUP", 300)
+    backups = list(venv.rglob(".*.ptinstall-*~"))
+    assert len(backups) == 299
+    assert any("# 2.0" in p.read_text() for p in (sp / "demo").glob("m*.py"))
+    # The next run that locks the environment (here one that changes nothing) rolls the killed one
+    # back first: every file moved aside is back as it was, no backup is left.
+    r = ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")
+    assert "rolled back an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
+    assert not list(venv.rglob(".*.ptinstall-*~"))
     assert not (sp / ".ptinstall-journal").exists()
+    after = snapshot(venv)
+    for backup in backups:
+        original = str((backup.parent / backup.name[1:].split(".ptinstall-")[0]).relative_to(venv))
+        assert after.get(original) == before[original], original
+    # The next install works as usual: 1.0 again, every file 1.0's, nothing of 2.0 left.
+    install(ptinstall, venv, "--reinstall", v1.path)
+    assert snapshot(venv).keys() == before.keys()
     assert [p.name for p in sp.glob("demo-*.dist-info")] == ["demo-1.0.dist-info"]
     assert "demo==1.0" in run_pip(venv, "list", "--format", "freeze").stdout
-    # Every file is 1.0's: nothing of the killed 2.0 install is left.
-    assert (sp / "demo" / "m00001.py").read_text() == "X = 1 # 1.0\n"
-    assert len(list((sp / "demo").glob("m*.py"))) == 6000
+    assert all(p.read_text().endswith("# 1.0\n") for p in (sp / "demo").glob("m*.py"))
+
+
+@pytest.mark.xfail(strict=True, reason="the installer journals every file of a wheel as new (Transaction::will_create) "
+                   "before moving the old file at that path aside: the recovery of a run killed in between deletes "
+                   "the old file")
+def test_a_killed_upgrade_is_rolled_back_exactly(ptinstall, tmp_path, kill_shim):
+    venv, _, before, _, _ = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_BEFORE_BACKUP", 300)
+    ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")
+    assert snapshot(venv) == before
+
+
+def test_a_kill_during_the_commit_is_finished_by_the_next_run(ptinstall, tmp_path, kill_shim):
+    # Killed while commit() deletes the backups: 2.0 is complete, so the next run finishes the
+    # commit (deletes the rest of the backups) rather than undoing it.
+    venv, sp, _, _, v2 = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_BEFORE_DELETING_BACKUP", 300)
+    assert list(venv.rglob(".*.ptinstall-*~"))
+    r = install(ptinstall, venv, "--reinstall", v2.path)
+    assert "finished an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
+    assert not list(venv.rglob(".*.ptinstall-*~"))
+    assert not (sp / ".ptinstall-journal").exists()
+    assert [p.name for p in sp.glob("demo-*.dist-info")] == ["demo-2.0.dist-info"]
+    assert "demo==2.0" in run_pip(venv, "list", "--format", "freeze").stdout
+    assert all(p.read_text().endswith("# 2.0\n") for p in (sp / "demo").glob("m*.py"))
+    assert len(list((sp / "demo").glob("m*.py"))) == 600
+
+
+@pytest.mark.xfail(strict=True, reason="Transaction::make_room and Transaction::remove rename a file aside before "
+                   "journaling the backup: a kill between the two leaves a backup that no run restores or deletes")
+def test_a_kill_right_after_a_file_is_moved_aside_is_rolled_back(ptinstall, tmp_path, kill_shim):
+    venv, sp, _, _, _ = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_AFTER_BACKUP", 300)
+    r = ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")
+    assert "rolled back an interrupted ptinstall run in " + str(sp) in r.stderr, r.stderr
+    # Every backup, the 300th included, is restored. (That the files not yet reached are left alone
+    # is test_a_killed_upgrade_is_rolled_back_exactly.)
+    assert not list(venv.rglob(".*.ptinstall-*~"))
 
 
 def test_resolved_wheels_sharing_files_install_in_parallel_like_pip(ptinstall, tmp_path, make_index):
@@ -470,11 +559,12 @@ def test_install_killed_while_compiling_bytecode_leaves_no_bytecode(ptinstall, t
     else:
         # The compiler started after ptinstall died: it stops at its first file instead of writing
         # .pyc files that the next run could not know about.
-        for _ in range(200):
-            if done.exists():
-                break
+        # (A deadline, not a count of naps: on a loaded machine the interpreter may take a while; and
+        # the status once written, not the file once created.)
+        deadline = time.monotonic() + 120
+        while not (done.exists() and done.read_text().strip()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert done.read_text().strip() != "0"
+        assert done.read_text().strip() not in ("", "0")
         # (1.0's .pyc files are moved aside by now: any .pyc in sight is the orphan's.)
         assert not list(sp.rglob("*.pyc"))
         assert not (sp / "demo" / "extra" / "__pycache__").exists()
