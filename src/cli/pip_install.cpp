@@ -12,6 +12,7 @@
 #include "install_flow.hpp"
 #include "install_support.hpp"
 #include "ptinstall/install/compile_bytecode.hpp"
+#include "ptinstall/install/install_order.hpp"
 #include "ptinstall/install/local_wheels.hpp"
 #include "ptinstall/install/transaction.hpp"
 #include "ptinstall/install/uninstall.hpp"
@@ -276,12 +277,30 @@ int run_pip_install(Invocation& inv) {
   install::Transaction tx(scheme.roots());
   util::Linker linker(link_mode);
   std::vector<install::InstalledWheel> done(todo.size());
-  // pip installs independent wheels sorted by name, descending (its installation order), so when two
-  // ship the same file, the wheel whose name sorts first ends up owning it. The same here.
+  // When two wheels ship the same file, the one pip installs last keeps it. pip orders by its
+  // resolver's graph (install_order.hpp); here the graph is the wheels' own Requires-Dist among
+  // themselves, every wheel being requested.
   std::vector<std::size_t> order(todo.size());
-  for (std::size_t i = 0; i < todo.size(); ++i)
-    for (std::size_t j = 0; j < todo.size(); ++j)
-      if (todo[j]->normalized > todo[i]->normalized) ++order[i];
+  {
+    std::map<std::string, std::vector<std::string>> graph;
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+      names.push_back(todo[i]->normalized);
+      auto& deps = graph[todo[i]->normalized];
+      try {
+        auto md = spec::CoreMetadata::parse(util::read_file(infos[i].dir / infos[i].dist_info / "METADATA"));
+        for (const auto& raw : md.requires_dist) {
+          auto req = spec::Requirement::parse(raw);
+          if (req.applies(markers)) deps.push_back(req.package.str());
+        }
+      } catch (const util::Error& e) {
+        util::log::debug("install order: cannot read the dependencies of " + todo[i]->normalized + ": " + e.what());
+      }
+    }
+    auto ordered = install::installation_order(graph, names, names);
+    for (std::size_t i = 0; i < todo.size(); ++i)
+      order[i] = static_cast<std::size_t>(std::find(ordered.begin(), ordered.end(), todo[i]->normalized) - ordered.begin());
+  }
   util::parallel_for(&pool, todo.size(), [&](std::size_t i) {
     const Wanted& w = *todo[i];
     install::InstallOptions opts;

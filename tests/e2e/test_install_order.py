@@ -41,3 +41,19 @@ def test_shared_file_goes_to_the_wheel_pip_installs_last(ptinstall, tmp_path, ma
               *requested, check=True)
     got = {k: v for k, v in snapshot(site_packages(ours)).items() if ".dist-info" not in k}
     assert got == expected
+
+
+def test_wheel_files_given_directly_follow_pip_order_too(ptinstall, tmp_path):
+    # The local path (wheel files only, no resolution): the order comes from the wheels' own
+    # Requires-Dist among themselves. zeta needs alpha: pip installs alpha, then zeta, so zeta keeps
+    # the file (by name alone alpha would).
+    wheels = [wheel(tmp_path / "wheels", "zeta", ["alpha"]), wheel(tmp_path / "wheels", "alpha")]
+    paths = [str(w.path) for w in wheels]
+    theirs = make_venv(tmp_path / "theirs")
+    run_pip(theirs, "install", "--no-index", "--no-compile", *paths)
+    expected = {k: v for k, v in snapshot(site_packages(theirs)).items() if ".dist-info" not in k}
+    assert expected[SHARED][1] == b"from zeta\n"
+    ours = make_venv(tmp_path / "ours")
+    ptinstall("pip", "install", "--python", ours, "--link-mode", "copy", *paths, check=True)
+    got = {k: v for k, v in snapshot(site_packages(ours)).items() if ".dist-info" not in k}
+    assert got == expected
