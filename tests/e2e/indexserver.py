@@ -638,6 +638,8 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         index $pep691_index index.html;
+        # How many requests nginx has begun (IndexServer.requests waits until they are logged).
+        location = /__ptinstall_status__ {{ stub_status; access_log off; }}
 {locations}
         location / {{
             add_header Vary Accept;
@@ -698,6 +700,8 @@ class IndexServer:
         self.prefix = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="ptinstall-nginx-"))
         self.proc: Optional[subprocess.Popen] = None
         self._fault_server: Optional[_FaultServer] = None
+        self._status_queries = 0  # requests to the status location, which nginx counts but does not log
+        self._logged_before = 0   # lines logged by this nginx that are no longer in the log (clear_log)
 
     @property
     def url(self) -> str:
@@ -772,6 +776,9 @@ class IndexServer:
                 try:
                     with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                         _RUNNING.add(self)
+                        self._status_queries = 0
+                        log = self.prefix / "logs" / "access.log"
+                        self._logged_before = -len(log.read_text(errors="replace").splitlines()) if log.exists() else 0
                         return
                 except OSError:
                     time.sleep(0.02)
@@ -802,22 +809,49 @@ class IndexServer:
         if self._own_state:
             shutil.rmtree(self.prefix, ignore_errors=True)
 
-    def requests(self) -> List[Request]:
-        """Requests nginx has logged so far (proxied fault routes included)."""
+    def _requests_begun(self) -> Optional[int]:
+        """How many requests this nginx has begun, not counting the queries of its status."""
+        import urllib.request
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(self.url + "/__ptinstall_status__", timeout=30) as r:
+                text = r.read().decode()
+        except OSError:
+            return None
+        self._status_queries += 1
+        m = re.search(r"^\s*\d+\s+\d+\s+(\d+)\s*$", text, re.M)  # accepts handled requests
+        return int(m.group(1)) - self._status_queries if m else None
+
+    def _log_lines(self, settle: bool) -> List[str]:
+        """The lines of the access log; with `settle`, once every request begun so far is in it: nginx
+        writes a line just after answering, so a client may be done before its line is there (on a
+        loaded machine the worker can be descheduled in between, for any time)."""
         log = self.prefix / "logs" / "access.log"
+        begun = self._requests_begun() if settle and self.proc is not None and self.proc.poll() is None else None
+        deadline = time.monotonic() + 20
+        while True:
+            lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+            if begun is None or len(lines) + self._logged_before >= begun or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.01)
+
+    def requests(self) -> List[Request]:
+        """Requests nginx has logged so far (proxied fault routes included), every one it had begun
+        when this is called among them (one still being answered is waited for, up to 20 s)."""
         out = []
-        if log.exists():
-            for line in log.read_text(errors="replace").splitlines():
-                parts = line.split("\t")
-                if len(parts) == 6:
-                    m, uri, status, accept, rng, sent = parts
-                    out.append(Request(m, uri, int(status), "" if accept == "-" else accept,
-                                       "" if rng == "-" else rng, int(sent) if sent.isdigit() else 0))
+        for line in self._log_lines(settle=True):
+            parts = line.split("\t")
+            if len(parts) == 6:
+                m, uri, status, accept, rng, sent = parts
+                out.append(Request(m, uri, int(status), "" if accept == "-" else accept,
+                                   "" if rng == "-" else rng, int(sent) if sent.isdigit() else 0))
         return out
 
     def clear_log(self) -> None:
         log = self.prefix / "logs" / "access.log"
         if log.exists():
+            # Every request begun so far logged first, so that no line of one lands after the truncation.
+            self._logged_before += len(self._log_lines(settle=True))
             log.write_text("")  # nginx appends (O_APPEND), truncation is safe
 
 
