@@ -351,10 +351,19 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < std::max(1u, n_workers); ++i) workers.push_back(std::make_unique<Worker>(shared, fd));
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < workers.size(); ++i) pool.emplace_back([&, i] { workers[i]->run(); });
+  auto join_all = [&] {
+    for (auto& t : pool) t.join();
+    if (hasher.joinable()) hasher.join();
+  };
+  try {
+    for (unsigned i = 1; i < workers.size(); ++i) pool.emplace_back([&, i] { workers[i]->run(); });
+  } catch (...) {  // no thread to be had: stop the ones started before going
+    shared.stop = true;
+    join_all();
+    throw;
+  }
   workers[0]->run();  // the calling thread is a worker too
-  for (auto& t : pool) t.join();
-  if (hasher.joinable()) hasher.join();
+  join_all();
   for (const auto& e : shared.errors)
     if (e) std::rethrow_exception(e);
   if (hash_error) std::rethrow_exception(hash_error);
