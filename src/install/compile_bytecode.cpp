@@ -94,11 +94,12 @@ std::size_t compile_bytecode(std::vector<InstalledWheel>& wheels, const InstallS
   // directories are journaled as new paths, so that the rollback removes them whatever is in them
   // (a temporary file of a compiler killed half-way). A .pyc already there (written by an import,
   // not listed in any RECORD) is moved aside first, to come back on rollback.
+  // (Moved aside before it is announced: the recovery deletes what is announced.)
+  for (const auto& pyc : pycs)
+    if (exists_nofollow(pyc)) tx.remove(pyc);
   std::vector<fs::path> announce(new_cache_dirs.begin(), new_cache_dirs.end());
   announce.insert(announce.end(), pycs.begin(), pycs.end());
   tx.will_create(announce);
-  for (const auto& pyc : pycs)
-    if (exists_nofollow(pyc)) tx.remove(pyc);
 
   util::ProcessOptions po;
   po.stdin_data = input;

@@ -199,9 +199,12 @@ void Transaction::create_parents(const fs::path& dir) {
 void Transaction::create_parents_locked(const fs::path& dir) {
   if (dir.empty() || exists_nofollow(dir)) return;
   create_parents_locked(dir.parent_path());
+  // Journaled before it exists: a kill right after mkdir still finds it (an empty directory that
+  // is not there is skipped by the recovery).
+  journal('K', dir);
   if (::mkdir(dir.c_str(), 0777) == 0) {
     created_dirs_.push_back(dir);
-    journal('K', dir);
+    created_dir_set_.insert(dir.native());
   } else if (errno != EEXIST) {
     throw util::Error("failed to create directory " + dir.string() + ": " + std::strerror(errno));
   }
@@ -216,12 +219,14 @@ void Transaction::make_room(const fs::path& path, bool ours) {
   }
   std::lock_guard lock(mutex_);
   fs::path aside = aside_name(path);
+  // Journaled before the rename: killed in between, the recovery finds no backup and leaves the
+  // path alone; after it, the recovery renames the backup back.
+  journal('R', path, aside);
   if (::rename(path.c_str(), aside.c_str()) != 0) {
     if (errno == ENOENT) return;  // gone meanwhile: nothing to keep
     throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
   }
   backups_.push_back({path, aside});
-  journal('R', path, aside);
 }
 
 void Transaction::journal_new(Shard& shard, const std::string& key, const fs::path& path) {
@@ -244,12 +249,29 @@ void Transaction::prepare(const fs::path& path) {
   journal_new(sh, key, path);
 }
 
-void Transaction::will_create(const std::vector<fs::path>& paths) {
+void Transaction::will_create(const std::vector<fs::path>& paths, bool may_exist) {
   if (roots_.empty() || done_) return;
   std::string batch;
   std::vector<std::string> keys;
   keys.reserve(paths.size());
+  // With may_exist: whether a file can be there already, decided once per directory (a file cannot
+  // exist in a directory that does not, nor in one this transaction made without placing it).
+  std::unordered_map<std::string, bool> dir_is_new;
+  auto fresh_dir = [&](const fs::path& dir) {
+    auto [it, inserted] = dir_is_new.emplace(dir.native(), false);
+    if (inserted) {
+      struct stat st {};
+      if (::lstat(dir.c_str(), &st) != 0) {
+        it->second = errno == ENOENT;
+      } else {
+        std::lock_guard lock(mutex_);
+        it->second = created_dir_set_.count(dir.native()) > 0;
+      }
+    }
+    return it->second;
+  };
   for (const auto& p : paths) {
+    if (may_exist && !fresh_dir(p.parent_path())) continue;
     keys.push_back(normal_key(p));
     batch += 'N';
     batch += '\0';
@@ -285,8 +307,13 @@ bool Transaction::place(const fs::path& path, const std::function<int()>& create
   std::lock_guard shard_lock(sh.mutex);
   if (auto it = sh.order.find(key); it != sh.order.end() && it->second > order) return false;
   count_placement();
-  journal_new(sh, key, path);
   const bool ours = sh.created.count(key) > 0;
+  if (!sh.journaled.count(key)) {
+    // Not announced: the path may exist. What is there goes aside (journaled first) before the
+    // path is journaled as new, so that a recovery never deletes a file this run did not make.
+    if (!ours && exists_nofollow(path)) make_room(path, false);
+    journal_new(sh, key, path);
+  }
   for (int attempt = 0;; ++attempt) {
     int e = create();
     if (e == 0) break;
@@ -324,10 +351,10 @@ bool Transaction::remove(const fs::path& path) {
   std::lock_guard lock(mutex_);
   if (done_) throw std::logic_error("transaction already finished");
   fs::path aside = aside_name(path);
+  journal('D', path, aside);  // before the rename, as in make_room()
   if (::rename(path.c_str(), aside.c_str()) != 0)
     throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
   backups_.push_back({path, aside});
-  journal('D', path, aside);
   touched_dirs_.insert(path.parent_path());
   return true;
 }
@@ -346,6 +373,7 @@ void Transaction::prune_empty(fs::path dir) {
 void Transaction::clear_state() {
   backups_.clear();
   created_dirs_.clear();
+  created_dir_set_.clear();
   for (auto& sh : shards_) {
     sh.created_files.clear();
     sh.created.clear();

@@ -369,7 +369,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
     std::vector<fs::path> dests;
     dests.reserve(plan.size());
     for (const auto& p : plan) dests.push_back(p.dest);
-    tx.will_create(dests);
+    tx.will_create(dests, /*may_exist=*/true);
   }
 
   for (const auto& p : plan) {

@@ -284,9 +284,6 @@ def test_backups_of_a_killed_install_are_repaired_by_the_next_run(ptinstall, tmp
     assert all(p.read_text().endswith("# 1.0\n") for p in (sp / "demo").glob("m*.py"))
 
 
-@pytest.mark.xfail(strict=True, reason="the installer journals every file of a wheel as new (Transaction::will_create) "
-                   "before moving the old file at that path aside: the recovery of a run killed in between deletes "
-                   "the old file")
 def test_a_killed_upgrade_is_rolled_back_exactly(ptinstall, tmp_path, kill_shim):
     venv, _, before, _, _ = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_BEFORE_BACKUP", 300)
     ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")
@@ -308,8 +305,6 @@ def test_a_kill_during_the_commit_is_finished_by_the_next_run(ptinstall, tmp_pat
     assert len(list((sp / "demo").glob("m*.py"))) == 600
 
 
-@pytest.mark.xfail(strict=True, reason="Transaction::make_room and Transaction::remove rename a file aside before "
-                   "journaling the backup: a kill between the two leaves a backup that no run restores or deletes")
 def test_a_kill_right_after_a_file_is_moved_aside_is_rolled_back(ptinstall, tmp_path, kill_shim):
     venv, sp, _, _, _ = upgrade_killed_at(ptinstall, tmp_path, kill_shim, "KILL_AFTER_BACKUP", 300)
     r = ptinstall("pip", "uninstall", "--python", venv, "-y", "not-installed-anywhere")

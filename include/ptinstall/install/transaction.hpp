@@ -51,11 +51,15 @@ class Transaction {
   // Makes `path` ready to be created: creates its missing parent directories (recorded) and, when
   // something is already there, renames it aside. Counts towards the fault-injection knob.
   void prepare(const fs::path& path);
-  // Announces paths about to be placed, in one journal write (prepare() would write one record per
-  // path). Only for the journal: each path still goes through prepare()/place(), or created() when
-  // another process makes it (bytecode compilation). A directory announced so is removed whole
-  // by the recovery of a killed run: only announce directories that do not exist yet.
-  void will_create(const std::vector<fs::path>& paths);
+  // Announces paths about to be created, in one journal write (prepare() and place() would write
+  // one record per path). Only for the journal: each path still goes through prepare()/place(), or
+  // created() when another process makes it (bytecode compilation). The recovery of a killed run
+  // deletes what is announced, so a path that exists must not be announced before it is moved
+  // aside: with `may_exist`, only the paths whose directory does not exist yet (or was made by this
+  // transaction) are announced, the others are journaled by place() in a safe order (backup first).
+  // A directory announced is removed whole by the recovery: only announce directories that do not
+  // exist yet.
+  void will_create(const std::vector<fs::path>& paths, bool may_exist = false);
   // Records a file (or directory) this transaction created, to delete on rollback.
   void created(const fs::path& path);
   // Places one file: `create` makes `path` and returns 0 or the errno of its failure (it must fail
@@ -113,6 +117,7 @@ class Transaction {
   std::mutex mutex_;
   std::vector<fs::path> roots_;
   std::vector<fs::path> created_dirs_;
+  std::unordered_set<std::string> created_dir_set_;  // created_dirs_, as strings
   std::vector<Backup> backups_;
   std::set<fs::path> touched_dirs_;  // parents of removed paths, pruned at commit when empty
   std::array<Shard, 1024> shards_;  // a shard is held during its system calls: many keep collisions rare

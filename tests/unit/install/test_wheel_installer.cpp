@@ -629,6 +629,7 @@ TEST_CASE("place tries first, then makes parents or room only when the call says
   fs::path root = tmp.path() / "root";
   fs::create_directories(root);
   util::write_file_atomic(root / "old.txt", "OLD");
+  util::write_file_atomic(root / "surprise.txt", "S");
   auto before = snapshot(root);
   auto writer = [](const fs::path& p, std::string text, int* calls) {
     return [p, text, calls] {
@@ -646,10 +647,11 @@ TEST_CASE("place tries first, then makes parents or room only when the call says
     // A missing parent: ENOENT, the directories are made, the second call succeeds.
     CHECK(tx.place(root / "a/b/new.txt", writer(root / "a/b/new.txt", "N", &calls)));
     CHECK(calls == 2);
-    // An existing file: EEXIST, it is moved aside (a backup), the second call succeeds.
+    // An existing file that was not announced: moved aside (a backup, journaled before the rename)
+    // before the first call.
     calls = 0;
     CHECK(tx.place(root / "old.txt", writer(root / "old.txt", "NEW", &calls)));
-    CHECK(calls == 2);
+    CHECK(calls == 1);
     CHECK(util::read_file(root / "old.txt") == "NEW");
     // Placed again in the same transaction (lower order first, then higher): no backup of our own file.
     calls = 0;
@@ -662,9 +664,15 @@ TEST_CASE("place tries first, then makes parents or room only when the call says
     // Other errors are thrown with the path.
     CHECK_THROWS_WITH(tx.place(root / "x", [] { return EACCES; }), Catch::Contains("failed to create") &&
                                                                        Catch::Contains("Permission denied"));
+    // Announced as new (will_create): tried straight away; here a file is there after all, so
+    // EEXIST, moved aside, second call.
+    tx.will_create({root / "surprise.txt"});
+    calls = 0;
+    CHECK(tx.place(root / "surprise.txt", writer(root / "surprise.txt", "S2", &calls)));
+    CHECK(calls == 2);
     // A callback that keeps failing with ENOENT ends in an error, not a loop.
     CHECK_THROWS_WITH(tx.place(root / "y", [] { return ENOENT; }), Catch::Contains("No such file"));
-    CHECK(tx.placed() == 5);  // every attempt counts (the fault-injection knob), skipped ones do not
+    CHECK(tx.placed() == 6);  // every attempt counts (the fault-injection knob), skipped ones do not
   }
   CHECK(snapshot(root) == before);  // rolled back: new file, directories and backup undone
 }
