@@ -7,6 +7,7 @@
 #include "ptinstall/spec/tags.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "support/marker_envs.hpp"
 
 using namespace ptinstall;
 using namespace ptinstall::install;
@@ -26,18 +27,7 @@ fs::path add_dist(const fs::path& site, std::string_view name, std::string_view 
   return info;
 }
 
-spec::MarkerEnvironment linux_env() {
-  spec::MarkerEnvironment env;
-  env.set("python_version", "3.11");
-  env.set("python_full_version", "3.11.7");
-  env.set("os_name", "posix");
-  env.set("sys_platform", "linux");
-  env.set("platform_system", "Linux");
-  env.set("platform_machine", "x86_64");
-  env.set("implementation_name", "cpython");
-  env.set("platform_python_implementation", "CPython");
-  return env;
-}
+spec::MarkerEnvironment linux_env() { return test::linux_cpython("3.11.7"); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

@@ -2,6 +2,7 @@
 
 #include "ptinstall/install/satisfied.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "support/marker_envs.hpp"
 
 using namespace ptinstall;
 
@@ -30,16 +31,7 @@ struct Site {
   }
 };
 
-spec::MarkerEnvironment env() {
-  spec::MarkerEnvironment e;
-  e.set("python_version", "3.11");
-  e.set("python_full_version", "3.11.2");
-  e.set("sys_platform", "linux");
-  e.set("platform_system", "Linux");
-  e.set("os_name", "posix");
-  e.set("implementation_name", "cpython");
-  return e;
-}
+spec::MarkerEnvironment env() { return test::linux_cpython("3.11.2"); }
 
 std::vector<spec::Requirement> reqs(const std::vector<std::string>& texts) {
   std::vector<spec::Requirement> out;

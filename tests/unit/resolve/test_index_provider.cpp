@@ -11,6 +11,7 @@
 #include "ptinstall/resolve/solver.hpp"
 #include "ptinstall/spec/tags.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "support/marker_envs.hpp"
 #include "unit/install/wheel_builder.hpp"
 
 using namespace ptinstall;
@@ -54,18 +55,7 @@ fs::path make_wheel(const fs::path& dir, const W& w) {
   return p;
 }
 
-spec::MarkerEnvironment linux_env() {
-  spec::MarkerEnvironment env;
-  env.set("python_version", "3.12");
-  env.set("python_full_version", "3.12.3");
-  env.set("sys_platform", "linux");
-  env.set("platform_system", "Linux");
-  env.set("platform_machine", "x86_64");
-  env.set("os_name", "posix");
-  env.set("implementation_name", "cpython");
-  env.set("platform_python_implementation", "CPython");
-  return env;
-}
+spec::MarkerEnvironment linux_env() { return test::linux_cpython("3.12.3"); }
 
 spec::SupportedTags cp312_linux() {
   spec::TagEnvironment t;

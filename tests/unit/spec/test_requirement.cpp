@@ -8,6 +8,7 @@
 
 #include "ptinstall/spec/requirement.hpp"
 #include "ptinstall/util/error.hpp"
+#include "support/marker_envs.hpp"
 
 using namespace ptinstall::spec;
 using ptinstall::util::Error;
@@ -28,16 +29,7 @@ std::string hint_of(std::string_view text) {
   return ptinstall::test::error_hint([&] { Requirement::parse(text); });
 }
 
-MarkerEnvironment linux_x86() {
-  MarkerEnvironment env;
-  env.set("python_version", "3.12");
-  env.set("python_full_version", "3.12.4");
-  env.set("platform_system", "Linux");
-  env.set("platform_machine", "x86_64");
-  env.set("sys_platform", "linux");
-  env.set("os_name", "posix");
-  return env;
-}
+MarkerEnvironment linux_x86() { return ptinstall::test::linux_cpython("3.12.4"); }
 
 }  // namespace
 
