@@ -714,3 +714,35 @@ TEST_CASE("generated files come from the store as hard links, identical to writt
   CHECK(st.st_nlink == 1);
   (void)r;
 }
+
+TEST_CASE("a big wheel links on several threads: complete RECORD, and all-or-nothing", "[install][installer]") {
+  auto big = [](const std::string& version) {
+    WheelSpec w = demo(version);
+    for (int d = 0; d < 30; ++d)
+      for (int f = 0; f < 50; ++f)
+        w.files.push_back({"demo/sub" + std::to_string(d) + "/m" + std::to_string(f) + ".py", "# " + version + "\n"});
+    return w;
+  };
+  Env env;
+  auto r = env.install(big("1.0"), {}, util::LinkMode::Hardlink);
+  CHECK(r.python_files.size() >= 1500);
+  auto record = env.record("demo-1.0.dist-info");
+  for (int d = 0; d < 30; ++d)
+    for (int f = 0; f < 50; ++f) {
+      std::string rel = "demo/sub" + std::to_string(d) + "/m" + std::to_string(f) + ".py";
+      REQUIRE(record.count(rel));
+      CHECK(util::read_file(env.scheme.purelib / rel) == "# 1.0\n");
+    }
+  // An upgrade that fails after 900 files (spread over the threads) leaves 1.0 exactly as it was.
+  auto before = snapshot(env.venv());
+  auto info = env.unpack(big("2.0"));
+  ::setenv("PTINSTALL_FAULT_INJECT", "after-files:900", 1);
+  {
+    util::Linker linker(util::LinkMode::Hardlink);
+    Transaction tx(env.scheme.roots());
+    ::unsetenv("PTINSTALL_FAULT_INJECT");
+    auto old = find_installed({env.scheme.purelib}, "demo");
+    CHECK_THROWS_WITH(install_wheel(info, env.scheme, linker, tx, {}, old), Catch::Contains("injected failure"));
+  }
+  CHECK(snapshot(env.venv()) == before);
+}
