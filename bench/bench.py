@@ -140,6 +140,7 @@ class Bench:
         self.env.update(HOME=str(self.work / "home"), XDG_CONFIG_HOME=str(self.work / "home" / ".config"),
                         NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
         self.counter = 0
+        self.trash: List[Path] = []  # what the floors made, removed with the scenario's leftovers
 
     def fresh(self, name: str) -> Path:
         self.counter += 1
@@ -202,19 +203,19 @@ class Bench:
             done = running.pop(0)
             rc = rc or done.wait()
         run = Run(time.perf_counter() - start, rc, 0, "unzip failed" if rc else "")
-        shutil.rmtree(dest, ignore_errors=True)
+        self.trash.append(dest)
         return run
 
     def floor_unzip_one(self, wheel: Path) -> Run:
         dest = self.fresh("unzip1")
         run = timed(["unzip", "-q", "-o", str(wheel), "-d", str(dest)], self.env)
-        shutil.rmtree(dest, ignore_errors=True)
+        self.trash.append(dest)
         return run
 
     def floor_link_copy(self, venv: Path) -> Run:
         dest = self.fresh("cpal") / "site-packages"
         run = timed(["cp", "-al", str(self.site_packages(venv)), str(dest)], self.env)
-        shutil.rmtree(dest.parent, ignore_errors=True)
+        self.trash.append(dest.parent)
         return run
 
 
@@ -237,6 +238,10 @@ def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[s
     cells = {t: Cell() for t in TOOLS}
     sets: Dict[str, Dict[str, str]] = {}
     floor = Cell()
+    # Removed after the last run, not between runs: on ext4, files created in the minute after a big
+    # tree was deleted make the inode allocator skip every recently freed inode (recently_deleted()),
+    # which slowed each run by up to 5x depending on what the run before it had deleted.
+    leftovers: List[Path] = []
     print(f"== {name}: {description}", flush=True)
     for i in range(runs):
         order = TOOLS if i % 2 == 0 else tuple(reversed(TOOLS))
@@ -251,7 +256,9 @@ def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[s
             print(f"   run {i + 1} {tool}: {status}, {run.maxrss_kb / 1024:.0f} MiB", flush=True)
             if floor_run is not None:
                 floor.runs.append(floor_run)
-            b.cleanup(*paths)
+            leftovers.extend(paths)
+    b.cleanup(*leftovers, *b.trash)
+    b.trash.clear()
     check = ""
     if len(sets) == 2:
         a, b_ = dict(sets["ptinstall"]), dict(sets["pip"])
