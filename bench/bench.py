@@ -284,6 +284,17 @@ def warm_cache(b: Bench, tool: str, cache: Path, args: Sequence[str]) -> Run:
     return run
 
 
+def warm_install(b: Bench, caches: Dict[str, Path], args: Sequence[str]) -> Callable[[str, int], tuple]:
+    """once() of the warm scenarios: a fresh venv, the install from the tool's warm cache, and beside
+    pip's result the floor, cp -al of the finished site-packages."""
+    def once(tool, i):
+        venv = b.venv(with_pip=(tool == "pip"))
+        run = b.run(tool, venv, caches[tool], args)
+        floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
+        return run, floor, [venv], installed_set(b.site_packages(venv))
+    return once
+
+
 def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
     # requirements on the command line (the same lines as app.txt/backtrack.txt), so the suite runs
     # before ptinstall reads -r files
@@ -311,11 +322,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             warm_cache(b, t, caches[t], app)
 
     if want("install-warm"):
-        def once(tool, i):
-            venv = b.venv(with_pip=(tool == "pip"))
-            run = b.run(tool, venv, caches[tool], app)
-            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv], installed_set(b.site_packages(venv))
+        once = warm_install(b, caches, app)
         results.append(scenario(b, "install-warm", "application into a fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
 
@@ -347,11 +354,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         for t in TOOLS:
             warm_cache(b, t, caches[t], local)
 
-        def once(tool, i):
-            venv = b.venv(with_pip=(tool == "pip"))
-            run = b.run(tool, venv, caches[tool], local)
-            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv], installed_set(b.site_packages(venv))
+        once = warm_install(b, caches, local)
         results.append(scenario(b, "local-warm", f"{len(names)} wheels from --find-links --no-index --no-deps into a "
                                 "fresh venv, warm cache", runs, once, "cp -al of the finished site-packages"))
 
@@ -390,11 +393,7 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         for t in TOOLS:
             warm_cache(b, t, caches[t], big)
 
-        def once(tool, i):
-            venv = b.venv(with_pip=(tool == "pip"))
-            run = b.run(tool, venv, caches[tool], big)
-            floor = b.floor_link_copy(venv) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv], installed_set(b.site_packages(venv))
+        once = warm_install(b, caches, big)
         results.append(scenario(b, "big-warm", "torch wheel alone, fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
     b.cleanup(*caches.values())

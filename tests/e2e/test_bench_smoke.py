@@ -34,3 +34,25 @@ def test_bench_runs_and_reports_failures(tmp_path):
     # the index was generated once and is reused
     assert len(list((tmp_path / "work").glob("index-*/dataset.json"))) == 1
     assert not (tmp_path / "work" / "run").exists()
+
+
+def test_bench_warm_scenarios_with_the_real_binary(tmp_path):
+    """local-warm (issue 3's measure) and big-warm with tiny data: both tools install the same packages,
+    and the cp -al floor is measured beside them."""
+    from conftest import binary
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PTINSTALL_", "UV_"))}
+    proc = subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "bench" / "bench.py"), "--quick", "--big-size", "1", "--big-files", "40",
+         "--app-scale", "0.002", "--nvidia-scale", "0.0001", "--scenario", "local-warm", "--scenario", "big-warm",
+         "--runs", "1", "--ptinstall", binary(), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (report,) = (tmp_path / "results").glob("*-quick.md")
+    text = report.read_text()
+    for name, packages in (("local-warm", 50), ("big-warm", 1)):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert not cells[1].startswith("failed"), row
+        assert float(cells[1].split()[0]) > 0 and float(cells[4].split()[0]) > 0, row  # ptinstall and cp -al
+        assert f"{name}: " in text and f"check: same {packages} package" in text.split(f"- {name}:")[1].splitlines()[0]
+    assert not (tmp_path / "work" / "run").exists()
