@@ -308,12 +308,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
   std::vector<Planned> plan;
   const fs::path headers_dir = scheme.headers / wheel.name;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(wheel.dir, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (ec) break;
-    if (!it->is_regular_file()) continue;
-    auto fast_rel = below(wheel.dir, it->path());
-    std::string rel = fast_rel ? std::string(*fast_rel) : it->path().lexically_relative(wheel.dir).generic_string();
+  for (const std::string& rel : util::list_files(wheel.dir)) {
     auto slash = rel.find('/');
     std::string top = rel.substr(0, slash);
     if (top == wheel.dist_info) {
@@ -353,7 +348,6 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
     if (!within_normal(result.lib_dir, dest)) invalid(display, rel + " would be installed outside " + result.lib_dir.string());
     plan.push_back({rel, dest, Planned::Link});
   }
-  if (ec) throw util::Error("failed to read " + wheel.dir.string() + ": " + ec.message());
   std::sort(plan.begin(), plan.end(), [](const Planned& a, const Planned& b) { return a.wheel_path < b.wheel_path; });
 
   std::vector<spec::RecordEntry> rows;

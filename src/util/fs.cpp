@@ -1,5 +1,6 @@
 #include "ptinstall/util/fs.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -53,6 +54,55 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     ::unlink(tmpl.c_str());
     throw Error("failed to write " + path.string() + ": " + std::strerror(e));
   }
+}
+
+namespace {
+// Appends the regular files below the open directory `fd` (named `prefix` relative to the root) to
+// `out`; takes ownership of `fd`.
+void list_files_at(int fd, const std::string& prefix, const fs::path& root, std::vector<std::string>& out) {
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    int e = errno;
+    ::close(fd);
+    throw Error("failed to read " + (root / prefix).string() + ": " + std::strerror(e));
+  }
+  struct Closer {
+    DIR* d;
+    ~Closer() { ::closedir(d); }
+  } closer{d};
+  while (true) {
+    errno = 0;
+    struct dirent* e = ::readdir(d);
+    if (!e) {
+      if (errno != 0) throw Error("failed to read " + (root / prefix).string() + ": " + std::strerror(errno));
+      return;
+    }
+    std::string_view name(e->d_name);
+    if (name == "." || name == "..") continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {  // some filesystems do not say: ask
+      struct stat st {};
+      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_LNK;
+    }
+    std::string rel = prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
+    if (type == DT_REG) {
+      out.push_back(std::move(rel));
+    } else if (type == DT_DIR) {
+      int sub = ::openat(::dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (sub < 0) throw Error("failed to read " + (root / rel).string() + ": " + std::strerror(errno));
+      list_files_at(sub, rel, root, out);
+    }
+  }
+}
+}  // namespace
+
+std::vector<std::string> list_files(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw Error("failed to read " + dir.string() + ": " + std::strerror(errno));
+  std::vector<std::string> out;
+  list_files_at(fd, "", dir, out);
+  return out;
 }
 
 bool is_plain_relative_path(std::string_view path) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ptinstall::util {
 
@@ -21,6 +22,13 @@ void write_file_atomic(const fs::path& path, std::string_view content);
 // `.` or `..` component. Appended to a lexically normal directory it stays lexically normal, and it
 // can never leave that directory.
 bool is_plain_relative_path(std::string_view path);
+
+// The regular files below `dir`, as relative paths with `/` ("pkg/mod.py"), in no particular order.
+// Symbolic links and other special files are left out and not followed. Throws util::Error naming
+// the directory that cannot be read. Walks with file descriptors and the directory entries' types:
+// no std::filesystem::path per entry (a path splits itself into components when built, which made
+// listing a wheel's tree a tenth of an install's instructions).
+std::vector<std::string> list_files(const fs::path& dir);
 
 // A directory removed (recursively) when the object goes away, unless released.
 class TempDir {
