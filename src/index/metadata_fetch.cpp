@@ -389,14 +389,11 @@ std::string read_wheel_metadata(const fs::path& wheel, std::string_view project)
       auto read = [&](std::uint64_t off, std::uint64_t len) -> std::string {
         if (off + len > total || len > total) throw ZipError("zip structure beyond the end of the file");
         std::string out(static_cast<std::size_t>(len), '\0');
-        std::size_t done = 0;
-        while (done < out.size()) {
-          ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(off + done));
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) throw ZipError("short read");
-          done += static_cast<std::size_t>(n);
+        try {
+          if (util::pread_full(fd, out.data(), out.size(), off, wheel) == out.size()) return out;
+        } catch (const util::Error&) {
         }
-        return out;
+        throw ZipError("short read");
       };
       try {
         const std::uint64_t tail_size = std::min<std::uint64_t>(total, 64 * 1024 + 22);

@@ -22,6 +22,7 @@
 
 #include "ptinstall/install/wheel_extract.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 
 namespace ptinstall::install::detail {
@@ -47,19 +48,6 @@ class Fd {
  private:
   int fd_;
 };
-
-// Reads exactly `size` bytes at `offset` unless the file ends first; returns what it read.
-std::size_t pread_full(int fd, char* out, std::size_t size, std::uint64_t offset, const fs::path& path) {
-  std::size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw util::Error("failed to read " + path.string() + ": " + std::strerror(errno));
-    if (n == 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  return done;
-}
 
 // The wheel's entries in local header order, and where each one's bytes end.
 struct Layout {
@@ -137,7 +125,7 @@ struct SeekableReader {
     *out = r->buffer.data();
     if (r->pos >= r->size) return 0;
     try {
-      std::size_t n = pread_full(r->fd, r->buffer.data(), r->block(), r->pos, r->path);
+      std::size_t n = util::pread_full(r->fd, r->buffer.data(), r->block(), r->pos, r->path);
       r->pos += n;
       return static_cast<la_ssize_t>(n);
     } catch (...) {
@@ -253,7 +241,7 @@ class Worker {
   }
   void check_local_name(const CentralEntry& ce) {
     std::string h(30 + ce.name.size(), '\0');
-    if (pread_full(reader_.fd, h.data(), h.size(), ce.local_offset, s_.path) != h.size()) name_mismatch(ce);
+    if (util::pread_full(reader_.fd, h.data(), h.size(), ce.local_offset, s_.path) != h.size()) name_mismatch(ce);
     const auto* u = reinterpret_cast<const unsigned char*>(h.data());
     std::size_t name_len = static_cast<std::size_t>(u[26] | (u[27] << 8));
     if (name_len != ce.name.size() || h.compare(30, name_len, ce.name) != 0) name_mismatch(ce);
@@ -296,13 +284,13 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
   {
     std::size_t tail_size = static_cast<std::size_t>(std::min<std::uint64_t>(size, kTailRead));
     std::string tail(tail_size, '\0');
-    if (pread_full(fd.get(), tail.data(), tail_size, size - tail_size, path) != tail_size)
+    if (util::pread_full(fd.get(), tail.data(), tail_size, size - tail_size, path) != tail_size)
       invalid(wheel, "no end of central directory record; the zip file is truncated", kCorruptHint);
     cd_bytes = central_directory_bytes(
         tail, size, wheel,
         [&](std::uint64_t offset, std::size_t n) -> std::optional<std::string> {
           std::string out(n, '\0');
-          if (pread_full(fd.get(), out.data(), n, offset, path) != n) return std::nullopt;
+          if (util::pread_full(fd.get(), out.data(), n, offset, path) != n) return std::nullopt;
           return out;
         },
         &cd_offset);
@@ -335,7 +323,7 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
         std::vector<char> buf(1 << 20);
         std::uint64_t off = 0;
         while (off < size && !shared.stop) {
-          std::size_t n = pread_full(fd.get(), buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off)), off, path);
+          std::size_t n = util::pread_full(fd.get(), buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off)), off, path);
           if (n == 0) throw util::Error("failed to read " + path.string() + ": the file shrank while it was read");
           h.update(buf.data(), n);
           off += n;

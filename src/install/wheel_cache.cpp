@@ -163,12 +163,10 @@ std::size_t FileSource::read(void* buffer, std::size_t size) {
 
 std::optional<std::string> FileSource::read_at(std::uint64_t offset, std::size_t size) {
   std::string out(size, '\0');
-  std::size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
-    done += static_cast<std::size_t>(n);
+  try {
+    if (util::pread_full(fd_, out.data(), size, offset, path_) != size) return std::nullopt;
+  } catch (const util::Error&) {
+    return std::nullopt;
   }
   return out;
 }

@@ -56,6 +56,19 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   }
 }
 
+std::size_t pread_full(int fd, void* out, std::size_t size, std::uint64_t offset, const fs::path& path) {
+  auto* p = static_cast<char*>(out);
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, p + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error("failed to read " + path.string() + ": " + std::strerror(errno));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
 namespace {
 // Appends the regular files below the open directory `fd` (named `prefix` relative to the root) to
 // `out`; takes ownership of `fd`.

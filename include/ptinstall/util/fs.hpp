@@ -1,5 +1,7 @@
 // Filesystem helpers with no packaging knowledge.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -29,6 +31,11 @@ bool is_plain_relative_path(std::string_view path);
 // no std::filesystem::path per entry (a path splits itself into components when built, which made
 // listing a wheel's tree a tenth of an install's instructions).
 std::vector<std::string> list_files(const fs::path& dir);
+
+// Reads up to `size` bytes at `offset` of the open file `fd` into `out`, retrying short reads and
+// EINTR; returns how many were read (fewer only at the end of the file). Throws util::Error naming
+// `path` when a read fails.
+std::size_t pread_full(int fd, void* out, std::size_t size, std::uint64_t offset, const fs::path& path);
 
 // A directory removed (recursively) when the object goes away, unless released.
 class TempDir {
