@@ -232,54 +232,59 @@ class AuthIndex:
         self.httpd.server_close()
 
 
-def test_credentials_from_url_and_netrc_are_never_printed(ptinstall, tmp_path):
+@pytest.fixture
+def auth_index(tmp_path):
+    """The index of wheels() behind basic auth, stopped at the end of the test."""
     from indexserver import build_simple_index
     build_simple_index(tmp_path / "private", wheels(tmp_path), json_pages=False)
     server = AuthIndex(tmp_path / "private")
-    try:
-        venv = make_venv(tmp_path / "venv")
-        pw = AuthIndex.PASSWORD
-        plain = f"http://127.0.0.1:{server.port}/simple/"
-        with_creds = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
-        base = ("pip", "install", "-v", "--python", venv / "bin" / "python")
+    yield server
+    server.stop()
 
-        r = ptinstall(*base, "--index-url", plain, "app", check=False)
-        assert r.returncode != 0 and "401" in r.stderr and "hint:" in r.stderr, r
-        assert "credentials" in r.stderr.lower() or "netrc" in r.stderr.lower()
 
-        # In the URL: installs, and the password shows up nowhere (-v logs every request).
-        r = ptinstall(*base, "--report", "-", "--index-url", with_creds, "app", check=True)
-        assert " + app==1.0" in r.stderr
-        assert pw not in r.stderr and pw not in r.stdout
-        assert "alice:****@" in r.stderr or "127.0.0.1" in r.stderr
-        for item in json.loads(r.stdout)["install"]:
-            assert pw not in item["download_info"]["url"]
-        # Nor in the HTTP cache on disk.
-        for p in (tmp_path / "cache").rglob("*"):
-            if p.is_file() and p.stat().st_size < 1 << 20:
-                assert pw.encode() not in p.read_bytes(), p
+def test_credentials_from_url_and_netrc_are_never_printed(ptinstall, tmp_path, auth_index):
+    server = auth_index
+    venv = make_venv(tmp_path / "venv")
+    pw = AuthIndex.PASSWORD
+    plain = f"http://127.0.0.1:{server.port}/simple/"
+    with_creds = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
+    base = ("pip", "install", "-v", "--python", venv / "bin" / "python")
 
-        # Errors name the index with the password hidden: a missing project, a dead server.
-        r = ptinstall(*base, "--dry-run", "--index-url", with_creds, "nosuchproject", check=False)
-        assert r.returncode == 1 and pw not in r.stderr and "nosuchproject" in r.stderr
-        dead = f"http://alice:{pw}@127.0.0.1:1/simple/"
-        # (-U: app is installed, and a satisfied install asks no index at all)
-        r = ptinstall(*base, "--dry-run", "-U", "--index-url", dead, "app", env={"PTINSTALL_HTTP_RETRIES": "0"},
-                      check=False)
-        assert r.returncode != 0 and "error:" in r.stderr and pw not in r.stderr
-        assert "alice:****@127.0.0.1:1" in r.stderr
+    r = ptinstall(*base, "--index-url", plain, "app", check=False)
+    assert r.returncode != 0 and "401" in r.stderr and "hint:" in r.stderr, r
+    assert "credentials" in r.stderr.lower() or "netrc" in r.stderr.lower()
 
-        # From ~/.netrc (HOME is private to the test): the plain URL works.
-        home = tmp_path / "home"
-        home.mkdir(exist_ok=True)
-        (home / ".netrc").write_text(f"machine 127.0.0.1 login alice password {pw}\n")
-        (home / ".netrc").chmod(0o600)
-        venv2 = make_venv(tmp_path / "venv2")
-        r = ptinstall("pip", "install", "-v", "--python", venv2 / "bin" / "python", "--index-url", plain, "--refresh",
-                      "app", check=True)
-        assert " + lib==2.0" in r.stderr and pw not in r.stderr
-    finally:
-        server.stop()
+    # In the URL: installs, and the password shows up nowhere (-v logs every request).
+    r = ptinstall(*base, "--report", "-", "--index-url", with_creds, "app", check=True)
+    assert " + app==1.0" in r.stderr
+    assert pw not in r.stderr and pw not in r.stdout
+    assert "alice:****@" in r.stderr or "127.0.0.1" in r.stderr
+    for item in json.loads(r.stdout)["install"]:
+        assert pw not in item["download_info"]["url"]
+    # Nor in the HTTP cache on disk.
+    for p in (tmp_path / "cache").rglob("*"):
+        if p.is_file() and p.stat().st_size < 1 << 20:
+            assert pw.encode() not in p.read_bytes(), p
+
+    # Errors name the index with the password hidden: a missing project, a dead server.
+    r = ptinstall(*base, "--dry-run", "--index-url", with_creds, "nosuchproject", check=False)
+    assert r.returncode == 1 and pw not in r.stderr and "nosuchproject" in r.stderr
+    dead = f"http://alice:{pw}@127.0.0.1:1/simple/"
+    # (-U: app is installed, and a satisfied install asks no index at all)
+    r = ptinstall(*base, "--dry-run", "-U", "--index-url", dead, "app", env={"PTINSTALL_HTTP_RETRIES": "0"},
+                  check=False)
+    assert r.returncode != 0 and "error:" in r.stderr and pw not in r.stderr
+    assert "alice:****@127.0.0.1:1" in r.stderr
+
+    # From ~/.netrc (HOME is private to the test): the plain URL works.
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / ".netrc").write_text(f"machine 127.0.0.1 login alice password {pw}\n")
+    (home / ".netrc").chmod(0o600)
+    venv2 = make_venv(tmp_path / "venv2")
+    r = ptinstall("pip", "install", "-v", "--python", venv2 / "bin" / "python", "--index-url", plain, "--refresh",
+                  "app", check=True)
+    assert " + lib==2.0" in r.stderr and pw not in r.stderr
 
 
 # --- failing servers -------------------------------------------------------------------------------
@@ -849,22 +854,17 @@ def test_tampered_metadata_file_is_refused(ptinstall, make_index, tmp_path):
     assert snapshot(venv) == before
 
 
-def test_compile_never_writes_credentials(ptinstall, tmp_path):
-    from indexserver import build_simple_index
-    build_simple_index(tmp_path / "private", wheels(tmp_path), json_pages=False)
-    server = AuthIndex(tmp_path / "private")
-    try:
-        venv = make_venv(tmp_path / "venv")
-        pw = AuthIndex.PASSWORD
-        url = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
-        (tmp_path / "req.in").write_text("app\n")
-        r = ptinstall("pip", "compile", "-v", "--python", venv / "bin" / "python", "--index-url", url,
-                      "--extra-index-url", url, tmp_path / "req.in", "-o", tmp_path / "out.txt", check=True)
-        text = (tmp_path / "out.txt").read_text()
-        assert "lib==2.0" in text and "alice:****@" in text
-        assert pw not in text and pw not in r.stderr and pw not in r.stdout
-        r = ptinstall("pip", "sync", "-v", "--python", venv / "bin" / "python", "--index-url", url, tmp_path / "out.txt",
-                      check=True)
-        assert " + lib==2.0" in r.stderr and pw not in r.stderr
-    finally:
-        server.stop()
+def test_compile_never_writes_credentials(ptinstall, tmp_path, auth_index):
+    server = auth_index
+    venv = make_venv(tmp_path / "venv")
+    pw = AuthIndex.PASSWORD
+    url = f"http://alice:{pw}@127.0.0.1:{server.port}/simple/"
+    (tmp_path / "req.in").write_text("app\n")
+    r = ptinstall("pip", "compile", "-v", "--python", venv / "bin" / "python", "--index-url", url,
+                  "--extra-index-url", url, tmp_path / "req.in", "-o", tmp_path / "out.txt", check=True)
+    text = (tmp_path / "out.txt").read_text()
+    assert "lib==2.0" in text and "alice:****@" in text
+    assert pw not in text and pw not in r.stderr and pw not in r.stdout
+    r = ptinstall("pip", "sync", "-v", "--python", venv / "bin" / "python", "--index-url", url, tmp_path / "out.txt",
+                  check=True)
+    assert " + lib==2.0" in r.stderr and pw not in r.stderr
