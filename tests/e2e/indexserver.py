@@ -40,13 +40,15 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 from urllib.parse import quote, unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 import wheelmaker  # noqa: E402
+from handler_base import QuietHandler  # noqa: E402
 from wheelmaker import Wheel, normalize_name  # noqa: E402
 
 PEP691_JSON = "application/vnd.pypi.simple.v1+json"
@@ -517,25 +519,8 @@ def nginx_binary() -> Optional[str]:
     return None
 
 
-class _FaultHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _FaultHandler(QuietHandler):
     server: "_FaultServer"
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, status, body=b"", ctype="text/plain", headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def do_HEAD(self):
-        self.do_GET()
 
     def do_GET(self):
         path = unquote(urlsplit(self.path).path)
@@ -547,13 +532,13 @@ class _FaultHandler(BaseHTTPRequestHandler):
         if kind == "flaky":
             n, _, code = arg.partition(":")
             if hit <= int(n or "1"):
-                self._send(int(code or "500"), b"flaky failure %d" % hit)
+                self.send(int(code or "500"), b"flaky failure %d" % hit)
                 return
         if kind == "slow":
             time.sleep(float(arg or "2"))
         body, ctype = self._content(path)
         if body is None:
-            self._send(404, b"not found")
+            self.send(404, b"not found")
             return
         if kind == "truncate":
             keep = int(arg) if arg else len(body) // 2
@@ -569,7 +554,7 @@ class _FaultHandler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self._send(200, body, ctype, {"Vary": "Accept"})
+        self.send(200, body, {"Vary": "Accept"}, ctype)
 
     def _content(self, path):
         local = os.path.normpath(os.path.join(self.server.root, path.lstrip("/")))
