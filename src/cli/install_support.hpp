@@ -8,19 +8,14 @@
 #include "command.hpp"
 #include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/install/wheel_installer.hpp"
+#include "ptinstall/ops/environment.hpp"
 #include "ptinstall/python/environment.hpp"
 
 namespace ptinstall::cli {
 
-// Where each part of a wheel goes in `env` (pip's layout, headers included).
-install::InstallScheme install_scheme(const python::Environment& env);
-
-// Takes the lock of `env` (python::Environment::lock), then rolls back (or finishes) what a killed
-// ptinstall left in it (install::Transaction::recover_interrupted), before anything reads it.
-util::FileLock lock_environment(const python::Environment& env);
-
-// The site-packages directories of `env` (purelib, and platlib when it differs).
-std::vector<std::filesystem::path> site_dirs(const python::Environment& env);
+using ops::install_scheme;
+using ops::lock_environment;
+using ops::site_dirs;
 
 // The cache of this invocation: --no-cache gives a temporary one removed at exit.
 install::Cache open_cache(const Invocation& inv);

@@ -1,7 +1,7 @@
 // `ptinstall pip sync`: makes the environment exactly the given requirements (like `uv pip sync`):
 // the listed requirements are installed without their dependencies, other versions are replaced,
 // and installed distributions the files do not name are removed. The work is the resolving install
-// flow (install_flow.cpp) in its sync mode.
+// flow (install_flow.cpp, over src/ops) in its sync mode.
 #include "command.hpp"
 #include "install_flow.hpp"
 

@@ -244,20 +244,15 @@ std::vector<spec::Requirement> apply_direct_sources(std::vector<spec::Requiremen
     } else if (source.kind == PackageSource::Kind::Path) {
       shown = source.path.string();
       std::error_code ec;
-      if (!std::filesystem::is_regular_file(source.path, ec))
-        throw util::Error("`" + pkg + "` comes from " + shown + " (" + source.origin + "), which is not a wheel file",
-                          "ptinstall installs wheels only (source trees are never built); pass --no-sources to "
-                          "install it from the indexes");
+      if (!std::filesystem::exists(source.path, ec))
+        throw util::Error("`" + pkg + "` comes from " + shown + " (" + source.origin + "), which does not exist",
+                          "check the path, or pass --no-sources to install it from the indexes");
       url = index::file_url(std::filesystem::absolute(source.path));
     } else {
       continue;
     }
-    std::string path = url.substr(0, url.find_first_of("#?"));
-    std::string filename = util::percent_decode(path.substr(path.rfind('/') + 1));
-    if (filename.size() < 4 || util::to_lower(filename.substr(filename.size() - 4)) != ".whl")
-      throw util::Error("`" + pkg + "` comes from " + shown + " (" + source.origin + "), which is not a wheel",
-                        "ptinstall installs wheels only (sdists are never built); pass --no-sources to install it "
-                        "from the indexes");
+    // Wheels install as they are; source trees and archives go to the build seam, where the one
+    // rule on building (dist::BuildOptions) decides.
     for (auto& r : requirements)
       if (r.package.str() == pkg && !r.url) {
         r.url = url;

@@ -1,5 +1,7 @@
 #include "ptinstall/resolve/index_provider.hpp"
 
+#include "ptinstall/dist/build_options.hpp"
+
 #include <algorithm>
 #include <future>
 #include <mutex>
@@ -66,6 +68,8 @@ struct IndexProvider::Impl {
   IndexProviderOptions options;
   std::vector<spec::Requirement> root;  // overrides applied
   std::map<std::string, index::IndexFile, std::less<>> direct;  // `name @ url`
+  std::map<std::string, dist::Dist, std::less<>> direct_dists;  // the same, as distributions
+  std::map<std::string, std::string, std::less<>> source_metadata;  // METADATA of source distributions by URL
   std::map<std::string, std::vector<std::string>, std::less<>> root_extras;
 
   std::mutex mutex;
@@ -89,20 +93,30 @@ struct IndexProvider::Impl {
     for (const auto& req : root) {
       if (!req.url) continue;
       const std::string& name = req.package.str();
+      dist::Dist d = dist::from_direct_reference(name, *req.url);
       index::IndexFile f = index::make_index_file(*req.url, *req.url, name);
-      if (f.kind == index::FileKind::Sdist)
-        throw util::Error("`" + req.to_string() + "` names a source distribution",
-                          "ptinstall installs wheels only (sdists are never built): give a wheel URL or path");
-      if (f.kind != index::FileKind::Wheel || !f.wheel || !f.version)
-        throw util::Error("`" + req.to_string() + "` does not name a wheel file",
-                          "a direct reference must be a wheel: name @ https://host/name-1.0-py3-none-any.whl");
-      if (f.wheel->normalized_name() != name)
-        throw util::Error("`" + req.to_string() + "` names the wheel " + f.filename + " of another project");
+      if (!d.is_wheel()) {
+        // A source distribution: its version and dependencies come from its metadata, through the
+        // build seam (which refuses while there is no build frontend).
+        if (!options.build) throw dist::source_refused("`" + req.to_string() + "`", dist::SourceRefusal::NoBuilder, name);
+        options.build->build_options().require_source_allowed(name, "`" + req.to_string() + "`");
+        std::string raw = options.build->metadata(d);
+        spec::CoreMetadata md = spec::CoreMetadata::parse(raw);
+        if (spec::normalize_name(md.name) != name)
+          throw util::Error(util::ErrorKind::Build, "`" + req.to_string() + "` builds the project `" + md.name + "`, not `" + name + "`");
+        f.kind = index::FileKind::Sdist;
+        f.version = md.version;
+        d.version = md.version;
+        source_metadata.emplace(f.url, std::move(raw));
+      } else if (!f.version) {
+        f.version = d.version;
+      }
       f.index_url = strip_slash(*req.url);
       auto [it, fresh] = direct.emplace(name, f);
       if (!fresh && it->second.url != f.url)
         throw util::Error("conflicting URLs for " + name + ": " + util::redact_url(it->second.url) + " and " +
                           util::redact_url(f.url));
+      direct_dists.emplace(name, std::move(d));
     }
   }
 
@@ -221,7 +235,7 @@ struct IndexProvider::Impl {
     } catch (const std::exception&) {
     }
     if (reasons.empty()) return Dependencies::unavailable("has no usable file");
-    std::string hint = sdist ? "ptinstall installs wheels only (sdists are never built)" : "";
+    std::string hint = sdist ? std::string(dist::no_builder_hint()) : "";
     if (python_skip) {
       // The same hint as for a Requires-Python read from the metadata (it names only the target).
       std::string py = requires_python_unavailable(spec::SpecifierSet{}, options.python_version).hint;
@@ -244,19 +258,40 @@ struct IndexProvider::Impl {
       std::lock_guard lock(mutex);
       if (auto it = chosen.find(key); it != chosen.end()) return it->second;
     }
-    index::WheelMetadata wm = metadata.fetch(file);
     ChosenFile cf;
     cf.name = base;
     cf.version = version;
     cf.file = file;
     cf.direct = direct.count(base) > 0;
-    cf.metadata_raw = wm.raw;
-    cf.wheel_path = wm.wheel_path;
-    if (spec::normalize_name(wm.metadata.name) != base)
-      throw util::Error("the metadata of " + file.filename + " names the project `" + wm.metadata.name + "`, not `" +
+    cf.dist = cf.direct ? direct_dists.at(base) : dist::from_index_file(file);
+    cf.dist.name = base;
+    cf.dist.version = version;
+    spec::CoreMetadata md;
+    if (file.kind == index::FileKind::Wheel) {
+      index::WheelMetadata wm = metadata.fetch(file);
+      cf.metadata_raw = wm.raw;
+      cf.wheel_path = wm.wheel_path;
+      md = std::move(wm.metadata);
+    } else {
+      // A source distribution: static metadata or the backend's answer, through the build seam.
+      std::string raw;
+      {
+        std::lock_guard lock(mutex);
+        if (auto it = source_metadata.find(file.url); it != source_metadata.end()) raw = it->second;
+      }
+      if (raw.empty()) {
+        if (!options.build) throw dist::source_refused(file.filename, dist::SourceRefusal::NoBuilder, base);
+        options.build->build_options().require_source_allowed(base, file.filename);
+        raw = options.build->metadata(cf.dist);
+      }
+      cf.metadata_raw = raw;
+      md = spec::CoreMetadata::parse(raw);
+    }
+    if (spec::normalize_name(md.name) != base)
+      throw util::Error("the metadata of " + file.filename + " names the project `" + md.name + "`, not `" +
                         base + "`");
-    if (!(wm.metadata.version == version) && !(wm.metadata.version == version.without_local()))
-      warn_once(file.filename + " has version " + wm.metadata.version.to_string() + " in its metadata");
+    if (!(md.version == version) && !(md.version == version.without_local()))
+      warn_once(file.filename + " has version " + md.version.to_string() + " in its metadata");
     std::lock_guard lock(mutex);
     fetched.insert(file.url);
     return chosen.emplace(key, std::move(cf)).first->second;
@@ -310,9 +345,6 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
 
   auto file = I.file_for(base, version);
   if (!file) return I.skipped_unavailable(base, version);
-  if (file->kind != index::FileKind::Wheel)
-    return Dependencies::unavailable("has only a source distribution",
-                                     "ptinstall installs wheels only (sdists are never built)");
 
   if (I.options.no_deps) {
     if (extra.empty()) return Dependencies::of({});
@@ -420,7 +452,7 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
     for (const auto& line : c->skip_reasons(*it)) hints.push_back(line);
   }
   if (sdist_only)
-    hints.push_back("ptinstall installs wheels only (sdists are never built): choose a version that has a wheel");
+    hints.push_back(std::string(dist::no_builder_hint()) + ": choose a version that has a wheel");
   if (!c->versions().empty()) {
     std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
     if (!pre.empty()) hints.push_back(pre);

@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ptinstall/dist/build_context.hpp"
+#include "ptinstall/dist/dist.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
 #include "ptinstall/resolve/preferences.hpp"
@@ -51,6 +53,9 @@ struct IndexProviderOptions {
   std::set<std::string, std::less<>> cuda_packages;
   std::map<std::string, std::string, std::less<>> cuda_of_index;
   std::size_t prefetch_batch = 5;         // versions whose metadata a repeated prefetch() fetches
+  // The build seam: metadata of source distributions (direct references to archives or trees, and
+  // index sdists where the index set lets them through). nullptr: every source distribution is refused.
+  dist::BuildContext* build = nullptr;
 };
 
 // What the resolution chose for one real package: the file and its metadata.
@@ -58,6 +63,7 @@ struct ChosenFile {
   std::string name;                       // normalised
   spec::Version version;
   index::IndexFile file;
+  dist::Dist dist;                        // the same file as a distribution (name and version set)
   bool direct = false;                    // from a `name @ url` requirement
   std::string metadata_raw;               // METADATA text
   std::optional<std::filesystem::path> wheel_path;  // whole wheel already on disk (local or downloaded)

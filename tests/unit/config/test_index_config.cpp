@@ -272,16 +272,24 @@ TEST_CASE("index config: apply_direct_sources turns url and path sources into na
   CHECK(!out[0].url);
   CHECK(!out[1].url);
 
-  // Not a wheel: a source tree or an sdist is refused, naming the package and the line.
+  // Source trees and sdists become `name @ URL` like wheels: the build seam decides whether they
+  // can be built (dist::BuildOptions), not the configuration.
+  std::filesystem::create_directories(dir.path() / "tree");
   auto tree = Pyproject::parse("[tool.uv.sources]\nbar = { path = \"tree\" }\n", dir.path() / "pyproject.toml");
-  CHECK_THROWS_WITH(apply_direct_sources(reqs, build(s, &tree, "linux")),
-                    Catch::Contains("`bar` comes from") && Catch::Contains("pyproject.toml:2") &&
-                        Catch::Contains("not a wheel file"));
+  out = apply_direct_sources(reqs, build(s, &tree, "linux"));
+  REQUIRE(out[1].url);
+  CHECK(out[1].url->rfind("file://", 0) == 0);
+  CHECK(out[1].url->find("/tree") != std::string::npos);
   auto sdist = Pyproject::parse("[tool.uv.sources]\nfoo = { url = \"https://example.com/foo-1.0.tar.gz\" }\n",
                                 dir.path() / "pyproject.toml");
-  CHECK_THROWS_WITH(apply_direct_sources(reqs, build(s, &sdist, "linux")),
-                    Catch::Contains("`foo` comes from https://example.com/foo-1.0.tar.gz") &&
-                        Catch::Contains("not a wheel"));
+  out = apply_direct_sources(reqs, build(s, &sdist, "linux"));
+  REQUIRE(out[0].url);
+  CHECK(*out[0].url == "https://example.com/foo-1.0.tar.gz");
+  // A path that does not exist is refused, naming the package and the line.
+  auto missing = Pyproject::parse("[tool.uv.sources]\nbar = { path = \"nowhere\" }\n", dir.path() / "pyproject.toml");
+  CHECK_THROWS_WITH(apply_direct_sources(reqs, build(s, &missing, "linux")),
+                    Catch::Contains("`bar` comes from") && Catch::Contains("pyproject.toml:2") &&
+                        Catch::Contains("does not exist"));
 }
 
 TEST_CASE("index config: credentials from PTINSTALL_INDEX_/UV_INDEX_<NAME>_USERNAME/_PASSWORD") {

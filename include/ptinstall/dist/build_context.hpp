@@ -1,0 +1,33 @@
+// The build seam: what the resolver and the installer ask of a source distribution (an sdist, a
+// source tree, a git checkout) without knowing how it is built. The layer that owns the pipeline
+// (ops) implements it, so a build can resolve and install its own build dependencies through the same
+// pipeline while every include still points down (uv's BuildContext, implemented by uv-dispatch).
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include "ptinstall/dist/build_options.hpp"
+#include "ptinstall/dist/dist.hpp"
+
+namespace ptinstall::dist {
+
+// A wheel built from a source distribution, on disk.
+struct BuiltWheel {
+  std::filesystem::path path;  // the .whl file
+  std::string filename;
+};
+
+class BuildContext {
+ public:
+  virtual ~BuildContext() = default;
+
+  // The options every question is answered under (what may be built at all).
+  virtual const BuildOptions& build_options() const = 0;
+  // The core metadata (METADATA text) of source distribution `source`: from static metadata where
+  // the standards allow, else from the build backend. Throws util::Error (Build) when it cannot.
+  virtual std::string metadata(const Dist& source) = 0;
+  // A wheel of `source`, built (or taken from the cache of built wheels). Throws util::Error (Build).
+  virtual BuiltWheel build_wheel(const Dist& source) = 0;
+};
+
+}  // namespace ptinstall::dist

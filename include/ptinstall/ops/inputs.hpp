@@ -1,0 +1,42 @@
+// The requirements of a command, with where each came from: positional arguments (requirements for
+// `pip install`, requirements files for `pip compile` / `pip sync`), -r, -c and --overrides files,
+// and pyproject.toml projects. Wheel files given by path or URL become `name @ file://...`
+// requirements, so they flow through the same resolution as names.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ptinstall/config/pyproject.hpp"
+#include "ptinstall/config/requirements_txt.hpp"
+#include "ptinstall/ops/options.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/requirement.hpp"
+
+namespace ptinstall::ops {
+
+// What the positional arguments are.
+enum class Positionals { Requirements, Files };
+
+struct ResolveInputs {
+  std::vector<spec::Requirement> requirements, constraints, overrides;
+  // Where each entry came from, parallel to the lists above, in pip-tools' annotation form:
+  // "-r requirements.in", "-c constraints.txt", "--override overrides.txt", "demo (pyproject.toml)";
+  // "" for the command line.
+  std::vector<std::string> requirement_origins, constraint_origins, override_origins;
+  std::map<std::string, std::vector<std::string>> hashes;  // normalised name -> "sha256:hex"
+  config::RequirementsFile file;                          // options of the -r files
+  std::optional<config::ProjectRequest> project;          // a pyproject.toml source (the first one)
+};
+
+// Reads the positional arguments, -r, -c and --overrides. A `.toml` file is read as a pyproject.toml
+// (--extra, --all-extras, --group select from it); its requirements' markers are evaluated against
+// `markers` with the selected extras, the others are dropped.
+ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
+                          const spec::MarkerEnvironment& markers);
+
+// `name @ file:///...` for a wheel given by path or URL (`origin`: the file it was named in, or "").
+spec::Requirement location_requirement(const std::string& location, const std::string& origin);
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,63 @@
+// The settings the pipeline acts on, typed once at the edge: a command turns its merged
+// config::Settings into PipOptions with pip_options() and hands that down. Nothing below parses a
+// setting's text again (--prerelease, --resolution, --link-mode, --no-binary are parsed here once).
+#pragma once
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ptinstall/config/settings.hpp"
+#include "ptinstall/dist/build_options.hpp"
+#include "ptinstall/resolve/preferences.hpp"
+#include "ptinstall/util/link.hpp"
+
+namespace ptinstall::ops {
+
+struct PipOptions {
+  // The merged settings, for the config readers that take them whole (index configuration, projects).
+  const config::Settings* settings = nullptr;
+  std::vector<std::string> config_files;      // the config files in effect, highest precedence first
+
+  // Inputs.
+  std::vector<std::string> requirement_files, constraint_files, override_files;
+
+  // Target.
+  std::optional<std::string> python_version, python_platform;
+
+  // Network and caches.
+  bool offline = false;
+  bool refresh = false;
+  std::vector<std::string> refresh_packages;
+  std::vector<std::string> insecure_hosts;
+
+  // Resolution.
+  resolve::PrereleaseMode prerelease = resolve::PrereleaseMode::IfNecessaryOrExplicit;
+  bool pre = false;
+  resolve::ResolutionMode resolution = resolve::ResolutionMode::Highest;
+  bool upgrade = false;
+  std::set<std::string, std::less<>> upgrade_packages;  // normalised
+  bool no_deps = false;
+  bool torch_backend = false;                 // --torch-backend (or its variables) given
+  bool user_indexes = false;                  // an index was configured by the user
+
+  // Building.
+  std::vector<std::string> no_binary, only_binary;  // pip's values, as given
+
+  // Installing.
+  bool dry_run = false;
+  bool reinstall = false;
+  bool require_hashes = false;
+  bool compile_bytecode = false;
+  bool no_progress = false;
+  util::LinkMode link_mode = util::LinkMode::Clone;
+  std::optional<std::string> report;          // --report PATH ("-" for stdout)
+
+  // Whether an answer could differ from the environment's (upgrade, reinstall, hashes, another target).
+  bool may_change_installed() const;
+};
+
+// Reads every setting the pipeline uses. Throws util::Error (Usage) for invalid values.
+PipOptions pip_options(const config::Settings& settings, std::vector<std::string> config_files);
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,47 @@
+// Requirements in, dist::Resolution out: the index set (with --torch-backend routing), the
+// provider and PubGrub, for one target. Everything the resolution's consumers need is copied into
+// the value, so nothing of the resolver outlives this call.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "ptinstall/dist/build_context.hpp"
+#include "ptinstall/dist/resolution.hpp"
+#include "ptinstall/install/uninstall.hpp"
+#include "ptinstall/ops/inputs.hpp"
+#include "ptinstall/ops/services.hpp"
+#include "ptinstall/ops/target.hpp"
+
+namespace ptinstall::config {
+struct IndexConfig;
+}
+
+namespace ptinstall::ops {
+
+struct ResolveRequest {
+  const ResolveInputs* inputs = nullptr;
+  const Target* target = nullptr;
+  bool no_deps = false;
+  // Installed (or previously pinned) versions to prefer, unless --upgrade / --upgrade-package.
+  std::vector<install::InstalledDist> preferred;
+  // Fill ResolvedDist::all_hashes (pip compile --generate-hashes): every file of each pinned version
+  // on its index, and the sha256 of a chosen file the index gives none for (downloaded through the cache).
+  bool collect_hashes = false;
+};
+
+struct ResolveStats {
+  std::uint64_t project_pages = 0;
+  std::uint64_t metadata_fetches = 0;
+  std::uint64_t http_requests = 0;
+};
+
+// Throws resolve::NoSolutionError or util::Error (a network failure without a hint gets the default
+// hint of its kind).
+dist::Resolution resolve(Services& services, const PipOptions& options, const ResolveRequest& request,
+                         dist::BuildContext& build, ResolveStats* stats = nullptr);
+
+// The indexes, pins and sources in effect: settings, -r file options, the project's
+// [tool.uv.sources] / [[tool.uv.index]] and those of the config files. Asks no index.
+config::IndexConfig index_config_for(const PipOptions& options, const ResolveInputs& inputs, const Target& target);
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,35 @@
+// The environment a resolution is for: the interpreter's markers and tags, changed by
+// --python-version / --python-platform, and the PyTorch indexes --torch-backend routes to.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ptinstall/ops/options.hpp"
+#include "ptinstall/python/interpreter.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/tags.hpp"
+#include "ptinstall/spec/version.hpp"
+#include "ptinstall/torch/index_list.hpp"
+
+namespace ptinstall::ops {
+
+struct Target {
+  spec::MarkerEnvironment markers;
+  spec::TagEnvironment tags;
+  spec::Version python;  // full version
+  torch::TargetOs os = torch::TargetOs::Linux;
+  std::string machine;
+};
+Target make_target(const PipOptions& options, const python::InterpreterInfo& interpreter);
+
+// --torch-backend: the PyTorch indexes of the routed packages and the CUDA consistency rule.
+struct TorchRouting {
+  bool active = false;
+  std::vector<std::string> urls;
+  std::map<std::string, std::string, std::less<>> cuda_of_index;
+  bool cuda_consistency = false;
+};
+TorchRouting torch_routing(const config::Settings& settings, const Target& target);
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,118 @@
+#include "ptinstall/ops/inputs.hpp"
+
+#include <filesystem>
+
+#include "ptinstall/dist/build_options.hpp"
+#include "ptinstall/dist/dist.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_toml(const std::string& path) {
+  return path.size() >= 5 && util::to_lower(path.substr(path.size() - 5)) == ".toml";
+}
+
+// A path as the user would write it: relative to the working directory when below it.
+std::string display_path(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  if (p.is_relative()) return p.lexically_normal().string();
+  fs::path rel = p.lexically_relative(fs::current_path(ec));
+  if (!ec && !rel.empty() && *rel.begin() != "..") return rel.string();
+  return path;
+}
+
+}  // namespace
+
+spec::Requirement location_requirement(const std::string& location, const std::string& origin) {
+  std::string url = location;
+  if (location.find("://") == std::string::npos) {
+    fs::path p(location);
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec))
+      throw util::Error(util::ErrorKind::Usage,
+                        "wheel file " + location + " does not exist" + (origin.empty() ? "" : " (" + origin + ")"),
+                        "check the path");
+    url = dist::file_url(p);
+  }
+  dist::Dist d = dist::from_direct_reference("", url);
+  // Source archives need the build frontend; the one rule decides (and words the refusal).
+  if (!d.is_wheel()) dist::BuildOptions{}.require_source_allowed(d.name, d.filename());
+  return spec::Requirement::parse(d.name + " @ " + url);
+}
+
+ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
+                          const spec::MarkerEnvironment& markers) {
+  ResolveInputs in;
+  auto take = [&](const config::RequirementLine& line, const std::string& origin) {
+    spec::Requirement req = line.requirement ? *line.requirement : location_requirement(*line.location, line.file);
+    if (!line.hashes.empty()) {
+      auto& h = in.hashes[req.package.str()];
+      h.insert(h.end(), line.hashes.begin(), line.hashes.end());
+    }
+    in.requirements.push_back(std::move(req));
+    in.requirement_origins.push_back(origin);
+  };
+  auto read_project = [&](const std::string& path) {
+    if (in.project)
+      throw util::Error(util::ErrorKind::Usage,
+                        "more than one pyproject.toml (" + in.project->project.path.string() + ", " + path + ")",
+                        "give one project at a time");
+    in.project = config::load_project(path, *options.settings);
+    const auto& pr = *in.project;
+    std::string origin = (pr.project.name ? *pr.project.name + " " : "") + "(" + display_path(path) + ")";
+    for (const auto& r : pr.requirements) {
+      if (!r.applies(markers, pr.selection.extras)) continue;
+      spec::Requirement req = r;
+      req.marker = spec::Marker();  // decided here, with the selected extras
+      in.requirements.push_back(std::move(req));
+      in.requirement_origins.push_back(origin);
+    }
+  };
+  std::vector<std::string> files;
+  if (positionals == Positionals::Requirements) {
+    for (const auto& arg : args) take(config::parse_requirement_argument(arg, ""), "");
+  } else {
+    files = args;
+  }
+  for (const auto& path : options.requirement_files) files.push_back(path);
+  config::RequirementsFile rf;
+  for (const auto& path : files) {
+    if (is_toml(path)) {
+      read_project(path);
+      continue;
+    }
+    std::error_code ec;
+    if (positionals == Positionals::Files && !fs::exists(path, ec))
+      throw util::Error(util::ErrorKind::Usage, "file " + path + " does not exist",
+                        "give requirements files (requirements.in) or a pyproject.toml");
+    config::read_requirements_file(path, rf);
+  }
+  for (const auto& path : options.constraint_files) config::read_requirements_file(path, rf, true);
+  for (const auto& line : rf.requirements) take(line, "-r " + display_path(line.file));
+  for (const auto& line : rf.constraints) {
+    if (!line.requirement) throw util::Error(line.file + ": a constraint must name a package, not a file");
+    in.constraints.push_back(*line.requirement);
+    in.constraint_origins.push_back("-c " + display_path(line.file));
+  }
+  rf.requirements.clear();
+  rf.constraints.clear();
+  in.file = std::move(rf);
+  for (const auto& path : options.override_files) {
+    config::RequirementsFile of;
+    config::read_requirements_file(path, of);
+    for (const auto& line : of.requirements) {
+      if (!line.requirement) throw util::Error(line.file + ": an override must name a package, not a file");
+      in.overrides.push_back(*line.requirement);
+      in.override_origins.push_back("--override " + display_path(line.file));
+    }
+  }
+  return in;
+}
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,57 @@
+#include "ptinstall/ops/options.hpp"
+
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/error.hpp"
+
+namespace ptinstall::ops {
+
+bool PipOptions::may_change_installed() const {
+  return upgrade || !upgrade_packages.empty() || reinstall || require_hashes || python_version || python_platform;
+}
+
+PipOptions pip_options(const config::Settings& S, std::vector<std::string> config_files) {
+  PipOptions o;
+  o.settings = &S;
+  o.config_files = std::move(config_files);
+  o.requirement_files = S.get_list("requirement");
+  o.constraint_files = S.get_list("constraint");
+  o.override_files = S.get_list("override");
+  if (auto v = S.get("python-version"); v && !v->empty()) o.python_version = *v;
+  if (auto v = S.get("python-platform"); v && !v->empty()) o.python_platform = *v;
+  o.offline = S.flag("offline");
+  o.refresh = S.flag("refresh");
+  o.refresh_packages = S.get_list("refresh-package");
+  o.insecure_hosts = S.get_list("allow-insecure-host");
+  if (auto p = S.get("prerelease"); p && !p->empty()) {
+    auto parsed = resolve::parse_prerelease_mode(*p);
+    if (!parsed)
+      throw util::Error(util::ErrorKind::Usage, "invalid value `" + *p + "` for --prerelease",
+                        "possible values: disallow, allow, if-necessary, explicit, if-necessary-or-explicit");
+    o.prerelease = *parsed;
+  }
+  o.pre = S.flag("pre");
+  if (auto r = S.get("resolution"); r && !r->empty()) {
+    auto parsed = resolve::parse_resolution_mode(*r);
+    if (!parsed)
+      throw util::Error(util::ErrorKind::Usage, "invalid value `" + *r + "` for --resolution",
+                        "possible values: highest, lowest, lowest-direct");
+    o.resolution = *parsed;
+  }
+  o.upgrade = S.flag("upgrade");
+  for (const auto& p : S.get_list("upgrade-package")) o.upgrade_packages.insert(spec::normalize_name(p));
+  o.no_deps = S.flag("no-deps");
+  o.torch_backend = !S.get_or("torch-backend", "").empty();
+  o.user_indexes = S.has("index-url") || S.has("extra-index-url") || S.has("index") || S.has("default-index");
+  o.no_binary = S.get_list("no-binary");
+  o.only_binary = S.get_list("only-binary");
+  o.dry_run = S.flag("dry-run");
+  o.reinstall = S.flag("reinstall");
+  o.require_hashes = S.flag("require-hashes");
+  o.compile_bytecode = S.flag("compile-bytecode");
+  o.no_progress = S.flag("no-progress");
+  o.link_mode = util::parse_link_mode(S.get_or("link-mode", "clone"));
+  if (auto r = S.get("report"); r) o.report = *r;
+  return o;
+}
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,242 @@
+#include "ptinstall/ops/resolver.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "ptinstall/config/index_config.hpp"
+#include "ptinstall/index/index_set.hpp"
+#include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/net/http_cache.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/resolve/index_provider.hpp"
+#include "ptinstall/resolve/solver.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/spec/wheel_filename.hpp"
+#include "ptinstall/torch/routing.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::ops {
+namespace {
+
+std::string trim_slash(std::string u) {
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  return u;
+}
+
+// The strongest hash an index gives for a file, as "algo:hex"; nullopt without one pip accepts.
+std::optional<std::string> file_hash(const index::IndexFile& f) {
+  for (const char* algo : {"sha256", "sha384", "sha512"})
+    if (auto it = f.hashes.find(algo); it != f.hashes.end() && !it->second.empty())
+      return std::string(algo) + ":" + util::to_lower(it->second);
+  return std::nullopt;
+}
+
+// sha256 of a file the index gave no hash for: from the wheel on disk, else streamed from the URL.
+std::string compute_sha256(const resolve::ChosenFile& cf, net::HttpClient& client) {
+  if (cf.wheel_path) return util::sha256_file(*cf.wheel_path).hex();
+  util::Sha256 h;
+  net::StreamHandler handler;
+  handler.on_chunk = [&](std::string_view chunk) { h.update(chunk); };
+  handler.on_reset = [&] { h = util::Sha256(); };
+  net::Request req;
+  req.url = cf.file.url;
+  req.decompress = false;
+  net::Response r = client.fetch_streaming(req, handler);
+  net::raise_for_status(r, cf.file.url);
+  return h.hex();
+}
+
+// pip compile --generate-hashes: every file of this version on the index it came from (all platforms
+// and Python versions, as uv and pip-compile write them); a file without an index hash is hashed
+// here only when it is the chosen one.
+void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, index::IndexSet& indexes,
+                    net::HttpClient& client) {
+  bool chosen_hashed = false;
+  if (!cf.direct) {
+    index::Candidates c = indexes.candidates(cf.name);
+    auto consider = [&](const index::IndexFile& f) {
+      if (!f.version || *f.version != cf.version || f.index_url != cf.file.index_url) return;
+      if (auto h = file_hash(f)) {
+        out.all_hashes.push_back(*h);
+        if (f.url == cf.file.url) chosen_hashed = true;
+      } else if (f.url != cf.file.url) {
+        ++out.unhashed_files;
+      }
+    };
+    for (const auto& f : c.files) consider(f.file);
+    for (const auto& s : c.skipped)
+      if (s.reason != index::SkipReason::Shadowed) consider(s.file);
+  } else if (auto h = file_hash(cf.file)) {
+    out.all_hashes.push_back(*h);
+    chosen_hashed = true;
+  }
+  if (!chosen_hashed) {
+    util::log::debug("computing the sha256 of " + cf.file.filename + " (the index gives none)");
+    out.all_hashes.push_back("sha256:" + compute_sha256(cf, client));
+  }
+}
+
+// --torch-backend with indexes of the user's own: say that the routed packages do not use them.
+void warn_routed_past_user_indexes(const PipOptions& options, const ResolveInputs& in, const config::IndexConfig& cfg,
+                                   const index::IndexSetOptions& iopts, const TorchRouting& routing) {
+  bool user_indexes = options.user_indexes || in.file.index_url || !in.file.extra_index_urls.empty() ||
+                      std::any_of(cfg.definitions.begin(), cfg.definitions.end(),  // [[tool.uv.index]] tables
+                                  [](const config::IndexDefinition& d) { return !d.explicit_only && !d.flat; });
+  if (!user_indexes) return;
+  std::set<std::string> routed;
+  for (const auto& r : in.requirements)
+    if (torch::is_routed(r.package.str()) && !r.url && !iopts.pins.count(r.package.str()))  // a pin wins
+      routed.insert(r.package.str());
+  if (routed.empty()) return;
+  util::log::warn("--torch-backend routes " + util::join({routed.begin(), routed.end()}, ", ") + " to " +
+                  util::redact_url(routing.urls.front()) +
+                  (routing.urls.size() > 1
+                       ? " (and " + std::to_string(routing.urls.size() - 1) + " more PyTorch indexes)"
+                       : std::string()) +
+                  "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them"));
+}
+
+// A wheel named by path or URL must fit the target, as an index's would.
+void check_direct_wheel_tags(const ResolveInputs& in, const spec::SupportedTags& tags, const Target& target) {
+  for (const auto& r : in.requirements) {
+    if (!r.url) continue;
+    std::string bare = r.url->substr(0, r.url->find('#'));
+    std::string filename = util::percent_decode(bare.substr(bare.rfind('/') + 1));
+    if (index::file_kind(filename) != index::FileKind::Wheel) continue;
+    spec::WheelFilename wf;
+    try {
+      wf = spec::WheelFilename::parse(filename);
+    } catch (const util::Error&) {
+      continue;  // the provider words the invalid name
+    }
+    if (tags.best_priority(wf.tags())) continue;
+    std::string built;
+    for (const auto& t : wf.tags()) built += (built.empty() ? "" : ", ") + t.to_string();
+    throw util::Error(util::ErrorKind::Wheel, filename + " is not a supported wheel on this platform",
+                      "it is built for " + built + "; the target is Python " +
+                          std::string(target.markers.get("python_full_version")) + " on " +
+                          std::string(target.markers.get("sys_platform")) + " " +
+                          std::string(target.markers.get("platform_machine")));
+  }
+}
+
+}  // namespace
+
+config::IndexConfig index_config_for(const PipOptions& options, const ResolveInputs& in, const Target& target) {
+  config::IndexConfigInputs ci;
+  ci.settings = options.settings;
+  ci.requirements = &in.file;
+  ci.markers = &target.markers;
+  if (in.project) {
+    ci.project = &in.project->project;
+    ci.selection = in.project->selection;
+  }
+  // [[tool.uv.index]] / [[index]] tables of the config files in effect count as uv pip counts them
+  // (a -r pyproject.toml already brought its own).
+  std::error_code same_ec;
+  for (const auto& file : options.config_files) {
+    if (in.project && std::filesystem::equivalent(file, in.project->project.path, same_ec)) continue;
+    for (auto& d : config::read_index_definitions(file)) ci.file_indexes.push_back(std::move(d));
+  }
+  ci.getenv = [](const char* name) -> const char* { return std::getenv(name); };
+  return config::build_index_config(ci);
+}
+
+dist::Resolution resolve(Services& services, const PipOptions& options, const ResolveRequest& request,
+                         dist::BuildContext& build, ResolveStats* stats) {
+  const ResolveInputs& in = *request.inputs;
+  const Target& target = *request.target;
+
+  config::IndexConfig cfg = index_config_for(options, in, target);
+  for (const auto& line : cfg.describe()) util::log::debug(line);
+  index::IndexSetOptions iopts = cfg.options;
+
+  TorchRouting routing = torch_routing(*options.settings, target);
+  if (routing.active) {
+    if (iopts.no_index)
+      throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
+    for (auto name : torch::routed_packages()) iopts.overrides[std::string(name)] = routing.urls;
+    warn_routed_past_user_indexes(options, in, cfg, iopts, routing);
+  }
+  index::TargetFilter filter;
+  filter.tags = spec::SupportedTags::for_environment(target.tags);
+  filter.python_version = target.python;
+  // Index sdists are candidates only where a build may make a wheel of them (the one rule).
+  filter.allow_sdists = build.build_options().can_build;
+  if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
+  index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
+  index::MetadataOptions mopts;
+  mopts.download_dir = services.cache().bucket("downloads-v1");
+  index::MetadataFetcher metadata(services.client(), &services.http_cache(), mopts);
+
+  resolve::IndexProviderOptions popts;
+  popts.markers = target.markers;
+  popts.python_version = target.python;
+  popts.requirements = config::apply_direct_sources(in.requirements, cfg);  // url/path sources: name @ URL
+  popts.constraints = in.constraints;
+  popts.overrides = in.overrides;
+  popts.no_deps = request.no_deps;
+  popts.build = &build;
+  if (routing.cuda_consistency) {
+    for (auto n : torch::cuda_consistency_packages()) popts.cuda_packages.insert(std::string(n));
+    popts.cuda_of_index = routing.cuda_of_index;
+  }
+  popts.preferences.set_prerelease(options.prerelease, options.pre || in.file.pre);
+  popts.preferences.resolution = options.resolution;
+  for (const auto& r : in.requirements) popts.preferences.add_direct(r.package.str(), r.specifier);
+  if (!options.upgrade) {
+    for (const auto& d : request.preferred) {
+      if (options.upgrade_packages.count(d.normalized)) continue;
+      if (auto v = spec::Version::parse(d.version)) popts.preferences.preferred.emplace(d.normalized, *v);
+    }
+  }
+  resolve::IndexProvider provider(indexes, metadata, popts);
+  resolve::Solver solver(provider);
+  resolve::Resolution solved;
+  try {
+    solved = solver.solve(std::string(resolve::kRootPackage));
+  } catch (const resolve::NoSolutionError&) {
+    throw;
+  } catch (const util::Error& e) {
+    if (!e.hint().empty()) throw;
+    throw util::Error(e.kind(), e.what(),
+                      options.offline ? "--offline answers only from the cache; run once without it"
+                                      : "check the index URLs (--index-url, --extra-index-url) and the network");
+  }
+
+  dist::Resolution out;
+  for (const auto& p : solved.packages) out.graph[p.name] = p.dependencies;
+  out.roots = solved.root_dependencies;
+  for (const auto& p : solved.packages) {
+    if (resolve::is_virtual_package(p.name)) continue;
+    resolve::ChosenFile cf = provider.chosen(p.name, p.version);
+    dist::ResolvedDist rd;
+    rd.dist = cf.dist;
+    rd.version = cf.version;
+    rd.metadata_raw = std::move(cf.metadata_raw);
+    rd.local_wheel = cf.wheel_path;
+    rd.requested = provider.is_requested(p.name);
+    rd.requested_extras = provider.requested_extras(p.name);
+    if (routing.active && !cf.direct)
+      for (const auto& u : routing.urls)
+        if (trim_slash(u) == trim_slash(cf.file.index_url)) rd.routed_index = util::redact_url(trim_slash(u));
+    if (request.collect_hashes) collect_hashes(rd, cf, indexes, services.client());
+    out.packages.push_back(std::move(rd));
+  }
+  std::sort(out.packages.begin(), out.packages.end(),
+            [](const dist::ResolvedDist& a, const dist::ResolvedDist& b) { return a.name() < b.name(); });
+  if (stats) {
+    auto ps = provider.stats();
+    stats->project_pages = ps.project_pages;
+    stats->metadata_fetches = ps.metadata_fetches;
+    stats->http_requests = services.client().request_count();
+  }
+  return out;
+}
+
+}  // namespace ptinstall::ops

@@ -1,0 +1,51 @@
+#include "ptinstall/ops/services.hpp"
+
+#include <functional>
+#include <set>
+
+#include "ptinstall/net/http_cache.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::ops {
+namespace {
+
+// --refresh-package NAME: which URLs belong to the package: its project pages (`<index>/<name>/`, any
+// spelling of the name) and its files (`<name>-<version>...`: wheels, sdists, `.metadata` files).
+std::function<bool(std::string_view)> refresh_predicate(const std::vector<std::string>& packages) {
+  std::set<std::string> names;
+  for (const auto& p : packages) names.insert(spec::normalize_name(p));
+  return [names](std::string_view url) {
+    std::string path(url.substr(0, url.find_first_of("?#")));
+    bool page = !path.empty() && path.back() == '/';
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    std::string last = util::percent_decode(path.substr(path.rfind('/') + 1));
+    if (page) return names.count(spec::normalize_name(last)) > 0;
+    for (const auto& n : names)
+      if (last.size() > n.size() && last[n.size()] == '-' && spec::normalize_name(last.substr(0, n.size())) == n)
+        return true;
+    return false;
+  };
+}
+
+}  // namespace
+
+Services::Services(const PipOptions& options, install::Cache cache, const std::vector<std::string>& trusted_hosts)
+    : cache_(std::move(cache)) {
+  net::ClientOptions copts = net::ClientOptions::from_environment();
+  for (const auto& h : options.insecure_hosts) copts.insecure_hosts.push_back(h);
+  for (const auto& h : trusted_hosts) copts.insecure_hosts.push_back(h);
+  copts.offline = options.offline;
+  client_ = std::make_unique<net::HttpClient>(copts);
+  net::CacheOptions hopts;
+  hopts.cache_dir = cache_.root();
+  hopts.offline = options.offline;
+  hopts.refresh_all = options.refresh;
+  if (!options.refresh_packages.empty()) hopts.refresh = refresh_predicate(options.refresh_packages);
+  http_cache_ = std::make_unique<net::HttpCache>(*client_, hopts);
+}
+
+Services::~Services() = default;
+
+}  // namespace ptinstall::ops
