@@ -58,6 +58,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ops::BuildDispatch build(opts);
   build.build_options().require_no_binary_possible();
 
+  // A dry run changes nothing, so PEP 668 does not refuse it (uv's rule).
   python::Environment env = target_environment(inv, !opts.dry_run);
   const ops::Target target = ops::make_target(opts, env.interpreter());
   ops::ResolveInputs in =

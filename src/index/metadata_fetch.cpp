@@ -367,7 +367,8 @@ std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_vi
   }
   archive_read_free(a);
   if (!err.empty())
-    throw util::Error("cannot read " + wheel.string() + ": " + err, "the file is not a valid wheel (zip) file");
+    throw util::Error("wheel " + wheel.filename().string() + " is invalid: cannot read " + wheel.string() + ": " + err,
+                      "the file is not a valid wheel (zip) file");
   if (exact) return *exact;
   if (first) return *first;
   throw util::Error("no .dist-info/METADATA in " + wheel.string(), "the file is not a valid wheel");

@@ -35,7 +35,7 @@ spec::Requirement location_requirement(const std::string& location, const std::s
     fs::path p(location);
     std::error_code ec;
     if (!fs::is_regular_file(p, ec))
-      throw util::Error(util::ErrorKind::Usage,
+      throw util::Error(util::ErrorKind::Io,
                         "wheel file " + location + " does not exist" + (origin.empty() ? "" : " (" + origin + ")"),
                         "check the path");
     url = dist::file_url(p);

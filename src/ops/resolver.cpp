@@ -125,6 +125,27 @@ void check_direct_wheel_tags(const ResolveInputs& in, const spec::SupportedTags&
   }
 }
 
+// [tool.uv.sources] url and path entries that are no wheel meet the one rule on building before
+// anything is fetched, named with the line that declared them.
+void check_direct_sources(const config::IndexConfig& cfg, const dist::BuildOptions& build) {
+  for (const auto& [pkg, source] : cfg.direct) {
+    dist::Dist d;
+    std::string shown;
+    if (source.kind == config::PackageSource::Kind::Url) {
+      d = dist::from_direct_reference(pkg, source.url);
+      shown = util::redact_url(source.url);
+    } else if (source.kind == config::PackageSource::Kind::Path) {
+      std::error_code ec;
+      if (!std::filesystem::exists(source.path, ec)) continue;  // apply_direct_sources words it
+      d = dist::from_path(source.path, {});
+      shown = source.path.string();
+    } else {
+      continue;
+    }
+    if (!d.is_wheel()) build.require_source_allowed(pkg, "`" + pkg + "` from " + shown + " (" + source.origin + ")");
+  }
+}
+
 }  // namespace
 
 config::IndexConfig index_config_for(const PipOptions& options, const ResolveInputs& in, const Target& target) {
@@ -154,6 +175,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
 
   config::IndexConfig cfg = index_config_for(options, in, target);
   for (const auto& line : cfg.describe()) util::log::debug(line);
+  check_direct_sources(cfg, build.build_options());
   index::IndexSetOptions iopts = cfg.options;
 
   TorchRouting routing = torch_routing(*options.settings, target);

@@ -84,11 +84,15 @@ def test_install_refuses_an_externally_managed_python(ptinstall, tmp_path):
     if externally_managed_marker() is None:
         pytest.skip("the system python is not marked EXTERNALLY-MANAGED")
     whl = demo_wheel(tmp_path / "wheels")
-    r = ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--dry-run", whl.path, check=False)
+    # Wheel files go through the one install path: refused before anything is read or written (a dry
+    # run is not refused, as with uv: it changes nothing).
+    r = ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--no-deps", whl.path, check=False)
     assert r.returncode == 1 and "is externally managed" in r.stderr
-    r = ptinstall("pip", "install", "--system", "--dry-run", whl.path, check=False,
+    r = ptinstall("pip", "install", "--system", "--no-deps", whl.path, check=False,
                   env={"PATH": "/usr/bin:/bin"})
     assert r.returncode == 1 and "is externally managed" in r.stderr
+    r = ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--dry-run", "--no-deps", whl.path, check=True)
+    assert " + demo==1.0" in r.stderr
     # --target lifts the refusal, as in pip.
     target = tmp_path / "target"
     ptinstall("pip", "install", "--python", SYSTEM_PYTHON, "--target", target, whl.path, check=True)

@@ -244,14 +244,43 @@ def test_unsupported_wheel_is_refused(ptinstall, tmp_path):
     assert r.returncode == 1 and "does not exist" in r.stderr
 
 
-def test_missing_dependencies_are_reported(ptinstall, tmp_path):
+def test_wheel_file_dependencies_are_resolved_like_pip(ptinstall, tmp_path):
+    """A wheel file is `name @ file://...`: its Requires-Dist are resolved from the configured indexes
+    and find-links, as pip does; the same file again changes nothing, another file of the same version
+    reinstalls; without an index the resolution fails and nothing is installed."""
     venv = make_venv(tmp_path / "venv")
-    whl = build_wheel(tmp_path / "w", "needy", "1.0", requires_dist=["six>=1.0", "never; python_version < '3'"])
-    r = install(ptinstall, venv, whl.path, check=True)
-    assert "warning: needy==1.0 requires six>=1.0, which is not installed" in r.stderr
-    assert "never" not in r.stderr
-    r = install(ptinstall, venv, "--reinstall", "--no-deps", whl.path, check=True)
-    assert "warning" not in r.stderr
+    links = tmp_path / "links"
+    build_wheel(links, "six", "1.16.0")
+    build_wheel(links, "six", "1.0.0")
+    whl = build_wheel(tmp_path / "w", "needy", "1.0", requires_dist=["six>=1.10", "never; python_version < '3'"])
+    before = snapshot(site_packages(venv))
+    r = install(ptinstall, venv, "--no-index", whl.path, check=False)
+    assert r.returncode == 1 and "six" in r.stderr, r.stderr
+    assert snapshot(site_packages(venv)) == before
+    r = install(ptinstall, venv, "--no-index", "--find-links", links, whl.path, check=True)
+    assert " + needy==1.0" in r.stderr and " + six==1.16.0" in r.stderr and "never" not in r.stderr, r.stderr
+    sp = site_packages(venv)
+    assert (sp / "needy-1.0.dist-info" / "REQUESTED").exists()
+    assert not (sp / "six-1.16.0.dist-info" / "REQUESTED").exists()
+    assert "file://" in (sp / "needy-1.0.dist-info" / "direct_url.json").read_text()
+    assert not (sp / "six-1.16.0.dist-info" / "direct_url.json").exists()
+    # pip installs the same set from the same inputs.
+    pip_venv = make_venv(tmp_path / "pip-venv")
+    run_pip(pip_venv, "install", "--no-index", "--find-links", links, whl.path)
+    assert sorted(p.name for p in site_packages(pip_venv).glob("*.dist-info")) == \
+        sorted(p.name for p in sp.glob("*.dist-info"))
+    # The same file again: nothing to do.
+    r = install(ptinstall, venv, "--no-index", "--find-links", links, whl.path, check=True)
+    assert "Audited 2 packages" in r.stderr and " + " not in r.stderr, r.stderr
+    # Another file of the same version (direct_url.json differs): reinstalled.
+    other = build_wheel(tmp_path / "w2", "needy", "1.0", requires_dist=["six>=1.10"])
+    r = install(ptinstall, venv, "--no-index", "--find-links", links, other.path, check=True)
+    assert " - needy==1.0" in r.stderr and " + needy==1.0" in r.stderr and "six" not in r.stderr, r.stderr
+    assert str(tmp_path / "w2") in (sp / "needy-1.0.dist-info" / "direct_url.json").read_text()
+    # --no-deps: the file alone, no index needed.
+    venv2 = make_venv(tmp_path / "venv2")
+    r = install(ptinstall, venv2, "--no-index", "--no-deps", whl.path, check=True)
+    assert " + needy==1.0" in r.stderr and "six" not in r.stderr, r.stderr
 
 
 # --- link modes and the cache -----------------------------------------------------------------------
