@@ -90,10 +90,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ops::ResolveStats stats;
   const dist::Resolution resolution = ops::resolve(services, opts, request, build, &stats);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
-  for (const auto& p : resolution.packages)
-    if (const auto* f = p.dist.index_file(); f && f->is_yanked())
-      util::log::warn(p.name() + "==" + p.version.to_string() + " is yanked" +
-                      (f->yanked->empty() ? "" : " (reason: " + *f->yanked + ")") + "; it was pinned with ==");
+  for (const auto& w : ops::yanked_warnings(resolution)) util::log::warn(w);
   ops::check_required_hashes(in, resolution, opts);
 
   const install::Plan plan = ops::plan_install(resolution, installed, opts, sync);

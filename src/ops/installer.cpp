@@ -148,6 +148,15 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   return out;
 }
 
+std::vector<std::string> yanked_warnings(const dist::Resolution& resolution) {
+  std::vector<std::string> out;
+  for (const auto& p : resolution.packages)
+    if (const auto* f = p.dist.index_file(); f && f->is_yanked())
+      out.push_back(p.name() + "==" + p.version.to_string() + " is yanked" +
+                    (f->yanked->empty() ? "" : " (reason: " + *f->yanked + ")") + "; it was pinned with ==");
+  return out;
+}
+
 void check_required_hashes(const ResolveInputs& in, const dist::Resolution& resolution, const PipOptions& options) {
   if (!options.require_hashes && !in.file.require_hashes) return;
   // pip's hash-checking mode: every requirement pinned with == (or ===, or a direct URL).

@@ -53,6 +53,9 @@ struct InstallOutcome {
 InstallOutcome install(Services& services, const PipOptions& options, const InstallRequest& request,
                        dist::BuildContext& build);
 
+// The warnings for yanked files the resolution chose (only an == pin chooses one).
+std::vector<std::string> yanked_warnings(const dist::Resolution& resolution);
+
 // pip's hash-checking mode (--require-hashes, or a --hash in a requirements file): every requirement
 // pinned with == (or ===, or a direct URL), every resolved package with a --hash. Throws util::Error.
 
