@@ -43,13 +43,7 @@ double env_number(std::initializer_list<const char*> names, double fallback, boo
   const char* which = nullptr;
   const char* v = first_env(names, &which);
   if (!v) return fallback;
-  std::string s(util::trim(v));
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d) || d < 0 || (!allow_zero && d == 0))
-    throw util::Error(std::string("invalid value for ") + which + ": '" + s + "'",
-                      allow_zero ? "expected a number >= 0" : "expected a number > 0");
-  return d;
+  return parse_number_setting(which, v, allow_zero);
 }
 
 std::string realm_of(const util::Url& u) {
@@ -254,6 +248,16 @@ void global_init() {
 
 }  // namespace
 
+double parse_number_setting(std::string_view name, std::string_view text, bool allow_zero) {
+  std::string s(util::trim(text));
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d) || d < 0 || (!allow_zero && d == 0))
+    throw util::Error("invalid value for " + std::string(name) + ": '" + s + "'",
+                      allow_zero ? "expected a number >= 0" : "expected a number > 0");
+  return d;
+}
+
 std::optional<std::string> Response::header(std::string_view lower_case_name) const {
   auto it = headers.find(std::string(lower_case_name));
   if (it == headers.end()) return std::nullopt;
@@ -435,10 +439,19 @@ struct HttpClient::Impl {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    // libcurl reads http_proxy only in lower case (a CGI safety measure we do not need).
-    if (t->url.scheme == "http" && !std::getenv("http_proxy")) {
+    // An explicit proxy (--proxy, else the config file's per-scheme one) wins over the environment.
+    // Without one, libcurl reads the environment; it reads http_proxy only in lower case (a CGI
+    // safety measure we do not need), so HTTP_PROXY is added here. NO_PROXY applies either way.
+    const std::string& scheme = t->url.scheme;
+    std::string proxy = options.proxy;
+    if (proxy.empty() && scheme == "https") proxy = options.https_proxy;
+    if (proxy.empty() && scheme == "http") proxy = options.http_proxy;
+    if (!proxy.empty() && (scheme == "http" || scheme == "https")) {
+      curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());  // copied by libcurl
+    } else if (scheme == "http" && !std::getenv("http_proxy")) {
       if (const char* p = std::getenv("HTTP_PROXY"); p && *p) curl_easy_setopt(e, CURLOPT_PROXY, p);
     }
+    if (options.no_proxy) curl_easy_setopt(e, CURLOPT_NOPROXY, options.no_proxy->c_str());
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {
       fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + curl_multi_strerror(mc))));
