@@ -6,6 +6,7 @@
 #include <set>
 
 #include "install_support.hpp"
+#include "ptinstall/config/client_options.hpp"
 #include "ptinstall/config/index_config.hpp"
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -260,10 +261,8 @@ ResolveSession resolve_requirements(const Invocation& inv, const ResolveInputs& 
                                     std::chrono::steady_clock::time_point start) {
   const auto& S = inv.settings;
   ResolveSession s;
-  net::ClientOptions copts = net::ClientOptions::from_environment();
-  for (const auto& h : S.get_list("allow-insecure-host")) copts.insecure_hosts.push_back(h);
+  net::ClientOptions copts = config::client_options(S);
   for (const auto& h : in.file.trusted_hosts) copts.insecure_hosts.push_back(h);
-  copts.offline = S.flag("offline");
   s.client = std::make_unique<net::HttpClient>(copts);
   net::CacheOptions hopts;
   hopts.cache_dir = cache.root();
