@@ -194,7 +194,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
   std::string detail = util::to_lower(t.errbuf);
   const std::string network_hint =
       "check the URL (--index-url, --extra-index-url, --find-links), your network and proxy settings "
-      "(HTTPS_PROXY, NO_PROXY), or use --offline to answer from the cache";
+      "(--proxy, HTTPS_PROXY, NO_PROXY), or use --offline to answer from the cache";
   *hint = network_hint;
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -214,7 +214,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
         return "connection timed out";
       }
       *hint = "no data arrived for " + secs(options.read_timeout) +
-              " s; raise UV_HTTP_TIMEOUT (seconds) to wait longer";
+              " s; raise --timeout or UV_HTTP_TIMEOUT (seconds) to wait longer";
       return "timed out";
     }
     case CURLE_PARTIAL_FILE:
@@ -230,7 +230,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-      *hint = "set SSL_CERT_FILE or SSL_CERT_DIR to your certificate authorities, or pass "
+      *hint = "give your certificate authorities with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR), or pass "
               "--allow-insecure-host " + t.url.host + " if you trust this host";
       return "TLS certificate verification failed";
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -681,7 +681,7 @@ void raise_for_status(const Response& response, std::string_view url) {
   else if (response.status >= 500 || response.status == 408 || response.status == 429)
     hint = "the server kept failing" +
            (response.attempts > 1 ? " (" + std::to_string(response.attempts) + " attempts)" : std::string()) +
-           ": try again later, or allow more retries with PTINSTALL_HTTP_RETRIES / UV_HTTP_RETRIES";
+           ": try again later, or allow more retries with --retries (PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES)";
   else
     hint = "the server refused the request; check the URL, or run again with --refresh if an index page is stale";
   throw util::Error(msg, hint);
