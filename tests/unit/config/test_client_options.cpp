@@ -273,3 +273,25 @@ TEST_CASE("network settings: declared once for the resolving commands, flags onl
   CHECK(native->implemented);
   CHECK_NOTHROW(reject_unimplemented(from_env({{"UV_NATIVE_TLS", "1"}}), kInstall));
 }
+TEST_CASE("docs/network.md and docs/cli.md list every network setting's flags and variables") {
+  std::string network = util::read_file(test::source_dir() + "/docs/network.md");
+  std::string cli_md = util::read_file(test::source_dir() + "/docs/cli.md");
+  std::vector<std::string_view> keys(client_option_keys().begin(), client_option_keys().end());
+  keys.push_back("native-tls");
+  keys.push_back("client-cert");
+  for (auto key : keys) {
+    const SettingSpec* spec = find_setting(key);
+    REQUIRE(spec);
+    for (auto name : spec->env) {
+      INFO(key << ": " << name);
+      CHECK(network.find("`" + std::string(name) + "`") != std::string::npos);
+      CHECK(cli_md.find("`" + std::string(name) + "`") != std::string::npos);
+    }
+    for (auto part : util::split(spec->flags, ',')) {
+      std::string flag(util::trim(part));
+      INFO(key << ": " << flag);
+      CHECK(network.find("`" + flag) != std::string::npos);
+      CHECK(cli_md.find("`" + flag) != std::string::npos);
+    }
+  }
+}
