@@ -264,6 +264,7 @@ void apply_environment(Settings& settings, std::uint32_t command, Getenv getenv_
         case Kind::List:
           for (auto part : util::split(raw, ' '))
             if (!util::trim(part).empty()) value.values.emplace_back(util::trim(part));
+          if (value.values.empty()) continue;  // an empty variable means unset, as for one value
           break;
         case Kind::Value:
         case Kind::Count:

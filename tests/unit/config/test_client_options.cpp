@@ -215,6 +215,20 @@ TEST_CASE("client_options: proxies from the environment are left to libcurl") {
   CHECK_FALSE(client_options(s).no_proxy);
 }
 
+TEST_CASE("client_options: an empty variable is unset, so the config file's value counts") {
+  util::TempDir dir;
+  util::write_file_atomic(dir.path() / "uv.toml",
+                          "http-proxy = \"http://file:1\"\nno-proxy = [\"localhost\", \"127.0.0.1\"]\n"
+                          "allow-insecure-host = [\"file.internal\"]\n");
+  Settings s = from_env({{"http_proxy", ""}, {"HTTP_PROXY", ""}, {"no_proxy", ""}, {"NO_PROXY", " "},
+                         {"UV_INSECURE_HOST", ""}});
+  apply_config_files(s, kInstall, {read_config_file(dir.path() / "uv.toml", Source::ProjectFile)});
+  auto o = client_options(s);
+  CHECK(o.http_proxy == "http://file:1");
+  CHECK(o.no_proxy == "localhost,127.0.0.1");
+  CHECK(o.insecure_hosts == std::vector<std::string>{"file.internal"});
+}
+
 TEST_CASE("client_options: certificates") {
   util::TempDir dir;
   auto pem = dir.path() / "ca.pem";
