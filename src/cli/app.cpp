@@ -43,6 +43,22 @@ std::string help_text(const SettingSpec& spec) {
   return help;
 }
 
+// The settings of a command that have no flag (environment variables and config-file keys only),
+// listed after its options so that --help names every variable the command reads.
+std::string settings_without_flags(std::uint32_t bit) {
+  std::string out;
+  for (const auto& spec : config::all_settings()) {
+    if (!(spec.commands & bit) || !spec.flags.empty() || spec.env.empty()) continue;
+    std::string names;
+    for (auto name : spec.env) names += (names.empty() ? "" : ", ") + std::string(name);
+    out += "  " + names + "\n      " + std::string(spec.help);
+    if (!spec.default_value.empty() && spec.kind == Kind::Value) out += " [default: " + std::string(spec.default_value) + "]";
+    if (!(spec.traits & config::kNoFileKey)) out += " [config: " + std::string(spec.key) + "]";
+    out += "\n";
+  }
+  return out.empty() ? out : "Environment variables without a flag:\n" + out;
+}
+
 // Declares every registry setting of one command on its CLI11 subcommand, and remembers the
 // CLI11 option per key so that the values can be collected after parsing.
 struct DeclaredOptions {
@@ -71,6 +87,7 @@ void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
     opt->group(spec.implemented ? "Options" : "Options (not supported yet)");
     out.options[key] = opt;
   }
+  app.footer(settings_without_flags(bit));
 }
 
 config::Settings collect(const DeclaredOptions& declared) {

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <set>
+#include <sstream>
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -23,7 +24,7 @@ const std::set<std::string_view> kKnownNonSettings = {
     "index", "sources", "conflicts", "dev-dependencies", "workspace", "managed", "package", "default-groups",
     "required-version", "environments", "required-environments", "override-dependencies",
     "constraint-dependencies", "build-constraint-dependencies", "dependency-metadata", "cache-keys",
-    "python-preference", "python-downloads", "native-tls", "system-certs", "keyring-provider", "concurrent-downloads",
+    "python-preference", "python-downloads", "system-certs", "keyring-provider",
     "concurrent-builds", "concurrent-installs", "exclude-newer", "preview", "publish-url", "trusted-publishing",
     "check-url", "build-backend", "add-bounds", "pip", "conflicts", "no-build-isolation", "no-build", "config-settings",
     "dependency-groups", "index-url-env", "fork-strategy", "torch-backend-index"};
@@ -43,7 +44,7 @@ void read_table(const toml::table& table, const fs::path& path, Source source, s
     // tables are read by the project reader, not here.
     if (key == "index" && node.is_array_of_tables()) continue;
     const SettingSpec* spec = find_setting(key);
-    if (!spec || kCommandLineOnly.count(key)) {
+    if (!spec || kCommandLineOnly.count(key) || (spec->traits & kNoFileKey)) {
       if (!kKnownNonSettings.count(key))
         util::log::warn("unknown key `" + key + "` in " + std::string(where) + " of " + path.string() + ", ignored");
       continue;
@@ -56,7 +57,17 @@ void read_table(const toml::table& table, const fs::path& path, Source source, s
         break;
       case Kind::Value:
       case Kind::Count:
-        if (!node.is_string()) type_error(path, node, key, "a string");
+        if ((spec->traits & kNumber) && node.is_integer()) {
+          value.values.push_back(std::to_string(node.as_integer()->get()));
+          break;
+        }
+        if ((spec->traits & kNumber) && node.is_floating_point()) {
+          std::ostringstream out;
+          out << node.as_floating_point()->get();
+          value.values.push_back(out.str());
+          break;
+        }
+        if (!node.is_string()) type_error(path, node, key, (spec->traits & kNumber) ? "a number" : "a string");
         value.values.push_back(node.as_string()->get());
         if (!spec->choices.empty()) {
           bool ok = false;

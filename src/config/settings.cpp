@@ -135,6 +135,41 @@ const std::vector<SettingSpec> kSettings = {
   {"offline", "--offline", {"PTINSTALL_OFFLINE", "UV_OFFLINE"}, K::Flag, kResolving | kVenv,
    "Never touch the network; answer from the cache only", {}, "false", true},
 
+  // The HTTP client (config::client_options builds net::ClientOptions from these; docs/network.md).
+  // Config-file keys only where uv has one; the others are kNoFileKey.
+  {"http-timeout", "--timeout", {"PTINSTALL_HTTP_TIMEOUT", "UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT"}, K::Value, kResolving,
+   "Seconds without receiving a byte before a transfer is given up (fractions allowed)", {}, "30", true, "SECONDS",
+   kNoFileKey | kNumber},
+  {"http-connect-timeout", "", {"PTINSTALL_HTTP_CONNECT_TIMEOUT", "UV_HTTP_CONNECT_TIMEOUT"}, K::Value, kResolving,
+   "Seconds to establish a connection", {}, "10", true, "SECONDS", kNoFileKey | kNumber},
+  {"http-retries", "--retries", {"PTINSTALL_HTTP_RETRIES", "UV_HTTP_RETRIES"}, K::Value, kResolving,
+   "Retries after a failed attempt (connection error, timeout, HTTP 408, 429, 5xx)", {}, "3", true, "N",
+   kNoFileKey | kNumber},
+  {"concurrent-downloads", "", {"PTINSTALL_CONCURRENT_DOWNLOADS", "UV_CONCURRENT_DOWNLOADS"}, K::Value, kResolving,
+   "Transfers at once; the others wait in a queue", {}, "50", true, "N", kNumber},
+  {"cert", "--cert", {"SSL_CERT_FILE"}, K::Value, kResolving,
+   "A PEM file of certificate authorities to verify servers with, instead of the system's", {}, "", true, "FILE",
+   kNoFileKey},
+  {"ssl-cert-dir", "", {"SSL_CERT_DIR"}, K::Value, kResolving,
+   "A directory of hashed certificate files (c_rehash) to verify servers with, instead of the system's", {}, "", true,
+   "DIR", kNoFileKey},
+  {"client-cert", "--client-cert", {}, K::Value, kResolving,
+   "A PEM file holding a client certificate and its private key, for servers that ask for one", {}, "", false, "FILE",
+   kNoFileKey},
+  {"native-tls", "--native-tls,--system-certs", {"UV_NATIVE_TLS", "UV_SYSTEM_CERTS"}, K::Flag, kResolving,
+   "Verify servers against the system's certificate store (always so: ptinstall's TLS is libcurl with the system's "
+   "store; accepted for uv compatibility)", {}, "false", true},
+  {"proxy", "--proxy", {"all_proxy", "ALL_PROXY"}, K::Value, kResolving,
+   "The proxy for every URL, scheme://[user:password@]host:port; NO_PROXY still applies (from the environment, "
+   "HTTPS_PROXY and http_proxy win for their scheme)", {}, "", true, "URL", kNoFileKey},
+  {"https-proxy", "", {"https_proxy", "HTTPS_PROXY"}, K::Value, kResolving, "The proxy for https:// URLs", {}, "", true,
+   "URL"},
+  {"http-proxy", "", {"http_proxy", "HTTP_PROXY"}, K::Value, kResolving, "The proxy for http:// URLs", {}, "", true, "URL"},
+  {"no-proxy", "", {"no_proxy", "NO_PROXY"}, K::List, kResolving,
+   "Hosts and domains reached without a proxy (comma-separated in the environment)", {}, "", true, "HOST"},
+  {"netrc", "", {"NETRC"}, K::Value, kResolving, "The netrc file of credentials per host (default: ~/.netrc)", {}, "",
+   true, "FILE", kNoFileKey},
+
   // Configuration files
   {"config-file", "--config-file", {"PTINSTALL_CONFIG_FILE", "UV_CONFIG_FILE"}, K::Value, kAllPip | kVenv | kTorchBackend,
    "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", true, "FILE"},
@@ -229,6 +264,7 @@ void apply_environment(Settings& settings, std::uint32_t command, Getenv getenv_
         case Kind::List:
           for (auto part : util::split(raw, ' '))
             if (!util::trim(part).empty()) value.values.emplace_back(util::trim(part));
+          if (value.values.empty()) continue;  // an empty variable means unset, as for one value
           break;
         case Kind::Value:
         case Kind::Count:

@@ -43,13 +43,7 @@ double env_number(std::initializer_list<const char*> names, double fallback, boo
   const char* which = nullptr;
   const char* v = first_env(names, &which);
   if (!v) return fallback;
-  std::string s(util::trim(v));
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d) || d < 0 || (!allow_zero && d == 0))
-    throw util::Error(std::string("invalid value for ") + which + ": '" + s + "'",
-                      allow_zero ? "expected a number >= 0" : "expected a number > 0");
-  return d;
+  return parse_number_setting(which, v, allow_zero);
 }
 
 std::string realm_of(const util::Url& u) {
@@ -200,7 +194,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
   std::string detail = util::to_lower(t.errbuf);
   const std::string network_hint =
       "check the URL (--index-url, --extra-index-url, --find-links), your network and proxy settings "
-      "(HTTPS_PROXY, NO_PROXY), or use --offline to answer from the cache";
+      "(--proxy, HTTPS_PROXY, NO_PROXY), or use --offline to answer from the cache";
   *hint = network_hint;
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -220,7 +214,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
         return "connection timed out";
       }
       *hint = "no data arrived for " + secs(options.read_timeout) +
-              " s; raise UV_HTTP_TIMEOUT (seconds) to wait longer";
+              " s; raise --timeout or UV_HTTP_TIMEOUT (seconds) to wait longer";
       return "timed out";
     }
     case CURLE_PARTIAL_FILE:
@@ -236,7 +230,7 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-      *hint = "set SSL_CERT_FILE or SSL_CERT_DIR to your certificate authorities, or pass "
+      *hint = "give your certificate authorities with --cert FILE (or SSL_CERT_FILE, SSL_CERT_DIR), or pass "
               "--allow-insecure-host " + t.url.host + " if you trust this host";
       return "TLS certificate verification failed";
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -253,6 +247,16 @@ void global_init() {
 }
 
 }  // namespace
+
+double parse_number_setting(std::string_view name, std::string_view text, bool allow_zero) {
+  std::string s(util::trim(text));
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d) || d < 0 || (!allow_zero && d == 0))
+    throw util::Error("invalid value for " + std::string(name) + ": '" + s + "'",
+                      allow_zero ? "expected a number >= 0" : "expected a number > 0");
+  return d;
+}
 
 std::optional<std::string> Response::header(std::string_view lower_case_name) const {
   auto it = headers.find(std::string(lower_case_name));
@@ -435,10 +439,19 @@ struct HttpClient::Impl {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    // libcurl reads http_proxy only in lower case (a CGI safety measure we do not need).
-    if (t->url.scheme == "http" && !std::getenv("http_proxy")) {
+    // An explicit proxy (--proxy, else the config file's per-scheme one) wins over the environment.
+    // Without one, libcurl reads the environment; it reads http_proxy only in lower case (a CGI
+    // safety measure we do not need), so HTTP_PROXY is added here. NO_PROXY applies either way.
+    const std::string& scheme = t->url.scheme;
+    std::string proxy = options.proxy;
+    if (proxy.empty() && scheme == "https") proxy = options.https_proxy;
+    if (proxy.empty() && scheme == "http") proxy = options.http_proxy;
+    if (!proxy.empty() && (scheme == "http" || scheme == "https")) {
+      curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());  // copied by libcurl
+    } else if (scheme == "http" && !std::getenv("http_proxy")) {
       if (const char* p = std::getenv("HTTP_PROXY"); p && *p) curl_easy_setopt(e, CURLOPT_PROXY, p);
     }
+    if (options.no_proxy) curl_easy_setopt(e, CURLOPT_NOPROXY, options.no_proxy->c_str());
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {
       fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + curl_multi_strerror(mc))));
@@ -668,7 +681,7 @@ void raise_for_status(const Response& response, std::string_view url) {
   else if (response.status >= 500 || response.status == 408 || response.status == 429)
     hint = "the server kept failing" +
            (response.attempts > 1 ? " (" + std::to_string(response.attempts) + " attempts)" : std::string()) +
-           ": try again later, or allow more retries with PTINSTALL_HTTP_RETRIES / UV_HTTP_RETRIES";
+           ": try again later, or allow more retries with --retries (PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES)";
   else
     hint = "the server refused the request; check the URL, or run again with --refresh if an index page is stale";
   throw util::Error(msg, hint);

@@ -21,7 +21,6 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.offline = S.flag("offline");
   o.refresh = S.flag("refresh");
   o.refresh_packages = S.get_list("refresh-package");
-  o.insecure_hosts = S.get_list("allow-insecure-host");
   if (auto p = S.get("prerelease"); p && !p->empty()) {
     auto parsed = resolve::parse_prerelease_mode(*p);
     if (!parsed)

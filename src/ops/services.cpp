@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 
+#include "ptinstall/config/client_options.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -33,10 +34,10 @@ std::function<bool(std::string_view)> refresh_predicate(const std::vector<std::s
 
 Services::Services(const PipOptions& options, install::Cache cache, const std::vector<std::string>& trusted_hosts)
     : cache_(std::move(cache)) {
-  net::ClientOptions copts = net::ClientOptions::from_environment();
-  for (const auto& h : options.insecure_hosts) copts.insecure_hosts.push_back(h);
+  // Every HTTP setting (timeouts, retries, certificates, proxies, --allow-insecure-host, --offline)
+  // comes through the settings registry.
+  net::ClientOptions copts = config::client_options(*options.settings);
   for (const auto& h : trusted_hosts) copts.insecure_hosts.push_back(h);
-  copts.offline = options.offline;
   client_ = std::make_unique<net::HttpClient>(copts);
   net::CacheOptions hopts;
   hopts.cache_dir = cache_.root();

@@ -555,6 +555,10 @@ def test_self_signed_https_index(ptinstall, tmp_path):
         # Or trust the certificate itself.
         r = ptinstall(*base, "--no-cache", "app", env={"SSL_CERT_FILE": str(tmp_path / "cert.pem")}, check=True)
         assert " + lib==2.0" in r.stderr
+        # pip's --cert does the same, and wins over SSL_CERT_FILE (uv's --native-tls changes nothing).
+        r = ptinstall(*base, "--no-cache", "--cert", tmp_path / "cert.pem", "--native-tls", "app",
+                      env={"SSL_CERT_FILE": str(tmp_path / "key.pem")}, check=True)
+        assert " + lib==2.0" in r.stderr
         # Another host is not trusted by a flag naming some other host.
         r = ptinstall(*base, "--no-cache", "--allow-insecure-host", "example.org", "app",
                       env={"PTINSTALL_HTTP_RETRIES": "0"}, check=False)
@@ -599,20 +603,26 @@ def test_summary_and_dry_run_lines(ptinstall, make_index, tmp_path):
     assert r.stderr == "" and r.stdout == ""
 
 
-def test_http_timeout_is_honoured(ptinstall, make_index, tmp_path):
+@pytest.mark.parametrize("given", ["environment", "flags"])
+def test_http_timeout_is_honoured(ptinstall, make_index, tmp_path, given):
     import time
     # The server answers after a minute: ptinstall must give up long before, whatever the load of the
     # machine (two attempts of about a second each, a backoff, its own start).
     server = make_index(wheels(tmp_path), faults={"/simple/lib/": "slow:60"})
     venv = make_venv(tmp_path / "venv")
     before = snapshot(venv)
+    if given == "environment":
+        args, env = (), {"UV_HTTP_TIMEOUT": "1", "PTINSTALL_HTTP_RETRIES": "1"}
+    else:  # pip's flags, over the environment
+        args, env = ("--timeout", "1", "--retries", "1"), {"UV_HTTP_TIMEOUT": "120", "UV_HTTP_RETRIES": "5"}
     start = time.monotonic()
     r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
-                  env={"UV_HTTP_TIMEOUT": "1", "PTINSTALL_HTTP_RETRIES": "1"}, check=False)
+                  *args, env=env, check=False)
     elapsed = time.monotonic() - start
     assert r.returncode == 1, r
     assert "/simple/lib/" in r.stderr and "hint:" in r.stderr
     assert "time" in r.stderr.lower(), r.stderr  # "timed out" / "timeout"
+    assert "(after 2 attempts)" in r.stderr, r.stderr
     assert elapsed < 30, elapsed  # not the server's minute
     assert snapshot(venv) == before
 
@@ -838,6 +848,36 @@ def test_proxy_and_no_proxy_from_the_environment(ptinstall, make_index, tmp_path
             r = ptinstall(*base, "--refresh", env={**clean, var: "http://127.0.0.1:1", no_proxy: "127.0.0.1"}, check=True)
             assert " + lib==2.0" in r.stderr
         server.clear_log()
+
+
+def test_proxy_flag_and_config_file_proxies(ptinstall, make_index, tmp_path):
+    server = make_index(wheels(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--dry-run", "--refresh", "--python", venv / "bin" / "python", "--index-url",
+            server.index_url(), "app")
+    clean = {name: "" for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY",
+                                   "https_proxy", "HTTPS_PROXY")}
+    clean["PTINSTALL_HTTP_RETRIES"] = "0"
+    dead = "http://127.0.0.1:1"
+    # pip's --proxy: every request goes to it and fails; the hint names the flag.
+    r = ptinstall(*base, "--proxy", dead, env=clean, check=False)
+    assert r.returncode == 1 and "error:" in r.stderr and "--proxy" in r.stderr, r
+    assert not settled_log(server)
+    # NO_PROXY still applies to it.
+    r = ptinstall(*base, "--proxy", dead, env={**clean, "NO_PROXY": "127.0.0.1"}, check=True)
+    assert " + lib==2.0" in r.stderr
+    server.clear_log()
+    # uv.toml's http-proxy, for http URLs; its https-proxy is not used for them; its no-proxy applies.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "uv.toml").write_text(f'http-proxy = "{dead}"\n')
+    r = ptinstall(*base, env=clean, cwd=project, check=False)
+    assert r.returncode == 1 and "error:" in r.stderr, r
+    assert not settled_log(server)
+    (project / "uv.toml").write_text(f'https-proxy = "{dead}"\n')
+    assert " + lib==2.0" in ptinstall(*base, env=clean, cwd=project, check=True).stderr
+    (project / "uv.toml").write_text(f'http-proxy = "{dead}"\nno-proxy = ["localhost", "127.0.0.1"]\n')
+    assert " + lib==2.0" in ptinstall(*base, env=clean, cwd=project, check=True).stderr
 
 
 def test_tampered_metadata_file_is_refused(ptinstall, make_index, tmp_path):

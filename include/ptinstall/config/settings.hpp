@@ -37,6 +37,12 @@ constexpr std::uint32_t kResolving = kInstall | kCompile | kSync;
 constexpr std::uint32_t kAllPip = kInstall | kUninstall | kList | kFreeze | kShow | kCheck | kCompile | kSync;
 constexpr std::uint32_t kEnvironment = kAllPip | kVenv;
 
+// Extra properties of a setting (bit set).
+enum Trait : std::uint32_t {
+  kNoFileKey = 1u << 0,  // not a config-file key (uv has none): only the command line and the environment set it
+  kNumber = 1u << 1,     // Value kind holding a number: a config file may give it as a TOML integer or float
+};
+
 struct SettingSpec {
   std::string_view key;                     // config-file key and the internal name, kebab-case
   std::string_view flags;                   // CLI11 spec, e.g. "-i,--index-url"; empty: config/env only
@@ -48,6 +54,7 @@ struct SettingSpec {
   std::string_view default_value;           // shown in --help and used when unset
   bool implemented;                         // false: giving it is an `error: ... is not supported yet`
   std::string_view value_name = "";         // placeholder shown in help, e.g. URL
+  std::uint32_t traits = 0;                 // Trait bits
 };
 
 // The whole table, in the order --help shows it.

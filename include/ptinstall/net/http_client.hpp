@@ -13,7 +13,8 @@
 //   (an index URL's credentials then also cover the files it links to). URLs are only ever logged
 //   or put into errors redacted.
 // - Proxies: libcurl reads http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment;
-//   HTTP_PROXY (upper case) is honoured too for http:// URLs.
+//   HTTP_PROXY (upper case) is honoured too for http:// URLs. ClientOptions::proxy (--proxy) and the
+//   per-scheme https_proxy / http_proxy / no_proxy (config files) are set explicitly and win.
 // - TLS: SSL_CERT_FILE / SSL_CERT_DIR; hosts matching ClientOptions::insecure_hosts skip verification.
 #pragma once
 #include <chrono>
@@ -46,13 +47,27 @@ struct ClientOptions {
   bool use_netrc = true;
   bool offline = false;                                      // every request throws
   std::string user_agent;                                    // default "ptinstall/<version>"
+  // Explicit proxies (scheme://[user:password@]host:port). Empty: libcurl reads the environment.
+  std::string proxy;                                         // --proxy: every http(s) URL
+  std::string https_proxy;                                   // https:// URLs, when `proxy` is empty
+  std::string http_proxy;                                    // http:// URLs, when `proxy` is empty
+  std::optional<std::string> no_proxy;                       // comma-separated hosts reached directly
+                                                             // (nullopt: NO_PROXY from the environment)
 
   // The defaults above overridden by the environment: PTINSTALL_CONCURRENT_DOWNLOADS,
   // UV_CONCURRENT_DOWNLOADS, PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES, PTINSTALL_HTTP_TIMEOUT,
-  // UV_HTTP_TIMEOUT, PTINSTALL_HTTP_CONNECT_TIMEOUT, UV_HTTP_CONNECT_TIMEOUT (PTINSTALL_ first),
-  // SSL_CERT_FILE, SSL_CERT_DIR, NETRC. A malformed number is a util::Error naming the variable.
+  // UV_HTTP_TIMEOUT, UV_REQUEST_TIMEOUT, PTINSTALL_HTTP_CONNECT_TIMEOUT, UV_HTTP_CONNECT_TIMEOUT
+  // (PTINSTALL_ first), SSL_CERT_FILE, SSL_CERT_DIR, NETRC. A malformed number is a util::Error
+  // naming the variable. The commands build their options with config::client_options(settings)
+  // instead, which reads the same variables through the settings registry, below the command line
+  // and above the config files; this stays for callers without settings.
   static ClientOptions from_environment();
 };
+
+// A number setting as the client takes it: optional surrounding blanks, a decimal number (fractions
+// allowed), >= 0, and > 0 unless allow_zero. Anything else throws
+// util::Error("invalid value for <name>: '<text>'", "expected a number > 0") (or ">= 0").
+double parse_number_setting(std::string_view name, std::string_view text, bool allow_zero);
 
 struct ByteRange {
   std::uint64_t start = 0;

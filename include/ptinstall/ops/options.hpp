@@ -29,7 +29,6 @@ struct PipOptions {
   bool offline = false;
   bool refresh = false;
   std::vector<std::string> refresh_packages;
-  std::vector<std::string> insecure_hosts;
 
   // Resolution.
   resolve::PrereleaseMode prerelease = resolve::PrereleaseMode::IfNecessaryOrExplicit;

@@ -469,6 +469,67 @@ TEST_CASE("proxies come from the environment", "[net][http][proxy]") {
   }
 }
 
+TEST_CASE("explicit proxies win over the environment; no_proxy applies to them", "[net][http][proxy]") {
+  std::string proxy = shared_server().base();
+  std::string dead = "http://127.0.0.1:" + std::to_string(closed_port());
+  EnvGuard np("no_proxy", nullptr);
+  EnvGuard NP("NO_PROXY", nullptr);
+  EnvGuard all("ALL_PROXY", nullptr);
+  EnvGuard all_lower("all_proxy", nullptr);
+  EnvGuard P("HTTP_PROXY", nullptr);
+  {
+    // --proxy beats the environment's http_proxy.
+    EnvGuard p("http_proxy", dead.c_str());
+    auto o = fast_options();
+    o.proxy = proxy;
+    HttpClient client(o);
+    CHECK(client.get({"http://pkgs.example.invalid/simple/"}).body == "proxied http://pkgs.example.invalid/simple/");
+  }
+  EnvGuard p("http_proxy", nullptr);
+  {
+    // The per-scheme proxy for http:// URLs; the https one is not used for them.
+    auto o = fast_options();
+    o.http_proxy = proxy;
+    o.https_proxy = dead;
+    HttpClient client(o);
+    CHECK(client.get({"http://per-scheme.example.invalid/x"}).body == "proxied http://per-scheme.example.invalid/x");
+  }
+  {
+    // An explicit no_proxy keeps loopback direct, even with an explicit (dead) proxy.
+    auto o = fast_options();
+    o.proxy = dead;
+    o.no_proxy = "localhost,127.0.0.1";
+    o.retries = 0;
+    HttpClient client(o);
+    CHECK(client.get({shared_server().url("/static/direct")}).body == "hello direct");
+    CHECK(error_of([&] { client.get({"http://elsewhere.example.invalid/x"}); }).find("connection refused") !=
+          std::string::npos);
+  }
+  {
+    // And so does the environment's NO_PROXY.
+    EnvGuard env_np("NO_PROXY", "127.0.0.1");
+    auto o = fast_options();
+    o.proxy = dead;
+    HttpClient client(o);
+    CHECK(client.get({shared_server().url("/static/direct")}).body == "hello direct");
+  }
+}
+
+TEST_CASE("parse_number_setting", "[net][http][env]") {
+  CHECK(net::parse_number_setting("X", " 2.5 ", false) == 2.5);
+  CHECK(net::parse_number_setting("X", "0", true) == 0);
+  std::string hint;
+  CHECK(error_of([] { net::parse_number_setting("UV_HTTP_TIMEOUT", "0", false); }, &hint) ==
+        "invalid value for UV_HTTP_TIMEOUT: '0'");
+  CHECK(hint == "expected a number > 0");
+  CHECK(error_of([] { net::parse_number_setting("--retries", "-1", true); }, &hint) ==
+        "invalid value for --retries: '-1'");
+  CHECK(hint == "expected a number >= 0");
+  CHECK(error_of([] { net::parse_number_setting("X", "", true); }) == "invalid value for X: ''");
+  CHECK(error_of([] { net::parse_number_setting("X", "1e999", true); }) == "invalid value for X: '1e999'");
+  CHECK(error_of([] { net::parse_number_setting("X", "5s", true); }) == "invalid value for X: '5s'");
+}
+
 TEST_CASE("ClientOptions::from_environment", "[net][http][env]") {
   EnvGuard a("PTINSTALL_HTTP_TIMEOUT", nullptr);
   EnvGuard b("UV_HTTP_TIMEOUT", nullptr);

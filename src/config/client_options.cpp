@@ -1,0 +1,91 @@
+#include "ptinstall/config/client_options.hpp"
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
+
+namespace ptinstall::config {
+namespace {
+
+constexpr std::array<std::string_view, 13> kKeys = {
+    "concurrent-downloads", "http-timeout", "http-connect-timeout", "http-retries", "proxy",     "https-proxy",
+    "http-proxy",           "no-proxy",     "cert",                 "ssl-cert-dir", "allow-insecure-host",
+    "netrc",                "offline"};
+
+// How a message names where a value came from: the variable or the flag as given, or the key and
+// its config file.
+std::string where(std::string_view key, const SettingValue* v) {
+  if (!v || v->source == Source::Default) return std::string(key);
+  if (v->source == Source::Environment || v->source == Source::CommandLine) return v->origin;
+  return "`" + std::string(key) + "` in " + v->origin;
+}
+
+// A number setting, validated as net::ClientOptions::from_environment does.
+double number(const Settings& settings, std::string_view key, bool allow_zero) {
+  auto value = settings.get(key);  // the registry's default when unset
+  if (!value) throw util::Error("internal error: the setting `" + std::string(key) + "` has no default");
+  return net::parse_number_setting(where(key, settings.find(key)), *value, allow_zero);
+}
+
+std::chrono::milliseconds seconds(const Settings& settings, std::string_view key) {
+  return std::chrono::milliseconds(static_cast<long long>(1000 * number(settings, key, false)));
+}
+
+// A value that came from anywhere but the environment (whose proxies libcurl reads itself).
+std::string explicit_value(const Settings& settings, std::string_view key) {
+  const SettingValue* v = settings.find(key);
+  if (!v || v->source == Source::Environment || v->values.empty()) return {};
+  return v->values.back();
+}
+
+}  // namespace
+
+std::span<const std::string_view> client_option_keys() { return kKeys; }
+
+net::ClientOptions client_options(const Settings& settings) {
+  net::ClientOptions o;
+  o.concurrency = static_cast<std::size_t>(number(settings, "concurrent-downloads", false));
+  o.read_timeout = seconds(settings, "http-timeout");
+  o.connect_timeout = seconds(settings, "http-connect-timeout");
+  o.retries = static_cast<int>(number(settings, "http-retries", true));
+
+  // SSL_CERT_FILE / SSL_CERT_DIR that do not exist are ignored with a warning, as before (a stale
+  // variable in a shell profile must not stop every install); a --cert that does not exist is an error.
+  if (auto file = settings.get("cert"); file && !file->empty()) {
+    const SettingValue* v = settings.find("cert");
+    if (std::filesystem::is_regular_file(*file))
+      o.ca_file = *file;
+    else if (v->source == Source::Environment)
+      util::log::warn("ignoring " + v->origin + ": " + *file + " is not a file");
+    else
+      throw util::Error("invalid value for " + where("cert", v) + ": '" + *file + "' is not a file",
+                        "give a PEM file of certificate authorities");
+  }
+  if (auto dir = settings.get("ssl-cert-dir"); dir && !dir->empty()) {
+    const SettingValue* v = settings.find("ssl-cert-dir");
+    if (std::filesystem::is_directory(*dir))
+      o.ca_dir = *dir;
+    else if (v->source == Source::Environment)
+      util::log::warn("ignoring " + v->origin + ": " + *dir + " is not a directory");
+    else
+      throw util::Error("invalid value for " + where("ssl-cert-dir", v) + ": '" + *dir + "' is not a directory",
+                        "give a directory of hashed certificate files");
+  }
+  o.insecure_hosts = settings.get_list("allow-insecure-host");
+  if (auto netrc = settings.get("netrc"); netrc && !netrc->empty()) o.netrc_file = std::filesystem::path(*netrc);
+  o.offline = settings.flag("offline");
+
+  o.proxy = explicit_value(settings, "proxy");
+  o.https_proxy = explicit_value(settings, "https-proxy");
+  o.http_proxy = explicit_value(settings, "http-proxy");
+  if (const SettingValue* v = settings.find("no-proxy"); v && v->source != Source::Environment && !v->values.empty())
+    o.no_proxy = util::join(v->values, ",");
+  return o;
+}
+
+}  // namespace ptinstall::config
