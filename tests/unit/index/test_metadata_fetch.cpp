@@ -184,7 +184,7 @@ TEST_CASE("read_wheel_metadata walks the entries when the central directory cann
   } catch (const util::Error& e) {
     got = std::string("error: ") + e.what();  // libarchive may refuse it too: then with its error
   }
-  CHECK((got == "Name: pkg\n" || got.rfind("error: cannot read", 0) == 0));
+  CHECK((got == "Name: pkg\n" || got.find("is invalid: cannot read") != std::string::npos));
   // A METADATA that is not where the central directory says is not read from the wrong place.
   std::string moved = make_zip({{"pkg-1.0.dist-info/METADATA", "Name: pkg\n"}});
   auto cd = moved.find(std::string("PK\x01\x02", 4));
@@ -197,7 +197,7 @@ TEST_CASE("read_wheel_metadata walks the entries when the central directory cann
   } catch (const util::Error& e) {
     moved_got = std::string("error: ") + e.what();
   }
-  CHECK((moved_got == "Name: pkg\n" || moved_got.rfind("error: cannot read", 0) == 0));
+  CHECK((moved_got == "Name: pkg\n" || moved_got.find("is invalid: cannot read") != std::string::npos));
 }
 
 TEST_CASE("PEP 658 metadata files are used and hash-checked", "[metadata_fetch][http]") {
