@@ -12,7 +12,8 @@ std::string default_hint(ErrorKind kind, bool offline) {
       return "check the index URLs (--index-url, --extra-index-url); --refresh fetches their pages again";
     case ErrorKind::Hash:
       return "the file changed on the server or was corrupted in transit; try again, or check the --hash values";
-    case ErrorKind::Wheel: return "the wheel is damaged or does not fit this environment; try another version of the package";
+    case ErrorKind::Wheel:
+      return "the wheel is damaged or does not fit this environment; try another version of the package";
     case ErrorKind::Environment:
       return "check the target environment: --python, the active virtual environment, or --system";
     case ErrorKind::Build: return "ptinstall installs wheels only; choose a version of the package that has a wheel";
@@ -44,8 +45,9 @@ Error invalid_wheel(std::string_view wheel, std::string_view why, std::string hi
 
 Error record_mismatch(std::string_view wheel, std::string_view file, std::string_view what, std::string_view expected,
                       std::string_view actual) {
-  return invalid_wheel(wheel, "the " + std::string(what) + " of `" + std::string(file) + "` does not match RECORD: expected " +
-                                  std::string(expected) + ", got " + std::string(actual));
+  return invalid_wheel(wheel, "the " + std::string(what) + " of `" + std::string(file) +
+                                  "` does not match RECORD: expected " + std::string(expected) + ", got " +
+                                  std::string(actual));
 }
 
 Error fetch_failed(std::string_view url, std::string_view why, std::string hint) {
