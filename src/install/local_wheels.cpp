@@ -10,7 +10,7 @@ std::vector<LocalWheel> scan_wheel_dirs(const std::vector<fs::path>& dirs) {
   for (const auto& dir : dirs) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-      throw util::Error("find-links location " + dir.string() + " is not a directory",
+      throw util::Error(util::ErrorKind::Io, "find-links location " + dir.string() + " is not a directory",
                         "give a directory of wheel files (URLs are not supported yet)");
     for (const auto& e : fs::directory_iterator(dir, ec)) {
       std::string name = e.path().filename().string();

@@ -58,10 +58,10 @@ Error offline_miss(std::string_view url) {
   return fetch_failed(url, "not in the cache and --offline was given", default_hint(ErrorKind::Network, true));
 }
 
-Error io_failed(std::string_view verb, const std::filesystem::path& path, std::string_view why) {
+Error io_failed(std::string_view verb, const std::filesystem::path& path, std::string_view why, std::string hint) {
   std::string message = "failed to " + std::string(verb) + " " + path.string();
   if (!why.empty()) message += ": " + std::string(why);
-  return Error(ErrorKind::Io, std::move(message));
+  return Error(ErrorKind::Io, std::move(message), std::move(hint));
 }
 
 }  // namespace msg

@@ -45,7 +45,8 @@ Error fetch_failed(std::string_view url, std::string_view why, std::string hint 
 Error offline_miss(std::string_view url);
 
 // Io: "failed to VERB PATH: WHY" (": WHY" left out when empty), e.g. io_failed("read", p, strerror(errno)).
-Error io_failed(std::string_view verb, const std::filesystem::path& path, std::string_view why = {});
+Error io_failed(std::string_view verb, const std::filesystem::path& path, std::string_view why = {},
+                std::string hint = {});
 
 }  // namespace msg
 }  // namespace ptinstall::util

@@ -111,4 +111,5 @@ TEST_CASE("catalog: wheels, RECORD, fetches and files", "[error]") {
   CHECK(io.kind() == ErrorKind::Io);
   CHECK(std::string(io.what()) == "failed to read /tmp/x: No such file or directory");
   CHECK(std::string(msg::io_failed("write", "/tmp/y").what()) == "failed to write /tmp/y");
+  CHECK(msg::io_failed("create", "/tmp/z", "No space left on device", "use --cache-dir").hint() == "use --cache-dir");
 }
