@@ -41,7 +41,7 @@ std::optional<FileLock> FileLock::try_acquire(const std::filesystem::path& path)
   if (rc == 0) return FileLock(path, fd);
   ::close(fd);
   if (rc == EWOULDBLOCK) return std::nullopt;
-  throw Error(ErrorKind::Environment, "failed to lock " + path.string() + ": " + std::strerror(rc));
+  throw msg::io_failed("lock", path, std::strerror(rc));
 }
 
 FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view resource,
@@ -55,7 +55,7 @@ FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view r
     if (rc == 0) return FileLock(path, fd);
     if (rc != EWOULDBLOCK) {
       ::close(fd);
-      throw Error(ErrorKind::Environment, "failed to lock " + path.string() + ": " + std::strerror(rc));
+      throw msg::io_failed("lock", path, std::strerror(rc));
     }
     if (!said) {
       log::info("Waiting for another process to release the lock on " + std::string(resource) + " (" + path.string() +
