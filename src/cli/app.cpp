@@ -13,6 +13,7 @@
 #include "ptinstall/config/config_files.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 
 #ifndef PTINSTALL_VERSION
@@ -170,9 +171,12 @@ int usage_error(const CLI::ParseError& e, int argc, char** argv, CLI::App& app) 
   return 2;
 }
 
-void print_error(const util::Error& e) {
+// `offline`: --offline was given (changes the default hint of network errors).
+void print_error(const util::Error& e, bool offline = false) {
   util::log::error(e.what());
-  if (!e.hint().empty()) util::log::hint(e.hint());
+  std::string hint = e.hint().empty() ? util::default_hint(e.kind(), offline) : e.hint();
+  if (!hint.empty()) util::log::hint(hint);
+  util::log::debug("error kind: " + std::string(util::to_string(e.kind())));
 }
 
 }  // namespace
@@ -243,7 +247,7 @@ int run(int argc, char** argv) {
       config::reject_unimplemented(inv.settings, inv.command);
       return sub->def->handler(inv);
     } catch (const util::Error& e) {
-      print_error(e);
+      print_error(e, inv.settings.flag("offline"));
       return e.exit_code();
     } catch (const std::exception& e) {
       // Anything else is a bug of ours; say so instead of crashing with a trace.

@@ -148,7 +148,8 @@ std::vector<ConfigFile> discover_config_files(const Settings& settings, const Di
   if (settings.flag("no-config")) return files;
   if (auto explicit_file = settings.get("config-file")) {
     if (!fs::exists(*explicit_file))
-      throw util::Error("config file " + *explicit_file + " does not exist", "check --config-file / UV_CONFIG_FILE");
+      throw util::Error(util::ErrorKind::Io, "config file " + *explicit_file + " does not exist",
+                        "check --config-file / UV_CONFIG_FILE");
     files.push_back(read_config_file(*explicit_file, Source::ProjectFile));
     return files;
   }

@@ -561,7 +561,8 @@ GroupArgument parse_group_argument(std::string_view text) {
     out.name = std::string(text.substr(colon + 1));
   }
   if (out.name.empty() || !spec::is_valid_name(out.name))
-    throw util::Error("invalid --group value `" + std::string(text) + "`", "give NAME or PATH:NAME (a dependency group)", 2);
+    throw util::Error(util::ErrorKind::Usage, "invalid --group value `" + std::string(text) + "`",
+                      "give NAME or PATH:NAME (a dependency group)");
   return out;
 }
 

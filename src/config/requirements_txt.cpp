@@ -227,7 +227,7 @@ void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, con
   auto text = util::try_read_file(path);
   if (!text) {
     std::string where = named_from.empty() ? "" : named_from + ": ";
-    throw util::Error(where + "cannot read requirements file " + path.string(),
+    throw util::Error(util::ErrorKind::Io, where + "cannot read requirements file " + path.string(),
                       "check the path; nested -r/-c paths are relative to the file that names them");
   }
   ctx.open_files.insert(key);
@@ -255,7 +255,7 @@ RequirementLine parse_requirement_argument(std::string_view text, const std::str
     out.requirement = spec::Requirement::parse(t);
   } catch (const util::Error& e) {
     if (origin.empty()) throw;
-    throw util::Error(origin + ": " + e.what(), e.hint());
+    throw util::Error(e.kind(), origin + ": " + e.what(), e.hint());
   }
   return out;
 }

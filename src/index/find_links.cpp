@@ -32,7 +32,9 @@ std::vector<IndexFile> scan_find_links_directory(const fs::path& dir) {
   std::vector<IndexFile> files;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
-  if (ec) throw util::Error("cannot read the find-links directory " + dir.string() + ": " + ec.message());
+  if (ec)
+    throw util::Error(util::ErrorKind::Io,
+                      "cannot read the find-links directory " + dir.string() + ": " + ec.message());
   std::vector<fs::path> paths;
   for (const auto& entry : it) {
     std::error_code e2;
@@ -67,7 +69,7 @@ std::vector<IndexFile> load_find_links(std::string_view location, net::HttpClien
     std::error_code ec;
     if (fs::is_directory(path, ec)) return scan_find_links_directory(path);
     if (!fs::is_regular_file(path, ec))
-      throw util::Error("the find-links location " + std::string(location) + " does not exist",
+      throw util::Error(util::ErrorKind::Io, "the find-links location " + std::string(location) + " does not exist",
                         "give a directory of wheels, an HTML page or a URL");
     if (file_kind(path.filename().string()) != FileKind::Other) {
       IndexFile f = make_index_file(file_url(path), file_url(path));

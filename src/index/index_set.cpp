@@ -365,7 +365,8 @@ struct IndexSet::Impl {
       if (!resp.ok()) {
         std::string hint = s == 401 ? "the index needs credentials: put them in the index URL or in ~/.netrc"
                                     : "the index failed; try again later, or check the index URL";
-        throw util::Error("failed to fetch the page of `" + name + "` from " + util::redact_url(p.page_url) +
+        throw util::Error(util::ErrorKind::Network,
+                          "failed to fetch the page of `" + name + "` from " + util::redact_url(p.page_url) +
                               ": HTTP " + std::to_string(s),
                           hint);
       }

@@ -25,6 +25,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
@@ -108,10 +109,10 @@ class MultiHasher {
         got = util::to_hex(out, len);
       }
       if (got != i.expected)
-        throw util::Error("hash mismatch for " + std::string(what) + ": expected " + i.algo + ":" + i.expected +
-                              ", got " + i.algo + ":" + got,
-                          "the file does not match the hash published by the index; try again with --refresh, "
-                          "or report it to the index's maintainers");
+        throw util::msg::hash_mismatch(what, {i.expected}, got,
+                                       "the file does not match the hash published by the index; try again with "
+                                       "--refresh, or report it to the index's maintainers",
+                                       i.algo);
     }
     return items_.size();
   }
@@ -294,7 +295,9 @@ std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
     }
     if (!pick) pick = &e;
   }
-  if (!pick) throw util::Error("no .dist-info/METADATA in " + std::string(display), "the file is not a valid wheel");
+  if (!pick)
+    throw util::Error(util::ErrorKind::Wheel, "no .dist-info/METADATA in " + std::string(display),
+                      "the file is not a valid wheel");
   if (pick->compressed > kMaxMetadataSize) throw ZipError("the METADATA entry is too large");
   std::uint64_t want = 30 + pick->name_len + pick->extra_len + pick->compressed + 256;
   want = std::min(want, total - pick->local_offset);
@@ -367,11 +370,13 @@ std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_vi
   }
   archive_read_free(a);
   if (!err.empty())
-    throw util::Error("wheel " + wheel.filename().string() + " is invalid: cannot read " + wheel.string() + ": " + err,
+    throw util::Error(util::ErrorKind::Wheel,
+                      "wheel " + wheel.filename().string() + " is invalid: cannot read " + wheel.string() + ": " + err,
                       "the file is not a valid wheel (zip) file");
   if (exact) return *exact;
   if (first) return *first;
-  throw util::Error("no .dist-info/METADATA in " + wheel.string(), "the file is not a valid wheel");
+  throw util::Error(util::ErrorKind::Wheel, "no .dist-info/METADATA in " + wheel.string(),
+                    "the file is not a valid wheel");
 }
 }  // namespace
 
@@ -455,7 +460,7 @@ struct MetadataFetcher::Impl {
     try {
       m.metadata = spec::CoreMetadata::parse(raw);
     } catch (const util::Error& e) {
-      throw util::Error("invalid metadata of " + f.filename + ": " + e.what(), e.hint());
+      throw util::Error(util::ErrorKind::Wheel, "invalid metadata of " + f.filename + ": " + e.what(), e.hint());
     }
     m.raw = std::move(raw);
     m.source = source;
@@ -465,10 +470,11 @@ struct MetadataFetcher::Impl {
 
   WheelMetadata run(const IndexFile& f) {
     if (f.kind != FileKind::Wheel || !f.wheel)
-      throw util::Error("cannot read the metadata of " + f.filename + " without building it",
+      throw util::Error(util::ErrorKind::Build, "cannot read the metadata of " + f.filename + " without building it",
                         "only wheels can be installed for now");
     if (f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos || f.filename == "..")
-      throw util::Error("refusing the wheel name `" + f.filename + "` from " + util::redact_url(f.url),
+      throw util::Error(util::ErrorKind::Index,
+                        "refusing the wheel name `" + f.filename + "` from " + util::redact_url(f.url),
                         "a file name must not contain path separators");
     std::string project = f.wheel->normalized_name();
     if (auto local = local_path(f.url)) {
@@ -520,7 +526,7 @@ struct MetadataFetcher::Impl {
       fs::create_directories(options.download_dir);
       tmp = options.download_dir / (".part-" + random_suffix());
       out.open(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw util::Error("cannot write " + tmp.string());
+      if (!out) throw util::msg::io_failed("write", tmp);
       out.write(s.memory.data(), static_cast<std::streamsize>(s.memory.size()));
       s.memory.clear();
       s.file = tmp;
@@ -532,7 +538,7 @@ struct MetadataFetcher::Impl {
       if (!s.file && s.memory.size() + chunk.size() > limit) spill();
       if (s.file) {
         out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        if (!out) throw util::Error("cannot write " + tmp.string());
+        if (!out) throw util::msg::io_failed("write", tmp);
       } else {
         s.memory.append(chunk);
       }
@@ -640,7 +646,8 @@ struct MetadataFetcher::Impl {
       mark_no_ranges(f.url);
       return std::nullopt;
     } catch (const ZipError& e) {
-      throw util::Error("cannot read the metadata of " + f.filename + " from " + util::redact_url(f.url) + ": " +
+      throw util::Error(util::ErrorKind::Wheel,
+                        "cannot read the metadata of " + f.filename + " from " + util::redact_url(f.url) + ": " +
                             e.what(),
                         "the wheel's zip structure is damaged or unusual");
     }

@@ -25,7 +25,7 @@ bool ends_with_icase(std::string_view s, std::string_view suffix) {
 }
 
 [[noreturn]] void malformed(std::string_view url, const std::string& what) {
-  throw util::Error("malformed index page " + util::redact_url(url) + ": " + what,
+  throw util::Error(util::ErrorKind::Index, "malformed index page " + util::redact_url(url) + ": " + what,
                     "the index answered with something that is not a valid Simple API page (PEP 503/691); "
                     "check the index URL");
 }
@@ -81,7 +81,8 @@ void check_api_version(std::string_view version, std::string_view url) {
   }
   if (!ok) malformed(url, "invalid repository version `" + std::string(v) + "`");
   if (major > 1)
-    throw util::Error("the index page " + util::redact_url(url) + " uses Simple API version " + std::string(v) +
+    throw util::Error(util::ErrorKind::Index,
+                      "the index page " + util::redact_url(url) + " uses Simple API version " + std::string(v) +
                           ", newer than the supported 1.x",
                       "this index needs a newer installer; ptinstall understands versions 1.0 to 1." +
                           std::to_string(kSupportedMinor));
@@ -170,7 +171,7 @@ IndexFile make_file(std::string_view href, const util::Url& base, std::string_vi
   f.url = url.without_fragment().str();
   auto check = util::Url::parse(f.url);
   if (!check || ((check->scheme == "http" || check->scheme == "https") && check->host.empty()))
-    throw util::Error("invalid link `" + std::string(href) + "`");
+    throw util::Error(util::ErrorKind::Index, "invalid link `" + std::string(href) + "`");
   util::Url no_query = url;
   no_query.query.reset();
   f.filename = last_segment(no_query);
@@ -576,7 +577,7 @@ Format format_of(std::string_view content_type) {
     return Format::Html;
   if (ct.starts_with("application/vnd.pypi.simple.")) {
     // v2 and later: the api-version check of the body would catch it too, but the body may not parse.
-    throw util::Error("the index answered with the unsupported content type `" + ct + "`",
+    throw util::Error(util::ErrorKind::Index, "the index answered with the unsupported content type `" + ct + "`",
                       "this index needs a newer installer");
   }
   return Format::Unknown;

@@ -113,9 +113,12 @@ std::size_t compile_bytecode(std::vector<InstalledWheel>& wheels, const InstallS
     if (exists_nofollow(pyc)) tx.created(pyc);
   for (const auto& d : new_cache_dirs)
     if (exists_nofollow(d)) tx.created(d);
-  if (!r) throw util::Error("failed to run " + scheme.python.string() + " to compile bytecode");
+  if (!r)
+    throw util::Error(util::ErrorKind::Environment,
+                      "failed to run " + scheme.python.string() + " to compile bytecode");
   if (r->exit_code != 0)
-    throw util::Error("failed to compile bytecode with " + scheme.python.string() + ": " + std::string(util::trim(r->err)));
+    throw util::Error(util::ErrorKind::Environment, "failed to compile bytecode with " + scheme.python.string() + ": " +
+                                                        std::string(util::trim(r->err)));
 
   std::map<fs::path, fs::path> pyc_of;
   for (auto line : util::split(r->out, '\n')) {

@@ -113,7 +113,8 @@ ListFormat parse_list_format(std::string_view text) {
   if (text == "columns") return ListFormat::Columns;
   if (text == "freeze") return ListFormat::Freeze;
   if (text == "json") return ListFormat::Json;
-  throw util::Error("invalid --format `" + std::string(text) + "`", "use columns, freeze or json", 2);
+  throw util::Error(util::ErrorKind::Usage, "invalid --format `" + std::string(text) + "`",
+                    "use columns, freeze or json");
 }
 
 std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists, const ListOptions& options,

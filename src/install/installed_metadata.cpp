@@ -121,7 +121,7 @@ std::optional<std::string> read_metadata_text(const InstalledDist& dist) {
 
 spec::CoreMetadata read_metadata(const InstalledDist& dist) {
   auto text = read_metadata_text(dist);
-  if (!text) throw util::Error("no metadata in " + dist.metadata_dir.string());
+  if (!text) throw util::Error(util::ErrorKind::Environment, "no metadata in " + dist.metadata_dir.string());
   std::string combined = *text;
   if (dist.egg_info) {
     std::error_code ec;
@@ -173,7 +173,8 @@ spec::CoreMetadata read_metadata(const InstalledDist& dist) {
       } catch (const util::Error&) {
       }
     }
-    throw util::Error(std::string(e.what()) + " (in " + dist.metadata_dir.string() + ")");
+    throw util::Error(util::ErrorKind::Environment, std::string(e.what()) + " (in " + dist.metadata_dir.string() + ")",
+                      e.hint());
   }
 }
 

@@ -24,6 +24,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "ptinstall/util/messages.hpp"
 
 namespace ptinstall::install::detail {
 namespace {
@@ -38,7 +39,7 @@ constexpr std::uint64_t kEntryCost = 16 << 10;
 class Fd {
  public:
   explicit Fd(const fs::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (fd_ < 0) throw util::Error("failed to open " + path.string() + ": " + std::strerror(errno));
+    if (fd_ < 0) throw util::msg::io_failed("open", path, std::strerror(errno));
   }
   ~Fd() { ::close(fd_); }
   Fd(const Fd&) = delete;
@@ -324,7 +325,7 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
         std::uint64_t off = 0;
         while (off < size && !shared.stop) {
           std::size_t n = util::pread_full(fd.get(), buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off)), off, path);
-          if (n == 0) throw util::Error("failed to read " + path.string() + ": the file shrank while it was read");
+          if (n == 0) throw util::msg::io_failed("read", path, "the file shrank while it was read");
           h.update(buf.data(), n);
           off += n;
         }

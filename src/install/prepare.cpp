@@ -14,6 +14,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
@@ -47,12 +48,13 @@ fs::path url_index_entry(const Cache& root, const std::string& url) {
   return root.bucket("wheel-urls-v1") / key.substr(0, 2) / key;
 }
 
-std::string expected_text(const ExpectedHashes& e) {
-  std::vector<std::string> parts;
-  if (e.index_sha256) parts.push_back("sha256:" + *e.index_sha256);
+// The digests a file may have: the index's, then the --hash values that differ from it.
+std::vector<std::string> expected_digests(const ExpectedHashes& e) {
+  std::vector<std::string> out;
+  if (e.index_sha256) out.push_back(*e.index_sha256);
   for (const auto& r : e.required_sha256)
-    if (!e.index_sha256 || r != *e.index_sha256) parts.push_back("sha256:" + r);
-  return util::join(parts, " or ");
+    if (!e.index_sha256 || r != *e.index_sha256) out.push_back(r);
+  return out;
 }
 
 // Whether a download of `size` bytes goes to a file, then is unpacked from there by several threads,
@@ -82,7 +84,7 @@ struct FileSink {
     dir = std::make_unique<util::TempDir>(root.root(), ".download-");
     path = dir->path() / filename;
     out = std::fopen(path.c_str(), "wb");
-    if (!out) throw util::Error("failed to create " + path.string());
+    if (!out) throw util::msg::io_failed("create", path);
   }
   ~FileSink() {
     if (out) std::fclose(out);
@@ -90,7 +92,7 @@ struct FileSink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
   void write(std::string_view chunk) {
-    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) throw util::Error("failed to write " + path.string());
+    if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) throw util::msg::io_failed("write", path);
     hash.update(chunk);
     written += chunk.size();
   }
@@ -104,7 +106,7 @@ struct FileSink {
   std::string finish() {
     bool failed = std::fclose(out) != 0;
     out = nullptr;
-    if (failed) throw util::Error("failed to write " + path.string());
+    if (failed) throw util::msg::io_failed("write", path);
     fs::resize_file(path, written);
     return hash.hex();
   }
@@ -137,7 +139,8 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
     decided.notify_all();
   };
   handler.on_chunk = [&](std::string_view chunk) {
-    if (aborted || restarted) throw util::Error("download of " + item.file.filename + " abandoned");
+    if (aborted || restarted)
+      throw util::Error(util::ErrorKind::Network, "download of " + item.file.filename + " abandoned");
     fed += chunk.size();
     counters.received(static_cast<std::int64_t>(chunk.size()));
     if (file) file->write(chunk);  // `file` is set on this thread, before the first chunk
@@ -221,9 +224,9 @@ PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cach
   if (expected.index_sha256 && !expected.required_sha256.empty() &&
       std::find(expected.required_sha256.begin(), expected.required_sha256.end(), *expected.index_sha256) ==
           expected.required_sha256.end())
-    throw util::Error("hash mismatch for " + item.file.filename + ": the requirements file expects " +
-                          util::join(item.required_hashes, " or ") + ", the index gives sha256:" + *expected.index_sha256,
-                      "update the --hash values of " + item.name);
+    throw util::msg::hash_mismatch(item.file.filename, expected.required_sha256, *expected.index_sha256,
+                                   "the --hash values of " + item.name + " are not the hash the index gives (sha256:" +
+                                       *expected.index_sha256 + "); update them");
   std::optional<std::string> single = expected.single();
   PreparedWheel out;
 
@@ -305,9 +308,9 @@ void check_hash(const PrepareItem& item, const ExpectedHashes& expected, const s
           expected.required_sha256.end())
     ok = false;
   if (!ok)
-    throw util::Error("hash mismatch for " + item.file.filename + ": expected " + expected_text(expected) +
-                          ", got sha256:" + actual,
-                      "the file changed on the server or was corrupted in transit, or the --hash values are out of date");
+    throw util::msg::hash_mismatch(
+        item.file.filename, expected_digests(expected), actual,
+        "the file changed on the server or was corrupted in transit, or the --hash values are out of date");
 }
 
 std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items, WheelCache& cache, const Cache& root,

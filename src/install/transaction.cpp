@@ -13,6 +13,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 
 namespace ptinstall::install {
 namespace {
@@ -206,7 +207,7 @@ void Transaction::create_parents_locked(const fs::path& dir) {
     created_dirs_.push_back(dir);
     created_dir_set_.insert(dir.native());
   } else if (errno != EEXIST) {
-    throw util::Error("failed to create directory " + dir.string() + ": " + std::strerror(errno));
+    throw util::msg::io_failed("create directory", dir, std::strerror(errno));
   }
 }
 
@@ -224,7 +225,7 @@ void Transaction::make_room(const fs::path& path, bool ours) {
   journal('R', path, aside);
   if (::rename(path.c_str(), aside.c_str()) != 0) {
     if (errno == ENOENT) return;  // gone meanwhile: nothing to keep
-    throw util::Error("failed to move " + path.string() + " aside: " + std::strerror(errno));
+    throw util::Error(util::ErrorKind::Io, "failed to move " + path.string() + " aside: " + std::strerror(errno));
   }
   backups_.push_back({path, aside});
 }
@@ -322,7 +323,7 @@ bool Transaction::place(const fs::path& path, const std::function<int()>& create
     } else if (attempt < 3 && e == EEXIST) {
       make_room(path, ours);
     } else {
-      throw util::Error("failed to create " + path.string() + ": " + std::strerror(e));
+      throw util::msg::io_failed("create", path, std::strerror(e));
     }
   }
   if (!ours) {
@@ -353,7 +354,7 @@ bool Transaction::remove(const fs::path& path) {
   fs::path aside = aside_name(path);
   journal('D', path, aside);  // before the rename, as in make_room()
   if (::rename(path.c_str(), aside.c_str()) != 0)
-    throw util::Error("failed to remove " + path.string() + ": " + std::strerror(errno));
+    throw util::msg::io_failed("remove", path, std::strerror(errno));
   backups_.push_back({path, aside});
   touched_dirs_.insert(path.parent_path());
   return true;

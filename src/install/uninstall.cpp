@@ -140,14 +140,17 @@ std::vector<fs::path> installed_files(const InstalledDist& dist) {
   if (!dist.egg_info) {
     auto text = util::try_read_file(dist.metadata_dir / "RECORD");
     if (!text)
-      throw util::Error("cannot uninstall " + dist.name + " " + dist.version + ": no RECORD file in " +
+      throw util::Error(util::ErrorKind::Environment,
+                        "cannot uninstall " + dist.name + " " + dist.version + ": no RECORD file in " +
                             dist.metadata_dir.string(),
                         "the installation is incomplete; remove the directory by hand and reinstall");
     std::vector<spec::RecordEntry> rows;
     try {
       rows = spec::parse_record(*text);
     } catch (const util::Error& e) {
-      throw util::Error("cannot uninstall " + dist.name + ": bad RECORD in " + dist.metadata_dir.string() + ": " + e.what());
+      throw util::Error(util::ErrorKind::Environment,
+                        "cannot uninstall " + dist.name + ": bad RECORD in " + dist.metadata_dir.string() + ": " +
+                            e.what());
     }
     for (const auto& r : rows) {
       if (r.path.empty()) continue;
@@ -161,7 +164,8 @@ std::vector<fs::path> installed_files(const InstalledDist& dist) {
     fs::path list = fs::is_directory(dist.metadata_dir) ? dist.metadata_dir / "installed-files.txt" : fs::path();
     auto text = list.empty() ? std::nullopt : util::try_read_file(list);
     if (!text)
-      throw util::Error("cannot uninstall " + dist.name + " " + dist.version + ": no installed-files.txt in " +
+      throw util::Error(util::ErrorKind::Environment,
+                        "cannot uninstall " + dist.name + " " + dist.version + ": no installed-files.txt in " +
                             dist.metadata_dir.string(),
                         "it was probably installed by a build tool; remove it by hand");
     for (auto line : util::split(*text, '\n')) {

@@ -20,6 +20,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 
 namespace ptinstall::install {
@@ -132,8 +133,9 @@ Cache Cache::at(const fs::path& root) {
   c.root_ = root;
   std::error_code ec;
   fs::create_directories(root, ec);
-  if (ec) throw util::Error("failed to create the cache directory " + root.string() + ": " + ec.message(),
-                            "choose another one with --cache-dir, or use --no-cache");
+  if (ec)
+    throw util::msg::io_failed("create the cache directory", root, ec.message(),
+                               "choose another one with --cache-dir, or use --no-cache");
   return c;
 }
 
@@ -146,7 +148,7 @@ Cache Cache::temporary() {
 
 FileSource::FileSource(const fs::path& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw util::Error("failed to open " + path.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) throw util::msg::io_failed("open", path, std::strerror(errno));
 }
 
 FileSource::~FileSource() {
@@ -157,7 +159,7 @@ std::size_t FileSource::read(void* buffer, std::size_t size) {
   for (;;) {
     ssize_t n = ::read(fd_, buffer, size);
     if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno != EINTR) throw util::Error("failed to read " + path_.string() + ": " + std::strerror(errno));
+    if (errno != EINTR) throw util::msg::io_failed("read", path_, std::strerror(errno));
   }
 }
 
@@ -257,10 +259,10 @@ struct StagingDir {
   explicit StagingDir(const fs::path& root) {
     std::error_code ec;
     fs::create_directories(root, ec);
-    if (ec) throw util::Error("failed to create " + root.string() + ": " + ec.message());
+    if (ec) throw util::msg::io_failed("create", root, ec.message());
     path = root / (".tmp-" + random_suffix());
     if (!fs::create_directory(path, ec) || ec)
-      throw util::Error("failed to create " + path.string() + ": " + (ec ? ec.message() : "exists"));
+      throw util::msg::io_failed("create", path, ec ? ec.message() : "exists");
   }
   ~StagingDir() {
     if (!active) return;
@@ -273,9 +275,8 @@ struct StagingDir {
 
 void check_expected(std::string_view display_name, const std::optional<std::string>& expected, const std::string& sha) {
   if (expected && *expected != sha)
-    throw util::Error("hash mismatch for " + std::string(display_name) + ": expected sha256=" + *expected +
-                          ", got sha256=" + sha,
-                      "the file changed on the server or was corrupted in transit");
+    throw util::msg::hash_mismatch(display_name, {*expected}, sha,
+                                   "the file changed on the server or was corrupted in transit");
 }
 
 // Renames the verified staging directory to <root>/<sha256>.
@@ -291,7 +292,7 @@ UnpackedWheel commit(StagingDir& staging, const fs::path& root, const std::strin
     // Another process committed the same wheel first: use theirs.
     return UnpackedWheel{final_dir, sha, size, true};
   }
-  throw util::Error("failed to commit " + final_dir.string() + ": " + std::strerror(e));
+  throw util::msg::io_failed("commit", final_dir, std::strerror(e));
 }
 
 }  // namespace
@@ -306,8 +307,8 @@ UnpackedWheel WheelCache::unpack_file(const fs::path& path) {
   fs::path abs = fs::absolute(path);
   struct stat st {};
   if (::stat(abs.c_str(), &st) != 0)
-    throw util::Error("failed to read " + path.string() + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw util::Error(path.string() + " is not a file");
+    throw util::msg::io_failed("read", path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw util::Error(util::ErrorKind::Io, path.string() + " is not a file");
   // The local index: sha256(abs path) -> "size mtime_ns sha256".
   std::string key = util::sha256_hex(abs.string());
   fs::path index_file = local_index_ / key.substr(0, 2) / key;
@@ -344,7 +345,7 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
   }
   std::error_code ec;
   std::uint64_t size = fs::file_size(path, ec);
-  if (ec) throw util::Error("failed to read " + path.string() + ": " + ec.message());
+  if (ec) throw util::msg::io_failed("read", path, ec.message());
   unsigned want = parallel_threads(size);
   unsigned threads = 1;
   unsigned borrowed = 0;

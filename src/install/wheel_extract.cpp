@@ -21,6 +21,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 
 namespace ptinstall::install::detail {
@@ -57,7 +58,7 @@ void write_all(int fd, const char* data, std::size_t size, const fs::path& path)
     ssize_t n = ::write(fd, data, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw util::Error("failed to write " + path.string() + ": " + std::strerror(errno));
+      throw util::msg::io_failed("write", path, std::strerror(errno));
     }
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -163,7 +164,7 @@ const char* const kCorruptHint =
     "the file may be truncated or corrupt; delete it (or clear the cache) and download it again";
 
 void invalid(std::string_view wheel, const std::string& why, std::string hint) {
-  throw util::Error("wheel " + std::string(wheel) + " is invalid: " + why, std::move(hint));
+  throw util::msg::invalid_wheel(wheel, why, std::move(hint));
 }
 
 std::optional<std::string> central_directory_bytes(std::string_view t, std::uint64_t total, std::string_view wheel,
@@ -274,7 +275,7 @@ void TreeWriter::write(struct archive* a, struct archive_entry* entry, std::stri
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666 & ~current_umask());
   if (fd < 0) {
     if (errno == EEXIST || errno == EISDIR) invalid(wheel_, "duplicate entry `" + name + "`");
-    throw util::Error("failed to create " + target.string() + ": " + std::strerror(errno));
+    throw util::msg::io_failed("create", target, std::strerror(errno));
   }
   la_int64_t announced = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
   std::unique_ptr<HashWriter> helper;
@@ -342,7 +343,7 @@ void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDire
     if (S_ISREG(unix_mode) && (unix_mode & 0111)) {
       fs::path target = dest / n;
       if (::chmod(target.c_str(), (0777 & ~current_umask()) | 0111) != 0)
-        throw util::Error("failed to chmod " + target.string() + ": " + std::strerror(errno));
+        throw util::msg::io_failed("chmod", target, std::strerror(errno));
     }
   }
   for (const auto& [name, info] : files) {
@@ -382,16 +383,14 @@ void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDire
     std::string algo = e.hash.substr(0, eq);
     if (algo == "sha256") {
       if (eq == std::string::npos || e.hash.substr(eq + 1) != info.hash)
-        invalid(wheel, "the hash of `" + name + "` does not match RECORD (expected " + e.hash + ", got sha256=" +
-                           info.hash + ")");
+        throw util::msg::record_mismatch(wheel, name, "hash", e.hash, "sha256=" + info.hash);
     } else if (algo != "sha384" && algo != "sha512") {
       invalid(wheel, "`" + name + "` has an unsupported hash algorithm in RECORD: " + algo);
     } else {
       util::log::debug("not verifying " + algo + " hash of " + name + " in " + std::string(wheel));
     }
     if (e.size && *e.size != info.size)
-      invalid(wheel, "the size of `" + name + "` does not match RECORD (expected " + std::to_string(*e.size) + ", got " +
-                         std::to_string(info.size) + ")");
+      throw util::msg::record_mismatch(wheel, name, "size", std::to_string(*e.size), std::to_string(info.size));
   }
 }
 

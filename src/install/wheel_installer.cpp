@@ -24,6 +24,7 @@
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/link.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 
@@ -35,7 +36,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 [[noreturn]] void invalid(std::string_view wheel, const std::string& why) {
-  throw util::Error("wheel " + std::string(wheel) + " is invalid: " + why);
+  throw util::msg::invalid_wheel(wheel, why);
 }
 
 // Header lines of an RFC 822 style file ("Key: value"), up to the first blank line.
@@ -70,7 +71,7 @@ int write_new_file(const fs::path& path, std::string_view content, mode_t mode) 
       int e = errno;
       ::close(fd);
       ::unlink(path.c_str());
-      throw util::Error("failed to write " + path.string() + ": " + std::strerror(e));
+      throw util::msg::io_failed("write", path, std::strerror(e));
     }
     p += n;
     left -= static_cast<std::size_t>(n);
@@ -171,7 +172,8 @@ std::string shebang(const fs::path& python) {
 
 std::string launcher_script(std::string_view module, std::string_view attr) {
   if (module.empty() || attr.empty())
-    throw util::Error("invalid script entry point `" + std::string(module) + (attr.empty() ? "" : ":") +
+    throw util::Error(util::ErrorKind::Wheel,
+                      "invalid script entry point `" + std::string(module) + (attr.empty() ? "" : ":") +
                           std::string(attr) + "`: a callable suffix is required",
                       "entry points look like `name = module:function`");
   std::string import_name(attr.substr(0, attr.find('.')));
@@ -223,7 +225,7 @@ WheelInfo WheelInfo::read(const fs::path& dir, std::string_view display_name, st
     std::string n = e.path().filename().string();
     if (ends_with(n, ".dist-info") && e.is_directory()) dist_infos.push_back(n);
   }
-  if (ec) throw util::Error("failed to read " + dir.string() + ": " + ec.message());
+  if (ec) throw util::msg::io_failed("read", dir, ec.message());
   if (dist_infos.empty()) invalid(display_name, "no .dist-info directory");
   if (dist_infos.size() > 1) {
     std::sort(dist_infos.begin(), dist_infos.end());
@@ -259,7 +261,8 @@ WheelInfo WheelInfo::read(const fs::path& dir, std::string_view display_name, st
     invalid(display_name, "bad Wheel-Version `" + wv + "`");
   }
   if (major != 1)
-    throw util::Error("wheel " + std::string(display_name) + " has Wheel-Version " + wv + ", which is not supported",
+    throw util::Error(util::ErrorKind::Wheel,
+                      "wheel " + std::string(display_name) + " has Wheel-Version " + wv + ", which is not supported",
                       "only version 1.x wheels can be installed");
   if (dot != std::string::npos && wv.substr(dot + 1) != "0")
     util::log::debug("wheel " + std::string(display_name) + " has Wheel-Version " + wv + " (newer than 1.0)");

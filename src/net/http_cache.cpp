@@ -12,6 +12,7 @@
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/json_lite.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -241,9 +242,7 @@ std::future<Response> HttpCache::submit(Request request, std::optional<std::stri
   if (request.range || request.head) {
     if (options_.offline) {
       std::promise<Response> p;
-      p.set_exception(std::make_exception_ptr(util::Error(
-          "failed to fetch " + util::redact_url(request.url) + ": not in the cache and --offline was given",
-          "run the command once without --offline to fill the cache")));
+      p.set_exception(std::make_exception_ptr(util::msg::offline_miss(util::redact_url(request.url))));
       return p.get_future();
     }
     return client_.submit(std::move(request));
@@ -268,9 +267,7 @@ std::future<Response> HttpCache::submit(Request request, std::optional<std::stri
       return ready(to_response(*entry));
     }
     std::promise<Response> p;
-    p.set_exception(std::make_exception_ptr(
-        util::Error("failed to fetch " + redacted + ": not in the cache and --offline was given",
-                    "run the command once without --offline to fill the cache")));
+    p.set_exception(std::make_exception_ptr(util::msg::offline_miss(redacted)));
     return p.get_future();
   }
 

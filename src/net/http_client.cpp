@@ -15,6 +15,7 @@
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -319,7 +320,7 @@ struct HttpClient::Impl {
     std::call_once(started_once, [this] {
       global_init();
       multi = curl_multi_init();
-      if (!multi) throw util::Error("failed to initialise libcurl");
+      if (!multi) throw util::Error(util::ErrorKind::Network, "failed to initialise libcurl");
       curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
       curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(std::max<std::size_t>(options.concurrency, 1)));
       curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max<std::size_t>(options.concurrency, 8)));
@@ -355,7 +356,7 @@ struct HttpClient::Impl {
     {
       std::lock_guard lock(mutex);
       if (stopping) {
-        t->promise.set_exception(std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": the HTTP client is shutting down")));
+        t->promise.set_exception(std::make_exception_ptr(util::msg::fetch_failed(t->redacted, "the HTTP client is shutting down")));
         return;
       }
       incoming.push_back(std::move(t));
@@ -378,7 +379,7 @@ struct HttpClient::Impl {
     ++t->attempt;
     CURL* e = curl_easy_init();
     if (!e) {
-      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": libcurl could not create a transfer")));
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(t->redacted, "libcurl could not create a transfer")));
       return false;
     }
     t->easy = e;
@@ -454,7 +455,7 @@ struct HttpClient::Impl {
     if (options.no_proxy) curl_easy_setopt(e, CURLOPT_NOPROXY, options.no_proxy->c_str());
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {
-      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + curl_multi_strerror(mc))));
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(t->redacted, curl_multi_strerror(mc))));
       return false;
     }
     count.fetch_add(1, std::memory_order_relaxed);
@@ -518,7 +519,7 @@ struct HttpClient::Impl {
       std::string why = describe_failure(rc, *t, &hint, options);
       if (t->attempt > 1) why += " (after " + std::to_string(t->attempt) + " attempts)";
       util::log::debug("libcurl: " + std::string(t->errbuf));
-      fail(t, std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": " + why, hint)));
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(t->redacted, why, hint)));
       return;
     }
     t->cleanup();
@@ -573,7 +574,7 @@ struct HttpClient::Impl {
     // Shutting down: nothing more is sent; every waiting caller gets an error.
     auto shut = [](std::unique_ptr<Transfer>& t) {
       t->cleanup();
-      t->promise.set_exception(std::make_exception_ptr(util::Error("failed to fetch " + t->redacted + ": the HTTP client is shutting down")));
+      t->promise.set_exception(std::make_exception_ptr(util::msg::fetch_failed(t->redacted, "the HTTP client is shutting down")));
     };
     for (auto& [e, t] : active) {
       curl_multi_remove_handle(multi, e);
@@ -606,13 +607,11 @@ std::future<Response> HttpClient::submit(Request request, StreamHandler handler)
   auto parsed = util::Url::parse(request.url);
   if (!parsed) {
     t->promise.set_exception(std::make_exception_ptr(
-        util::Error("invalid URL: " + t->redacted, "a URL looks like https://host/path")));
+        util::Error(util::ErrorKind::Network, "invalid URL: " + t->redacted, "a URL looks like https://host/path")));
     return future;
   }
   if (impl_->options.offline) {
-    t->promise.set_exception(std::make_exception_ptr(util::Error(
-        "failed to fetch " + t->redacted + ": network access is disabled by --offline",
-        "run once without --offline to fill the cache")));
+    t->promise.set_exception(std::make_exception_ptr(util::msg::offline_miss(t->redacted)));
     return future;
   }
   parsed->fragment.reset();
@@ -684,7 +683,7 @@ void raise_for_status(const Response& response, std::string_view url) {
            ": try again later, or allow more retries with --retries (PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES)";
   else
     hint = "the server refused the request; check the URL, or run again with --refresh if an index page is stale";
-  throw util::Error(msg, hint);
+  throw util::Error(util::ErrorKind::Network, msg, hint);
 }
 
 }  // namespace ptinstall::net

@@ -17,6 +17,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -225,10 +226,12 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   } catch (const resolve::NoSolutionError&) {
     throw;
   } catch (const util::Error& e) {
+    // A failure without a hint gets the hint of its kind (a network failure: the URLs, the network,
+    // --offline), never a guess from the message.
     if (!e.hint().empty()) throw;
-    throw util::Error(e.kind(), e.what(),
-                      options.offline ? "--offline answers only from the cache; run once without it"
-                                      : "check the index URLs (--index-url, --extra-index-url) and the network");
+    std::string hint = util::default_hint(e.kind(), options.offline);
+    if (hint.empty()) throw;
+    throw util::Error(e.kind(), e.what(), hint);
   }
 
   dist::Resolution out;

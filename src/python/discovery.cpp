@@ -93,9 +93,10 @@ Discovered query_environment_dir(const fs::path& dir, DiscoverySource source, co
                                   const DiscoveryContext& ctx) {
   auto exe = environment_executable(dir);
   if (!exe)
-    throw util::Error(what + " points to " + dir.string() + ", which holds no python interpreter (bin/python3)",
-                      "create the environment with `ptinstall venv " + dir.string() + "`, or point " + what +
-                          " elsewhere");
+    throw util::Error(
+        util::ErrorKind::Environment,
+        what + " points to " + dir.string() + ", which holds no python interpreter (bin/python3)",
+        "create the environment with `ptinstall venv " + dir.string() + "`, or point " + what + " elsewhere");
   return Discovered{query_interpreter(*exe, QueryOptions{ctx.cache_dir}), source, dir};
 }
 
@@ -286,11 +287,13 @@ Discovered find_interpreter(const PythonRequest& request, const DiscoveryContext
     if (is_dir(p)) {
       auto exe = environment_executable(p);
       if (!exe)
-        throw util::Error("no python interpreter found in " + p.string(),
+        throw util::Error(util::ErrorKind::Environment, "no python interpreter found in " + p.string(),
                           "a directory given to --python must be an environment with bin/python3");
       return {query_interpreter(*exe, QueryOptions{ctx.cache_dir}), DiscoverySource::PythonFlag, p};
     }
-    if (!fs::exists(p, ec)) throw util::Error("no python interpreter at " + p.string() + ": the path does not exist");
+    if (!fs::exists(p, ec))
+      throw util::Error(util::ErrorKind::Environment,
+                        "no python interpreter at " + p.string() + ": the path does not exist");
     return {query_interpreter(p, QueryOptions{ctx.cache_dir}), DiscoverySource::PythonFlag, p};
   }
 
@@ -326,10 +329,11 @@ Discovered find_interpreter(const PythonRequest& request, const DiscoveryContext
       if (auto info = try_exe(exe)) return {*info, DiscoverySource::Pyenv, exe};
     }
   }
-  throw util::Error("no interpreter found for " + describe(request) +
-                        (include_environments ? " in the active environments, on PATH or in pyenv"
-                                              : " on PATH or in pyenv"),
-                    "install it, or pass the path of an interpreter with --python");
+  throw util::Error(
+      util::ErrorKind::Environment,
+      "no interpreter found for " + describe(request) +
+          (include_environments ? " in the active environments, on PATH or in pyenv" : " on PATH or in pyenv"),
+      "install it, or pass the path of an interpreter with --python");
 }
 
 Discovered find_system_interpreter(const DiscoveryContext& ctx, bool allow_venv) {
@@ -346,7 +350,8 @@ Discovered find_system_interpreter(const DiscoveryContext& ctx, bool allow_venv)
       return {*info, DiscoverySource::System, exe};
     }
   }
-  throw util::Error("no python3 found on PATH", "install Python 3, or pass the interpreter with --python");
+  throw util::Error(util::ErrorKind::Environment, "no python3 found on PATH",
+                    "install Python 3, or pass the interpreter with --python");
 }
 
 Discovered find_environment(const DiscoveryRequest& request, const DiscoveryContext& ctx) {
@@ -363,7 +368,7 @@ Discovered find_environment(const DiscoveryRequest& request, const DiscoveryCont
     }
     return query_environment_dir(c.dir, c.source, c.what, ctx);
   }
-  throw util::Error("no virtual environment found",
+  throw util::Error(util::ErrorKind::Environment, "no virtual environment found",
                     "create one with `ptinstall venv` (then activate it or run from its directory), or pass --system "
                     "to use the first python3 on PATH");
 }

@@ -70,7 +70,8 @@ Environment Environment::open(InterpreterInfo interpreter, const EnvironmentOpti
     env.kind_ = SchemeKind::Prefix;
     env.root_ = absolute_dir(*options.prefix);
     if (info.placeholder.empty() || info.prefix_template.purelib.empty())
-      throw util::Error("the interpreter at " + info.executable.string() + " did not report its --prefix layout");
+      throw util::Error(util::ErrorKind::Environment,
+                        "the interpreter at " + info.executable.string() + " did not report its --prefix layout");
     env.scheme_ = info.prefix_paths(env.root_);
   } else {
     env.kind_ = SchemeKind::Interpreter;
@@ -78,7 +79,8 @@ Environment Environment::open(InterpreterInfo interpreter, const EnvironmentOpti
     env.scheme_ = info.paths;
     if (options.modify && !info.is_venv && info.externally_managed && !options.break_system_packages) {
       std::string text = util::try_read_file(*info.externally_managed).value_or("");
-      throw util::Error("the python environment at " + info.prefix.string() + " is externally managed (" +
+      throw util::Error(util::ErrorKind::Environment,
+                        "the python environment at " + info.prefix.string() + " is externally managed (" +
                             info.externally_managed->string() + "):\n" + externally_managed_message(text, info.prefix),
                         "create a virtual environment with `ptinstall venv`, or pass --break-system-packages to "
                         "install into it anyway");

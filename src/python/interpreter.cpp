@@ -194,17 +194,20 @@ InterpreterInfo InterpreterInfo::from_json(std::string_view text) {
   try {
     j = json::parse(text);
   } catch (const json::exception& e) {
-    throw util::Error(std::string("invalid interpreter information: ") + e.what());
+    throw util::Error(util::ErrorKind::Environment, std::string("invalid interpreter information: ") + e.what());
   }
-  if (!j.is_object()) throw util::Error("invalid interpreter information: not a JSON object");
+  if (!j.is_object())
+    throw util::Error(util::ErrorKind::Environment, "invalid interpreter information: not a JSON object");
   std::string result = str_or(j, "result");
   if (result == "error") {
     if (str_or(j, "kind") == "unsupported_python_version")
-      throw util::Error("python " + str_or(j, "version", "?") + " is not supported",
+      throw util::Error(util::ErrorKind::Environment, "python " + str_or(j, "version", "?") + " is not supported",
                         "ptinstall needs Python 3.6 or newer");
-    throw util::Error("the interpreter reported an error: " + str_or(j, "kind", "unknown"));
+    throw util::Error(util::ErrorKind::Environment,
+                      "the interpreter reported an error: " + str_or(j, "kind", "unknown"));
   }
-  if (result != "success") throw util::Error("invalid interpreter information: no result");
+  if (result != "success")
+    throw util::Error(util::ErrorKind::Environment, "invalid interpreter information: no result");
 
   InterpreterInfo info;
   try {
@@ -260,9 +263,10 @@ InterpreterInfo InterpreterInfo::from_json(std::string_view text) {
       for (const auto& p : *it)
         if (p.is_string()) info.sys_path.push_back(p.get<std::string>());
   } catch (const json::exception& e) {
-    throw util::Error(std::string("invalid interpreter information: ") + e.what());
+    throw util::Error(util::ErrorKind::Environment, std::string("invalid interpreter information: ") + e.what());
   }
-  if (info.executable.empty()) throw util::Error("invalid interpreter information: no executable");
+  if (info.executable.empty())
+    throw util::Error(util::ErrorKind::Environment, "invalid interpreter information: no executable");
   return info;
 }
 
@@ -276,7 +280,9 @@ InterpreterInfo query_interpreter(const fs::path& executable, const QueryOptions
   const fs::path path = fs::absolute(executable).lexically_normal();
   const fs::path real = real_path(path);
   auto stamp = stamp_of(real);
-  if (!stamp) throw util::Error("no python interpreter at " + path.string() + ": the file does not exist");
+  if (!stamp)
+    throw util::Error(util::ErrorKind::Environment,
+                      "no python interpreter at " + path.string() + ": the file does not exist");
 
   std::optional<fs::path> cache_file;
   if (options.cache_dir) {
@@ -291,7 +297,7 @@ InterpreterInfo query_interpreter(const fs::path& executable, const QueryOptions
   util::ProcessOptions popts;
   popts.cwd = "/";  // nothing in the working directory can shadow a module the script imports
   auto res = util::run_process({path.string(), "-E", "-s", "-B", "-c", std::string(interpreter_query_script())}, popts);
-  if (!res) throw util::Error("failed to run the python interpreter at " + path.string());
+  if (!res) throw util::Error(util::ErrorKind::Environment, "failed to run the python interpreter at " + path.string());
   // The JSON is the last line that looks like an object (a sitecustomize may print before it).
   std::string_view out = res->out;
   std::string_view line;
@@ -308,7 +314,8 @@ InterpreterInfo query_interpreter(const fs::path& executable, const QueryOptions
     std::string detail = res->err;
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     if (detail.size() > 2000) detail = "..." + detail.substr(detail.size() - 2000);
-    throw util::Error("failed to query the python interpreter at " + path.string() + " (exit status " +
+    throw util::Error(util::ErrorKind::Environment,
+                      "failed to query the python interpreter at " + path.string() + " (exit status " +
                           std::to_string(res->exit_code) + ")" + (detail.empty() ? "" : ":\n" + detail),
                       "check that it is a working CPython 3.6 or newer");
   }
@@ -316,7 +323,7 @@ InterpreterInfo query_interpreter(const fs::path& executable, const QueryOptions
   try {
     info = InterpreterInfo::from_json(line);
   } catch (const util::Error& e) {
-    throw util::Error(std::string(e.what()) + " (from " + path.string() + ")", e.hint());
+    throw util::Error(util::ErrorKind::Environment, std::string(e.what()) + " (from " + path.string() + ")", e.hint());
   }
   info.queried_path = path;
 

@@ -6,6 +6,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
 
 #ifndef PTINSTALL_VERSION
@@ -92,7 +93,7 @@ bool contains_cwd(const fs::path& dir) {
 void symlink(const fs::path& target, const fs::path& link) {
   std::error_code ec;
   fs::create_symlink(target, link, ec);
-  if (ec) throw util::Error("failed to create the link " + link.string() + ": " + ec.message());
+  if (ec) throw util::msg::io_failed("create the link", link, ec.message());
 }
 
 std::string pyvenv_cfg(const InterpreterInfo& info, const VenvOptions& options) {
@@ -274,14 +275,16 @@ void check_venv_path(const VenvOptions& options) {
   bool venv = is_venv_dir(clean);
   if (!fs::is_directory(clean, ec)) {
     if (!options.clear)
-      throw util::Error("the path " + clean.string() + " exists and is not a directory",
+      throw util::Error(util::ErrorKind::Environment, "the path " + clean.string() + " exists and is not a directory",
                         "pass --clear to replace it, or choose another path");
   } else if (!is_empty_dir(clean)) {
     if (!venv && !options.clear)
-      throw util::Error("the directory " + clean.string() + " exists and is not a virtual environment",
+      throw util::Error(util::ErrorKind::Environment,
+                        "the directory " + clean.string() + " exists and is not a virtual environment",
                         "pass --clear to remove its contents and create the environment there, or choose another path");
     if (!venv && contains_cwd(clean))
-      throw util::Error("refusing to clear " + clean.string() + ": it contains the working directory",
+      throw util::Error(util::ErrorKind::Environment,
+                        "refusing to clear " + clean.string() + ": it contains the working directory",
                         "choose another path");
   }
 }

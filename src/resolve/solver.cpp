@@ -103,6 +103,7 @@ enum class Rel { Satisfied, Contradicted, Inconclusive, Almost };
 
 NoSolutionError::NoSolutionError(std::string explanation, std::string hint)
     : util::Error(
+          util::ErrorKind::Resolution,
           [&] {
             std::string msg = "no solution found when resolving dependencies:";
             size_t start = 0;

@@ -12,7 +12,9 @@ namespace {
 
 using json = nlohmann::json;
 
-[[noreturn]] void invalid(const std::string& why) { throw util::Error("invalid direct_url.json: " + why); }
+[[noreturn]] void invalid(const std::string& why) {
+  throw util::Error(util::ErrorKind::Wheel, "invalid direct_url.json: " + why);
+}
 
 bool is_env_placeholder(std::string_view s) {
   // ^\$\{[A-Za-z0-9-_]+\}(:\$\{[A-Za-z0-9-_]+\})?$

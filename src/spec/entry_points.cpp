@@ -10,7 +10,7 @@ namespace ptinstall::spec {
 namespace {
 
 [[noreturn]] void fail(std::size_t line, const std::string& why) {
-  throw util::Error("invalid entry_points.txt line " + std::to_string(line) + ": " + why);
+  throw util::Error(util::ErrorKind::Wheel, "invalid entry_points.txt line " + std::to_string(line) + ": " + why);
 }
 
 bool is_ident_start(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }

@@ -10,7 +10,9 @@ namespace ptinstall::spec {
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& why) { throw util::Error("invalid metadata: " + why); }
+[[noreturn]] void invalid(const std::string& why) {
+  throw util::Error(util::ErrorKind::Wheel, "invalid metadata: " + why);
+}
 
 bool is_header_name_char(char c) {
   // RFC 5322 field name: printable ASCII except ':' and space.

@@ -10,7 +10,7 @@ namespace ptinstall::spec {
 namespace {
 
 [[noreturn]] void fail(std::size_t line, const std::string& why) {
-  throw util::Error("invalid RECORD line " + std::to_string(line) + ": " + why);
+  throw util::Error(util::ErrorKind::Wheel, "invalid RECORD line " + std::to_string(line) + ": " + why);
 }
 
 // Python's csv (excel dialect, QUOTE_MINIMAL): quote when the field holds the delimiter, the

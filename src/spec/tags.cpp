@@ -190,24 +190,26 @@ std::string Tag::to_string() const { return key_of(interpreter, abi, platform); 
 Tag Tag::parse(std::string_view text) {
   auto parts = util::split(text, '-');
   if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
-    throw util::Error("invalid wheel tag '" + std::string(text) + "'",
+    throw util::Error(util::ErrorKind::Wheel, "invalid wheel tag '" + std::string(text) + "'",
                       "a tag has three parts: interpreter-abi-platform, e.g. py3-none-any");
   for (auto part : parts)
     if (part.find('.') != std::string_view::npos)
-      throw util::Error("'" + std::string(text) + "' is a compressed tag set, not a single tag");
+      throw util::Error(util::ErrorKind::Wheel,
+                        "'" + std::string(text) + "' is a compressed tag set, not a single tag");
   return {std::string(parts[0]), std::string(parts[1]), std::string(parts[2])};
 }
 
 std::vector<Tag> parse_tag_set(std::string_view text) {
   auto parts = util::split(text, '-');
   if (parts.size() != 3)
-    throw util::Error("invalid wheel tag '" + std::string(text) + "'",
+    throw util::Error(util::ErrorKind::Wheel, "invalid wheel tag '" + std::string(text) + "'",
                       "a tag has three parts: interpreter-abi-platform, e.g. py3-none-any");
   std::vector<std::vector<std::string_view>> fields;
   for (auto part : parts) {
     auto items = util::split(part, '.');
     for (auto item : items)
-      if (item.empty()) throw util::Error("invalid wheel tag '" + std::string(text) + "': empty component");
+      if (item.empty())
+        throw util::Error(util::ErrorKind::Wheel, "invalid wheel tag '" + std::string(text) + "': empty component");
     fields.push_back(std::move(items));
   }
   std::vector<Tag> out;

@@ -13,7 +13,7 @@ namespace ptinstall::spec {
 namespace {
 
 [[noreturn]] void invalid(std::string_view filename, const std::string& why) {
-  throw util::Error("invalid wheel filename '" + std::string(filename) + "': " + why);
+  throw util::Error(util::ErrorKind::Wheel, "invalid wheel filename '" + std::string(filename) + "': " + why);
 }
 
 bool is_word_char(unsigned char c) {

@@ -47,7 +47,7 @@ std::optional<std::string> read_if_exists(const fs::path& p) {
   std::ostringstream ss;
   if (in) ss << in.rdbuf();
   if (!in || in.bad() || fs::is_directory(p, ec))
-    throw util::Error("cannot read " + p.string() + " while detecting the NVIDIA driver",
+    throw util::Error(util::ErrorKind::Io, "cannot read " + p.string() + " while detecting the NVIDIA driver",
                       "set PTINSTALL_CUDA_DRIVER_VERSION or choose a --torch-backend explicitly");
   return ss.str();
 }

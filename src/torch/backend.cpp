@@ -107,7 +107,8 @@ BackendMode parse_backend(std::string_view value, std::string_view origin) {
   if (value == "auto") return {true, nullptr};
   if (const Backend* b = find_backend(value)) return {false, b};
   std::string hint = "possible values: " + util::join(valid_backend_values(), ", ");
-  throw util::Error("invalid value `" + std::string(value) + "` for " + std::string(origin), hint, 2);
+  throw util::Error(util::ErrorKind::Usage, "invalid value `" + std::string(value) + "` for " + std::string(origin),
+                    hint);
 }
 
 std::string_view to_string(Channel channel) {
@@ -123,8 +124,8 @@ Channel parse_channel(std::string_view value) {
   if (value == "stable") return Channel::Stable;
   if (value == "test") return Channel::Test;
   if (value == "nightly") return Channel::Nightly;
-  throw util::Error("invalid value `" + std::string(value) + "` for --torch-channel",
-                    "possible values: stable, test, nightly", 2);
+  throw util::Error(util::ErrorKind::Usage, "invalid value `" + std::string(value) + "` for --torch-channel",
+                    "possible values: stable, test, nightly");
 }
 
 std::string index_url(const Backend& backend, std::string_view base, Channel channel) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::util {
@@ -19,7 +20,7 @@ int open_lock_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) throw Error("failed to open the lock file " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0) throw msg::io_failed("open the lock file", path, std::strerror(errno));
   return fd;
 }
 
@@ -40,7 +41,7 @@ std::optional<FileLock> FileLock::try_acquire(const std::filesystem::path& path)
   if (rc == 0) return FileLock(path, fd);
   ::close(fd);
   if (rc == EWOULDBLOCK) return std::nullopt;
-  throw Error("failed to lock " + path.string() + ": " + std::strerror(rc));
+  throw msg::io_failed("lock", path, std::strerror(rc));
 }
 
 FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view resource,
@@ -54,7 +55,7 @@ FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view r
     if (rc == 0) return FileLock(path, fd);
     if (rc != EWOULDBLOCK) {
       ::close(fd);
-      throw Error("failed to lock " + path.string() + ": " + std::strerror(rc));
+      throw msg::io_failed("lock", path, std::strerror(rc));
     }
     if (!said) {
       log::info("Waiting for another process to release the lock on " + std::string(resource) + " (" + path.string() +
@@ -63,7 +64,8 @@ FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view r
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
-      throw Error("timed out waiting for the lock on " + std::string(resource) + " (" + path.string() + ")",
+      throw Error(ErrorKind::Environment,
+                  "timed out waiting for the lock on " + std::string(resource) + " (" + path.string() + ")",
                   "another ptinstall process is using it; wait for it to finish");
     }
     std::this_thread::sleep_for(pause);

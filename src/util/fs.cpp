@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/messages.hpp"
 
 namespace ptinstall::util {
 
@@ -26,7 +27,7 @@ std::optional<std::string> try_read_file(const fs::path& path) {
 
 std::string read_file(const fs::path& path) {
   auto content = try_read_file(path);
-  if (!content) throw Error("failed to read " + path.string() + ": " + std::strerror(errno));
+  if (!content) throw msg::io_failed("read", path, std::strerror(errno));
   return *content;
 }
 
@@ -34,7 +35,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::string tmpl = path.string() + ".tmp-XXXXXX";
   int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw Error("failed to create a file beside " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0) throw msg::io_failed("create a file beside", path, std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     ssize_t w = ::write(fd, content.data() + done, content.size() - done);
@@ -43,7 +44,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
       int e = errno;
       ::close(fd);
       ::unlink(tmpl.c_str());
-      throw Error("failed to write " + path.string() + ": " + std::strerror(e));
+      throw msg::io_failed("write", path, std::strerror(e));
     }
     done += static_cast<size_t>(w);
   }
@@ -52,7 +53,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   if (::rename(tmpl.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmpl.c_str());
-    throw Error("failed to write " + path.string() + ": " + std::strerror(e));
+    throw msg::io_failed("write", path, std::strerror(e));
   }
 }
 
@@ -62,7 +63,7 @@ std::size_t pread_full(int fd, void* out, std::size_t size, std::uint64_t offset
   while (done < size) {
     ssize_t n = ::pread(fd, p + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error("failed to read " + path.string() + ": " + std::strerror(errno));
+    if (n < 0) throw msg::io_failed("read", path, std::strerror(errno));
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
@@ -77,7 +78,7 @@ void list_files_at(int fd, const std::string& prefix, const fs::path& root, std:
   if (!d) {
     int e = errno;
     ::close(fd);
-    throw Error("failed to read " + (root / prefix).string() + ": " + std::strerror(e));
+    throw msg::io_failed("read", root / prefix, std::strerror(e));
   }
   struct Closer {
     DIR* d;
@@ -87,7 +88,7 @@ void list_files_at(int fd, const std::string& prefix, const fs::path& root, std:
     errno = 0;
     struct dirent* e = ::readdir(d);
     if (!e) {
-      if (errno != 0) throw Error("failed to read " + (root / prefix).string() + ": " + std::strerror(errno));
+      if (errno != 0) throw msg::io_failed("read", root / prefix, std::strerror(errno));
       return;
     }
     std::string_view name(e->d_name);
@@ -103,7 +104,7 @@ void list_files_at(int fd, const std::string& prefix, const fs::path& root, std:
       out.push_back(std::move(rel));
     } else if (type == DT_DIR) {
       int sub = ::openat(::dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-      if (sub < 0) throw Error("failed to read " + (root / rel).string() + ": " + std::strerror(errno));
+      if (sub < 0) throw msg::io_failed("read", root / rel, std::strerror(errno));
       list_files_at(sub, rel, root, out);
     }
   }
@@ -112,7 +113,7 @@ void list_files_at(int fd, const std::string& prefix, const fs::path& root, std:
 
 std::vector<std::string> list_files(const fs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw Error("failed to read " + dir.string() + ": " + std::strerror(errno));
+  if (fd < 0) throw msg::io_failed("read", dir, std::strerror(errno));
   std::vector<std::string> out;
   list_files_at(fd, "", dir, out);
   return out;
@@ -135,7 +136,7 @@ TempDir::TempDir(const fs::path& parent, std::string_view prefix) {
   fs::create_directories(parent);
   std::string tmpl = (parent / (std::string(prefix) + "XXXXXX")).string();
   if (!mkdtemp(tmpl.data()))
-    throw Error("failed to create a temporary directory in " + parent.string() + ": " + std::strerror(errno));
+    throw msg::io_failed("create a temporary directory in", parent, std::strerror(errno));
   path_ = tmpl;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/messages.hpp"
 
 namespace ptinstall::util {
 
@@ -140,7 +141,7 @@ std::string sha256_urlsafe_b64_nopad(std::string_view bytes) {
 
 Sha256 sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path.string());
+  if (!in) throw msg::io_failed("read", path);
   Sha256 h;
   std::vector<char> buf(1 << 16);
   while (in) {
@@ -148,7 +149,7 @@ Sha256 sha256_file(const std::filesystem::path& path) {
     auto got = in.gcount();
     if (got > 0) h.update(buf.data(), static_cast<std::size_t>(got));
   }
-  if (in.bad()) throw Error("cannot read " + path.string());
+  if (in.bad()) throw msg::io_failed("read", path);
   return h;
 }
 

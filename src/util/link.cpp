@@ -150,8 +150,8 @@ int try_copy(const std::filesystem::path& src, const std::filesystem::path& dst)
 
 LinkMode Linker::link(const std::filesystem::path& src, const std::filesystem::path& dst) {
   if (int e = try_link(src, dst))
-    throw Error("failed to " + std::string(to_string(current_.load())) + " " + src.string() + " to " + dst.string() +
-                ": " + std::strerror(e));
+    throw Error(ErrorKind::Io, "failed to " + std::string(to_string(current_.load())) + " " + src.string() + " to " +
+                                   dst.string() + ": " + std::strerror(e));
   return current_.load();
 }
 

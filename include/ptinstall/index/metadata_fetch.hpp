@@ -91,7 +91,7 @@ class MetadataFetcher {
 std::string read_wheel_metadata(const std::filesystem::path& wheel, std::string_view project = {});
 
 // Checks `data` against every hash in `hashes` that can be computed (sha256, sha512, md5, ...);
-// throws util::Error("hash mismatch for <what> ...") on a mismatch. Returns how many were checked.
+// throws util::msg::hash_mismatch ("hash mismatch for <what> ...", kind Hash) on a mismatch. Returns how many were checked.
 std::size_t verify_hashes(std::string_view data, const HashMap& hashes, std::string_view what);
 
 }  // namespace ptinstall::index

@@ -73,7 +73,8 @@ struct ExpectedHashes {
   std::optional<std::string> single() const;
 };
 ExpectedHashes expected_hashes(const PrepareItem& item);
-// Throws util::Error("hash mismatch for <file>: expected sha256:<...>, got sha256:<actual>").
+// Throws util::msg::hash_mismatch ("hash mismatch for <file>: expected sha256:<...>, got sha256:<actual>",
+// kind Hash).
 void check_hash(const PrepareItem& item, const ExpectedHashes& expected, const std::string& actual_sha256);
 
 }  // namespace ptinstall::install

@@ -4,7 +4,7 @@
 // - each entry: a safe relative path, no links, no duplicates; files hashed while they are written;
 // - afterwards: the zip's central directory agrees with the entries, executable bits from it, and
 //   every file's sha256 and size match the wheel's RECORD.
-// Everything throws util::Error("wheel <name> is invalid: ...", hint) for a bad wheel.
+// Everything throws util::msg::invalid_wheel ("wheel <name> is invalid: ...", kind Wheel) for a bad wheel.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -7,7 +7,7 @@
 //   reset before a retry sends the body again.
 // - Statuses: every HTTP status is returned as a Response (4xx included, and 5xx once retries are
 //   spent); only transport failures throw util::Error. raise_for_status() turns a non-2xx response
-//   into an error.
+//   into an error. Every error of this layer is of kind Network, --offline refusals included.
 // - Credentials: from the URL (user:password@) and from ~/.netrc (or $NETRC). Credentials seen in a
 //   URL are remembered for its scheme/host/port and sent with later requests to it that carry none
 //   (an index URL's credentials then also cover the files it links to). URLs are only ever logged
@@ -145,7 +145,8 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// Throws util::Error("failed to fetch <redacted url>: HTTP <status> <reason>") for a non-2xx response.
+// Throws util::Error("failed to fetch <redacted url>: HTTP <status> <reason>"), kind Network, for a
+// non-2xx response.
 void raise_for_status(const Response& response, std::string_view url);
 
 // Waits for every future (so no transfer outlives its caller), then rethrows the first failure.

@@ -34,8 +34,8 @@ struct SolverStats {
   size_t dependencies_calls = 0;
 };
 
-// Thrown when the requirements cannot be satisfied. what(): "no solution found when resolving
-// dependencies:" followed by the indented explanation; hint(): hints from the provider, one a line.
+// Thrown when the requirements cannot be satisfied (kind Resolution). what(): "no solution found when
+// resolving dependencies:" followed by the indented explanation; hint(): hints from the provider, one a line.
 class NoSolutionError : public util::Error {
  public:
   NoSolutionError(std::string explanation, std::string hint);

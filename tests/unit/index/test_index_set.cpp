@@ -9,6 +9,7 @@
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/util/error.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall;
 using namespace ptinstall::index;
@@ -278,6 +279,7 @@ TEST_CASE("403 and 404 mean not found; a 500 is an error after retries", "[index
   // (it might serve a copy that the failing index would have hidden).
   CHECK(t.server.hits(t.client, "/b/simple/broken/") == 0);
   CHECK_THAT(error_of([&] { set.candidates("broken"); }), Catch::Contains("HTTP 500"));  // kept, not retried
+  CHECK(test::error_kind([&] { set.candidates("broken"); }) == "network");
   CHECK(t.server.hits(t.client, "/a/simple/broken/") == 3);
   // first-index: a later index that would fail is not asked once the first one has the project.
   CHECK(versions(set.candidates("foo")) == std::vector<std::string>{"1.5", "1.0"});

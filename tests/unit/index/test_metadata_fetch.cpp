@@ -9,6 +9,7 @@
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall;
 using namespace ptinstall::index;
@@ -145,6 +146,9 @@ TEST_CASE("verify_hashes checks every algorithm it knows", "[metadata_fetch]") {
   h["md5"] = "00";
   CHECK_THROWS_WITH(verify_hashes(data, h, "the thing"), Catch::Contains("hash mismatch for the thing") &&
                                                              Catch::Contains("md5:00"));
+  CHECK(test::error_message([&] { verify_hashes(data, {{"md5", "00"}}, "the thing"); }) ==
+        "hash mismatch for the thing: expected md5:00, got md5:5d41402abc4b2a76b9719d911017c592");
+  CHECK(test::error_kind([&] { verify_hashes(data, h, "the thing"); }) == "hash");
 }
 
 TEST_CASE("read_wheel_metadata reads the dist-info of the project", "[metadata_fetch]") {
@@ -159,6 +163,8 @@ TEST_CASE("read_wheel_metadata reads the dist-info of the project", "[metadata_f
   CHECK_THROWS_WITH(read_wheel_metadata(dir.path() / "empty.whl"), Catch::Contains("no .dist-info/METADATA"));
   util::write_file_atomic(dir.path() / "junk.whl", "not a zip at all");
   CHECK_THROWS_AS(read_wheel_metadata(dir.path() / "junk.whl"), util::Error);
+  CHECK(test::error_kind([&] { read_wheel_metadata(dir.path() / "junk.whl"); }) == "wheel");
+  CHECK(test::error_kind([&] { read_wheel_metadata(dir.path() / "empty.whl"); }) == "wheel");
   // Stored (not deflated) entries, many of them, METADATA last: found through the central directory.
   std::vector<Entry> many;
   for (int i = 0; i < 500; ++i) many.push_back({"pkg/m" + std::to_string(i) + ".py", std::string(i, 'x')});
@@ -231,6 +237,7 @@ TEST_CASE("PEP 658 metadata files are used and hash-checked", "[metadata_fetch][
   MetadataFetcher strict(s.client, &cache, s.options());
   CHECK_THROWS_WITH(strict.fetch(bad), Catch::Contains("hash mismatch") && Catch::Contains(".metadata") &&
                                            Catch::Contains("expected sha256:0000"));
+  CHECK(test::error_kind([&] { strict.fetch(bad); }) == "hash");
   CHECK_FALSE(std::filesystem::exists(cache.entry_path(net::Request{bad.metadata_url()})));
   // Without a hash on the page, the file is taken as it is.
   IndexFile unhashed = f;

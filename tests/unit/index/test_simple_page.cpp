@@ -2,6 +2,7 @@
 
 #include "ptinstall/index/simple_page.hpp"
 #include "ptinstall/util/error.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall;
 using namespace ptinstall::index;
@@ -214,6 +215,8 @@ TEST_CASE("repository versions", "[simple_page]") {
   auto e = error_of([&] { page("2.0"); });
   CHECK_THAT(e, Catch::Contains("version 2.0") && Catch::Contains("https://example.com/simple/x/"));
   CHECK_THAT(error_of([&] { page("one"); }), Catch::Contains("malformed index page"));
+  CHECK(test::error_kind([&] { page("one"); }) == "index");
+  CHECK(test::error_kind([&] { page("2.0"); }) == "index");
   CHECK_THAT(error_of([] { parse_json_project_page(R"({"meta":{"api-version":"3.0"},"files":[]})",
                                                    "https://u:secret@example.com/simple/x/"); }),
              Catch::Contains("version 3.0") && !Catch::Contains("secret"));
@@ -282,6 +285,7 @@ TEST_CASE("malformed JSON pages are errors naming the redacted URL", "[simple_pa
     CHECK_THAT(e, Catch::Contains(what));
     CHECK_THAT(e, Catch::Contains("hint") || Catch::Contains("Simple API"));
     CHECK_THAT(e, !Catch::Contains(":pw@"));
+    CHECK(test::error_kind([&] { parse_json_project_page(body, url); }) == "index");
   };
   check("{not json", "invalid JSON");
   check("[]", "not an object");

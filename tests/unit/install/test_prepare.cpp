@@ -10,6 +10,7 @@
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "support/errors.hpp"
 #include "unit/install/wheel_builder.hpp"
 
 using namespace ptinstall;
@@ -80,16 +81,26 @@ TEST_CASE("prepare: hash mismatches are errors and commit nothing", "[prepare]")
   bad_index.file.hashes["sha256"] = std::string(64, '0');
   CHECK_THROWS_WITH(install::prepare_wheels({bad_index}, wc, cache, client),
                     Catch::Contains("hash mismatch for demo-1.0-py3-none-any.whl") && Catch::Contains(actual));
+  CHECK(test::error_message([&] { install::prepare_wheels({bad_index}, wc, cache, client); }) ==
+        "hash mismatch for demo-1.0-py3-none-any.whl: expected sha256:" + std::string(64, '0') + ", got sha256:" + actual);
+  CHECK(test::error_kind([&] { install::prepare_wheels({bad_index}, wc, cache, client); }) == "hash");
   CHECK_FALSE(wc.lookup(actual));
 
   auto bad_required = item_for(server, wheel, false);
   bad_required.required_hashes = {"sha256:" + std::string(64, 'a'), "sha256:" + std::string(64, 'b')};
   CHECK_THROWS_WITH(install::prepare_wheels({bad_required}, wc, cache, client),
-                    Catch::Contains("expected sha256:" + std::string(64, 'a')) && Catch::Contains("got sha256:" + actual));
+                    Catch::Contains("expected sha256:" + std::string(64, 'a') + " or sha256:" + std::string(64, 'b')) &&
+                        Catch::Contains("got sha256:" + actual));
 
   auto conflicting = item_for(server, wheel, true);
   conflicting.required_hashes = {"sha256:" + std::string(64, 'c')};
   CHECK_THROWS_WITH(install::prepare_wheels({conflicting}, wc, cache, client), Catch::Contains("hash mismatch"));
+  // Before any download: the --hash values against the index's hash, in the same wording.
+  CHECK(test::error_message([&] { install::prepare_wheels({conflicting}, wc, cache, client); }) ==
+        "hash mismatch for demo-1.0-py3-none-any.whl: expected sha256:" + std::string(64, 'c') + ", got sha256:" + actual);
+  CHECK_THAT(test::error_hint([&] { install::prepare_wheels({conflicting}, wc, cache, client); }),
+             Catch::Contains("--hash values of demo") && Catch::Contains("the index gives (sha256:" + actual + ")"));
+  CHECK(test::error_kind([&] { install::prepare_wheels({conflicting}, wc, cache, client); }) == "hash");
 
   auto good = item_for(server, wheel, false);
   good.required_hashes = {"sha256:" + std::string(64, 'd'), "sha256:" + actual, "md5:abc"};

@@ -12,6 +12,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "support/errors.hpp"
 #include "unit/install/wheel_builder.hpp"
 
 using namespace ptinstall;
@@ -174,6 +175,11 @@ TEST_CASE("an expected hash that differs commits nothing", "[install][cache]") {
   FileSource src(whl);
   CHECK_THROWS_WITH(wc.unpack_stream(src, "demo.whl", std::string(64, 'a')), Catch::Contains("hash mismatch for demo.whl"));
   CHECK(count_entries(wc.root()) == 0);
+  std::string actual = util::sha256_file(whl).hex();
+  auto unpack_wrong = [&] { wc.unpack_local(whl, "demo.whl", std::string(64, 'a')); };
+  CHECK(test::error_message(unpack_wrong) ==
+        "hash mismatch for demo.whl: expected sha256:" + std::string(64, 'a') + ", got sha256:" + actual);
+  CHECK(test::error_kind(unpack_wrong) == "hash");
   WheelCache par(Cache::at(tmp.path() / "cache"), options_for(true));
   CHECK_THROWS_WITH(par.unpack_local(whl, "demo.whl", std::string(64, 'a')), Catch::Contains("hash mismatch for demo.whl"));
   CHECK(count_entries(wc.root()) == 0);
@@ -192,6 +198,7 @@ TEST_CASE("invalid wheels are rejected and nothing is committed", "[install][cac
     auto whl = test::build_wheel(tmp.path(), w);
     INFO(fragment);
     CHECK_THROWS_WITH(wc.unpack_file(whl), Catch::Contains("is invalid") && Catch::Contains(fragment));
+    CHECK(test::error_kind([&] { wc.unpack_file(whl); }) == "wheel");
     CHECK(count_entries(wc.root()) == 0);
     fs::remove(whl);
   };

@@ -10,6 +10,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/url.hpp"
+#include "support/errors.hpp"
 #include "support/test_server.hpp"
 
 using namespace ptinstall;
@@ -272,6 +273,10 @@ TEST_CASE("--offline answers from the cache only", "[net][cache][offline]") {
   Request range{shared_server().url("/range")};
   range.range = net::ByteRange{0, 9};
   CHECK(error_of([&] { offline.get(range); }).find("--offline") != std::string::npos);
+  CHECK(test::error_kind([&] { offline.get(range); }) == "network");
+  CHECK(test::error_kind([&] { offline.get({"https://example.invalid/simple/x/"}); }) == "network");
+  CHECK(test::error_hint([&] { offline.get({"https://example.invalid/simple/x/"}); }) ==
+        "--offline answers only from the cache; run once without it");
 }
 
 TEST_CASE("entries are keyed by Accept", "[net][cache]") {

@@ -16,6 +16,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/subprocess.hpp"
 #include "ptinstall/util/url.hpp"
+#include "support/errors.hpp"
 #include "support/test_server.hpp"
 #include "support/tls_cert.hpp"
 
@@ -124,6 +125,7 @@ TEST_CASE("a 404 is a response, raise_for_status makes it an error", "[net][http
   CHECK(r.attempts == 1);  // 4xx is not retried
   std::string msg = error_of([&] { net::raise_for_status(r, "http://u:pw@127.0.0.1/nothing/here"); });
   CHECK(msg == "failed to fetch http://u:****@127.0.0.1/nothing/here: HTTP 404 Not Found");
+  CHECK(test::error_kind([&] { net::raise_for_status(r, "x"); }) == "network");
   CHECK_NOTHROW(net::raise_for_status(client.get({shared_server().url("/static/x")}), "x"));
 }
 
@@ -223,6 +225,7 @@ TEST_CASE("connection refused is retried, then reported with a redacted URL and 
   CHECK(msg.find("hunter2") == std::string::npos);
   CHECK(hint.find("--offline") != std::string::npos);
   CHECK(client.request_count() == before + 3);
+  CHECK(test::error_kind([&] { client.get({url}); }) == "network");
 }
 
 TEST_CASE("a truncated body is an error after the retries", "[net][http][retry]") {
@@ -430,10 +433,12 @@ TEST_CASE("offline clients and invalid URLs fail without touching the network", 
   o.offline = true;
   HttpClient client(o);
   std::string msg = error_of([&] { client.get({"https://t:secret@pypi.org/simple/"}); });
-  CHECK(msg == "failed to fetch https://t:****@pypi.org/simple/: network access is disabled by --offline");
+  CHECK(msg == "failed to fetch https://t:****@pypi.org/simple/: not in the cache and --offline was given");
+  CHECK(test::error_kind([&] { client.get({"https://pypi.org/simple/"}); }) == "network");
   CHECK(client.request_count() == 0);
   HttpClient online(fast_options());
   CHECK(error_of([&] { online.get({"not a url"}); }) == "invalid URL: not a url");
+  CHECK(test::error_kind([&] { online.get({"not a url"}); }) == "network");
   CHECK(error_of([&] { online.get({"ftp://host/x"}); }).find("unsupported URL scheme 'ftp'") != std::string::npos);
 }
 

@@ -113,6 +113,7 @@ TEST_CASE("PEP 668: an externally managed system python is refused", "[python][e
           std::string::npos);
     CHECK(e.hint().find("--break-system-packages") != std::string::npos);
     CHECK(e.hint().find("ptinstall venv") != std::string::npos);
+    CHECK(e.kind() == util::ErrorKind::Environment);
   }
 
   python::EnvironmentOptions opts;

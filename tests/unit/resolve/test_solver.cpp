@@ -24,6 +24,8 @@ std::string error_of(MemoryProvider& p, std::string* hint = nullptr) {
     s.solve("root");
   } catch (const NoSolutionError& e) {
     if (hint) *hint = e.hint();
+    CHECK(e.kind() == ptinstall::util::ErrorKind::Resolution);
+    CHECK(e.exit_code() == 1);
     return e.explanation();
   }
   return "";

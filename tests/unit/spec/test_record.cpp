@@ -8,6 +8,7 @@
 
 using namespace ptinstall::spec;
 using ptinstall::util::Error;
+using ptinstall::util::ErrorKind;
 
 TEST_CASE("RECORD parses a typical file, RECORD itself without hash and size") {
   std::string text =
@@ -57,6 +58,7 @@ TEST_CASE("RECORD errors name the line") {
     FAIL("accepted four fields");
   } catch (const Error& e) {
     CHECK(std::string(e.what()) == "invalid RECORD line 3: expected path,hash,size but found 4 fields");
+    CHECK(e.kind() == ErrorKind::Wheel);
   }
   CHECK_THROWS_AS(parse_record("\"open,,\n"), Error);
   CHECK_THROWS_AS(parse_record("a,nohash,1\n"), Error);

@@ -7,6 +7,7 @@
 
 using namespace ptinstall::spec;
 using ptinstall::util::Error;
+using ptinstall::util::ErrorKind;
 
 TEST_CASE("simple wheel filename") {
   auto w = WheelFilename::parse("requests-2.32.3-py3-none-any.whl");
@@ -60,6 +61,8 @@ TEST_CASE("build tags") {
   CHECK(x.to_string() == "foo-1.0-1x-py3-none-any.whl");
   CHECK(WheelFilename::parse("foo-1.0-20240101custom_build-py3-none-any.whl").build->first == 20240101u);
   CHECK_THROWS_AS(WheelFilename::parse("foo-1.0-x-py3-none-any.whl"), Error);
+  CHECK_THROWS_MATCHES(WheelFilename::parse("foo-1.0-x-py3-none-any.whl"), Error,
+                       Catch::Predicate<Error>([](const Error& e) { return e.kind() == ErrorKind::Wheel; }));
   CHECK_THROWS_AS(WheelFilename::parse("foo-1.0-99999999999999999999999-py3-none-any.whl"), Error);
 }
 

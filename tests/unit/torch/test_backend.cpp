@@ -105,6 +105,12 @@ TEST_CASE("channels parse") {
   CHECK(parse_channel("nightly") == Channel::Nightly);
   CHECK_THROWS_AS(parse_channel("Nightly"), Error);
   CHECK_THROWS_AS(parse_channel("preview"), Error);
+  try {
+    parse_channel("preview");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ptinstall::util::ErrorKind::Usage);  // exit code 2, as before kinds
+    CHECK(e.exit_code() == 2);
+  }
   CHECK(to_string(Channel::Test) == "test");
 }
 

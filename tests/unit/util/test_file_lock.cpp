@@ -8,6 +8,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall;
 namespace fs = std::filesystem;
@@ -22,6 +23,7 @@ TEST_CASE("FileLock: one holder at a time", "[util][file_lock]") {
   CHECK(fs::exists(path));  // parents created
   CHECK_FALSE(util::FileLock::try_acquire(path).has_value());
   CHECK_THROWS_WITH(util::FileLock::acquire(path, "the thing", 50ms), Catch::Contains("timed out") && Catch::Contains("the thing"));
+  CHECK(test::error_kind([&] { util::FileLock::acquire(path, "the thing", 10ms); }) == "environment");
   first.release();
   CHECK_FALSE(first.held());
   auto second = util::FileLock::try_acquire(path);
@@ -84,4 +86,5 @@ TEST_CASE("FileLock: another process is excluded", "[util][file_lock]") {
 
 TEST_CASE("FileLock: an unwritable place is an error", "[util][file_lock]") {
   CHECK_THROWS_AS(util::FileLock::acquire("/proc/ptinstall-no/x.lock", "x", 10ms), util::Error);
+  CHECK(test::error_kind([] { util::FileLock::acquire("/proc/ptinstall-no/x.lock", "x", 10ms); }) == "io");
 }

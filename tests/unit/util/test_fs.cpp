@@ -6,6 +6,7 @@
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall::util;
 
@@ -29,5 +30,7 @@ TEST_CASE("list_files lists the regular files below a directory, relative, never
   CHECK(list_files(root / "empty").empty());
   CHECK_THROWS_WITH(list_files(root / "missing"), Catch::Contains("failed to read") && Catch::Contains("missing"));
   CHECK_THROWS_AS(list_files(root / "top.py"), Error);  // not a directory
+  CHECK(ptinstall::test::error_kind([&] { list_files(root / "missing"); }) == "io");
+  CHECK(ptinstall::test::error_kind([&] { read_file(root / "missing"); }) == "io");
   std::filesystem::remove(dir.path().parent_path() / (root.filename().string() + "-outside.txt"));
 }

@@ -7,6 +7,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall::util;
 
@@ -71,6 +72,7 @@ TEST_CASE("sha256_file streams a file") {
   CHECK(h.bytes_hashed() == content.size());
   CHECK(h.hex() == sha256_hex(content));
   CHECK_THROWS_AS(sha256_file(dir.path() / "missing"), Error);
+  CHECK(ptinstall::test::error_kind([&] { sha256_file(dir.path() / "missing"); }) == "io");
 }
 
 TEST_CASE("base64 RFC 4648 vectors") {
