@@ -101,7 +101,7 @@ def _index_file(wheel: Wheel, root: Path, rel_dir: str, write_metadata: bool) ->
     import hashlib
     dest = _copy_into(wheel, root / rel_dir)
     meta_sha = hashlib.sha256(wheel.metadata).hexdigest()
-    if write_metadata:
+    if write_metadata and wheel.filename.endswith(".whl"):  # PEP 658 files exist for wheels only
         (dest.parent / (dest.name + ".metadata")).write_bytes(wheel.metadata)
     return IndexFile(wheel=wheel, rel_path=f"{rel_dir}/{wheel.filename}" if rel_dir else wheel.filename,
                      sha256=wheel.sha256, size=dest.stat().st_size, metadata_sha256=meta_sha)
@@ -135,6 +135,9 @@ def build_simple_index(root: Union[str, Path], wheels: Iterable[Wheel], *, prefi
                        href_style: str = "relative", files_url: Optional[str] = None) -> Path:
     """Writes the tree under root and returns the index URL path (`/<prefix>/`). Calling it again on the
     same tree adds projects (a project given again is replaced).
+
+    wheels: wheelmaker.Wheel descriptions; one whose filename is not a `.whl` (an sdist, e.g. from
+    buildtools.make_sdist) is listed like PyPI lists sdists: with its hash, without PEP 658 metadata.
 
     href_style: "relative" (`../../files/x.whl`), "root" (`/files/x.whl`). files_url: absolute file URLs
     on another server instead (`<files_url>/files/x.whl`, like PyPI's files.pythonhosted.org): start an
@@ -175,7 +178,9 @@ def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: Pr
         if rp:
             attrs.append(f'data-requires-python="{html.escape(rp)}"')
         meta_value = "true" if opt.metadata_true else f"sha256={f.metadata_sha256}"
-        if not opt.no_metadata:
+        # an sdist (.tar.gz/.zip: any file that is not a wheel) is listed without PEP 658 metadata, as on PyPI
+        no_metadata = opt.no_metadata or not fname.endswith(".whl")
+        if not no_metadata:
             attrs.append(f'data-core-metadata="{meta_value}"')
             if opt.legacy_metadata_attr:
                 attrs.append(f'data-dist-info-metadata="{meta_value}"')
@@ -185,7 +190,7 @@ def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: Pr
         elif yanked:
             attrs.append(f'data-yanked="{html.escape(yanked)}"')
         anchors.append(f"<a {' '.join(attrs)}>{html.escape(fname)}</a><br/>\n")
-        meta_json = False if opt.no_metadata else (True if opt.metadata_true else {"sha256": f.metadata_sha256})
+        meta_json = False if no_metadata else (True if opt.metadata_true else {"sha256": f.metadata_sha256})
         entry = {"filename": fname, "url": url, "hashes": {} if opt.no_hashes else {"sha256": sha},
                  "core-metadata": meta_json}
         if opt.legacy_metadata_attr:
