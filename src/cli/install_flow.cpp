@@ -50,24 +50,23 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   const bool sync = mode == FlowMode::Sync;
   const ops::PipOptions opts = ops::pip_options(inv.settings, inv.config_files);
   const bool no_deps = sync || opts.no_deps;  // sync installs exactly the listed requirements
-  if (inv.args.empty() && opts.requirement_files.empty())
+  if (inv.args.empty() && opts.requirement_files.empty() && opts.editables.empty())
     throw sync ? util::Error(util::ErrorKind::Usage, "no requirements to sync",
                              "give pinned requirements files: ptinstall pip sync requirements.txt")
                : util::Error(util::ErrorKind::Usage, "no packages to install",
                              "give package names, wheel files, or -r requirements.txt");
-  ops::BuildDispatch build(opts);
-  build.build_options().require_no_binary_possible();
-
   // A dry run changes nothing, so PEP 668 does not refuse it (uv's rule).
   python::Environment env = target_environment(inv, !opts.dry_run);
   const ops::Target target = ops::make_target(opts, env.interpreter());
-  ops::ResolveInputs in =
-      ops::read_inputs(opts, inv.args, sync ? ops::Positionals::Files : ops::Positionals::Requirements, target.markers);
+  ops::Services services(opts, open_cache(inv));
+  ops::BuildDispatch build(opts);
+  build.attach(services, env);
+  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, sync ? ops::Positionals::Files : ops::Positionals::Requirements,
+                                           target.markers, &build);
   if (in.requirements.empty() && !sync)
     throw util::Error(util::ErrorKind::Usage, "no packages to install",
                       "give package names, wheel files, or -r requirements.txt");
   if (in.requirements.empty()) util::log::warn("the requirements name no packages: every installed package will be removed");
-  dist::BuildOptions::from_values(in.file.no_binary, {}, build.build_options().can_build).require_no_binary_possible();
 
   std::optional<util::FileLock> lock;
   if (!opts.dry_run) lock.emplace(lock_environment(env));
@@ -81,7 +80,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
     }
   }
 
-  ops::Services services(opts, open_cache(inv), in.file.trusted_hosts);
+  services.trust_hosts(in.file.trusted_hosts);
   ops::ResolveRequest request;
   request.inputs = &in;
   request.target = &target;

@@ -75,12 +75,12 @@ int run_pip_compile(Invocation& inv) {
   if (inv.args.empty() && opts.requirement_files.empty())
     throw util::Error(util::ErrorKind::Usage, "no requirements to compile",
                       "give requirements files: ptinstall pip compile requirements.in");
+  const python::Environment env = python::Environment::open(compile_interpreter(inv), {.modify = false});
+  const ops::Target target = ops::make_target(opts, env.interpreter());
+  ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);
-  build.build_options().require_no_binary_possible();
-
-  const python::InterpreterInfo interpreter = compile_interpreter(inv);
-  const ops::Target target = ops::make_target(opts, interpreter);
-  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, ops::Positionals::Files, target.markers);
+  build.attach(services, env);
+  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, ops::Positionals::Files, target.markers, &build);
   const std::optional<std::string> output = S.get("output-file");
 
   ops::ResolveRequest request;
@@ -91,7 +91,7 @@ int run_pip_compile(Invocation& inv) {
   // pip-compile), unless --upgrade (or --upgrade-package NAME for that package).
   if (output && !output->empty() && !opts.upgrade) request.preferred = ops::previous_pins(*output);
 
-  ops::Services services(opts, open_cache(inv), in.file.trusted_hosts);
+  services.trust_hosts(in.file.trusted_hosts);
   const dist::Resolution resolution = ops::resolve(services, opts, request, build);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   ops::CompiledResolution compiled = ops::compile_pins(in, resolution, request.collect_hashes);

@@ -129,6 +129,14 @@ fs::path relative_to(const fs::path& file, const std::string& target) {
   return file.parent_path() / p;
 }
 
+// A path of a requirements file line, absolute and without `.`/`..` or a trailing slash.
+std::string absolute_location(const fs::path& file, const std::string& location) {
+  std::string out = fs::absolute(relative_to(file, location)).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from);
 
 void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool as_constraints) {
@@ -191,8 +199,15 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
         else if (opt.name == "--only-binary") out.only_binary.push_back(v);
         else if (opt.name == "--no-binary") out.no_binary.push_back(v);
         else if (opt.name == "--prefer-binary" || opt.name == "--use-feature") continue;  // no effect here
-        else if (opt.name == "--editable")
-          fail(where, "editable requirements (-e) are not supported", "install a built wheel of the project instead");
+        else if (opt.name == "--editable") {
+          RequirementLine req = parse_requirement_argument(v, where);
+          if (!req.location) fail(where, "-e needs a path or a URL, not `" + v + "`", "give the project's directory: -e ./proj");
+          if (!is_url(*req.location)) req.location = absolute_location(path, *req.location);
+          req.editable = true;
+          req.file = path.string();
+          req.line = line_no;
+          (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
+        }
         else fail(where, "option `" + opt.name + "` must follow a requirement on the same line");
       }
       continue;
@@ -201,7 +216,7 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
     RequirementLine req = parse_requirement_argument(req_text, where);
     req.file = path.string();
     req.line = line_no;
-    if (req.location && !is_url(*req.location)) req.location = fs::absolute(relative_to(path, *req.location)).string();
+    if (req.location && !is_url(*req.location)) req.location = absolute_location(path, *req.location);
     for (const auto& opt : options) {
       if (opt.name == "--hash") {
         auto colon = opt.value.find(':');
@@ -237,25 +252,56 @@ void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, con
 
 }  // namespace
 
+namespace {
+
+bool ends_with_any(std::string_view t, std::initializer_list<std::string_view> suffixes) {
+  std::string lower = util::to_lower(std::string(t));
+  for (auto s : suffixes)
+    if (lower.size() > s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0) return true;
+  return false;
+}
+
+// pip's rule for what is a path rather than a requirement: it starts like one (`.`, `/`, `~`), names a
+// distribution file, or contains a `/` where PEP 508 allows none.
+bool looks_like_location(std::string_view t) {
+  if (t.empty() || t.find(" @ ") != std::string_view::npos || t.find(';') != std::string_view::npos) return false;
+  if (t == "." || t == ".." || t.rfind("./", 0) == 0 || t.rfind("../", 0) == 0 || t.front() == '/' || t.front() == '~')
+    return true;
+  if (ends_with_any(t, {".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar"}) &&
+      t.find(' ') == std::string_view::npos && t.find('@') == std::string_view::npos)
+    return true;
+  return t.find('/') != std::string_view::npos && t.find('@') == std::string_view::npos &&
+         t.find(' ') == std::string_view::npos;
+}
+
+}  // namespace
+
 RequirementLine parse_requirement_argument(std::string_view text, const std::string& origin) {
   RequirementLine out;
   out.text = std::string(util::trim(text));
   out.file = origin;
   std::string_view t = out.text;
-  // A bare path or URL of a wheel (pip accepts both in place of a requirement).
-  bool looks_like_path = t.find('/') != std::string_view::npos && t.find('@') == std::string_view::npos &&
-                         t.find(';') == std::string_view::npos;
-  if (is_url(t) || (looks_like_path && t.size() > 4 && t.substr(t.size() - 4) == ".whl") ||
-      (t.size() > 4 && t.substr(t.size() - 4) == ".whl" && t.find(' ') == std::string_view::npos &&
-       t.find('@') == std::string_view::npos)) {
-    out.location = out.text;
+  // A bare path or URL (pip accepts both in place of a requirement), with optional [extras].
+  if (is_url(t) || looks_like_location(t)) {
+    std::string loc = out.text;
+    if (!loc.empty() && loc.back() == ']' && !is_url(t)) {
+      auto open = loc.rfind('[');
+      if (open != std::string::npos && open > 0) {
+        for (auto e : util::split(std::string_view(loc).substr(open + 1, loc.size() - open - 2), ','))
+          if (!util::trim(e).empty()) out.extras.emplace_back(util::trim(e));
+        loc = loc.substr(0, open);
+      }
+    }
+    if (!loc.empty() && loc.front() == '~')
+      if (const char* home = std::getenv("HOME")) loc = std::string(home) + loc.substr(1);
+    out.location = loc;
     return out;
   }
   try {
     out.requirement = spec::Requirement::parse(t);
   } catch (const util::Error& e) {
     if (origin.empty()) throw;
-    throw util::Error(e.kind(), origin + ": " + e.what(), e.hint());
+    throw util::Error(origin + ": " + e.what(), e.hint());
   }
   return out;
 }

@@ -87,7 +87,22 @@ const std::vector<SettingSpec> kSettings = {
   {"python-platform", "--python-platform", {"PTINSTALL_PYTHON_PLATFORM", "UV_PYTHON_PLATFORM"}, K::Value, kResolving,
    "Resolve for this platform (e.g. x86_64-manylinux_2_28, linux, macos, windows)", {}, "", true, "PLATFORM"},
   {"only-binary", "--only-binary", {}, K::List, kResolving, "Only use wheels for these packages (:all: for every package)", {}, "", true, "NAME"},
-  {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package)", {}, "", false, "NAME"},
+  {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package): build them from source", {}, "", true, "NAME"},
+  {"no-build", "--no-build", {"PTINSTALL_NO_BUILD", "UV_NO_BUILD"}, K::Flag, kResolving,
+   "Never build from source (the same as --only-binary :all:)", {}, "false", true},
+
+  // Building from source (PEP 517)
+  {"editable", "-e,--editable", {}, K::List, kInstall, "Install a local project in editable mode (PEP 660)", {}, "", true, "PATH", kNoFileKey},
+  {"no-build-isolation", "--no-build-isolation", {"PTINSTALL_NO_BUILD_ISOLATION", "UV_NO_BUILD_ISOLATION"}, K::Flag, kResolving,
+   "Build against the target environment instead of a fresh one with the build requirements", {}, "false", true},
+  {"no-build-isolation-package", "--no-build-isolation-package", {}, K::List, kResolving,
+   "Build this package against the target environment (repeatable)", {}, "", true, "NAME"},
+  {"config-settings", "-C,--config-settings,--config-setting", {}, K::List, kResolving,
+   "Pass KEY=VALUE to the build backend's hooks (repeatable)", {}, "", true, "KEY=VALUE", kNoFileKey},
+  {"build-constraint", "-b,--build-constraint,--build-constraints", {"PTINSTALL_BUILD_CONSTRAINT", "UV_BUILD_CONSTRAINT"}, K::List, kResolving,
+   "Constrain the versions of build dependencies with this file (repeatable)", {}, "", true, "FILE"},
+  {"build-timeout", "", {"PTINSTALL_BUILD_TIMEOUT"}, K::Value, kResolving,
+   "Seconds a build backend hook may run before it is stopped", {}, "3600", true, "SECONDS", kNoFileKey | kNumber},
   {"require-hashes", "--require-hashes", {"PTINSTALL_REQUIRE_HASHES", "UV_REQUIRE_HASHES"}, K::Flag, kInstall | kSync,
    "Require a hash for every requirement", {}, "false", true},
 

@@ -389,17 +389,19 @@ struct IndexSet::Impl {
   // Filters one file; nullopt and a SkippedFile entry when it does not fit.
   using RequiresPythonCache = std::map<std::string, std::optional<spec::SpecifierSet>, std::less<>>;
 
-  std::optional<Candidate> check(const IndexFile& f, const spec::SpecifierSet& requested, bool pinned,
-                                 std::vector<SkippedFile>& skipped, RequiresPythonCache& rp_cache) const {
+  std::optional<Candidate> check(const IndexFile& f, std::string_view project, const spec::SpecifierSet& requested,
+                                 bool pinned, std::vector<SkippedFile>& skipped, RequiresPythonCache& rp_cache) const {
     auto skip = [&](SkipReason r, std::string detail) {
       skipped.push_back(SkippedFile{f, r, std::move(detail)});
       return std::nullopt;
     };
     if (f.kind == FileKind::Other || !f.version) return skip(SkipReason::Unsupported, f.filename);
     Candidate c{f, std::nullopt};
-    if (f.kind == FileKind::Sdist && !filter.allow_sdists) return skip(SkipReason::NoSdists, f.filename);
+    if (f.kind == FileKind::Sdist && (!filter.allow_sdists || (filter.sdist_allowed && !filter.sdist_allowed(project))))
+      return skip(SkipReason::NoSdists, f.filename);
     if (f.kind == FileKind::Wheel) {
-      if (!filter.allow_wheels) return skip(SkipReason::NoWheels, f.filename);
+      if (!filter.allow_wheels || (filter.wheel_allowed && !filter.wheel_allowed(project)))
+        return skip(SkipReason::NoWheels, f.filename);
       if (filter.tags) {
         c.tag_priority = filter.tags->best_priority(f.wheel->tags());
         if (!c.tag_priority) return skip(SkipReason::IncompatibleTags, f.filename);
@@ -524,7 +526,7 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
         continue;
       }
       if (f.version) here.insert(*f.version);
-      if (auto c = impl_->check(f, requested, pinned, out.skipped, rp_cache)) kept[g].push_back(std::move(*c));
+      if (auto c = impl_->check(f, out.name, requested, pinned, out.skipped, rp_cache)) kept[g].push_back(std::move(*c));
     }
     seen.insert(here.begin(), here.end());
   }

@@ -4,6 +4,8 @@
 
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
+#include "ptinstall/spec/metadata.hpp"
+#include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
@@ -29,28 +31,41 @@ std::string display_path(const std::string& path) {
 
 }  // namespace
 
-spec::Requirement location_requirement(const std::string& location, const std::string& origin) {
+spec::Requirement location_requirement(const config::RequirementLine& line, dist::BuildContext* build) {
+  const std::string& location = *line.location;
+  const std::string& origin = line.file;
   std::string url = location;
   if (location.find("://") == std::string::npos) {
     fs::path p(location);
     std::error_code ec;
-    if (!fs::is_regular_file(p, ec))
+    bool wheel_name = util::to_lower(p.extension().string()) == ".whl";
+    if (!fs::exists(p, ec))
       throw util::Error(util::ErrorKind::Io,
-                        "wheel file " + location + " does not exist" + (origin.empty() ? "" : " (" + origin + ")"),
+                        (wheel_name ? "wheel file " : "") + location + " does not exist" +
+                            (origin.empty() ? "" : " (" + origin + ")"),
                         "check the path");
     url = dist::file_url(p);
   }
-  dist::Dist d = dist::from_direct_reference("", url);
-  // Source archives need the build frontend; the one rule decides (and words the refusal).
-  if (!d.is_wheel()) dist::BuildOptions{}.require_source_allowed(d.name, d.filename());
-  return spec::Requirement::parse(d.name + " @ " + url);
+  dist::Dist d = dist::from_direct_reference("", url, line.editable);
+  if (line.editable && !(std::holds_alternative<dist::LocalPath>(d.source) &&
+                         std::get<dist::LocalPath>(d.source).kind == dist::PathKind::Tree))
+    throw util::Error(util::ErrorKind::Usage, "-e " + location + ": an editable install needs a project directory",
+                      "give the directory that holds pyproject.toml or setup.py");
+  std::string extras = line.extras.empty() ? "" : "[" + util::join(line.extras, ",") + "]";
+  if (d.is_wheel()) return spec::Requirement::parse(d.name + extras + " @ " + url);
+  // A source distribution: the one rule decides whether it may be built, and its metadata names it.
+  if (!build) dist::BuildOptions{}.require_source_allowed(d.name, d.filename().empty() ? location : d.filename());
+  build->build_options().require_source_allowed(d.name, d.filename().empty() ? location : d.filename());
+  std::string name = spec::CoreMetadata::parse(build->metadata(d)).name;
+  return spec::Requirement::parse(spec::normalize_name(name) + extras + " @ " + url);
 }
 
 ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
-                          const spec::MarkerEnvironment& markers) {
+                          const spec::MarkerEnvironment& markers, dist::BuildContext* build) {
   ResolveInputs in;
   auto take = [&](const config::RequirementLine& line, const std::string& origin) {
-    spec::Requirement req = line.requirement ? *line.requirement : location_requirement(*line.location, line.file);
+    spec::Requirement req = line.requirement ? *line.requirement : location_requirement(line, build);
+    if (line.editable && req.url) in.editable_urls.insert(*req.url);
     if (!line.hashes.empty()) {
       auto& h = in.hashes[req.package.str()];
       h.insert(h.end(), line.hashes.begin(), line.hashes.end());
@@ -77,6 +92,13 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   std::vector<std::string> files;
   if (positionals == Positionals::Requirements) {
     for (const auto& arg : args) take(config::parse_requirement_argument(arg, ""), "");
+    for (const auto& path : options.editables) {
+      config::RequirementLine line = config::parse_requirement_argument(path, "");
+      if (!line.location) line.location = path;  // `-e proj`: a directory even without ./
+      line.requirement.reset();
+      line.editable = true;
+      take(line, "");
+    }
   } else {
     files = args;
   }

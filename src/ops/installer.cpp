@@ -66,6 +66,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   const auto prepare_start = Clock::now();
   std::vector<install::PrepareItem> items;
   std::vector<const dist::ResolvedDist*> resolved;
+  std::vector<std::string> archive_sha256;  // built from an sdist: its hash for direct_url.json
   for (const auto& c : plan.changes) {
     const dist::ResolvedDist* rd = resolution.find(c.wanted.name);
     if (!rd) throw util::Error("internal error: " + c.wanted.name + " is planned but not resolved");
@@ -84,6 +85,8 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
       if (auto* p = std::get_if<dist::LocalPath>(&rd->dist.source)) it.local_wheel = p->path;
     } else {
       dist::BuiltWheel built = build.build_wheel(rd->dist);
+      archive_sha256.resize(items.size() + 1);
+      archive_sha256[items.size()] = built.archive_sha256;
       it.file.url = dist::file_url(built.path);
       it.file.filename = built.filename;
       it.file.kind = index::FileKind::Wheel;
@@ -129,7 +132,13 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     install::InstallOptions opts;
     opts.requested = rd.requested;
     if (!cache.is_temporary()) opts.generated_store = cache.bucket("generated-v1");
-    if (auto du = rd.dist.direct_url(prepared[i].unpacked.sha256)) opts.direct_url_json = du->to_json();
+    // PEP 610: a wheel's own hash, or for a wheel built from an archive, the archive's.
+    std::optional<std::string> hash = prepared[i].unpacked.sha256;
+    if (!rd.dist.is_wheel()) {
+      hash.reset();
+      if (i < archive_sha256.size() && !archive_sha256[i].empty()) hash = archive_sha256[i];
+    }
+    if (auto du = rd.dist.direct_url(hash)) opts.direct_url_json = du->to_json();
     // Wheels that ship the same file (every nvidia-* wheel has nvidia/__init__.py) still install in
     // parallel: the transaction places one path at a time and the wheel with the higher order (the
     // one pip installs later) keeps it.

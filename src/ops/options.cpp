@@ -43,6 +43,27 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.user_indexes = S.has("index-url") || S.has("extra-index-url") || S.has("index") || S.has("default-index");
   o.no_binary = S.get_list("no-binary");
   o.only_binary = S.get_list("only-binary");
+  if (S.flag("no-build")) o.only_binary.push_back(":all:");
+  o.editables = S.get_list("editable");
+  o.no_build_isolation = S.flag("no-build-isolation");
+  for (const auto& p : S.get_list("no-build-isolation-package")) o.no_build_isolation_packages.insert(spec::normalize_name(p));
+  for (const auto& kv : S.get_list("config-settings")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw util::Error(util::ErrorKind::Usage, "invalid --config-settings `" + kv + "`", "give KEY=VALUE");
+    o.config_settings[kv.substr(0, eq)].push_back(kv.substr(eq + 1));
+  }
+  o.build_constraint_files = S.get_list("build-constraint");
+  if (auto t = S.get("build-timeout"); t && !t->empty()) {
+    try {
+      double seconds = std::stod(*t);
+      if (!(seconds > 0)) throw std::invalid_argument("not positive");
+      o.build_timeout = std::chrono::seconds(static_cast<long long>(seconds + 0.999));
+    } catch (const std::exception&) {
+      throw util::Error(util::ErrorKind::Usage, "invalid value for PTINSTALL_BUILD_TIMEOUT: '" + *t + "'",
+                        "give a number of seconds");
+    }
+  }
   o.dry_run = S.flag("dry-run");
   o.reinstall = S.flag("reinstall");
   o.require_hashes = S.flag("require-hashes");

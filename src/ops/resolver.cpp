@@ -189,8 +189,12 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   index::TargetFilter filter;
   filter.tags = spec::SupportedTags::for_environment(target.tags);
   filter.python_version = target.python;
-  // Index sdists are candidates only where a build may make a wheel of them (the one rule).
-  filter.allow_sdists = build.build_options().can_build;
+  // Index sdists are candidates only where a build may make a wheel of them, and wheels only where
+  // --no-binary does not forbid them (the one rule; wheels still come first within a version).
+  const dist::BuildOptions& bo = build.build_options();
+  filter.allow_sdists = bo.can_build;
+  filter.sdist_allowed = [&bo](std::string_view name) { return bo.allows_source(name); };
+  filter.wheel_allowed = [&bo](std::string_view name) { return bo.allows_wheel(name); };
   if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
   index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
   index::MetadataOptions mopts;
@@ -205,6 +209,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.overrides = in.overrides;
   popts.no_deps = request.no_deps;
   popts.build = &build;
+  popts.editable_urls = in.editable_urls;
   if (routing.cuda_consistency) {
     for (auto n : torch::cuda_consistency_packages()) popts.cuda_packages.insert(std::string(n));
     popts.cuda_of_index = routing.cuda_of_index;

@@ -7,6 +7,7 @@
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/log.hpp"
 #include "ptinstall/util/url.hpp"
 
 namespace ptinstall::ops {
@@ -33,18 +34,39 @@ std::function<bool(std::string_view)> refresh_predicate(const std::vector<std::s
 }  // namespace
 
 Services::Services(const PipOptions& options, install::Cache cache, const std::vector<std::string>& trusted_hosts)
-    : cache_(std::move(cache)) {
+    : options_(options), trusted_hosts_(trusted_hosts), cache_(std::move(cache)) {}
+
+void Services::trust_hosts(const std::vector<std::string>& hosts) {
+  if (client_ && !hosts.empty()) {
+    util::log::debug("--trusted-host of the requirements files came after the first request; not applied to it");
+    return;
+  }
+  trusted_hosts_.insert(trusted_hosts_.end(), hosts.begin(), hosts.end());
+}
+
+void Services::open() {
+  if (client_) return;
   // Every HTTP setting (timeouts, retries, certificates, proxies, --allow-insecure-host, --offline)
   // comes through the settings registry.
-  net::ClientOptions copts = config::client_options(*options.settings);
-  for (const auto& h : trusted_hosts) copts.insecure_hosts.push_back(h);
+  net::ClientOptions copts = config::client_options(*options_.settings);
+  for (const auto& h : trusted_hosts_) copts.insecure_hosts.push_back(h);
   client_ = std::make_unique<net::HttpClient>(copts);
   net::CacheOptions hopts;
   hopts.cache_dir = cache_.root();
-  hopts.offline = options.offline;
-  hopts.refresh_all = options.refresh;
-  if (!options.refresh_packages.empty()) hopts.refresh = refresh_predicate(options.refresh_packages);
+  hopts.offline = options_.offline;
+  hopts.refresh_all = options_.refresh;
+  if (!options_.refresh_packages.empty()) hopts.refresh = refresh_predicate(options_.refresh_packages);
   http_cache_ = std::make_unique<net::HttpCache>(*client_, hopts);
+}
+
+net::HttpClient& Services::client() {
+  open();
+  return *client_;
+}
+
+net::HttpCache& Services::http_cache() {
+  open();
+  return *http_cache_;
 }
 
 Services::~Services() = default;

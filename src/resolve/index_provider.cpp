@@ -93,7 +93,7 @@ struct IndexProvider::Impl {
     for (const auto& req : root) {
       if (!req.url) continue;
       const std::string& name = req.package.str();
-      dist::Dist d = dist::from_direct_reference(name, *req.url);
+      dist::Dist d = dist::from_direct_reference(name, *req.url, options.editable_urls.count(*req.url) > 0);
       index::IndexFile f = index::make_index_file(*req.url, *req.url, name);
       if (!d.is_wheel()) {
         // A source distribution: its version and dependencies come from its metadata, through the
@@ -235,13 +235,20 @@ struct IndexProvider::Impl {
     } catch (const std::exception&) {
     }
     if (reasons.empty()) return Dependencies::unavailable("has no usable file");
-    std::string hint = sdist ? std::string(dist::no_builder_hint()) : "";
+    std::string hint = sdist ? sdist_hint() : "";
     if (python_skip) {
       // The same hint as for a Requires-Python read from the metadata (it names only the target).
       std::string py = requires_python_unavailable(spec::SpecifierSet{}, options.python_version).hint;
       hint = hint.empty() ? py : hint + "\n" + py;
     }
     return Dependencies::unavailable(util::join(reasons, " and "), hint);
+  }
+
+  // Why sdists were passed over: no build frontend, or the user's --only-binary / --no-build.
+  std::string sdist_hint() const {
+    if (options.build && options.build->build_options().can_build)
+      return "--only-binary (or --no-build) forbids building it from source";
+    return std::string(dist::no_builder_hint());
   }
 
   void warn_once(const std::string& message) {
@@ -452,7 +459,7 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
     for (const auto& line : c->skip_reasons(*it)) hints.push_back(line);
   }
   if (sdist_only)
-    hints.push_back(std::string(dist::no_builder_hint()) + ": choose a version that has a wheel");
+    hints.push_back(I.sdist_hint() + ": choose a version that has a wheel");
   if (!c->versions().empty()) {
     std::string pre = I.options.preferences.no_versions_hint(base, range, c->versions());
     if (!pre.empty()) hints.push_back(pre);

@@ -16,7 +16,7 @@ std::string default_hint(ErrorKind kind, bool offline) {
       return "the wheel is damaged or does not fit this environment; try another version of the package";
     case ErrorKind::Environment:
       return "check the target environment: --python, the active virtual environment, or --system";
-    case ErrorKind::Build: return "ptinstall installs wheels only; choose a version of the package that has a wheel";
+    case ErrorKind::Build: return {};  // build failures carry their own hint (from the backend's output)
     case ErrorKind::Io: return "check the path, its permissions and the free disk space";
     case ErrorKind::Other:
     case ErrorKind::Resolution: return {};

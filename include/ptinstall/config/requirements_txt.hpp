@@ -16,7 +16,9 @@ namespace ptinstall::config {
 struct RequirementLine {
   std::string text;                           // the requirement as written (after ${VAR} expansion)
   std::optional<spec::Requirement> requirement;  // PEP 508 requirement; empty for a path or URL
-  std::optional<std::string> location;        // a wheel path (absolute) or URL given instead of a name
+  std::optional<std::string> location;        // a path (absolute: wheel, sdist, project directory) or URL given instead of a name
+  std::vector<std::string> extras;            // `./proj[extra]`: the extras of a location
+  bool editable = false;                      // -e / --editable
   std::vector<std::string> hashes;            // "sha256:<hex>", from --hash options
   std::string file;                           // the file and line it came from, for messages
   int line = 0;
@@ -46,7 +48,8 @@ void read_requirements_file(const std::filesystem::path& path, RequirementsFile&
 void parse_requirements_text(std::string_view text, const std::filesystem::path& path, RequirementsFile& out,
                              bool as_constraints = false, const EnvLookup& env = nullptr);
 
-// One requirement given on the command line: a PEP 508 string, or a path/URL of a wheel.
+// One requirement given on the command line: a PEP 508 string, or a path/URL (a wheel, an sdist, a
+// project directory: `.`, `./proj`, `./proj[extra]`).
 RequirementLine parse_requirement_argument(std::string_view text, const std::string& origin);
 
 }  // namespace ptinstall::config

@@ -15,6 +15,7 @@ namespace ptinstall::dist {
 struct BuiltWheel {
   std::filesystem::path path;  // the .whl file
   std::string filename;
+  std::string archive_sha256;  // the source archive's sha256 (an sdist), for PEP 610's archive_info; "" for trees
 };
 
 class BuildContext {

@@ -23,6 +23,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +79,9 @@ struct TargetFilter {
   std::optional<spec::Version> python_version;  // full version ("3.12.3") checked against Requires-Python
   bool allow_sdists = true;
   bool allow_wheels = true;
+  // Per project (normalised name), where set: --only-binary NAME / --no-binary NAME.
+  std::function<bool(std::string_view)> sdist_allowed{};
+  std::function<bool(std::string_view)> wheel_allowed{};
 };
 
 enum class SkipReason {

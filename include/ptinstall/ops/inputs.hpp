@@ -5,10 +5,12 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "ptinstall/config/pyproject.hpp"
+#include "ptinstall/dist/build_context.hpp"
 #include "ptinstall/config/requirements_txt.hpp"
 #include "ptinstall/ops/options.hpp"
 #include "ptinstall/spec/marker.hpp"
@@ -28,15 +30,18 @@ struct ResolveInputs {
   std::map<std::string, std::vector<std::string>> hashes;  // normalised name -> "sha256:hex"
   config::RequirementsFile file;                          // options of the -r files
   std::optional<config::ProjectRequest> project;          // a pyproject.toml source (the first one)
+  std::set<std::string> editable_urls;                    // file:// URLs of the requirements given with -e
 };
 
 // Reads the positional arguments, -r, -c and --overrides. A `.toml` file is read as a pyproject.toml
 // (--extra, --all-extras, --group select from it); its requirements' markers are evaluated against
 // `markers` with the selected extras, the others are dropped.
+// Paths and URLs of source distributions (project directories, sdists) get their project name from
+// `build` (static metadata, else the backend); without a build context they are refused.
 ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
-                          const spec::MarkerEnvironment& markers);
+                          const spec::MarkerEnvironment& markers, dist::BuildContext* build = nullptr);
 
-// `name @ file:///...` for a wheel given by path or URL (`origin`: the file it was named in, or "").
-spec::Requirement location_requirement(const std::string& location, const std::string& origin);
+// `name[extras] @ file:///...` for a path or URL given instead of a requirement.
+spec::Requirement location_requirement(const config::RequirementLine& line, dist::BuildContext* build);
 
 }  // namespace ptinstall::ops

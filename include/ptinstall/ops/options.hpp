@@ -2,6 +2,8 @@
 // config::Settings into PipOptions with pip_options() and hands that down. Nothing below parses a
 // setting's text again (--prerelease, --resolution, --link-mode, --no-binary are parsed here once).
 #pragma once
+#include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,7 +43,13 @@ struct PipOptions {
   bool user_indexes = false;                  // an index was configured by the user
 
   // Building.
-  std::vector<std::string> no_binary, only_binary;  // pip's values, as given
+  std::vector<std::string> no_binary, only_binary;  // pip's values, as given (--no-build adds :all:)
+  std::vector<std::string> editables;               // -e PATH
+  bool no_build_isolation = false;
+  std::set<std::string, std::less<>> no_build_isolation_packages;  // normalised
+  std::map<std::string, std::vector<std::string>> config_settings;  // -C KEY=VALUE
+  std::vector<std::string> build_constraint_files;
+  std::chrono::seconds build_timeout{3600};
 
   // Installing.
   bool dry_run = false;

@@ -18,16 +18,23 @@ namespace ptinstall::ops {
 class Services {
  public:
   // `trusted_hosts`: --trusted-host lines of requirements files, added to --allow-insecure-host.
+  // The HTTP client is made on first use, so a command answered without the network makes none.
   Services(const PipOptions& options, install::Cache cache, const std::vector<std::string>& trusted_hosts = {});
   ~Services();
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 
   install::Cache& cache() { return cache_; }
-  net::HttpClient& client() { return *client_; }
-  net::HttpCache& http_cache() { return *http_cache_; }
+  net::HttpClient& client();
+  net::HttpCache& http_cache();
+  // More --trusted-host entries (from requirements files read after the services were made); they
+  // count only when no request has been made yet.
+  void trust_hosts(const std::vector<std::string>& hosts);
 
  private:
+  void open();
+  const PipOptions& options_;
+  std::vector<std::string> trusted_hosts_;
   install::Cache cache_;
   std::unique_ptr<net::HttpClient> client_;
   std::unique_ptr<net::HttpCache> http_cache_;

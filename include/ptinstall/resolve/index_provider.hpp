@@ -56,6 +56,7 @@ struct IndexProviderOptions {
   // The build seam: metadata of source distributions (direct references to archives or trees, and
   // index sdists where the index set lets them through). nullptr: every source distribution is refused.
   dist::BuildContext* build = nullptr;
+  std::set<std::string> editable_urls;    // `name @ url` requirements given with -e (local trees)
 };
 
 // What the resolution chose for one real package: the file and its metadata.

@@ -75,14 +75,29 @@ TEST_CASE("wheel paths and URLs in place of a requirement") {
   auto r = parse("./dist/pkg-1.0-py3-none-any.whl\nhttps://h/pkg-2.0-py3-none-any.whl\n");
   REQUIRE(r.requirements.size() == 2);
   CHECK_FALSE(r.requirements[0].requirement);
-  CHECK(r.requirements[0].location == "/proj/./dist/pkg-1.0-py3-none-any.whl");
+  CHECK(r.requirements[0].location == "/proj/dist/pkg-1.0-py3-none-any.whl");
   CHECK(r.requirements[1].location == "https://h/pkg-2.0-py3-none-any.whl");
+}
+
+TEST_CASE("project directories, sdists and -e lines in place of a requirement") {
+  auto r = parse("-e .\n--editable ./sub/proj\n./proj[fast, gpu]\n../demo-1.0.tar.gz\n.\n");
+  REQUIRE(r.requirements.size() == 5);
+  CHECK(r.requirements[0].location == "/proj");
+  CHECK(r.requirements[0].editable);
+  CHECK(r.requirements[1].location == "/proj/sub/proj");
+  CHECK(r.requirements[1].editable);
+  CHECK(r.requirements[2].location == "/proj/proj");
+  CHECK(r.requirements[2].extras == std::vector<std::string>{"fast", "gpu"});
+  CHECK_FALSE(r.requirements[2].editable);
+  CHECK(r.requirements[3].location == "/demo-1.0.tar.gz");
+  CHECK(r.requirements[4].location == "/proj");
+  CHECK_FALSE(r.requirements[4].requirement);
 }
 
 TEST_CASE("errors name the file and the line") {
   CHECK_THAT(error_of("ok\nflask>=>3\n"), Catch::Contains("/proj/requirements.txt line 2"));
   CHECK_THAT(error_of("--bogus\n"), Catch::Contains("unknown option `--bogus`"));
-  CHECK_THAT(error_of("-e .\n"), Catch::Contains("editable"));
+  CHECK_THAT(error_of("-e flask\n"), Catch::Contains("-e needs a path or a URL"));
   CHECK_THAT(error_of("pkg --hash=md5\n"), Catch::Contains("invalid --hash"));
   CHECK_THAT(error_of("--index-url\n"), Catch::Contains("needs a value"));
 }

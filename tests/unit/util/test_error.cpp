@@ -57,13 +57,14 @@ TEST_CASE("error: a subclass keeps its kind when caught as util::Error", "[error
   CHECK(ptinstall::test::error_kind([] { throw std::runtime_error("x"); }) == "not a util::Error");
 }
 
-TEST_CASE("default hints: by kind, none for Other and Resolution", "[error]") {
+TEST_CASE("default hints: by kind, none for Other, Resolution and Build", "[error]") {
   CHECK(default_hint(ErrorKind::Network) == "check the index URLs (--index-url, --extra-index-url) and the network");
   CHECK(default_hint(ErrorKind::Network, true) == "--offline answers only from the cache; run once without it");
   CHECK(default_hint(ErrorKind::Other).empty());
   CHECK(default_hint(ErrorKind::Resolution).empty());
+  CHECK(default_hint(ErrorKind::Build).empty());  // a build failure's hint comes from the backend's output
   for (ErrorKind k : {ErrorKind::Usage, ErrorKind::Index, ErrorKind::Hash, ErrorKind::Wheel, ErrorKind::Environment,
-                      ErrorKind::Build, ErrorKind::Io}) {
+                      ErrorKind::Io}) {
     INFO(to_string(k));
     std::string h = default_hint(k);
     CHECK_FALSE(h.empty());
