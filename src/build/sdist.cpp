@@ -43,7 +43,7 @@ fs::path unpack_sdist(const fs::path& archive, const fs::path& dest) {
   archive_read_support_format_zip(a.get());
   if (archive_read_open_filename(a.get(), archive.c_str(), 1 << 16) != ARCHIVE_OK)
     throw util::Error(util::ErrorKind::Build,
-                      "cannot read " + archive.string() + ": " + std::string(archive_error_string(a.get())),
+                      "cannot read " + archive.filename().string() + ": " + std::string(archive_error_string(a.get())),
                       "a source distribution is a .tar.gz or .zip archive");
   std::unique_ptr<struct archive, int (*)(struct archive*)> out(archive_write_disk_new(), archive_write_free);
   // Permissions, but never owners or set-uid bits, and never a write through a symlink (libarchive's

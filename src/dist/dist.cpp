@@ -129,9 +129,9 @@ std::string Dist::kind_name() const {
 }
 
 std::string Dist::describe() const {
-  std::string shown = name.empty() ? std::string("<unnamed>") : name;
-  if (!is_direct()) return shown + (version ? "==" + version->to_string() : std::string());
-  return shown + " @ " + util::redact_url(url());
+  if (!is_direct()) return (name.empty() ? filename() : name) + (version ? "==" + version->to_string() : std::string());
+  if (name.empty()) return util::redact_url(url());  // a path given before its project is known
+  return name + " @ " + util::redact_url(url());
 }
 
 std::optional<spec::DirectUrl> Dist::direct_url(const std::optional<std::string>& archive_sha256) const {

@@ -236,7 +236,17 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
     if (!archive.empty()) {
       std::string sha = util::sha256_file(archive).hex();
       auto tmp = std::make_unique<util::TempDir>();
-      fs::path tree = build::unpack_sdist(archive, tmp->path());
+      fs::path tree;
+      try {
+        tree = build::unpack_sdist(archive, tmp->path());
+      } catch (const util::Error&) {
+        // A download that is no usable sdist does not stay in the cache.
+        if (!std::holds_alternative<dist::LocalPath>(d.source)) {
+          std::error_code rm;
+          fs::remove(archive, rm);
+        }
+        throw;
+      }
       if (subdirectory) tree = tree / *subdirectory;
       src.tree = tree;
       src.key = "sdist:" + sha + (subdirectory ? "#" + *subdirectory : "");

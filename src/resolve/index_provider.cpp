@@ -219,6 +219,7 @@ struct IndexProvider::Impl {
   Dependencies skipped_unavailable(const std::string& base, const spec::Version& version) {
     std::vector<std::string> reasons;
     bool sdist = false;
+    bool no_wheels = false;
     bool python_skip = false;
     try {
       auto c = load(base);
@@ -230,12 +231,15 @@ struct IndexProvider::Impl {
       for (const auto& sk : c->skipped) {
         if (!sk.file.version || *sk.file.version != version) continue;
         if (sk.reason == index::SkipReason::NoSdists) sdist = true;
+        if (sk.reason == index::SkipReason::NoWheels) no_wheels = true;
         if (sk.reason == index::SkipReason::RequiresPython) python_skip = true;
       }
     } catch (const std::exception&) {
     }
     if (reasons.empty()) return Dependencies::unavailable("has no usable file");
     std::string hint = sdist ? sdist_hint() : "";
+    if (no_wheels && !sdist)
+      hint = "--no-binary forbids the wheels of " + base + ", and it has no source distribution to build";
     if (python_skip) {
       // The same hint as for a Requires-Python read from the metadata (it names only the target).
       std::string py = requires_python_unavailable(spec::SpecifierSet{}, options.python_version).hint;

@@ -164,10 +164,21 @@ def test_sdist_only_is_explained(ptinstall, make_index, tmp_path):
     (root / "simple" / "srconly" / "index.html").write_text(
         '<html><body><a href="../../files/srconly-1.0.tar.gz">srconly-1.0.tar.gz</a></body></html>')
     venv = make_venv(tmp_path / "venv")
+    def tree():
+        return sorted(str(p.relative_to(venv)) for p in (venv / "lib").rglob("*") if p.name != ".ptinstall.lock")
+    before = tree()
+    # The sdist is a candidate: ptinstall builds it, and this one is no archive at all.
     r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "srconly",
-                  check=False)
+                  "--cache-dir", tmp_path / "cache", check=False)
+    assert r.returncode == 1
+    assert "srconly-1.0.tar.gz" in r.stderr and "hint: a source distribution is a .tar.gz or .zip archive" in r.stderr
+    assert tree() == before
+    assert not list((tmp_path / "cache").glob("sdists-v1/*/srconly-1.0.tar.gz"))  # no broken entry is kept
+    # --only-binary: the sdist is no candidate, and the explanation says why.
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "srconly",
+                  "--only-binary", ":all:", check=False)
     assert r.returncode != 0
-    assert "wheels only" in r.stderr
+    assert "only wheels are allowed" in r.stderr and "--only-binary (or --no-build) forbids building" in r.stderr
 
 
 def test_no_deps_constraints_overrides(ptinstall, make_index, tmp_path):

@@ -695,12 +695,15 @@ def test_url_and_path_sources_install_the_wheel(ptinstall, mirror, tmp_path):
     r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project,
                   "--no-sources")
     assert r.returncode != 0 and "localpkg" in r.stderr, r
-    # a source tree needs a build: refused by the one rule on building, naming the package and the line
+    # a source tree is built (an empty one fails to build, naming the package); with --no-build it is
+    # refused by the one rule on building, naming the package and the line
     (tmp_path / "proj" / "tree").mkdir()
     project.write_text(project.read_text().replace(f"wheels/{local.filename}", "tree"))
     r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project)
+    assert r.returncode != 0 and "localpkg" in r.stderr, r
+    r = ptinstall("pip", "install", "--dry-run", "--no-build", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project)
     assert r.returncode != 0 and "`localpkg` from " in r.stderr and f"{project}:" in r.stderr, r
-    assert "is a source distribution" in r.stderr and "hint: ptinstall installs wheels only" in r.stderr, r
+    assert "is a source distribution" in r.stderr and "hint: --only-binary forbids building localpkg" in r.stderr, r
 
 
 def mirror_root(server) -> Path:
