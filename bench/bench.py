@@ -25,6 +25,12 @@ import indexserver  # noqa: E402
 from wheelmaker import normalize_name  # noqa: E402
 
 TOOLS = ("ptinstall", "pip")
+BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild")
+SCENARIOS = ("install-cold", "install-warm", "install-noop", "local-warm", "resolve-warm", "resolve-backtrack",
+             "big-cold", "big-warm") + BUILD_SCENARIOS
+# pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
+# `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
+PIP_BUILD_ARGS = ["--use-pep517"]
 
 
 # --- measuring -----------------------------------------------------------------------------------
@@ -125,16 +131,20 @@ class Cell:
 # --- environments --------------------------------------------------------------------------------
 
 class Bench:
-    def __init__(self, args, ds: dataset.Dataset, server: indexserver.IndexServer):
+    def __init__(self, args, ds: Optional[dataset.Dataset], server: Optional[indexserver.IndexServer],
+                 build_ds: Optional[dataset.BuildDataset] = None,
+                 build_server: Optional[indexserver.IndexServer] = None):
         self.args = args
         self.ds = ds
         self.server = server
+        self.build_ds = build_ds
+        self.build_url = build_server.index_url("/simple/") if build_server else ""
         self.work = Path(args.work)
         self.tmp = self.work / "run"
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir(parents=True)
         self.log = self.tmp / "commands.log"
-        self.index_url = server.index_url("/simple/")
+        self.index_url = server.index_url("/simple/") if server else ""
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("PIP_", "UV_", "PTINSTALL_", "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHON"))}
         self.env.update(HOME=str(self.work / "home"), XDG_CONFIG_HOME=str(self.work / "home" / ".config"),
@@ -157,19 +167,22 @@ class Bench:
     def site_packages(self, venv: Path) -> Path:
         return next((venv / "lib").glob("python3*/site-packages"))
 
-    def command(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str]) -> List[str]:
+    def command(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str],
+                index_url: Optional[str] = None) -> List[str]:
+        index_url = index_url or self.index_url
         if tool == "ptinstall":
             cmd = [self.args.ptinstall, "pip", "install", "--no-config", "--python", str(venv / "bin" / "python"),
-                   "--index-url", self.index_url]
+                   "--index-url", index_url]
             cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
             return cmd + list(args) + list(self.args.ptinstall_arg)
         cmd = [str(venv / "bin" / "python"), "-m", "pip", "install", "--isolated", "--disable-pip-version-check",
-               "--index-url", self.index_url]
+               "--index-url", index_url]
         cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache-dir"]
         return cmd + list(args) + list(self.args.pip_arg)
 
-    def run(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str]) -> Run:
-        return timed(self.command(tool, venv, cache, args), self.env, cwd=self.tmp, log=self.log)
+    def run(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str],
+            index_url: Optional[str] = None) -> Run:
+        return timed(self.command(tool, venv, cache, args, index_url), self.env, cwd=self.tmp, log=self.log)
 
     def cleanup(self, *paths: Path) -> None:
         for p in paths:
@@ -277,9 +290,9 @@ def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[s
     return Result(name, description, cells, floor, floor_name, check)
 
 
-def warm_cache(b: Bench, tool: str, cache: Path, args: Sequence[str]) -> Run:
+def warm_cache(b: Bench, tool: str, cache: Path, args: Sequence[str], index_url: Optional[str] = None) -> Run:
     venv = b.venv(with_pip=(tool == "pip"))
-    run = b.run(tool, venv, cache, args)
+    run = b.run(tool, venv, cache, args, index_url)
     b.cleanup(venv)
     return run
 
@@ -396,6 +409,144 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         once = warm_install(b, caches, big)
         results.append(scenario(b, "big-warm", "torch wheel alone, fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
+    b.cleanup(*caches.values())
+    if any(want(n) for n in BUILD_SCENARIOS):
+        results += build_scenarios(b, runs, selected)
+    return results
+
+
+# --- building from source -------------------------------------------------------------------------
+
+def edit_project(project: Path, rel: str, tag: str) -> str:
+    """Appends a comment line to one .py file of the project (new size and mtime: any cache of an earlier
+    build is stale) and returns the line, which the installed copy must then end with."""
+    line = f"# edited by the benchmark: {tag}\n"
+    with open(project / rel, "a") as f:
+        f.write(line)
+    return line
+
+
+def copy_project(b: Bench, name: str) -> Path:
+    dest = b.fresh(name) / b.build_ds.local_project.name
+    shutil.copytree(b.build_ds.local_project, dest)
+    return dest
+
+
+def backend_venv(b: Bench) -> Path:
+    """A venv with the index's setuptools and wheel, for the backend floors."""
+    venv = b.venv(with_pip=True)
+    pins = ["==".join(w.split("-")[:2]) for w in b.build_ds.backends]
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--isolated", "-q",
+                    "--disable-pip-version-check", "--no-index", "--find-links", str(b.build_ds.root / "files")]
+                   + pins, check=True, env=b.env, stdout=subprocess.DEVNULL)
+    return venv
+
+
+def backend_hook(b: Bench, venv: Path, project: Path, hook: str) -> Run:
+    """The floor of editable and rebuild: the setuptools hook alone (build_editable / build_wheel) in a
+    venv that has the backend, in-process, no isolated environment."""
+    out = b.fresh("hook-out")
+    b.trash.append(out)
+    code = f"import setuptools.build_meta as m; print(m.{hook}({str(out)!r}))"
+    return timed([str(venv / "bin" / "python"), "-c", code], b.env, cwd=project, log=b.log)
+
+
+def stale_check(run: Run, venv: Path, b: Bench, edit: str) -> Run:
+    """A build that succeeded must have installed the edited file (not a wheel built before the edit)."""
+    if run.rc != 0:
+        return run
+    installed = b.site_packages(venv) / b.build_ds.local_touch
+    text = installed.read_text(errors="replace") if installed.exists() else ""
+    if not text.endswith(edit):
+        run.rc, run.error = 1, f"stale build: the installed {b.build_ds.local_touch} lacks the edit made before the install"
+    return run
+
+
+def build_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
+    bd = b.build_ds
+    url = b.build_url
+    reqs = list(bd.requirements)
+    results: List[Result] = []
+    caches = {t: b.fresh(f"build-cache-{t}") for t in TOOLS}
+
+    def want(name):
+        return not selected or name in selected
+
+    def args(tool, extra):
+        return (PIP_BUILD_ARGS if tool == "pip" else []) + list(extra)
+
+    n = len(reqs)
+    what = f"{n} sdist-only packages ({bd.c_extension or 'no C extension'} compiles)"
+    if want("build-cold"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+            run = b.run(tool, venv, cache, args(tool, reqs), url)
+            return run, None, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
+        results.append(scenario(b, "build-cold", f"{what} into a fresh venv, empty cache", runs, once))
+
+    if want("build-warm"):
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], args(t, reqs), url)
+        # the floor: the same packages as prebuilt wheels (those ptinstall built, else pip's) from a
+        # --find-links directory, --no-index, into a fresh venv with a warm cache
+        wanted = {normalize_name(r.split("==")[0]) for r in reqs}
+        links = b.fresh("built-wheels")
+        source = "ptinstall's"
+        found = sorted(caches["ptinstall"].glob("built-wheels-v1/*/*/*.whl"))
+        if not {normalize_name(w.name.split("-")[0]) for w in found} >= wanted:
+            source, found = "pip's", sorted(caches["pip"].glob("wheels/**/*.whl"))
+        for w in found:
+            name = normalize_name(w.name.split("-")[0])
+            if name in wanted and not list(links.glob(f"{w.name.split('-')[0]}-*")):
+                shutil.copyfile(w, links / w.name)
+        floor_args = ["--no-index", "--find-links", str(links)] + reqs
+        floor_cache = b.fresh("floor-cache")
+        warm_cache(b, "ptinstall", floor_cache, floor_args, url)
+
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            run = b.run(tool, venv, caches[tool], args(tool, reqs), url)
+            floor = None
+            if tool == "ptinstall":
+                fvenv = b.venv(with_pip=False)
+                floor = b.run("ptinstall", fvenv, floor_cache, floor_args, url)
+                b.trash.append(fvenv.parent)
+            return run, floor, [venv], installed_set(b.site_packages(venv))
+        results.append(scenario(b, "build-warm", f"the same {n} sdists into a fresh venv, warm cache (built wheels "
+                                "cached)", runs, once,
+                                f"ptinstall installing the same {n} packages as wheels ({source} built wheels) from "
+                                "--find-links --no-index, fresh venv, warm cache"))
+
+    for name, editable, hook in (("editable", True, "build_editable"), ("rebuild", False, "build_wheel")):
+        if not want(name):
+            continue
+        projects = {t: copy_project(b, f"proj-{t}") for t in TOOLS}
+        floor_project = copy_project(b, "proj-floor")
+        hook_venv = backend_venv(b)
+        for t in TOOLS:   # untimed: the backends in the cache, a first build of the project
+            warm_cache(b, t, caches[t], args(t, (["-e"] if editable else []) + [str(projects[t])]), url)
+
+        def once(tool, i, editable=editable, hook=hook, name=name):
+            venv = b.venv(with_pip=(tool == "pip"))
+            edit = edit_project(projects[tool], bd.local_touch, f"{name} {tool} run {i + 1}")
+            run = b.run(tool, venv, caches[tool], args(tool, (["-e"] if editable else []) + [str(projects[tool])]),
+                        url)
+            run = stale_check(run, venv, b, edit)
+            floor = None
+            if tool == "ptinstall":
+                edit_project(floor_project, bd.local_touch, f"{name} floor run {i + 1}")
+                floor = backend_hook(b, hook_venv, floor_project, hook)
+            return run, floor, [venv], installed_set(b.site_packages(venv))
+        local = f"{bd.local_project.name} (local setuptools project, [project] table)"
+        if editable:
+            desc = (f"-e of {local} into a fresh venv after an edit of {bd.local_touch}, warm cache")
+        else:
+            desc = (f"{local} again (not editable) after an edit of {bd.local_touch}: a rebuild, fresh venv, "
+                    "warm cache; the installed file must have the edit")
+        results.append(scenario(b, name, desc, runs, once,
+                                f"setuptools' {hook} hook alone in a venv that has setuptools"))
+        b.cleanup(*projects.values(), floor_project, hook_venv)
     b.cleanup(*caches.values())
     return results
 

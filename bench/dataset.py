@@ -8,7 +8,9 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -344,3 +346,343 @@ def default_params(python_tag: str, quick: bool, big_bytes: Optional[int] = None
                       big_files=big_files or 3000, nvidia_scale=0.005, app_scale=0.25)
     return Params(python_tag=python_tag, machine=platform.machine(), big_bytes=big_bytes or 1_000_000_000,
                   big_files=big_files or 15000, nvidia_scale=0.05, app_scale=1.0)
+
+
+# --- build-from-source data (build-cold, build-warm, editable, rebuild) ----------------------------------
+#
+# A second index with only sdists for the packages it lists, made from real projects' sources found on this
+# machine (Debian's python3-* packages under /usr/lib/python3/dist-packages; MarkupSafe, a real C extension,
+# and Jinja2 from a pyenv CPython's site-packages), plus the build backends as wheels (setuptools, wheel).
+# Each sdist holds the real files of the project (without .pyc and compiled objects) under a setup.py or a
+# pyproject.toml written from the installed metadata (name, version, summary, requires-python, console
+# scripts). Most sdists have a PKG-INFO of Metadata-Version 2.1, so a frontend must run the build to learn
+# their dependencies; two (STATIC_SDISTS) have PEP 643 static metadata (2.2, no Dynamic).
+
+DEBIAN_SITE = Path("/usr/lib/python3/dist-packages")
+PYTHON_WHEELS = Path("/usr/share/python-wheels")
+BUILD_GENERATOR = 1        # bump when the generated sdists change shape
+
+# distribution name (as in its metadata), top-level modules/packages, where from, layout, Requires-Dist.
+# Layouts: "setup.py" (no pyproject.toml: the PEP 517 __legacy__ default backend), "build-system"
+# (pyproject.toml with [build-system] + setup.py), "project" (a static [project] table, setuptools>=61),
+# "cext" (setup.py with an Extension, src/ layout, as MarkupSafe's own). Requires-Dist None: the installed
+# metadata's unconditional ones.
+BUILD_SOURCES: List[Tuple[str, Sequence[str], str, str, Optional[Sequence[str]]]] = [
+    ("six", ["six.py"], "debian", "setup.py", None),
+    ("idna", ["idna"], "debian", "setup.py", None),
+    ("certifi", ["certifi"], "debian", "setup.py", None),
+    ("chardet", ["chardet"], "debian", "build-system", None),
+    ("urllib3", ["urllib3"], "debian", "setup.py", None),
+    ("charset-normalizer", ["charset_normalizer"], "debian", "build-system", None),
+    # Debian's egg-info drops requests' install_requires; these are upstream's, with Debian's relaxed
+    # charset_normalizer pin (bookworm ships 3.0.1 for requests 2.28.1)
+    ("requests", ["requests"], "debian", "setup.py",
+     ["charset_normalizer<4,>=2", "idna<4,>=2.5", "urllib3<1.27,>=1.21.1", "certifi>=2017.4.17"]),
+    ("attrs", ["attr", "attrs"], "debian", "project", None),
+    ("packaging", ["packaging"], "debian", "build-system", None),
+    ("pyparsing", ["pyparsing"], "debian", "project", None),
+    ("PyYAML", ["yaml"], "debian", "setup.py", None),          # the pure part (yaml/, no _yaml)
+    ("tomli", ["tomli"], "debian", "project", None),
+    ("MarkupSafe", ["markupsafe"], "pyenv", "cext", None),     # markupsafe/_speedups.c compiles with gcc
+    ("Jinja2", ["jinja2"], "pyenv", "project", None),
+]
+STATIC_SDISTS = ("six", "tomli")      # PKG-INFO 2.2 without Dynamic (PEP 643)
+LOCAL_PROJECT = "chardet"             # the local tree of the editable and rebuild scenarios
+LOCAL_TOUCH = "chardet/universaldetector.py"
+SKIP_SUFFIXES = (".pyc", ".so")
+
+
+@dataclass
+class BuildSource:
+    name: str                        # as in the metadata (PyYAML)
+    version: str
+    site: Path
+    tops: Sequence[str]
+    layout: str
+    requires: List[str]
+    requires_python: Optional[str]
+    summary: str
+    scripts: Dict[str, str]          # console_scripts
+
+
+@dataclass
+class BuildDataset:
+    root: Path                       # served by nginx; index at /simple/
+    sdists: Dict[str, Path]          # normalized name -> sdist file
+    versions: Dict[str, str]         # normalized name -> version
+    requirements: List[str]          # name==version of every sdist (the command line of build-cold)
+    local_project: Path              # template tree of the local project (copied per scenario)
+    local_touch: str
+    backends: List[str]              # backend wheel filenames
+    c_extension: Optional[str]
+    missing: List[str]               # sources this machine lacks (left out)
+
+
+def _pyenv_site_packages() -> List[Path]:
+    roots = []
+    for r in (os.environ.get("PYENV_ROOT"), str(Path.home() / ".pyenv"), "/root/.pyenv"):
+        if r and Path(r).is_dir() and Path(r).resolve() not in roots:
+            roots.append(Path(r).resolve())
+    out = []
+    for r in roots:
+        for d in sorted(glob.glob(str(r / "versions" / "3.*" / "lib" / "python3.*" / "site-packages")), reverse=True):
+            out.append(Path(d))
+    return out
+
+
+def _installed_meta(site: Path, name: str) -> Optional[Path]:
+    """The .dist-info/.egg-info directory (or file) of `name` in site."""
+    want = normalize_name(name)
+    for d in sorted(site.iterdir()):
+        if d.suffix in (".dist-info", ".egg-info"):
+            if normalize_name(d.name[:-len(d.suffix)].rsplit("-", 1)[0]) == want:
+                return d
+    return None
+
+
+def _parse_metadata(text: str) -> Dict[str, List[str]]:
+    out: Dict[str, List[str]] = {}
+    for line in text.split("\n\n", 1)[0].splitlines():
+        if line[:1] in (" ", "\t") or ":" not in line:
+            continue
+        k, _, v = line.partition(":")
+        out.setdefault(k.strip().lower(), []).append(v.strip())
+    return out
+
+
+def _find_source(name: str, tops: Sequence[str], where: str, requires: Optional[Sequence[str]],
+                 layout: str) -> Optional[BuildSource]:
+    sites = [DEBIAN_SITE] if where == "debian" else _pyenv_site_packages()
+    for site in sites:
+        meta = _installed_meta(site, name) if site.is_dir() else None
+        if meta is None or not all((site / t).exists() for t in tops):
+            continue
+        if layout == "cext" and not list((site / tops[0]).glob("*.c")):
+            continue
+        mfile = meta / ("METADATA" if meta.suffix == ".dist-info" else "PKG-INFO") if meta.is_dir() else meta
+        md = _parse_metadata(mfile.read_text(errors="replace"))
+        reqs = list(requires) if requires is not None else \
+            [r for r in md.get("requires-dist", []) if "extra" not in r.partition(";")[2]]
+        scripts = {}
+        ep = meta / "entry_points.txt"
+        if ep.exists():
+            section = ""
+            for line in ep.read_text().splitlines():
+                line = line.strip()
+                if line.startswith("["):
+                    section = line.strip("[]")
+                elif "=" in line and section == "console_scripts":
+                    k, _, v = line.partition("=")
+                    scripts[k.strip()] = v.strip()
+        return BuildSource(name=md["name"][0], version=md["version"][0], site=site, tops=list(tops), layout=layout,
+                           requires=reqs, requires_python=(md.get("requires-python") or [None])[0],
+                           summary=(md.get("summary") or [""])[0], scripts=scripts)
+    return None
+
+
+def _source_files(src: BuildSource) -> List[Tuple[str, Path]]:
+    """(path relative to the site dir, file) of the project's files."""
+    out = []
+    for t in src.tops:
+        p = src.site / t
+        if p.is_file():
+            out.append((t, p))
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for fn in sorted(filenames):
+                if not fn.endswith(SKIP_SUFFIXES):
+                    full = Path(dirpath) / fn
+                    out.append((full.relative_to(src.site).as_posix(), full))
+    return out
+
+
+def _packages(files: Sequence[str]) -> Tuple[List[str], List[str], Dict[str, List[str]]]:
+    """packages (every directory with .py files), top-level modules, package data by package."""
+    packages = sorted({str(Path(f).parent).replace("/", ".") for f in files if f.endswith(".py") and "/" in f})
+    modules = sorted(f[:-3] for f in files if "/" not in f and f.endswith(".py"))
+    data: Dict[str, List[str]] = {}
+    for f in files:
+        if f.endswith((".py", ".c")):
+            continue
+        parent = Path(f).parent
+        while str(parent).replace("/", ".") not in packages and str(parent) != ".":
+            parent = parent.parent
+        data.setdefault(str(parent).replace("/", "."), []).append(str(Path(f).relative_to(parent)))
+    return packages, modules, {k: sorted(v) for k, v in sorted(data.items())}
+
+
+def _toml_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+
+def _project_files(src: BuildSource) -> Dict[str, bytes]:
+    """The tree of the project: its real files plus the build configuration written from its metadata."""
+    files = _source_files(src)
+    prefix = "src/" if src.layout == "cext" else ""
+    tree = {prefix + rel: p.read_bytes() for rel, p in files}
+    packages, modules, data = _packages([rel for rel, _ in files])
+    if src.layout == "project":
+        lines = ["[build-system]", 'requires = ["setuptools>=61"]', 'build-backend = "setuptools.build_meta"', "",
+                 "[project]", f"name = {json.dumps(src.name)}", f"version = {json.dumps(src.version)}",
+                 f"description = {json.dumps(src.summary)}"]
+        if src.requires_python:
+            lines.append(f"requires-python = {json.dumps(src.requires_python)}")
+        lines.append(f"dependencies = {_toml_list(src.requires)}")
+        if src.scripts:
+            lines += ["", "[project.scripts]"] + [f"{json.dumps(k)} = {json.dumps(v)}" for k, v in src.scripts.items()]
+        lines += ["", "[tool.setuptools]", f"packages = {_toml_list(packages)}"]
+        if modules:
+            lines.append(f"py-modules = {_toml_list(modules)}")
+        if data:
+            lines += ["", "[tool.setuptools.package-data]"] + [f"{json.dumps(k)} = {_toml_list(v)}"
+                                                               for k, v in data.items()]
+        tree["pyproject.toml"] = ("\n".join(lines) + "\n").encode()
+    else:
+        args = [f"name={src.name!r}", f"version={src.version!r}", f"description={src.summary!r}",
+                f"packages={packages!r}"]
+        if modules:
+            args.append(f"py_modules={modules!r}")
+        if data:
+            args.append(f"package_data={data!r}")
+        if src.requires_python:
+            args.append(f"python_requires={src.requires_python!r}")
+        if src.requires:
+            args.append(f"install_requires={src.requires!r}")
+        if src.scripts:
+            args.append(f"entry_points={{'console_scripts': {[f'{k} = {v}' for k, v in src.scripts.items()]!r}}}")
+        head = "from setuptools import setup\n"
+        if src.layout == "cext":
+            head = "from setuptools import Extension, setup\n"
+            exts = [f"Extension({(rel[:-2].replace('/', '.'))!r}, [{(prefix + rel)!r}])"
+                    for rel, _ in files if rel.endswith(".c")]
+            args += ["package_dir={'': 'src'}", f"ext_modules=[{', '.join(exts)}]"]
+        tree["setup.py"] = (head + "\nsetup(\n    " + ",\n    ".join(args) + ",\n)\n").encode()
+        if src.layout in ("build-system", "cext"):
+            tree["pyproject.toml"] = (b'[build-system]\nrequires = ["setuptools>=40.8.0", "wheel"]\n'
+                                      b'build-backend = "setuptools.build_meta"\n')
+    return tree
+
+
+def _pkg_info(src: BuildSource, static: bool) -> bytes:
+    lines = [f"Metadata-Version: {'2.2' if static else '2.1'}", f"Name: {src.name}", f"Version: {src.version}",
+             f"Summary: {src.summary}"]
+    if src.requires_python:
+        lines.append(f"Requires-Python: {src.requires_python}")
+    lines += [f"Requires-Dist: {r}" for r in src.requires]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _write_sdist(out_dir: Path, src: BuildSource, tree: Dict[str, bytes], static: bool) -> Wheel:
+    """<name>-<version>.tar.gz with the tree under <name>-<version>/ and PKG-INFO; byte-identical from
+    run to run (fixed mtimes, owners, order, gzip header)."""
+    import gzip
+    import io
+    import tarfile
+    top = f"{wheelmaker.escape_name(src.name).lower()}-{src.version}"
+    info = _pkg_info(src, static)
+    members = dict(tree)
+    members["PKG-INFO"] = info
+
+    def tarinfo(name, size=0, dir_=False):
+        ti = tarfile.TarInfo(name)
+        ti.type = tarfile.DIRTYPE if dir_ else tarfile.REGTYPE
+        ti.mode = 0o755 if dir_ else 0o644
+        ti.size = size
+        ti.mtime = 1704067200
+        ti.uname = ti.gname = ""
+        return ti
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        dirs = sorted({"/".join(Path(rel).parts[:i]) for rel in members for i in range(1, len(Path(rel).parts))})
+        tf.addfile(tarinfo(top, dir_=True))
+        for d in dirs:
+            tf.addfile(tarinfo(f"{top}/{d}", dir_=True))
+        for rel in sorted(members):
+            tf.addfile(tarinfo(f"{top}/{rel}", len(members[rel])), io.BytesIO(members[rel]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{top}.tar.gz"
+    with open(path, "wb") as f, gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=1704067200) as gz:
+        gz.write(raw.getvalue())
+    return Wheel(path=path, name=src.name, version=src.version, filename=path.name, metadata=info,
+                 requires_python=src.requires_python)
+
+
+def build_backend_wheels(python: str) -> List[Path]:
+    """setuptools and wheel for the build environments. Debian's setuptools wheel is patched for Debian's
+    layout and works under Debian's /usr/bin/python3; a pyenv CPython gets the setuptools its own
+    ensurepip bundles (or 3.11's/3.10's 65.5.0)."""
+    import subprocess
+    prefix = subprocess.run([python, "-c", "import sys; print(sys.base_prefix)"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    debian = sorted(PYTHON_WHEELS.glob("setuptools-*.whl"))
+    bundled = sorted(glob.glob(f"{prefix}/lib/python3*/ensurepip/_bundled/setuptools-*.whl"))
+    pyenv = [Path(p) for root in _pyenv_site_packages() for p in
+             sorted(glob.glob(str(root.parent / "ensurepip" / "_bundled" / "setuptools-*.whl")))
+             if root.parent.name in ("python3.11", "python3.10")]
+    if prefix.startswith("/usr") and debian:
+        setuptools = debian[-1]
+    else:
+        setuptools = Path((bundled or [None])[-1] or (pyenv or debian or [None])[0] or "")
+    wheels = sorted(PYTHON_WHEELS.glob("wheel-*.whl"))
+    return [p for p in (setuptools, wheels[-1] if wheels else None) if p and str(p) and Path(p).is_file()]
+
+
+def build_sources(work: Path, python: str, log=print, force: bool = False) -> BuildDataset:
+    """The sdist index of the build scenarios under work/build-<key>/, made once and reused."""
+    sources, missing = [], []
+    for name, tops, where, layout, requires in BUILD_SOURCES:
+        src = _find_source(name, tops, where, requires, layout)
+        if src:
+            sources.append(src)
+        else:
+            missing.append(f"{name} ({'/usr/lib/python3/dist-packages' if where == 'debian' else 'pyenv site-packages'})")
+    names = {normalize_name(s.name) for s in sources}
+    for s in sources:   # a dependency this machine lacks would make the set unresolvable
+        s.requires = [r for r in s.requires if normalize_name(re.split(r"[\s<>=!~;\[(]", r, 1)[0]) in names]
+    backends = build_backend_wheels(python)
+    key_data = {"generator": BUILD_GENERATOR, "backends": [b.name for b in backends],
+                "sources": [(s.name, s.version, str(s.site), s.layout, s.requires) for s in sources]}
+    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()[:12]
+    root = work / f"build-{key}"
+    stamp = root / "build.json"
+    local = root / "local" / LOCAL_PROJECT
+    if not (stamp.exists() and not force):
+        if root.exists():
+            shutil.rmtree(root)
+        t0 = time.time()
+        log(f"generating the build-from-source index in {root} ...")
+        gen = root / "_gen"
+        dists: List[Wheel] = []
+        for s in sources:
+            tree = _project_files(s)
+            dists.append(_write_sdist(gen, s, tree, normalize_name(s.name) in STATIC_SDISTS))
+            if normalize_name(s.name) == normalize_name(LOCAL_PROJECT):
+                # the local project: the same sources with a static [project] table (setuptools backend)
+                s_local = BuildSource(**{**s.__dict__, "layout": "project"})
+                for rel, data in _project_files(s_local).items():
+                    (local / rel).parent.mkdir(parents=True, exist_ok=True)
+                    (local / rel).write_bytes(data)
+        for b in backends:
+            shutil.copyfile(b, gen / b.name)
+            dists.append(wheelmaker.wheel_from_file(gen / b.name))
+        indexserver.build_simple_index(root, dists, prefix="simple", files_prefix="files")
+        shutil.rmtree(gen)
+        stamp.write_text(json.dumps({"key": key_data, "sdists": {normalize_name(d.name): d.filename for d in dists
+                                                                  if not d.filename.endswith(".whl")},
+                                     "missing": missing}, indent=1))
+        log(f"  {len(sources)} sdists, backends {', '.join(b.name for b in backends)} "
+            f"({time.time() - t0:.1f} s)")
+    else:
+        log(f"reusing the build-from-source index {root}")
+    info = json.loads(stamp.read_text())
+    sdists = {n: root / "files" / f for n, f in info["sdists"].items()}
+    versions = {normalize_name(s.name): s.version for s in sources}
+    cext = next((f"{s.name} {s.version}" for s in sources if s.layout == "cext"), None)
+    if cext is None:
+        log("warning: no C extension source found (MarkupSafe in a pyenv CPython's site-packages); "
+            "build-cold builds pure-Python projects only")
+    return BuildDataset(root=root, sdists=sdists, versions=versions,
+                        requirements=[f"{s.name}=={s.version}" for s in sources],
+                        local_project=local, local_touch=LOCAL_TOUCH, backends=[b.name for b in backends],
+                        c_extension=cext, missing=missing)

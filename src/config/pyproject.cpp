@@ -170,8 +170,8 @@ struct Reader {
         s.group = spec::normalize_name(string(v, full));
       } else if (name == "editable" || name == "subdirectory" || name == "rev" || name == "tag" ||
                  name == "branch" || name == "lfs" || name == "package") {
-        // Modifiers of git/path/url sources; an editable path source is not supported.
-        if (name == "editable" && boolean(v, full)) s.unsupported = "editable";
+        // Modifiers of git/path/url sources (git ones are not supported yet).
+        if (name == "editable") s.editable = boolean(v, full);
       } else {
         util::log::warn("unknown key `" + full + "` in " + where(v) + ", ignored");
       }
@@ -184,6 +184,8 @@ struct Reader {
            "give one kind of source per entry; use a list of entries with markers for several");
     if (s.extra && s.group)
       fail(node, "the source of `" + package + "` names both an extra and a group", "a source applies to one or the other");
+    if (s.editable && s.kind != PackageSource::Kind::Path)
+      fail(node, "the source of `" + package + "` is editable, but only path sources can be", "drop `editable` or give a path");
     if (!s.unsupported.empty()) s.kind = PackageSource::Kind::Unsupported;
     return s;
   }

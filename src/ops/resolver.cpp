@@ -210,6 +210,11 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.no_deps = request.no_deps;
   popts.build = &build;
   popts.editable_urls = in.editable_urls;
+  // [tool.uv.sources] { path = ..., editable = true }: the requirement's URL is installed editable.
+  for (const auto& [pkg, source] : cfg.direct)
+    if (source.editable)
+      for (const auto& r : popts.requirements)
+        if (r.package.str() == pkg && r.url) popts.editable_urls.insert(*r.url);
   if (routing.cuda_consistency) {
     for (auto n : torch::cuda_consistency_packages()) popts.cuda_packages.insert(std::string(n));
     popts.cuda_of_index = routing.cuda_of_index;

@@ -294,10 +294,14 @@ def _toml_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
-def _project_table(name, version, dependencies, optional, requires_python, description=None) -> str:
+def _project_table(name, version, dependencies, optional, requires_python, description=None,
+                   dynamic_dependencies=False) -> str:
     lines = ["[project]", f"name = {json.dumps(name)}", f"version = {json.dumps(version)}",
-             f"description = {json.dumps(description or 'Test project ' + name)}",
-             f"dependencies = {_toml_list(dependencies)}"]
+             f"description = {json.dumps(description or 'Test project ' + name)}"]
+    if dynamic_dependencies:
+        lines.append('dynamic = ["dependencies"]')
+    else:
+        lines.append(f"dependencies = {_toml_list(dependencies)}")
     if requires_python:
         lines.append(f"requires-python = {json.dumps(requires_python)}")
     if optional:
@@ -591,12 +595,13 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 
 def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, dependencies=(),
                         requires=(), log: Optional[Path] = None, fail=False, editable=True,
-                        greeting=None) -> Project:
+                        greeting=None, dynamic_dependencies=False) -> Project:
     """A project whose backend lives in `_backend/intree_backend.py` (build-backend via backend-path).
     log: the file every hook call is appended to (default `<parent>/<dirname>.hooks.log`, outside the
     tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`. editable=False:
     no build_editable (nor the other PEP 660 hooks). requires: get_requires_for_build_wheel's answer.
-    The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received."""
+    The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
+    dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them."""
     path = _new_project(parent, dirname, name)
     module = escape_name(name)
     log = Path(log) if log else Path(parent) / f"{dirname or name}.hooks.log"
@@ -608,7 +613,7 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     _write(path, {
         "pyproject.toml": (
             '[build-system]\nrequires = []\nbuild-backend = "intree_backend"\nbackend-path = ["_backend"]\n\n'
-            + _project_table(name, version, dependencies, {}, None)),
+            + _project_table(name, version, dependencies, {}, None, dynamic_dependencies=dynamic_dependencies)),
         "_backend/intree_backend.py": backend.lstrip("\n"),
         **_module_files(module, name, version, greeting),
     })
@@ -618,11 +623,15 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
 # --- sdists ---------------------------------------------------------------------------------------
 
 def pkg_info(project: Project, *, metadata_version="2.2", dynamic: Sequence[str] = ()) -> str:
-    """PKG-INFO for an sdist of `project`: Metadata-Version 2.2 with no Dynamic is PEP 643 static."""
+    """PKG-INFO for an sdist of `project`: Metadata-Version 2.2 with no Dynamic is PEP 643 static. With
+    `Requires-Dist` in dynamic, no Requires-Dist/Provides-Extra lines: only the backend knows them."""
     lines = [f"Metadata-Version: {metadata_version}", f"Name: {project.name}", f"Version: {project.version}",
              f"Summary: Test project {project.name}"]
     if project.requires_python:
         lines.append(f"Requires-Python: {project.requires_python}")
+    if "Requires-Dist" in dynamic:  # dynamic: the backend decides, PKG-INFO says nothing
+        lines += [f"Dynamic: {d}" for d in dynamic]
+        return "\n".join(lines) + "\n"
     lines += [f"Requires-Dist: {d}" for d in project.dependencies]
     for extra, reqs in project.optional.items():
         lines.append(f"Provides-Extra: {extra}")

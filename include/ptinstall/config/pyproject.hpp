@@ -45,6 +45,7 @@ struct PackageSource {
   std::string index;                 // Kind::Index: the index name
   std::string url;                   // Kind::Url: a wheel (or archive) URL
   std::filesystem::path path;        // Kind::Path: absolute (relative ones resolved against the project)
+  bool editable = false;             // Kind::Path: `editable = true` (installed with -e)
   std::string unsupported;           // Kind::Unsupported: the key ("git", "workspace", ...)
   spec::Marker marker;               // empty: always
   std::optional<std::string> extra;  // normalised: only when this extra of the project is requested

@@ -286,7 +286,11 @@ explicit = true
   CHECK(bar->kind == PackageSource::Kind::Path);
   CHECK(bar->path == fs::path("/proj/wheels/bar-1.0-py3-none-any.whl"));
   CHECK_THROWS_WITH(p.source_for("baz", mac, kNone), Catch::Contains("git sources (for `baz`) are not supported yet"));
-  CHECK_THROWS_WITH(p.source_for("ed", mac, kNone), Catch::Contains("editable sources (for `ed`) are not supported yet"));
+  auto ed = p.source_for("ed", mac, kNone);
+  REQUIRE(ed);
+  CHECK(ed->kind == PackageSource::Kind::Path);
+  CHECK(ed->editable);
+  CHECK(ed->path == fs::path("/ed"));
   CHECK_FALSE(p.source_for("triton", marker_env("linux"), kNone));
   CHECK(index_of(p, "triton", "linux", {}, {"gpu"}) == "pytorch-cu128");
 }
