@@ -1,0 +1,621 @@
+"""End-to-end tests of ptinstall's PEP 517/518/660/643 build frontend (issue 14), through the real binary:
+local source trees, editables, sdist files and URLs, sdists in --find-links and on indexes, --no-binary,
+--only-binary, --no-build-isolation, -C/--config-settings, build isolation, failing backends, tar-slip sdists,
+the built-wheel cache and --dry-run with static metadata, and pip (Debian's wheel) reading the result.
+
+The backends are real (buildtools.backend_wheels: setuptools, wheel, hatchling, flit_core, poetry-core) and
+served by a loopback index with the test's own wheels and sdists; the in-tree backend (backend-path) logs
+every hook call to a file outside the project, so a test can prove that no backend ran. Every test has its
+own venvs (Debian's python3), its own index and its own cache (`--cache-dir tmp_path/cache`)."""
+import json
+import os
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import buildtools as bt
+from buildtools import backends, build_index  # noqa: F401 (fixtures)
+from wheelmaker import build_wheel, torch_wheel
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def install(ptinstall, tmp_path, venv, *args, check=None, cwd=None, env=None):
+    return ptinstall("pip", "install", "--python", venv, "--cache-dir", tmp_path / "cache", *args,
+                     check=check, cwd=cwd, env=env)
+
+
+def call_f(venv: Path, module: str, check=True) -> str:
+    proc = subprocess.run([str(venv / "bin" / "python"), "-c", f"import {module}; print({module}.f())"],
+                          capture_output=True, text=True, cwd="/")
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def py(venv: Path, code: str) -> str:
+    return subprocess.run([str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True,
+                          text=True, cwd="/").stdout.strip()
+
+
+def installed_names(venv: Path) -> set:
+    from wheelmaker import normalize_name
+    return {normalize_name(d.name[:-len(".dist-info")].rsplit("-", 1)[0])
+            for d in bt.site_packages(venv).glob("*.dist-info")}
+
+
+def hooks(project: bt.Project) -> list:
+    return [c["hook"] for c in project.hook_calls()]
+
+
+def deps(tmp_path):
+    """depa 1.0 and extradep 1.0: the runtime dependencies of the test projects, as index wheels."""
+    return [build_wheel(tmp_path / "deps", "depa", "1.0"), build_wheel(tmp_path / "deps", "extradep", "1.0")]
+
+
+@pytest.fixture
+def index(build_index, tmp_path):  # noqa: F811
+    """The backends and depa/extradep on a loopback index: its /simple/ URL."""
+    return build_index(deps(tmp_path)).index_url("/simple/")
+
+
+@pytest.fixture
+def venv(tmp_path):
+    return bt.make_venv(tmp_path / "venv")
+
+
+# --- local source trees -----------------------------------------------------------------------------
+
+def test_install_dot_builds_in_isolation(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", dependencies=["depa>=1"])
+    server = build_index(deps(tmp_path))
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), ".", cwd=project.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == project.expected
+    names = installed_names(venv)
+    assert {"stproj", "depa"} <= names
+    # PEP 518 isolation: setuptools and wheel went into a temporary environment, not into the target
+    assert "setuptools" not in names and "wheel" not in names, names
+    requested = {req.path for req in server.requests()}
+    assert "/simple/setuptools/" in requested, requested  # build requirements resolved from the same index
+    assert bt.direct_url(venv, "stproj") == {"url": project.path.as_uri(), "dir_info": {}}
+    assert "stproj==1.0" in r.stderr
+
+
+def test_install_relative_path(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", dependencies=["depa"])
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./stproj", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == project.expected
+    assert "depa" in installed_names(venv)
+    d = bt.direct_url(venv, "stproj")
+    assert d["url"] == project.path.as_uri() and not d["dir_info"].get("editable", False), d
+
+
+def test_install_path_with_extra(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", dependencies=["depa"], optional={"fancy": ["extradep"]})
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./stproj[fancy]", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert {"stproj", "depa", "extradep"} <= installed_names(venv)
+    assert call_f(venv, project.module) == project.expected
+
+
+def test_install_direct_reference_to_a_tree(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", dependencies=["depa"])
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, f"stproj @ {project.path.as_uri()}")
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == project.expected
+    assert bt.direct_url(venv, "stproj") == {"url": project.path.as_uri(), "dir_info": {}}
+
+
+MAKERS = {
+    "setup.py-only": (bt.make_setup_py_project, "setuptools"),
+    "hatchling": (bt.make_hatchling_project, "hatchling"),
+    "flit_core": (bt.make_flit_project, "flit_core"),
+    "poetry-core": (bt.make_poetry_project, "poetry-core"),
+    "in-tree": (bt.make_intree_project, None),
+}
+
+
+@pytest.mark.parametrize("kind", list(MAKERS))
+def test_each_backend_builds_a_local_tree(kind, ptinstall, backends, index, tmp_path, venv):
+    maker, key = MAKERS[kind]
+    if key:
+        backends.require(key)
+    project = maker(tmp_path / "src", dependencies=["depa>=1"], dirname="proj")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./proj", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == project.expected
+    names = installed_names(venv)
+    assert "depa" in names
+    assert not names & {"setuptools", "wheel", "hatchling", "flit-core", "poetry-core", "pathspec", "pluggy"}, names
+
+
+def test_c_extension_compiles_and_runs(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_c_extension_project(tmp_path / "src")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./cext", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == "6007"  # computed by the compiled function
+    assert list((bt.site_packages(venv) / "cext").glob("_speedups*.so")), "no compiled module installed"
+    wheel_file = (bt.dist_info(venv, "cext") / "WHEEL").read_text()
+    assert "Root-Is-Purelib: false" in wheel_file and "-none-any" not in wheel_file
+
+
+def test_requirements_file_paths_are_relative_to_the_file(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    reqdir = tmp_path / "reqs"
+    edit = bt.make_setuptools_project(reqdir / "projects", name="editme")
+    plain = bt.make_intree_project(reqdir / "projects", name="plainproj", dependencies=["depa"])
+    (reqdir / "requirements.txt").write_text("-e ./projects/editme\n./projects/plainproj\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "-r", reqdir / "requirements.txt", cwd=elsewhere)
+    assert r.returncode == 0, r
+    assert call_f(venv, "editme") == edit.expected
+    assert call_f(venv, "plainproj") == plain.expected
+    assert bt.direct_url(venv, "editme") == {"url": edit.path.as_uri(), "dir_info": {"editable": True}}
+    assert bt.direct_url(venv, "plainproj") == {"url": plain.path.as_uri(), "dir_info": {}}
+    assert "depa" in installed_names(venv)
+
+
+# --- editables (PEP 660) ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("flag", ["-e", "--editable"])
+@pytest.mark.parametrize("kind", ["setuptools", "hatchling", "in-tree"])
+def test_editable_install_sees_edits(kind, flag, ptinstall, backends, index, tmp_path, venv):
+    maker = {"setuptools": bt.make_setuptools_project, "hatchling": bt.make_hatchling_project,
+             "in-tree": bt.make_intree_project}[kind]
+    if kind != "in-tree":
+        backends.require(kind)
+    project = maker(tmp_path / "src", dependencies=["depa"], dirname="proj")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, flag, "./proj", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, project.module) == project.expected
+    (project.path / project.module / "__init__.py").write_text("def f():\n    return 'edited in place'\n")
+    assert call_f(venv, project.module) == "edited in place"  # no reinstall
+    assert bt.direct_url(venv, project.name) == {"url": project.path.as_uri(), "dir_info": {"editable": True}}
+    assert "depa" in installed_names(venv)
+    assert not (bt.site_packages(venv) / project.module).exists()  # the code stays in the tree
+
+
+def test_editable_without_build_editable_names_backend_and_hook(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="noedit", editable=False)
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "-e", "./noedit", cwd=tmp_path / "src")
+    assert r.returncode == 1, r
+    assert "build_editable" in r.stderr and "intree_backend" in r.stderr, r.stderr
+    assert "noedit" in r.stderr
+    assert bt.snapshot(venv) == before
+    assert "build_wheel" not in hooks(project)
+
+
+def test_pip_lists_and_uninstalls_our_editable(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    # pip removes a whole directory when it uninstalls every file in it: keep site-packages non-empty
+    (bt.site_packages(venv) / "sentinel.txt").write_text("keep\n")
+    before = bt.snapshot(venv)
+    project = bt.make_setuptools_project(tmp_path / "src")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, "-e", project.path).returncode == 0
+    listed = bt.run_pip(venv, "list", "--editable").stdout
+    assert re.search(rf"^stproj\s+1\.0\s+{re.escape(str(project.path))}\s*$", listed, re.M), listed
+    assert "stproj" not in bt.run_pip(venv, "list", "--exclude-editable").stdout
+    bt.run_pip(venv, "check")
+    bt.run_pip(venv, "uninstall", "-y", "stproj")
+    assert call_f(venv, project.module, check=False) == ""
+    after = {k: v for k, v in bt.snapshot(venv).items() if "__pycache__" not in k}
+    assert after == before
+
+
+def test_our_freeze_list_and_uninstall_of_editables_and_trees(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    before = bt.snapshot(venv)
+    edit = bt.make_setuptools_project(tmp_path / "src", name="editme")
+    tree = bt.make_setuptools_project(tmp_path / "src", name="treeproj")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, "-e", edit.path, tree.path).returncode == 0
+    frozen = ptinstall("pip", "freeze", "--python", venv, check=True).stdout.splitlines()
+    assert frozen == bt.run_pip(venv, "freeze").stdout.splitlines()  # pip is the oracle, comments included
+    assert f"-e {edit.path}" in frozen and f"treeproj @ {tree.path.as_uri()}" in frozen, frozen
+    listed = ptinstall("pip", "list", "--python", venv, "--editable", check=True).stdout
+    assert "editme" in listed and str(edit.path) in listed and "treeproj" not in listed, listed
+    ptinstall("pip", "uninstall", "--python", venv, "editme", "treeproj", check=True)
+    assert bt.snapshot(venv) == before  # the editable's .pth and finder files are gone too
+
+
+def test_we_uninstall_what_pip_installed_editable(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
+    backends.require("setuptools")
+    server = build_index()
+    before = bt.snapshot(venv)
+    project = bt.make_setuptools_project(tmp_path / "src")
+    bt.run_pip(venv, "install", "--index-url", server.index_url("/simple/"), "--no-cache-dir", "-e", project.path)
+    listed = ptinstall("pip", "list", "--python", venv, "--editable", check=True).stdout
+    assert "stproj" in listed and str(project.path) in listed, listed
+    frozen = ptinstall("pip", "freeze", "--python", venv, check=True).stdout.splitlines()
+    assert frozen == bt.run_pip(venv, "freeze").stdout.splitlines()
+    ptinstall("pip", "uninstall", "--python", venv, "stproj", check=True)
+    assert bt.snapshot(venv) == before  # pip's RECORD lists the .pyc it compiled: all of it goes
+
+
+# --- sdists -----------------------------------------------------------------------------------------
+
+def test_sdist_file_by_relative_path(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", name="demo", dependencies=["depa"])
+    sdist = bt.make_sdist(project, tmp_path / "dist")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./demo-1.0.tar.gz", cwd=tmp_path / "dist")
+    assert r.returncode == 0, r
+    assert call_f(venv, "demo") == project.expected
+    assert "depa" in installed_names(venv)
+    d = bt.direct_url(venv, "demo")
+    assert d["url"] == sdist.path.as_uri(), d
+    info = d["archive_info"]
+    assert info.get("hash") == f"sha256={sdist.sha256}" or info.get("hashes") == {"sha256": sdist.sha256}, d
+    if "hash" in info and "hashes" in info:
+        assert info["hashes"] == {"sha256": sdist.sha256}
+
+
+@pytest.mark.parametrize("form", ["url", "direct-reference"])
+def test_sdist_file_url(form, ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", name="demo")
+    sdist = bt.make_sdist(project, tmp_path / "dist")
+    req = sdist.path.as_uri() if form == "url" else f"demo @ {sdist.path.as_uri()}"
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, req)
+    assert r.returncode == 0, r
+    assert call_f(venv, "demo") == project.expected
+    assert "archive_info" in bt.direct_url(venv, "demo")
+
+
+def test_zip_sdist(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="zipped")
+    sdist = bt.make_sdist(project, tmp_path / "dist", fmt="zip")
+    assert sdist.filename == "zipped-1.0.zip"
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, sdist.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, "zipped") == project.expected
+
+
+def test_find_links_directory_with_sdists(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    links = tmp_path / "links"
+    for version in ("1.0", "1.1"):
+        bt.make_sdist(bt.make_setuptools_project(tmp_path / f"src{version}", name="linked", version=version,
+                                                 dependencies=["depa"]), links)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "--find-links", links, "linked")
+    assert r.returncode == 0, r
+    assert py(venv, "import linked; print(linked.__version__)") == "1.1"
+    assert {"linked", "depa"} <= installed_names(venv)
+
+
+def test_index_project_with_only_an_sdist_is_built(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", name="srconly", version="2.0", dependencies=["depa"])
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist")])
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "srconly")
+    assert r.returncode == 0, r
+    assert call_f(venv, "srconly") == project.expected
+    assert {"srconly", "depa"} <= installed_names(venv)
+    assert "setuptools" not in installed_names(venv)
+    assert bt.direct_url(venv, "srconly") is None  # an index install, as pip writes it: no direct_url.json
+
+
+def wheel_and_sdist_index(build_index, tmp_path, dependencies=("depa",)):  # noqa: F811
+    """`both 1.0` as a wheel (f() says 'from the wheel') and as an sdist of the logging in-tree backend."""
+    project = bt.make_intree_project(tmp_path / "src", name="both", dependencies=list(dependencies))
+    wheel = build_wheel(tmp_path / "w", "both", "1.0", requires_dist=list(dependencies),
+                        packages={"both/__init__.py": "def f():\n    return 'from the wheel'\n"})
+    server = build_index(deps(tmp_path) + [wheel, bt.make_sdist(project, tmp_path / "dist")])
+    return project, server.index_url("/simple/")
+
+
+@pytest.mark.parametrize("flag", [None, "both", "BOTH", "other,both"])
+def test_no_binary_name_builds_even_though_a_wheel_exists(flag, ptinstall, build_index, tmp_path,  # noqa: F811
+                                                          venv):
+    project, url = wheel_and_sdist_index(build_index, tmp_path)
+    args = ["--no-binary", flag] if flag else []
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, *args, "both")
+    assert r.returncode == 0, r
+    if flag is None:
+        assert call_f(venv, "both") == "from the wheel"
+        assert hooks(project) == []
+    else:
+        assert call_f(venv, "both") == project.expected
+        assert "build_wheel" in hooks(project)
+    assert "depa" in installed_names(venv)  # still from its wheel: --no-binary names only `both`
+
+
+def test_no_binary_all_builds_even_though_a_wheel_exists(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    project, url = wheel_and_sdist_index(build_index, tmp_path, dependencies=())
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-binary", ":all:", "both")
+    assert r.returncode == 0, r
+    assert call_f(venv, "both") == project.expected
+    assert "build_wheel" in hooks(project)
+
+
+def test_no_binary_all_fails_for_a_wheel_only_dependency(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    """pip's semantics: --no-binary :all: refuses every wheel, so depa (wheel only) cannot be installed."""
+    project, url = wheel_and_sdist_index(build_index, tmp_path)
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-binary", ":all:", "both")
+    assert r.returncode == 1, r
+    assert "depa" in r.stderr
+    assert bt.snapshot(venv) == before
+
+
+def test_only_binary_refuses_an_sdist_only_package(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    project = bt.make_intree_project(tmp_path / "src", name="srconly")
+    server = build_index([bt.make_sdist(project, tmp_path / "dist")])
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "--only-binary", ":all:",
+                "srconly")
+    assert r.returncode == 1, r
+    assert "srconly" in r.stderr and re.search(r"only wheels|only-binary|no wheel", r.stderr), r.stderr
+    assert hooks(project) == []
+    assert bt.snapshot(venv) == before
+
+
+# --- build isolation, --no-build-isolation, config settings ----------------------------------------
+
+TORCH_PRELUDE = ("import os\nimport torch  # from the target environment: not in build-system.requires\n"
+                 "with open(os.path.join('torchext', '_built_against.py'), 'w') as f:\n"
+                 "    f.write('TORCH = %r\\nCUDA = %r\\n' % (torch.__version__, torch.version.cuda))\n")
+
+
+def test_no_build_isolation_builds_against_the_target_env(ptinstall, backends, build_index, tmp_path,  # noqa: F811
+                                                          venv):
+    backends.require("setuptools")
+    torch = torch_wheel(tmp_path / "w", "2.9.1+cu128", cuda="12.8", tags="py3-none-any", provides_extra=())
+    server = build_index([torch])
+    url = server.index_url("/simple/")
+    # the build tools and torch in the target, first (as a flash-attn user does)
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "setuptools", "wheel", "torch==2.9.1+cu128")
+    assert r.returncode == 0, r
+    project = bt.make_setup_py_project(tmp_path / "src", name="torchext", setup_prelude=TORCH_PRELUDE)
+
+    isolated = install(ptinstall, tmp_path, venv, "--index-url", url, "./torchext", cwd=tmp_path / "src")
+    assert isolated.returncode == 1, isolated  # the isolated build env has no torch
+    assert "torch" in isolated.stderr and "error: Failed to build" in isolated.stderr, isolated.stderr
+    assert re.search(r"hint:.*--no-build-isolation", isolated.stderr), isolated.stderr
+
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-build-isolation", "./torchext",
+                cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, "torchext") == project.expected
+    assert py(venv, "import torchext._built_against as b; print(b.TORCH, b.CUDA)") == "2.9.1+cu128 12.8"
+
+
+@pytest.mark.parametrize("flags", [["-C", "color=blue", "-C", "size=large"],
+                                   ["--config-settings", "color=blue", "--config-settings=size=large"]])
+def test_config_settings_reach_every_hook(flags, ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="cfgproj")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, *flags, "./cfgproj", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    built_with = json.loads(py(venv, "import importlib.resources as r; "
+                                     "print(r.files('cfgproj').joinpath('_build_config.json').read_text())"))
+    assert built_with == {"color": "blue", "size": "large"}
+    calls = project.hook_calls()
+    assert "build_wheel" in [c["hook"] for c in calls]
+    for call in calls:
+        assert call["config_settings"] == {"color": "blue", "size": "large"}, call
+
+
+def test_hook_runs_in_the_source_tree_with_backend_path(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="cwdproj")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, project.path).returncode == 0
+    calls = project.hook_calls()
+    assert calls and all(Path(c["cwd"]) == project.path for c in calls), calls
+    # a chatty backend (it prints a JSON-looking line) does not corrupt the hook results
+    assert call_f(venv, "cwdproj") == project.expected
+
+
+# --- failures ---------------------------------------------------------------------------------------
+
+def test_failing_backend_reports_and_changes_nothing(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="failing", dependencies=["depa"], fail=True)
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./failing", cwd=tmp_path / "src")
+    assert r.returncode == 1, r
+    line = next((x for x in r.stderr.splitlines() if "error: Failed to build" in x), None)
+    assert line and "failing" in line, r.stderr
+    assert "build_wheel" in r.stderr and "intree_backend" in r.stderr
+    assert "FLUX-CAPACITOR-OVERLOAD" in r.stderr
+    assert "intree-backend: the last line before the failure" in r.stderr
+    assert "intree-backend chatter line 0\n" not in r.stderr  # the last 50 lines, not all 80
+    assert bt.snapshot(venv) == before  # depa, resolved fine, is not installed either
+
+    # the failure left nothing behind in the cache: fixed, the same tree builds and installs
+    backend = project.path / "_backend" / "intree_backend.py"
+    backend.write_text(backend.read_text().replace("FAIL = True", "FAIL = False"))
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "./failing", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert call_f(venv, "failing") == project.expected
+
+
+def test_failing_sdist_from_the_index_names_name_and_version(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    project = bt.make_intree_project(tmp_path / "src", name="failing", version="3.1", fail=True)
+    server = build_index([bt.make_sdist(project, tmp_path / "dist")])
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "failing")
+    assert r.returncode == 1, r
+    assert "error: Failed to build failing==3.1" in r.stderr, r.stderr
+    assert "FLUX-CAPACITOR-OVERLOAD" in r.stderr
+    assert bt.snapshot(venv) == before
+
+
+@pytest.mark.parametrize("kind", bt.HOSTILE_KINDS)
+def test_tar_slip_sdist_is_refused_before_any_code_runs(kind, ptinstall, index, tmp_path, venv):
+    outside = tmp_path / "outside"
+    marker = tmp_path / "backend-ran"
+    sdist, needle = bt.make_hostile_sdist(tmp_path / "src", tmp_path / "dist", kind, outside, marker=marker)
+    before_outside = bt.snapshot(outside)
+    before_venv = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, sdist.path)
+    assert r.returncode != 0, r
+    assert needle in r.stderr, r.stderr  # the error names the member
+    what = {"symlink-absolute": "link", "symlink-relative": "link", "hardlink-outside": "link",
+            "device": "device"}.get(kind)
+    if what:  # and says what is wrong with it
+        refusal = next(line for line in r.stderr.splitlines() if needle in line)
+        assert what in refusal.split(needle, 1)[1], refusal
+    assert not marker.exists(), "the backend ran"
+    assert bt.snapshot(outside) == before_outside
+    assert bt.snapshot(venv) == before_venv
+    escaped = [p for p in tmp_path.rglob("*") if p.name in ("dotdot-escaped", "absolute-escaped", "through-link")]
+    assert not escaped, escaped
+
+
+# --- the built-wheel cache and metadata without a build --------------------------------------------
+
+def test_second_install_of_an_index_sdist_runs_no_backend(ptinstall, build_index, tmp_path):  # noqa: F811
+    project = bt.make_intree_project(tmp_path / "src", name="cached", version="1.5", dependencies=["depa"])
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist")])
+    url = server.index_url("/simple/")
+    first = bt.make_venv(tmp_path / "first")
+    assert install(ptinstall, tmp_path, first, "--index-url", url, "cached").returncode == 0
+    assert hooks(project).count("build_wheel") == 1
+    calls = len(project.hook_calls())
+    second = bt.make_venv(tmp_path / "second")
+    r = install(ptinstall, tmp_path, second, "--index-url", url, "cached")
+    assert r.returncode == 0, r
+    assert len(project.hook_calls()) == calls, project.hook_calls()[calls:]  # no hook at all the second time
+    assert call_f(second, "cached") == project.expected
+
+
+def test_second_install_of_an_sdist_file_runs_no_backend(ptinstall, index, tmp_path):
+    project = bt.make_intree_project(tmp_path / "src", name="cachedfile")
+    sdist = bt.make_sdist(project, tmp_path / "dist")
+    for n in range(2):
+        v = bt.make_venv(tmp_path / f"venv{n}")
+        r = install(ptinstall, tmp_path, v, "--index-url", index, sdist.path)
+        assert r.returncode == 0, r
+        assert call_f(v, "cachedfile") == project.expected
+    assert hooks(project).count("build_wheel") == 1, hooks(project)
+
+
+def test_local_tree_is_rebuilt_only_after_an_edit(ptinstall, index, tmp_path):
+    project = bt.make_intree_project(tmp_path / "src", name="treecache")
+    for n in range(2):
+        v = bt.make_venv(tmp_path / f"venv{n}")
+        assert install(ptinstall, tmp_path, v, "--index-url", index, project.path).returncode == 0
+    assert hooks(project).count("build_wheel") == 1, hooks(project)
+    (project.path / "treecache" / "__init__.py").write_text("def f():\n    return 'after the edit'\n")
+    v = bt.make_venv(tmp_path / "venv-edited")
+    assert install(ptinstall, tmp_path, v, "--index-url", index, project.path).returncode == 0
+    assert hooks(project).count("build_wheel") == 2, hooks(project)
+    assert call_f(v, "treecache") == "after the edit"
+
+
+def test_dry_run_of_a_static_sdist_runs_no_backend(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    project = bt.make_intree_project(tmp_path / "src", name="srconly", version="2.0", dependencies=["depa>=1"])
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist")])
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "--dry-run", "srconly")
+    assert r.returncode == 0, r
+    assert " + srconly==2.0" in r.stderr and " + depa==1.0" in r.stderr, r.stderr  # depa from PKG-INFO
+    assert not project.log.exists(), project.hook_calls()  # PEP 643: no backend process at all
+    assert bt.snapshot(venv) == before
+
+
+@pytest.mark.parametrize("pkg_info", ["dynamic-requires-dist", "metadata-2.1"])
+def test_dry_run_of_a_non_static_sdist_prepares_metadata_without_building(pkg_info, ptinstall, build_index,  # noqa: F811
+                                                                          tmp_path, venv):
+    """PKG-INFO that PEP 643 does not vouch for (Dynamic: Requires-Dist with no Requires-Dist lines, or
+    Metadata-Version 2.1) and `dynamic = ["dependencies"]` in pyproject.toml: the dependencies come from
+    prepare_metadata_for_build_wheel, with no full build."""
+    project = bt.make_intree_project(tmp_path / "src", name="dynproj", version="2.0", dependencies=["depa>=1"],
+                                     dynamic_dependencies=True)
+    kw = {"dynamic": ["Requires-Dist"]} if pkg_info == "dynamic-requires-dist" else {"metadata_version": "2.1"}
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist", **kw)])
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "--dry-run", "dynproj")
+    assert r.returncode == 0, r
+    assert " + dynproj==2.0" in r.stderr and " + depa==1.0" in r.stderr, r.stderr
+    assert "prepare_metadata_for_build_wheel" in hooks(project)
+    assert "build_wheel" not in hooks(project)
+
+
+def test_static_project_table_resolves_without_a_backend(ptinstall, index, tmp_path, venv):
+    """A local tree whose [project] declares its dependencies statically: --dry-run needs no backend."""
+    project = bt.make_intree_project(tmp_path / "src", name="staticdeps", dependencies=["depa"])
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "--dry-run", project.path)
+    assert r.returncode == 0, r
+    assert "depa==1.0" in r.stderr, r.stderr
+    assert not project.log.exists(), project.hook_calls()
+
+
+def test_two_concurrent_installs_build_the_same_sdist_once(ptinstall, build_index, tmp_path):  # noqa: F811
+    """A lock per source across processes: the second waits, then takes the first's built wheel."""
+    project = bt.make_intree_project(tmp_path / "src", name="racy", dependencies=["depa"])
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist")])
+    url = server.index_url("/simple/")
+    venvs = [bt.make_venv(tmp_path / f"venv{n}") for n in range(2)]
+    results = [None, None]
+
+    def run(n):
+        results[n] = install(ptinstall, tmp_path, venvs[n], "--index-url", url, "racy")
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for n, r in enumerate(results):
+        assert r.returncode == 0, r
+        assert call_f(venvs[n], "racy") == project.expected
+    assert hooks(project).count("build_wheel") == 1, hooks(project)
+
+
+# --- pip reads what we built (differential) ---------------------------------------------------------
+
+def test_pip_lists_shows_and_checks_what_we_built(ptinstall, backends, index, tmp_path, venv):
+    backends.require("setuptools")
+    tree = bt.make_setuptools_project(tmp_path / "src", name="treeproj", dependencies=["depa"])
+    sdist = bt.make_sdist(bt.make_setuptools_project(tmp_path / "src", name="sdistproj"), tmp_path / "dist")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, tree.path, sdist.path).returncode == 0
+    listed = bt.run_pip(venv, "list", "--format=freeze").stdout.splitlines()
+    assert {"treeproj==1.0", "sdistproj==1.0", "depa==1.0"} <= set(listed), listed
+    shown = bt.run_pip(venv, "show", "-f", "treeproj").stdout
+    assert "Name: treeproj" in shown and "Requires: depa" in shown and "treeproj/__init__.py" in shown, shown
+    bt.run_pip(venv, "check")
+    frozen = bt.run_pip(venv, "freeze").stdout.splitlines()
+    assert f"treeproj @ {tree.path.as_uri()}" in frozen, frozen
+    assert f"sdistproj @ {sdist.path.as_uri()}#sha256={sdist.sha256}" in frozen, frozen  # pip adds archive_info's hash
+    assert ptinstall("pip", "freeze", "--python", venv, check=True).stdout.splitlines() == frozen
+    bt.run_pip(venv, "uninstall", "-y", "treeproj", "sdistproj")
+    assert installed_names(venv) == {"depa"}
+
+
+def _tree_files(venv: Path, name: str) -> set:
+    """The installed files of a distribution, from its RECORD, less what differs by installer."""
+    import csv
+    record = bt.dist_info(venv, name) / "RECORD"
+    out = set()
+    for row in csv.reader(record.read_text().splitlines()):
+        path = row[0]
+        if "__pycache__" in path or path.endswith((".dist-info/INSTALLER", ".dist-info/REQUESTED", ".dist-info/RECORD",
+                                                   ".dist-info/direct_url.json")):
+            continue
+        out.add(path)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["setuptools", "hatchling", "c-extension"])
+def test_built_wheel_has_the_same_files_as_pips(kind, ptinstall, backends, build_index, tmp_path):  # noqa: F811
+    maker = {"setuptools": bt.make_setuptools_project, "hatchling": bt.make_hatchling_project,
+             "c-extension": bt.make_c_extension_project}[kind]
+    backends.require("hatchling" if kind == "hatchling" else "setuptools")
+    project = maker(tmp_path / "src", name="same")
+    sdist = bt.make_sdist(project, tmp_path / "dist")
+    server = build_index()
+    url = server.index_url("/simple/")
+    ours = bt.make_venv(tmp_path / "ours")
+    theirs = bt.make_venv(tmp_path / "theirs")
+    assert install(ptinstall, tmp_path, ours, "--index-url", url, sdist.path).returncode == 0
+    bt.run_pip(theirs, "install", "--index-url", url, "--no-cache-dir", "--no-compile", sdist.path)
+    assert _tree_files(ours, "same") == _tree_files(theirs, "same")
+    assert call_f(ours, "same") == call_f(theirs, "same")
