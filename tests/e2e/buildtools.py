@@ -336,10 +336,12 @@ def make_setuptools_project(parent, name="stproj", version="1.0", *, dirname=Non
 
 
 def make_setup_py_project(parent, name="legacyproj", version="1.0", *, dirname=None, dependencies=(),
-                          greeting=None, setup_prelude="", version_expr=None) -> Project:
+                          greeting=None, setup_prelude="", version_expr=None,
+                          pyproject_without_build_system=False) -> Project:
     """A setup.py-only project (no pyproject.toml): PEP 518's default backend,
     setuptools.build_meta:__legacy__. setup_prelude is code run at the top of setup.py (e.g. an import
-    that only --no-build-isolation satisfies); version_expr replaces the version literal."""
+    that only --no-build-isolation satisfies); version_expr replaces the version literal.
+    pyproject_without_build_system: a pyproject.toml with only a [tool] table (the same default)."""
     path = _new_project(parent, dirname, name)
     module = escape_name(name)
     greeting = greeting or f"hello from {name} {version} (setup.py)"
@@ -349,6 +351,8 @@ def make_setup_py_project(parent, name="legacyproj", version="1.0", *, dirname=N
                      f"      install_requires={list(dependencies)!r})\n"),
         **_module_files(module, name, version, greeting),
     })
+    if pyproject_without_build_system:
+        (path / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')
     return Project(path, name, version, module, "setuptools", greeting, list(dependencies))
 
 
@@ -468,6 +472,7 @@ VERSION = {version!r}
 MODULE = {module!r}
 DEPENDENCIES = {dependencies!r}
 REQUIRES = {requires!r}
+BUILD_REQUIRES = {build_requires!r}
 LOG = {log!r}
 FAIL = {fail!r}
 DIST = NAME.replace("-", "_").replace(".", "_").lower() + "-" + VERSION
@@ -536,6 +541,11 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     _log("build_wheel", config_settings)
     _chatter("build_wheel")
+    for req in BUILD_REQUIRES + REQUIRES:  # what the build env must hold: importable here
+        __import__(req.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip().replace("-", "_"))
+    if FAIL == "nowheel":
+        print("intree-backend: returning a wheel name without writing the wheel")
+        return DIST + "-py3-none-any.whl"
     if FAIL:
         for i in range(80):
             print("intree-backend chatter line %d" % i)
@@ -595,10 +605,12 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 
 def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, dependencies=(),
                         requires=(), log: Optional[Path] = None, fail=False, editable=True,
-                        greeting=None, dynamic_dependencies=False) -> Project:
+                        greeting=None, dynamic_dependencies=False, build_requires=()) -> Project:
     """A project whose backend lives in `_backend/intree_backend.py` (build-backend via backend-path).
     log: the file every hook call is appended to (default `<parent>/<dirname>.hooks.log`, outside the
-    tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`. editable=False:
+    tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`; fail="nowheel":
+    build_wheel returns a filename without writing the wheel. build_requires: [build-system].requires
+    (build_wheel imports each of them and of `requires`, so they must be in the build env). editable=False:
     no build_editable (nor the other PEP 660 hooks). requires: get_requires_for_build_wheel's answer.
     The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
     dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them."""
@@ -607,12 +619,14 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     log = Path(log) if log else Path(parent) / f"{dirname or name}.hooks.log"
     greeting = greeting or f"hello from {name} {version} (in-tree backend)"
     backend = INTREE_BACKEND.format(name=name, version=version, module=module, dependencies=list(dependencies),
-                                    requires=list(requires), log=str(log), fail=bool(fail))
+                                    requires=list(requires), build_requires=list(build_requires), log=str(log),
+                                    fail=fail if fail == "nowheel" else bool(fail))
     if editable:
         backend += INTREE_EDITABLE
     _write(path, {
         "pyproject.toml": (
-            '[build-system]\nrequires = []\nbuild-backend = "intree_backend"\nbackend-path = ["_backend"]\n\n'
+            f'[build-system]\nrequires = {_toml_list(build_requires)}\nbuild-backend = "intree_backend"\n'
+            'backend-path = ["_backend"]\n\n'
             + _project_table(name, version, dependencies, {}, None, dynamic_dependencies=dynamic_dependencies)),
         "_backend/intree_backend.py": backend.lstrip("\n"),
         **_module_files(module, name, version, greeting),

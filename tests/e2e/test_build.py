@@ -117,6 +117,8 @@ def test_install_direct_reference_to_a_tree(ptinstall, backends, index, tmp_path
 
 MAKERS = {
     "setup.py-only": (bt.make_setup_py_project, "setuptools"),
+    "pyproject-without-build-system": (lambda d, **kw: bt.make_setup_py_project(
+        d, pyproject_without_build_system=True, **kw), "setuptools"),
     "hatchling": (bt.make_hatchling_project, "hatchling"),
     "flit_core": (bt.make_flit_project, "flit_core"),
     "poetry-core": (bt.make_poetry_project, "poetry-core"),
@@ -415,7 +417,62 @@ def test_hook_runs_in_the_source_tree_with_backend_path(ptinstall, index, tmp_pa
     assert call_f(venv, "cwdproj") == project.expected
 
 
+def test_build_requirements_from_pyproject_and_get_requires_go_into_the_build_env(ptinstall, build_index,  # noqa: F811
+                                                                                   tmp_path, venv):
+    """[build-system].requires (buildreq) and then get_requires_for_build_wheel's answer (extradep) are
+    installed into the build environment (the backend imports both), never into the target."""
+    project = bt.make_intree_project(tmp_path / "src", name="needsbuildreqs", build_requires=["buildreq>=1"],
+                                     requires=["extradep"])
+    server = build_index(deps(tmp_path) + [build_wheel(tmp_path / "w", "buildreq", "1.0")])
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), project.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, "needsbuildreqs") == project.expected
+    assert installed_names(venv) == {"needsbuildreqs"}
+    assert hooks(project)[:1] == ["get_requires_for_build_wheel"] and "build_wheel" in hooks(project)
+
+
+def test_a_build_dependency_that_needs_building_itself(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    """The backend's build requirement exists only as an sdist: it is built first (recursion works)."""
+    helper = bt.make_intree_project(tmp_path / "src", name="buildhelper")
+    project = bt.make_intree_project(tmp_path / "src", name="outer", build_requires=["buildhelper"])
+    server = build_index([bt.make_sdist(helper, tmp_path / "dist")])
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), project.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, "outer") == project.expected
+    assert "build_wheel" in hooks(helper) and installed_names(venv) == {"outer"}
+
+
+def test_a_cycle_of_build_dependencies_is_an_error_not_a_hang(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    cyc_a = bt.make_intree_project(tmp_path / "src", name="cyc-a", build_requires=["cyc-b"])
+    cyc_b = bt.make_intree_project(tmp_path / "src", name="cyc-b", build_requires=["cyc-a"])
+    project = bt.make_intree_project(tmp_path / "src", name="top", build_requires=["cyc-a"])
+    server = build_index([bt.make_sdist(cyc_a, tmp_path / "dist"), bt.make_sdist(cyc_b, tmp_path / "dist")])
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), project.path)
+    assert r.returncode == 1, r
+    assert "cyc-a" in r.stderr and "cycle" in r.stderr.lower(), r.stderr
+    assert bt.snapshot(venv) == before
+
+
 # --- failures ---------------------------------------------------------------------------------------
+
+def test_backend_that_writes_no_wheel(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="nowheel", dependencies=["depa"], fail="nowheel")
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, project.path)
+    assert r.returncode == 1, r
+    assert "error: Failed to build" in r.stderr and "nowheel" in r.stderr and "build_wheel" in r.stderr, r.stderr
+    assert bt.snapshot(venv) == before
+
+
+def test_sdist_whose_name_disagrees_with_the_request_is_an_error(ptinstall, index, tmp_path, venv):
+    sdist = bt.make_sdist(bt.make_intree_project(tmp_path / "src", name="demo"), tmp_path / "dist")
+    before = bt.snapshot(venv)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, f"other @ {sdist.path.as_uri()}")
+    assert r.returncode == 1, r
+    assert "other" in r.stderr and "demo" in r.stderr, r.stderr
+    assert bt.snapshot(venv) == before
+
 
 def test_failing_backend_reports_and_changes_nothing(ptinstall, index, tmp_path, venv):
     project = bt.make_intree_project(tmp_path / "src", name="failing", dependencies=["depa"], fail=True)
