@@ -543,6 +543,10 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     _chatter("build_wheel")
     for req in BUILD_REQUIRES + REQUIRES:  # what the build env must hold: importable here
         __import__(req.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip().replace("-", "_"))
+    if FAIL == "hang":
+        print("intree-backend: hanging", flush=True)
+        import time
+        time.sleep(3600)
     if FAIL == "nowheel":
         print("intree-backend: returning a wheel name without writing the wheel")
         return DIST + "-py3-none-any.whl"
@@ -560,6 +564,12 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
                 with open(p, "rb") as f:
                     members.append((p.replace(os.sep, "/"), f.read()))
     members.append((MODULE + "/_build_config.json", json.dumps(config_settings or {{}}, sort_keys=True).encode()))
+    import importlib.metadata
+    env = {{}}
+    for req in BUILD_REQUIRES + REQUIRES:
+        name = req.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip()
+        env[name] = importlib.metadata.version(name)
+    members.append((MODULE + "/_build_env.json", json.dumps(env, sort_keys=True).encode()))
     return _write_wheel(wheel_directory, members)
 
 
@@ -609,7 +619,8 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     """A project whose backend lives in `_backend/intree_backend.py` (build-backend via backend-path).
     log: the file every hook call is appended to (default `<parent>/<dirname>.hooks.log`, outside the
     tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`; fail="nowheel":
-    build_wheel returns a filename without writing the wheel. build_requires: [build-system].requires
+    build_wheel returns a filename without writing the wheel; fail="hang": it sleeps for an hour.
+    The wheel also carries `<module>/_build_env.json`: the versions of the build requirements it saw. build_requires: [build-system].requires
     (build_wheel imports each of them and of `requires`, so they must be in the build env). editable=False:
     no build_editable (nor the other PEP 660 hooks). requires: get_requires_for_build_wheel's answer.
     The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
@@ -620,7 +631,7 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     greeting = greeting or f"hello from {name} {version} (in-tree backend)"
     backend = INTREE_BACKEND.format(name=name, version=version, module=module, dependencies=list(dependencies),
                                     requires=list(requires), build_requires=list(build_requires), log=str(log),
-                                    fail=fail if fail == "nowheel" else bool(fail))
+                                    fail=fail if fail in ("nowheel", "hang") else bool(fail))
     if editable:
         backend += INTREE_EDITABLE
     _write(path, {

@@ -351,12 +351,12 @@ def test_no_binary_all_fails_for_a_wheel_only_dependency(ptinstall, build_index,
     assert bt.snapshot(venv) == before
 
 
-def test_only_binary_refuses_an_sdist_only_package(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+@pytest.mark.parametrize("flags", [["--only-binary", ":all:"], ["--only-binary", "srconly"], ["--no-build"]])
+def test_only_binary_refuses_an_sdist_only_package(flags, ptinstall, build_index, tmp_path, venv):  # noqa: F811
     project = bt.make_intree_project(tmp_path / "src", name="srconly")
     server = build_index([bt.make_sdist(project, tmp_path / "dist")])
     before = bt.snapshot(venv)
-    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), "--only-binary", ":all:",
-                "srconly")
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), *flags, "srconly")
     assert r.returncode == 1, r
     assert "srconly" in r.stderr and re.search(r"only wheels|only-binary|no wheel", r.stderr), r.stderr
     assert hooks(project) == []
@@ -391,6 +391,43 @@ def test_no_build_isolation_builds_against_the_target_env(ptinstall, backends, b
     assert r.returncode == 0, r
     assert call_f(venv, "torchext") == project.expected
     assert py(venv, "import torchext._built_against as b; print(b.TORCH, b.CUDA)") == "2.9.1+cu128 12.8"
+
+
+def test_no_build_isolation_package(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
+    """uv's --no-build-isolation-package NAME: only that package builds against the target; the others stay
+    isolated (the in-tree `isolated` project needs buildreq, which the target does not have)."""
+    backends.require("setuptools")
+    torch = torch_wheel(tmp_path / "w", "2.9.1+cu128", cuda="12.8", tags="py3-none-any", provides_extra=())
+    server = build_index([torch, build_wheel(tmp_path / "w", "buildreq", "1.0")])
+    url = server.index_url("/simple/")
+    assert install(ptinstall, tmp_path, venv, "--index-url", url, "setuptools", "wheel", "torch").returncode == 0
+    torchext = bt.make_setup_py_project(tmp_path / "src", name="torchext", setup_prelude=TORCH_PRELUDE)
+    isolated = bt.make_intree_project(tmp_path / "src", name="isolated", build_requires=["buildreq"])
+    # a setup.py-only tree has no static name: the direct reference gives it, as a uv user writes it
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-build-isolation-package", "torchext",
+                f"torchext @ {torchext.path.as_uri()}", isolated.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, "torchext") == torchext.expected and call_f(venv, "isolated") == isolated.expected
+    assert "buildreq" not in installed_names(venv)
+
+
+def test_build_constraint_pins_build_dependencies(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    project = bt.make_intree_project(tmp_path / "src", name="constrained", build_requires=["buildreq"])
+    server = build_index([build_wheel(tmp_path / "w", "buildreq", v) for v in ("1.0", "2.0")])
+    url = server.index_url("/simple/")
+    (tmp_path / "build-constraints.txt").write_text("buildreq==1.0\n")
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "--build-constraint", tmp_path / "build-constraints.txt",
+                project.path)
+    assert r.returncode == 0, r
+    built_env = json.loads(py(venv, "import importlib.resources as r; "
+                                    "print(r.files('constrained').joinpath('_build_env.json').read_text())"))
+    assert built_env == {"buildreq": "1.0"}
+    other = bt.make_venv(tmp_path / "other")
+    project2 = bt.make_intree_project(tmp_path / "src2", name="constrained", build_requires=["buildreq"])
+    assert install(ptinstall, tmp_path, other, "--index-url", url, project2.path).returncode == 0
+    assert json.loads(py(other, "import importlib.resources as r; "
+                                "print(r.files('constrained').joinpath('_build_env.json').read_text())")) == \
+        {"buildreq": "2.0"}  # without the constraint: the highest
 
 
 @pytest.mark.parametrize("flags", [["-C", "color=blue", "-C", "size=large"],
@@ -463,6 +500,23 @@ def test_backend_that_writes_no_wheel(ptinstall, index, tmp_path, venv):
     assert r.returncode == 1, r
     assert "error: Failed to build" in r.stderr and "nowheel" in r.stderr and "build_wheel" in r.stderr, r.stderr
     assert bt.snapshot(venv) == before
+
+
+def test_a_hanging_backend_is_stopped_after_the_build_timeout(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="hangs", fail="hang")
+    before = bt.snapshot(venv)
+    import time
+    start = time.monotonic()
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, project.path, env={"PTINSTALL_BUILD_TIMEOUT": "3"})
+    assert r.returncode == 1, r
+    assert time.monotonic() - start < 60
+    assert "error: Failed to build" in r.stderr and "hangs" in r.stderr, r.stderr
+    assert re.search(r"time(d)? ?out|timeout", r.stderr, re.I), r.stderr
+    assert bt.snapshot(venv) == before
+    pids = [c["pid"] for c in project.hook_calls() if c["hook"] == "build_wheel"]
+    assert pids
+    for pid in pids:  # the hook process was stopped, not left behind
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
 
 
 def test_sdist_whose_name_disagrees_with_the_request_is_an_error(ptinstall, index, tmp_path, venv):
