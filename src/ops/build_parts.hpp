@@ -1,0 +1,56 @@
+// Private to ops: the parts of the build frontend (ops::BuildDispatch) that are not the seam itself.
+// source_tree.cpp finds and unpacks sources; build_session.cpp makes build environments and hook
+// runners and words failed builds.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ptinstall/build/hook_runner.hpp"
+#include "ptinstall/dist/dist.hpp"
+#include "ptinstall/ops/options.hpp"
+#include "ptinstall/ops/services.hpp"
+#include "ptinstall/python/environment.hpp"
+#include "ptinstall/util/fs.hpp"
+
+namespace ptinstall::ops::detail {
+
+// A source tree ready for its backend.
+struct Source {
+  std::filesystem::path tree;
+  std::string key;             // what identifies the content: "sdist:<sha256>", or a fingerprint of a tree
+  std::string archive_sha256;  // sdists: the archive's sha256 (PEP 610 archive_info)
+  bool editable = false;
+  std::shared_ptr<util::TempDir> unpacked;  // where an sdist was unpacked (removed with the last copy)
+};
+
+// A local tree is used in place (its key a fingerprint of every file: path, size, mtime); an sdist
+// file, URL or index file is downloaded into the cache (hash-checked) and unpacked with PEP 706's
+// data filter. Git is not supported yet.
+Source obtain_source(const dist::Dist& d, Services& services);
+
+// A build environment and a hook runner for one source.
+struct BuildSession {
+  std::unique_ptr<util::TempDir> work;          // the venv and the hooks' output directories
+  std::optional<python::Environment> env;       // isolated builds: the fresh venv
+  std::unique_ptr<build::HookRunner> runner;
+  build::BuildKind kind = build::BuildKind::Wheel;
+  bool isolated = true;
+};
+
+// Installs requirements into a build environment (the pipeline, nested).
+using InstallRequirements = std::function<void(const python::Environment&, const std::vector<std::string>&)>;
+
+// Isolated: a venv of the target's interpreter with [build-system].requires and then the backend's
+// get_requires_for_build_* installed through `install`. Otherwise the target's interpreter as is.
+BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
+                          bool isolated, const InstallRequirements& install, const std::string& what);
+
+// A failed hook as the user sees it: "Failed to build WHAT", the hook and backend, the backend's
+// last 50 lines, and a hint from its output where a known cause shows.
+util::Error build_failure(const std::string& what, const build::HookError& e);
+
+}  // namespace ptinstall::ops::detail

@@ -1,0 +1,138 @@
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "build_parts.hpp"
+#include "ptinstall/build/sdist.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/hash.hpp"
+
+namespace ptinstall::ops::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Directories a fingerprint of a local tree skips: outputs of builds and tools, not sources.
+bool skipped_dir(const std::string& name) {
+  static const std::set<std::string> skip = {".git", ".hg", ".svn", "build", "dist", "__pycache__", ".venv",
+                                             ".tox", ".nox", ".mypy_cache", ".pytest_cache", "node_modules"};
+  return skip.count(name) || (name.size() > 9 && name.substr(name.size() - 9) == ".egg-info");
+}
+
+// Every file of the tree (path, size, mtime), so that editing a project rebuilds it (uv's
+// cache-keys, with the whole tree as the default).
+void fingerprint(const fs::path& dir, const std::string& rel, util::Sha256& h) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    struct stat st;
+    fs::path p = dir / n;
+    if (lstat(p.c_str(), &st) != 0) continue;
+    std::string r = rel.empty() ? n : rel + "/" + n;
+    if (S_ISDIR(st.st_mode)) {
+      if (!skipped_dir(n)) fingerprint(p, r, h);
+      continue;
+    }
+    h.update(r + "\n" + std::to_string(st.st_size) + "\n" + std::to_string(st.st_mtim.tv_sec) + "." +
+             std::to_string(st.st_mtim.tv_nsec) + "\n");
+  }
+}
+
+// Downloads `url` into the cache (once per URL), checking the sha256 when one is known.
+fs::path download_sdist(Services& services, const std::string& url, const std::string& filename,
+                        const std::optional<std::string>& sha256) {
+  fs::path dir = services.cache().bucket("sdists-v1") / util::sha256_hex(url).substr(0, 32);
+  fs::path file = dir / filename;
+  std::error_code ec;
+  if (fs::is_regular_file(file, ec) && (!sha256 || util::sha256_file(file).hex() == *sha256)) return file;
+  fs::create_directories(dir);
+  fs::path part = dir / (filename + ".part");
+  std::ofstream out(part, std::ios::binary | std::ios::trunc);
+  if (!out) throw util::Error(util::ErrorKind::Io, "cannot write " + part.string());
+  util::Sha256 h;
+  net::StreamHandler handler;
+  handler.on_chunk = [&](std::string_view chunk) {
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    h.update(chunk);
+  };
+  handler.on_reset = [&] {
+    out.close();
+    out.open(part, std::ios::binary | std::ios::trunc);
+    h = util::Sha256();
+  };
+  net::Request req;
+  req.url = url;
+  req.decompress = false;
+  net::Response r = services.client().fetch_streaming(req, handler);
+  out.close();
+  net::raise_for_status(r, url);
+  std::string got = h.hex();
+  if (sha256 && got != *sha256) {
+    fs::remove(part, ec);
+    throw util::Error(util::ErrorKind::Hash, "hash mismatch for " + filename + ": expected sha256:" + *sha256 + ", got sha256:" + got,
+                      "the file does not match the hash published for it; try again with --refresh");
+  }
+  fs::rename(part, file);
+  return file;
+}
+
+}  // namespace
+
+Source obtain_source(const dist::Dist& d, Services& services) {
+  Source src;
+  src.editable = d.is_editable();
+  fs::path archive;
+  std::optional<std::string> subdirectory;
+  if (auto* p = std::get_if<dist::LocalPath>(&d.source)) {
+    if (p->kind == dist::PathKind::Tree) {
+      src.tree = p->path;
+      util::Sha256 h;
+      h.update("tree:" + p->path.string() + "\n");
+      fingerprint(p->path, "", h);
+      src.key = h.hex();
+      return src;
+    }
+    archive = p->path;
+  } else if (auto* s = std::get_if<dist::RegistrySdist>(&d.source)) {
+    std::optional<std::string> sha;
+    if (auto it = s->file.hashes.find("sha256"); it != s->file.hashes.end()) sha = it->second;
+    archive = download_sdist(services, s->file.url, s->file.filename, sha);
+  } else if (auto* u = std::get_if<dist::DirectUrl>(&d.source)) {
+    std::optional<std::string> sha;
+    if (auto it = u->hashes.find("sha256"); it != u->hashes.end()) sha = it->second;
+    archive = download_sdist(services, u->url, u->filename, sha);
+    subdirectory = u->subdirectory;
+  } else {
+    throw util::Error(util::ErrorKind::Build, "installing " + d.describe() + " from git is not supported yet",
+                      "clone the repository and install the checkout's directory");
+  }
+  std::string sha = util::sha256_file(archive).hex();
+  src.unpacked = std::make_shared<util::TempDir>();
+  try {
+    src.tree = build::unpack_sdist(archive, src.unpacked->path());
+  } catch (const util::Error&) {
+    // A download that is no usable sdist does not stay in the cache.
+    if (!std::holds_alternative<dist::LocalPath>(d.source)) {
+      std::error_code rm;
+      fs::remove(archive, rm);
+    }
+    throw;
+  }
+  if (subdirectory) src.tree = src.tree / *subdirectory;
+  src.key = "sdist:" + sha + (subdirectory ? "#" + *subdirectory : "");
+  src.archive_sha256 = sha;
+  return src;
+}
+
+}  // namespace ptinstall::ops::detail
