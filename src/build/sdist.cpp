@@ -59,7 +59,13 @@ fs::path unpack_sdist(const fs::path& archive, const fs::path& dest) {
     std::string name = raw ? raw : "";
     auto rel = inside(name);
     if (!rel) throw refused(archive, name, "leaves the tree (an absolute path or `..`)");
+    // Hard links first: libarchive gives them no file type of their own.
+    if (const char* hard = archive_entry_hardlink(entry)) {
+      if (!inside(hard)) throw refused(archive, name, "is a hard link to `" + std::string(hard) + "`, outside the tree");
+      archive_entry_set_hardlink(entry, (dest / *inside(hard)).c_str());
+    }
     mode_t type = archive_entry_filetype(entry);
+    if (archive_entry_hardlink(entry) && type == 0) type = AE_IFREG;
     if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
       throw refused(archive, name, "is a device, a FIFO or a socket");
     if (type == AE_IFLNK) {
@@ -67,10 +73,6 @@ fs::path unpack_sdist(const fs::path& archive, const fs::path& dest) {
       std::string t = target ? target : "";
       if (t.empty() || t.front() == '/' || !inside((rel->parent_path() / t).string()))
         throw refused(archive, name, "is a link to `" + t + "`, outside the tree");
-    }
-    if (const char* hard = archive_entry_hardlink(entry)) {
-      if (!inside(hard)) throw refused(archive, name, "is a hard link to `" + std::string(hard) + "`, outside the tree");
-      archive_entry_set_hardlink(entry, (dest / *inside(hard)).c_str());
     }
     if (*rel != ".") top.insert(rel->begin()->string());
     // PEP 706's data filter: no set-uid/set-gid/sticky bits, no write bits for group and others;

@@ -18,6 +18,7 @@ int run_pip_list(Invocation& inv) {
   install::ListOptions options;
   options.excludes = inv.settings.get_list("exclude");
   options.exclude_editable = inv.settings.flag("exclude-editable");
+  options.only_editable = inv.settings.flag("list-editable");
   options.not_required = inv.settings.flag("not-required");
   options.search_dirs = dirs;
   auto entries = install::list_entries(dists, options, env.interpreter().marker_environment());

@@ -129,6 +129,7 @@ const std::vector<SettingSpec> kSettings = {
   {"all", "--all", {}, K::Flag, kFreeze, "Do not leave out pip (and setuptools, wheel, distribute before Python 3.12)",
    {}, "false", true},
   {"exclude", "--exclude", {}, K::List, kList | kFreeze, "Leave this package out of the output; repeatable", {}, "", true, "NAME"},
+  {"list-editable", "-e,--editable", {}, K::Flag, kList, "List only editable installs", {}, "false", true, "", kNoFileKey},
   {"exclude-editable", "--exclude-editable", {}, K::Flag, kList | kFreeze, "Leave editable installs out of the output", {},
    "false", true},
   {"not-required", "--not-required", {}, K::Flag, kList, "List only packages that no other listed package requires", {},

@@ -53,7 +53,9 @@ fs::path path_of_file_url(const std::string& url) {
 }  // namespace
 
 std::string file_url(const fs::path& path) {
-  return "file://" + util::percent_encode(fs::absolute(path).lexically_normal().string(), "/");
+  std::string p = fs::absolute(path).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();  // "." is the directory, not "dir/"
+  return "file://" + util::percent_encode(p, "/");
 }
 
 bool Dist::is_wheel() const {

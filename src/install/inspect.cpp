@@ -148,6 +148,7 @@ std::vector<ListEntry> list_entries(const std::vector<InstalledDist>& dists, con
     if (auto loc = editable_project_location(d, read_direct_url(d), options.search_dirs))
       e.editable_location = loc->string();
     if (options.exclude_editable && e.editable_location) continue;
+    if (options.only_editable && !e.editable_location) continue;
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(), [](const ListEntry& a, const ListEntry& b) {

@@ -17,6 +17,7 @@
 #include "ptinstall/spec/requirement.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
 
@@ -214,6 +215,13 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   }
   if (auto w = cached_wheel(cache_dir)) {
     util::log::debug("build: " + what + " from the cache of built wheels");
+    return finish(*w);
+  }
+  // One build of a source at a time across processes: the second waits, then takes the first's wheel.
+  util::FileLock build_lock =
+      util::FileLock::acquire(cache_dir.parent_path() / (key + ".lock"), "the build of " + what, options_.build_timeout);
+  if (auto w = cached_wheel(cache_dir)) {
+    util::log::debug("build: " + what + " was built by another process meanwhile");
     return finish(*w);
   }
   {

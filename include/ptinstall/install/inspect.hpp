@@ -31,6 +31,7 @@ struct ListEntry {
 struct ListOptions {
   std::vector<std::string> excludes;  // --exclude NAME (any spelling)
   bool exclude_editable = false;      // --exclude-editable
+  bool only_editable = false;         // pip list --editable
   bool not_required = false;          // --not-required: only what no listed package requires
   std::vector<fs::path> search_dirs;  // where .egg-link files are looked for (sys.path)
 };
