@@ -272,11 +272,13 @@ class Project:
         """The .dist-info stem: `<escaped name>-<version>`."""
         return f"{escape_name(self.name)}-{self.version}"
 
-    def hook_calls(self) -> List[dict]:
-        """The in-tree backend's logged hook calls (empty when it never ran)."""
+    def hook_calls(self, ends=False) -> List[dict]:
+        """The in-tree backend's logged hook calls (empty when it never ran); ends=True also gives the
+        entries logged when a build_wheel finished (phase "end")."""
         if not self.log or not self.log.exists():
             return []
-        return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+        calls = [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+        return calls if ends else [c for c in calls if c.get("phase") != "end"]
 
 
 def _write(root: Path, files: Mapping[str, str]) -> None:
@@ -474,15 +476,17 @@ DEPENDENCIES = {dependencies!r}
 REQUIRES = {requires!r}
 BUILD_REQUIRES = {build_requires!r}
 LOG = {log!r}
+BUILD_SECONDS = {build_seconds!r}
 FAIL = {fail!r}
 DIST = NAME.replace("-", "_").replace(".", "_").lower() + "-" + VERSION
 
 
-def _log(hook, config_settings=None):
+def _log(hook, config_settings=None, phase="start"):
     if LOG:
+        import time
         with open(LOG, "a") as f:
-            f.write(json.dumps({{"hook": hook, "pid": os.getpid(), "cwd": os.getcwd(),
-                                "config_settings": config_settings}}) + "\n")
+            f.write(json.dumps({{"hook": hook, "pid": os.getpid(), "cwd": os.getcwd(), "time": time.time(),
+                                "phase": phase, "config_settings": config_settings}}) + "\n")
 
 
 def _chatter(hook):
@@ -570,7 +574,12 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         name = req.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip()
         env[name] = importlib.metadata.version(name)
     members.append((MODULE + "/_build_env.json", json.dumps(env, sort_keys=True).encode()))
-    return _write_wheel(wheel_directory, members)
+    if BUILD_SECONDS:
+        import time
+        time.sleep(BUILD_SECONDS)
+    filename = _write_wheel(wheel_directory, members)
+    _log("build_wheel", config_settings, phase="end")
+    return filename
 
 
 def build_sdist(sdist_directory, config_settings=None):
@@ -615,7 +624,8 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 
 def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, dependencies=(),
                         requires=(), log: Optional[Path] = None, fail=False, editable=True,
-                        greeting=None, dynamic_dependencies=False, build_requires=()) -> Project:
+                        greeting=None, dynamic_dependencies=False, build_requires=(),
+                        build_seconds=0) -> Project:
     """A project whose backend lives in `_backend/intree_backend.py` (build-backend via backend-path).
     log: the file every hook call is appended to (default `<parent>/<dirname>.hooks.log`, outside the
     tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`; fail="nowheel":
@@ -624,13 +634,16 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     (build_wheel imports each of them and of `requires`, so they must be in the build env). editable=False:
     no build_editable (nor the other PEP 660 hooks). requires: get_requires_for_build_wheel's answer.
     The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
-    dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them."""
+    dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them.
+    build_seconds: build_wheel sleeps that long before it writes the wheel (a window for races); a
+    successful build_wheel also logs an entry with phase "end" (Project.hook_calls(ends=True))."""
     path = _new_project(parent, dirname, name)
     module = escape_name(name)
     log = Path(log) if log else Path(parent) / f"{dirname or name}.hooks.log"
     greeting = greeting or f"hello from {name} {version} (in-tree backend)"
     backend = INTREE_BACKEND.format(name=name, version=version, module=module, dependencies=list(dependencies),
                                     requires=list(requires), build_requires=list(build_requires), log=str(log),
+                                    build_seconds=build_seconds,
                                     fail=fail if fail in ("nowheel", "hang") else bool(fail))
     if editable:
         backend += INTREE_EDITABLE

@@ -82,8 +82,18 @@ def test_install_dot_builds_in_isolation(ptinstall, backends, build_index, tmp_p
     assert "setuptools" not in names and "wheel" not in names, names
     requested = {req.path for req in server.requests()}
     assert "/simple/setuptools/" in requested, requested  # build requirements resolved from the same index
-    assert bt.direct_url(venv, "stproj") == {"url": project.path.as_uri(), "dir_info": {}}
     assert "stproj==1.0" in r.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="product bug: `pip install .` writes direct_url.json with the url "
+                   "`file:///.../proj/` (trailing slash); pip writes `file:///.../proj`, as ptinstall does for ./proj")
+def test_install_dot_direct_url_is_the_project_url(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="dotproj")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, ".", cwd=project.path).returncode == 0
+    pip_venv = bt.make_venv(tmp_path / "pip-venv")
+    bt.run_pip(pip_venv, "install", "--no-index", "--no-cache-dir", ".", cwd=project.path)
+    assert bt.direct_url(pip_venv, "dotproj") == {"url": project.path.as_uri(), "dir_info": {}}
+    assert bt.direct_url(venv, "dotproj") == bt.direct_url(pip_venv, "dotproj")
 
 
 def test_install_relative_path(ptinstall, backends, index, tmp_path, venv):
@@ -225,10 +235,26 @@ def test_our_freeze_list_and_uninstall_of_editables_and_trees(ptinstall, backend
     frozen = ptinstall("pip", "freeze", "--python", venv, check=True).stdout.splitlines()
     assert frozen == bt.run_pip(venv, "freeze").stdout.splitlines()  # pip is the oracle, comments included
     assert f"-e {edit.path}" in frozen and f"treeproj @ {tree.path.as_uri()}" in frozen, frozen
-    listed = ptinstall("pip", "list", "--python", venv, "--editable", check=True).stdout
-    assert "editme" in listed and str(edit.path) in listed and "treeproj" not in listed, listed
+    listed = ptinstall("pip", "list", "--python", venv, check=True).stdout
+    assert "editme" in listed and str(edit.path) in listed and "treeproj" in listed, listed  # with its location
+    listed = ptinstall("pip", "list", "--python", venv, "--exclude-editable", check=True).stdout
+    assert "editme" not in listed and "treeproj" in listed, listed
     ptinstall("pip", "uninstall", "--python", venv, "editme", "treeproj", check=True)
     assert bt.snapshot(venv) == before  # the editable's .pth and finder files are gone too
+
+
+@pytest.mark.xfail(strict=True, reason="missing feature: `ptinstall pip list` has --exclude-editable but not "
+                   "-e/--editable (issue 14: `pip list` shows editables with `--editable`, `--exclude-editable`)")
+def test_our_pip_list_editable_option(ptinstall, index, tmp_path, venv):
+    """pip's and uv's `pip list -e/--editable`: only the editables, with their location."""
+    edit = bt.make_intree_project(tmp_path / "src", name="editme")
+    tree = bt.make_intree_project(tmp_path / "src", name="treeproj")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, "-e", edit.path, tree.path).returncode == 0
+    for flag in ("--editable", "-e"):
+        listed = ptinstall("pip", "list", "--python", venv, flag, check=True).stdout
+        assert "editme" in listed and str(edit.path) in listed and "treeproj" not in listed, listed
+    frozen = ptinstall("pip", "list", "--python", venv, "--editable", "--format=freeze", check=True).stdout
+    assert frozen.splitlines() == bt.run_pip(venv, "list", "--editable", "--format=freeze").stdout.splitlines()
 
 
 def test_we_uninstall_what_pip_installed_editable(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
@@ -237,8 +263,9 @@ def test_we_uninstall_what_pip_installed_editable(ptinstall, backends, build_ind
     before = bt.snapshot(venv)
     project = bt.make_setuptools_project(tmp_path / "src")
     bt.run_pip(venv, "install", "--index-url", server.index_url("/simple/"), "--no-cache-dir", "-e", project.path)
-    listed = ptinstall("pip", "list", "--python", venv, "--editable", check=True).stdout
+    listed = ptinstall("pip", "list", "--python", venv, check=True).stdout
     assert "stproj" in listed and str(project.path) in listed, listed
+    assert "stproj" not in ptinstall("pip", "list", "--python", venv, "--exclude-editable", check=True).stdout
     frozen = ptinstall("pip", "freeze", "--python", venv, check=True).stdout.splitlines()
     assert frozen == bt.run_pip(venv, "freeze").stdout.splitlines()
     ptinstall("pip", "uninstall", "--python", venv, "stproj", check=True)
@@ -560,7 +587,10 @@ def test_failing_sdist_from_the_index_names_name_and_version(ptinstall, build_in
     assert bt.snapshot(venv) == before
 
 
-@pytest.mark.parametrize("kind", bt.HOSTILE_KINDS)
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(
+    strict=True, reason="product bug: a hard link member to a file outside the tree is refused as `is a device, "
+    "a FIFO or a socket` instead of as a link pointing out of the tree")) if k == "hardlink-outside" else k
+    for k in bt.HOSTILE_KINDS])
 def test_tar_slip_sdist_is_refused_before_any_code_runs(kind, ptinstall, index, tmp_path, venv):
     outside = tmp_path / "outside"
     marker = tmp_path / "backend-ran"
@@ -660,9 +690,12 @@ def test_static_project_table_resolves_without_a_backend(ptinstall, index, tmp_p
     assert not project.log.exists(), project.hook_calls()
 
 
+@pytest.mark.xfail(strict=True, reason="missing feature: no lock across processes per source; two installs "
+                   "sharing a cache build the same sdist at the same time (issue 14: no more than one build of the "
+                   "same source at once across processes)")
 def test_two_concurrent_installs_build_the_same_sdist_once(ptinstall, build_index, tmp_path):  # noqa: F811
     """A lock per source across processes: the second waits, then takes the first's built wheel."""
-    project = bt.make_intree_project(tmp_path / "src", name="racy", dependencies=["depa"])
+    project = bt.make_intree_project(tmp_path / "src", name="racy", dependencies=["depa"], build_seconds=1)
     server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist")])
     url = server.index_url("/simple/")
     venvs = [bt.make_venv(tmp_path / f"venv{n}") for n in range(2)]
@@ -678,7 +711,14 @@ def test_two_concurrent_installs_build_the_same_sdist_once(ptinstall, build_inde
     for n, r in enumerate(results):
         assert r.returncode == 0, r
         assert call_f(venvs[n], "racy") == project.expected
-    assert hooks(project).count("build_wheel") == 1, hooks(project)
+    spans = {}
+    for c in project.hook_calls(ends=True):
+        if c["hook"] == "build_wheel":
+            spans.setdefault(c["pid"], {})[c["phase"]] = c["time"]
+    spans = sorted((s["start"], s.get("end", float("inf"))) for s in spans.values())
+    for (_, end), (next_start, _) in zip(spans, spans[1:]):
+        assert next_start >= end, f"two builds of the same sdist at once: {spans}"
+    assert len(spans) == 1, f"the second install built again instead of taking the cached wheel: {spans}"
 
 
 # --- pip reads what we built (differential) ---------------------------------------------------------
