@@ -3,6 +3,7 @@ floor of each scenario. Run it with bench/run (see bench/README.md)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -451,14 +452,23 @@ def backend_hook(b: Bench, venv: Path, project: Path, hook: str) -> Run:
     return timed([str(venv / "bin" / "python"), "-c", code], b.env, cwd=project, log=b.log)
 
 
-def stale_check(run: Run, venv: Path, b: Bench, edit: str) -> Run:
-    """A build that succeeded must have installed the edited file (not a wheel built before the edit)."""
+def result_check(run: Run, venv: Path, b: Bench, project: Path, edit: str, editable: bool) -> Run:
+    """After a successful install the venv must see the edit: a wheel install must hold the edited file
+    (not a wheel built before the edit), an editable one must import the module from the project."""
     if run.rc != 0:
         return run
-    installed = b.site_packages(venv) / b.build_ds.local_touch
-    text = installed.read_text(errors="replace") if installed.exists() else ""
-    if not text.endswith(edit):
-        run.rc, run.error = 1, f"stale build: the installed {b.build_ds.local_touch} lacks the edit made before the install"
+    rel = b.build_ds.local_touch
+    if editable:
+        module = rel[:-len(".py")].replace("/", ".")
+        where = subprocess.run([str(venv / "bin" / "python"), "-c", f"import {module} as m; print(m.__file__)"],
+                               capture_output=True, text=True, env=b.env, cwd=b.tmp).stdout.strip()
+        if Path(where or "/nonexistent").resolve() != (project / rel).resolve():
+            run.rc, run.error = 1, f"not editable: {module} imports from {where or 'nowhere'}, not from the project"
+    else:
+        installed = b.site_packages(venv) / rel
+        text = installed.read_text(errors="replace") if installed.exists() else ""
+        if not text.endswith(edit):
+            run.rc, run.error = 1, f"stale build: the installed {rel} lacks the edit made before the install"
     return run
 
 
@@ -468,6 +478,7 @@ def build_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result
     reqs = list(bd.requirements)
     results: List[Result] = []
     caches = {t: b.fresh(f"build-cache-{t}") for t in TOOLS}
+    warmed: set = set()   # tools whose build cache already holds the sdists' built wheels
 
     def want(name):
         return not selected or name in selected
@@ -482,12 +493,21 @@ def build_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result
             venv = b.venv(with_pip=(tool == "pip"))
             cache = b.fresh("cold-cache") if tool == "ptinstall" else None
             run = b.run(tool, venv, cache, args(tool, reqs), url)
-            return run, None, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
+            leftovers = [venv]
+            if cache and run.rc == 0 and tool not in warmed:
+                # the cache one cold install left is what build-warm's untimed install would make
+                b.cleanup(caches[tool])
+                caches[tool] = cache
+                warmed.add(tool)
+            elif cache:
+                leftovers.append(cache)
+            return run, None, leftovers, installed_set(b.site_packages(venv))
         results.append(scenario(b, "build-cold", f"{what} into a fresh venv, empty cache", runs, once))
 
     if want("build-warm"):
         for t in TOOLS:
-            warm_cache(b, t, caches[t], args(t, reqs), url)
+            if t not in warmed:
+                warm_cache(b, t, caches[t], args(t, reqs), url)
         # the floor: the same packages as prebuilt wheels (those ptinstall built, else pip's) from a
         # --find-links directory, --no-index, into a fresh venv with a warm cache
         wanted = {normalize_name(r.split("==")[0]) for r in reqs}
@@ -532,7 +552,7 @@ def build_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result
             edit = edit_project(projects[tool], bd.local_touch, f"{name} {tool} run {i + 1}")
             run = b.run(tool, venv, caches[tool], args(tool, (["-e"] if editable else []) + [str(projects[tool])]),
                         url)
-            run = stale_check(run, venv, b, edit)
+            run = result_check(run, venv, b, projects[tool], edit, editable)
             floor = None
             if tool == "ptinstall":
                 edit_project(floor_project, bd.local_touch, f"{name} floor run {i + 1}")
@@ -540,7 +560,8 @@ def build_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result
             return run, floor, [venv], installed_set(b.site_packages(venv))
         local = f"{bd.local_project.name} (local setuptools project, [project] table)"
         if editable:
-            desc = (f"-e of {local} into a fresh venv after an edit of {bd.local_touch}, warm cache")
+            desc = (f"-e of {local} into a fresh venv after an edit of {bd.local_touch}, warm cache; the "
+                    "module must import from the project")
         else:
             desc = (f"{local} again (not editable) after an edit of {bd.local_touch}: a rebuild, fresh venv, "
                     "warm cache; the installed file must have the edit")
@@ -585,7 +606,8 @@ def machine_description(args, server) -> List[str]:
         f"pip: {cmd_out([args.python, '-m', 'pip', '--version']).split(' from ')[0]}",
         f"- ptinstall: {args.ptinstall} ({cmd_out([args.ptinstall, '--version'])}), "
         f"commit {cmd_out(['git', '-C', str(ROOT), 'rev-parse', '--short', 'HEAD'])}",
-        f"- index: {cmd_out([indexserver.nginx_binary() or 'nginx', '-v'])} on {server.url}",
+        f"- index: {cmd_out([indexserver.nginx_binary() or 'nginx', '-v'])}"
+        + (f" on {server.url}" if server else ""),
     ]
 
 
@@ -593,14 +615,22 @@ def ratio(a: Optional[float], b: Optional[float]) -> str:
     return f"{a / b:.2f}" if a and b else "-"
 
 
-def report(results: List[Result], args, ds: dataset.Dataset, server, started: dt.datetime) -> str:
-    s = ds.summary
+def report(results: List[Result], args, ds: Optional[dataset.Dataset], server, started: dt.datetime,
+           build_ds: Optional[dataset.BuildDataset] = None) -> str:
     lines = [f"# ptinstall benchmark, {started:%Y-%m-%d %H:%M} UTC{' (--quick)' if args.quick else ''}", ""]
     lines += machine_description(args, server)
-    lines += [f"- data: {s['wheels']} wheels of {s['projects']} projects, {s['bytes'] / 1e6:.0f} MB; big wheel "
-              f"{ds.big_wheel.name} {ds.big_wheel.stat().st_size / 1e6:.0f} MB with {ds.params.big_files} files; "
-              f"real wheels: {', '.join(s['real_wheels']) or 'none'}",
-              f"- runs per cell: {args.runs}, tools alternating; times in seconds: median (min-max); "
+    if ds:
+        s = ds.summary
+        lines.append(f"- data: {s['wheels']} wheels of {s['projects']} projects, {s['bytes'] / 1e6:.0f} MB; big wheel "
+                     f"{ds.big_wheel.name} {ds.big_wheel.stat().st_size / 1e6:.0f} MB with {ds.params.big_files} "
+                     f"files; real wheels: {', '.join(s['real_wheels']) or 'none'}")
+    if build_ds:
+        lines.append(f"- build data: {len(build_ds.requirements)} sdists from real sources "
+                     f"({', '.join(build_ds.requirements)}; C extension: {build_ds.c_extension or 'none'}"
+                     f"{'; missing on this machine: ' + ', '.join(build_ds.missing) if build_ds.missing else ''}), "
+                     f"backends {', '.join(build_ds.backends)}; local project {build_ds.local_project.name}; "
+                     f"pip gets {' '.join(PIP_BUILD_ARGS)}")
+    lines += [f"- runs per cell: {args.runs}, tools alternating; times in seconds: median (min-max); "
               "RSS = peak resident set in MiB", ""]
     lines.append("| scenario | ptinstall | pip | pip/ptinstall | floor | ptinstall/floor | RSS ptinstall | RSS pip |")
     lines.append("|---|---|---|---|---|---|---|---|")
@@ -634,9 +664,8 @@ def main(argv=None) -> int:
                                                     "(default 1, --quick 0.25)")
     ap.add_argument("--nvidia-scale", type=float, help="size of the nvidia-*/triton wheels relative to the real "
                                                        "ones (default 0.05, --quick 0.005)")
-    ap.add_argument("--scenario", action="append", default=[],
-                    help="run only this scenario (repeatable): install-cold install-warm install-noop local-warm "
-                         "resolve-warm resolve-backtrack big-cold big-warm")
+    ap.add_argument("--scenario", action="append", default=[], choices=SCENARIOS, metavar="NAME",
+                    help="run only this scenario (repeatable): " + " ".join(SCENARIOS))
     ap.add_argument("--ptinstall", default=find_ptinstall(), help="the binary (default $PTINSTALL_BINARY or "
                                                                    "build/ptinstall)")
     ap.add_argument("--python", default="/usr/bin/python3", help="interpreter of the venvs (default /usr/bin/python3)")
@@ -661,16 +690,25 @@ def main(argv=None) -> int:
         params.nvidia_scale = args.nvidia_scale
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    ds = dataset.build(work, params, force=args.regenerate)
+    selected = set(args.scenario)
+    need_main = not selected or bool(selected - set(BUILD_SCENARIOS)) or args.generate_only
+    need_build = not selected or bool(selected & set(BUILD_SCENARIOS)) or args.generate_only
+    ds = dataset.build(work, params, force=args.regenerate) if need_main else None
+    build_ds = dataset.build_sources(work, args.python, force=args.regenerate) if need_build else None
     if args.generate_only:
         return 0
     if not os.path.exists(args.ptinstall):
         print(f"warning: {args.ptinstall} does not exist; its cells will read 'failed'", file=sys.stderr)
-    with indexserver.IndexServer(ds.root, workers=max(1, os.cpu_count() or 1)) as server:
-        print(f"index: {server.index_url('/simple/')}", flush=True)
-        bench = Bench(args, ds, server)
-        results = all_scenarios(bench, args.runs, set(args.scenario))
-        text = report(results, args, ds, server, started)
+    workers = max(1, os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(indexserver.IndexServer(ds.root, workers=workers)) if ds else None
+        build_server = stack.enter_context(indexserver.IndexServer(build_ds.root, workers=workers)) if build_ds else None
+        for s in (server, build_server):
+            if s:
+                print(f"index: {s.index_url('/simple/')} ({s.root.name})", flush=True)
+        bench = Bench(args, ds, server, build_ds, build_server)
+        results = all_scenarios(bench, args.runs, selected)
+        text = report(results, args, ds, server or build_server, started, build_ds)
     if (work / "run" / "commands.log").exists():
         shutil.copyfile(work / "run" / "commands.log", work / "last-commands.log")
     shutil.rmtree(work / "run", ignore_errors=True)
