@@ -85,8 +85,6 @@ def test_install_dot_builds_in_isolation(ptinstall, backends, build_index, tmp_p
     assert "stproj==1.0" in r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: `pip install .` writes direct_url.json with the url "
-                   "`file:///.../proj/` (trailing slash); pip writes `file:///.../proj`, as ptinstall does for ./proj")
 def test_install_dot_direct_url_is_the_project_url(ptinstall, index, tmp_path, venv):
     project = bt.make_intree_project(tmp_path / "src", name="dotproj")
     assert install(ptinstall, tmp_path, venv, "--index-url", index, ".", cwd=project.path).returncode == 0
@@ -243,8 +241,6 @@ def test_our_freeze_list_and_uninstall_of_editables_and_trees(ptinstall, backend
     assert bt.snapshot(venv) == before  # the editable's .pth and finder files are gone too
 
 
-@pytest.mark.xfail(strict=True, reason="missing feature: `ptinstall pip list` has --exclude-editable but not "
-                   "-e/--editable (issue 14: `pip list` shows editables with `--editable`, `--exclude-editable`)")
 def test_our_pip_list_editable_option(ptinstall, index, tmp_path, venv):
     """pip's and uv's `pip list -e/--editable`: only the editables, with their location."""
     edit = bt.make_intree_project(tmp_path / "src", name="editme")
@@ -587,10 +583,7 @@ def test_failing_sdist_from_the_index_names_name_and_version(ptinstall, build_in
     assert bt.snapshot(venv) == before
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="product bug: a hard link member to a file outside the tree is refused as `is a device, "
-    "a FIFO or a socket` instead of as a link pointing out of the tree")) if k == "hardlink-outside" else k
-    for k in bt.HOSTILE_KINDS])
+@pytest.mark.parametrize("kind", bt.HOSTILE_KINDS)
 def test_tar_slip_sdist_is_refused_before_any_code_runs(kind, ptinstall, index, tmp_path, venv):
     outside = tmp_path / "outside"
     marker = tmp_path / "backend-ran"
@@ -690,9 +683,6 @@ def test_static_project_table_resolves_without_a_backend(ptinstall, index, tmp_p
     assert not project.log.exists(), project.hook_calls()
 
 
-@pytest.mark.xfail(strict=True, reason="missing feature: no lock across processes per source; two installs "
-                   "sharing a cache build the same sdist at the same time (issue 14: no more than one build of the "
-                   "same source at once across processes)")
 def test_two_concurrent_installs_build_the_same_sdist_once(ptinstall, build_index, tmp_path):  # noqa: F811
     """A lock per source across processes: the second waits, then takes the first's built wheel."""
     project = bt.make_intree_project(tmp_path / "src", name="racy", dependencies=["depa"], build_seconds=1)
