@@ -34,6 +34,8 @@ struct BuildDispatch::State {
   std::map<std::string, std::string> metadata;      // by source key
   std::map<std::string, dist::BuiltWheel> wheels;   // by build key
   std::set<std::string> in_progress;                // build keys being built (a cycle guard)
+  // The build environment of a source whose metadata came from its backend, kept for its build.
+  std::map<std::string, std::shared_ptr<detail::BuildSession>> sessions;  // by build key
   std::size_t backend_runs = 0;
 };
 
@@ -135,34 +137,40 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
   {
     std::lock_guard lock(S.mutex);
     auto it = S.sources.find(source_id(d));
-    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::obtain_source(d, *S.services)).first;
+    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::locate_source(d, *S.services)).first;
     src = it->second;
     if (auto m = S.metadata.find(src.key); m != S.metadata.end()) return m->second;
   }
   auto remember = [&](std::string md) {
     std::lock_guard lock(S.mutex);
     S.metadata[src.key] = md;
+    S.sources[source_id(d)] = src;  // with its unpacked tree, for the build
     return md;
   };
-  // 1. Static metadata: no backend at all (PEP 643 sdists, static [project] tables).
-  if (auto st = build::static_metadata(src.tree)) {
-    util::log::debug("build: static metadata of " + d.describe());
-    return remember(*st);
-  }
-  // 2. A wheel of this source in the cache of built wheels.
+  // 1. A wheel of this source in the cache of built wheels: nothing to unpack or run.
   const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
   const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings);
   if (auto w = cached_wheel(S.services->cache().bucket("built-wheels-v1") / key.substr(0, 2) / key))
     return remember(index::read_wheel_metadata(*w));
+  // 2. Static metadata: no backend at all (PEP 643 sdists, static [project] tables).
+  detail::unpack_source(src);
+  if (auto st = build::static_metadata(src.tree)) {
+    util::log::debug("build: static metadata of " + d.describe());
+    return remember(*st);
+  }
   // 3. The backend's prepare_metadata_for_build_*; without that hook, a full build (kept for the install).
   const std::string what = d.describe();
-  auto session = detail::open_session(
+  auto session = std::make_shared<detail::BuildSession>(detail::open_session(
       src, options_, *S.target, isolated,
       [&](const python::Environment& env, const std::vector<std::string>& reqs) {
         install_build_requirements(*this, *S.services, options_, env, reqs, what);
       },
-      what);
-  fs::path md_dir = session.work->path() / "metadata";
+      what));
+  {
+    std::lock_guard lock(S.mutex);
+    S.sessions[key] = session;  // the build of this source reuses its environment
+  }
+  fs::path md_dir = session->work->path() / "metadata";
   fs::create_directories(md_dir);
   std::optional<fs::path> dist_info;
   try {
@@ -170,7 +178,7 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
       std::lock_guard lock(S.mutex);
       ++S.backend_runs;
     }
-    dist_info = session.runner->prepare_metadata(session.kind, md_dir);
+    dist_info = session->runner->prepare_metadata(session->kind, md_dir);
   } catch (const build::HookError& e) {
     throw detail::build_failure(what, e);
   }
@@ -193,7 +201,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   {
     std::lock_guard lock(S.mutex);
     auto it = S.sources.find(source_id(d));
-    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::obtain_source(d, *S.services)).first;
+    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::locate_source(d, *S.services)).first;
     src = it->second;
   }
   const std::string what = d.describe();
@@ -237,13 +245,24 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
     }
   } done{S, key};
 
-  auto session = detail::open_session(
-      src, options_, *S.target, isolated,
-      [&](const python::Environment& env, const std::vector<std::string>& reqs) {
-        install_build_requirements(*this, *S.services, options_, env, reqs, what);
-      },
-      what);
-  fs::path out_dir = session.work->path() / "out";
+  std::shared_ptr<detail::BuildSession> session;
+  {
+    std::lock_guard lock(S.mutex);
+    if (auto it = S.sessions.find(key); it != S.sessions.end()) {
+      session = it->second;  // the environment metadata() prepared
+      S.sessions.erase(it);
+    }
+  }
+  if (!session) {
+    detail::unpack_source(src);
+    session = std::make_shared<detail::BuildSession>(detail::open_session(
+        src, options_, *S.target, isolated,
+        [&](const python::Environment& env, const std::vector<std::string>& reqs) {
+          install_build_requirements(*this, *S.services, options_, env, reqs, what);
+        },
+        what));
+  }
+  fs::path out_dir = session->work->path() / "out";
   fs::create_directories(out_dir);
   fs::path wheel;
   try {
@@ -251,7 +270,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
       std::lock_guard lock(S.mutex);
       ++S.backend_runs;
     }
-    wheel = session.runner->build(session.kind, out_dir);
+    wheel = session->runner->build(session->kind, out_dir);
   } catch (const build::HookError& e) {
     throw detail::build_failure(what, e);
   }

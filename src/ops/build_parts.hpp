@@ -18,9 +18,12 @@
 
 namespace ptinstall::ops::detail {
 
-// A source tree ready for its backend.
+// A source, identified before it is unpacked (a warm cache of built wheels needs no unpacking).
 struct Source {
-  std::filesystem::path tree;
+  std::filesystem::path tree;      // set for local trees; for sdists once unpack_source() ran
+  std::filesystem::path archive;   // sdists: the file on disk
+  std::optional<std::string> subdirectory;
+  bool downloaded = false;         // the archive is a cache download (removed when it is no sdist)
   std::string key;             // what identifies the content: "sdist:<sha256>", or a fingerprint of a tree
   std::string archive_sha256;  // sdists: the archive's sha256 (PEP 610 archive_info)
   bool editable = false;
@@ -28,9 +31,11 @@ struct Source {
 };
 
 // A local tree is used in place (its key a fingerprint of every file: path, size, mtime); an sdist
-// file, URL or index file is downloaded into the cache (hash-checked) and unpacked with PEP 706's
-// data filter. Git is not supported yet.
-Source obtain_source(const dist::Dist& d, Services& services);
+// file, URL or index file is downloaded into the cache (hash-checked) and hashed. Git is not
+// supported yet.
+Source locate_source(const dist::Dist& d, Services& services);
+// Unpacks an sdist (once) with PEP 706's data filter; a tree is left as it is.
+void unpack_source(Source& source);
 
 // A build environment and a hook runner for one source.
 struct BuildSession {

@@ -89,11 +89,9 @@ fs::path download_sdist(Services& services, const std::string& url, const std::s
 
 }  // namespace
 
-Source obtain_source(const dist::Dist& d, Services& services) {
+Source locate_source(const dist::Dist& d, Services& services) {
   Source src;
   src.editable = d.is_editable();
-  fs::path archive;
-  std::optional<std::string> subdirectory;
   if (auto* p = std::get_if<dist::LocalPath>(&d.source)) {
     if (p->kind == dist::PathKind::Tree) {
       src.tree = p->path;
@@ -103,36 +101,42 @@ Source obtain_source(const dist::Dist& d, Services& services) {
       src.key = h.hex();
       return src;
     }
-    archive = p->path;
+    src.archive = p->path;
   } else if (auto* s = std::get_if<dist::RegistrySdist>(&d.source)) {
     std::optional<std::string> sha;
     if (auto it = s->file.hashes.find("sha256"); it != s->file.hashes.end()) sha = it->second;
-    archive = download_sdist(services, s->file.url, s->file.filename, sha);
+    src.archive = download_sdist(services, s->file.url, s->file.filename, sha);
+    src.downloaded = true;
   } else if (auto* u = std::get_if<dist::DirectUrl>(&d.source)) {
     std::optional<std::string> sha;
     if (auto it = u->hashes.find("sha256"); it != u->hashes.end()) sha = it->second;
-    archive = download_sdist(services, u->url, u->filename, sha);
-    subdirectory = u->subdirectory;
+    src.archive = download_sdist(services, u->url, u->filename, sha);
+    src.downloaded = true;
+    src.subdirectory = u->subdirectory;
   } else {
     throw util::Error(util::ErrorKind::Build, "installing " + d.describe() + " from git is not supported yet",
                       "clone the repository and install the checkout's directory");
   }
-  std::string sha = util::sha256_file(archive).hex();
-  src.unpacked = std::make_shared<util::TempDir>();
+  src.archive_sha256 = util::sha256_file(src.archive).hex();
+  src.key = "sdist:" + src.archive_sha256 + (src.subdirectory ? "#" + *src.subdirectory : "");
+  return src;
+}
+
+void unpack_source(Source& src) {
+  if (!src.tree.empty()) return;
+  auto dir = std::make_shared<util::TempDir>();
   try {
-    src.tree = build::unpack_sdist(archive, src.unpacked->path());
+    src.tree = build::unpack_sdist(src.archive, dir->path());
   } catch (const util::Error&) {
     // A download that is no usable sdist does not stay in the cache.
-    if (!std::holds_alternative<dist::LocalPath>(d.source)) {
+    if (src.downloaded) {
       std::error_code rm;
-      fs::remove(archive, rm);
+      fs::remove(src.archive, rm);
     }
     throw;
   }
-  if (subdirectory) src.tree = src.tree / *subdirectory;
-  src.key = "sdist:" + sha + (subdirectory ? "#" + *subdirectory : "");
-  src.archive_sha256 = sha;
-  return src;
+  if (src.subdirectory) src.tree = src.tree / *src.subdirectory;
+  src.unpacked = std::move(dir);
 }
 
 }  // namespace ptinstall::ops::detail
