@@ -75,7 +75,9 @@ int run_pip_compile(Invocation& inv) {
   if (inv.args.empty() && opts.requirement_files.empty())
     throw util::Error(util::ErrorKind::Usage, "no requirements to compile",
                       "give requirements files: ptinstall pip compile requirements.in");
-  const python::Environment env = python::Environment::open(compile_interpreter(inv), {.modify = false});
+  python::EnvironmentOptions eo;
+  eo.modify = false;  // compile changes nothing: only the interpreter's facts are read
+  const python::Environment env = python::Environment::open(compile_interpreter(inv), eo);
   const ops::Target target = ops::make_target(opts, env.interpreter());
   ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);

@@ -101,6 +101,8 @@ const std::vector<SettingSpec> kSettings = {
    "Pass KEY=VALUE to the build backend's hooks (repeatable)", {}, "", true, "KEY=VALUE", kNoFileKey},
   {"build-constraint", "-b,--build-constraint,--build-constraints", {"PTINSTALL_BUILD_CONSTRAINT", "UV_BUILD_CONSTRAINT"}, K::List, kResolving,
    "Constrain the versions of build dependencies with this file (repeatable)", {}, "", true, "FILE"},
+  {"concurrent-builds", "--concurrent-builds", {"PTINSTALL_CONCURRENT_BUILDS", "UV_CONCURRENT_BUILDS"}, K::Value, kResolving,
+   "Source distributions built at once (default: the number of cores)", {}, "", true, "N", kNumber},
   {"build-timeout", "", {"PTINSTALL_BUILD_TIMEOUT"}, K::Value, kResolving,
    "Seconds a build backend hook may run before it is stopped", {}, "3600", true, "SECONDS", kNoFileKey | kNumber},
   {"require-hashes", "--require-hashes", {"PTINSTALL_REQUIRE_HASHES", "UV_REQUIRE_HASHES"}, K::Flag, kInstall | kSync,

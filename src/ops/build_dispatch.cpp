@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "build_parts.hpp"
 #include "ptinstall/build/build_system.hpp"
@@ -33,10 +34,13 @@ struct BuildDispatch::State {
   std::map<std::string, Source> sources;            // by the Dist's URL (+ editable)
   std::map<std::string, std::string> metadata;      // by source key
   std::map<std::string, dist::BuiltWheel> wheels;   // by build key
-  std::set<std::string> in_progress;                // build keys being built (a cycle guard)
+  std::map<std::string, std::thread::id> in_progress;  // build keys being built, by which thread (a cycle guard)
   // The build environment of a source whose metadata came from its backend, kept for its build.
   std::map<std::string, std::shared_ptr<detail::BuildSession>> sessions;  // by build key
   std::size_t backend_runs = 0;
+
+  // The checks every question starts with, and the source (located once per run).
+  Source source_of(const dist::Dist& d, const dist::BuildOptions& options);
 };
 
 BuildDispatch::BuildDispatch(const PipOptions& options)
@@ -129,16 +133,20 @@ static void install_build_requirements(BuildDispatch& self, Services& services, 
   install(services, nested, ir, self);
 }
 
+Source BuildDispatch::State::source_of(const dist::Dist& d, const dist::BuildOptions& options) {
+  options.require_source_allowed(d.name, d.describe());
+  if (!services || !target) throw util::Error(util::ErrorKind::Build, "internal error: no build context for " + d.describe());
+  std::lock_guard lock(mutex);
+  auto it = sources.find(source_id(d));
+  if (it == sources.end()) it = sources.emplace(source_id(d), detail::locate_source(d, *services)).first;
+  return it->second;
+}
+
 std::string BuildDispatch::metadata(const dist::Dist& d) {
-  build_options_.require_source_allowed(d.name, d.describe());
   State& S = *state_;
-  if (!S.services || !S.target) throw util::Error(util::ErrorKind::Build, "internal error: no build context for " + d.describe());
-  Source src;
+  Source src = S.source_of(d, build_options_);
   {
     std::lock_guard lock(S.mutex);
-    auto it = S.sources.find(source_id(d));
-    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::locate_source(d, *S.services)).first;
-    src = it->second;
     if (auto m = S.metadata.find(src.key); m != S.metadata.end()) return m->second;
   }
   auto remember = [&](std::string md) {
@@ -194,16 +202,8 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
 }
 
 dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
-  build_options_.require_source_allowed(d.name, d.describe());
   State& S = *state_;
-  if (!S.services || !S.target) throw util::Error(util::ErrorKind::Build, "internal error: no build context for " + d.describe());
-  Source src;
-  {
-    std::lock_guard lock(S.mutex);
-    auto it = S.sources.find(source_id(d));
-    if (it == S.sources.end()) it = S.sources.emplace(source_id(d), detail::locate_source(d, *S.services)).first;
-    src = it->second;
-  }
+  Source src = S.source_of(d, build_options_);
   const std::string what = d.describe();
   const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
   const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings);
@@ -217,7 +217,8 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   {
     std::lock_guard lock(S.mutex);
     if (auto it = S.wheels.find(key); it != S.wheels.end()) return it->second;
-    if (S.in_progress.count(key))
+    // The same thread asking again is a cycle; another thread building it is waited for (below).
+    if (auto it = S.in_progress.find(key); it != S.in_progress.end() && it->second == std::this_thread::get_id())
       throw util::Error(util::ErrorKind::Build, "building " + what + " needs " + what + " itself",
                         "a build dependency cycle: a build requirement depends on the package being built");
   }
@@ -234,7 +235,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   }
   {
     std::lock_guard lock(S.mutex);
-    S.in_progress.insert(key);
+    S.in_progress[key] = std::this_thread::get_id();
   }
   struct Done {
     State& s;

@@ -66,7 +66,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   const auto prepare_start = Clock::now();
   std::vector<install::PrepareItem> items;
   std::vector<const dist::ResolvedDist*> resolved;
-  std::vector<std::string> archive_sha256;  // built from an sdist: its hash for direct_url.json
+  std::vector<std::size_t> to_build;  // items that are source distributions
   for (const auto& c : plan.changes) {
     const dist::ResolvedDist* rd = resolution.find(c.wanted.name);
     if (!rd) throw util::Error("internal error: " + c.wanted.name + " is planned but not resolved");
@@ -84,18 +84,28 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
       it.local_wheel = rd->local_wheel;
       if (auto* p = std::get_if<dist::LocalPath>(&rd->dist.source)) it.local_wheel = p->path;
     } else {
-      dist::BuiltWheel built = build.build_wheel(rd->dist);
-      archive_sha256.resize(items.size() + 1);
-      archive_sha256[items.size()] = built.archive_sha256;
-      it.file.url = dist::file_url(built.path);
-      it.file.filename = built.filename;
-      it.file.kind = index::FileKind::Wheel;
-      it.local_wheel = built.path;
+      to_build.push_back(items.size());
     }
     if (auto h = request.required_hashes.find(c.wanted.name); h != request.required_hashes.end())
       it.required_hashes = h->second;
     items.push_back(std::move(it));
     resolved.push_back(rd);
+  }
+  // Builds run in parallel (--concurrent-builds), each in its own build environment.
+  std::vector<std::string> archive_sha256(items.size());  // built from an sdist: its hash for direct_url.json
+  if (!to_build.empty()) {
+    std::unique_ptr<util::ThreadPool> builders;
+    std::size_t n = std::min(to_build.size(), std::max<std::size_t>(1, options.concurrent_builds));
+    if (n > 1) builders = std::make_unique<util::ThreadPool>(n);
+    util::parallel_for(builders.get(), to_build.size(), [&](std::size_t k) {
+      std::size_t i = to_build[k];
+      dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);
+      archive_sha256[i] = built.archive_sha256;
+      items[i].file.url = dist::file_url(built.path);
+      items[i].file.filename = built.filename;
+      items[i].file.kind = index::FileKind::Wheel;
+      items[i].local_wheel = built.path;
+    });
   }
   install::WheelCache wheel_cache(cache);
   install::PrepareOptions prep_opts;
@@ -136,7 +146,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     std::optional<std::string> hash = prepared[i].unpacked.sha256;
     if (!rd.dist.is_wheel()) {
       hash.reset();
-      if (i < archive_sha256.size() && !archive_sha256[i].empty()) hash = archive_sha256[i];
+      if (!archive_sha256[i].empty()) hash = archive_sha256[i];
     }
     if (auto du = rd.dist.direct_url(hash)) opts.direct_url_json = du->to_json();
     // Wheels that ship the same file (every nvidia-* wheel has nvidia/__init__.py) still install in

@@ -1,5 +1,8 @@
 #include "ptinstall/ops/options.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 
@@ -54,6 +57,17 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
     o.config_settings[kv.substr(0, eq)].push_back(kv.substr(eq + 1));
   }
   o.build_constraint_files = S.get_list("build-constraint");
+  o.concurrent_builds = std::max(1u, std::thread::hardware_concurrency());
+  if (auto n = S.get("concurrent-builds"); n && !n->empty()) {
+    try {
+      long v = std::stol(*n);
+      if (v < 1) throw std::invalid_argument("not positive");
+      o.concurrent_builds = static_cast<std::size_t>(v);
+    } catch (const std::exception&) {
+      throw util::Error(util::ErrorKind::Usage, "invalid value for --concurrent-builds: '" + *n + "'",
+                        "give a number of builds, 1 or more");
+    }
+  }
   if (auto t = S.get("build-timeout"); t && !t->empty()) {
     try {
       double seconds = std::stod(*t);

@@ -1,7 +1,10 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <set>
 
@@ -57,7 +60,10 @@ fs::path download_sdist(Services& services, const std::string& url, const std::s
   std::error_code ec;
   if (fs::is_regular_file(file, ec) && (!sha256 || util::sha256_file(file).hex() == *sha256)) return file;
   fs::create_directories(dir);
-  fs::path part = dir / (filename + ".part");
+  // A name of its own per download: two processes (or threads) fetching the same sdist each write
+  // their own file, and the rename into place is atomic (the last one wins with the same bytes).
+  static std::atomic<unsigned> counter{0};
+  fs::path part = dir / (filename + ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::ofstream out(part, std::ios::binary | std::ios::trunc);
   if (!out) throw util::Error(util::ErrorKind::Io, "cannot write " + part.string());
   util::Sha256 h;
@@ -74,9 +80,15 @@ fs::path download_sdist(Services& services, const std::string& url, const std::s
   net::Request req;
   req.url = url;
   req.decompress = false;
-  net::Response r = services.client().fetch_streaming(req, handler);
-  out.close();
-  net::raise_for_status(r, url);
+  try {
+    net::Response r = services.client().fetch_streaming(req, handler);
+    out.close();
+    net::raise_for_status(r, url);
+  } catch (...) {
+    out.close();
+    fs::remove(part, ec);  // nothing half-downloaded stays in the cache
+    throw;
+  }
   std::string got = h.hex();
   if (sha256 && got != *sha256) {
     fs::remove(part, ec);

@@ -24,6 +24,7 @@ fail in build_wheel or lack build_editable.
 """
 from __future__ import annotations
 
+from envtools import snapshot  # noqa: F401  (tests use bt.snapshot)
 import base64
 import glob
 import hashlib
@@ -835,24 +836,6 @@ def run_pip(venv: Path, *args, check=True, cwd=None, env=None):
     if check:
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
-
-
-def snapshot(root: Path, ignore=(".ptinstall.lock",)) -> dict:
-    """path -> (mode, bytes) of every file, 'dir' for directories, ('link', target) for links."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for d in dirnames:
-            p = Path(dirpath) / d
-            out[str(p.relative_to(root))] = ("dir", None) if not p.is_symlink() else ("link", os.readlink(p))
-        for f in filenames:
-            if f in ignore:
-                continue
-            p = Path(dirpath) / f
-            if p.is_symlink():
-                out[str(p.relative_to(root))] = ("link", os.readlink(p))
-            else:
-                out[str(p.relative_to(root))] = (stat.S_IMODE(p.lstat().st_mode), p.read_bytes())
-    return out
 
 
 def dist_info(venv: Path, project_name: str) -> Optional[Path]:

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -29,3 +30,21 @@ def installed(venv: Path) -> dict:
     out = py(venv, "import importlib.metadata as m, json; "
                    "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))")
     return json.loads(out)
+
+
+def snapshot(root: Path, ignore=(".ptinstall.lock",)) -> dict:
+    """path -> (mode, bytes) of every file, 'dir' for directories, ('link', target) for links."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            p = Path(dirpath) / d
+            out[str(p.relative_to(root))] = ("dir", None) if not p.is_symlink() else ("link", os.readlink(p))
+        for f in filenames:
+            if f in ignore:
+                continue
+            p = Path(dirpath) / f
+            if p.is_symlink():
+                out[str(p.relative_to(root))] = ("link", os.readlink(p))
+            else:
+                out[str(p.relative_to(root))] = (stat.S_IMODE(p.lstat().st_mode), p.read_bytes())
+    return out

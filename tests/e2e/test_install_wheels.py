@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from envtools import snapshot
 from wheelmaker import build_wheel
 
 PY311 = "/root/.pyenv/versions/3.11.7/bin/python3.11"
@@ -65,24 +66,6 @@ def run_pip(venv: Path, *args, check=True):
 def bytecode_env():
     """The environment with bytecode writing on (imports leave __pycache__ behind)."""
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
-
-
-def snapshot(root: Path, ignore=(".ptinstall.lock",)):
-    """path -> (mode, bytes) of every file, and 'dir' for directories."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for d in dirnames:
-            p = Path(dirpath) / d
-            out[str(p.relative_to(root))] = ("dir", None) if not p.is_symlink() else ("link", os.readlink(p))
-        for f in filenames:
-            if f in ignore:
-                continue
-            p = Path(dirpath) / f
-            if p.is_symlink():
-                out[str(p.relative_to(root))] = ("link", os.readlink(p))
-            else:
-                out[str(p.relative_to(root))] = (stat.S_IMODE(p.stat().st_mode), p.read_bytes())
-    return out
 
 
 def record_hash(data: bytes) -> str:

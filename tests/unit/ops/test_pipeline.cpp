@@ -91,6 +91,12 @@ struct Fixture {
 
 python::InterpreterInfo python3() { return python::query_interpreter("/usr/bin/python3"); }
 
+python::Environment target_dir(const fs::path& dir) {
+  python::EnvironmentOptions eo;
+  eo.target = dir;
+  return python::Environment::open(python3(), eo);
+}
+
 }  // namespace
 
 TEST_CASE("ops: settings are typed once at the edge", "[ops]") {
@@ -219,7 +225,7 @@ TEST_CASE("ops: the resolver asks the build seam for a source distribution's met
   CHECK(r.find("alpha"));
 
   // Installing it asks the seam for a wheel, and records where it came from (PEP 610).
-  auto env = python::Environment::open(python3(), {.target = f.tmp.path() / "target"});
+  auto env = target_dir(f.tmp.path() / "target");
   auto plan = ops::plan_install(r, {}, o, false);
   ops::InstallRequest ir;
   ir.env = &env;
@@ -250,7 +256,7 @@ TEST_CASE("ops: a Resolution made without a resolver installs (wheel files given
   p.version = *p.dist.version;
   p.requested = true;
   r.packages.push_back(p);
-  auto env = python::Environment::open(python3(), {.target = f.tmp.path() / "t"});
+  auto env = target_dir(f.tmp.path() / "t");
   install::InstalledDist none;
   auto plan = ops::plan_install(r, {}, o, false);
   REQUIRE(plan.changes.size() == 1);
