@@ -17,6 +17,18 @@ std::string error_message(F&& call) {
   return "no error";
 }
 
+// The message, with the hint put into *hint.
+template <class F>
+std::string error_message(F&& call, std::string* hint) {
+  try {
+    call();
+  } catch (const util::Error& e) {
+    if (hint) *hint = e.hint();
+    return e.what();
+  }
+  return "no error";
+}
+
 template <class F>
 std::string error_hint(F&& call) {
   try {

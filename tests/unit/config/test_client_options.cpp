@@ -11,6 +11,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "support/paths.hpp"
+#include "support/errors.hpp"
 
 using namespace ptinstall;
 using namespace ptinstall::config;
@@ -33,15 +34,6 @@ Settings from_env(std::map<std::string, std::string> env, Settings settings = {}
 
 SettingValue cli(std::string flag, std::string value) { return {{std::move(value)}, Source::CommandLine, std::move(flag)}; }
 
-std::string error_of(const std::function<void()>& f, std::string* hint = nullptr) {
-  try {
-    f();
-  } catch (const util::Error& e) {
-    if (hint) *hint = e.hint();
-    return e.what();
-  }
-  return "<no error>";
-}
 
 }  // namespace
 
@@ -132,39 +124,39 @@ TEST_CASE("client_options: command line > environment > config files > default")
 
 TEST_CASE("client_options: invalid values are errors naming their origin") {
   std::string hint;
-  CHECK(error_of([] { client_options(from_env({{"UV_HTTP_TIMEOUT", "soon"}})); }, &hint) ==
+  CHECK(test::error_message([] { client_options(from_env({{"UV_HTTP_TIMEOUT", "soon"}})); }, &hint) ==
         "invalid value for UV_HTTP_TIMEOUT: 'soon'");
   CHECK(hint == "expected a number > 0");
-  CHECK(error_of([] { client_options(from_env({{"UV_CONCURRENT_DOWNLOADS", "0"}})); }) ==
+  CHECK(test::error_message([] { client_options(from_env({{"UV_CONCURRENT_DOWNLOADS", "0"}})); }) ==
         "invalid value for UV_CONCURRENT_DOWNLOADS: '0'");
-  CHECK(error_of([] { client_options(from_env({{"PTINSTALL_HTTP_CONNECT_TIMEOUT", "-1"}})); }) ==
+  CHECK(test::error_message([] { client_options(from_env({{"PTINSTALL_HTTP_CONNECT_TIMEOUT", "-1"}})); }) ==
         "invalid value for PTINSTALL_HTTP_CONNECT_TIMEOUT: '-1'");
-  CHECK(error_of([] { client_options(from_env({{"UV_HTTP_RETRIES", "many"}})); }, &hint) ==
+  CHECK(test::error_message([] { client_options(from_env({{"UV_HTTP_RETRIES", "many"}})); }, &hint) ==
         "invalid value for UV_HTTP_RETRIES: 'many'");
   CHECK(hint == "expected a number >= 0");
 
   Settings c;
   c.set("http-timeout", cli("--timeout", "0"));
-  CHECK(error_of([&] { client_options(c); }) == "invalid value for --timeout: '0'");
+  CHECK(test::error_message([&] { client_options(c); }) == "invalid value for --timeout: '0'");
   c = {};
   c.set("http-retries", cli("--retries", "three"));
-  CHECK(error_of([&] { client_options(c); }) == "invalid value for --retries: 'three'");
+  CHECK(test::error_message([&] { client_options(c); }) == "invalid value for --retries: 'three'");
 
   util::TempDir dir;
   auto toml = dir.path() / "uv.toml";
   util::write_file_atomic(toml, "concurrent-downloads = 0\n");
   Settings f;
   apply_config_files(f, kInstall, {read_config_file(toml, Source::UserFile)});
-  CHECK(error_of([&] { client_options(f); }) ==
+  CHECK(test::error_message([&] { client_options(f); }) ==
         "invalid value for `concurrent-downloads` in " + toml.string() + ": '0'");
   // A number may be written as a string too (and is checked the same way); other types are errors.
   util::write_file_atomic(toml, "concurrent-downloads = \"many\"\n");
   f = {};
   apply_config_files(f, kInstall, {read_config_file(toml, Source::UserFile)});
-  CHECK(error_of([&] { client_options(f); }) ==
+  CHECK(test::error_message([&] { client_options(f); }) ==
         "invalid value for `concurrent-downloads` in " + toml.string() + ": 'many'");
   util::write_file_atomic(toml, "\nconcurrent-downloads = true\n");
-  CHECK(error_of([&] { read_config_file(toml, Source::UserFile); }).find("uv.toml:2: `concurrent-downloads` must be a number, not a boolean") !=
+  CHECK(test::error_message([&] { read_config_file(toml, Source::UserFile); }).find("uv.toml:2: `concurrent-downloads` must be a number, not a boolean") !=
         std::string::npos);
 }
 
@@ -250,7 +242,7 @@ TEST_CASE("client_options: certificates") {
   CHECK(client_options(c).ca_file == pem.string());
   c = {};
   c.set("cert", cli("--cert", missing.string()));
-  CHECK(error_of([&] { client_options(c); }) == "invalid value for --cert: '" + missing.string() + "' is not a file");
+  CHECK(test::error_message([&] { client_options(c); }) == "invalid value for --cert: '" + missing.string() + "' is not a file");
 }
 
 TEST_CASE("network settings: declared once for the resolving commands, flags only where pip or uv have them") {
@@ -279,7 +271,7 @@ TEST_CASE("network settings: declared once for the resolving commands, flags onl
   CHECK_FALSE(client_cert->implemented);
   Settings c;
   c.set("client-cert", cli("--client-cert", "/me.pem"));
-  CHECK(error_of([&] { reject_unimplemented(c, kInstall); }) == "--client-cert is not supported yet");
+  CHECK(test::error_message([&] { reject_unimplemented(c, kInstall); }) == "--client-cert is not supported yet");
 
   // Accepted: ptinstall always verifies against the system's store.
   const SettingSpec* native = find_setting("native-tls");

@@ -88,15 +88,6 @@ struct EnvGuard {
   }
 };
 
-std::string error_of(const std::function<void()>& f, std::string* hint = nullptr) {
-  try {
-    f();
-  } catch (const util::Error& e) {
-    if (hint) *hint = e.hint();
-    return e.what();
-  }
-  return "<no error>";
-}
 
 }  // namespace
 
@@ -123,7 +114,7 @@ TEST_CASE("a 404 is a response, raise_for_status makes it an error", "[net][http
   CHECK_FALSE(r.ok());
   CHECK(r.body == "not found: /nothing/here");
   CHECK(r.attempts == 1);  // 4xx is not retried
-  std::string msg = error_of([&] { net::raise_for_status(r, "http://u:pw@127.0.0.1/nothing/here"); });
+  std::string msg = test::error_message([&] { net::raise_for_status(r, "http://u:pw@127.0.0.1/nothing/here"); });
   CHECK(msg == "failed to fetch http://u:****@127.0.0.1/nothing/here: HTTP 404 Not Found");
   CHECK(test::error_kind([&] { net::raise_for_status(r, "x"); }) == "network");
   CHECK_NOTHROW(net::raise_for_status(client.get({shared_server().url("/static/x")}), "x"));
@@ -219,7 +210,7 @@ TEST_CASE("connection refused is retried, then reported with a redacted URL and 
   std::string url = "http://bob:hunter2@127.0.0.1:" + std::to_string(closed_port()) + "/simple/";
   auto before = client.request_count();
   std::string hint;
-  std::string msg = error_of([&] { client.get({url}); }, &hint);
+  std::string msg = test::error_message([&] { client.get({url}); }, &hint);
   CHECK(msg == "failed to fetch http://bob:****@127.0.0.1:" + url.substr(url.rfind(':') + 1) +
                    ": connection refused (after 3 attempts)");
   CHECK(msg.find("hunter2") == std::string::npos);
@@ -232,7 +223,7 @@ TEST_CASE("a truncated body is an error after the retries", "[net][http][retry]"
   auto o = fast_options();
   o.retries = 1;
   HttpClient client(o);
-  std::string msg = error_of([&] { client.get({shared_server().url("/truncated")}); });
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/truncated")}); });
   CHECK(msg == "failed to fetch " + shared_server().url("/truncated") +
                    ": the connection closed before the whole body arrived (after 2 attempts)");
 }
@@ -290,13 +281,13 @@ TEST_CASE("read timeout", "[net][http][timeout]") {
   HttpClient client(o);
   std::string hint;
   auto t0 = std::chrono::steady_clock::now();
-  std::string msg = error_of([&] { client.get({shared_server().url("/slow?delay=4")}); }, &hint);
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/slow?delay=4")}); }, &hint);
   auto elapsed = std::chrono::steady_clock::now() - t0;
   CHECK(msg == "failed to fetch " + shared_server().url("/slow?delay=4") + ": timed out");
   CHECK(hint.find("UV_HTTP_TIMEOUT") != std::string::npos);
   CHECK(elapsed < std::chrono::milliseconds(3500));
 
-  std::string msg2 = error_of([&] { client.get({shared_server().url("/slowbody?delay=4")}); });
+  std::string msg2 = test::error_message([&] { client.get({shared_server().url("/slowbody?delay=4")}); });
   CHECK(msg2 == "failed to fetch " + shared_server().url("/slowbody?delay=4") + ": timed out");
 
   // Slower than nothing but within the timeout: fine.
@@ -321,7 +312,7 @@ TEST_CASE("redirects", "[net][http]") {
   CHECK(n.status == 302);
   CHECK(n.header("location") == "/static/target");
 
-  std::string msg = error_of([&] { client.get({shared_server().url("/redirect-loop")}); });
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/redirect-loop")}); });
   CHECK(msg == "failed to fetch " + shared_server().url("/redirect-loop") + ": too many redirects");
 }
 
@@ -432,14 +423,14 @@ TEST_CASE("offline clients and invalid URLs fail without touching the network", 
   auto o = fast_options();
   o.offline = true;
   HttpClient client(o);
-  std::string msg = error_of([&] { client.get({"https://t:secret@pypi.org/simple/"}); });
+  std::string msg = test::error_message([&] { client.get({"https://t:secret@pypi.org/simple/"}); });
   CHECK(msg == "failed to fetch https://t:****@pypi.org/simple/: not in the cache and --offline was given");
   CHECK(test::error_kind([&] { client.get({"https://pypi.org/simple/"}); }) == "network");
   CHECK(client.request_count() == 0);
   HttpClient online(fast_options());
-  CHECK(error_of([&] { online.get({"not a url"}); }) == "invalid URL: not a url");
+  CHECK(test::error_message([&] { online.get({"not a url"}); }) == "invalid URL: not a url");
   CHECK(test::error_kind([&] { online.get({"not a url"}); }) == "network");
-  CHECK(error_of([&] { online.get({"ftp://host/x"}); }).find("unsupported URL scheme 'ftp'") != std::string::npos);
+  CHECK(test::error_message([&] { online.get({"ftp://host/x"}); }).find("unsupported URL scheme 'ftp'") != std::string::npos);
 }
 
 TEST_CASE("proxies come from the environment", "[net][http][proxy]") {
@@ -469,7 +460,7 @@ TEST_CASE("proxies come from the environment", "[net][http][proxy]") {
     auto o = fast_options();
     o.retries = 0;
     HttpClient client(o);
-    std::string msg = error_of([&] { client.get({"http://direct.example.invalid/x"}); });
+    std::string msg = test::error_message([&] { client.get({"http://direct.example.invalid/x"}); });
     CHECK(msg.find("could not resolve host direct.example.invalid") != std::string::npos);
   }
 }
@@ -507,7 +498,7 @@ TEST_CASE("explicit proxies win over the environment; no_proxy applies to them",
     o.retries = 0;
     HttpClient client(o);
     CHECK(client.get({shared_server().url("/static/direct")}).body == "hello direct");
-    CHECK(error_of([&] { client.get({"http://elsewhere.example.invalid/x"}); }).find("connection refused") !=
+    CHECK(test::error_message([&] { client.get({"http://elsewhere.example.invalid/x"}); }).find("connection refused") !=
           std::string::npos);
   }
   {
@@ -524,15 +515,15 @@ TEST_CASE("parse_number_setting", "[net][http][env]") {
   CHECK(net::parse_number_setting("X", " 2.5 ", false) == 2.5);
   CHECK(net::parse_number_setting("X", "0", true) == 0);
   std::string hint;
-  CHECK(error_of([] { net::parse_number_setting("UV_HTTP_TIMEOUT", "0", false); }, &hint) ==
+  CHECK(test::error_message([] { net::parse_number_setting("UV_HTTP_TIMEOUT", "0", false); }, &hint) ==
         "invalid value for UV_HTTP_TIMEOUT: '0'");
   CHECK(hint == "expected a number > 0");
-  CHECK(error_of([] { net::parse_number_setting("--retries", "-1", true); }, &hint) ==
+  CHECK(test::error_message([] { net::parse_number_setting("--retries", "-1", true); }, &hint) ==
         "invalid value for --retries: '-1'");
   CHECK(hint == "expected a number >= 0");
-  CHECK(error_of([] { net::parse_number_setting("X", "", true); }) == "invalid value for X: ''");
-  CHECK(error_of([] { net::parse_number_setting("X", "1e999", true); }) == "invalid value for X: '1e999'");
-  CHECK(error_of([] { net::parse_number_setting("X", "5s", true); }) == "invalid value for X: '5s'");
+  CHECK(test::error_message([] { net::parse_number_setting("X", "", true); }) == "invalid value for X: ''");
+  CHECK(test::error_message([] { net::parse_number_setting("X", "1e999", true); }) == "invalid value for X: '1e999'");
+  CHECK(test::error_message([] { net::parse_number_setting("X", "5s", true); }) == "invalid value for X: '5s'");
 }
 
 TEST_CASE("ClientOptions::from_environment", "[net][http][env]") {
@@ -572,9 +563,9 @@ TEST_CASE("ClientOptions::from_environment", "[net][http][env]") {
 
   ::setenv("UV_CONCURRENT_DOWNLOADS", "0", 1);
   ::unsetenv("PTINSTALL_CONCURRENT_DOWNLOADS");
-  CHECK(error_of([] { net::ClientOptions::from_environment(); }) == "invalid value for UV_CONCURRENT_DOWNLOADS: '0'");
+  CHECK(test::error_message([] { net::ClientOptions::from_environment(); }) == "invalid value for UV_CONCURRENT_DOWNLOADS: '0'");
   ::setenv("UV_CONCURRENT_DOWNLOADS", "many", 1);
-  CHECK(error_of([] { net::ClientOptions::from_environment(); }) == "invalid value for UV_CONCURRENT_DOWNLOADS: 'many'");
+  CHECK(test::error_message([] { net::ClientOptions::from_environment(); }) == "invalid value for UV_CONCURRENT_DOWNLOADS: 'many'");
   ::unsetenv("UV_CONCURRENT_DOWNLOADS");
 
   util::TempDir dir;
@@ -627,7 +618,7 @@ TEST_CASE("TLS: verification, SSL_CERT_FILE and insecure hosts", "[net][http][tl
   {
     HttpClient client(o);
     std::string hint;
-    std::string msg = error_of([&] { client.get({url}); }, &hint);
+    std::string msg = test::error_message([&] { client.get({url}); }, &hint);
     CHECK(msg == "failed to fetch " + url + ": TLS certificate verification failed");
     CHECK(hint.find("--allow-insecure-host 127.0.0.1") != std::string::npos);
     CHECK(hint.find("SSL_CERT_FILE") != std::string::npos);
