@@ -173,7 +173,7 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
       [&](const python::Environment& env, const std::vector<std::string>& reqs) {
         install_build_requirements(*this, *S.services, options_, env, reqs, what);
       },
-      what));
+      what, S.services->cache().bucket("build-requires-v1")));
   {
     std::lock_guard lock(S.mutex);
     S.sessions[key] = session;  // the build of this source reuses its environment
@@ -261,7 +261,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
         [&](const python::Environment& env, const std::vector<std::string>& reqs) {
           install_build_requirements(*this, *S.services, options_, env, reqs, what);
         },
-        what));
+        what, S.services->cache().bucket("build-requires-v1")));
   }
   fs::path out_dir = session->work->path() / "out";
   fs::create_directories(out_dir);

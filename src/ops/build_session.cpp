@@ -4,6 +4,7 @@
 #include "ptinstall/build/build_system.hpp"
 #include "ptinstall/python/interpreter.hpp"
 #include "ptinstall/python/venv.hpp"
+#include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 
@@ -52,8 +53,24 @@ std::string hint_from_output(const std::string& out) {
 
 }  // namespace
 
+// The key of a get_requires answer: what the backend bases it on (uv's default cache-keys: the build
+// configuration files, not the sources).
+std::string requires_key(const Source& source, const build::HookRunnerOptions& ro, build::BuildKind kind) {
+  util::Sha256 h;
+  h.update(ro.system.backend + "\n" + std::string(build::to_string(kind)) + "\n" + ro.python.filename().string() + "\n");
+  for (const auto& r : ro.system.requirements) h.update("requires " + r + "\n");
+  for (const auto& [k, vs] : ro.config_settings)
+    for (const auto& v : vs) h.update("-C " + k + "=" + v + "\n");
+  for (const char* f : {"pyproject.toml", "setup.py", "setup.cfg"}) {
+    auto text = util::try_read_file(source.tree / f);
+    h.update(std::string(f) + (text ? " " + std::to_string(text->size()) + "\n" + *text : " -\n"));
+  }
+  return h.hex();
+}
+
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
-                          bool isolated, const InstallRequirements& install, const std::string& what) {
+                          bool isolated, const InstallRequirements& install, const std::string& what,
+                          const std::filesystem::path& requires_cache) {
   BuildSession s;
   s.kind = source.editable ? build::BuildKind::Editable : build::BuildKind::Wheel;
   s.isolated = isolated;
@@ -82,11 +99,26 @@ BuildSession open_session(const Source& source, const PipOptions& options, const
   }
   s.runner = std::make_unique<build::HookRunner>(ro);
   if (isolated) {
-    try {
-      install(*s.env, s.runner->get_requires(s.kind));
-    } catch (const build::HookError& e) {
-      throw build_failure(what, e);
+    const fs::path answer = requires_cache / (requires_key(source, ro, s.kind) + ".txt");
+    std::vector<std::string> reqs;
+    if (auto cached = util::try_read_file(answer)) {
+      for (auto line : util::split(*cached, '\n'))
+        if (!util::trim(line).empty()) reqs.emplace_back(util::trim(line));
+      util::log::debug("build: the backend's build requirements of " + what + " from the cache");
+    } else {
+      try {
+        reqs = s.runner->get_requires(s.kind);
+      } catch (const build::HookError& e) {
+        throw build_failure(what, e);
+      }
+      try {
+        fs::create_directories(requires_cache);
+        util::write_file_atomic(answer, util::join(reqs, "\n") + "\n");
+      } catch (const std::exception& e) {
+        util::log::debug(std::string("not keeping the build requirements: ") + e.what());
+      }
     }
+    install(*s.env, reqs);
   }
   return s;
 }
