@@ -27,7 +27,7 @@ const std::set<std::string_view> kKnownNonSettings = {
     "python-preference", "python-downloads", "system-certs", "keyring-provider",
     "concurrent-builds", "concurrent-installs", "exclude-newer", "preview", "publish-url", "trusted-publishing",
     "check-url", "build-backend", "add-bounds", "pip", "conflicts", "no-build-isolation", "no-build", "config-settings",
-    "dependency-groups", "index-url-env", "fork-strategy", "torch-backend-index"};
+    "dependency-groups", "index-url-env", "fork-strategy", "torch-backend-index", "extra-build-dependencies"};
 
 [[noreturn]] void type_error(const fs::path& path, const toml::node& node, std::string_view key, std::string_view expected) {
   auto line = node.source().begin.line;

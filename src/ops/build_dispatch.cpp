@@ -15,6 +15,7 @@
 #include "ptinstall/ops/environment.hpp"
 #include "ptinstall/ops/installer.hpp"
 #include "ptinstall/ops/resolver.hpp"
+#include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/requirement.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
@@ -38,6 +39,7 @@ struct BuildDispatch::State {
   // The build environment of a source whose metadata came from its backend, kept for its build.
   std::map<std::string, std::shared_ptr<detail::BuildSession>> sessions;  // by build key
   std::size_t backend_runs = 0;
+  std::map<std::string, spec::Version> runtime;     // what the install resolved (match-runtime)
 
   // The checks every question starts with, and the source (located once per run).
   Source source_of(const dist::Dist& d, const dist::BuildOptions& options);
@@ -56,6 +58,11 @@ void BuildDispatch::attach(Services& services, const python::Environment& target
   build_options_.can_build = true;
 }
 
+void BuildDispatch::set_runtime(const dist::Resolution& resolution) {
+  std::lock_guard lock(state_->mutex);
+  for (const auto& p : resolution.packages) state_->runtime[p.name()] = p.version;
+}
+
 std::size_t BuildDispatch::backend_runs() const {
   std::lock_guard lock(state_->mutex);
   return state_->backend_runs;
@@ -68,13 +75,32 @@ std::string source_id(const dist::Dist& d) { return d.url() + (d.is_editable() ?
 // Where a build's wheel is kept: the source, the interpreter (not which venv of it, for isolated
 // builds), editable or not, the -C settings and the isolation.
 std::string build_key(const Source& src, const python::InterpreterInfo& interp, bool isolated,
-                      const std::map<std::string, std::vector<std::string>>& config_settings) {
+                      const std::map<std::string, std::vector<std::string>>& config_settings,
+                      const std::vector<std::string>& extras) {
   std::string text = src.key + "\n" + interp.base_executable.string() + "\n" + interp.version + "\n" + interp.soabi +
                      "\n" + interp.sysconfig_platform + "\n" + (src.editable ? "editable" : "wheel") + "\n" +
                      (isolated ? "isolated" : "target " + interp.executable.string()) + "\n";
   for (const auto& [k, vs] : config_settings)
     for (const auto& v : vs) text += "-C " + k + "=" + v + "\n";
+  for (const auto& e : extras) text += "extra " + e + "\n";
   return util::sha256_hex(text);
+}
+
+// uv's extra-build-dependencies of `name`, as requirement strings; a match-runtime entry is pinned to
+// the version the install resolved (when it resolved one).
+std::vector<std::string> extra_requirements(const PipOptions& options, const std::string& name,
+                                            const std::map<std::string, spec::Version>& runtime) {
+  std::vector<std::string> out;
+  auto it = options.extra_build_dependencies.find(name);
+  if (it == options.extra_build_dependencies.end()) return out;
+  for (const auto& dep : it->second) {
+    spec::Requirement r = dep.requirement;
+    if (dep.match_runtime)
+      if (auto v = runtime.find(r.package.str()); v != runtime.end())
+        r.specifier = spec::SpecifierSet::parse("==" + v->second.to_string());
+    out.push_back(r.to_string());
+  }
+  return out;
 }
 
 std::optional<fs::path> cached_wheel(const fs::path& dir) {
@@ -157,7 +183,16 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
   };
   // 1. A wheel of this source in the cache of built wheels: nothing to unpack or run.
   const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
-  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings);
+  std::vector<std::string> extras;
+  {
+    // A path given without a name is known by its static [project] name, where it has one.
+    std::string name = d.name;
+    if (name.empty() && !src.tree.empty())
+      if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
+    std::lock_guard lock(S.mutex);
+    if (isolated) extras = extra_requirements(options_, name, S.runtime);
+  }
+  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings, extras);
   if (auto w = cached_wheel(S.services->cache().bucket("built-wheels-v1") / key.substr(0, 2) / key))
     return remember(index::read_wheel_metadata(*w));
   // 2. Static metadata: no backend at all (PEP 643 sdists, static [project] tables).
@@ -173,7 +208,7 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
       [&](const python::Environment& env, const std::vector<std::string>& reqs) {
         install_build_requirements(*this, *S.services, options_, env, reqs, what);
       },
-      what, S.services->cache().bucket("build-requires-v1")));
+      what, S.services->cache().bucket("build-requires-v1"), extras));
   {
     std::lock_guard lock(S.mutex);
     S.sessions[key] = session;  // the build of this source reuses its environment
@@ -206,7 +241,16 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   Source src = S.source_of(d, build_options_);
   const std::string what = d.describe();
   const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
-  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings);
+  std::vector<std::string> extras;
+  {
+    // A path given without a name is known by its static [project] name, where it has one.
+    std::string name = d.name;
+    if (name.empty() && !src.tree.empty())
+      if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
+    std::lock_guard lock(S.mutex);
+    if (isolated) extras = extra_requirements(options_, name, S.runtime);
+  }
+  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings, extras);
   const fs::path cache_dir = S.services->cache().bucket("built-wheels-v1") / key.substr(0, 2) / key;
   auto finish = [&](const fs::path& path) {
     dist::BuiltWheel w{path, path.filename().string(), src.archive_sha256};
@@ -261,7 +305,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
         [&](const python::Environment& env, const std::vector<std::string>& reqs) {
           install_build_requirements(*this, *S.services, options_, env, reqs, what);
         },
-        what, S.services->cache().bucket("build-requires-v1")));
+        what, S.services->cache().bucket("build-requires-v1"), extras));
   }
   fs::path out_dir = session->work->path() / "out";
   fs::create_directories(out_dir);

@@ -49,14 +49,16 @@ struct BuildSession {
 // Installs requirements into a build environment (the pipeline, nested).
 using InstallRequirements = std::function<void(const python::Environment&, const std::vector<std::string>&)>;
 
-// Isolated: a venv of the target's interpreter with [build-system].requires and then the backend's
-// get_requires_for_build_* installed through `install`. Otherwise the target's interpreter as is.
+// Isolated: a venv of the target's interpreter with [build-system].requires (plus
+// `extra_requirements`: extra-build-dependencies) and then the backend's get_requires_for_build_*
+// installed through `install`. Otherwise the target's interpreter as is.
 // `requires_cache`: where the backend's get_requires_for_build_* answers are kept, keyed by the
 // backend, the build requirements, the -C settings and the project's build configuration files
 // (pyproject.toml, setup.py, setup.cfg), so that rebuilding an edited project asks only once.
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
                           bool isolated, const InstallRequirements& install, const std::string& what,
-                          const std::filesystem::path& requires_cache);
+                          const std::filesystem::path& requires_cache,
+                          const std::vector<std::string>& extra_requirements = {});
 
 // A failed hook as the user sees it: "Failed to build WHAT", the hook and backend, the backend's
 // last 50 lines, and a hint from its output where a known cause shows.

@@ -70,7 +70,8 @@ std::string requires_key(const Source& source, const build::HookRunnerOptions& r
 
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
                           bool isolated, const InstallRequirements& install, const std::string& what,
-                          const std::filesystem::path& requires_cache) {
+                          const std::filesystem::path& requires_cache,
+                          const std::vector<std::string>& extra_requirements) {
   BuildSession s;
   s.kind = source.editable ? build::BuildKind::Editable : build::BuildKind::Wheel;
   s.isolated = isolated;
@@ -78,6 +79,8 @@ BuildSession open_session(const Source& source, const PipOptions& options, const
   build::HookRunnerOptions ro;
   ro.tree = source.tree;
   ro.system = build::read_build_system(source.tree);
+  if (isolated)
+    ro.system.requirements.insert(ro.system.requirements.end(), extra_requirements.begin(), extra_requirements.end());
   ro.config_settings = options.config_settings;
   ro.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.build_timeout);
   ro.env["PYTHONNOUSERSITE"] = "1";

@@ -94,6 +94,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   // Builds run in parallel (--concurrent-builds), each in its own build environment.
   std::vector<std::string> archive_sha256(items.size());  // built from an sdist: its hash for direct_url.json
   if (!to_build.empty()) {
+    build.set_runtime(resolution);
     std::unique_ptr<util::ThreadPool> builders;
     std::size_t n = std::min(to_build.size(), std::max<std::size_t>(1, options.concurrent_builds));
     if (n > 1) builders = std::make_unique<util::ThreadPool>(n);

@@ -416,6 +416,35 @@ def test_no_build_isolation_builds_against_the_target_env(ptinstall, backends, b
     assert py(venv, "import torchext._built_against as b; print(b.TORCH, b.CUDA)") == "2.9.1+cu128 12.8"
 
 
+def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index, tmp_path):  # noqa: F811
+    """uv's [tool.uv] extra-build-dependencies: the build environment of the named package gets the extra
+    requirement; with match-runtime exactly the version the install resolved for the target (the
+    flash-attn pattern), without it the newest one."""
+    backends.require("setuptools")
+    old = torch_wheel(tmp_path / "w", "2.8.0+cpu", tags="py3-none-any", provides_extra=())
+    new = torch_wheel(tmp_path / "w", "2.9.1+cpu", tags="py3-none-any", provides_extra=())
+    server = build_index([old, new])
+    url = server.index_url("/simple/")
+    bt.make_setup_py_project(tmp_path / "src", name="torchext", setup_prelude=TORCH_PRELUDE)
+    config = tmp_path / "uv.toml"
+    config.write_text('[extra-build-dependencies]\ntorchext = [{ requirement = "torch", match-runtime = true }]\n')
+    venv = bt.make_venv(tmp_path / "venv")
+    # A setup.py project names itself only through its backend: the requirement names it.
+    project = f"torchext @ {(tmp_path / 'src' / 'torchext').as_uri()}"
+    r = install(ptinstall, tmp_path, venv, "--config-file", config, "--index-url", url, "torch==2.8.0+cpu",
+                project, cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert py(venv, "import torchext._built_against as b; print(b.TORCH)") == "2.8.0+cpu"
+    assert py(venv, "import torch; print(torch.__version__)") == "2.8.0+cpu"
+    # A plain extra build dependency: the newest torch, whatever the target has.
+    config.write_text('[extra-build-dependencies]\ntorchext = ["torch"]\n')
+    venv2 = bt.make_venv(tmp_path / "venv2")
+    r = install(ptinstall, tmp_path, venv2, "--config-file", config, "--index-url", url, "torch==2.8.0+cpu",
+                project, cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert py(venv2, "import torchext._built_against as b; print(b.TORCH)") == "2.9.1+cpu"
+
+
 def test_no_build_isolation_package(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
     """uv's --no-build-isolation-package NAME: only that package builds against the target; the others stay
     isolated (the in-tree `isolated` project needs buildreq, which the target does not have)."""

@@ -29,6 +29,9 @@ class BuildContext {
   virtual std::string metadata(const Dist& source) = 0;
   // A wheel of `source`, built (or taken from the cache of built wheels). Throws util::Error (Build).
   virtual BuiltWheel build_wheel(const Dist& source) = 0;
+  // The resolution being installed, for builds that must match it (uv's match-runtime): called
+  // before the wheels of its source distributions are asked for.
+  virtual void set_runtime(const struct Resolution& /*resolution*/) {}
 };
 
 }  // namespace ptinstall::dist

@@ -40,6 +40,8 @@ class BuildDispatch : public dist::BuildContext {
   const dist::BuildOptions& build_options() const override { return build_options_; }
   std::string metadata(const dist::Dist& source) override;
   dist::BuiltWheel build_wheel(const dist::Dist& source) override;
+  // Remembers the versions the install resolved, for extra-build-dependencies with match-runtime.
+  void set_runtime(const dist::Resolution& resolution) override;
 
   // Backend runs so far (metadata hooks and builds), for tests and -v.
   std::size_t backend_runs() const;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ptinstall/config/build_config.hpp"
 #include "ptinstall/config/settings.hpp"
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/resolve/preferences.hpp"
@@ -50,6 +51,8 @@ struct PipOptions {
   std::map<std::string, std::vector<std::string>> config_settings;  // -C KEY=VALUE
   std::vector<std::string> build_constraint_files;
   std::chrono::seconds build_timeout{3600};
+  std::size_t concurrent_builds = 1;                // builds at once (default: the number of cores)
+  config::ExtraBuildDependencies extra_build_dependencies;  // [tool.uv] extra-build-dependencies
 
   // Installing.
   bool dry_run = false;

@@ -1,0 +1,30 @@
+// Build settings that are tables rather than values: uv's `extra-build-dependencies` (in a
+// pyproject.toml's [tool.uv], or at the top of a uv.toml / ptinstall.toml):
+//
+//   [tool.uv.extra-build-dependencies]
+//   flash-attn = ["packaging", { requirement = "torch", match-runtime = true }]
+//
+// Each listed package gets the extra requirements in its build environment; with match-runtime the
+// requirement is pinned to the version the install resolved for the target environment.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ptinstall/spec/requirement.hpp"
+
+namespace ptinstall::config {
+
+struct ExtraBuildDependency {
+  spec::Requirement requirement;
+  bool match_runtime = false;
+};
+// Normalised package name -> its extra build requirements.
+using ExtraBuildDependencies = std::map<std::string, std::vector<ExtraBuildDependency>>;
+
+// Reads one config file; a file without the table gives an empty map. Throws util::Error naming the
+// file for a malformed entry.
+ExtraBuildDependencies read_extra_build_dependencies(const std::filesystem::path& path);
+
+}  // namespace ptinstall::config
