@@ -289,9 +289,7 @@ Pyproject Pyproject::parse(std::string_view text, const fs::path& path) {
       if (!n->is_array()) r.type_error(*n, "project.dynamic", "an array of strings");
       for (const auto& item : *n->as_array()) {
         std::string field = r.string(item, "project.dynamic");
-        if (field == "dependencies" || field == "optional-dependencies")
-          r.fail(item, "`project." + field + "` is dynamic: reading it needs the project's build backend, which is not supported yet",
-                 "list the requirements in [project] " + field + " or in a requirements file");
+        if (field == "dependencies" || field == "optional-dependencies") p.dynamic_dependencies = true;
       }
     }
     if (const toml::node* n = project->get("requires-python")) {
@@ -538,7 +536,12 @@ std::vector<IndexDefinition> read_index_definitions(const fs::path& path) {
 }
 
 ProjectRequest load_project(const fs::path& path, const Settings& settings) {
-  ProjectRequest out{Pyproject::read(path), {}, {}};
+  return select_project(Pyproject::read(path), settings);
+}
+
+ProjectRequest select_project(Pyproject project, const Settings& settings) {
+  const fs::path path = project.path;
+  ProjectRequest out{std::move(project), {}, {}};
   std::vector<std::string> groups;
   std::error_code ec;
   for (const auto& text : settings.get_list("group")) {

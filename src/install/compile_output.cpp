@@ -63,8 +63,8 @@ std::string write_compiled_requirements(std::vector<CompiledPin> pins, const Com
 
   std::sort(pins.begin(), pins.end(), [](const CompiledPin& a, const CompiledPin& b) { return a.name < b.name; });
   for (const auto& pin : pins) {
-    out += pin.name;
-    out += pin.url ? " @ " + util::redact_url(*pin.url) : "==" + pin.version;
+    if (pin.editable && pin.url) out += "-e " + util::redact_url(*pin.url);
+    else out += pin.name + (pin.url ? " @ " + util::redact_url(*pin.url) : "==" + pin.version);
     if (options.hashes && !pin.hashes.empty()) {
       std::set<std::string> hashes(pin.hashes.begin(), pin.hashes.end());
       for (const auto& h : hashes) out += " \\\n    --hash=" + h;

@@ -62,6 +62,7 @@ CompiledResolution compile_pins(const ResolveInputs& in, const dist::Resolution&
     pin.name = p.name();
     pin.version = p.version.to_string();
     if (p.dist.is_direct()) pin.url = p.dist.url();
+    pin.editable = p.dist.is_editable();
     if (auto it = via.find(p.name()); it != via.end()) pin.via = it->second;
     if (!p.routed_index.empty()) {
       pin.from_index = p.dist.index_url();

@@ -78,7 +78,19 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       throw util::Error(util::ErrorKind::Usage,
                         "more than one pyproject.toml (" + in.project->project.path.string() + ", " + path + ")",
                         "give one project at a time");
-    in.project = config::load_project(path, *options.settings);
+    config::Pyproject pp = config::Pyproject::read(path);
+    if (pp.dynamic_dependencies) {
+      // Dependencies the backend computes: its metadata (static where possible, else
+      // prepare_metadata_for_build_wheel) is the list; extras come from its Provides-Extra, and the
+      // `extra == "x"` markers are evaluated below with the selected extras.
+      dist::Dist project = dist::from_path(fs::absolute(path).parent_path(), {});
+      if (!build) dist::BuildOptions{}.require_source_allowed("", project.describe());
+      auto md = spec::CoreMetadata::parse(build->metadata(project));
+      pp.dependencies.clear();
+      for (const auto& raw : md.requires_dist) pp.dependencies.push_back(spec::Requirement::parse(raw));
+      for (const auto& extra : md.provides_extra) pp.optional_dependencies[extra];
+    }
+    in.project = config::select_project(std::move(pp), *options.settings);
     const auto& pr = *in.project;
     std::string origin = (pr.project.name ? *pr.project.name + " " : "") + "(" + display_path(path) + ")";
     for (const auto& r : pr.requirements) {

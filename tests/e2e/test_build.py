@@ -176,6 +176,38 @@ def test_requirements_file_paths_are_relative_to_the_file(ptinstall, backends, i
     assert "depa" in installed_names(venv)
 
 
+def test_compile_keeps_local_and_editable_projects(ptinstall, backends, index, tmp_path, venv):
+    """pip compile: a local project is pinned as `name @ file:///...`, an editable one as an `-e` line
+    (pip-tools' form); installing the compiled file gives the same editable and plain installs."""
+    backends.require("setuptools")
+    src = tmp_path / "src"
+    edit = bt.make_setuptools_project(src, name="editme")
+    plain = bt.make_intree_project(src, name="plainproj", dependencies=["depa"])
+    (src / "requirements.in").write_text("-e ./editme\n./plainproj\n")
+    r = ptinstall("pip", "compile", "--python", venv, "--cache-dir", tmp_path / "cache", "--index-url", index,
+                  "--no-header", src / "requirements.in", "-o", src / "requirements.txt", cwd=src)
+    assert r.returncode == 0, r
+    lines = (src / "requirements.txt").read_text().splitlines()
+    assert f"-e {edit.path.as_uri()}" in lines, lines
+    assert f"plainproj @ {plain.path.as_uri()}" in lines, lines
+    assert "depa==1.0" in lines, lines
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "-r", src / "requirements.txt", cwd=tmp_path)
+    assert r.returncode == 0, r
+    assert bt.direct_url(venv, "editme") == {"url": edit.path.as_uri(), "dir_info": {"editable": True}}
+    assert bt.direct_url(venv, "plainproj") == {"url": plain.path.as_uri(), "dir_info": {}}
+
+
+def test_requirements_of_a_pyproject_with_dynamic_dependencies(ptinstall, backends, index, tmp_path, venv):
+    """`pip install -r pyproject.toml` of a project whose dependencies are dynamic: its backend's metadata
+    gives them (prepare_metadata_for_build_wheel); the project itself is not installed."""
+    project = bt.make_intree_project(tmp_path / "src", name="dynproj", dependencies=["depa"],
+                                     dynamic_dependencies=True)
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "-r", project.path / "pyproject.toml")
+    assert r.returncode == 0, r
+    assert " + depa==1.0" in r.stderr and "dynproj" not in r.stderr.split("Resolved")[-1], r.stderr
+    assert "prepare_metadata_for_build_wheel" in hooks(project) and "build_wheel" not in hooks(project)
+
+
 # --- editables (PEP 660) ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("flag", ["-e", "--editable"])

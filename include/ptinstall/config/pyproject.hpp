@@ -80,6 +80,9 @@ class Pyproject {
   std::vector<IndexDefinition> indexes;                        // [[tool.uv.index]], in file order
   std::map<std::string, std::vector<PackageSource>> sources;   // by normalised package, in file order
   std::vector<std::vector<ConflictItem>> conflicts;
+  // `dynamic = ["dependencies"]` / `["optional-dependencies"]`: the lists above are not the project's;
+  // its build backend's metadata is (the caller fills them, ops::read_inputs through the build seam).
+  bool dynamic_dependencies = false;
 
   // Reads and validates a file. Throws util::Error naming the file and line.
   static Pyproject read(const std::filesystem::path& path);
@@ -125,6 +128,8 @@ struct ProjectRequest {
 };
 // `--group PATH:NAME` naming another file than `path` is refused ("not supported yet").
 ProjectRequest load_project(const std::filesystem::path& path, const Settings& settings);
+// The same for a project already read (and completed, for dynamic dependencies).
+ProjectRequest select_project(Pyproject project, const Settings& settings);
 
 // The index tables of a config file: [[tool.uv.index]] in a pyproject.toml, [[index]] in a uv.toml
 // or ptinstall.toml. Same validation as Pyproject::read.

@@ -29,6 +29,7 @@ struct CompiledPin {
   std::string name;                    // normalised project name
   std::string version;                 // full version text ("2.9.1+cu128")
   std::optional<std::string> url;      // `name @ url` requirements: written instead of `==version`
+  bool editable = false;               // with url: written as `-e url` (pip-tools' form), read back as editable
   std::vector<std::string> via;        // "-r requirements.in", "-c c.txt", "flask", "demo (pyproject.toml)"
   std::optional<std::string> from_index;  // "# from URL" annotation
   std::vector<std::string> hashes;     // "sha256:<hex>"; written sorted, without duplicates

@@ -229,9 +229,10 @@ TEST_CASE("pyproject: type errors name the file, the line and the expected type"
                     Catch::Contains("exactly one of `extra` and `group`"));
   CHECK_THROWS_WITH(parse("[tool.uv]\nconflicts = [{ extra = 'a' }]\n"), Catch::Contains("`tool.uv.conflicts` must be an array"));
   CHECK_THROWS_WITH(parse("[project\n"), Catch::Contains("/proj/pyproject.toml:1: invalid TOML"));
-  CHECK_THROWS_WITH(parse("[project]\nname = 'x'\ndynamic = ['version', 'dependencies']\n"),
-                    Catch::Contains(":3: `project.dependencies` is dynamic"));
-  CHECK_NOTHROW(parse("[project]\nname = 'x'\ndynamic = ['version']\n"));
+  // Dynamic dependencies are the backend's to give (ops reads them through the build seam).
+  CHECK(parse("[project]\nname = 'x'\ndynamic = ['version', 'dependencies']\n").dynamic_dependencies);
+  CHECK(parse("[project]\nname = 'x'\ndynamic = ['optional-dependencies']\n").dynamic_dependencies);
+  CHECK_FALSE(parse("[project]\nname = 'x'\ndynamic = ['version']\n").dynamic_dependencies);
   // `index = [...]` strings are the --index setting, read by config_files, not index tables.
   CHECK(parse("[tool.uv]\nindex = ['a=https://a/simple']\n").indexes.empty());
 }
