@@ -116,6 +116,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.resolution = &resolution;
   ir.plan = &plan;
   ir.required_hashes = in.hashes;
+  if (progress.enabled()) ir.on_build = [&progress](const std::string& what) { progress.update("Building " + what, true); };
   if (progress.enabled())
     ir.on_progress = [&progress, last_done = std::make_shared<std::atomic<std::size_t>>(0)](
                          std::size_t done, std::size_t total, std::uint64_t bytes) {

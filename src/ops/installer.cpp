@@ -100,6 +100,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     if (n > 1) builders = std::make_unique<util::ThreadPool>(n);
     util::parallel_for(builders.get(), to_build.size(), [&](std::size_t k) {
       std::size_t i = to_build[k];
+      if (request.on_build) request.on_build(resolved[i]->dist.describe());
       dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);
       archive_sha256[i] = built.archive_sha256;
       items[i].file.url = dist::file_url(built.path);
