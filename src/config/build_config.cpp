@@ -54,4 +54,37 @@ ExtraBuildDependencies read_extra_build_dependencies(const fs::path& path) {
   return out;
 }
 
+std::optional<std::map<std::string, std::vector<std::string>>> read_config_settings(const fs::path& path) {
+  auto text = util::try_read_file(path);
+  if (!text) return std::nullopt;
+  toml::table doc;
+  try {
+    doc = toml::parse(*text, path.string());
+  } catch (const toml::parse_error&) {
+    return std::nullopt;  // the config reader reports invalid TOML
+  }
+  const bool pyproject = path.filename() == "pyproject.toml";
+  const toml::node* node = pyproject ? doc["tool"]["uv"]["config-settings"].node() : doc.get("config-settings");
+  if (!node) return std::nullopt;
+  const std::string where = path.string() + ": " + (pyproject ? "tool.uv." : "") + "config-settings";
+  const toml::table* table = node->as_table();
+  if (!table) throw util::Error(where + " is not a table", "write e.g. config-settings = { editable_mode = \"compat\" }");
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [key, value] : *table) {
+    auto& values = out[std::string(key.str())];
+    if (auto s = value.value<std::string>()) {
+      values.push_back(*s);
+    } else if (const toml::array* list = value.as_array()) {
+      for (const auto& item : *list) {
+        auto v = item.value<std::string>();
+        if (!v) throw util::Error(where + "." + std::string(key.str()) + ": values are strings");
+        values.push_back(*v);
+      }
+    } else {
+      throw util::Error(where + "." + std::string(key.str()) + ": values are strings or lists of strings");
+    }
+  }
+  return out;
+}
+
 }  // namespace ptinstall::config

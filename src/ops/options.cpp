@@ -85,6 +85,13 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.no_progress = S.flag("no-progress");
   o.link_mode = util::parse_link_mode(S.get_or("link-mode", "clone"));
   if (auto r = S.get("report"); r) o.report = *r;
+  // -C on the command line, else the config-settings table of the first config file that has one.
+  if (o.config_settings.empty())
+    for (const auto& file : o.config_files)
+      if (auto cs = config::read_config_settings(file)) {
+        o.config_settings = *cs;
+        break;
+      }
   // The config files in effect, highest precedence first: the first file naming a package wins.
   for (const auto& file : o.config_files)
     for (auto& [pkg, deps] : config::read_extra_build_dependencies(file)) o.extra_build_dependencies.emplace(pkg, deps);

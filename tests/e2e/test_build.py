@@ -529,6 +529,23 @@ def test_config_settings_reach_every_hook(flags, ptinstall, index, tmp_path, ven
         assert call["config_settings"] == {"color": "blue", "size": "large"}, call
 
 
+def test_config_settings_from_a_config_file(ptinstall, index, tmp_path, venv):
+    """uv.toml's config-settings table is what -C gives; -C on the command line wins over it."""
+    bt.make_intree_project(tmp_path / "src", name="cfgfile")
+    config = tmp_path / "uv.toml"
+    config.write_text('config-settings = { color = "green" }\n')
+    r = install(ptinstall, tmp_path, venv, "--config-file", config, "--index-url", index, "./cfgfile",
+                cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    read = "import importlib.resources as r; print(r.files('cfgfile').joinpath('_build_config.json').read_text())"
+    assert json.loads(py(venv, read)) == {"color": "green"}
+    venv2 = bt.make_venv(tmp_path / "venv2")
+    r = install(ptinstall, tmp_path, venv2, "--config-file", config, "--index-url", index, "-C", "color=red",
+                "./cfgfile", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert json.loads(py(venv2, read)) == {"color": "red"}
+
+
 def test_hook_runs_in_the_source_tree_with_backend_path(ptinstall, index, tmp_path, venv):
     project = bt.make_intree_project(tmp_path / "src", name="cwdproj")
     assert install(ptinstall, tmp_path, venv, "--index-url", index, project.path).returncode == 0

@@ -9,6 +9,7 @@
 #pragma once
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,10 @@ using ExtraBuildDependencies = std::map<std::string, std::vector<ExtraBuildDepen
 // Reads one config file; a file without the table gives an empty map. Throws util::Error naming the
 // file for a malformed entry.
 ExtraBuildDependencies read_extra_build_dependencies(const std::filesystem::path& path);
+
+// uv's `config-settings` table (`[tool.uv] config-settings = { key = "value" }`, or at the top of a
+// uv.toml): what -C KEY=VALUE gives on the command line. Values are strings or lists of strings;
+// nullopt when the file has no such table.
+std::optional<std::map<std::string, std::vector<std::string>>> read_config_settings(const std::filesystem::path& path);
 
 }  // namespace ptinstall::config

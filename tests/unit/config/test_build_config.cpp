@@ -39,3 +39,18 @@ TEST_CASE("extra-build-dependencies: strings and match-runtime tables, by normal
   util::write_file_atomic(dir.path() / "bad2.toml", "[extra-build-dependencies]\nfoo = [\"not a requirement!\"]\n");
   CHECK_THROWS_WITH(config::read_extra_build_dependencies(dir.path() / "bad2.toml"), Catch::Contains("foo"));
 }
+
+TEST_CASE("config-settings tables: strings and lists; absent is nullopt") {
+  util::TempDir dir;
+  util::write_file_atomic(dir.path() / "uv.toml", "config-settings = { editable_mode = \"compat\", flags = [\"-a\", \"-b\"] }\n");
+  auto cs = config::read_config_settings(dir.path() / "uv.toml");
+  REQUIRE(cs);
+  CHECK(cs->at("editable_mode") == std::vector<std::string>{"compat"});
+  CHECK(cs->at("flags") == std::vector<std::string>{"-a", "-b"});
+  util::write_file_atomic(dir.path() / "pyproject.toml", "[tool.uv.config-settings]\nkey = \"v\"\n");
+  REQUIRE(config::read_config_settings(dir.path() / "pyproject.toml"));
+  util::write_file_atomic(dir.path() / "none.toml", "no-build = true\n");
+  CHECK_FALSE(config::read_config_settings(dir.path() / "none.toml"));
+  util::write_file_atomic(dir.path() / "bad.toml", "config-settings = { n = 1 }\n");
+  CHECK_THROWS_WITH(config::read_config_settings(dir.path() / "bad.toml"), Catch::Contains("config-settings.n"));
+}
