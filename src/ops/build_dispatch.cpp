@@ -43,6 +43,21 @@ struct BuildDispatch::State {
 
   // The checks every question starts with, and the source (located once per run).
   Source source_of(const dist::Dist& d, const dist::BuildOptions& options);
+
+  // How a source is built now: isolated or not, its extra build requirements (match-runtime pinned
+  // once the install's versions are known) and so the key and directory of its wheel in the cache.
+  struct Plan {
+    bool isolated = true;
+    std::vector<std::string> extras;
+    std::string key;
+    fs::path cache_dir;
+  };
+  Plan plan(const dist::Dist& d, const Source& src, const PipOptions& options);
+
+  // A build environment and hook runner for `src`, its build requirements installed through the
+  // pipeline (nested, via `self`).
+  std::shared_ptr<detail::BuildSession> open(BuildDispatch& self, const PipOptions& options, const Source& src,
+                                             const Plan& plan, const std::string& what);
 };
 
 BuildDispatch::BuildDispatch(const PipOptions& options)
@@ -168,6 +183,33 @@ Source BuildDispatch::State::source_of(const dist::Dist& d, const dist::BuildOpt
   return it->second;
 }
 
+BuildDispatch::State::Plan BuildDispatch::State::plan(const dist::Dist& d, const Source& src, const PipOptions& options) {
+  Plan p;
+  p.isolated = !options.no_build_isolation && !options.no_build_isolation_packages.count(d.name);
+  // A path given without a name is known by its static [project] name, where it has one.
+  std::string name = d.name;
+  if (name.empty() && !src.tree.empty())
+    if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
+  {
+    std::lock_guard lock(mutex);
+    if (p.isolated) p.extras = extra_requirements(options, name, runtime);
+  }
+  p.key = build_key(src, target->interpreter(), p.isolated, options.config_settings, p.extras);
+  p.cache_dir = services->cache().bucket("built-wheels-v1") / p.key.substr(0, 2) / p.key;
+  return p;
+}
+
+std::shared_ptr<detail::BuildSession> BuildDispatch::State::open(BuildDispatch& self, const PipOptions& options,
+                                                                 const Source& src, const Plan& plan,
+                                                                 const std::string& what) {
+  return std::make_shared<detail::BuildSession>(detail::open_session(
+      src, options, *target, plan.isolated,
+      [&](const python::Environment& env, const std::vector<std::string>& reqs) {
+        install_build_requirements(self, *services, options, env, reqs, what);
+      },
+      what, services->cache().bucket("build-requires-v1"), plan.extras));
+}
+
 std::string BuildDispatch::metadata(const dist::Dist& d) {
   State& S = *state_;
   Source src = S.source_of(d, build_options_);
@@ -182,19 +224,8 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
     return md;
   };
   // 1. A wheel of this source in the cache of built wheels: nothing to unpack or run.
-  const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
-  std::vector<std::string> extras;
-  {
-    // A path given without a name is known by its static [project] name, where it has one.
-    std::string name = d.name;
-    if (name.empty() && !src.tree.empty())
-      if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
-    std::lock_guard lock(S.mutex);
-    if (isolated) extras = extra_requirements(options_, name, S.runtime);
-  }
-  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings, extras);
-  if (auto w = cached_wheel(S.services->cache().bucket("built-wheels-v1") / key.substr(0, 2) / key))
-    return remember(index::read_wheel_metadata(*w));
+  const State::Plan plan = S.plan(d, src, options_);
+  if (auto w = cached_wheel(plan.cache_dir)) return remember(index::read_wheel_metadata(*w));
   // 2. Static metadata: no backend at all (PEP 643 sdists, static [project] tables).
   detail::unpack_source(src);
   if (auto st = build::static_metadata(src.tree)) {
@@ -203,15 +234,10 @@ std::string BuildDispatch::metadata(const dist::Dist& d) {
   }
   // 3. The backend's prepare_metadata_for_build_*; without that hook, a full build (kept for the install).
   const std::string what = d.describe();
-  auto session = std::make_shared<detail::BuildSession>(detail::open_session(
-      src, options_, *S.target, isolated,
-      [&](const python::Environment& env, const std::vector<std::string>& reqs) {
-        install_build_requirements(*this, *S.services, options_, env, reqs, what);
-      },
-      what, S.services->cache().bucket("build-requires-v1"), extras));
+  auto session = S.open(*this, options_, src, plan, what);
   {
     std::lock_guard lock(S.mutex);
-    S.sessions[key] = session;  // the build of this source reuses its environment
+    S.sessions[plan.key] = session;  // the build of this source reuses its environment
   }
   fs::path md_dir = session->work->path() / "metadata";
   fs::create_directories(md_dir);
@@ -240,18 +266,9 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   State& S = *state_;
   Source src = S.source_of(d, build_options_);
   const std::string what = d.describe();
-  const bool isolated = !options_.no_build_isolation && !options_.no_build_isolation_packages.count(d.name);
-  std::vector<std::string> extras;
-  {
-    // A path given without a name is known by its static [project] name, where it has one.
-    std::string name = d.name;
-    if (name.empty() && !src.tree.empty())
-      if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
-    std::lock_guard lock(S.mutex);
-    if (isolated) extras = extra_requirements(options_, name, S.runtime);
-  }
-  const std::string key = build_key(src, S.target->interpreter(), isolated, options_.config_settings, extras);
-  const fs::path cache_dir = S.services->cache().bucket("built-wheels-v1") / key.substr(0, 2) / key;
+  const State::Plan plan = S.plan(d, src, options_);
+  const std::string& key = plan.key;
+  const fs::path& cache_dir = plan.cache_dir;
   auto finish = [&](const fs::path& path) {
     dist::BuiltWheel w{path, path.filename().string(), src.archive_sha256};
     std::lock_guard lock(S.mutex);
@@ -300,12 +317,7 @@ dist::BuiltWheel BuildDispatch::build_wheel(const dist::Dist& d) {
   }
   if (!session) {
     detail::unpack_source(src);
-    session = std::make_shared<detail::BuildSession>(detail::open_session(
-        src, options_, *S.target, isolated,
-        [&](const python::Environment& env, const std::vector<std::string>& reqs) {
-          install_build_requirements(*this, *S.services, options_, env, reqs, what);
-        },
-        what, S.services->cache().bucket("build-requires-v1"), extras));
+    session = S.open(*this, options_, src, plan, what);
   }
   fs::path out_dir = session->work->path() / "out";
   fs::create_directories(out_dir);
