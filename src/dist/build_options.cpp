@@ -40,13 +40,6 @@ void BuildOptions::require_source_allowed(std::string_view name, const std::stri
   if (only_binary.contains(name)) throw source_refused(what, SourceRefusal::OnlyBinary, name);
 }
 
-void BuildOptions::require_no_binary_possible() const {
-  if (no_binary.empty() || can_build) return;
-  std::string what = no_binary.all() ? ":all:" : util::join({no_binary.names().begin(), no_binary.names().end()}, ",");
-  throw util::Error(util::ErrorKind::Usage, "--no-binary " + what + " would need building from source",
-                    std::string(no_builder_hint()));
-}
-
 std::string_view no_builder_hint() { return "ptinstall installs wheels only (sdists are never built)"; }
 
 util::Error source_refused(const std::string& what, SourceRefusal why, std::string_view name) {

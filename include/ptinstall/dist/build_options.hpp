@@ -47,8 +47,6 @@ struct BuildOptions {
 
   // Throws the refusal when `what` (a source distribution of project `name`) may not be built.
   void require_source_allowed(std::string_view name, const std::string& what) const;
-  // Throws when a --no-binary request cannot be honoured (no build frontend yet).
-  void require_no_binary_possible() const;
 };
 
 // The refusal of a source distribution, in one wording: `what` is what was asked for ("demo-1.0.tar.gz",

@@ -118,14 +118,6 @@ TEST_CASE("dist: BuildOptions is the one rule on building, with one wording", "[
   } catch (const util::Error& e) {
     CHECK(e.hint() == std::string(dist::no_builder_hint()));
   }
-  auto nb = dist::BuildOptions::from_values({":all:"}, {}, false);
-  try {
-    nb.require_no_binary_possible();
-    FAIL("not refused");
-  } catch (const util::Error& e) {
-    CHECK(std::string(e.what()) == "--no-binary :all: would need building from source");
-    CHECK(e.exit_code() == 2);
-  }
   CHECK_THROWS_WITH(dist::BuildOptions::from_values({"not a name!"}, {}, true), Catch::Contains("invalid project name"));
 }
 
