@@ -25,15 +25,18 @@ std::string where(std::string_view key, const SettingValue* v) {
   return "`" + std::string(key) + "` in " + v->origin;
 }
 
-// A number setting, validated as net::ClientOptions::from_environment does.
-double number(const Settings& settings, std::string_view key, bool allow_zero) {
+}  // namespace
+
+double number_setting(const Settings& settings, std::string_view key, bool allow_zero) {
   auto value = settings.get(key);  // the registry's default when unset
   if (!value) throw util::Error("internal error: the setting `" + std::string(key) + "` has no default");
   return net::parse_number_setting(where(key, settings.find(key)), *value, allow_zero);
 }
 
+namespace {
+
 std::chrono::milliseconds seconds(const Settings& settings, std::string_view key) {
-  return std::chrono::milliseconds(static_cast<long long>(1000 * number(settings, key, false)));
+  return std::chrono::milliseconds(static_cast<long long>(1000 * number_setting(settings, key, false)));
 }
 
 // A value that came from anywhere but the environment (whose proxies libcurl reads itself).
@@ -49,10 +52,10 @@ std::span<const std::string_view> client_option_keys() { return kKeys; }
 
 net::ClientOptions client_options(const Settings& settings) {
   net::ClientOptions o;
-  o.concurrency = static_cast<std::size_t>(number(settings, "concurrent-downloads", false));
+  o.concurrency = static_cast<std::size_t>(number_setting(settings, "concurrent-downloads", false));
   o.read_timeout = seconds(settings, "http-timeout");
   o.connect_timeout = seconds(settings, "http-connect-timeout");
-  o.retries = static_cast<int>(number(settings, "http-retries", true));
+  o.retries = static_cast<int>(number_setting(settings, "http-retries", true));
 
   // SSL_CERT_FILE / SSL_CERT_DIR that do not exist are ignored with a warning, as before (a stale
   // variable in a shell profile must not stop every install); a --cert that does not exist is an error.

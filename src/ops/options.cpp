@@ -3,10 +3,24 @@
 #include <algorithm>
 #include <thread>
 
+#include "ptinstall/config/client_options.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 
 namespace ptinstall::ops {
+
+namespace {
+
+// A number setting (config::number_setting's checks and wording) whose bad value is a usage error.
+double usage_number(const config::Settings& S, std::string_view key) {
+  try {
+    return config::number_setting(S, key, false);
+  } catch (const util::Error& e) {
+    throw util::Error(util::ErrorKind::Usage, e.what(), e.hint());
+  }
+}
+
+}  // namespace
 
 bool PipOptions::may_change_installed() const {
   return upgrade || !upgrade_packages.empty() || reinstall || require_hashes || python_version || python_platform;
@@ -59,25 +73,13 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.build_constraint_files = S.get_list("build-constraint");
   o.concurrent_builds = std::max(1u, std::thread::hardware_concurrency());
   if (auto n = S.get("concurrent-builds"); n && !n->empty()) {
-    try {
-      long v = std::stol(*n);
-      if (v < 1) throw std::invalid_argument("not positive");
-      o.concurrent_builds = static_cast<std::size_t>(v);
-    } catch (const std::exception&) {
+    double v = usage_number(S, "concurrent-builds");
+    if (v < 1)
       throw util::Error(util::ErrorKind::Usage, "invalid value for --concurrent-builds: '" + *n + "'",
                         "give a number of builds, 1 or more");
-    }
+    o.concurrent_builds = static_cast<std::size_t>(v);
   }
-  if (auto t = S.get("build-timeout"); t && !t->empty()) {
-    try {
-      double seconds = std::stod(*t);
-      if (!(seconds > 0)) throw std::invalid_argument("not positive");
-      o.build_timeout = std::chrono::seconds(static_cast<long long>(seconds + 0.999));
-    } catch (const std::exception&) {
-      throw util::Error(util::ErrorKind::Usage, "invalid value for PTINSTALL_BUILD_TIMEOUT: '" + *t + "'",
-                        "give a number of seconds");
-    }
-  }
+  o.build_timeout = std::chrono::seconds(static_cast<long long>(usage_number(S, "build-timeout") + 0.999));
   o.dry_run = S.flag("dry-run");
   o.reinstall = S.flag("reinstall");
   o.require_hashes = S.flag("require-hashes");

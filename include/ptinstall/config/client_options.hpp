@@ -28,4 +28,8 @@ std::span<const std::string_view> client_option_keys();
 // them to insecure_hosts) and the user agent.
 net::ClientOptions client_options(const Settings& settings);
 
+// A number setting (the registry's default when unset), validated like the HTTP numbers; an error
+// names where the value came from (the flag, the variable, or the key and its config file).
+double number_setting(const Settings& settings, std::string_view key, bool allow_zero);
+
 }  // namespace ptinstall::config
