@@ -116,8 +116,8 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.resolution = &resolution;
   ir.plan = &plan;
   ir.required_hashes = in.hashes;
-  if (progress.enabled()) ir.on_build = [&progress](const std::string& what) { progress.update("Building " + what, true); };
-  if (progress.enabled())
+  if (progress.enabled()) {
+    ir.on_build = [&progress](const std::string& what) { progress.update("Building " + what, true); };
     ir.on_progress = [&progress, last_done = std::make_shared<std::atomic<std::size_t>>(0)](
                          std::size_t done, std::size_t total, std::uint64_t bytes) {
       bool advanced = last_done->exchange(done) != done;
@@ -125,6 +125,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
                           (bytes ? ", " + util::format_bytes(bytes) + " downloaded" : std::string()),
                       advanced);
     };
+  }
   ops::InstallOutcome outcome;
   try {
     outcome = ops::install(services, opts, ir, build);
