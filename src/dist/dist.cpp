@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
@@ -51,12 +52,6 @@ fs::path path_of_file_url(const std::string& url) {
 }
 
 }  // namespace
-
-std::string file_url(const fs::path& path) {
-  std::string p = fs::absolute(path).lexically_normal().string();
-  while (p.size() > 1 && p.back() == '/') p.pop_back();  // "." is the directory, not "dir/"
-  return "file://" + util::percent_encode(p, "/");
-}
 
 bool Dist::is_wheel() const {
   return std::visit(Overload{[](const RegistryWheel&) { return true; }, [](const RegistrySdist&) { return false; },
@@ -250,7 +245,7 @@ Dist from_path(const fs::path& path, const fs::path& base, bool editable) {
   std::error_code ec;
   if (!fs::exists(p, ec))
     throw util::Error(util::ErrorKind::Usage, path.string() + " does not exist", "check the path");
-  return from_direct_reference("", file_url(fs::absolute(p)), editable);
+  return from_direct_reference("", index::file_url(fs::absolute(p)), editable);
 }
 
 }  // namespace ptinstall::dist

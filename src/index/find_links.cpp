@@ -19,7 +19,9 @@ std::string file_url(const fs::path& path) {
   std::error_code ec;
   fs::path abs = fs::absolute(path, ec);
   if (ec) abs = path;
-  return "file://" + util::percent_encode(abs.lexically_normal().generic_string(), "/");
+  std::string p = abs.lexically_normal().generic_string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();  // a directory ("proj/.") as pip writes it: no slash
+  return "file://" + util::percent_encode(p, "/");
 }
 
 std::optional<fs::path> local_path(std::string_view url) {

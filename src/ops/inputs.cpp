@@ -4,6 +4,7 @@
 
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/spec/metadata.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
@@ -44,7 +45,7 @@ spec::Requirement location_requirement(const config::RequirementLine& line, dist
                         (wheel_name ? "wheel file " : "") + location + " does not exist" +
                             (origin.empty() ? "" : " (" + origin + ")"),
                         "check the path");
-    url = dist::file_url(p);
+    url = index::file_url(p);
   }
   dist::Dist d = dist::from_direct_reference("", url, line.editable);
   if (line.editable && !(std::holds_alternative<dist::LocalPath>(d.source) &&

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/install/compile_bytecode.hpp"
 #include "ptinstall/install/install_order.hpp"
 #include "ptinstall/install/prepare.hpp"
@@ -103,7 +104,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
       if (request.on_build) request.on_build(resolved[i]->dist.describe());
       dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);
       archive_sha256[i] = built.archive_sha256;
-      items[i].file.url = dist::file_url(built.path);
+      items[i].file.url = index::file_url(built.path);
       items[i].file.filename = built.filename;
       items[i].file.kind = index::FileKind::Wheel;
       items[i].local_wheel = built.path;

@@ -100,7 +100,4 @@ Dist from_direct_reference(const std::string& name, const std::string& url, bool
 // an archive, or a directory with pyproject.toml or setup.py.
 Dist from_path(const std::filesystem::path& path, const std::filesystem::path& base, bool editable = false);
 
-// The file:// URL of an absolute path (percent-encoded as pip writes it).
-std::string file_url(const std::filesystem::path& path);
-
 }  // namespace ptinstall::dist

@@ -23,7 +23,8 @@ class HttpCache;
 
 namespace ptinstall::index {
 
-// A file:// URL for a local path (made absolute, percent-encoded).
+// A file:// URL for a local path (made absolute, lexically normal, percent-encoded; a directory
+// without a trailing slash, as pip writes it in direct_url.json).
 std::string file_url(const std::filesystem::path& path);
 // The local path of a file:// URL; nullopt for other schemes.
 std::optional<std::filesystem::path> local_path(std::string_view url);

@@ -4,6 +4,7 @@
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/dist/resolution.hpp"
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/index/simple_page.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -51,7 +52,7 @@ TEST_CASE("dist: archives, trees and git references are source distributions", "
   REQUIRE(tdu);
   CHECK(tdu->is_dir);
   CHECK(tdu->editable);
-  CHECK(tdu->url == dist::file_url(tmp.path() / "proj"));
+  CHECK(tdu->url == index::file_url(tmp.path() / "proj"));
   CHECK_THROWS_WITH(dist::from_path("missing", tmp.path()), Catch::Contains("does not exist"));
 
   auto git = dist::from_direct_reference("", "git+https://user:secret@host/org/repo.git@v1.2#egg=Repo_Name&subdirectory=py");

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "ptinstall/dist/build_context.hpp"
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/ops/build_dispatch.hpp"
 #include "ptinstall/ops/compile.hpp"
@@ -136,7 +137,7 @@ TEST_CASE("ops: a wheel file becomes a name @ file:// requirement; an sdist meet
   CHECK(in.requirement_origins[0].empty());
   util::write_file_atomic(f.tmp.path() / "demo-1.0.tar.gz", "");
   try {
-    ops::read_inputs(o, {dist::file_url(f.tmp.path() / "demo-1.0.tar.gz")}, ops::Positionals::Requirements, target.markers);
+    ops::read_inputs(o, {index::file_url(f.tmp.path() / "demo-1.0.tar.gz")}, ops::Positionals::Requirements, target.markers);
     FAIL("accepted");
   } catch (const util::Error& e) {
     CHECK(std::string(e.what()) == "demo-1.0.tar.gz is a source distribution");
@@ -198,7 +199,7 @@ TEST_CASE("ops: the resolver asks the build seam for a source distribution's met
   auto o = f.options();
   auto target = ops::make_target(o, python3());
   util::write_file_atomic(f.tmp.path() / "srcpkg-3.0.tar.gz", "");
-  std::string url = dist::file_url(f.tmp.path() / "srcpkg-3.0.tar.gz");
+  std::string url = index::file_url(f.tmp.path() / "srcpkg-3.0.tar.gz");
   ops::ResolveInputs in;
   in.requirements.push_back(spec::Requirement::parse("srcpkg @ " + url));
   in.requirement_origins.push_back("");
@@ -252,7 +253,7 @@ TEST_CASE("ops: a Resolution made without a resolver installs (wheel files given
   auto o = f.options();
   dist::Resolution r;
   dist::ResolvedDist p;
-  p.dist = dist::from_direct_reference("", dist::file_url(f.links / "beta-2.0-py3-none-any.whl"));
+  p.dist = dist::from_direct_reference("", index::file_url(f.links / "beta-2.0-py3-none-any.whl"));
   p.version = *p.dist.version;
   p.requested = true;
   r.packages.push_back(p);
