@@ -534,13 +534,17 @@ def get_requires_for_build_sdist(config_settings=None):
     return []
 
 
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    _log("prepare_metadata_for_build_wheel", config_settings)
+def _dist_info(metadata_directory):
     d = os.path.join(metadata_directory, DIST + ".dist-info")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "METADATA"), "w") as f:
         f.write(_metadata())
     return DIST + ".dist-info"
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    _log("prepare_metadata_for_build_wheel", config_settings)
+    return _dist_info(metadata_directory)
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
@@ -608,11 +612,7 @@ def get_requires_for_build_editable(config_settings=None):
 
 def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
     _log("prepare_metadata_for_build_editable", config_settings)
-    d = os.path.join(metadata_directory, DIST + ".dist-info")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "METADATA"), "w") as f:
-        f.write(_metadata())
-    return DIST + ".dist-info"
+    return _dist_info(metadata_directory)
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
