@@ -62,7 +62,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ops::BuildDispatch build(opts);
   build.attach(services, env);
   ops::ResolveInputs in = ops::read_inputs(opts, inv.args, sync ? ops::Positionals::Files : ops::Positionals::Requirements,
-                                           target.markers, &build);
+                                           target.markers, &build, &services);
   if (in.requirements.empty() && !sync)
     throw util::Error(util::ErrorKind::Usage, "no packages to install",
                       "give package names, wheel files, or -r requirements.txt");

@@ -82,7 +82,7 @@ int run_pip_compile(Invocation& inv) {
   ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);
   build.attach(services, env);
-  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, ops::Positionals::Files, target.markers, &build);
+  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, ops::Positionals::Files, target.markers, &build, &services);
   const std::optional<std::string> output = S.get("output-file");
 
   ops::ResolveRequest request;

@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "environment.hpp"
 #include "ptinstall/install/inspect.hpp"
+#include "ptinstall/vcs/git.hpp"
 
 namespace ptinstall::cli {
 
@@ -16,7 +17,8 @@ int run_pip_freeze(Invocation& inv) {
   const auto& py = env.interpreter();
   bool suppress_build_backends = py.major < 3 || (py.major == 3 && py.minor < 12);
   std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends,
-                                            inv.settings.get_list("exclude"), inv.settings.flag("exclude-editable"), dirs);
+                                            inv.settings.get_list("exclude"), inv.settings.flag("exclude-editable"), dirs,
+                                            vcs::editable_freeze_lines);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

@@ -137,6 +137,8 @@ struct Reader {
     s.package = package;
     s.origin = where(node);
     int kinds = 0;
+    std::string git;
+    std::optional<std::string> revision, subdirectory;
     for (const auto& [k, v] : *node.as_table()) {
       std::string name(k.str());
       std::string full = std::string(key) + "." + name;
@@ -153,7 +155,11 @@ struct Reader {
         fs::path p = string(v, full);
         s.path = p.is_absolute() ? p : (fs::absolute(path).parent_path() / p).lexically_normal();
         ++kinds;
-      } else if (name == "git" || name == "workspace") {
+      } else if (name == "git") {
+        s.kind = PackageSource::Kind::Url;  // made a git+ URL below, with its revision and subdirectory
+        git = string(v, full);
+        ++kinds;
+      } else if (name == "workspace") {
         s.kind = PackageSource::Kind::Unsupported;
         s.unsupported = name;
         ++kinds;
@@ -168,9 +174,12 @@ struct Reader {
         s.extra = spec::normalize_extra(string(v, full));
       } else if (name == "group") {
         s.group = spec::normalize_name(string(v, full));
-      } else if (name == "editable" || name == "subdirectory" || name == "rev" || name == "tag" ||
-                 name == "branch" || name == "lfs" || name == "package") {
-        // Modifiers of git/path/url sources (git ones are not supported yet).
+      } else if (name == "rev" || name == "tag" || name == "branch") {
+        if (revision) fail(v, "the source of `" + package + "` names more than one of rev, tag, branch", "give one");
+        revision = string(v, full);
+      } else if (name == "subdirectory") {
+        subdirectory = string(v, full);
+      } else if (name == "editable" || name == "lfs" || name == "package") {
         if (name == "editable") s.editable = boolean(v, full);
       } else {
         util::log::warn("unknown key `" + full + "` in " + where(v) + ", ignored");
@@ -187,6 +196,17 @@ struct Reader {
     if (s.editable && s.kind != PackageSource::Kind::Path)
       fail(node, "the source of `" + package + "` is editable, but only path sources can be", "drop `editable` or give a path");
     if (!s.unsupported.empty()) s.kind = PackageSource::Kind::Unsupported;
+    if (revision && git.empty())
+      fail(node, "the source of `" + package + "` names a revision, but only git sources have one", "add git = \"https://...\"");
+    if (!git.empty()) {
+      // uv's git source as the requirement URL pip would take: git+URL@rev#subdirectory=sub.
+      s.url = (git.rfind("git+", 0) == 0 ? "" : "git+") + git + (revision ? "@" + *revision : "");
+    }
+    if (subdirectory) {
+      if (s.kind != PackageSource::Kind::Url)
+        fail(node, "the source of `" + package + "` names a subdirectory, but only git and url sources have one");
+      s.url += "#subdirectory=" + *subdirectory;
+    }
     return s;
   }
 };

@@ -6,6 +6,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
 
 namespace ptinstall::config {
 namespace fs = std::filesystem;
@@ -15,6 +16,7 @@ struct Context {
   RequirementsFile& out;
   const EnvLookup& env;
   std::set<fs::path>& open_files;  // the chain of files being read, to report -r cycles
+  const UrlReader* fetch = nullptr;
 };
 
 [[noreturn]] void fail(const std::string& where, const std::string& what, std::string hint = {}) {
@@ -54,8 +56,10 @@ std::string_view strip_comment(std::string_view line) {
 }
 
 bool is_url(std::string_view s) {
-  return util::starts_with_icase(s, "http://") || util::starts_with_icase(s, "https://") ||
-         util::starts_with_icase(s, "file://");
+  for (std::string_view scheme : {"http://", "https://", "file://", "git+https://", "git+http://", "git+ssh://",
+                                  "git+file://", "git+git://", "git://"})
+    if (util::starts_with_icase(s, scheme)) return true;
+  return false;
 }
 
 // Splits a line into whitespace-separated tokens.
@@ -123,15 +127,23 @@ std::vector<ParsedOption> parse_options(const std::vector<std::string>& tokens, 
   return out;
 }
 
+bool is_http_url(std::string_view s) {
+  return util::starts_with_icase(s, "http://") || util::starts_with_icase(s, "https://");
+}
+
+// A file named inside `file`: relative to its folder, or to its URL for a file fetched from one.
 fs::path relative_to(const fs::path& file, const std::string& target) {
+  if (is_http_url(file.string()) && !is_url(target)) return fs::path(util::join_url(file.string(), target));
   fs::path p(target);
-  if (p.is_absolute()) return p;
+  if (p.is_absolute() || is_url(target)) return p;
   return file.parent_path() / p;
 }
 
 // A path of a requirements file line, absolute and without `.`/`..` or a trailing slash.
 std::string absolute_location(const fs::path& file, const std::string& location) {
-  std::string out = fs::absolute(relative_to(file, location)).lexically_normal().string();
+  // A path in a file fetched from a URL is taken relative to the working directory.
+  fs::path p = is_http_url(file.string()) ? fs::path(location) : relative_to(file, location);
+  std::string out = fs::absolute(p).lexically_normal().string();
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   return out;
 }
@@ -161,8 +173,9 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
   if (!pending.empty()) lines.emplace_back(pending_line, std::move(pending));
 
   RequirementsFile& out = ctx.out;
+  const std::string shown = is_http_url(path.string()) ? util::redact_url(path.string()) : path.string();
   for (auto& [line_no, content] : lines) {
-    std::string where = path.string() + " line " + std::to_string(line_no);
+    std::string where = shown + " line " + std::to_string(line_no);
     std::string line(util::trim(expand_env(strip_comment(content), ctx.env)));
     if (line.empty()) continue;
     auto tokens = tokenize(line);
@@ -204,7 +217,7 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
           if (!req.location) fail(where, "-e needs a path or a URL, not `" + v + "`", "give the project's directory: -e ./proj");
           if (!is_url(*req.location)) req.location = absolute_location(path, *req.location);
           req.editable = true;
-          req.file = path.string();
+          req.file = shown;
           req.line = line_no;
           (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
         }
@@ -214,7 +227,7 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
     }
 
     RequirementLine req = parse_requirement_argument(req_text, where);
-    req.file = path.string();
+    req.file = shown;
     req.line = line_no;
     if (req.location && !is_url(*req.location)) req.location = absolute_location(path, *req.location);
     for (const auto& opt : options) {
@@ -235,8 +248,24 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
 }
 
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from) {
-  if (is_url(path.string()))
-    fail(named_from, "requirements files from URLs are not supported yet", "download the file and pass its path");
+  const std::string name = path.string();
+  if (util::starts_with_icase(name, "file://")) {
+    auto u = util::Url::parse(name);
+    if (!u) fail(named_from, "invalid URL `" + util::redact_url(name) + "`");
+    return read_file_into(fs::path(util::percent_decode(u->path)), ctx, as_constraints, named_from);
+  }
+  if (is_http_url(name)) {
+    if (!ctx.fetch || !*ctx.fetch)
+      fail(named_from, "requirements file " + util::redact_url(name) + " is a URL, which cannot be read here",
+           "download the file and pass its path");
+    if (ctx.open_files.count(path)) fail(named_from, "requirements file " + util::redact_url(name) + " includes itself");
+    std::string text = (*ctx.fetch)(name);
+    ctx.open_files.insert(path);
+    parse_text(text, path, ctx, as_constraints);
+    ctx.open_files.erase(path);
+    return;
+  }
+  if (is_url(name)) fail(named_from, "requirements file " + util::redact_url(name) + " is no http(s) or file URL");
   fs::path key = fs::weakly_canonical(path);
   if (ctx.open_files.count(key)) fail(named_from, "requirements file " + path.string() + " includes itself");
   auto text = util::try_read_file(path);
@@ -313,9 +342,10 @@ void parse_requirements_text(std::string_view text, const fs::path& path, Requir
   parse_text(text, path, ctx, as_constraints);
 }
 
-void read_requirements_file(const fs::path& path, RequirementsFile& out, bool as_constraints, const EnvLookup& env) {
+void read_requirements_file(const fs::path& path, RequirementsFile& out, bool as_constraints, const EnvLookup& env,
+                            const UrlReader& fetch) {
   std::set<fs::path> open;
-  Context ctx{out, env, open};
+  Context ctx{out, env, open, &fetch};
   read_file_into(path, ctx, as_constraints, "");
 }
 

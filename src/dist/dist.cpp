@@ -92,8 +92,21 @@ std::string Dist::url() const {
   return std::visit(Overload{[](const RegistryWheel& w) { return w.file.url; },
                              [](const RegistrySdist& s) { return s.file.url; },
                              [](const DirectUrl& d) { return d.url; }, [](const LocalPath& p) { return p.url; },
-                             [](const Git& g) { return "git+" + g.repository; }},
+                             [](const Git& g) {
+                               return "git+" + g.repository + (g.reference ? "@" + *g.reference : "") +
+                                      (g.subdirectory ? "#subdirectory=" + *g.subdirectory : "");
+                             }},
                     source);
+}
+
+std::string Dist::pinned_url() const {
+  auto* g = std::get_if<Git>(&source);
+  if (!g || !g->commit) return url();
+  std::string out = "git+" + g->repository + "@" + *g->commit;
+  std::string fragment;
+  if (g->editable && !name.empty()) fragment = "egg=" + name;
+  if (g->subdirectory) fragment += (fragment.empty() ? "" : "&") + std::string("subdirectory=") + *g->subdirectory;
+  return fragment.empty() ? out : out + "#" + fragment;
 }
 
 std::string Dist::index_url() const {
@@ -145,7 +158,12 @@ std::optional<spec::DirectUrl> Dist::direct_url(const std::optional<std::string>
     } else if (archive_sha256) {
       du.archive_hash = "sha256=" + *archive_sha256;
     }
-  } else if (auto* g = std::get_if<Git>(&source)) {
+  } else if (auto* g = std::get_if<Git>(&source); g && g->editable && g->checkout) {
+    // pip records an editable VCS install as the directory it cloned into.
+    du.url = index::file_url(*g->checkout);
+    du.is_dir = true;
+    du.editable = true;
+  } else if (g) {
     du.url = g->repository;
     du.subdirectory = g->subdirectory;
     spec::VcsInfo vcs;

@@ -254,7 +254,7 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
 
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
                           const std::vector<std::string>& excludes, bool exclude_editable,
-                          const std::vector<fs::path>& search_dirs) {
+                          const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
   std::set<std::string> skip = {"python", "wsgiref", "argparse"};
   for (const auto& x : excludes) skip.insert(spec::normalize_name(x));
   if (!all) {
@@ -267,6 +267,11 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
     auto direct_url = read_direct_url(d);
     auto editable = editable_project_location(d, direct_url, search_dirs);
     if (exclude_editable && editable) continue;
+    if (editable && editable_vcs)
+      if (auto text = editable_vcs(*editable, d.name, d.version)) {
+        lines.emplace_back(lower(d.name), *text);
+        continue;
+      }
     lines.emplace_back(lower(d.name), editable && !direct_url ? editable_requirement(d.name, d.version, *editable)
                                                               : freeze_requirement(d.name, d.version, direct_url));
   }

@@ -33,7 +33,7 @@ std::optional<std::string> installed_direct_url(const InstalledDist& dist) {
   auto text = util::try_read_file(dist.metadata_dir / "direct_url.json");
   if (!text) return std::nullopt;
   try {
-    return spec::DirectUrl::from_json(*text).url;
+    return spec::DirectUrl::from_json(*text).identity();
   } catch (const util::Error& e) {
     util::log::debug("ignoring the direct_url.json of " + dist.name + ": " + e.what());
     return std::nullopt;

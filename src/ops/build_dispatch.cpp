@@ -22,6 +22,7 @@
 #include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/vcs/git_cache.hpp"
 
 namespace ptinstall::ops {
 
@@ -208,6 +209,23 @@ std::shared_ptr<detail::BuildSession> BuildDispatch::State::open(BuildDispatch& 
         install_build_requirements(self, *services, options, env, reqs, what);
       },
       what, services->cache().bucket("build-requires-v1"), plan.extras));
+}
+
+dist::Dist BuildDispatch::pin(const dist::Dist& d) {
+  auto* g = std::get_if<dist::Git>(&d.source);
+  if (!g || (g->commit && (!g->editable || g->checkout))) return d;
+  State& S = *state_;
+  if (!S.services || !S.target) return d;  // no build frontend: the source is refused when asked for
+  dist::Dist out = d;
+  auto& pinned = std::get<dist::Git>(out.source);
+  if (!pinned.commit) pinned.commit = S.services->git().resolve(g->repository, g->reference).commit;
+  if (pinned.editable && !pinned.checkout) {
+    // pip's place for editable VCS checkouts: <sys.prefix>/src in a venv, ./src otherwise.
+    fs::path base = S.target->is_venv() ? S.target->root() / "src" : fs::current_path() / "src";
+    std::string name = d.name.empty() ? detail::repository_name(g->repository) : d.name;
+    pinned.checkout = base / name;
+  }
+  return out;
 }
 
 std::string BuildDispatch::metadata(const dist::Dist& d) {

@@ -61,7 +61,7 @@ CompiledResolution compile_pins(const ResolveInputs& in, const dist::Resolution&
     install::CompiledPin pin;
     pin.name = p.name();
     pin.version = p.version.to_string();
-    if (p.dist.is_direct()) pin.url = p.dist.url();
+    if (p.dist.is_direct()) pin.url = p.dist.pinned_url();
     pin.editable = p.dist.is_editable();
     if (auto it = via.find(p.name()); it != via.end()) pin.via = it->second;
     if (!p.routed_index.empty()) {

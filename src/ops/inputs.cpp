@@ -5,6 +5,9 @@
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/index/find_links.hpp"
+#include "ptinstall/net/http_cache.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/ops/services.hpp"
 #include "ptinstall/spec/metadata.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
@@ -30,6 +33,11 @@ std::string display_path(const std::string& path) {
   return path;
 }
 
+bool is_remote(const std::string& path) {
+  return util::starts_with_icase(path, "http://") || util::starts_with_icase(path, "https://") ||
+         util::starts_with_icase(path, "file://");
+}
+
 }  // namespace
 
 spec::Requirement location_requirement(const config::RequirementLine& line, dist::BuildContext* build) {
@@ -48,22 +56,38 @@ spec::Requirement location_requirement(const config::RequirementLine& line, dist
     url = index::file_url(p);
   }
   dist::Dist d = dist::from_direct_reference("", url, line.editable);
-  if (line.editable && !(std::holds_alternative<dist::LocalPath>(d.source) &&
-                         std::get<dist::LocalPath>(d.source).kind == dist::PathKind::Tree))
-    throw util::Error(util::ErrorKind::Usage, "-e " + location + ": an editable install needs a project directory",
-                      "give the directory that holds pyproject.toml or setup.py");
+  const bool tree = std::holds_alternative<dist::LocalPath>(d.source) &&
+                    std::get<dist::LocalPath>(d.source).kind == dist::PathKind::Tree;
+  if (line.editable && !tree && !std::holds_alternative<dist::Git>(d.source))
+    throw util::Error(util::ErrorKind::Usage, "-e " + util::redact_url(location) + ": an editable install needs a project directory or a git URL",
+                      "give the directory that holds pyproject.toml or setup.py, or -e git+https://host/repo.git#egg=name");
   std::string extras = line.extras.empty() ? "" : "[" + util::join(line.extras, ",") + "]";
   if (d.is_wheel()) return spec::Requirement::parse(d.name + extras + " @ " + url);
   // A source distribution: the one rule decides whether it may be built, and its metadata names it.
   if (!build) dist::BuildOptions{}.require_source_allowed(d.name, d.filename().empty() ? location : d.filename());
   build->build_options().require_source_allowed(d.name, d.filename().empty() ? location : d.filename());
-  std::string name = spec::CoreMetadata::parse(build->metadata(d)).name;
-  return spec::Requirement::parse(spec::normalize_name(name) + extras + " @ " + url);
+  d = build->pin(d);
+  std::string name = spec::normalize_name(spec::CoreMetadata::parse(build->metadata(d)).name);
+  // `#egg=name` (pip's legacy fragment) names the project before it is built: it must be this one.
+  if (!d.name.empty() && d.name != name)
+    throw util::Error(util::ErrorKind::Build, util::redact_url(location) + " names the project `" + d.name +
+                                                  "`, but its metadata says `" + name + "`",
+                      "correct #egg= (or drop it: the name comes from the built metadata)");
+  return spec::Requirement::parse(name + extras + " @ " + url);
 }
 
 ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
-                          const spec::MarkerEnvironment& markers, dist::BuildContext* build) {
+                          const spec::MarkerEnvironment& markers, dist::BuildContext* build, Services* services) {
   ResolveInputs in;
+  config::UrlReader fetch;
+  if (services)
+    fetch = [services](const std::string& url) {
+      net::Request req;
+      req.url = url;
+      net::Response r = services->http_cache().get(req);
+      net::raise_for_status(r, url);
+      return r.body;
+    };
   auto take = [&](const config::RequirementLine& line, const std::string& origin) {
     spec::Requirement req = line.requirement ? *line.requirement : location_requirement(line, build);
     if (line.editable && req.url) in.editable_urls.insert(*req.url);
@@ -123,12 +147,12 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       continue;
     }
     std::error_code ec;
-    if (positionals == Positionals::Files && !fs::exists(path, ec))
+    if (positionals == Positionals::Files && !is_remote(path) && !fs::exists(path, ec))
       throw util::Error(util::ErrorKind::Usage, "file " + path + " does not exist",
                         "give requirements files (requirements.in) or a pyproject.toml");
-    config::read_requirements_file(path, rf);
+    config::read_requirements_file(path, rf, false, nullptr, fetch);
   }
-  for (const auto& path : options.constraint_files) config::read_requirements_file(path, rf, true);
+  for (const auto& path : options.constraint_files) config::read_requirements_file(path, rf, true, nullptr, fetch);
   for (const auto& line : rf.requirements) take(line, "-r " + display_path(line.file));
   for (const auto& line : rf.constraints) {
     if (!line.requirement) throw util::Error(line.file + ": a constraint must name a package, not a file");
@@ -140,7 +164,7 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   in.file = std::move(rf);
   for (const auto& path : options.override_files) {
     config::RequirementsFile of;
-    config::read_requirements_file(path, of);
+    config::read_requirements_file(path, of, false, nullptr, fetch);
     for (const auto& line : of.requirements) {
       if (!line.requirement) throw util::Error(line.file + ": an override must name a package, not a file");
       in.overrides.push_back(*line.requirement);

@@ -33,7 +33,7 @@ install::Plan plan_install(const dist::Resolution& resolution, const std::vector
   std::vector<install::WantedPackage> wanted;
   for (const auto& p : resolution.packages) {
     install::WantedPackage w{p.name(), p.version, std::nullopt};
-    if (p.dist.is_direct()) w.direct_url = p.dist.url();
+    if (auto du = p.dist.direct_url()) w.direct_url = du->identity();
     wanted.push_back(std::move(w));
   }
   install::PlanOptions plan_opts;

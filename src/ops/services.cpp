@@ -9,6 +9,7 @@
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/url.hpp"
+#include "ptinstall/vcs/git_cache.hpp"
 
 namespace ptinstall::ops {
 namespace {
@@ -67,6 +68,12 @@ net::HttpClient& Services::client() {
 net::HttpCache& Services::http_cache() {
   open();
   return *http_cache_;
+}
+
+vcs::GitCache& Services::git() {
+  std::lock_guard lock(git_mutex_);
+  if (!git_) git_ = std::make_unique<vcs::GitCache>(cache_.bucket("git-v1"), options_.offline);
+  return *git_;
 }
 
 Services::~Services() = default;

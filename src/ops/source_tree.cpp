@@ -13,6 +13,8 @@
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
+#include "ptinstall/vcs/git.hpp"
+#include "ptinstall/vcs/git_cache.hpp"
 
 namespace ptinstall::ops::detail {
 namespace {
@@ -99,7 +101,60 @@ fs::path download_sdist(Services& services, const std::string& url, const std::s
   return file;
 }
 
+// A directory that a build backend can build: pyproject.toml or setup.py.
+bool holds_project(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "pyproject.toml", ec) || fs::is_regular_file(dir / "setup.py", ec);
+}
+
+std::string tree_key(const fs::path& tree) {
+  util::Sha256 h;
+  h.update("tree:" + tree.string() + "\n");
+  fingerprint(tree, "", h);
+  return h.hex();
+}
+
+Source locate_git(const dist::Dist& d, const dist::Git& g, Services& services) {
+  vcs::GitCache& git = services.git();
+  // The pinned commit (fetched into the mirror when an earlier run did not); an editable of a branch
+  // checks the branch out, as pip does.
+  vcs::ResolvedRevision rev = git.resolve(g.repository, g.commit ? g.commit : g.reference);
+  if (g.editable && g.reference && !vcs::looks_like_commit(*g.reference)) {
+    vcs::ResolvedRevision named = git.resolve(g.repository, g.reference);
+    if (named.commit == rev.commit) rev.branch = named.branch;
+  }
+  Source src;
+  fs::path root;
+  if (g.editable) {
+    root = g.checkout ? *g.checkout : fs::current_path() / "src" / (d.name.empty() ? repository_name(g.repository) : d.name);
+    git.clone_to(g.repository, rev, root);
+  } else {
+    root = git.checkout(g.repository, rev.commit);
+  }
+  src.tree = g.subdirectory ? root / *g.subdirectory : root;
+  if (!holds_project(src.tree))
+    throw util::Error(util::ErrorKind::Build,
+                      (g.subdirectory ? "subdirectory `" + *g.subdirectory + "` of " : std::string()) + "git+" +
+                          vcs::redact_text(g.repository) + "@" + rev.commit.substr(0, 12) +
+                          " holds no Python project (no pyproject.toml or setup.py)",
+                      g.subdirectory ? "check #subdirectory= against the repository's layout"
+                                     : "name the project's directory with #subdirectory=path");
+  src.editable = g.editable;
+  // A cached checkout never changes: the commit (and subdirectory) is its identity. A working clone
+  // is a tree the user edits, keyed as local trees are.
+  src.key = g.editable ? tree_key(src.tree) : "git:" + rev.commit + (g.subdirectory ? "#" + *g.subdirectory : "");
+  return src;
+}
+
 }  // namespace
+
+std::string repository_name(const std::string& repository) {
+  std::string path = repository.substr(0, repository.find_first_of("?#"));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  std::string last = path.substr(path.find_last_of("/:") == std::string::npos ? 0 : path.find_last_of("/:") + 1);
+  if (last.size() > 4 && last.compare(last.size() - 4, 4, ".git") == 0) last.resize(last.size() - 4);
+  return last.empty() ? "project" : last;
+}
 
 Source locate_source(const dist::Dist& d, Services& services) {
   Source src;
@@ -107,10 +162,7 @@ Source locate_source(const dist::Dist& d, Services& services) {
   if (auto* p = std::get_if<dist::LocalPath>(&d.source)) {
     if (p->kind == dist::PathKind::Tree) {
       src.tree = p->path;
-      util::Sha256 h;
-      h.update("tree:" + p->path.string() + "\n");
-      fingerprint(p->path, "", h);
-      src.key = h.hex();
+      src.key = tree_key(p->path);
       return src;
     }
     src.archive = p->path;
@@ -126,8 +178,7 @@ Source locate_source(const dist::Dist& d, Services& services) {
     src.downloaded = true;
     src.subdirectory = u->subdirectory;
   } else {
-    throw util::Error(util::ErrorKind::Build, "installing " + d.describe() + " from git is not supported yet",
-                      "clone the repository and install the checkout's directory");
+    return locate_git(d, std::get<dist::Git>(d.source), services);
   }
   src.archive_sha256 = util::sha256_file(src.archive).hex();
   src.key = "sdist:" + src.archive_sha256 + (src.subdirectory ? "#" + *src.subdirectory : "");

@@ -100,6 +100,7 @@ struct IndexProvider::Impl {
         // build seam (which refuses while there is no build frontend).
         if (!options.build) throw dist::source_refused("`" + req.to_string() + "`", dist::SourceRefusal::NoBuilder, name);
         options.build->build_options().require_source_allowed(name, "`" + req.to_string() + "`");
+        d = options.build->pin(d);  // a git branch or tag: its commit, once per run
         std::string raw = options.build->metadata(d);
         spec::CoreMetadata md = spec::CoreMetadata::parse(raw);
         if (spec::normalize_name(md.name) != name)

@@ -77,6 +77,13 @@ const json* get(const json& d, const char* key, json::value_t type, const char* 
 
 }  // namespace
 
+std::string DirectUrl::identity() const {
+  std::string out = redact(url, vcs && vcs->vcs == "git");
+  if (vcs) out = vcs->vcs + "+" + out + "@" + vcs->commit_id;
+  if (subdirectory) out += "#subdirectory=" + *subdirectory;
+  return out;
+}
+
 std::string DirectUrl::to_json() const {
   json j = json::object();
   j["url"] = redact(url, vcs && vcs->vcs == "git");

@@ -22,7 +22,9 @@ bool is_scheme_char(char c) {
 }
 
 // Why `url` is not usable as a requirement's URL, or "" when it is: a scheme is required, and a
-// host for every scheme but file: (packaging's check, which urllib.parse makes for it).
+// host for every scheme but file: (packaging's check, which urllib.parse makes for it). VCS URLs of
+// local repositories (git+file:///srv/repo) are let through too, as pip lets them through its VCS
+// support: they name a directory, as file: does.
 std::string url_problem(std::string_view url) {
   size_t colon = url.find(':');
   bool scheme_ok = colon != std::string_view::npos && colon > 0 &&
@@ -40,7 +42,7 @@ std::string url_problem(std::string_view url) {
     bool close = netloc.find(']') != std::string_view::npos;
     if (open != close) return "URL has an unbalanced '[' or ']' in its host";
   }
-  if (scheme == "file") return {};
+  if (scheme == "file" || scheme.ends_with("+file")) return {};
   if (netloc.empty()) return "URL has no host";
   return {};
 }

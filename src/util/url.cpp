@@ -170,7 +170,8 @@ std::optional<Url> Url::parse(std::string_view text) {
   if (p.authority) {
     u.has_authority = true;
     if (!parse_authority(*p.authority, u)) return std::nullopt;
-    if (u.host.empty() && u.scheme != "file") return std::nullopt;
+    // Only file: (and a VCS over it, git+file:) names a place without a host.
+    if (u.host.empty() && u.scheme != "file" && !u.scheme.ends_with("+file")) return std::nullopt;
   } else if (u.scheme == "http" || u.scheme == "https") {
     return std::nullopt;  // "http:foo" is not a usable URL
   }

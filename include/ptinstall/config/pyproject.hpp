@@ -43,7 +43,7 @@ struct PackageSource {
   Kind kind = Kind::Index;
   std::string package;               // normalised
   std::string index;                 // Kind::Index: the index name
-  std::string url;                   // Kind::Url: a wheel (or archive) URL
+  std::string url;                   // Kind::Url: a wheel or archive URL, or for a `git` source git+URL@rev#subdirectory=..
   std::filesystem::path path;        // Kind::Path: absolute (relative ones resolved against the project)
   bool editable = false;             // Kind::Path: `editable = true` (installed with -e)
   std::string unsupported;           // Kind::Unsupported: the key ("git", "workspace", ...)

@@ -38,10 +38,15 @@ struct RequirementsFile {
 };
 
 using EnvLookup = std::function<const char*(const char*)>;
+// Fetches a requirements file named by an http(s) URL (`-r https://host/requirements.txt`) and returns
+// its text; throws util::Error. Without one, such files are refused.
+using UrlReader = std::function<std::string(const std::string& url)>;
 
 // Reads `path` (and every file it nests) into `out`. `as_constraints` reads the file as a -c file.
+// `path` may be an http(s) URL when `fetch` is given (nested -r/-c paths are then relative to the URL),
+// or a file: URL.
 void read_requirements_file(const std::filesystem::path& path, RequirementsFile& out, bool as_constraints = false,
-                            const EnvLookup& env = nullptr);
+                            const EnvLookup& env = nullptr, const UrlReader& fetch = nullptr);
 
 // Parses the text of a requirements file, as if read from `path` (used for nested-file resolution
 // and messages).

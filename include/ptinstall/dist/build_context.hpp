@@ -24,6 +24,10 @@ class BuildContext {
 
   // The options every question is answered under (what may be built at all).
   virtual const BuildOptions& build_options() const = 0;
+  // A source named by a reference that moves (a git branch, a tag, the remote's HEAD) fixed to what
+  // it names now: the same Dist with its commit (and, for an editable, the working clone's place).
+  // Asked once per run; every other Dist comes back as it is.
+  virtual Dist pin(const Dist& source) { return source; }
   // The core metadata (METADATA text) of source distribution `source`: from static metadata where
   // the standards allow, else from the build backend. Throws util::Error (Build) when it cannot.
   virtual std::string metadata(const Dist& source) = 0;

@@ -54,6 +54,7 @@ struct Git {
   std::optional<std::string> commit;         // the full commit once known
   std::optional<std::string> subdirectory;
   bool editable = false;
+  std::optional<std::filesystem::path> checkout;  // editable: the working clone (<venv>/src/<name>), once pinned
 };
 
 using Source = std::variant<RegistryWheel, RegistrySdist, DirectUrl, LocalPath, Git>;
@@ -72,6 +73,9 @@ struct Dist {
   std::string filename() const;
   // Where the distribution is fetched from: the file URL, or the repository URL.
   std::string url() const;
+  // url(), except that a git source pinned to its commit says git+URL@<commit> (what compile and
+  // freeze print, so that the same commit is installed again).
+  std::string pinned_url() const;
   // The index or find-links location a registry distribution was listed on; empty otherwise.
   std::string index_url() const;
   // The hashes known for the file before it is fetched (index or URL fragment).

@@ -3,6 +3,7 @@
 // (install/installed_metadata.hpp) and returns text, so the cli handlers stay thin and tests can
 // build environments on disk without an interpreter.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,10 +62,14 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
 // pip freeze's output. Unless `all`, pip is left out and, for Python older than 3.12
 // (`suppress_build_backends`), setuptools, distribute and wheel too (pip 24's rule); sorted by the
 // lower-cased name. `excludes` (any spelling) and, with `exclude_editable`, editable installs are
-// left out too.
+// left out too. `editable_vcs` (when given) writes an editable install's lines when its directory
+// is under version control (pip asks the VCS: `-e git+URL@commit#egg=name`); nullopt: the
+// "no version control" comment and `-e <directory>`.
+using EditableVcsLines = std::function<std::optional<std::string>(const fs::path& location, std::string_view name,
+                                                                  std::string_view version)>;
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
                           const std::vector<std::string>& excludes = {}, bool exclude_editable = false,
-                          const std::vector<fs::path>& search_dirs = {});
+                          const std::vector<fs::path>& search_dirs = {}, const EditableVcsLines& editable_vcs = {});
 
 // --- pip show -----------------------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ struct Plan {
 Plan make_plan(const std::vector<WantedPackage>& wanted, const std::vector<InstalledDist>& installed,
                const PlanOptions& options = {});
 
-// The URL recorded in an installed distribution's direct_url.json, nullopt without one.
+// What an installed distribution's direct_url.json says it is (spec::DirectUrl::identity), nullopt without one.
 std::optional<std::string> installed_direct_url(const InstalledDist& dist);
 
 }  // namespace ptinstall::install

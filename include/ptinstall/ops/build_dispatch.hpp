@@ -38,6 +38,9 @@ class BuildDispatch : public dist::BuildContext {
   void attach(Services& services, const python::Environment& target);
 
   const dist::BuildOptions& build_options() const override { return build_options_; }
+  // Git: the commit the reference names now (the git cache resolves it once per run); an editable
+  // also gets its working clone's place, <venv>/src/<name> (pip's; ./src outside a venv).
+  dist::Dist pin(const dist::Dist& source) override;
   std::string metadata(const dist::Dist& source) override;
   dist::BuiltWheel build_wheel(const dist::Dist& source) override;
   // Remembers the versions the install resolved, for extra-build-dependencies with match-runtime.

@@ -18,6 +18,8 @@
 
 namespace ptinstall::ops {
 
+class Services;
+
 // What the positional arguments are.
 enum class Positionals { Requirements, Files };
 
@@ -38,8 +40,11 @@ struct ResolveInputs {
 // `markers` with the selected extras, the others are dropped.
 // Paths and URLs of source distributions (project directories, sdists) get their project name from
 // `build` (static metadata, else the backend); without a build context they are refused.
+// Requirement and constraint files named by http(s) URLs are fetched through `services` (its HTTP
+// client and cache: credentials, proxies, --offline); without services they are refused.
 ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::string>& args, Positionals positionals,
-                          const spec::MarkerEnvironment& markers, dist::BuildContext* build = nullptr);
+                          const spec::MarkerEnvironment& markers, dist::BuildContext* build = nullptr,
+                          Services* services = nullptr);
 
 // `name[extras] @ file:///...` for a path or URL given instead of a requirement.
 spec::Requirement location_requirement(const config::RequirementLine& line, dist::BuildContext* build);

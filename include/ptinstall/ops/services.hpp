@@ -2,6 +2,7 @@
 // own resolution of its build dependencies) uses the same services.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@ namespace ptinstall::net {
 class HttpClient;
 class HttpCache;
 }  // namespace ptinstall::net
+
+namespace ptinstall::vcs {
+class GitCache;
+}  // namespace ptinstall::vcs
 
 namespace ptinstall::ops {
 
@@ -27,6 +32,8 @@ class Services {
   install::Cache& cache() { return cache_; }
   net::HttpClient& client();
   net::HttpCache& http_cache();
+  // The git cache (<cache>/git-v1), made on first use.
+  vcs::GitCache& git();
   // More --trusted-host entries (from requirements files read after the services were made); they
   // count only when no request has been made yet.
   void trust_hosts(const std::vector<std::string>& hosts);
@@ -38,6 +45,8 @@ class Services {
   install::Cache cache_;
   std::unique_ptr<net::HttpClient> client_;
   std::unique_ptr<net::HttpCache> http_cache_;
+  std::unique_ptr<vcs::GitCache> git_;
+  std::mutex git_mutex_;
 };
 
 }  // namespace ptinstall::ops

@@ -31,6 +31,9 @@ struct DirectUrl {
   // exactly one of archive_info/dir_info/vcs_info. archive_hash prefers hashes.sha256, then the
   // legacy "hash", then any other single entry of hashes.
   static DirectUrl from_json(std::string_view json);
+  // What the distribution is, for "is the same thing installed?": the URL without credentials (as
+  // to_json writes it), for VCS "git+URL@commit", and "#subdirectory=..." when there is one.
+  std::string identity() const;
 
   bool operator==(const DirectUrl&) const = default;
 };

@@ -269,6 +269,7 @@ gpu = ["triton"]
 foo = { url = "https://example.com/foo-1.0-py3-none-any.whl", marker = "sys_platform == 'darwin'" }
 bar = { path = "wheels/bar-1.0-py3-none-any.whl" }
 baz = { git = "https://github.com/a/baz", rev = "abc" }
+sub = { git = "https://github.com/a/mono.git", tag = "v1", subdirectory = "pkgs/sub" }
 ed = { path = "../ed", editable = true }
 triton = { index = "pytorch-cu128", group = "gpu" }
 [[tool.uv.index]]
@@ -286,7 +287,13 @@ explicit = true
   REQUIRE(bar);
   CHECK(bar->kind == PackageSource::Kind::Path);
   CHECK(bar->path == fs::path("/proj/wheels/bar-1.0-py3-none-any.whl"));
-  CHECK_THROWS_WITH(p.source_for("baz", mac, kNone), Catch::Contains("git sources (for `baz`) are not supported yet"));
+  auto baz = p.source_for("baz", mac, kNone);
+  REQUIRE(baz);
+  CHECK(baz->kind == PackageSource::Kind::Url);
+  CHECK(baz->url == "git+https://github.com/a/baz@abc");
+  auto sub = p.source_for("sub", mac, kNone);
+  REQUIRE(sub);
+  CHECK(sub->url == "git+https://github.com/a/mono.git@v1#subdirectory=pkgs/sub");
   auto ed = p.source_for("ed", mac, kNone);
   REQUIRE(ed);
   CHECK(ed->kind == PackageSource::Kind::Path);
