@@ -102,7 +102,8 @@ std::string installation_report(const std::vector<ReportItem>& items, const spec
       for (const auto& [algo, hex] : item.hashes) hashes[algo] = hex;
       archive["hashes"] = hashes;
     }
-    entry["download_info"] = {{"url", util::redact_url(item.url)}, {"archive_info", archive}};
+    if (!item.download_info_json.empty()) entry["download_info"] = json::parse(item.download_info_json);
+    else entry["download_info"] = {{"url", util::redact_url(item.url)}, {"archive_info", archive}};
     if (!item.index_url.empty()) entry["index_url"] = util::redact_url(item.index_url);  // beyond pip
     entry["is_direct"] = item.is_direct;
     entry["is_yanked"] = item.is_yanked;

@@ -214,6 +214,10 @@ std::string installation_report(const dist::Resolution& resolution, const instal
     if (auto a = sha256.find(c.wanted.name); a != sha256.end() && !it.hashes.count("sha256"))
       it.hashes["sha256"] = a->second;
     it.is_direct = rd->dist.is_direct();
+    const bool tree = std::holds_alternative<dist::LocalPath>(rd->dist.source) &&
+                      std::get<dist::LocalPath>(rd->dist.source).kind == dist::PathKind::Tree;
+    if (tree || std::holds_alternative<dist::Git>(rd->dist.source))
+      if (auto du = rd->dist.direct_url()) it.download_info_json = du->to_json();
     it.is_yanked = rd->dist.index_file() && rd->dist.index_file()->is_yanked();
     it.requested = rd->requested;
     it.requested_extras = rd->requested_extras;

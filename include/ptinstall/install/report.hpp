@@ -21,6 +21,8 @@ struct ReportItem {
   bool is_yanked = false;
   bool requested = false;                     // named by the user's requirements
   std::vector<std::string> requested_extras;  // only written when requested with extras
+  std::string download_info_json;             // a directory or VCS source: its direct_url.json (pip writes
+                                              // dir_info/vcs_info there); empty: archive_info from url and hashes
 };
 
 // The JSON form of core metadata, as pip's msg_to_json: the known fields only, keys lower-cased with
