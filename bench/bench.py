@@ -26,7 +26,7 @@ import indexserver  # noqa: E402
 from wheelmaker import normalize_name  # noqa: E402
 
 TOOLS = ("ptinstall", "pip")
-BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild")
+BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
 SCENARIOS = ("install-cold", "install-warm", "install-noop", "local-warm", "resolve-warm", "resolve-backtrack",
              "big-cold", "big-warm") + BUILD_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
@@ -413,6 +413,10 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
     b.cleanup(*caches.values())
     if any(want(n) for n in BUILD_SCENARIOS):
         results += build_scenarios(b, runs, selected)
+    if want("git-cold") or want("git-warm"):
+        import git_bench
+        results += git_bench.git_scenarios(b, runs, selected, scenario, warm_cache, installed_set, TOOLS,
+                                           PIP_BUILD_ARGS)
     return results
 
 

@@ -1,6 +1,8 @@
 #include "ptinstall/ops/inputs.hpp"
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
@@ -12,6 +14,7 @@
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
 
 namespace ptinstall::ops {
@@ -88,8 +91,7 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       net::raise_for_status(r, url);
       return r.body;
     };
-  auto take = [&](const config::RequirementLine& line, const std::string& origin) {
-    spec::Requirement req = line.requirement ? *line.requirement : location_requirement(line, build);
+  auto take = [&](const config::RequirementLine& line, const std::string& origin, spec::Requirement req) {
     if (line.editable && req.url) in.editable_urls.insert(*req.url);
     if (!line.hashes.empty()) {
       auto& h = in.hashes[req.package.str()];
@@ -97,6 +99,19 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
     }
     in.requirements.push_back(std::move(req));
     in.requirement_origins.push_back(origin);
+  };
+  // Lines that name paths or URLs get their project's name from its metadata: a clone, a download or
+  // a backend run each, so they are asked all at once, then taken in order.
+  auto take_all = [&](const std::vector<config::RequirementLine>& lines, const std::vector<std::string>& origins) {
+    std::vector<std::optional<spec::Requirement>> reqs(lines.size());
+    std::size_t located = 0;
+    for (const auto& l : lines) located += l.requirement ? 0 : 1;
+    std::unique_ptr<util::ThreadPool> pool;
+    if (located > 1) pool = std::make_unique<util::ThreadPool>(std::min<std::size_t>(located, 4));
+    util::parallel_for(pool.get(), lines.size(), [&](std::size_t i) {
+      reqs[i] = lines[i].requirement ? *lines[i].requirement : location_requirement(lines[i], build);
+    });
+    for (std::size_t i = 0; i < lines.size(); ++i) take(lines[i], origins[i], std::move(*reqs[i]));
   };
   auto read_project = [&](const std::string& path) {
     if (in.project)
@@ -128,14 +143,16 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   };
   std::vector<std::string> files;
   if (positionals == Positionals::Requirements) {
-    for (const auto& arg : args) take(config::parse_requirement_argument(arg, ""), "");
+    std::vector<config::RequirementLine> lines;
+    for (const auto& arg : args) lines.push_back(config::parse_requirement_argument(arg, ""));
     for (const auto& path : options.editables) {
       config::RequirementLine line = config::parse_requirement_argument(path, "");
       if (!line.location) line.location = path;  // `-e proj`: a directory even without ./
       line.requirement.reset();
       line.editable = true;
-      take(line, "");
+      lines.push_back(std::move(line));
     }
+    take_all(lines, std::vector<std::string>(lines.size()));
   } else {
     files = args;
   }
@@ -153,7 +170,11 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
     config::read_requirements_file(path, rf, false, nullptr, fetch);
   }
   for (const auto& path : options.constraint_files) config::read_requirements_file(path, rf, true, nullptr, fetch);
-  for (const auto& line : rf.requirements) take(line, "-r " + display_path(line.file));
+  {
+    std::vector<std::string> origins;
+    for (const auto& line : rf.requirements) origins.push_back("-r " + display_path(line.file));
+    take_all(rf.requirements, origins);
+  }
   for (const auto& line : rf.constraints) {
     if (!line.requirement) throw util::Error(line.file + ": a constraint must name a package, not a file");
     in.constraints.push_back(*line.requirement);

@@ -90,18 +90,36 @@ struct IndexProvider::Impl {
       for (const auto& e : req.extras)
         if (std::find(ex.begin(), ex.end(), e) == ex.end()) ex.push_back(e);
     }
+    // Source distributions named by URL (git, archives, trees) are pinned and asked for their metadata
+    // all at once: each may clone, download and run a backend.
+    std::vector<const spec::Requirement*> urls;
+    std::vector<dist::Dist> dists;
     for (const auto& req : root) {
       if (!req.url) continue;
+      urls.push_back(&req);
+      dists.push_back(dist::from_direct_reference(req.package.str(), *req.url, options.editable_urls.count(*req.url) > 0));
+    }
+    std::vector<std::string> raws(urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      if (dists[i].is_wheel()) continue;
+      const std::string& name = urls[i]->package.str();
+      if (!options.build) throw dist::source_refused("`" + urls[i]->to_string() + "`", dist::SourceRefusal::NoBuilder, name);
+      options.build->build_options().require_source_allowed(name, "`" + urls[i]->to_string() + "`");
+    }
+    util::parallel_for(urls.size() > 1 ? &pool : nullptr, urls.size(), [&](std::size_t i) {
+      if (dists[i].is_wheel()) return;
+      dists[i] = options.build->pin(dists[i]);  // a git branch or tag: its commit, once per run
+      raws[i] = options.build->metadata(dists[i]);
+    });
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      const spec::Requirement& req = *urls[i];
       const std::string& name = req.package.str();
-      dist::Dist d = dist::from_direct_reference(name, *req.url, options.editable_urls.count(*req.url) > 0);
+      dist::Dist& d = dists[i];
       index::IndexFile f = index::make_index_file(*req.url, *req.url, name);
       if (!d.is_wheel()) {
         // A source distribution: its version and dependencies come from its metadata, through the
-        // build seam (which refuses while there is no build frontend).
-        if (!options.build) throw dist::source_refused("`" + req.to_string() + "`", dist::SourceRefusal::NoBuilder, name);
-        options.build->build_options().require_source_allowed(name, "`" + req.to_string() + "`");
-        d = options.build->pin(d);  // a git branch or tag: its commit, once per run
-        std::string raw = options.build->metadata(d);
+        // build seam.
+        std::string& raw = raws[i];
         spec::CoreMetadata md = spec::CoreMetadata::parse(raw);
         if (spec::normalize_name(md.name) != name)
           throw util::Error(util::ErrorKind::Build, "`" + req.to_string() + "` builds the project `" + md.name + "`, not `" + name + "`");

@@ -127,6 +127,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
   }
   if (out.commit.empty()) {
     util::FileLock lock = util::FileLock::acquire(mirror.string() + ".lock", "the git cache of " + redact_text(repository));
+    bool fetched = true;
     if (reference && is_full_commit(*reference)) {
       // A full hash: ask for it alone (servers speaking protocol v2 allow it), else everything.
       GitResult r = fetch({*reference});
@@ -160,10 +161,18 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
         picked = dest = *reference;
       }
       if (!picked.empty()) {
-        check(fetch({"+" + picked + ":" + dest}), "fetch of " + picked, repository);
-        auto c = rev_parse(dest);
-        if (!c) throw util::Error(util::ErrorKind::Build, "git+" + shown + " names no commit");
-        out.commit = *c;
+        // The mirror's ref already points where the remote's does (a warm cache): no fetch.
+        GitResult local = run_git({"rev-parse", dest, dest + "^{commit}"}, mirror.string());
+        auto lines = util::split(local.out, '\n');
+        if (local.ok() && lines.size() >= 2 && util::trim(lines[0]) == refs[picked]) {
+          out.commit = std::string(util::trim(lines[1]));
+          fetched = false;
+        } else {
+          check(fetch({"+" + picked + ":" + dest}), "fetch of " + picked, repository);
+          auto c = rev_parse(dest);
+          if (!c) throw util::Error(util::ErrorKind::Build, "git+" + shown + " names no commit");
+          out.commit = *c;
+        }
       } else if (reference && looks_like_commit(*reference)) {
         auto c = rev_parse(*reference);
         if (!c) {
@@ -190,7 +199,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
       }
     }
     // A ref per commit used keeps it from git's garbage collection in the mirror.
-    run_git({"update-ref", "refs/ptinstall/commits/" + out.commit, out.commit}, mirror.string());
+    if (fetched) run_git({"update-ref", "refs/ptinstall/commits/" + out.commit, out.commit}, mirror.string());
   }
   std::lock_guard lock(mutex_);
   resolved_[memo_key] = out;
