@@ -14,6 +14,7 @@
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/ops/environment.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/url.hpp"
 #include "ptinstall/util/link.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 
@@ -191,12 +192,20 @@ void check_required_hashes(const ResolveInputs& in, const dist::Resolution& reso
       throw util::Error(util::ErrorKind::Hash, "--require-hashes: `" + r.to_string() + "` is not pinned with ==",
                         "hash checking needs exact pins: name==version --hash=sha256:...");
   }
-  for (const auto& p : resolution.packages)
+  for (const auto& p : resolution.packages) {
+    // pip's rule: a repository has no hash, so hash-checking mode cannot take it.
+    if (std::holds_alternative<dist::Git>(p.dist.source))
+      throw util::Error(util::ErrorKind::Hash,
+                        "--require-hashes: " + p.name() + " comes from " + util::redact_url(p.dist.url()) +
+                            ", and a git repository has no hash to check",
+                        "install it without --require-hashes (a full commit hash in the URL pins it), or use a "
+                        "wheel or sdist of it with --hash");
     if (!in.hashes.count(p.name()))
       throw util::Error(util::ErrorKind::Hash,
                         "--require-hashes: " + p.name() + "==" + p.version.to_string() + " has no --hash",
                         "every package, dependencies included, needs a pinned requirement with --hash "
                         "(pip-compile --generate-hashes writes them)");
+  }
 }
 
 std::string installation_report(const dist::Resolution& resolution, const install::Plan& plan,

@@ -325,3 +325,10 @@ def test_requirements_from_a_url(ptinstall, tmp_path, venv, make_index, project)
     r = ptinstall("pip", "install", "--python", venv, "--cache-dir", tmp_path / "cache",
                   "--index-url", server.index_url("/simple/"), "-r", server.url + "/reqs/missing.txt")
     assert r.returncode != 0 and "missing.txt" in r.stderr, r
+
+
+def test_require_hashes_refuses_a_repository(ptinstall, tmp_path, venv, project):
+    r = install(ptinstall, tmp_path, venv, "--require-hashes", f"gitproj @ git+{project.repo.url}@v1")
+    assert r.returncode != 0
+    assert "a git repository has no hash to check" in r.stderr and "hint:" in r.stderr, r
+    assert bt.dist_info(venv, "gitproj") is None
