@@ -332,3 +332,27 @@ def test_require_hashes_refuses_a_repository(ptinstall, tmp_path, venv, project)
     assert r.returncode != 0
     assert "a git repository has no hash to check" in r.stderr and "hint:" in r.stderr, r
     assert bt.dist_info(venv, "gitproj") is None
+
+
+# --- archive URLs -----------------------------------------------------------------------------------------
+
+def test_sdist_url_with_hash_is_checked_and_cached(ptinstall, tmp_path, venv, make_index):
+    project = bt.make_intree_project(tmp_path / "src", name="urlproj")
+    sdist = bt.make_sdist(project, tmp_path / "dist")
+    server = make_index([])
+    (server.root / "files").mkdir()
+    shutil.copyfile(sdist.path, server.root / "files" / sdist.path.name)
+    url = f"{server.url}/files/{sdist.path.name}"
+    bad = install(ptinstall, tmp_path, venv, f"urlproj @ {url}#sha256={'0' * 64}")
+    assert bad.returncode != 0 and "hash mismatch" in bad.stderr, bad
+    assert bt.dist_info(venv, "urlproj") is None
+    assert not list((tmp_path / "cache").glob("sdists-v1/*/*.tar.gz")), "a mismatching download stayed in the cache"
+    r = install(ptinstall, tmp_path, venv, f"urlproj @ {url}#sha256={sdist.sha256}")
+    assert r.returncode == 0, r
+    assert call_f(venv, "urlproj") == project.expected
+    assert bt.direct_url(venv, "urlproj")["archive_info"]["hashes"] == {"sha256": sdist.sha256}
+    server.clear_log()
+    other = bt.make_venv(tmp_path / "venv2")
+    assert install(ptinstall, tmp_path, other, f"urlproj @ {url}#sha256={sdist.sha256}").returncode == 0
+    assert [q.path for q in server.requests()] == [], "the cached download was fetched again"
+    assert builds(project) == 1
