@@ -7,6 +7,7 @@
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/spec/name.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/url.hpp"
 #include "ptinstall/vcs/git_cache.hpp"
@@ -46,6 +47,7 @@ void Services::trust_hosts(const std::vector<std::string>& hosts) {
 }
 
 void Services::open() {
+  std::lock_guard lock(open_mutex_);  // threads resolving git refs or bare URLs may be the first to ask
   if (client_) return;
   // Every HTTP setting (timeouts, retries, certificates, proxies, --allow-insecure-host, --offline)
   // comes through the settings registry.
@@ -72,7 +74,25 @@ net::HttpCache& Services::http_cache() {
 
 vcs::GitCache& Services::git() {
   std::lock_guard lock(git_mutex_);
-  if (!git_) git_ = std::make_unique<vcs::GitCache>(cache_.bucket("git-v1"), options_.offline);
+  if (!git_) {
+    // Refs of http(s) remotes through our HTTP client (credentials, proxies, CA settings): one request,
+    // no git process; anything but a 200 falls back to git ls-remote (git's credential helpers).
+    vcs::HttpGet get = [this](const std::string& url) -> std::optional<std::string> {
+      try {
+        net::Request req;
+        req.url = url;
+        req.retries = 0;
+        net::Response r = client().get(req);
+        if (r.status != 200) return std::nullopt;
+        auto type = r.header("content-type");
+        if (!type || type->find("application/x-git-upload-pack-advertisement") == std::string::npos) return std::nullopt;
+        return r.body;
+      } catch (const util::Error&) {
+        return std::nullopt;
+      }
+    };
+    git_ = std::make_unique<vcs::GitCache>(cache_.bucket("git-v1"), options_.offline, std::move(get));
+  }
   return *git_;
 }
 

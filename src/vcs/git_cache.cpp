@@ -63,7 +63,63 @@ void checkout_commit(const fs::path& dir, const std::string& commit, const std::
 
 }  // namespace
 
-GitCache::GitCache(fs::path root, bool offline) : root_(std::move(root)), offline_(offline) {}
+GitCache::GitCache(fs::path root, bool offline, HttpGet http_get)
+    : root_(std::move(root)), offline_(offline), http_get_(std::move(http_get)) {}
+
+std::optional<std::map<std::string, std::string>> parse_ref_advertisement(std::string_view body) {
+  std::map<std::string, std::string> refs;
+  std::size_t pos = 0;
+  bool service_line = false;
+  while (pos + 4 <= body.size()) {
+    unsigned len = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      char c = body[pos + i];
+      unsigned v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
+      if (v == 99) return std::nullopt;
+      len = len * 16 + v;
+    }
+    if (len == 0) {  // a flush packet
+      pos += 4;
+      continue;
+    }
+    if (len < 4 || pos + len > body.size()) return std::nullopt;
+    std::string_view line = body.substr(pos + 4, len - 4);
+    pos += len;
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (line.rfind("# service=", 0) == 0) {
+      service_line = true;
+      continue;
+    }
+    line = line.substr(0, line.find('\0'));  // the first ref carries the capabilities
+    auto space = line.find(' ');
+    if (space != 40) return std::nullopt;
+    std::string sha(line.substr(0, 40));
+    if (!is_full_commit(sha)) return std::nullopt;
+    std::string ref(line.substr(41));
+    if (ref != "capabilities^{}") refs[ref] = sha;  // an empty repository advertises only capabilities
+  }
+  if (!service_line || pos != body.size()) return std::nullopt;
+  return refs;
+}
+
+std::map<std::string, std::string> GitCache::list_refs(const std::string& repository) {
+  if (http_get_ && (repository.rfind("https://", 0) == 0 || repository.rfind("http://", 0) == 0)) {
+    std::string base = repository;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (auto body = http_get_(base + "/info/refs?service=git-upload-pack"))
+      if (auto refs = parse_ref_advertisement(*body)) return *refs;
+    util::log::debug("git: no ref advertisement from " + redact_text(repository) + " over HTTP; asking git ls-remote");
+  }
+  GitResult ls = run_git({"ls-remote", repository});
+  check(ls, "ls-remote", repository);
+  std::map<std::string, std::string> refs;  // ref name -> sha
+  for (auto line : util::split(ls.out, '\n')) {
+    auto tab = line.find('\t');
+    if (tab == std::string_view::npos) continue;
+    refs[std::string(util::trim(line.substr(tab + 1)))] = std::string(line.substr(0, tab));
+  }
+  return refs;
+}
 
 fs::path GitCache::mirror_dir(const std::string& repository) const { return root_ / "db" / mirror_name(repository); }
 
@@ -141,14 +197,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
                           "no branch, tag or commit of the repository has that name");
       out.commit = *c;
     } else {
-      GitResult ls = run_git({"ls-remote", repository});
-      check(ls, "ls-remote", repository);
-      std::map<std::string, std::string> refs;  // ref name -> sha
-      for (auto line : util::split(ls.out, '\n')) {
-        auto tab = line.find('\t');
-        if (tab == std::string_view::npos) continue;
-        refs[std::string(util::trim(line.substr(tab + 1)))] = std::string(line.substr(0, tab));
-      }
+      std::map<std::string, std::string> refs = list_refs(repository);
       std::string picked, dest;
       if (!reference) {
         if (refs.count("HEAD")) picked = "HEAD", dest = "refs/ptinstall/HEAD";
@@ -203,6 +252,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
   }
   std::lock_guard lock(mutex_);
   resolved_[memo_key] = out;
+  resolved_.emplace(repository + "\n" + out.commit, ResolvedRevision{out.commit, std::nullopt});  // asked next by commit
   return out;
 }
 

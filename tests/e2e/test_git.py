@@ -262,6 +262,12 @@ def test_smart_http_and_basic_auth(ptinstall, tmp_path, venv, project):
         r = install(ptinstall, tmp_path, venv, f"gitproj @ git+{server.url('gitproj.git')}@v1")
         assert r.returncode == 0, r
         assert call_f(venv, "gitproj") == "one"
+        # Warm: the tag is checked with one request (the ref advertisement, through ptinstall's HTTP
+        # client), nothing fetched.
+        before = len(server.requests())
+        r = install(ptinstall, tmp_path, bt.make_venv(tmp_path / "venv-warm"), f"gitproj @ git+{server.url('gitproj.git')}@v1")
+        assert r.returncode == 0, r
+        assert server.requests()[before:] == ["GET /git/gitproj.git/info/refs?service=git-upload-pack 200"]
         # Private: without credentials a clear error and nothing installed.
         other = bt.make_venv(tmp_path / "venv2")
         r = install(ptinstall, tmp_path, other, f"gitproj @ git+{server.private_url('gitproj.git')}@feature")

@@ -47,6 +47,7 @@ class Services {
   std::unique_ptr<net::HttpCache> http_cache_;
   std::unique_ptr<vcs::GitCache> git_;
   std::mutex git_mutex_;
+  std::mutex open_mutex_;
 };
 
 }  // namespace ptinstall::ops

@@ -4,6 +4,7 @@
 // processes on the same repository take turns through a file lock per mirror.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,10 +17,20 @@ struct ResolvedRevision {
   std::optional<std::string> branch;   // set when the reference named a branch (an editable clone checks it out)
 };
 
+// GETs a URL and returns the body of a 200 answer, nullopt for anything else (never throws): the
+// caller's HTTP client, so that a warm cache asks an http(s) remote for its refs in one request
+// without starting git.
+using HttpGet = std::function<std::optional<std::string>(const std::string& url)>;
+
+// The refs a smart-HTTP server advertises (`GET <repo>/info/refs?service=git-upload-pack`, protocol
+// v0: pkt-lines "<sha> <ref>"), as {ref: sha}; nullopt when `body` is no such advertisement.
+std::optional<std::map<std::string, std::string>> parse_ref_advertisement(std::string_view body);
+
 class GitCache {
  public:
-  // `root`: <cache>/git-v1. `offline`: never fetch (cached commits and refs only).
-  GitCache(std::filesystem::path root, bool offline);
+  // `root`: <cache>/git-v1. `offline`: never fetch (cached commits and refs only). `http_get`: how
+  // http(s) remotes are asked for their refs (else `git ls-remote`, also when it gives no answer).
+  GitCache(std::filesystem::path root, bool offline, HttpGet http_get = nullptr);
 
   // The commit `reference` names in `repository` (the remote's HEAD when none): a branch, a tag, a
   // full ref (refs/pull/7/head) or a full or short commit hash. Throws util::Error with a hint for an
@@ -42,8 +53,11 @@ class GitCache {
   std::filesystem::path ensure_mirror(const std::string& repository);
   void finish_tree(const std::string& repository, const std::filesystem::path& dir);
 
+  std::map<std::string, std::string> list_refs(const std::string& repository);
+
   std::filesystem::path root_;
   bool offline_;
+  HttpGet http_get_;
   std::mutex mutex_;
   std::map<std::string, ResolvedRevision> resolved_;  // (repository \n reference) -> revision, this run
 };

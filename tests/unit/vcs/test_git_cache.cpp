@@ -1,6 +1,7 @@
 // The git cache against real repositories made with the real git binary: references resolved to
 // commits, the offline rules, checkouts, errors with hints, and the freeze lines of a working clone.
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 
 #include "ptinstall/util/error.hpp"
@@ -187,4 +188,31 @@ TEST_CASE("git: what may name a commit", "[vcs]") {
   CHECK_FALSE(vcs::looks_like_commit("v1.0.0"));
   CHECK(vcs::is_full_commit(std::string(40, 'a')));
   CHECK_FALSE(vcs::is_full_commit(std::string(39, 'a')));
+}
+
+TEST_CASE("git: a smart-HTTP ref advertisement", "[vcs]") {
+  auto pkt = [](const std::string& s) {
+    char len[5];
+    std::snprintf(len, sizeof len, "%04x", static_cast<unsigned>(s.size() + 4));
+    return std::string(len) + s;
+  };
+  const std::string a(40, 'a'), b(40, 'b'), c(40, 'c');
+  std::string body = pkt("# service=git-upload-pack\n") + "0000" + pkt(a + std::string(" HEAD\0multi_ack symref=HEAD:refs/heads/main\n", 44)) +
+                     pkt(a + " refs/heads/main\n") + pkt(b + " refs/tags/v1\n") + pkt(c + " refs/tags/v1^{}\n") + "0000";
+  auto refs = vcs::parse_ref_advertisement(body);
+  REQUIRE(refs);
+  CHECK(refs->at("HEAD") == a);
+  CHECK(refs->at("refs/heads/main") == a);
+  CHECK(refs->at("refs/tags/v1") == b);
+  CHECK(refs->at("refs/tags/v1^{}") == c);
+  CHECK(refs->size() == 4);
+  // An empty repository: capabilities only.
+  auto empty = vcs::parse_ref_advertisement(pkt("# service=git-upload-pack\n") + "0000" +
+                                            pkt(std::string(40, '0') + std::string(" capabilities^{}\0agent=git\n", 27)) + "0000");
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  // Not an advertisement: an HTML page, a truncated packet, no service line.
+  CHECK_FALSE(vcs::parse_ref_advertisement("<html>login</html>"));
+  CHECK_FALSE(vcs::parse_ref_advertisement(body.substr(0, body.size() - 10)));
+  CHECK_FALSE(vcs::parse_ref_advertisement(pkt(a + " refs/heads/main\n") + "0000"));
 }
