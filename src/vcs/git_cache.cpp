@@ -210,11 +210,13 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
         picked = dest = *reference;
       }
       if (!picked.empty()) {
-        // The mirror's ref already points where the remote's does (a warm cache): no fetch.
-        GitResult local = run_git({"rev-parse", dest, dest + "^{commit}"}, mirror.string());
-        auto lines = util::split(local.out, '\n');
-        if (local.ok() && lines.size() >= 2 && util::trim(lines[0]) == refs[picked]) {
-          out.commit = std::string(util::trim(lines[1]));
+        // The mirror's ref already points where the remote's does (a warm cache): no fetch, and no git
+        // process either: the ref is a file of the mirror (fetch writes loose refs), and the remote
+        // advertised the commit an annotated tag points to as <tag>^{}.
+        auto local = util::try_read_file(mirror / dest);
+        if (local && util::trim(*local) == refs[picked]) {
+          auto peeled = refs.find(picked + "^{}");
+          out.commit = peeled != refs.end() ? peeled->second : refs[picked];
           fetched = false;
         } else {
           check(fetch({"+" + picked + ":" + dest}), "fetch of " + picked, repository);
