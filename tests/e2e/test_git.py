@@ -362,3 +362,25 @@ def test_sdist_url_with_hash_is_checked_and_cached(ptinstall, tmp_path, venv, ma
     assert install(ptinstall, tmp_path, other, f"urlproj @ {url}#sha256={sdist.sha256}").returncode == 0
     assert [q.path for q in server.requests()] == [], "the cached download was fetched again"
     assert builds(project) == 1
+
+
+def test_git_lfs_files_are_fetched(ptinstall, tmp_path, venv):
+    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode != 0:
+        pytest.skip("git-lfs is not installed (scripts/test installs it)")
+    project = bt.make_intree_project(tmp_path / "repos", name="lfsproj", dirname="lfsproj")
+    (project.path / "lfsproj" / "__init__.py").write_text(
+        "import os\n\ndef f():\n    with open(os.path.join(os.path.dirname(__file__), 'blob.bin')) as fh:\n"
+        "        return fh.read().strip()\n")
+    repo = gt.make_repo(project.path)
+    gt.git(project.path, "lfs", "install", "--local")
+    gt.git(project.path, "lfs", "track", "*.bin")
+    (project.path / "lfsproj" / "blob.bin").write_text("the real LFS content\n")
+    repo.commit("an LFS file")
+    served = tmp_path / "served"
+    served.mkdir()
+    bare = gt.bare_copy(repo, served, "lfsproj.git")
+    gt.git(project.path, "lfs", "push", "--all", bare.as_uri())
+    assert "oid sha256:" in gt.git(bare, "show", "HEAD:lfsproj/blob.bin")  # the repository holds a pointer
+    r = install(ptinstall, tmp_path, venv, f"lfsproj @ git+{bare.as_uri()}")
+    assert r.returncode == 0, r
+    assert call_f(venv, "lfsproj") == "the real LFS content"
