@@ -328,6 +328,10 @@ def test_requirements_from_a_url(ptinstall, tmp_path, venv, make_index, project)
                   "--index-url", server.index_url("/simple/"), "-r", server.url + "/reqs/top.txt")
     assert r.returncode == 0, r
     assert bt.dist_info(venv, "depa") and call_f(venv, "gitproj") == "one"
+    (server.root / "reqs" / "constraints.txt").write_text("depa<1.0\n")
+    r = ptinstall("pip", "install", "--python", bt.make_venv(tmp_path / "venv2"), "--cache-dir", tmp_path / "cache",
+                  "--index-url", server.index_url("/simple/"), "depa", "-c", server.url + "/reqs/constraints.txt")
+    assert r.returncode != 0 and "depa<1.0" in r.stderr, r  # the constraint from the URL applied
     r = ptinstall("pip", "install", "--python", venv, "--cache-dir", tmp_path / "cache",
                   "--index-url", server.index_url("/simple/"), "-r", server.url + "/reqs/missing.txt")
     assert r.returncode != 0 and "missing.txt" in r.stderr, r
