@@ -71,6 +71,8 @@ const std::vector<SettingSpec> kSettings = {
 
   // Resolution
   {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync, "Do not install dependencies", {}, "false", true},
+  {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
+   "Let pip sync run with requirements that name no package (it then uninstalls everything)", {}, "false", true},
   {"upgrade", "-U,--upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
    "Allow upgrades of every package, ignoring installed versions", {}, "false", true},
   {"upgrade-package", "-P,--upgrade-package", {}, K::List, kResolving, "Allow upgrades of this package", {}, "", true, "NAME"},
@@ -118,6 +120,9 @@ const std::vector<SettingSpec> kSettings = {
 
   // Output files of compile
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
+  {"output-format", "--format", {}, K::Value, kCompile,
+   "The format of pip compile's output: requirements.txt, or pylock.toml (PEP 751; also chosen by an output file "
+   "named pylock.toml or pylock.NAME.toml)", {"requirements.txt", "pylock.toml"}, "", true, "FORMAT", kNoFileKey},
   {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", true},
   {"no-header", "--no-header", {}, K::Flag, kCompile, "Leave out the header comment naming the command", {}, "false", true},
   {"no-annotate", "--no-annotate", {}, K::Flag, kCompile, "Leave out the `# via` and `# from` annotations", {}, "false", true},

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "ptinstall/config/toml_input.hpp"
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/index/find_links.hpp"
@@ -160,7 +161,14 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   config::RequirementsFile rf;
   for (const auto& path : files) {
     if (is_toml(path)) {
-      read_project(path);
+      if (config::classify_toml_input(path) == config::TomlInput::Pylock) {
+        if (in.pylock)
+          throw util::Error(util::ErrorKind::Usage, "more than one lock file (" + *in.pylock + ", " + path + ")",
+                            "install one pylock.toml at a time");
+        in.pylock = path;
+      } else {
+        read_project(path);
+      }
       continue;
     }
     std::error_code ec;

@@ -57,13 +57,18 @@ std::string compute_sha256(const resolve::ChosenFile& cf, net::HttpClient& clien
 // here only when it is the chosen one.
 void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, index::IndexSet& indexes,
                     net::HttpClient& client) {
+  // A source tree or a repository has no file to hash.
+  if (std::holds_alternative<dist::Git>(cf.dist.source)) return;
+  if (auto* lp = std::get_if<dist::LocalPath>(&cf.dist.source); lp && lp->kind == dist::PathKind::Tree) return;
   bool chosen_hashed = false;
   if (!cf.direct) {
     index::Candidates c = indexes.candidates(cf.name);
+    std::set<std::string> seen;  // a file listed twice (candidates and skipped) is locked once
     auto consider = [&](const index::IndexFile& f) {
       if (!f.version || *f.version != cf.version || f.index_url != cf.file.index_url) return;
       if (auto h = file_hash(f)) {
         out.all_hashes.push_back(*h);
+        if (seen.insert(f.url).second) out.files.push_back(f);
         if (f.url == cf.file.url) chosen_hashed = true;
       } else if (f.url != cf.file.url) {
         ++out.unhashed_files;
@@ -74,11 +79,16 @@ void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, inde
       if (s.reason != index::SkipReason::Shadowed) consider(s.file);
   } else if (auto h = file_hash(cf.file)) {
     out.all_hashes.push_back(*h);
+    out.files.push_back(cf.file);
     chosen_hashed = true;
   }
   if (!chosen_hashed) {
     util::log::debug("computing the sha256 of " + cf.file.filename + " (the index gives none)");
-    out.all_hashes.push_back("sha256:" + compute_sha256(cf, client));
+    std::string hex = compute_sha256(cf, client);
+    out.all_hashes.push_back("sha256:" + hex);
+    index::IndexFile f = cf.file;
+    f.hashes["sha256"] = hex;
+    out.files.push_back(std::move(f));
   }
 }
 

@@ -1,0 +1,257 @@
+"""Lock files (PEP 751 pylock.toml) and `pip sync` safety, against indexes served by nginx on 127.0.0.1
+(tests/e2e/indexserver.py): input that names no package never empties an environment, a `.toml` that is
+neither a project nor a lock is refused, and locks written by `pip compile`/`pip lock` install exactly what
+was compiled."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from envtools import make_venv, installed  # noqa: E402
+from indexserver import nginx_binary  # noqa: E402
+
+pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
+
+QUIET = {"PTINSTALL_HTTP_RETRIES": "0"}
+
+
+def graph(tmp_path: Path):
+    out = tmp_path / "wheels"
+    return [
+        wheelmaker.build_wheel(out, "app", "1.0", provides_extra=["fast"],
+                               requires_dist=["lib>=1.0", "util", "fastdep; extra == 'fast'",
+                                              "winonly; sys_platform == 'win32'"]),
+        wheelmaker.build_wheel(out, "lib", "1.0"),
+        wheelmaker.build_wheel(out, "lib", "2.0", requires_dist=["util>=2"]),
+        wheelmaker.build_wheel(out, "util", "1.0"),
+        wheelmaker.build_wheel(out, "util", "2.5"),
+        wheelmaker.build_wheel(out, "util", "2.5", tags="py3-none-win_amd64"),
+        wheelmaker.build_wheel(out, "fastdep", "0.5"),
+        wheelmaker.build_wheel(out, "winonly", "1.0"),
+    ]
+
+
+# --- pip sync never empties an environment by accident ---------------------------------------------------
+
+def test_sync_refuses_input_naming_no_package(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    ptinstall("pip", "install", *base, "app", env=QUIET, check=True)
+    before = installed(venv)
+    assert before == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+    (tmp_path / "empty.txt").write_text("# nothing pinned yet\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\ndependencies = []\n')
+    for source in ("empty.txt", "pyproject.toml"):
+        r = ptinstall("pip", "sync", *base, source, env=QUIET, check=False)
+        assert r.returncode == 2, r.stderr
+        assert "error: the requirements name no packages; syncing would uninstall every installed package" in r.stderr
+        assert "hint: pass --allow-empty-requirements" in r.stderr
+        assert installed(venv) == before
+    # Asked for: the environment is emptied, with a warning.
+    r = ptinstall("pip", "sync", *base, "--allow-empty-requirements", "empty.txt", env=QUIET, check=True)
+    assert "warning: the requirements name no packages" in r.stderr
+    assert "Uninstalled 3 packages" in r.stderr
+    assert installed(venv) == {}
+
+
+def test_toml_that_is_neither_project_nor_lock_is_an_error(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    ptinstall("pip", "install", *base, "util", env=QUIET, check=True)
+    (tmp_path / "settings.toml").write_text('[tool.black]\nline-length = 100\n')
+    (tmp_path / "broken.toml").write_text('[project\nname = "x"\n')
+    for cmd in (["pip", "sync"], ["pip", "install", "-r"], ["pip", "compile"]):
+        r = ptinstall(*cmd[:2], *base, *cmd[2:], "settings.toml", env=QUIET, check=False)
+        assert r.returncode == 2, r.stderr
+        assert "error: settings.toml is neither a pyproject.toml nor a pylock.toml" in r.stderr
+        r = ptinstall(*cmd[:2], *base, *cmd[2:], "broken.toml", env=QUIET, check=False)
+        assert r.returncode == 2, r.stderr
+        assert "error: broken.toml:1: invalid TOML" in r.stderr
+        assert installed(venv) == {"util": "2.5"}
+
+
+# --- writing and reading pylock.toml ----------------------------------------------------------------------
+
+def check_schema(text: str) -> dict:
+    """The pylock.toml specification's rules, checked on a written lock: required keys and their types, one
+    kind of source per package, a hash on every file, the index of every registry package."""
+    import tomllib
+    doc = tomllib.loads(text)
+    assert doc["lock-version"] == "1.0"
+    assert isinstance(doc["created-by"], str) and doc["created-by"].startswith("ptinstall")
+    for key in ("environments", "extras", "dependency-groups", "default-groups"):
+        assert isinstance(doc.get(key, []), list) and all(isinstance(x, str) for x in doc.get(key, []))
+    assert isinstance(doc["packages"], list) and doc["packages"]
+    allowed = {"name", "version", "marker", "requires-python", "dependencies", "index", "vcs", "directory",
+               "archive", "sdist", "wheels", "attestation-identities", "tool"}
+    for p in doc["packages"]:
+        assert set(p) <= allowed, set(p) - allowed
+        assert isinstance(p["name"], str) and isinstance(p["version"], str)
+        kinds = [k for k in ("vcs", "directory", "archive") if k in p] + (["files"] if "sdist" in p or "wheels" in p else [])
+        assert len(kinds) == 1, p
+        files = list(p.get("wheels", [])) + ([p["sdist"]] if "sdist" in p else []) + ([p["archive"]] if "archive" in p else [])
+        for f in files:
+            assert "url" in f or "path" in f
+            assert f["hashes"] and all(isinstance(v, str) and len(v) >= 64 for v in f["hashes"].values())
+            if "size" in f:
+                assert isinstance(f["size"], int)
+            if "upload-time" in f:
+                import datetime
+                assert isinstance(f["upload-time"], datetime.datetime)
+        if "wheels" in p or "sdist" in p:
+            assert p["index"].startswith("http"), p
+        for d in p.get("dependencies", []):
+            assert isinstance(d["name"], str)
+    return doc
+
+
+def lock_pins(doc: dict) -> dict:
+    return {p["name"]: p["version"] for p in doc["packages"]}
+
+
+def test_compile_to_pylock_installs_exactly_the_compiled_set(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv", with_pip=True)
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    (tmp_path / "requirements.in").write_text("app[fast]\n")
+    ptinstall("pip", "compile", *base, "requirements.in", "-o", "pylock.toml", env=QUIET, check=True)
+    text = (tmp_path / "pylock.toml").read_text()
+    doc = check_schema(text)
+    assert lock_pins(doc) == {"app": "1.0", "lib": "2.0", "util": "2.5", "fastdep": "0.5"}
+    by_name = {p["name"]: p for p in doc["packages"]}
+    assert by_name["app"]["index"] == server.index_url().rstrip("/")
+    assert sorted(d["name"] for d in by_name["app"]["dependencies"]) == ["fastdep", "lib", "util"]
+    # Every file of util 2.5 on the index, the Windows wheel too, each with the index's size and time.
+    assert sorted(w["name"] for w in by_name["util"]["wheels"]) == ["util-2.5-py3-none-any.whl",
+                                                                     "util-2.5-py3-none-win_amd64.whl"]
+    assert all(w["size"] > 0 and w["upload-time"].year == 2025 for w in by_name["util"]["wheels"])
+    env_marker = doc["environments"][0]
+    assert "sys_platform == 'linux'" in env_marker and "python_version ==" in env_marker
+    # Same text from --format to stdout, and the same again when written a second time (stable order).
+    r = ptinstall("pip", "compile", *base, "requirements.in", "--format", "pylock.toml", env=QUIET, check=True)
+    assert r.stdout == text
+
+    # Differential: pip installs from the pins the lock implies and gets the same set.
+    pinned = tmp_path / "pins.txt"
+    pinned.write_text("".join(f"{n}=={v}\n" for n, v in lock_pins(doc).items()))
+    pip_venv = make_venv(tmp_path / "pipvenv", with_pip=True)
+    subprocess.run([str(pip_venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--no-deps", "--index-url", server.index_url(), "-r", str(pinned)], check=True)
+    want = {k: v for k, v in installed(pip_venv).items() if k not in ("pip", "setuptools")}
+
+    # sync into a fresh venv: exactly the locked set, no index asked for pages (no resolution).
+    fresh = make_venv(tmp_path / "fresh")
+    server.clear_log()
+    r = ptinstall("pip", "sync", "--python", fresh / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert installed(fresh) == want == lock_pins(doc)
+    assert not [q for q in server.requests() if q.path.startswith("/simple/") and not q.path.endswith(".whl")]
+    out = subprocess.run([str(fresh / "bin" / "python"), "-c", "import app, lib, util, fastdep; print('ok')"],
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
+    # A second sync changes nothing; install -r of the lock into the first venv adds to what is there.
+    r = ptinstall("pip", "sync", "--python", fresh / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert "Audited 4 packages" in r.stderr
+    ptinstall("pip", "install", *base, "winonly", env=QUIET, check=True)
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", "pylock.toml", env=QUIET, check=True)
+    got = installed(venv)
+    assert {k: got[k] for k in lock_pins(doc)} == lock_pins(doc) and got["winonly"] == "1.0" and "pip" in got
+    # sync removes what the lock does not name.
+    ptinstall("pip", "sync", "--python", venv / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == lock_pins(doc)
+
+
+def test_pip_lock_and_named_locks(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    # pip lock: requirements like pip install, ./pylock.toml by default.
+    r = ptinstall("pip", "lock", *base, "app", "lib<2", env=QUIET, check=True)
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    assert lock_pins(doc) == {"app": "1.0", "lib": "1.0", "util": "2.5"}
+    # -o pylock.NAME.toml is a lock too; a previous lock's versions are kept where they still fit.
+    ptinstall("pip", "lock", *base, "-o", "pylock.dev.toml", "app", env=QUIET, check=True)
+    assert lock_pins(check_schema((tmp_path / "pylock.dev.toml").read_text()))["lib"] == "2.0"
+    (tmp_path / "req.in").write_text("app\n")
+    ptinstall("pip", "compile", *base, "req.in", "-o", "pylock.toml", env=QUIET, check=True)
+    assert lock_pins(check_schema((tmp_path / "pylock.toml").read_text()))["lib"] == "1.0"
+    ptinstall("pip", "compile", *base, "req.in", "-o", "pylock.toml", "--upgrade", env=QUIET, check=True)
+    assert lock_pins(check_schema((tmp_path / "pylock.toml").read_text()))["lib"] == "2.0"
+    # Other names stay requirements.txt unless --format says otherwise.
+    r = ptinstall("pip", "compile", *base, "req.in", "-o", "locked.txt", env=QUIET, check=True)
+    assert (tmp_path / "locked.txt").read_text().count("==") == 3
+    r = ptinstall("pip", "compile", *base, "req.in", "--format", "json", env=QUIET, check=False)
+    assert r.returncode == 2
+    fresh = make_venv(tmp_path / "fresh")
+    ptinstall("pip", "sync", "--python", fresh / "bin" / "python", "pylock.dev.toml", env=QUIET, check=True)
+    assert installed(fresh) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+    # A lock handed to compile is refused.
+    r = ptinstall("pip", "compile", *base, "pylock.toml", env=QUIET, check=False)
+    assert r.returncode == 2 and "is a lock file" in r.stderr
+
+
+def test_lock_without_index_hashes_hashes_the_chosen_files(ptinstall, make_index, tmp_path):
+    from indexserver import ProjectOptions
+    server = make_index(graph(tmp_path), options={"util": ProjectOptions(no_hashes=True)})
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    r = ptinstall("pip", "lock", *base, "util", env=QUIET, check=True)
+    assert "util==2.5 (1 file)" in r.stderr  # the Windows wheel has no hash: left out, said so
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    (util,) = doc["packages"]
+    assert [w["name"] for w in util["wheels"]] == ["util-2.5-py3-none-any.whl"]
+    import hashlib
+    wheel = next((tmp_path / "wheels").glob("util-2.5-py3-none-any.whl"))
+    assert util["wheels"][0]["hashes"]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == {"util": "2.5"}
+
+
+def test_bad_locks_install_nothing(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    ptinstall("pip", "lock", *base, "app", env=QUIET, check=True)
+    good = (tmp_path / "pylock.toml").read_text()
+    ptinstall("pip", "install", *base, "fastdep", env=QUIET, check=True)
+    import tomllib
+    util_sha = next(p for p in tomllib.loads(good)["packages"] if p["name"] == "util")["wheels"][0]["hashes"]["sha256"]
+
+    def bad(text, *expected, name="pylock.toml", cmd="sync"):
+        (tmp_path / name).write_text(text)
+        args = ["pip", "sync", *base, name] if cmd == "sync" else ["pip", "install", *base, "-r", name]
+        r = ptinstall(*args, env=QUIET, check=False)
+        assert r.returncode != 0, r.stderr
+        for e in expected:
+            assert e in r.stderr, r.stderr
+        assert r.stderr.count("error:") == 1
+        assert installed(venv) == {"fastdep": "0.5"}  # nothing installed, nothing removed
+        return r
+
+    bad(good.replace("[[packages]]", "[[packages]", 1), "error: pylock.toml:", "invalid TOML")
+    bad(good.replace('lock-version = "1.0"', 'lock-version = "2.0"'), "unknown lock-version 2.0")
+    first_hashes = good.index("hashes = {")
+    bad(good[:first_hashes] + good[first_hashes:].replace(f'hashes = {{ sha256 = "', 'hashez = { sha256 = "', 1),
+        "has no hashes")
+    bad(good.replace(util_sha, "0" * 64), "util-2.5-py3-none-any.whl", "hash", cmd="install")
+    bad(good.replace('name = "util"\n', 'name = "util"\nmarker = "sys_platform =="\n'),
+        "`marker` of package `util`: invalid marker")
+    twice = good + '\n[[packages]]\nname = "util"\nversion = "1.0"\nwheels = [{ url = "' + server.url + \
+        '/x/util-1.0-py3-none-any.whl", hashes = { sha256 = "' + "1" * 64 + '" } }]\n'
+    bad(twice, "two entries for package `util` apply to this environment (2.5 and 1.0)")
+    bad(good.replace("environments = [", "environments = [\"sys_platform == 'win32'\"] #"),
+        "the lock is for other environments")
+    (tmp_path / "pylock.toml").write_text(good)
+    r = ptinstall("pip", "sync", *base, "--extra", "gpu", "pylock.toml", env=QUIET, check=False)
+    assert r.returncode == 2 and "the lock has no extra `gpu`" in r.stderr
+    assert installed(venv) == {"fastdep": "0.5"}
+    # A lock with other requirements is refused.
+    r = ptinstall("pip", "install", *base, "-r", "pylock.toml", "util", env=QUIET, check=False)
+    assert r.returncode == 2 and "it is installed on its own" in r.stderr
+    # The good lock installs.
+    ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
