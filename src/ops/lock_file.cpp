@@ -1,5 +1,6 @@
 #include "ptinstall/ops/lock_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ptinstall/config/toml_input.hpp"
@@ -96,19 +97,35 @@ lock::LockInstall read_lock(const std::string& path, const std::string& text, co
   lt.groups = S.get_list("group");
   lock::LockInstall out = lock::lock_install(lock, path, lt);
 
-  // [tool.ptinstall]: say when this machine would select another PyTorch index than the lock's.
-  if (lock.torch && !lock.torch->indexes.empty() && (lock.torch->backend == "auto" || options.torch_backend)) {
+  // [tool.ptinstall]: say when a locked PyTorch build comes from an index this machine would not
+  // select (--torch-backend as given now, else auto): "made for cu128; this machine selects cpu".
+  if (lock.torch && !lock.torch->indexes.empty()) {
+    std::vector<std::string> locked;  // the locked packages' PyTorch indexes
+    for (const auto& p : out.resolution.packages) {
+      std::string index = trim_slash(util::redact_url(p.dist.index_url()));
+      if (std::find(lock.torch->indexes.begin(), lock.torch->indexes.end(), index) != lock.torch->indexes.end() &&
+          std::find(locked.begin(), locked.end(), index) == locked.end())
+        locked.push_back(index);
+    }
     config::Settings s = S;
     if (!options.torch_backend) s.set("torch-backend", {{"auto"}, config::Source::CommandLine, "pylock.toml"});
     try {
-      TorchRouting now = torch_routing(s, target);
-      if (now.active && !now.urls.empty() &&
-          trim_slash(util::redact_url(now.urls.front())) != trim_slash(lock.torch->indexes.front())) {
-        std::string locked = lock.torch->indexes.front(), here = util::redact_url(trim_slash(now.urls.front()));
-        util::log::warn("this lock was made for " + locked.substr(locked.rfind('/') + 1) + " (--torch-backend " +
-                        lock.torch->backend + (lock.torch->accelerator.empty() ? "" : ", " + lock.torch->accelerator) +
-                        "); this machine selects " + here.substr(here.rfind('/') + 1) +
-                        "; installing the locked files");
+      TorchRouting now = locked.empty() ? TorchRouting{} : torch_routing(s, target);
+      std::vector<std::string> here;
+      for (const auto& u : now.urls) here.push_back(trim_slash(util::redact_url(u)));
+      auto last = [](const std::string& u) { return u.substr(u.rfind('/') + 1); };
+      // Compared by backend (the last path segment), so that a mirror of the PyTorch index counts as it.
+      std::vector<std::string> here_backends;
+      for (const auto& u : here) here_backends.push_back(last(u));
+      for (const auto& index : locked) {
+        if (!now.active || here.empty() ||
+            std::find(here_backends.begin(), here_backends.end(), last(index)) != here_backends.end())
+          continue;
+        util::log::warn("this lock was made for " + last(index) + " (--torch-backend " + lock.torch->backend +
+                        (lock.torch->accelerator.empty() ? "" : ", " + lock.torch->accelerator) +
+                        "); this machine selects " + last(here.front()) + " (--torch-backend " + now.backend +
+                        (now.accelerator.empty() ? "" : ", " + now.accelerator) + "); installing the locked files");
+        break;
       }
     } catch (const util::Error& e) {
       util::log::debug(std::string("torch backend check of the lock skipped: ") + e.what());

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
-from envtools import make_venv, installed  # noqa: E402
+from envtools import make_venv, installed, py  # noqa: E402
 from indexserver import nginx_binary  # noqa: E402
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
@@ -255,3 +255,45 @@ def test_bad_locks_install_nothing(ptinstall, make_index, tmp_path):
     # The good lock installs.
     ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
     assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+
+
+def no_gpu_machine(tmp_path: Path, **extra) -> dict:
+    """A machine without accelerators for --torch-backend=auto: empty sysfs root and PATH (as in
+    test_torch_install.py's Machine)."""
+    root, bin_ = tmp_path / "machine-root", tmp_path / "machine-bin"
+    root.mkdir(exist_ok=True)
+    bin_.mkdir(exist_ok=True)
+    return {"PATH": str(bin_), "PTINSTALL_SYSFS_ROOT": str(root), **QUIET, **extra}
+
+
+def test_torch_lock_records_the_backend_and_installs_the_locked_build(ptinstall, torch_index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    mirror = torch_index.url + "/whl"
+    (tmp_path / "requirements.in").write_text("torch\n")
+    ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", torch_index.index_url("/simple/"),
+              "--torch-backend", "cu128", "--torch-backend-index", mirror, "--python-platform",
+              "x86_64-manylinux_2_28", "requirements.in", "-o", "pylock.toml", env=QUIET, check=True)
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    by_name = {p["name"]: p for p in doc["packages"]}
+    assert by_name["torch"]["version"] == "2.9.1+cu128"
+    assert by_name["torch"]["index"] == mirror + "/cu128"
+    assert by_name["nvidia-cublas-cu12"]["index"] == torch_index.index_url("/simple/").rstrip("/")
+    assert doc["tool"]["ptinstall"] == {"torch-backend": "cu128", "torch-indexes": [mirror + "/cu128"]}
+    # Every locked wheel has a hash, computed where the mirror gives none.
+    assert all(w["hashes"]["sha256"] for p in doc["packages"] for w in p["wheels"])
+
+    # Installed on a machine without a GPU, without --torch-backend: the locked CUDA build, and a warning
+    # that auto would select the CPU index here.
+    target = make_venv(tmp_path / "target")
+    r = ptinstall("pip", "sync", "--python", target / "bin" / "python", "pylock.toml",
+                  env=no_gpu_machine(tmp_path), check=True)
+    assert ("warning: this lock was made for cu128 (--torch-backend cu128); this machine selects cpu "
+            "(--torch-backend auto, no accelerator found); installing the locked files") in r.stderr
+    assert installed(target) == lock_pins(doc)
+    assert py(target, "import torch; print(torch.__version__, torch.version.cuda)") == "2.9.1+cu128 12.8"
+    # A machine whose driver allows CUDA 12.8: no warning.
+    target2 = make_venv(tmp_path / "target2")
+    r = ptinstall("pip", "sync", "--python", target2 / "bin" / "python", "pylock.toml",
+                  env=no_gpu_machine(tmp_path, PTINSTALL_CUDA_DRIVER_VERSION="570.172.08"), check=True)
+    assert "warning" not in r.stderr, r.stderr
+    assert installed(target2) == lock_pins(doc)
