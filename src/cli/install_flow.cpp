@@ -108,7 +108,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   request.no_deps = no_deps;
   request.preferred = installed;
   ops::ResolveStats stats;
-  const dist::Resolution resolution =
+  dist::Resolution resolution =
       locked ? std::move(locked->resolution) : ops::resolve(services, opts, request, build, &stats);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   if (!locked) {
@@ -152,7 +152,16 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   }
   ops::InstallOutcome outcome;
   try {
-    outcome = ops::install(services, opts, ir, build);
+    for (std::size_t attempt = 0;; ++attempt) {
+      try {
+        outcome = ops::install(services, opts, ir, build);
+        break;
+      } catch (const util::Error& e) {
+        // A locked file whose URL is gone: its index may still list it (the spec's fallback).
+        if (!locked || attempt >= resolution.packages.size() || !ops::relocate_missing_file(resolution, services, e))
+          throw;
+      }
+    }
   } catch (...) {
     progress.clear();
     throw;

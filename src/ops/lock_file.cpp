@@ -4,7 +4,10 @@
 #include <filesystem>
 
 #include "ptinstall/config/toml_input.hpp"
+#include "ptinstall/index/index_set.hpp"
+#include "ptinstall/index/simple_page.hpp"
 #include "ptinstall/lock/lock_writer.hpp"
+#include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -132,6 +135,39 @@ lock::LockInstall read_lock(const std::string& path, const std::string& text, co
     }
   }
   return out;
+}
+
+bool relocate_missing_file(dist::Resolution& resolution, Services& services, const util::Error& failure) {
+  const std::string message = failure.what();
+  const std::string prefix = "failed to fetch ", suffix = ": HTTP 404";
+  auto end = message.find(suffix);
+  if (failure.kind() != util::ErrorKind::Network || message.rfind(prefix, 0) != 0 || end == std::string::npos)
+    return false;
+  const std::string failed = message.substr(prefix.size(), end - prefix.size());
+  for (auto& rd : resolution.packages) {
+    auto* wheel = std::get_if<dist::RegistryWheel>(&rd.dist.source);
+    auto* sdist = std::get_if<dist::RegistrySdist>(&rd.dist.source);
+    index::IndexFile* file = wheel ? &wheel->file : sdist ? &sdist->file : nullptr;
+    if (!file || file->index_url.empty() || util::redact_url(file->url) != failed) continue;
+    std::string page_url = index::IndexSet::project_url(file->index_url, rd.name());
+    util::log::warn(util::redact_url(file->url) + " is gone (HTTP 404); looking for " + file->filename + " on " +
+                    util::redact_url(page_url));
+    net::Request req{page_url};
+    req.headers = {{"Accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1"}};
+    net::Response r = services.client().get(req);
+    net::raise_for_status(r, page_url);
+    index::ProjectPage page = index::parse_project_page(r.body, r.header("content-type").value_or("text/html"),
+                                                         r.effective_url.empty() ? page_url : r.effective_url, rd.name());
+    for (const auto& f : page.files) {
+      if (f.filename != file->filename || f.url == file->url) continue;
+      file->url = f.url;
+      return true;
+    }
+    throw util::Error(util::ErrorKind::Network, failure.what(),
+                      "the lock's index " + util::redact_url(file->index_url) + " no longer lists " + file->filename +
+                          "; lock again");
+  }
+  return false;
 }
 
 }  // namespace ptinstall::ops

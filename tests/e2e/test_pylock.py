@@ -297,3 +297,27 @@ def test_torch_lock_records_the_backend_and_installs_the_locked_build(ptinstall,
                   env=no_gpu_machine(tmp_path, PTINSTALL_CUDA_DRIVER_VERSION="570.172.08"), check=True)
     assert "warning" not in r.stderr, r.stderr
     assert installed(target2) == lock_pins(doc)
+
+
+def test_locked_url_gone_falls_back_to_the_index(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    ptinstall("pip", "lock", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+              env=QUIET, check=True)
+    import tomllib
+    text = (tmp_path / "pylock.toml").read_text()
+    urls = [w["url"] for p in tomllib.loads(text)["packages"] for w in p["wheels"] if p["name"] in ("util", "lib")]
+    for u in urls:
+        text = text.replace(u, u.rsplit("/", 1)[0] + "/moved/" + u.rsplit("/", 1)[1])
+    (tmp_path / "pylock.toml").write_text(text)
+    # No index option: the lock's own `index` is asked.
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert r.stderr.count("is gone (HTTP 404); looking for") == 2, r.stderr
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+    # A file the index no longer lists either: an error, nothing installed.
+    other = make_venv(tmp_path / "other")
+    (tmp_path / "pylock.toml").write_text(text.replace("util-2.5-py3-none-any.whl", "util-2.5-py3-none-manylinux1_x86_64.whl"))
+    fresh_cache = {**QUIET, "PTINSTALL_CACHE_DIR": str(tmp_path / "cache2")}  # the first sync cached util by hash
+    r = ptinstall("pip", "sync", "--python", other / "bin" / "python", "pylock.toml", env=fresh_cache, check=False)
+    assert r.returncode == 1 and "HTTP 404" in r.stderr and "no longer lists util-2.5-py3-none-manylinux1_x86_64.whl" in r.stderr
+    assert installed(other) == {}

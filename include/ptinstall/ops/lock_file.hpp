@@ -11,6 +11,8 @@
 #include "ptinstall/lock/lock_install.hpp"
 #include "ptinstall/ops/inputs.hpp"
 #include "ptinstall/ops/options.hpp"
+#include "ptinstall/ops/services.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/ops/target.hpp"
 
 namespace ptinstall::ops {
@@ -37,5 +39,11 @@ LockText lock_text(const ResolveInputs& inputs, const dist::Resolution& resoluti
 // backend is not the one this machine selects. Throws util::Error naming the file and the package.
 lock::LockInstall read_lock(const std::string& path, const std::string& text, const PipOptions& options,
                             const Target& target);
+
+// The spec's fallback: a locked registry file whose `url` answered 404 (the error `failure` of an
+// install) is looked up by name on its package's `index` and, where the index still lists it, takes
+// the URL found there (its hash is still checked against the lock's). True when a URL changed, so the
+// install may be tried again.
+bool relocate_missing_file(dist::Resolution& resolution, Services& services, const util::Error& failure);
 
 }  // namespace ptinstall::ops
