@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
 from envtools import make_venv, installed, py  # noqa: E402
 from indexserver import nginx_binary  # noqa: E402
+from buildtools import backends, build_index  # noqa: E402,F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
@@ -321,3 +322,27 @@ def test_locked_url_gone_falls_back_to_the_index(ptinstall, make_index, tmp_path
     r = ptinstall("pip", "sync", "--python", other / "bin" / "python", "pylock.toml", env=fresh_cache, check=False)
     assert r.returncode == 1 and "HTTP 404" in r.stderr and "no longer lists util-2.5-py3-none-manylinux1_x86_64.whl" in r.stderr
     assert installed(other) == {}
+
+
+def test_locked_sdist_is_built_through_the_build_frontend(ptinstall, backends, build_index, tmp_path):
+    import buildtools as bt
+    backends.require("setuptools")
+    project = bt.make_setuptools_project(tmp_path / "src", name="srconly", version="2.0", dependencies=["depa"])
+    server = build_index([wheelmaker.build_wheel(tmp_path / "deps", "depa", "1.0"),
+                          bt.make_sdist(project, tmp_path / "dist")])
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url("/simple/")]
+    ptinstall("pip", "lock", *base, "srconly", env=QUIET, check=True)
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    by_name = {p["name"]: p for p in doc["packages"]}
+    assert by_name["srconly"]["sdist"]["name"] == "srconly-2.0.tar.gz" and "wheels" not in by_name["srconly"]
+    # The build environment's requirements (setuptools) come from the index given; the lock's files are
+    # installed as locked.
+    ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == {"srconly": "2.0", "depa": "1.0"}
+    assert py(venv, "import srconly; print(srconly.f())") == project.expected
+    # --no-build refuses it with the one wording of the build rule.
+    other = make_venv(tmp_path / "other")
+    r = ptinstall("pip", "sync", "--python", other / "bin" / "python", "--no-build", "pylock.toml", env=QUIET,
+                  check=False)
+    assert r.returncode != 0 and "srconly" in r.stderr and installed(other) == {}
