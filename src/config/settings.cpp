@@ -78,6 +78,12 @@ const std::vector<SettingSpec> kSettings = {
   {"upgrade-package", "-P,--upgrade-package", {}, K::List, kResolving, "Allow upgrades of this package", {}, "", true, "NAME"},
   {"reinstall", "--reinstall,--force-reinstall", {"PTINSTALL_REINSTALL", "UV_REINSTALL"}, K::Flag, kInstall | kSync,
    "Reinstall every package, even those already installed", {}, "false", true},
+  {"exclude-newer", "--exclude-newer,--uploaded-prior-to", {"PTINSTALL_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER"}, K::Value,
+   kResolving, "Ignore files uploaded after this time: an RFC 3339 timestamp (2025-06-01T00:00:00Z), a date "
+   "(2025-06-01, midnight UTC) or a duration back from now (7 days, P1W)", {}, "", true, "DATE|DURATION"},
+  {"exclude-newer-package", "--exclude-newer-package", {}, K::List, kResolving,
+   "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE",
+   kNoFileKey},
   {"pre", "--pre", {}, K::Flag, kResolving, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},
   {"prerelease", "--prerelease", {"PTINSTALL_PRERELEASE", "UV_PRERELEASE"}, K::Value, kResolving,
    "When to accept pre-release versions",

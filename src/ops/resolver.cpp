@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <set>
 
 #include "ptinstall/config/index_config.hpp"
@@ -206,6 +207,25 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   filter.sdist_allowed = [&bo](std::string_view name) { return bo.allows_source(name); };
   filter.wheel_allowed = [&bo](std::string_view name) { return bo.allows_wheel(name); };
   if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
+  // --exclude-newer: an index that gives no upload time (PEP 700) for a file cannot be judged; its
+  // files are kept, and said so once per index (docs/locks.md says why).
+  std::mutex no_time_mutex;
+  std::set<std::string> no_time_indexes;
+  if (options.exclude_newer || !options.exclude_newer_packages.empty()) {
+    filter.exclude_newer = options.exclude_newer;
+    filter.exclude_newer_for = [&options](std::string_view project) -> std::optional<std::int64_t> {
+      auto it = options.exclude_newer_packages.find(project);
+      if (it == options.exclude_newer_packages.end()) return std::nullopt;
+      return it->second;
+    };
+    filter.no_upload_time = [&no_time_mutex, &no_time_indexes](const index::IndexFile& f) {
+      std::lock_guard lock(no_time_mutex);
+      std::string where = f.index_url.empty() ? f.url.substr(0, f.url.rfind('/')) : f.index_url;
+      if (!no_time_indexes.insert(where).second) return;
+      util::log::warn(util::redact_url(where) + " gives no upload times (PEP 700) for its files (" + f.filename +
+                      ", ...); --exclude-newer cannot judge them, so they are kept");
+    };
+  }
   index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
   index::MetadataOptions mopts;
   mopts.download_dir = services.cache().bucket("downloads-v1");
