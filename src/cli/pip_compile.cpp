@@ -15,6 +15,7 @@
 #include "ptinstall/ops/build_dispatch.hpp"
 #include "ptinstall/ops/compile.hpp"
 #include "ptinstall/ops/lock_file.hpp"
+#include "ptinstall/ops/lock_forks.hpp"
 #include "ptinstall/ops/resolver.hpp"
 #include "ptinstall/python/discovery.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -87,16 +88,47 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);
   build.attach(services, env);
-  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, lock_command ? ops::Positionals::Requirements : ops::Positionals::Files,
-                                           target.markers, &build, &services);
-  if (in.pylock)
-    throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file, not requirements to compile",
-                      "install it with ptinstall pip sync " + *in.pylock);
+  const ops::Positionals positionals = lock_command ? ops::Positionals::Requirements : ops::Positionals::Files;
   std::optional<std::string> output = S.get("output-file");
   if (lock_command && (!output || output->empty())) output = "pylock.toml";
   const bool pylock = lock_command || ops::writes_pylock(opts, S.get("output-format"), output);
   if (lock_command && S.get("output-format") && *S.get("output-format") != "pylock.toml")
     throw util::Error(util::ErrorKind::Usage, "pip lock writes pylock.toml only", "use pip compile for requirements.txt");
+  auto write_output = [&](const std::string& text) {
+    if (output && !output->empty() && *output != "-") {
+      util::write_file_atomic(*output, text);
+    } else {
+      std::fputs(text.c_str(), stdout);
+      std::fflush(stdout);
+    }
+  };
+  auto warn_unhashed = [](const std::vector<std::string>& unhashed) {
+    if (!unhashed.empty())
+      util::log::warn("the index gives no hash for some files of " + util::join(unhashed, ", ") +
+                      "; they are left out of the lock (its files for this target are all there, hashed)");
+  };
+  // A lock of a project's extras and groups: one lock for all of them, with markers.
+  if (pylock) {
+    ops::SelectionLockRequest sr;
+    sr.settings = &S;
+    sr.config_files = inv.config_files;
+    sr.args = inv.args;
+    sr.positionals = positionals;
+    sr.target = &target;
+    sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
+    if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
+    if (auto selected = ops::lock_selections(services, build, sr)) {
+      util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
+                      (selected->forks > 1 ? " (" + std::to_string(selected->forks) + " resolutions)" : ""));
+      warn_unhashed(selected->lock.unhashed);
+      write_output(selected->lock.text);
+      return 0;
+    }
+  }
+  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, positionals, target.markers, &build, &services);
+  if (in.pylock)
+    throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file, not requirements to compile",
+                      "install it with ptinstall pip sync " + *in.pylock);
 
   ops::ResolveRequest request;
   request.inputs = &in;
@@ -113,15 +145,8 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   if (pylock) {
     std::string path = output && *output != "-" ? *output : "pylock.toml";
     ops::LockText lt = ops::lock_text(in, resolution, target, opts, path);
-    if (!lt.unhashed.empty())
-      util::log::warn("the index gives no hash for some files of " + util::join(lt.unhashed, ", ") +
-                      "; they are left out of the lock (its files for this target are all there, hashed)");
-    if (output && *output != "-") {
-      util::write_file_atomic(*output, lt.text);
-    } else {
-      std::fputs(lt.text.c_str(), stdout);
-      std::fflush(stdout);
-    }
+    warn_unhashed(lt.unhashed);
+    write_output(lt.text);
     return 0;
   }
   ops::CompiledResolution compiled = ops::compile_pins(in, resolution, request.collect_hashes);

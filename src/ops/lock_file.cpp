@@ -67,8 +67,8 @@ bool writes_pylock(const PipOptions&, const std::optional<std::string>& format,
   return output_file && !output_file->empty() && *output_file != "-" && config::is_pylock_name(*output_file);
 }
 
-LockText lock_text(const ResolveInputs& in, const dist::Resolution& resolution, const Target& target,
-                   const PipOptions& options, const std::string& lock_path) {
+lock::LockWriteOptions lock_write_options(const ResolveInputs& in, const Target& target, const PipOptions& options,
+                                          const std::string& lock_path) {
   lock::LockWriteOptions w;
   w.environments.push_back(environment_marker(target));
   if (in.project && in.project->project.requires_python_text) w.requires_python = in.project->project.requires_python_text;
@@ -82,7 +82,12 @@ LockText lock_text(const ResolveInputs& in, const dist::Resolution& resolution, 
     for (const auto& u : routing.urls) t.indexes.push_back(util::redact_url(trim_slash(u)));
     w.torch = std::move(t);
   }
-  lock::LockWriteResult r = lock::lock_from_resolution(resolution, w);
+  return w;
+}
+
+LockText lock_text(const ResolveInputs& in, const dist::Resolution& resolution, const Target& target,
+                   const PipOptions& options, const std::string& lock_path) {
+  lock::LockWriteResult r = lock::lock_from_resolution(resolution, lock_write_options(in, target, options, lock_path));
   return {r.lock.to_toml(), std::move(r.unhashed)};
 }
 

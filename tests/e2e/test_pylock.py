@@ -346,3 +346,26 @@ def test_locked_sdist_is_built_through_the_build_frontend(ptinstall, backends, b
     r = ptinstall("pip", "sync", "--python", other / "bin" / "python", "--no-build", "pylock.toml", env=QUIET,
                   check=False)
     assert r.returncode != 0 and "srconly" in r.stderr and installed(other) == {}
+
+
+def test_one_lock_for_extras_and_groups(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.8"\ndependencies = ["util"]\n'
+        '[project.optional-dependencies]\nfast = ["fastdep"]\nall = ["demo[fast]", "winonly"]\n'
+        '[dependency-groups]\ndev = ["lib<2"]\n')
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    ptinstall("pip", "compile", *base, "pyproject.toml", "--all-extras", "--group", "dev", "-o", "pylock.toml",
+              env=QUIET, check=True)
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    assert doc["extras"] == ["all", "fast"] and doc["dependency-groups"] == ["dev"] and doc["default-groups"] == []
+    assert doc["requires-python"] == ">=3.8"
+    markers = {p["name"]: p.get("marker") for p in doc["packages"]}
+    assert markers == {"util": None, "fastdep": '"all" in extras or "fast" in extras',
+                       "winonly": '"all" in extras', "lib": '"dev" in dependency_groups'}
+    for args, want in (((), {"util"}), (("--extra", "fast"), {"util", "fastdep"}),
+                       (("--extra", "all"), {"util", "fastdep", "winonly"}),
+                       (("--group", "dev"), {"util", "lib"}), (("--all-extras", "--group", "dev"), set(markers))):
+        ptinstall("pip", "sync", "--python", venv / "bin" / "python", "pylock.toml", *args, env=QUIET, check=True)
+        assert set(installed(venv)) == want, args

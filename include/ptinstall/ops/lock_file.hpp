@@ -9,6 +9,7 @@
 #include "ptinstall/dist/resolution.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/lock/lock_install.hpp"
+#include "ptinstall/lock/lock_writer.hpp"
 #include "ptinstall/ops/inputs.hpp"
 #include "ptinstall/ops/options.hpp"
 #include "ptinstall/ops/services.hpp"
@@ -29,6 +30,11 @@ struct LockText {
   std::string text;
   std::vector<std::string> unhashed;  // "name==version (N files)" left out for want of a hash
 };
+
+// What every lock written for `target` holds besides its packages: environments, requires-python,
+// created-by, the [tool.ptinstall] PyTorch record.
+lock::LockWriteOptions lock_write_options(const ResolveInputs& inputs, const Target& target, const PipOptions& options,
+                                          const std::string& lock_path);
 
 // The lock of `resolution` (made with ResolveRequest::collect_hashes) for `target`.
 LockText lock_text(const ResolveInputs& inputs, const dist::Resolution& resolution, const Target& target,
