@@ -19,6 +19,7 @@
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
 
 namespace ptinstall::cli {
 namespace {
@@ -70,7 +71,8 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
     if (!in.requirements.empty() || in.project || !in.constraints.empty() || !in.overrides.empty())
       throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file: it is installed on its own",
                         "give the pylock.toml without other requirements, constraints or projects");
-    locked = ops::read_lock(*in.pylock, util::read_file(*in.pylock), opts, target);
+    locked = ops::read_lock(util::redact_url(*in.pylock), in.pylock_text ? *in.pylock_text : util::read_file(*in.pylock),
+                            opts, target);
     if (locked->resolution.packages.empty() && !(sync && inv.settings.flag("allow-empty-requirements")))
       throw util::Error(util::ErrorKind::Usage, *in.pylock + ": no package of the lock applies to this environment" +
                                                     (sync ? "; syncing would uninstall every installed package" : ""),

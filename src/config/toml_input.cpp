@@ -25,11 +25,15 @@ TomlInput classify_toml_input(const fs::path& path) {
   if (!fs::is_regular_file(path, ec))
     throw util::Error(util::ErrorKind::Usage, "file " + path.string() + " does not exist",
                       "give requirements files (requirements.txt), a pyproject.toml or a pylock.toml");
+  return classify_toml_text(util::read_file(path), path, path.string());
+}
+
+TomlInput classify_toml_text(std::string_view text, const fs::path& path, const std::string& shown) {
   toml::table doc;
   try {
-    doc = toml::parse(util::read_file(path), path.string());
+    doc = toml::parse(text, shown);
   } catch (const toml::parse_error& e) {
-    throw util::Error(util::ErrorKind::Usage, path.string() + ":" + std::to_string(e.source().begin.line) +
+    throw util::Error(util::ErrorKind::Usage, shown + ":" + std::to_string(e.source().begin.line) +
                                                   ": invalid TOML: " + std::string(e.description()));
   }
   if (doc.contains("lock-version") || is_pylock_name(path)) return TomlInput::Pylock;
@@ -37,7 +41,7 @@ TomlInput classify_toml_input(const fs::path& path) {
       doc.contains("build-system"))
     return TomlInput::Pyproject;
   throw util::Error(util::ErrorKind::Usage,
-                    path.string() + " is neither a pyproject.toml nor a pylock.toml",
+                    shown + " is neither a pyproject.toml nor a pylock.toml",
                     "a project file has a [project] or [dependency-groups] table; a lock file (PEP 751) is named "
                     "pylock.toml or pylock.<name>.toml and has a lock-version key");
 }

@@ -369,3 +369,24 @@ def test_one_lock_for_extras_and_groups(ptinstall, make_index, tmp_path):
                        (("--group", "dev"), {"util", "lib"}), (("--all-extras", "--group", "dev"), set(markers))):
         ptinstall("pip", "sync", "--python", venv / "bin" / "python", "pylock.toml", *args, env=QUIET, check=True)
         assert set(installed(venv)) == want, args
+
+
+def test_lock_from_a_url(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    ptinstall("pip", "lock", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "app",
+              env=QUIET, check=True)
+    root = Path(server.root)
+    (root / "locks").mkdir()
+    (root / "locks" / "pylock.toml").write_text((tmp_path / "pylock.toml").read_text())
+    (root / "locks" / "other.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
+    ptinstall("pip", "sync", "--python", venv / "bin" / "python", "-r", server.url + "/locks/pylock.toml",
+              env=QUIET, check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", "-r", server.url + "/locks/other.toml",
+                  env=QUIET, check=False)
+    assert r.returncode == 2 and "a pyproject.toml is read from a local path only" in r.stderr
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", "-r", server.url + "/locks/missing.toml",
+                  env=QUIET, check=False)
+    assert "HTTP 404" in r.stderr
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}

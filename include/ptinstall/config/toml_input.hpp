@@ -3,6 +3,8 @@
 // empty set of requirements: `pip sync` of a file read as "no packages" would uninstall everything.
 #pragma once
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 namespace ptinstall::config {
 
@@ -15,5 +17,7 @@ bool is_pylock_name(const std::filesystem::path& path);
 // named pyproject.toml, or one with a [project], [dependency-groups] or [build-system] table, is a
 // project. Throws util::Error (Usage) naming the file for invalid TOML and for anything else.
 TomlInput classify_toml_input(const std::filesystem::path& path);
+// The same for text read from `name` (a URL's last segment, say), `shown` naming it in messages.
+TomlInput classify_toml_text(std::string_view text, const std::filesystem::path& name, const std::string& shown);
 
 }  // namespace ptinstall::config

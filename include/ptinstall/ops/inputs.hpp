@@ -36,6 +36,7 @@ struct ResolveInputs {
   // A PEP 751 lock given as a requirements file (pylock.toml): installed as it is, without resolving
   // (ops/lock_install.hpp); nothing else may be given with it.
   std::optional<std::string> pylock;
+  std::optional<std::string> pylock_text;  // its text, when it was fetched from a URL
 };
 
 // Reads the positional arguments, -r, -c and --overrides. A `.toml` file is a pyproject.toml (--extra,
