@@ -116,6 +116,8 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     sr.positionals = positionals;
     sr.target = &target;
     sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
+    sr.universal = S.flag("universal");
+    sr.interpreter = &env.interpreter();
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
     if (auto selected = ops::lock_selections(services, build, sr)) {
       util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
@@ -125,6 +127,9 @@ static int compile_flow(Invocation& inv, bool lock_command) {
       return 0;
     }
   }
+  if (S.flag("universal"))
+    throw util::Error(util::ErrorKind::Usage, "--universal writes pylock.toml only for now",
+                      "add -o pylock.toml (or --format pylock.toml)");
   ops::ResolveInputs in = ops::read_inputs(opts, inv.args, positionals, target.markers, &build, &services);
   if (in.pylock)
     throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file, not requirements to compile",

@@ -126,6 +126,9 @@ const std::vector<SettingSpec> kSettings = {
 
   // Output files of compile
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
+  {"universal", "--universal", {}, K::Flag, kCompile,
+   "Lock for Linux (x86_64, aarch64), macOS (x86_64, arm64) and Windows (x86_64) at once: one resolution per "
+   "platform, merged with markers (pylock.toml output; docs/locks.md)", {}, "false", true, "", kNoFileKey},
   {"output-format", "--format", {}, K::Value, kCompile,
    "The format of pip compile's output: requirements.txt, or pylock.toml (PEP 751; also chosen by an output file "
    "named pylock.toml or pylock.NAME.toml)", {"requirements.txt", "pylock.toml"}, "", true, "FORMAT", kNoFileKey},

@@ -173,89 +173,146 @@ std::map<std::string, std::string> selection_markers(const config::Pyproject& pp
 
 }  // namespace
 
+const std::vector<std::string>& universal_platforms() {
+  static const std::vector<std::string> platforms = {"x86_64-manylinux_2_28", "aarch64-manylinux_2_28",
+                                                     "x86_64-apple-darwin", "aarch64-apple-darwin",
+                                                     "x86_64-pc-windows-msvc"};
+  return platforms;
+}
+
 std::optional<SelectionLock> lock_selections(Services& services, dist::BuildContext& build,
                                              const SelectionLockRequest& request) {
   const config::Settings& S = *request.settings;
-  if (S.get_list("extra").empty() && !S.flag("all-extras") && S.get_list("group").empty()) return std::nullopt;
+  const bool selecting = !S.get_list("extra").empty() || S.flag("all-extras") || !S.get_list("group").empty();
+  if (!selecting && !request.universal) return std::nullopt;
   std::optional<std::string> path = project_input(request);
-  if (!path) return std::nullopt;
-  config::Pyproject pp = config::Pyproject::read(*path);
-  // What is asked for, checked as a plain selection would be (without the conflict check).
+  if (!path && !request.universal) return std::nullopt;
+  std::optional<config::Pyproject> pp;
   std::vector<std::string> extras, groups;
-  for (const auto& e : S.get_list("extra")) {
-    std::string n = spec::normalize_extra(e);
-    if (!pp.optional_dependencies.count(n))
-      throw util::Error(util::ErrorKind::Usage, "extra `" + e + "` is not defined in " + *path);
-    extras.push_back(n);
+  std::vector<Fork> forks = {Fork{}};
+  if (path && selecting) {
+    pp = config::Pyproject::read(*path);
+    // What is asked for, checked as a plain selection would be (without the conflict check).
+    for (const auto& e : S.get_list("extra")) {
+      std::string n = spec::normalize_extra(e);
+      if (!pp->optional_dependencies.count(n))
+        throw util::Error(util::ErrorKind::Usage, "extra `" + e + "` is not defined in " + *path);
+      extras.push_back(n);
+    }
+    if (S.flag("all-extras")) extras = pp->extra_names();
+    for (const auto& g : S.get_list("group")) {
+      std::string n = spec::normalize_name(g);
+      if (!pp->dependency_groups.count(n))
+        throw util::Error(util::ErrorKind::Usage, "dependency group `" + g + "` is not defined in " + *path);
+      groups.push_back(n);
+    }
+    std::sort(extras.begin(), extras.end());
+    extras.erase(std::unique(extras.begin(), extras.end()), extras.end());
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    forks = plan_forks(*pp, extras, groups);
   }
-  if (S.flag("all-extras")) extras = pp.extra_names();
-  for (const auto& g : S.get_list("group")) {
-    std::string n = spec::normalize_name(g);
-    if (!pp.dependency_groups.count(n))
-      throw util::Error(util::ErrorKind::Usage, "dependency group `" + g + "` is not defined in " + *path);
-    groups.push_back(n);
+  // The platforms: this target alone, or --universal's list (a --python-platform given wins).
+  std::vector<std::optional<std::string>> platforms = {std::nullopt};
+  if (request.universal && !S.get("python-platform")) {
+    platforms.clear();
+    for (const auto& p : universal_platforms()) platforms.push_back(p);
   }
-  std::sort(extras.begin(), extras.end());
-  extras.erase(std::unique(extras.begin(), extras.end()), extras.end());
-  std::sort(groups.begin(), groups.end());
-  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  std::vector<Fork> forks = plan_forks(pp, extras, groups);
 
   struct Entry {
     lock::LockedPackage package;
-    std::vector<std::pair<std::size_t, std::string>> in;  // (fork, marker within the fork)
+    std::vector<std::pair<std::size_t, std::string>> in;  // (resolution, marker within it)
   };
   std::vector<Entry> entries;
-  std::map<std::string, std::size_t> by_key;  // name|version|index -> entry
+  std::map<std::string, std::size_t> by_key;  // name|version|index|file -> entry
+  std::vector<std::string> run_markers;        // per resolution: its platform and fork markers
   lock::LockWriteOptions base_options;
-  std::vector<std::string> unhashed;
-  for (std::size_t f = 0; f < forks.size(); ++f) {
-    config::Settings fs = S;
-    fs.set("extra", {forks[f].extras, config::Source::CommandLine, "--extra"});
-    fs.set("all-extras", {{"false"}, config::Source::CommandLine, "--all-extras"});
-    fs.set("group", {forks[f].groups, config::Source::CommandLine, "--group"});
-    PipOptions options = pip_options(fs, request.config_files);
-    ResolveInputs in = read_inputs(options, request.args, request.positionals, request.target->markers, &build, &services);
-    services.trust_hosts(in.file.trusted_hosts);
-    ResolveRequest rr;
-    rr.inputs = &in;
-    rr.target = request.target;
-    rr.collect_hashes = true;
-    rr.preferred = request.preferred;
-    util::log::debug("lock: resolving with extras [" + util::join(forks[f].extras, ", ") + "] and groups [" +
-                     util::join(forks[f].groups, ", ") + "]" + (forks[f].marker.empty() ? "" : " for " + forks[f].marker));
-    dist::Resolution resolution = resolve(services, options, rr, build);
-    lock::LockWriteOptions w = lock_write_options(in, *request.target, options, request.lock_path);
-    if (f == 0) base_options = w;
-    lock::LockWriteResult written = lock::lock_from_resolution(resolution, w);
-    unhashed.insert(unhashed.end(), written.unhashed.begin(), written.unhashed.end());
-    if (w.torch && !base_options.torch) base_options.torch = w.torch;
-    std::map<std::string, std::string> markers = selection_markers(pp, forks[f], resolution);
-    for (auto& p : written.lock.packages) {
-      std::string key = p.name + "|" + p.version.value_or("") + "|" + p.index.value_or("") + "|" +
-                        (p.wheels.empty() ? (p.sdist ? p.sdist->url : "") : p.wheels.front().url);
-      auto [it, inserted] = by_key.emplace(key, entries.size());
-      if (inserted) entries.push_back({p, {}});
-      entries[it->second].in.push_back({f, markers[p.name]});
+  std::vector<std::string> unhashed, environments;
+  std::exception_ptr first_failure;
+  for (const auto& platform : platforms) {
+    // A platform without a solution (no wheels of a package for it, say) is left out of a universal
+    // lock, said so; its resolutions are made before anything of it is kept.
+    std::vector<std::pair<std::size_t, std::pair<dist::Resolution, std::pair<ResolveInputs, Target>>>> done;
+    try {
+      for (std::size_t f = 0; f < forks.size(); ++f) {
+        config::Settings fs = S;
+        if (pp) {
+          fs.set("extra", {forks[f].extras, config::Source::CommandLine, "--extra"});
+          fs.set("all-extras", {{"false"}, config::Source::CommandLine, "--all-extras"});
+          fs.set("group", {forks[f].groups, config::Source::CommandLine, "--group"});
+        }
+        if (platform) fs.set("python-platform", {{*platform}, config::Source::CommandLine, "--universal"});
+        PipOptions options = pip_options(fs, request.config_files);
+        Target target = platform && request.interpreter ? make_target(options, *request.interpreter) : *request.target;
+        ResolveInputs in = read_inputs(options, request.args, request.positionals, target.markers, &build, &services);
+        services.trust_hosts(in.file.trusted_hosts);
+        ResolveRequest rr;
+        rr.inputs = &in;
+        rr.target = &target;
+        rr.collect_hashes = true;
+        rr.preferred = request.preferred;
+        util::log::debug("lock: resolving" + (platform ? " for " + *platform : std::string()) + " with extras [" +
+                         util::join(forks[f].extras, ", ") + "] and groups [" + util::join(forks[f].groups, ", ") + "]");
+        dist::Resolution resolution = resolve(services, options, rr, build);
+        done.push_back({f, {std::move(resolution), {std::move(in), std::move(target)}}});
+      }
+    } catch (const std::exception& e) {
+      if (platforms.size() == 1) throw;
+      if (!first_failure) first_failure = std::current_exception();
+      std::string first_line = e.what();
+      first_line = first_line.substr(0, first_line.find('\n'));
+      util::log::warn("--universal: no resolution for " + platform.value_or("this platform") + " (" + first_line +
+                      "); the lock leaves it out");
+      continue;
+    }
+    for (auto& [f, result] : done) {
+      dist::Resolution& resolution = result.first;
+      ResolveInputs& in = result.second.first;
+      Target& target = result.second.second;
+      PipOptions options = pip_options(S, request.config_files);
+      lock::LockWriteOptions w = lock_write_options(in, target, options, request.lock_path);
+      if (run_markers.empty()) base_options = w;
+      if (f == 0) environments.push_back(w.environments.front());
+      if (w.torch && !base_options.torch) base_options.torch = w.torch;
+      lock::LockWriteResult written = lock::lock_from_resolution(resolution, w);
+      unhashed.insert(unhashed.end(), written.unhashed.begin(), written.unhashed.end());
+      std::map<std::string, std::string> markers;
+      if (pp) markers = selection_markers(*pp, forks[f], resolution);
+      std::size_t run = run_markers.size();
+      // A platform's marker is the environment it was resolved for, without the Python version (the
+      // lock's environments say that).
+      std::string platform_marker;
+      if (platforms.size() > 1)
+        platform_marker = "sys_platform == '" + std::string(target.markers.get("sys_platform")) +
+                          "' and platform_machine == '" + std::string(target.markers.get("platform_machine")) + "'";
+      run_markers.push_back(conjunction({platform_marker, forks[f].marker}));
+      for (auto& p : written.lock.packages) {
+        std::string key = p.name + "|" + p.version.value_or("") + "|" + p.index.value_or("") + "|" +
+                          (p.wheels.empty() ? (p.sdist ? p.sdist->url : "") : p.wheels.front().url);
+        auto [it, inserted] = by_key.emplace(key, entries.size());
+        if (inserted) entries.push_back({p, {}});
+        entries[it->second].in.push_back({run, markers[p.name]});
+      }
     }
   }
 
+  if (run_markers.empty() && first_failure) std::rethrow_exception(first_failure);
   lock::Pylock lock;
-  lock.environments = base_options.environments;
+  lock.environments = environments;
   lock.requires_python = base_options.requires_python;
   lock.created_by = base_options.created_by;
   lock.torch = base_options.torch;
   lock.extras = extras;
   lock.dependency_groups = groups;
   for (auto& e : entries) {
-    bool everywhere = e.in.size() == forks.size();
+    bool everywhere = e.in.size() == run_markers.size();
     bool same = std::all_of(e.in.begin(), e.in.end(), [&](const auto& x) { return x.second == e.in.front().second; });
     std::string marker;
     if (everywhere && same) {
-      marker = e.in.front().second;  // the forks cover every selection
+      marker = e.in.front().second;  // the resolutions cover every environment and selection
     } else {
       std::vector<std::string> parts;
-      for (const auto& [f, m] : e.in) parts.push_back(conjunction({forks[f].marker, m}));
+      for (const auto& [run, m] : e.in) parts.push_back(conjunction({run_markers[run], m}));
       marker = disjunction(parts);
     }
     e.package.marker = marker.empty() ? "" : spec::Marker::parse(marker).to_string();
@@ -265,7 +322,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   unhashed.erase(std::unique(unhashed.begin(), unhashed.end()), unhashed.end());
   SelectionLock out;
   out.packages = lock.packages.size();
-  out.forks = forks.size();
+  out.forks = run_markers.size();
   out.lock = {lock.to_toml(), std::move(unhashed)};
   return out;
 }

@@ -390,3 +390,30 @@ def test_lock_from_a_url(ptinstall, make_index, tmp_path):
                   env=QUIET, check=False)
     assert "HTTP 404" in r.stderr
     assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+
+
+def test_universal_lock_installs_per_platform(ptinstall, make_index, tmp_path):
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    (tmp_path / "requirements.in").write_text("app\n")
+    r = ptinstall("pip", "compile", *base, "--universal", "requirements.in", "-o", "pylock.toml", env=QUIET, check=True)
+    assert "(5 resolutions)" in r.stderr
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    assert len(doc["environments"]) == 5
+    markers = {p["name"]: p.get("marker") for p in doc["packages"]}
+    assert markers == {"app": None, "lib": None, "util": None,
+                       "winonly": "sys_platform == \"win32\" and platform_machine == \"AMD64\""}
+    # This machine: no winonly.
+    ptinstall("pip", "sync", "--python", venv / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == {"app": "1.0", "lib": "2.0", "util": "2.5"}
+    # A Windows target: winonly, and util's Windows wheel.
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", "--python-platform", "x86_64-pc-windows-msvc",
+                  "--target", tmp_path / "win", "pylock.toml", env=QUIET, check=True)
+    assert (tmp_path / "win" / "winonly").is_dir()
+    assert list((tmp_path / "win").glob("util-2.5.dist-info"))
+    wheel = (tmp_path / "win" / "util-2.5.dist-info" / "WHEEL").read_text()
+    assert "Tag: py3-none-win_amd64" in wheel, wheel
+    # requirements.txt output is not universal yet: said so.
+    r = ptinstall("pip", "compile", *base, "--universal", "requirements.in", env=QUIET, check=False)
+    assert r.returncode == 2 and "--universal writes pylock.toml only for now" in r.stderr

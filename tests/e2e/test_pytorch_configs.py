@@ -238,6 +238,34 @@ def test_marker_gated_sources(ptinstall, mirror, tmp_path):
         assert torch_info(venv)["cuda"] == "12.8"
 
 
+def test_marker_gated_sources_lock_universally(ptinstall, mirror, tmp_path):
+    """--universal: one pylock.toml with torch from the cu128 index for Linux and from the cpu index
+    elsewhere; each install target takes its own build without resolving."""
+    import tomllib
+    project = write_project(tmp_path / "proj", marker_project(mirror))
+    lock = tmp_path / "pylock.toml"
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--universal", "--default-index", pypi(mirror), project,
+                  "-o", lock, check=True)
+    doc = tomllib.loads(lock.read_text())
+    torch = {p["version"]: p for p in doc["packages"] if p["name"] == "torch"}
+    assert torch["2.9.1+cu128"]["index"] == whl(mirror, "cu128")
+    assert "sys_platform == \"linux\"" in torch["2.9.1+cu128"]["marker"]
+    assert "darwin" not in torch["2.9.1+cu128"]["marker"] and "win32" not in torch["2.9.1+cu128"]["marker"]
+    assert torch["2.9.1+cpu"]["index"] == whl(mirror, "cpu") and "win32" in torch["2.9.1+cpu"]["marker"]
+    assert torch["2.9.1"]["index"] == whl(mirror, "cpu") and "darwin" in torch["2.9.1"]["marker"]
+    # Installed per target: the report of a dry run names the build each target gets.
+    for platform, version in ((LINUX, "2.9.1+cu128"), (MACOS, "2.9.1"), (WINDOWS, "2.9.1+cpu")):
+        venv = tmp_path / f"venv-{platform}"
+        if not venv.exists():
+            make_venv(venv)
+        got = report(ptinstall, "--python", venv / "bin" / "python", "--python-platform", platform, "-r", lock)
+        assert got["torch"][0] == version, (platform, r.stderr)
+    if HOST_X86_LINUX:
+        venv = make_venv(tmp_path / "venv")
+        ptinstall("pip", "sync", "--python", venv / "bin" / "python", lock, check=True)
+        assert torch_info(venv)["cuda"] == "12.8"
+
+
 # --- 5. optional dependencies with conflicting extras -------------------------------------------------
 
 def extras_project(mirror) -> str:

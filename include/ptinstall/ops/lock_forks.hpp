@@ -16,6 +16,7 @@
 #include "ptinstall/ops/options.hpp"
 #include "ptinstall/ops/services.hpp"
 #include "ptinstall/ops/target.hpp"
+#include "ptinstall/python/interpreter.hpp"
 
 namespace ptinstall::ops {
 
@@ -27,7 +28,14 @@ struct SelectionLockRequest {
   const Target* target = nullptr;
   std::string lock_path;
   std::vector<install::InstalledDist> preferred;  // versions of an existing lock
+  // --universal: one resolution per platform of universal_platforms() (for this interpreter's Python
+  // version), merged with `sys_platform`/`platform_machine` markers.
+  bool universal = false;
+  const python::InterpreterInfo* interpreter = nullptr;
 };
+
+// The --python-platform values --universal locks for.
+const std::vector<std::string>& universal_platforms();
 
 struct SelectionLock {
   LockText lock;
@@ -35,8 +43,8 @@ struct SelectionLock {
   std::size_t forks = 0;      // resolutions made
 };
 
-// nullopt when the inputs hold no pyproject.toml or no --extra/--all-extras/--group was given (a plain
-// lock then). Throws what resolving throws.
+// nullopt when neither --universal nor a pyproject.toml with --extra/--all-extras/--group was given (a
+// plain lock then). Throws what resolving throws.
 std::optional<SelectionLock> lock_selections(Services& services, dist::BuildContext& build,
                                              const SelectionLockRequest& request);
 
