@@ -259,8 +259,16 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     } catch (const std::exception& e) {
       if (platforms.size() == 1) throw;
       if (!first_failure) first_failure = std::current_exception();
-      std::string first_line = e.what();
-      first_line = first_line.substr(0, first_line.find('\n'));
+      // The error's first two lines (a resolver's explanation starts with "no solution found ...:").
+      std::string what = e.what(), first_line;
+      for (std::size_t pos = 0, n = 0; pos < what.size() && n < 2; ++n) {
+        std::size_t eol = what.find('\n', pos);
+        std::string line(util::trim(what.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos)));
+        first_line += (first_line.empty() || line.empty() ? "" : " ") + line;
+        if (eol == std::string::npos) break;
+        pos = eol + 1;
+      }
+      if (first_line.size() > 240) first_line = first_line.substr(0, 240) + "...";
       util::log::warn("--universal: no resolution for " + platform.value_or("this platform") + " (" + first_line +
                       "); the lock leaves it out");
       continue;
