@@ -27,8 +27,8 @@ from wheelmaker import normalize_name  # noqa: E402
 
 TOOLS = ("ptinstall", "pip")
 BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
-SCENARIOS = ("install-cold", "install-warm", "install-noop", "local-warm", "resolve-warm", "resolve-backtrack",
-             "big-cold", "big-warm") + BUILD_SCENARIOS
+SCENARIOS = ("install-cold", "install-warm", "install-noop", "lock-warm", "lock-noop", "local-warm", "resolve-warm",
+             "resolve-backtrack", "big-cold", "big-warm") + BUILD_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
 # `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
 PIP_BUILD_ARGS = ["--use-pep517"]
@@ -351,6 +351,59 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
             return run, None, [], installed_set(b.site_packages(noop_venvs[tool]))
         results.append(scenario(b, "install-noop", "application again into the venv that has it", runs, once))
         b.cleanup(*noop_venvs.values())
+
+    if want("lock-warm") or want("lock-noop"):
+        # Issue 16's measure: the application locked into a pylock.toml (ptinstall pip lock), installed
+        # without resolution; pip installs the same pins from a requirements.txt (it reads no pylock.toml
+        # before 26.1), and the floor is ptinstall installing that requirements.txt (a resolution of exact
+        # pins): the ratio ptinstall/floor is lock vs requirements.txt, both warm.
+        import tomllib
+        locks = b.fresh("lock")
+        lock_file, pins_file = locks / "pylock.toml", locks / "pins.txt"
+        probe = b.venv(with_pip=False)
+        made = timed([b.args.ptinstall, "pip", "lock", "--no-config", "--python", str(probe / "bin" / "python"),
+                      "--index-url", b.index_url, "--cache-dir", str(caches["ptinstall"]), "-o", str(lock_file)] + app,
+                     b.env, cwd=b.tmp, log=b.log)
+        b.cleanup(probe)
+        if made.rc == 0:
+            pins = {p["name"]: p["version"] for p in tomllib.loads(lock_file.read_text())["packages"]}
+            pins_file.write_text("".join(f"{n}=={v}\n" for n, v in sorted(pins.items())))
+        else:
+            print(f"   pip lock failed: {made.error}", flush=True)
+            pins_file.write_text("\n".join(app) + "\n")
+        by_tool = {"ptinstall": ["-r", str(lock_file)], "pip": ["-r", str(pins_file)]}
+        for t in TOOLS:
+            warm_cache(b, t, caches[t], by_tool[t])
+
+        if want("lock-warm"):
+            def once(tool, i):
+                venv = b.venv(with_pip=(tool == "pip"))
+                run = b.run(tool, venv, caches[tool], by_tool[tool])
+                floor = None
+                if tool == "pip":
+                    fvenv = b.venv(with_pip=False)
+                    floor = b.run("ptinstall", fvenv, caches["ptinstall"], ["-r", str(pins_file)])
+                    b.trash.append(fvenv.parent)
+                return run, floor, [venv], installed_set(b.site_packages(venv))
+            results.append(scenario(b, "lock-warm", "the application's pylock.toml (ptinstall) / its pins as "
+                                    "requirements.txt (pip) into a fresh venv, warm cache", runs, once,
+                                    "ptinstall -r requirements.txt of the same pins"))
+
+        if want("lock-noop"):
+            noop_venvs = {}
+            for t in TOOLS:
+                noop_venvs[t] = b.venv(with_pip=(t == "pip"))
+                b.run(t, noop_venvs[t], caches[t], by_tool[t])
+
+            def once(tool, i):
+                run = b.run(tool, noop_venvs[tool], caches[tool], by_tool[tool])
+                floor = b.run("ptinstall", noop_venvs["ptinstall"], caches["ptinstall"], ["-r", str(pins_file)]) \
+                    if tool == "pip" else None
+                return run, floor, [], installed_set(b.site_packages(noop_venvs[tool]))
+            results.append(scenario(b, "lock-noop", "the pylock.toml / requirements.txt again into the venv that "
+                                    "has it", runs, once, "ptinstall -r requirements.txt of the same pins (no-op)"))
+            b.cleanup(*noop_venvs.values())
+        b.trash.append(locks)
 
     if want("local-warm"):
         # Issue 3's measure: 50 wheels already in the cache, from a --find-links directory, no index.

@@ -40,6 +40,7 @@ int run_pip_freeze(Invocation&);
 int run_pip_show(Invocation&);
 int run_pip_check(Invocation&);
 int run_pip_compile(Invocation&);
+int run_pip_lock(Invocation&);
 int run_pip_sync(Invocation&);
 int run_venv(Invocation&);
 int run_torch_backend(Invocation&);

@@ -16,6 +16,7 @@ const std::vector<CommandDef>& commands() {
       {"pip", "check", "Verify that the installed packages have compatible dependencies", kCheck, nullptr, false,
        run_pip_check},
       {"pip", "compile", "Compile requirements into pinned requirements", kCompile, "SRC_FILE", false, run_pip_compile},
+      {"pip", "lock", "Lock requirements into a pylock.toml (PEP 751)", kCompile, "PACKAGE", false, run_pip_lock},
       {"pip", "sync", "Make the environment match pinned requirements exactly", kSync, "SRC_FILE", false,
        run_pip_sync},
       {"", "venv", "Create a virtual environment", kVenv, "PATH", false, run_venv},

@@ -12,12 +12,14 @@
 #include "ptinstall/ops/build_dispatch.hpp"
 #include "ptinstall/ops/fast_path.hpp"
 #include "ptinstall/ops/installer.hpp"
+#include "ptinstall/ops/lock_file.hpp"
 #include "ptinstall/ops/resolver.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
 
 namespace ptinstall::cli {
 namespace {
@@ -63,17 +65,38 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   build.attach(services, env);
   ops::ResolveInputs in = ops::read_inputs(opts, inv.args, sync ? ops::Positionals::Files : ops::Positionals::Requirements,
                                            target.markers, &build, &services);
-  if (in.requirements.empty() && !sync)
+  // A lock is installed as it is: no resolution, its hashes always checked (docs/locks.md).
+  std::optional<lock::LockInstall> locked;
+  if (in.pylock) {
+    if (!in.requirements.empty() || in.project || !in.constraints.empty() || !in.overrides.empty())
+      throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file: it is installed on its own",
+                        "give the pylock.toml without other requirements, constraints or projects");
+    locked = ops::read_lock(util::redact_url(*in.pylock), in.pylock_text ? *in.pylock_text : util::read_file(*in.pylock),
+                            opts, target);
+    if (locked->resolution.packages.empty() && !(sync && inv.settings.flag("allow-empty-requirements")))
+      throw util::Error(util::ErrorKind::Usage, *in.pylock + ": no package of the lock applies to this environment" +
+                                                    (sync ? "; syncing would uninstall every installed package" : ""),
+                        sync ? "pass --allow-empty-requirements to empty the environment on purpose"
+                             : "check the lock's markers and the --extra/--group you asked for");
+  } else if (in.requirements.empty() && !sync)
     throw util::Error(util::ErrorKind::Usage, "no packages to install",
                       "give package names, wheel files, or -r requirements.txt");
-  if (in.requirements.empty()) util::log::warn("the requirements name no packages: every installed package will be removed");
+  // uv's rule: a sync that names no package would empty the environment, so it is refused unless
+  // asked for (a file read wrongly must never uninstall everything).
+  if (!locked && in.requirements.empty() && sync) {
+    if (!inv.settings.flag("allow-empty-requirements"))
+      throw util::Error(util::ErrorKind::Usage,
+                        "the requirements name no packages; syncing would uninstall every installed package",
+                        "pass --allow-empty-requirements to empty the environment on purpose");
+    util::log::warn("the requirements name no packages: every installed package will be removed");
+  }
 
   std::optional<util::FileLock> lock;
   if (!opts.dry_run) lock.emplace(lock_environment(env));
   const auto installed = install::scan_installed(site_dirs(env));
-  if (!sync) {
+  if (!sync && !locked) {
     if (auto audited = ops::already_satisfied(opts, in, target, installed, no_deps)) {
-      emit_report(opts.report, ops::installation_report({}, {}, {}, target.markers));
+      if (opts.report) emit_report(opts.report, ops::installation_report({}, {}, {}, target.markers));
       util::log::info("Audited " + packages(*audited) + " in " + format_elapsed(Clock::now() - start));
       if (opts.dry_run) util::log::info("Would make no changes");
       return 0;
@@ -87,16 +110,19 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   request.no_deps = no_deps;
   request.preferred = installed;
   ops::ResolveStats stats;
-  const dist::Resolution resolution = ops::resolve(services, opts, request, build, &stats);
+  dist::Resolution resolution =
+      locked ? std::move(locked->resolution) : ops::resolve(services, opts, request, build, &stats);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
-  for (const auto& w : ops::yanked_warnings(resolution)) util::log::warn(w);
-  ops::check_required_hashes(in, resolution, opts);
+  if (!locked) {
+    for (const auto& w : ops::yanked_warnings(resolution)) util::log::warn(w);
+    ops::check_required_hashes(in, resolution, opts);
+  }
 
   const install::Plan plan = ops::plan_install(resolution, installed, opts, sync);
   const ops::PlanChanges changes = ops::plan_changes(plan, resolution);
   if (opts.dry_run || plan.empty()) {
     print_stats(stats, services);
-    emit_report(opts.report, ops::installation_report(resolution, plan, {}, target.markers));
+    if (opts.report) emit_report(opts.report, ops::installation_report(resolution, plan, {}, target.markers));
     if (plan.empty()) {
       util::log::info("Audited " + packages(plan.unchanged.size()) + " in " + format_elapsed(Clock::now() - start));
       if (opts.dry_run) util::log::info("Would make no changes");
@@ -115,7 +141,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.env = &env;
   ir.resolution = &resolution;
   ir.plan = &plan;
-  ir.required_hashes = in.hashes;
+  ir.required_hashes = locked ? locked->required_hashes : in.hashes;
   if (progress.enabled()) {
     ir.on_build = [&progress](const std::string& what) { progress.update("Building " + what, true); };
     ir.on_progress = [&progress, last_done = std::make_shared<std::atomic<std::size_t>>(0)](
@@ -128,14 +154,23 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   }
   ops::InstallOutcome outcome;
   try {
-    outcome = ops::install(services, opts, ir, build);
+    for (std::size_t attempt = 0;; ++attempt) {
+      try {
+        outcome = ops::install(services, opts, ir, build);
+        break;
+      } catch (const util::Error& e) {
+        // A locked file whose URL is gone: its index may still list it (the spec's fallback).
+        if (!locked || attempt >= resolution.packages.size() || !ops::relocate_missing_file(resolution, services, e))
+          throw;
+      }
+    }
   } catch (...) {
     progress.clear();
     throw;
   }
   progress.clear();
 
-  emit_report(opts.report, ops::installation_report(resolution, plan, outcome.sha256, target.markers));
+  if (opts.report) emit_report(opts.report, ops::installation_report(resolution, plan, outcome.sha256, target.markers));
   if (outcome.prepared > 0) util::log::info("Prepared " + packages(outcome.prepared) + " in " + format_elapsed(outcome.prepare_time));
   if (!changes.removed.empty())
     util::log::info("Uninstalled " + packages(changes.removed.size()) + " in " + format_elapsed(outcome.install_time));

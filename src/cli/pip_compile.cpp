@@ -14,6 +14,8 @@
 #include "ptinstall/install/compile_output.hpp"
 #include "ptinstall/ops/build_dispatch.hpp"
 #include "ptinstall/ops/compile.hpp"
+#include "ptinstall/ops/lock_file.hpp"
+#include "ptinstall/ops/lock_forks.hpp"
 #include "ptinstall/ops/resolver.hpp"
 #include "ptinstall/python/discovery.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -68,13 +70,17 @@ std::vector<std::string> header_command(const Invocation& inv) {
 
 }  // namespace
 
-int run_pip_compile(Invocation& inv) {
+// `pip compile` (requirements files in) and `pip lock` (requirements in, like pip install; a
+// pylock.toml out, by default ./pylock.toml).
+static int compile_flow(Invocation& inv, bool lock_command) {
   const auto start = Clock::now();
   const auto& S = inv.settings;
   const ops::PipOptions opts = ops::pip_options(S, inv.config_files);
-  if (inv.args.empty() && opts.requirement_files.empty())
-    throw util::Error(util::ErrorKind::Usage, "no requirements to compile",
-                      "give requirements files: ptinstall pip compile requirements.in");
+  if (inv.args.empty() && opts.requirement_files.empty() && (!lock_command || opts.editables.empty()))
+    throw lock_command ? util::Error(util::ErrorKind::Usage, "no requirements to lock",
+                                     "give requirements: ptinstall pip lock -r requirements.in (or names, or -e .)")
+                       : util::Error(util::ErrorKind::Usage, "no requirements to compile",
+                                     "give requirements files: ptinstall pip compile requirements.in");
   python::EnvironmentOptions eo;
   eo.modify = false;  // compile changes nothing: only the interpreter's facts are read
   const python::Environment env = python::Environment::open(compile_interpreter(inv), eo);
@@ -82,20 +88,72 @@ int run_pip_compile(Invocation& inv) {
   ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);
   build.attach(services, env);
-  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, ops::Positionals::Files, target.markers, &build, &services);
-  const std::optional<std::string> output = S.get("output-file");
+  const ops::Positionals positionals = lock_command ? ops::Positionals::Requirements : ops::Positionals::Files;
+  std::optional<std::string> output = S.get("output-file");
+  if (lock_command && (!output || output->empty())) output = "pylock.toml";
+  const bool pylock = lock_command || ops::writes_pylock(opts, S.get("output-format"), output);
+  if (lock_command && S.get("output-format") && *S.get("output-format") != "pylock.toml")
+    throw util::Error(util::ErrorKind::Usage, "pip lock writes pylock.toml only", "use pip compile for requirements.txt");
+  auto write_output = [&](const std::string& text) {
+    if (output && !output->empty() && *output != "-") {
+      util::write_file_atomic(*output, text);
+    } else {
+      std::fputs(text.c_str(), stdout);
+      std::fflush(stdout);
+    }
+  };
+  auto warn_unhashed = [](const std::vector<std::string>& unhashed) {
+    if (!unhashed.empty())
+      util::log::warn("the index gives no hash for some files of " + util::join(unhashed, ", ") +
+                      "; they are left out of the lock (its files for this target are all there, hashed)");
+  };
+  // A lock of a project's extras and groups: one lock for all of them, with markers.
+  if (pylock) {
+    ops::SelectionLockRequest sr;
+    sr.settings = &S;
+    sr.config_files = inv.config_files;
+    sr.args = inv.args;
+    sr.positionals = positionals;
+    sr.target = &target;
+    sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
+    sr.universal = S.flag("universal");
+    sr.interpreter = &env.interpreter();
+    if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
+    if (auto selected = ops::lock_selections(services, build, sr)) {
+      util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
+                      (selected->forks > 1 ? " (" + std::to_string(selected->forks) + " resolutions)" : ""));
+      warn_unhashed(selected->lock.unhashed);
+      write_output(selected->lock.text);
+      return 0;
+    }
+  }
+  if (S.flag("universal"))
+    throw util::Error(util::ErrorKind::Usage, "--universal writes pylock.toml only for now",
+                      "add -o pylock.toml (or --format pylock.toml)");
+  ops::ResolveInputs in = ops::read_inputs(opts, inv.args, positionals, target.markers, &build, &services);
+  if (in.pylock)
+    throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file, not requirements to compile",
+                      "install it with ptinstall pip sync " + *in.pylock);
 
   ops::ResolveRequest request;
   request.inputs = &in;
   request.target = &target;
-  request.collect_hashes = S.flag("generate-hashes");
+  // A lock always holds hashes: the index's, or computed from the file where it gives none.
+  request.collect_hashes = pylock || S.flag("generate-hashes");
   // Versions pinned by an existing output file are kept where they still fit (like uv and
   // pip-compile), unless --upgrade (or --upgrade-package NAME for that package).
-  if (output && !output->empty() && !opts.upgrade) request.preferred = ops::previous_pins(*output);
+  if (output && !output->empty() && !opts.upgrade) request.preferred = pylock ? ops::previous_lock_pins(*output) : ops::previous_pins(*output);
 
   services.trust_hosts(in.file.trusted_hosts);
   const dist::Resolution resolution = ops::resolve(services, opts, request, build);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
+  if (pylock) {
+    std::string path = output && *output != "-" ? *output : "pylock.toml";
+    ops::LockText lt = ops::lock_text(in, resolution, target, opts, path);
+    warn_unhashed(lt.unhashed);
+    write_output(lt.text);
+    return 0;
+  }
   ops::CompiledResolution compiled = ops::compile_pins(in, resolution, request.collect_hashes);
   if (!compiled.missing_hashes.empty())
     util::log::warn("the index gives no hash for some files of " + util::join(compiled.missing_hashes, ", ") +
@@ -122,5 +180,9 @@ int run_pip_compile(Invocation& inv) {
   }
   return 0;
 }
+
+int run_pip_compile(Invocation& inv) { return compile_flow(inv, false); }
+
+int run_pip_lock(Invocation& inv) { return compile_flow(inv, true); }
 
 }  // namespace ptinstall::cli

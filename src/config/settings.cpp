@@ -71,11 +71,19 @@ const std::vector<SettingSpec> kSettings = {
 
   // Resolution
   {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync, "Do not install dependencies", {}, "false", true},
+  {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
+   "Let pip sync run with requirements that name no package (it then uninstalls everything)", {}, "false", true},
   {"upgrade", "-U,--upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
    "Allow upgrades of every package, ignoring installed versions", {}, "false", true},
   {"upgrade-package", "-P,--upgrade-package", {}, K::List, kResolving, "Allow upgrades of this package", {}, "", true, "NAME"},
   {"reinstall", "--reinstall,--force-reinstall", {"PTINSTALL_REINSTALL", "UV_REINSTALL"}, K::Flag, kInstall | kSync,
    "Reinstall every package, even those already installed", {}, "false", true},
+  {"exclude-newer", "--exclude-newer,--uploaded-prior-to", {"PTINSTALL_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER"}, K::Value,
+   kResolving, "Ignore files uploaded after this time: an RFC 3339 timestamp (2025-06-01T00:00:00Z), a date "
+   "(2025-06-01, midnight UTC) or a duration back from now (7 days, P1W)", {}, "", true, "DATE|DURATION"},
+  {"exclude-newer-package", "--exclude-newer-package", {}, K::List, kResolving,
+   "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE",
+   kNoFileKey},
   {"pre", "--pre", {}, K::Flag, kResolving, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},
   {"prerelease", "--prerelease", {"PTINSTALL_PRERELEASE", "UV_PRERELEASE"}, K::Value, kResolving,
    "When to accept pre-release versions",
@@ -118,6 +126,12 @@ const std::vector<SettingSpec> kSettings = {
 
   // Output files of compile
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
+  {"universal", "--universal", {}, K::Flag, kCompile,
+   "Lock for Linux (x86_64, aarch64), macOS (x86_64, arm64) and Windows (x86_64) at once: one resolution per "
+   "platform, merged with markers (pylock.toml output; docs/locks.md)", {}, "false", true, "", kNoFileKey},
+  {"output-format", "--format", {}, K::Value, kCompile,
+   "The format of pip compile's output: requirements.txt, or pylock.toml (PEP 751; also chosen by an output file "
+   "named pylock.toml or pylock.NAME.toml)", {"requirements.txt", "pylock.toml"}, "", true, "FORMAT", kNoFileKey},
   {"generate-hashes", "--generate-hashes", {}, K::Flag, kCompile, "Include --hash lines for every pin", {}, "false", true},
   {"no-header", "--no-header", {}, K::Flag, kCompile, "Leave out the header comment naming the command", {}, "false", true},
   {"no-annotate", "--no-annotate", {}, K::Flag, kCompile, "Leave out the `# via` and `# from` annotations", {}, "false", true},

@@ -16,6 +16,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/timestamp.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -51,6 +52,7 @@ std::string_view to_string(SkipReason reason) {
     case SkipReason::NoWheels: return "no-wheels";
     case SkipReason::Unsupported: return "unsupported";
     case SkipReason::Shadowed: return "shadowed";
+    case SkipReason::UploadedAfter: return "uploaded-after";
   }
   return "unsupported";
 }
@@ -112,6 +114,7 @@ std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Vers
       case SkipReason::NoWheels: add(who + " has a wheel, but wheels are not allowed"); break;
       case SkipReason::Unsupported: add(s.file.filename + " is not a wheel or sdist with a readable version"); break;
       case SkipReason::Shadowed: add(who + " on " + util::redact_url(s.file.index_url) + " is hidden by the same version on an earlier index"); break;
+      case SkipReason::UploadedAfter: add(who + " was uploaded at " + s.detail + ", after the --exclude-newer cut-off"); break;
     }
   }
   return out;
@@ -423,6 +426,17 @@ struct IndexSet::Impl {
     }
     if (f.yanked && !(pinned && requested.contains(*f.version, true)))
       return skip(SkipReason::Yanked, *f.yanked);
+    std::optional<std::int64_t> cutoff = filter.exclude_newer;
+    if (filter.exclude_newer_for)
+      if (auto own = filter.exclude_newer_for(project)) cutoff = own;
+    if (cutoff) {
+      std::optional<std::int64_t> uploaded = f.upload_time ? util::parse_rfc3339(*f.upload_time) : std::nullopt;
+      if (!uploaded) {
+        if (filter.no_upload_time) filter.no_upload_time(f);
+      } else if (*uploaded > *cutoff) {
+        return skip(SkipReason::UploadedAfter, *f.upload_time);
+      }
+    }
     return c;
   }
 };

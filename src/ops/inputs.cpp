@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "ptinstall/config/toml_input.hpp"
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/index/find_links.hpp"
@@ -159,8 +160,31 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   for (const auto& path : options.requirement_files) files.push_back(path);
   config::RequirementsFile rf;
   for (const auto& path : files) {
+    if (is_toml(path) && is_remote(path)) {
+      // `-r https://host/pylock.toml`: a lock is read from a URL (through the HTTP cache); a project is not.
+      if (!fetch) throw util::Error(util::ErrorKind::Usage, path + ": a .toml file from a URL cannot be read here");
+      std::string text = fetch(path);
+      std::string bare = path.substr(0, path.find_first_of("?#"));
+      if (config::classify_toml_text(text, bare.substr(bare.rfind('/') + 1), util::redact_url(path)) !=
+          config::TomlInput::Pylock)
+        throw util::Error(util::ErrorKind::Usage, util::redact_url(path) + ": a pyproject.toml is read from a local path only",
+                          "download the project, or give a pylock.toml URL");
+      if (in.pylock)
+        throw util::Error(util::ErrorKind::Usage, "more than one lock file (" + *in.pylock + ", " + util::redact_url(path) + ")",
+                          "install one pylock.toml at a time");
+      in.pylock = path;
+      in.pylock_text = std::move(text);
+      continue;
+    }
     if (is_toml(path)) {
-      read_project(path);
+      if (config::classify_toml_input(path) == config::TomlInput::Pylock) {
+        if (in.pylock)
+          throw util::Error(util::ErrorKind::Usage, "more than one lock file (" + *in.pylock + ", " + path + ")",
+                            "install one pylock.toml at a time");
+        in.pylock = path;
+      } else {
+        read_project(path);
+      }
       continue;
     }
     std::error_code ec;

@@ -6,6 +6,7 @@
 #include "ptinstall/config/client_options.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/timestamp.hpp"
 
 namespace ptinstall::ops {
 
@@ -18,6 +19,20 @@ double usage_number(const config::Settings& S, std::string_view key) {
   } catch (const util::Error& e) {
     throw util::Error(util::ErrorKind::Usage, e.what(), e.hint());
   }
+}
+
+// An --exclude-newer value: a timestamp, a date (midnight UTC) or a duration back from now.
+std::int64_t cutoff(const std::string& text, const std::string& origin) {
+  if (auto t = util::parse_rfc3339(text)) return *t;
+  if (auto d = util::parse_date(text)) return *d;
+  if (auto span = util::parse_duration(text)) return util::now_micros() - *span;
+  throw util::Error(util::ErrorKind::Usage, "invalid value `" + text + "` for " + origin,
+                    "give a timestamp (2025-06-01T00:00:00Z), a date (2025-06-01) or a duration (7 days, P1W)");
+}
+
+std::string origin_of(const config::Settings& S, std::string_view key, std::string_view flag) {
+  const config::SettingValue* v = S.find(key);
+  return v && !v->origin.empty() ? v->origin : std::string(flag);
 }
 
 }  // namespace
@@ -56,6 +71,13 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.upgrade = S.flag("upgrade");
   for (const auto& p : S.get_list("upgrade-package")) o.upgrade_packages.insert(spec::normalize_name(p));
   o.no_deps = S.flag("no-deps");
+  if (auto v = S.get("exclude-newer"); v && !v->empty()) o.exclude_newer = cutoff(*v, origin_of(S, "exclude-newer", "--exclude-newer"));
+  for (const auto& kv : S.get_list("exclude-newer-package")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw util::Error(util::ErrorKind::Usage, "invalid --exclude-newer-package `" + kv + "`", "give NAME=DATE");
+    o.exclude_newer_packages[spec::normalize_name(kv.substr(0, eq))] = cutoff(kv.substr(eq + 1), "--exclude-newer-package");
+  }
   o.torch_backend = !S.get_or("torch-backend", "").empty();
   o.user_indexes = S.has("index-url") || S.has("extra-index-url") || S.has("index") || S.has("default-index");
   o.no_binary = S.get_list("no-binary");

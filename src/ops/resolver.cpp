@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <set>
 
 #include "ptinstall/config/index_config.hpp"
@@ -57,13 +58,18 @@ std::string compute_sha256(const resolve::ChosenFile& cf, net::HttpClient& clien
 // here only when it is the chosen one.
 void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, index::IndexSet& indexes,
                     net::HttpClient& client) {
+  // A source tree or a repository has no file to hash.
+  if (std::holds_alternative<dist::Git>(cf.dist.source)) return;
+  if (auto* lp = std::get_if<dist::LocalPath>(&cf.dist.source); lp && lp->kind == dist::PathKind::Tree) return;
   bool chosen_hashed = false;
   if (!cf.direct) {
     index::Candidates c = indexes.candidates(cf.name);
+    std::set<std::string> seen;  // a file listed twice (candidates and skipped) is locked once
     auto consider = [&](const index::IndexFile& f) {
       if (!f.version || *f.version != cf.version || f.index_url != cf.file.index_url) return;
       if (auto h = file_hash(f)) {
         out.all_hashes.push_back(*h);
+        if (seen.insert(f.url).second) out.files.push_back(f);
         if (f.url == cf.file.url) chosen_hashed = true;
       } else if (f.url != cf.file.url) {
         ++out.unhashed_files;
@@ -74,11 +80,16 @@ void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, inde
       if (s.reason != index::SkipReason::Shadowed) consider(s.file);
   } else if (auto h = file_hash(cf.file)) {
     out.all_hashes.push_back(*h);
+    out.files.push_back(cf.file);
     chosen_hashed = true;
   }
   if (!chosen_hashed) {
     util::log::debug("computing the sha256 of " + cf.file.filename + " (the index gives none)");
-    out.all_hashes.push_back("sha256:" + compute_sha256(cf, client));
+    std::string hex = compute_sha256(cf, client);
+    out.all_hashes.push_back("sha256:" + hex);
+    index::IndexFile f = cf.file;
+    f.hashes["sha256"] = hex;
+    out.files.push_back(std::move(f));
   }
 }
 
@@ -196,6 +207,25 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   filter.sdist_allowed = [&bo](std::string_view name) { return bo.allows_source(name); };
   filter.wheel_allowed = [&bo](std::string_view name) { return bo.allows_wheel(name); };
   if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
+  // --exclude-newer: an index that gives no upload time (PEP 700) for a file cannot be judged; its
+  // files are kept, and said so once per index (docs/locks.md says why).
+  std::mutex no_time_mutex;
+  std::set<std::string> no_time_indexes;
+  if (options.exclude_newer || !options.exclude_newer_packages.empty()) {
+    filter.exclude_newer = options.exclude_newer;
+    filter.exclude_newer_for = [&options](std::string_view project) -> std::optional<std::int64_t> {
+      auto it = options.exclude_newer_packages.find(project);
+      if (it == options.exclude_newer_packages.end()) return std::nullopt;
+      return it->second;
+    };
+    filter.no_upload_time = [&no_time_mutex, &no_time_indexes](const index::IndexFile& f) {
+      std::lock_guard lock(no_time_mutex);
+      std::string where = f.index_url.empty() ? f.url.substr(0, f.url.rfind('/')) : f.index_url;
+      if (!no_time_indexes.insert(where).second) return;
+      util::log::warn(util::redact_url(where) + " gives no upload times (PEP 700) for its files (" + f.filename +
+                      ", ...); --exclude-newer cannot judge them, so they are kept");
+    };
+  }
   index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
   index::MetadataOptions mopts;
   mopts.download_dir = services.cache().bucket("downloads-v1");

@@ -84,6 +84,11 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
   }
   torch::IndexPlan plan = torch::plan_indexes(mode, acc, opts);
   r.active = true;
+  r.backend = mode.to_string();
+  if (mode.automatic)
+    r.accelerator = acc.kind == torch::AcceleratorKind::None
+                        ? std::string("no accelerator found")
+                        : std::string(torch::to_string(acc.kind)) + (acc.source.empty() ? "" : " (" + acc.source + ")");
   for (const auto& e : plan.indexes) {
     r.urls.push_back(e.url);
     if (auto cuda = torch::cuda_version_of(e.url, opts.base)) r.cuda_of_index[e.url] = *cuda;

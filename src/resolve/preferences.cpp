@@ -56,7 +56,15 @@ void CandidatePreferences::set_prerelease(PrereleaseMode mode, bool pip_pre) {
 
 void CandidatePreferences::add_direct(const std::string& name, const spec::SpecifierSet& specifier) {
   direct.insert(name);
-  if (specifier.mentions_prerelease()) explicit_prerelease.insert(name);
+  // uv's rule, wider than packaging's Specifier.prereleases (==, >=, <=, ~=, ===): a requirement opts
+  // in when any of its specifiers names a pre-release, `<` and `>` included (`a<0.2.0a2` may take
+  // 0.2.0a1; `b>0.0.0a1` lets every requirement on b take b's pre-releases). `!=` excludes one
+  // version and opts in to nothing.
+  for (const auto& s : specifier.specifiers()) {
+    if (s.op() == spec::Operator::NotEqual) continue;
+    bool pre = s.op() == spec::Operator::ArbitraryEqual ? s.mentions_prerelease() : s.version().is_prerelease();
+    if (pre) explicit_prerelease.insert(name);
+  }
 }
 
 bool CandidatePreferences::allows_prereleases(std::string_view package,

@@ -27,6 +27,8 @@ enum class Var : uint8_t {
   ImplementationName,
   ImplementationVersion,
   Extra,
+  Extras,            // PEP 751: the set of extras a lock file is installed with
+  DependencyGroups,  // PEP 751: the set of dependency groups a lock file is installed with
 };
 
 enum class MOp : uint8_t { Equal, NotEqual, LessEqual, GreaterEqual, Less, Greater, Compatible, Arbitrary, In, NotIn };
@@ -60,10 +62,14 @@ using detail::Var;
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kVarNames = {
+constexpr std::array<std::string_view, 14> kVarNames = {
     "python_version",   "python_full_version", "os_name",          "sys_platform",
     "platform_release", "platform_system",     "platform_version", "platform_machine",
-    "platform_python_implementation", "implementation_name", "implementation_version", "extra"};
+    "platform_python_implementation", "implementation_name", "implementation_version", "extra",
+    "extras", "dependency_groups"};
+constexpr std::size_t kPep508Vars = 12;  // the variables before the lock-file sets
+
+bool is_set_var(const Operand& o) { return o.is_var && (o.var == Var::Extras || o.var == Var::DependencyGroups); }
 
 std::string_view var_name(Var v) { return kVarNames[static_cast<size_t>(v)]; }
 
@@ -93,7 +99,7 @@ struct Spelling {
   std::string_view text;
   Var var;
 };
-constexpr std::array<Spelling, 18> kSpellings = {{
+constexpr std::array<Spelling, 20> kSpellings = {{
     {"python_version", Var::PythonVersion},
     {"python_full_version", Var::PythonFullVersion},
     {"os_name", Var::OsName},
@@ -111,6 +117,8 @@ constexpr std::array<Spelling, 18> kSpellings = {{
     {"python_implementation", Var::PlatformPythonImplementation},
     {"implementation_name", Var::ImplementationName},
     {"implementation_version", Var::ImplementationVersion},
+    {"extras", Var::Extras},
+    {"dependency_groups", Var::DependencyGroups},
     {"extra", Var::Extra},
 }};
 
@@ -204,6 +212,7 @@ class Parser {
 
   MarkerNode item() {
     ws();
+    const size_t start = pos_;
     MarkerNode node;
     node.lhs = operand(false);
     ws();
@@ -211,6 +220,16 @@ class Parser {
     ws();
     node.rhs = operand(true);
     ws();
+    // PEP 751's sets take only `"name" in extras` / `"name" not in dependency_groups`.
+    if (is_set_var(node.lhs) || is_set_var(node.rhs)) {
+      if (!is_set_var(node.rhs) || node.lhs.is_var || (node.op != MOp::In && node.op != MOp::NotIn)) {
+        pos_ = start;
+        fail("extras and dependency_groups are sets: compare them only as '\"name\" in extras'",
+             "write e.g. 'cpu' in extras or 'dev' not in dependency_groups");
+      }
+      node.lhs.value = normalize_extra(node.lhs.value);
+      return node;
+    }
     // PEP 685: extra names compare normalised; keep them normalised for printing too.
     if (node.lhs.is_var && node.lhs.var == Var::Extra && !node.rhs.is_var) node.rhs.value = normalize_extra(node.rhs.value);
     if (node.rhs.is_var && node.rhs.var == Var::Extra && !node.lhs.is_var) node.lhs.value = normalize_extra(node.lhs.value);
@@ -352,6 +371,11 @@ bool string_op(MOp op, const std::string& lhs, const std::string& rhs) {
 }
 
 bool compare(const MarkerNode& c, const EvalContext& ctx, const std::string& extra) {
+  if (is_set_var(c.rhs)) {
+    const auto& set = c.rhs.var == Var::Extras ? ctx.env.extras : ctx.env.dependency_groups;
+    bool member = std::find(set.begin(), set.end(), c.lhs.value) != set.end();
+    return c.op == MOp::In ? member : !member;
+  }
   bool has_extra = (c.lhs.is_var && c.lhs.var == Var::Extra) || (c.rhs.is_var && c.rhs.var == Var::Extra);
   std::string lhs = c.lhs.is_var ? env_value(ctx, c.lhs.var, extra) : c.lhs.value;
   std::string rhs = c.rhs.is_var ? env_value(ctx, c.rhs.var, extra) : c.rhs.value;
@@ -476,7 +500,7 @@ std::string_view MarkerEnvironment::get(std::string_view key) const {
 }
 
 const std::vector<std::string_view>& marker_variable_names() {
-  static const std::vector<std::string_view> names(kVarNames.begin(), kVarNames.end());
+  static const std::vector<std::string_view> names(kVarNames.begin(), kVarNames.begin() + kPep508Vars);
   return names;
 }
 

@@ -73,6 +73,8 @@ class ProjectOptions:
     yanked: Mapping[str, Union[str, bool]] = field(default_factory=dict)  # filename -> reason or True
     requires_python: Mapping[str, str] = field(default_factory=dict)      # filename -> override
     json: bool = True                      # write index.json for this project
+    upload_times: Mapping[str, Optional[str]] = field(default_factory=dict)  # filename -> PEP 700 upload-time
+                                           # (None: none given) instead of UPLOAD_TIME
 
 
 @dataclass
@@ -195,8 +197,10 @@ def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: Pr
                  "core-metadata": meta_json}
         if opt.legacy_metadata_attr:
             entry[opt.json_legacy_key] = meta_json
-        entry.update({"size": f.size, "upload-time": UPLOAD_TIME,
+        entry.update({"size": f.size, "upload-time": opt.upload_times.get(fname, UPLOAD_TIME),
                       "yanked": (yanked if isinstance(yanked, str) and yanked else bool(yanked))})
+        if entry["upload-time"] is None:
+            del entry["upload-time"]
         if rp:
             entry["requires-python"] = rp
         jfiles.append(entry)

@@ -238,6 +238,34 @@ def test_marker_gated_sources(ptinstall, mirror, tmp_path):
         assert torch_info(venv)["cuda"] == "12.8"
 
 
+def test_marker_gated_sources_lock_universally(ptinstall, mirror, tmp_path):
+    """--universal: one pylock.toml with torch from the cu128 index for Linux and from the cpu index
+    elsewhere; each install target takes its own build without resolving."""
+    import tomllib
+    project = write_project(tmp_path / "proj", marker_project(mirror))
+    lock = tmp_path / "pylock.toml"
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--universal", "--default-index", pypi(mirror), project,
+                  "-o", lock, check=True)
+    doc = tomllib.loads(lock.read_text())
+    torch = {p["version"]: p for p in doc["packages"] if p["name"] == "torch"}
+    assert torch["2.9.1+cu128"]["index"] == whl(mirror, "cu128")
+    assert "sys_platform == \"linux\"" in torch["2.9.1+cu128"]["marker"]
+    assert "darwin" not in torch["2.9.1+cu128"]["marker"] and "win32" not in torch["2.9.1+cu128"]["marker"]
+    assert torch["2.9.1+cpu"]["index"] == whl(mirror, "cpu") and "win32" in torch["2.9.1+cpu"]["marker"]
+    assert torch["2.9.1"]["index"] == whl(mirror, "cpu") and "darwin" in torch["2.9.1"]["marker"]
+    # Installed per target: the report of a dry run names the build each target gets.
+    for platform, version in ((LINUX, "2.9.1+cu128"), (MACOS, "2.9.1"), (WINDOWS, "2.9.1+cpu")):
+        venv = tmp_path / f"venv-{platform}"
+        if not venv.exists():
+            make_venv(venv)
+        got = report(ptinstall, "--python", venv / "bin" / "python", "--python-platform", platform, "-r", lock)
+        assert got["torch"][0] == version, (platform, r.stderr)
+    if HOST_X86_LINUX:
+        venv = make_venv(tmp_path / "venv")
+        ptinstall("pip", "sync", "--python", venv / "bin" / "python", lock, check=True)
+        assert torch_info(venv)["cuda"] == "12.8"
+
+
 # --- 5. optional dependencies with conflicting extras -------------------------------------------------
 
 def extras_project(mirror) -> str:
@@ -272,6 +300,39 @@ def test_extras_with_conflicts(ptinstall, mirror, tmp_path):
     r = ptinstall("pip", "compile", "--python", PYTHON, "--default-index", pypi(mirror), project,
                   "--extra", "cpu", "--extra", "cu128")
     assert r.returncode != 0 and "conflicting" in r.stderr, r
+
+
+def test_extras_with_conflicts_lock_torch_twice(ptinstall, mirror, tmp_path):
+    """One pylock.toml for both conflicting extras (what no other tool writes): torch and torchvision twice,
+    from the cpu and the cu128 index under disjoint markers; an install with --extra picks its build."""
+    import tomllib
+    project = write_project(tmp_path / "proj", extras_project(mirror))
+    lock = tmp_path / "pylock.toml"
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--python-platform", LINUX, "--default-index", pypi(mirror),
+                  project, "--all-extras", "-o", lock, check=True)
+    assert "(3 resolutions)" in r.stderr
+    doc = tomllib.loads(lock.read_text())
+    assert doc["extras"] == ["cpu", "cu128"] and doc["dependency-groups"] == []
+    entries = {(p["name"], p["version"]): p for p in doc["packages"]}
+    assert entries[("torch", "2.9.1+cpu")]["marker"] == '"cpu" in extras'
+    assert entries[("torch", "2.9.1+cpu")]["index"] == whl(mirror, "cpu")
+    assert entries[("torch", "2.9.1+cu128")]["marker"] == '"cu128" in extras'
+    assert entries[("torch", "2.9.1+cu128")]["index"] == whl(mirror, "cu128")
+    assert entries[("torchvision", "0.24.1+cu128")]["marker"] == '"cu128" in extras'
+    assert "marker" not in entries[("jinja2", "3.1.6")]  # in every selection
+    assert entries[("nvidia-cublas-cu12", CUDA_PINS["12.8"]["nvidia-cublas-cu12"])]["marker"] == '"cu128" in extras'
+    if not HOST_X86_LINUX:
+        return
+    for extra in ("cpu", "cu128"):
+        venv = make_venv(tmp_path / f"venv-{extra}")
+        ptinstall("pip", "sync", "--python", venv / "bin" / "python", lock, "--extra", extra, check=True)
+        assert torch_info(venv) == {"version": f"2.9.1+{extra}", **EXPECTED[extra]}
+        assert installed(venv)["torchvision"] == f"0.24.1+{extra}"
+    venv = make_venv(tmp_path / "venv-none")
+    ptinstall("pip", "sync", "--python", venv / "bin" / "python", lock, check=True)
+    assert "torch" not in installed(venv) and installed(venv)["jinja2"] == "3.1.6"
+    r = ptinstall("pip", "sync", "--python", venv / "bin" / "python", lock, "--all-extras", check=False)
+    assert "two entries for package `torch` apply" in r.stderr
 
 
 # --- 6. the pip interface ----------------------------------------------------------------------------

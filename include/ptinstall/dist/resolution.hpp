@@ -30,6 +30,9 @@ struct ResolvedDist {
   std::vector<std::string> all_hashes;
   // Files of this version on that index without a hash (for compile's warning).
   std::size_t unhashed_files = 0;
+  // With all_hashes: the files of this version on that index that have a hash (the chosen file always,
+  // its hash computed where the index gives none), for a lock file's `wheels` and `sdist`.
+  std::vector<index::IndexFile> files;
 
   const std::string& name() const { return dist.name; }
 };

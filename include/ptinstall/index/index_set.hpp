@@ -82,6 +82,12 @@ struct TargetFilter {
   // Per project (normalised name), where set: --only-binary NAME / --no-binary NAME.
   std::function<bool(std::string_view)> sdist_allowed{};
   std::function<bool(std::string_view)> wheel_allowed{};
+  // --exclude-newer: files uploaded after the cut-off (microseconds since the epoch, UTC) are skipped;
+  // a project's own cut-off comes from `exclude_newer_for` where it answers one.
+  std::optional<std::int64_t> exclude_newer{};
+  std::function<std::optional<std::int64_t>(std::string_view)> exclude_newer_for{};
+  // Called (from any thread) for a file that has no upload time while a cut-off applies: it is kept.
+  std::function<void(const IndexFile&)> no_upload_time{};
 };
 
 enum class SkipReason {
@@ -92,6 +98,7 @@ enum class SkipReason {
   NoWheels,         // a wheel where wheels are not allowed (--no-binary)
   Unsupported,      // not a wheel or sdist, or no version could be read from its name
   Shadowed,         // unsafe-best-match: the version already came from an earlier index
+  UploadedAfter,    // uploaded after the --exclude-newer cut-off
 };
 std::string_view to_string(SkipReason reason);
 

@@ -33,10 +33,15 @@ struct ResolveInputs {
   config::RequirementsFile file;                          // options of the -r files
   std::optional<config::ProjectRequest> project;          // a pyproject.toml source (the first one)
   std::set<std::string> editable_urls;                    // file:// URLs of the requirements given with -e
+  // A PEP 751 lock given as a requirements file (pylock.toml): installed as it is, without resolving
+  // (ops/lock_install.hpp); nothing else may be given with it.
+  std::optional<std::string> pylock;
+  std::optional<std::string> pylock_text;  // its text, when it was fetched from a URL
 };
 
-// Reads the positional arguments, -r, -c and --overrides. A `.toml` file is read as a pyproject.toml
-// (--extra, --all-extras, --group select from it); its requirements' markers are evaluated against
+// Reads the positional arguments, -r, -c and --overrides. A `.toml` file is a pyproject.toml (--extra,
+// --all-extras, --group select from it) or a pylock.toml (its path is kept in `pylock`), anything else
+// an error (config::classify_toml_input); its requirements' markers are evaluated against
 // `markers` with the selected extras, the others are dropped.
 // Paths and URLs of source distributions (project directories, sdists) get their project name from
 // `build` (static metadata, else the backend); without a build context they are refused.

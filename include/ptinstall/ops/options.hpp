@@ -3,6 +3,7 @@
 // setting's text again (--prerelease, --resolution, --link-mode, --no-binary are parsed here once).
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,6 +41,10 @@ struct PipOptions {
   bool upgrade = false;
   std::set<std::string, std::less<>> upgrade_packages;  // normalised
   bool no_deps = false;
+  // --exclude-newer (uv) / --uploaded-prior-to (pip): files uploaded after it are ignored (microseconds
+  // since the epoch, UTC); --exclude-newer-package NAME=DATE sets it for one package.
+  std::optional<std::int64_t> exclude_newer;
+  std::map<std::string, std::int64_t, std::less<>> exclude_newer_packages;  // normalised name
   bool torch_backend = false;                 // --torch-backend (or its variables) given
   bool user_indexes = false;                  // an index was configured by the user
 

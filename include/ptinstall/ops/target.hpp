@@ -29,6 +29,8 @@ struct TorchRouting {
   std::vector<std::string> urls;
   std::map<std::string, std::string, std::less<>> cuda_of_index;
   bool cuda_consistency = false;
+  std::string backend;      // the mode as asked ("auto", "cu128", ...), for a lock's [tool.ptinstall]
+  std::string accelerator;  // auto: what detection found ("cuda (nvidia-smi)"), else ""
 };
 TorchRouting torch_routing(const config::Settings& settings, const Target& target);
 

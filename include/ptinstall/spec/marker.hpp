@@ -16,6 +16,9 @@ namespace ptinstall::spec {
 // A missing value evaluates as "". `extra` is not read from here: pass extras to evaluate().
 struct MarkerEnvironment {
   std::map<std::string, std::string, std::less<>> values;
+  // PEP 751: the extras and dependency groups a lock file is installed with, normalised
+  // (`'cpu' in extras`, `'dev' in dependency_groups`); empty outside lock files.
+  std::vector<std::string> extras, dependency_groups;
 
   std::string_view get(std::string_view key) const;
   void set(std::string_view key, std::string_view value) { values.insert_or_assign(std::string(key), std::string(value)); }

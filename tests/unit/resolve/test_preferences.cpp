@@ -60,6 +60,15 @@ TEST_CASE("preferences: pre-release policies") {
   p.add_direct("bar", SpecifierSet::parse(">=1.0"));
   CHECK(p.explicit_prerelease.count("foo"));
   CHECK(!p.explicit_prerelease.count("bar"));
+  // `<` and `>` naming a pre-release opt in too (uv's rule); `!=` does not.
+  p.add_direct("lt", SpecifierSet::parse("<0.2.0a2"));
+  p.add_direct("gt", SpecifierSet::parse(">0.0.0a1"));
+  p.add_direct("ne", SpecifierSet::parse("!=1.0a1"));
+  p.add_direct("eq", SpecifierSet::parse("===1.0rc1"));
+  CHECK(p.explicit_prerelease.count("lt"));
+  CHECK(p.explicit_prerelease.count("gt"));
+  CHECK(!p.explicit_prerelease.count("ne"));
+  CHECK(p.explicit_prerelease.count("eq"));
   CHECK(text(p.order("foo", mixed)) == "2.0b1 2.0.dev1 1.1 1.0 0.9");
   CHECK(text(p.order("foo[extra]", mixed)) == "2.0b1 2.0.dev1 1.1 1.0 0.9");
   CHECK(text(p.order("bar", mixed)) == "1.1 1.0 0.9");

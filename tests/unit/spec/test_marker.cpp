@@ -142,7 +142,8 @@ TEST_CASE("invalid markers are rejected with the column of the problem") {
       {"platform.release == '6'", "expected a marker variable or quoted string at column 1"},
       {"python_versionx == '3'", "expected a marker variable or quoted string at column 1"},
       {"os_name == 'a'\nand os_name == 'b'", "expected end of marker expression at column 15"},
-      {"extras == 'a'", "expected a marker variable or quoted string at column 1"},
+      // PEP 751's sets compare only with `in` (packaging 25 reads them the same way).
+      {"extras == 'a'", "extras and dependency_groups are sets: compare them only as '\"name\" in extras' at column 1"},
   };
   for (const auto& [in, message] : cases) {
     INFO(in);
@@ -393,4 +394,27 @@ TEST_CASE("version comparisons ignore Python whitespace around the values") {
   env.set("python_version", "\x1f" "3.12\v");
   CHECK(Marker::parse("python_version >= '\x1c" "3.8\f'").evaluate(env));
   CHECK_FALSE(Marker::parse("python_version < '\x1c" "3.8\f'").evaluate(env));
+}
+
+TEST_CASE("PEP 751 markers: extras and dependency_groups are sets of names") {
+  MarkerEnvironment env;
+  env.set("sys_platform", "linux");
+  CHECK_FALSE(Marker::parse("'cpu' in extras").evaluate(env));
+  CHECK(Marker::parse("'cpu' not in extras").evaluate(env));
+  env.extras = {"cpu"};
+  env.dependency_groups = {"dev"};
+  CHECK(Marker::parse("'cpu' in extras").evaluate(env));
+  CHECK(Marker::parse("'CPU' in extras and sys_platform == 'linux'").evaluate(env));
+  CHECK_FALSE(Marker::parse("'cu128' in extras").evaluate(env));
+  CHECK(Marker::parse("'dev' in dependency_groups").evaluate(env));
+  CHECK_FALSE(Marker::parse("'dev' not in dependency_groups or 'cu128' in extras").evaluate(env));
+  // The set is not a string: "cp" is no member even though it is a substring of "cpu".
+  CHECK_FALSE(Marker::parse("'cp' in extras").evaluate(env));
+  CHECK(Marker::parse("'My_Extra' in extras").to_string() == "\"my-extra\" in extras");
+  CHECK(Marker::parse("\"dev\" not in dependency_groups").to_string() == "\"dev\" not in dependency_groups");
+  // `extra` (PEP 508) is still a variable of its own.
+  CHECK_FALSE(Marker::parse("extra == 'cpu'").evaluate(env));
+  for (const char* bad : {"extras == 'cpu'", "extras in 'cpu'", "'cpu' == extras", "dependency_groups in extras"})
+    CHECK_THROWS_WITH(Marker::parse(bad), Catch::Contains("extras and dependency_groups are sets"));
+  CHECK(marker_variable_names().size() == 12);
 }

@@ -1,0 +1,41 @@
+// The install side of PEP 751: which entries of a lock apply to this environment and which of their
+// files to install, following the specification's installation algorithm with no resolution:
+// lock-version (in Pylock::parse), requires-python, environments, the requested extras and groups
+// (default-groups when none), each package's marker with `extras`/`dependency_groups`, no name
+// twice, a wheel chosen by tag priority (else the sdist, built later through the build seam), a
+// sha256 for the chosen file. The result is a dist::Resolution the installer takes as it takes
+// a resolver's.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ptinstall/dist/resolution.hpp"
+#include "ptinstall/lock/pylock.hpp"
+#include "ptinstall/spec/marker.hpp"
+#include "ptinstall/spec/tags.hpp"
+#include "ptinstall/spec/version.hpp"
+
+namespace ptinstall::lock {
+
+struct LockTarget {
+  spec::MarkerEnvironment markers;            // the target's (extras/dependency_groups are set here)
+  const spec::SupportedTags* tags = nullptr;  // the target's wheel tags, ranked
+  spec::Version python;                       // the target's full Python version
+  std::vector<std::string> extras, groups;    // asked for (--extra/--all-extras, --group)
+  bool all_extras = false;
+};
+
+struct LockInstall {
+  dist::Resolution resolution;
+  // "sha256:<hex>" of each chosen file, by normalised name: checked when the file is prepared (for a
+  // wheel built from a locked sdist, the sdist's hash is checked when it is downloaded instead).
+  std::map<std::string, std::vector<std::string>> required_hashes;
+};
+
+// `path` names the lock in messages and anchors relative `path` entries. Throws util::Error naming
+// the file and the package.
+LockInstall lock_install(const Pylock& lock, const std::string& path, const LockTarget& target);
+
+}  // namespace ptinstall::lock

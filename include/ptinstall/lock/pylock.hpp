@@ -1,0 +1,75 @@
+// PEP 751 lock files (pylock.toml, packaging.python.org's "pylock.toml Specification") as a value:
+// reading with every check the spec asks of an installer's input (types, required keys, one source
+// kind per package, hashes on every file), and writing in one stable order so that a lock diffs well.
+// What a lock means for an install (markers, wheel choice) is in lock/lock_install.hpp; making one
+// from a resolution in lock/lock_writer.hpp.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ptinstall::lock {
+
+// A file of a package: a wheel, the sdist, or an archive (a direct URL or path to one).
+struct LockedFile {
+  std::string name;                        // the file name ("" for archives without one)
+  std::string url;                         // url or path: at least one for wheels and sdists
+  std::string path;                        // relative to the lock file's directory, or absolute
+  std::optional<std::string> upload_time;  // RFC 3339 ("2026-07-08T20:24:52Z"), written as a TOML datetime
+  std::optional<std::uint64_t> size;
+  std::map<std::string, std::string> hashes;  // algorithm -> lower-case hex; never empty
+  std::optional<std::string> subdirectory;    // archives only
+};
+
+struct LockedDependency {
+  std::string name;                     // normalised
+  std::optional<std::string> version;   // only where the lock holds that name more than once
+};
+
+struct LockedPackage {
+  std::string name;                     // normalised
+  std::optional<std::string> version;
+  std::string marker;                   // "" when none
+  std::optional<std::string> requires_python;
+  std::vector<LockedDependency> dependencies;
+  std::optional<std::string> index;     // the Simple API URL the files came from
+  std::vector<LockedFile> wheels;
+  std::optional<LockedFile> sdist;
+  std::optional<LockedFile> archive;
+  // Source kinds this version of ptinstall reads but cannot install from a lock yet: "vcs", "directory".
+  std::string unsupported_kind;
+};
+
+// [tool.ptinstall]: the PyTorch backend decision the lock was made with.
+struct TorchRecord {
+  std::string backend;                  // as asked: "auto", "cu128", "cpu", ...
+  std::string accelerator;              // for auto: what detection found ("cuda 12.8 (nvidia-smi)"), else ""
+  std::vector<std::string> indexes;     // the PyTorch indexes in the order they were searched
+};
+
+struct Pylock {
+  std::string lock_version = "1.0";
+  std::vector<std::string> environments;  // markers; empty: any environment
+  std::optional<std::string> requires_python;
+  std::vector<std::string> extras, dependency_groups, default_groups;  // normalised
+  std::string created_by = "ptinstall";
+  std::vector<LockedPackage> packages;
+  std::optional<TorchRecord> torch;
+
+  // Reads and validates `text` as read from `path` (for messages). Throws util::Error naming the
+  // file and, where it is about one, the package: invalid TOML, a missing or mistyped key, an
+  // unknown lock-version major, a package with no or two kinds of source, a file without hashes.
+  static Pylock parse(std::string_view text, const std::string& path);
+  static Pylock read(const std::string& path);
+
+  // The TOML text: keys in the spec's order, packages sorted by name then version.
+  std::string to_toml() const;
+};
+
+// The major and minor of a lock-version ("1.0" -> {1, 0}); nullopt when it is no such number.
+std::optional<std::pair<int, int>> parse_lock_version(std::string_view text);
+
+}  // namespace ptinstall::lock

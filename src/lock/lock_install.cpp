@@ -1,0 +1,188 @@
+#include "ptinstall/lock/lock_install.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "ptinstall/dist/dist.hpp"
+#include "ptinstall/index/find_links.hpp"
+#include "ptinstall/spec/name.hpp"
+#include "ptinstall/spec/specifier.hpp"
+#include "ptinstall/spec/wheel_filename.hpp"
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
+
+namespace ptinstall::lock {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string python_text(const LockTarget& t) { return t.python.to_string(); }
+
+bool python_allows(const std::string& requires_python, const spec::Version& python) {
+  return spec::SpecifierSet::parse(requires_python).contains(python, true);
+}
+
+std::string joined_or_none(const std::vector<std::string>& items) {
+  return items.empty() ? "none" : util::join(items, ", ");
+}
+
+// The IndexFile a locked file stands for (a registry wheel or sdist: the index it was listed on).
+index::IndexFile index_file(const LockedFile& f, const LockedPackage& p, index::FileKind kind, const std::string& url) {
+  index::IndexFile out;
+  out.filename = f.name;
+  out.url = url;
+  for (const auto& [algo, hex] : f.hashes) out.hashes[algo] = hex;
+  out.size = f.size;
+  out.upload_time = f.upload_time;
+  out.requires_python = p.requires_python;
+  out.kind = kind;
+  out.version = spec::Version::parse(*p.version);
+  out.index_url = p.index.value_or("");
+  if (kind == index::FileKind::Wheel) out.wheel = spec::WheelFilename::parse(f.name);
+  return out;
+}
+
+// A locked `path` (relative to the lock's directory) as an absolute path.
+fs::path local_path(const std::string& path, const std::string& lock_path) {
+  fs::path p(path);
+  if (p.is_relative()) p = fs::absolute(lock_path).parent_path() / p;
+  return p.lexically_normal();
+}
+
+}  // namespace
+
+LockInstall lock_install(const Pylock& lock, const std::string& path, const LockTarget& target) {
+  auto fail = [&](const std::string& what, const std::string& hint = "") -> util::Error {
+    return util::Error(util::ErrorKind::Usage, path + ": " + what, hint);
+  };
+  if (lock.requires_python && !python_allows(*lock.requires_python, target.python))
+    throw fail("the lock needs Python " + *lock.requires_python + ", the target is Python " + python_text(target),
+               "install into an environment with a Python it allows (--python)");
+  spec::MarkerEnvironment env = target.markers;
+  if (!lock.environments.empty()) {
+    bool any = std::any_of(lock.environments.begin(), lock.environments.end(),
+                           [&](const std::string& m) { return spec::Marker::parse(m).evaluate(env); });
+    if (!any)
+      throw fail("the lock is for other environments (" + util::join(lock.environments, "; ") + "); the target is " +
+                     std::string(env.get("sys_platform")) + " " + std::string(env.get("platform_machine")) +
+                     ", Python " + python_text(target),
+                 "lock again for this environment, or install where the lock applies");
+  }
+  // The extras and groups asked for must be ones the lock knows; no group asked: default-groups.
+  std::vector<std::string> extras, groups;
+  for (const auto& e : target.extras) {
+    std::string n = spec::normalize_name(e);
+    if (std::find(lock.extras.begin(), lock.extras.end(), n) == lock.extras.end())
+      throw fail("the lock has no extra `" + n + "`", "its extras: " + joined_or_none(lock.extras));
+    extras.push_back(n);
+  }
+  if (target.all_extras) extras = lock.extras;
+  for (const auto& g : target.groups) {
+    std::string n = spec::normalize_name(g);
+    if (std::find(lock.dependency_groups.begin(), lock.dependency_groups.end(), n) == lock.dependency_groups.end())
+      throw fail("the lock has no dependency group `" + n + "`", "its groups: " + joined_or_none(lock.dependency_groups));
+    groups.push_back(n);
+  }
+  if (target.groups.empty()) groups = lock.default_groups;
+  env.extras = extras;
+  env.dependency_groups = groups;
+
+  LockInstall out;
+  std::map<std::string, const LockedPackage*> chosen;
+  for (const auto& p : lock.packages) {
+    if (!p.marker.empty() && !spec::Marker::parse(p.marker).evaluate(env)) continue;
+    if (p.requires_python && !python_allows(*p.requires_python, target.python))
+      throw fail("package `" + p.name + "` needs Python " + *p.requires_python + ", the target is Python " +
+                     python_text(target));
+    if (auto it = chosen.find(p.name); it != chosen.end())
+      throw fail("two entries for package `" + p.name + "` apply to this environment (" +
+                     it->second->version.value_or("?") + " and " + p.version.value_or("?") + ")",
+                 "their markers must be disjoint; lock again");
+    chosen.emplace(p.name, &p);
+  }
+
+  for (const auto& [name, pp] : chosen) {
+    const LockedPackage& p = *pp;
+    if (!p.unsupported_kind.empty())
+      throw fail("package `" + p.name + "` is locked as a " + p.unsupported_kind +
+                     " source, which ptinstall does not install from a lock yet",
+                 "lock it from an index, an archive or a wheel");
+    dist::ResolvedDist rd;
+    const LockedFile* file = nullptr;
+    if (p.archive) {
+      file = &*p.archive;
+      std::string url = !file->url.empty() ? file->url : index::file_url(local_path(file->path, path));
+      if (file->subdirectory) url += "#subdirectory=" + *file->subdirectory;
+      rd.dist = dist::from_direct_reference(p.name, url);
+      if (auto* d = std::get_if<dist::DirectUrl>(&rd.dist.source))
+        for (const auto& [algo, hex] : file->hashes) d->hashes[algo] = hex;
+    } else {
+      // The wheel whose best tag ranks highest for the target; else the sdist.
+      std::optional<std::size_t> best;
+      for (const auto& w : p.wheels) {
+        spec::WheelFilename wf;
+        try {
+          wf = spec::WheelFilename::parse(w.name);
+        } catch (const util::Error& e) {
+          throw fail("package `" + p.name + "`: " + e.what());
+        }
+        if (!target.tags) continue;
+        if (auto prio = target.tags->best_priority(wf.tags()); prio && (!best || *prio < *best)) {
+          best = prio;
+          file = &w;
+        }
+      }
+      if (file) {
+        if (!file->url.empty()) {
+          rd.dist = dist::from_index_file(index_file(*file, p, index::FileKind::Wheel, file->url));
+        } else {
+          rd.dist = dist::from_path(local_path(file->path, path), {});
+          if (auto* lp = std::get_if<dist::LocalPath>(&rd.dist.source)) rd.local_wheel = lp->path;
+        }
+      } else if (p.sdist) {
+        file = &*p.sdist;
+        std::string url = !file->url.empty() ? file->url : index::file_url(local_path(file->path, path));
+        rd.dist = dist::from_index_file(index_file(*file, p, index::FileKind::Sdist, url));
+        rd.dist.name = p.name;
+      } else {
+        std::vector<std::string> names;
+        for (const auto& w : p.wheels) names.push_back(w.name);
+        throw fail("no wheel of package `" + p.name + "` fits the target (Python " + python_text(target) + " on " +
+                       std::string(env.get("sys_platform")) + " " + std::string(env.get("platform_machine")) +
+                       ") and the lock has no sdist",
+                   "the lock has " + joined_or_none(names));
+      }
+    }
+    auto sha = file->hashes.find("sha256");
+    if (sha == file->hashes.end())
+      throw fail("the file " + (file->name.empty() ? std::string("archive") : file->name) + " of package `" + p.name +
+                     "` has no sha256 hash",
+                 "ptinstall verifies sha256; lock again with sha256 hashes");
+    if (rd.dist.is_wheel()) out.required_hashes[p.name] = {"sha256:" + sha->second};
+    rd.dist.name = p.name;
+    if (p.version) {
+      rd.version = *spec::Version::parse(*p.version);
+      rd.dist.version = rd.version;
+    } else if (rd.dist.version) {
+      rd.version = *rd.dist.version;
+    } else {
+      throw fail("package `" + p.name + "` has no version", "write the version of the archive into the lock");
+    }
+    rd.requested = true;
+    // A lock carries no METADATA; --report shows what the lock says (name and version).
+    rd.metadata_raw = "Metadata-Version: 2.1\nName: " + p.name + "\nVersion: " + rd.version.to_string() + "\n";
+    out.resolution.packages.push_back(std::move(rd));
+    // The installation order follows the lock's dependencies among the installed entries.
+    auto& deps = out.resolution.graph[p.name];
+    for (const auto& d : p.dependencies)
+      if (chosen.count(d.name) && d.name != p.name) deps.push_back(d.name);
+  }
+  std::set<std::string> depended;
+  for (const auto& [node, deps] : out.resolution.graph) depended.insert(deps.begin(), deps.end());
+  for (const auto& [node, deps] : out.resolution.graph)
+    if (!depended.count(node)) out.resolution.roots.push_back(node);
+  return out;
+}
+
+}  // namespace ptinstall::lock

@@ -1,0 +1,139 @@
+#include "ptinstall/lock/lock_writer.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "ptinstall/util/error.hpp"
+#include "ptinstall/util/strings.hpp"
+
+namespace ptinstall::lock {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string base_of(const std::string& node) { return node.substr(0, node.find('[')); }
+
+bool is_system(const std::string& node) { return node.rfind("system:", 0) == 0; }
+
+std::string trim_slash(std::string u) {
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  return u;
+}
+
+LockedFile locked_file(const index::IndexFile& f) {
+  LockedFile out;
+  out.name = f.filename;
+  out.url = f.url;
+  out.upload_time = f.upload_time;
+  out.size = f.size;
+  for (const auto& [algo, hex] : f.hashes)
+    if (!hex.empty()) out.hashes[util::to_lower(algo)] = util::to_lower(hex);
+  return out;
+}
+
+// "sha256:<hex>" strings as a hashes table.
+std::map<std::string, std::string> hash_table(const std::vector<std::string>& hashes) {
+  std::map<std::string, std::string> out;
+  for (const auto& h : hashes)
+    if (auto colon = h.find(':'); colon != std::string::npos) out.emplace(h.substr(0, colon), util::to_lower(h.substr(colon + 1)));
+  return out;
+}
+
+// A local file's path as the lock writes it: relative to the lock's directory when below it.
+std::string lock_relative(const fs::path& file, const std::string& lock_path) {
+  if (lock_path.empty()) return file.string();
+  fs::path dir = fs::absolute(lock_path).parent_path();
+  fs::path rel = file.lexically_relative(dir);
+  if (rel.empty() || *rel.begin() == "..") return file.string();
+  return rel.string();
+}
+
+}  // namespace
+
+LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const LockWriteOptions& options) {
+  LockWriteResult out;
+  Pylock& lock = out.lock;
+  lock.environments = options.environments;
+  lock.requires_python = options.requires_python;
+  lock.extras = options.extras;
+  lock.dependency_groups = options.dependency_groups;
+  lock.default_groups = options.default_groups;
+  lock.created_by = options.created_by;
+  lock.torch = options.torch;
+
+  // Each project's dependencies: the edges of its own node and of its `name[extra]` nodes.
+  std::map<std::string, std::set<std::string>> deps;
+  for (const auto& [node, children] : resolution.graph) {
+    if (is_system(node)) continue;
+    std::string parent = base_of(node);
+    for (const auto& child : children) {
+      if (is_system(child) || base_of(child) == parent) continue;
+      deps[parent].insert(base_of(child));
+    }
+  }
+
+  for (const auto& rd : resolution.packages) {
+    LockedPackage p;
+    p.name = rd.name();
+    p.version = rd.version.to_string();
+    for (const auto& d : deps[p.name]) p.dependencies.push_back({d, std::nullopt});
+    const dist::Dist& d = rd.dist;
+    if (std::holds_alternative<dist::Git>(d.source) ||
+        (std::holds_alternative<dist::LocalPath>(d.source) && std::get<dist::LocalPath>(d.source).kind == dist::PathKind::Tree))
+      throw util::Error(util::ErrorKind::Usage,
+                        "cannot lock " + d.describe() + ": locking " +
+                            (std::holds_alternative<dist::Git>(d.source) ? "git repositories" : "project directories") +
+                            " is not supported yet",
+                        "lock packages from indexes, wheel files or archives");
+    if (const index::IndexFile* chosen = d.index_file()) {
+      p.index = trim_slash(chosen->index_url);
+      p.requires_python = chosen->requires_python;
+      if (p.requires_python && p.requires_python->empty()) p.requires_python.reset();
+      std::vector<index::IndexFile> files = rd.files;
+      if (files.empty() && !chosen->hashes.empty()) files.push_back(*chosen);
+      for (const auto& f : files) {
+        LockedFile lf = locked_file(f);
+        if (lf.hashes.empty()) continue;
+        if (f.kind == index::FileKind::Wheel) p.wheels.push_back(std::move(lf));
+        else if (f.kind == index::FileKind::Sdist && !p.sdist) p.sdist = std::move(lf);
+      }
+      std::sort(p.wheels.begin(), p.wheels.end(), [](const LockedFile& a, const LockedFile& b) { return a.name < b.name; });
+      if (p.wheels.empty() && !p.sdist)
+        throw util::Error(util::ErrorKind::Usage, "cannot lock " + p.name + "==" + *p.version + ": no hash for its files",
+                          "internal: the resolution was made without collecting hashes");
+      if (rd.unhashed_files > 0)
+        out.unhashed.push_back(p.name + "==" + *p.version + " (" + std::to_string(rd.unhashed_files) +
+                               (rd.unhashed_files == 1 ? " file)" : " files)"));
+    } else {
+      // A wheel file or an archive named by URL or path.
+      std::map<std::string, std::string> hashes = hash_table(rd.all_hashes);
+      for (const auto& [algo, hex] : d.hashes()) hashes.emplace(algo, util::to_lower(hex));
+      if (hashes.empty())
+        throw util::Error(util::ErrorKind::Usage, "cannot lock " + d.describe() + ": no hash for it",
+                          "internal: the resolution was made without collecting hashes");
+      LockedFile lf;
+      lf.hashes = hashes;
+      if (auto* lp = std::get_if<dist::LocalPath>(&d.source)) {
+        lf.path = lock_relative(lp->path, options.lock_path);
+        lf.name = lp->path.filename().string();
+        std::error_code ec;
+        if (auto size = fs::file_size(lp->path, ec); !ec) lf.size = size;
+      } else if (auto* du = std::get_if<dist::DirectUrl>(&d.source)) {
+        lf.url = du->url;
+        lf.name = du->filename;
+        lf.subdirectory = du->subdirectory;
+      }
+      if (d.is_wheel()) {
+        p.wheels.push_back(std::move(lf));
+      } else {
+        lf.name.clear();  // an archive has no name key
+        p.archive = std::move(lf);
+      }
+    }
+    lock.packages.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace ptinstall::lock

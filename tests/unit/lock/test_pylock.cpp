@@ -1,0 +1,239 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "ptinstall/lock/lock_install.hpp"
+#include "ptinstall/lock/pylock.hpp"
+#include "ptinstall/util/error.hpp"
+
+using namespace ptinstall;
+using lock::Pylock;
+
+namespace {
+
+const std::string kSha = std::string(64, 'a');
+const std::string kSha2 = std::string(64, 'b');
+
+// A lock in the spec's shape (its example, reduced): two packages, one with two wheels and an sdist.
+std::string example() {
+  return R"(lock-version = '1.0'
+environments = ["sys_platform == 'linux'"]
+requires-python = '>=3.8'
+extras = ['cpu', 'cu128']
+dependency-groups = ['dev']
+default-groups = []
+created-by = 'mousebender'
+
+[[packages]]
+name = 'Attrs'
+version = '25.1.0'
+requires-python = '>=3.8'
+index = 'https://pypi.org/simple'
+dependencies = [{name = 'six'}]
+wheels = [
+  {name = 'attrs-25.1.0-py3-none-any.whl', upload-time = 2025-01-25T11:30:10.164985+00:00, url = 'https://files.pythonhosted.org/attrs-25.1.0-py3-none-any.whl', size = 63152, hashes = {sha256 = ')" + kSha + R"('}},
+  {url = 'https://files.pythonhosted.org/attrs-25.1.0-cp312-cp312-win_amd64.whl', hashes = {sha256 = ')" + kSha2 + R"('}},
+]
+sdist = {name = 'attrs-25.1.0.tar.gz', url = 'https://files.pythonhosted.org/attrs-25.1.0.tar.gz', hashes = {sha256 = ')" + kSha + R"('}}
+
+[[packages]]
+name = 'torch'
+version = '2.9.1+cpu'
+marker = "'cpu' in extras"
+index = 'https://download.pytorch.org/whl/cpu'
+wheels = [{url = 'https://x/torch-2.9.1%2Bcpu-cp312-cp312-manylinux_2_28_x86_64.whl', hashes = {sha256 = ')" + kSha + R"('}}]
+
+[[packages]]
+name = 'torch'
+version = '2.9.1+cu128'
+marker = "'cu128' in extras"
+index = 'https://download.pytorch.org/whl/cu128'
+wheels = [{url = 'https://x/torch-2.9.1%2Bcu128-cp312-cp312-manylinux_2_28_x86_64.whl', hashes = {sha256 = ')" + kSha2 + R"('}}]
+
+[tool.ptinstall]
+torch-backend = 'auto'
+torch-accelerator = 'cuda (nvidia-smi)'
+torch-indexes = ['https://download.pytorch.org/whl/cu128']
+)";
+}
+
+std::string message(const std::string& text) {
+  try {
+    Pylock::parse(text, "pylock.toml");
+  } catch (const util::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+lock::LockTarget linux312() {
+  lock::LockTarget t;
+  t.markers.set("sys_platform", "linux");
+  t.markers.set("platform_machine", "x86_64");
+  t.markers.set("python_version", "3.12");
+  t.markers.set("python_full_version", "3.12.3");
+  t.python = *spec::Version::parse("3.12.3");
+  return t;
+}
+
+std::string install_message(const Pylock& p, const lock::LockTarget& t) {
+  try {
+    lock::lock_install(p, "pylock.toml", t);
+  } catch (const util::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("pylock.toml: the spec's fields are read") {
+  Pylock p = Pylock::parse(example(), "pylock.toml");
+  CHECK(p.lock_version == "1.0");
+  CHECK(p.created_by == "mousebender");
+  CHECK(p.environments == std::vector<std::string>{"sys_platform == \"linux\""});
+  CHECK(p.requires_python == ">=3.8");
+  CHECK(p.extras == std::vector<std::string>{"cpu", "cu128"});
+  CHECK(p.dependency_groups == std::vector<std::string>{"dev"});
+  REQUIRE(p.packages.size() == 3);
+  const auto& attrs = p.packages[0];
+  CHECK(attrs.name == "attrs");
+  CHECK(attrs.version == "25.1.0");
+  CHECK(attrs.index == "https://pypi.org/simple");
+  REQUIRE(attrs.dependencies.size() == 1);
+  CHECK(attrs.dependencies[0].name == "six");
+  REQUIRE(attrs.wheels.size() == 2);
+  CHECK(attrs.wheels[0].size == 63152u);
+  CHECK(attrs.wheels[0].upload_time.has_value());
+  CHECK(attrs.wheels[1].name == "attrs-25.1.0-cp312-cp312-win_amd64.whl");  // from the URL
+  CHECK(attrs.wheels[0].hashes.at("sha256") == kSha);
+  REQUIRE(attrs.sdist);
+  CHECK(p.packages[1].marker == "\"cpu\" in extras");
+  REQUIRE(p.torch);
+  CHECK(p.torch->backend == "auto");
+  CHECK(p.torch->indexes.size() == 1);
+}
+
+TEST_CASE("pylock.toml: written text reads back to the same value") {
+  Pylock p = Pylock::parse(example(), "pylock.toml");
+  std::string text = p.to_toml();
+  Pylock q = Pylock::parse(text, "again.toml");
+  CHECK(q.to_toml() == text);
+  CHECK(q.packages.size() == 3);
+  CHECK(q.packages[0].wheels[0].upload_time == p.packages[0].wheels[0].upload_time);
+  CHECK(text.find("upload-time = 2025-01-25T11:30:10.164985Z") != std::string::npos);
+  CHECK(text.find("lock-version = \"1.0\"") == 0);
+  CHECK(text.find("[tool.ptinstall]") != std::string::npos);
+  // The two torch entries are ordered by version, and a string with quotes is escaped.
+  CHECK(text.find("2.9.1+cpu") < text.find("2.9.1+cu128"));
+  Pylock odd;
+  odd.created_by = "tool \"x\" \\ y";
+  odd.packages.push_back({});
+  odd.packages[0].name = "a";
+  odd.packages[0].archive = lock::LockedFile{};
+  odd.packages[0].archive->url = "https://h/a.tar.gz";
+  odd.packages[0].archive->hashes["sha256"] = kSha;
+  CHECK(Pylock::parse(odd.to_toml(), "x").created_by == odd.created_by);
+}
+
+TEST_CASE("pylock.toml: invalid input is an error naming the file and the package") {
+  std::string base = example();
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = base;
+    auto at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  CHECK_THAT(message("lock-version = \n"), Catch::StartsWith("pylock.toml:1: invalid TOML"));
+  CHECK_THAT(message(with("lock-version = '1.0'", "lock-version = '2.0'")),
+             Catch::Contains("unknown lock-version 2.0"));
+  CHECK_THAT(message(with("lock-version = '1.0'", "lock-version = 'one'")), Catch::Contains("invalid lock-version"));
+  CHECK_THAT(message(with("lock-version = '1.0'\n", "")), Catch::Contains("`lock-version` is missing"));
+  CHECK_THAT(message(with("created-by = 'mousebender'\n", "")), Catch::Contains("`created-by` is missing"));
+  CHECK_THAT(message(with(", hashes = {sha256 = '" + kSha2 + "'}}]", "}]")),
+             Catch::Contains("of package `torch` has no hashes"));
+  CHECK_THAT(message(with("hashes = {sha256 = '" + kSha2 + "'}}]", "hashes = {}}]")),
+             Catch::Contains("has no hashes"));
+  CHECK_THAT(message(with("hashes = {sha256 = '" + kSha2 + "'}}]", "hashes = {sha256 = 'xyz'}}]")),
+             Catch::Contains("is not a hex digest"));
+  CHECK_THAT(message(with("marker = \"'cpu' in extras\"", "marker = \"sys_platform ==\"")),
+             Catch::Contains("`marker` of package `torch`: invalid marker"));
+  CHECK_THAT(message(with("size = 63152", "size = 'big'")), Catch::Contains("`size` of attrs-25.1.0-py3-none-any.whl of package `attrs`"));
+  CHECK_THAT(message(with("name = 'Attrs'", "name = 3")), Catch::Contains("`name` must be a string, not an integer"));
+  CHECK_THAT(message(with("version = '25.1.0'", "version = 'x.y'")), Catch::Contains("invalid version `x.y` of package `attrs`"));
+  CHECK_THAT(message(with("index = 'https://download.pytorch.org/whl/cpu'",
+                          "archive = {url = 'https://h/t.tar.gz', hashes = {sha256 = '" + kSha + "'}}")),
+             Catch::Contains("package `torch` has more than one kind of source"));
+  CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'a'\nversion = '1'\n"),
+             Catch::Contains("package `a` has no source"));
+  CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n"), Catch::Contains("`packages` is missing"));
+  CHECK_THAT(message(with("upload-time = 2025-01-25T11:30:10.164985+00:00", "upload-time = '2025'")),
+             Catch::Contains("must be a TOML datetime"));
+  CHECK_THAT(message(with("requires-python = '>=3.8'\n", "requires-python = '>>3'\n")),
+             Catch::Contains("`requires-python`"));
+}
+
+TEST_CASE("pylock.toml: the install algorithm picks entries by marker, extras and tags") {
+  Pylock p = Pylock::parse(example(), "pylock.toml");
+  spec::TagEnvironment te;
+  te.py_minor = 12;
+  te.os = "linux";
+  te.arch = "x86_64";
+  te.glibc = std::make_pair(2, 36);
+  spec::SupportedTags tags = spec::SupportedTags::for_environment(te);
+  lock::LockTarget t = linux312();
+  t.tags = &tags;
+
+  // No extra: attrs (its pure wheel) only.
+  auto li = lock::lock_install(p, "pylock.toml", t);
+  REQUIRE(li.resolution.packages.size() == 1);
+  CHECK(li.resolution.packages[0].dist.filename() == "attrs-25.1.0-py3-none-any.whl");
+  CHECK(li.required_hashes.at("attrs") == std::vector<std::string>{"sha256:" + kSha});
+
+  // --extra cu128: torch from the cu128 index.
+  t.extras = {"cu128"};
+  li = lock::lock_install(p, "pylock.toml", t);
+  REQUIRE(li.resolution.packages.size() == 2);
+  const auto* torch = li.resolution.find("torch");
+  REQUIRE(torch);
+  CHECK(torch->version.to_string() == "2.9.1+cu128");
+  CHECK(torch->dist.index_url() == "https://download.pytorch.org/whl/cu128");
+
+  // Both extras: two entries for torch apply.
+  t.extras = {};
+  t.all_extras = true;
+  CHECK_THAT(install_message(p, t), Catch::Contains("two entries for package `torch` apply"));
+  t.all_extras = false;
+
+  // An extra or group the lock does not know.
+  t.extras = {"rocm"};
+  CHECK_THAT(install_message(p, t), Catch::Contains("the lock has no extra `rocm`"));
+  t.extras = {};
+  t.groups = {"docs"};
+  CHECK_THAT(install_message(p, t), Catch::Contains("the lock has no dependency group `docs`"));
+  t.groups = {};
+
+  // environments and requires-python.
+  lock::LockTarget mac = linux312();
+  mac.tags = &tags;
+  mac.markers.set("sys_platform", "darwin");
+  CHECK_THAT(install_message(p, mac), Catch::Contains("the lock is for other environments"));
+  lock::LockTarget old = linux312();
+  old.tags = &tags;
+  old.python = *spec::Version::parse("3.7.9");
+  CHECK_THAT(install_message(p, old), Catch::Contains("the lock needs Python >=3.8"));
+
+  // No wheel fits: the sdist is chosen; without one, an error naming the wheels.
+  spec::TagEnvironment win;
+  win.py_minor = 11;
+  win.os = "linux";
+  win.arch = "aarch64";
+  win.musl = std::make_pair(1, 2);
+  spec::SupportedTags wtags = spec::SupportedTags::for_environment(win);
+  lock::LockTarget w = linux312();
+  w.tags = &wtags;
+  li = lock::lock_install(p, "pylock.toml", w);
+  CHECK(li.resolution.packages[0].dist.filename() == "attrs-25.1.0-py3-none-any.whl");  // py3-none-any fits anything
+  w.extras = {"cpu"};
+  CHECK_THAT(install_message(p, w), Catch::Contains("no wheel of package `torch` fits the target"));
+}
