@@ -21,7 +21,9 @@ Three parts:
 
 Command line (for manual runs and the benchmarks):
   python3 indexserver.py serve ROOT [--port N]         serve an existing tree until interrupted
-  python3 indexserver.py demo DIR                       build the torch mirror + local PyPI into DIR and serve it
+  python3 indexserver.py demo DIR [--port N]            build the torch mirror + local PyPI into DIR and serve it
+                                                        (nginx stops with it, on SIGINT, SIGTERM, SIGHUP or its death)
+  python3 indexserver.py wait PORT [--timeout S]        wait until something answers on 127.0.0.1:PORT
 """
 from __future__ import annotations
 
@@ -677,19 +679,28 @@ def _stop_all() -> None:
         server.stop()
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+
+
 class IndexServer:
     """nginx serving `root` on 127.0.0.1:<free port>; use as a context manager or start()/stop()."""
 
     def __init__(self, root: Union[str, Path], *, faults: Optional[Mapping[str, str]] = None,
                  port: Optional[int] = None, workers: int = 2, state_dir: Optional[Union[str, Path]] = None,
-                 cache_headers: bool = True):
+                 cache_headers: bool = True, die_with_parent: bool = False):
         """cache_headers: answer like PyPI (pages `max-age=600, public`, files `max-age=365000000, immutable,
-        public`), so HTTP caches of clients work; False sends no Cache-Control outside /whl/."""
+        public`), so HTTP caches of clients work; False sends no Cache-Control outside /whl/.
+        die_with_parent: the kernel sends nginx SIGTERM when the thread that started it dies, even by
+        SIGKILL (the command line's servers; not the tests', whose fixtures may start it from a thread)."""
         self.root = Path(root).resolve()
         self.faults = {p: str(f) for p, f in (faults or {}).items()}
         self.port = port
         self.workers = workers
         self.cache_headers = cache_headers
+        self.die_with_parent = die_with_parent
         self._own_state = state_dir is None
         self.prefix = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="ptinstall-nginx-"))
         self.proc: Optional[subprocess.Popen] = None
@@ -761,7 +772,8 @@ class IndexServer:
             self.proc = subprocess.Popen(
                 [nginx, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"),
                  "-e", str(self.prefix / "logs" / "error.log"), "-g", "daemon off;"],
-                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                preexec_fn=_die_with_parent if self.die_with_parent else None)
             err.close()
             deadline = time.time() + 10
             while time.time() < deadline:
@@ -849,6 +861,46 @@ class IndexServer:
             log.write_text("")  # nginx appends (O_APPEND), truncation is safe
 
 
+def demo_extra_wheels(out: Path) -> List[Wheel]:
+    """What the demo's PyPI needs beyond local_pypi_wheels for the README's commands: pillow (torchvision's
+    dependency) and a real setuptools and wheel, so that a local project builds (the index's setuptools
+    80.9.0 is an empty stand-in). setuptools comes from the ensurepip bundle of `python3` when it has one
+    (pyenv's CPythons), else from Debian's python3-setuptools-whl, as in buildtools."""
+    wheels = [_simple_wheel(out, Pkg("pillow", "11.3.0", [], ">=3.9"))]
+    bundled: List[Path] = []
+    try:
+        r = subprocess.run(["python3", "-c", "import ensurepip, os; print(os.path.dirname(ensurepip.__file__))"],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode == 0 and r.stdout.strip():
+            bundled = sorted(Path(r.stdout.strip(), "_bundled").glob("setuptools-*.whl"))
+    except OSError:
+        pass
+    debian = Path("/usr/share/python-wheels")
+    for found in (bundled or sorted(debian.glob("setuptools-*.whl")), sorted(debian.glob("wheel-*.whl"))):
+        if found:
+            wheels.append(wheelmaker.wheel_from_file(found[-1]))
+    return wheels
+
+
+def build_demo(root: Path) -> None:
+    build_torch_mirror(root)
+    build_local_pypi(root)
+    work = root / "_demo_build"
+    build_simple_index(root, demo_extra_wheels(work), prefix="simple", files_prefix="packages")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def wait_for_port(port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def main(argv: Sequence[str]) -> int:
     import argparse
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -859,19 +911,37 @@ def main(argv: Sequence[str]) -> int:
     d = sub.add_parser("demo")
     d.add_argument("dir")
     d.add_argument("--port", type=int)
+    w = sub.add_parser("wait")
+    w.add_argument("port", type=int)
+    w.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args(argv)
+    if args.cmd == "wait":
+        if wait_for_port(args.port, args.timeout):
+            return 0
+        print(f"error: nothing answers on 127.0.0.1:{args.port} after {args.timeout:g} s", file=sys.stderr)
+        return 1
+    if not nginx_binary():
+        print("error: nginx is not installed\nhint: ./scripts/apt-ensure nginx-light (./scripts/bootstrap does)",
+              file=sys.stderr)
+        return 1
+
+    # A closed terminal (SIGHUP), `timeout` or a CI step ending (SIGTERM) end the demo like Ctrl-C, so
+    # the `with` below stops nginx (which runs in its own session and would outlive us otherwise).
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, stop)
     root = Path(args.root if args.cmd == "serve" else args.dir)
-    if args.cmd == "demo":
-        build_torch_mirror(root)
-        build_local_pypi(root)
-    with IndexServer(root, port=args.port) as server:
-        print(f"serving {root} at {server.url} (PyPI: {server.url}/simple/, torch: {server.url}/whl/cu128/)",
-              flush=True)
-        try:
+    try:
+        if args.cmd == "demo":
+            build_demo(root)
+        with IndexServer(root, port=args.port, die_with_parent=True) as server:
+            print(f"serving {root} at {server.url} (PyPI: {server.url}/simple/, torch: {server.url}/whl/cu128/)",
+                  flush=True)
             while server.proc and server.proc.poll() is None:
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
