@@ -11,6 +11,7 @@
 
 #include "cli_options.hpp"
 #include "command.hpp"
+#include "compat_flags.hpp"
 #include "ptinstall/config/config_files.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -21,14 +22,38 @@
 #define PTINSTALL_VERSION "0.0.0"
 #endif
 
+// The git commit and date of the build (cmake/BuildInfo.cmake), linked into the executable only:
+// weak, so that the unit tests, which link the cli library alone, do without.
+extern "C" const char* ptinstall_build_commit() __attribute__((weak));
+
 namespace ptinstall::cli {
+
+namespace {
+
+// uv's shape: "ptinstall 0.1.0 (f5a0d3f 2026-12-07)".
+std::string version_text() {
+  std::string v = std::string("ptinstall ") + PTINSTALL_VERSION;
+  const char* commit = ptinstall_build_commit ? ptinstall_build_commit() : nullptr;
+  if (commit && *commit) v += std::string(" (") + commit + ")";
+  return v;
+}
+
+std::string group_help(const std::string& group) {
+  std::vector<std::string> names;
+  for (const auto& def : commands())
+    if (def.group == group && !def.hidden) names.emplace_back(def.name);
+  std::string what = group == "pip" ? "pip-compatible commands" : group == "cache" ? "Manage the cache" : group;
+  return what + ": " + util::join(names, ", ");
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"ptinstall: a fast Python package installer with PyTorch backend selection", "ptinstall"};
-  app.set_version_flag("-V,--version", std::string("ptinstall ") + PTINSTALL_VERSION);
+  app.set_version_flag("-V,--version", version_text());
   app.require_subcommand(1);
-  CLI::App* pip = app.add_subcommand("pip", "pip-compatible commands: install, uninstall, list, freeze, show, check, compile, sync");
-  pip->require_subcommand(1);
+  // Command groups ("pip", "cache") are made when the table names them first, in the table's order.
+  std::map<std::string, CLI::App*> groups;
 
   struct Sub {
     const CommandDef* def;
@@ -44,8 +69,16 @@ int run(int argc, char** argv) {
   for (const auto& def : commands()) {
     auto sub = std::make_unique<Sub>();
     sub->def = &def;
-    CLI::App* parent = std::string_view(def.group) == "pip" ? pip : &app;
+    CLI::App* parent = &app;
+    if (*def.group) {
+      if (!groups.count(def.group)) {
+        groups[def.group] = app.add_subcommand(def.group, group_help(def.group));
+        groups[def.group]->require_subcommand(1);
+      }
+      parent = groups[def.group];
+    }
     sub->app = parent->add_subcommand(def.name, def.help);
+    if (def.hidden) sub->app->group("");
     if (named.count(def.name)) declare_options(*sub->app, def.bit, sub->declared);
     if (def.positional) {
       auto* p = sub->app->add_option(def.positional, sub->positionals, "");
@@ -77,6 +110,7 @@ int run(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) inv.command_line.emplace_back(argv[i]);
     try {
       inv.settings = collect(sub->declared);
+      enter_directory(inv.settings);
       config::apply_environment(inv.settings, inv.command, [](const char* n) -> const char* { return std::getenv(n); });
       util::log::configure(inv.settings.count("verbose") - inv.settings.count("quiet"), want_color(inv.settings));
       config::DiscoveryInputs discovery{std::filesystem::current_path(),
@@ -86,6 +120,7 @@ int run(int argc, char** argv) {
         util::log::debug("config file: " + f.path.string() + " (" + std::string(config::to_string(f.source)) + ")");
       config::apply_config_files(inv.settings, inv.command, files);
       for (const auto& f : files) inv.config_files.push_back(f.path.string());
+      apply_compat_flags(inv.settings, inv.command);
       config::reject_unimplemented(inv.settings, inv.command);
       return sub->def->handler(inv);
     } catch (const util::Error& e) {

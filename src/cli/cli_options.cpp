@@ -91,6 +91,7 @@ config::Settings collect(const DeclaredOptions& declared) {
 }
 
 bool want_color(const config::Settings& settings) {
+  if (settings.flag("no-color")) return false;  // pip's spelling of --color never
   std::string mode = settings.get_or("color", "auto");
   if (mode == "always") return true;
   if (mode == "never") return false;

@@ -21,13 +21,14 @@ struct Invocation {
 using Handler = int (*)(Invocation&);
 
 struct CommandDef {
-  const char* group;                   // "pip" or "" for top-level commands
+  const char* group;                   // "pip", "cache" or "" for top-level commands
   const char* name;
   const char* help;
   std::uint32_t bit;
   const char* positional;              // name of the positional arguments, or nullptr for none
   bool positional_required;
   Handler handler;
+  bool hidden = false;                 // left out of --help (generate-man-page)
 };
 
 const std::vector<CommandDef>& commands();
@@ -44,6 +45,12 @@ int run_pip_lock(Invocation&);
 int run_pip_sync(Invocation&);
 int run_venv(Invocation&);
 int run_torch_backend(Invocation&);
+int run_generate_shell_completion(Invocation&);
+int run_generate_man_page(Invocation&);
+int run_cache_dir(Invocation&);
+int run_cache_clean(Invocation&);
+int run_cache_prune(Invocation&);
+int run_cache_size(Invocation&);
 
 // For handlers that are declared but not built yet.
 [[noreturn]] void not_supported_yet(const Invocation& inv);

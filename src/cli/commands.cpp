@@ -22,6 +22,16 @@ const std::vector<CommandDef>& commands() {
       {"", "venv", "Create a virtual environment", kVenv, "PATH", false, run_venv},
       {"", "torch-backend", "Show which PyTorch backend --torch-backend=auto picks on this machine, and why",
        kTorchBackend, nullptr, false, run_torch_backend},
+      {"cache", "dir", "Print the cache directory", kCacheDir, nullptr, false, run_cache_dir},
+      {"cache", "clean", "Remove the whole cache, or the entries of the packages named", kCacheClean, "PACKAGE", false,
+       run_cache_clean},
+      {"cache", "prune", "Remove unused cache entries (--ci: all but wheels built from source; --max-size)", kCachePrune,
+       nullptr, false, run_cache_prune},
+      {"cache", "size", "Print the size of the cache in bytes", kCacheSize, nullptr, false, run_cache_size},
+      {"", "generate-shell-completion", "Print the shell completion script for bash, zsh or fish", kCompletion, "SHELL",
+       true, run_generate_shell_completion},
+      {"", "generate-man-page", "Print the man page (roff), generated from the option registry", kCompletion, nullptr,
+       false, run_generate_man_page, true},
   };
   return table;
 }

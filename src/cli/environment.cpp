@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::cli {
@@ -28,6 +29,11 @@ python::Environment target_environment(const Invocation& inv, bool modify) {
   auto found = python::find_environment(request, ctx);
   util::log::debug("using " + found.interpreter.display_name() + " at " + found.interpreter.executable.string() +
                    " (from " + std::string(python::to_string(found.source)) + ")");
+  // pip's --require-virtualenv (PIP_REQUIRE_VIRTUALENV): a safety net against touching a system Python.
+  if (inv.settings.flag("require-virtualenv") && !found.interpreter.is_venv)
+    throw util::Error(util::ErrorKind::Environment,
+                      "--require-virtualenv: " + found.interpreter.executable.string() + " is not in a virtual environment",
+                      "create one with `ptinstall venv` and activate it, or name it with --python");
   python::EnvironmentOptions options;
   if (auto t = inv.settings.get("target"); t && !t->empty()) options.target = *t;
   if (auto p = inv.settings.get("prefix"); p && !p->empty()) options.prefix = *p;

@@ -170,7 +170,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   // also serves common packages (numpy, jinja2, nvidia-*, ...) in old versions, and an installer
   // that takes each package from the first index that has it (uv, ptinstall) would then miss the
   // newer pins taken from the user's indexes. Find-links pages add files for these projects only.
-  wopts.find_links = compiled.routed_pages;
+  if (!S.flag("no-emit-options")) wopts.find_links = compiled.routed_pages;
   std::string text = install::write_compiled_requirements(std::move(compiled.pins), wopts);
   if (output && !output->empty() && *output != "-") {
     util::write_file_atomic(*output, text);

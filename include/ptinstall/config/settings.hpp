@@ -32,9 +32,18 @@ enum Command : std::uint32_t {
   kSync = 1u << 7,
   kVenv = 1u << 8,
   kTorchBackend = 1u << 9,
+  kCompletion = 1u << 10,  // generate-shell-completion (and the hidden generate-man-page)
+  kCacheDir = 1u << 11,
+  kCacheClean = 1u << 12,
+  kCachePrune = 1u << 13,
+  kCacheSize = 1u << 14,
+  kTree = 1u << 15,        // pip tree
+  kDownload = 1u << 16,    // pip download
 };
-constexpr std::uint32_t kResolving = kInstall | kCompile | kSync;
-constexpr std::uint32_t kAllPip = kInstall | kUninstall | kList | kFreeze | kShow | kCheck | kCompile | kSync;
+constexpr std::uint32_t kCache = kCacheDir | kCacheClean | kCachePrune | kCacheSize;
+constexpr std::uint32_t kResolving = kInstall | kCompile | kSync | kDownload;
+constexpr std::uint32_t kAllPip = kInstall | kUninstall | kList | kFreeze | kShow | kCheck | kCompile | kSync | kTree |
+                                  kDownload;
 constexpr std::uint32_t kEnvironment = kAllPip | kVenv;
 
 // Extra properties of a setting (bit set).
