@@ -17,6 +17,7 @@
 
 #include "ptinstall/install/wheel_extract.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
@@ -136,6 +137,14 @@ Cache Cache::at(const fs::path& root) {
   if (ec)
     throw util::msg::io_failed("create the cache directory", root, ec.message(),
                                "choose another one with --cache-dir, or use --no-cache");
+  // A cache we cannot lock (read-only) is used without the lock, as before the cache commands.
+  try {
+    c.lock_ = std::make_shared<util::FileLock>(
+        util::FileLock::acquire(root / ".lock", "the cache (ptinstall cache clean/prune)", std::chrono::seconds(600), true));
+  } catch (const util::Error& e) {
+    if (e.kind() != util::ErrorKind::Io) throw;
+    util::log::debug(std::string("cache lock: ") + e.what());
+  }
   return c;
 }
 

@@ -25,8 +25,8 @@ int open_lock_file(const std::filesystem::path& path) {
 }
 
 // 0: locked; EWOULDBLOCK: held elsewhere; other: error.
-int lock_nonblocking(int fd) {
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+int lock_nonblocking(int fd, bool shared = false) {
+  while (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     return errno;
   }
@@ -44,14 +44,23 @@ std::optional<FileLock> FileLock::try_acquire(const std::filesystem::path& path)
   throw msg::io_failed("lock", path, std::strerror(rc));
 }
 
+std::optional<FileLock> FileLock::try_acquire_shared(const std::filesystem::path& path) {
+  int fd = open_lock_file(path);
+  int rc = lock_nonblocking(fd, true);
+  if (rc == 0) return FileLock(path, fd);
+  ::close(fd);
+  if (rc == EWOULDBLOCK) return std::nullopt;
+  throw msg::io_failed("lock", path, std::strerror(rc));
+}
+
 FileLock FileLock::acquire(const std::filesystem::path& path, std::string_view resource,
-                           std::chrono::milliseconds timeout) {
+                           std::chrono::milliseconds timeout, bool shared) {
   int fd = open_lock_file(path);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool said = false;
   auto pause = std::chrono::milliseconds(5);
   for (;;) {
-    int rc = lock_nonblocking(fd);
+    int rc = lock_nonblocking(fd, shared);
     if (rc == 0) return FileLock(path, fd);
     if (rc != EWOULDBLOCK) {
       ::close(fd);

@@ -19,6 +19,7 @@
 
 namespace ptinstall::util {
 class TempDir;
+class FileLock;
 }
 
 namespace ptinstall::install {
@@ -31,7 +32,9 @@ namespace fs = std::filesystem;
 fs::path default_cache_dir(const std::optional<std::string>& explicit_dir, const char* (*getenv_fn)(const char*) = nullptr);
 
 // The root of the cache. A temporary cache (--no-cache) is a fresh directory removed when the last
-// copy of this object goes away.
+// copy of this object goes away. Cache::at holds a shared lock on <root>/.lock while any copy lives,
+// so that `ptinstall cache clean/prune` (an exclusive lock, cache_maintenance.hpp) waits for the
+// processes using the cache instead of removing entries under them.
 class Cache {
  public:
   static Cache at(const fs::path& root);
@@ -44,6 +47,7 @@ class Cache {
  private:
   fs::path root_;
   std::shared_ptr<util::TempDir> temp_;
+  std::shared_ptr<util::FileLock> lock_;
 };
 
 // Where the bytes of a wheel come from, read once from start to end. read() returns 0 at the end and

@@ -15,10 +15,13 @@ class FileLock {
  public:
   // Blocks until the lock is free, saying once on stderr that it waits for `resource`; throws
   // util::Error after `timeout` or when the lock file cannot be created (parents are created).
+  // `shared`: a shared lock (flock LOCK_SH), which excludes only exclusive holders.
   static FileLock acquire(const std::filesystem::path& path, std::string_view resource,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(300));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(300), bool shared = false);
   // nullopt when another holder has it.
   static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
+  // nullopt when an exclusive holder has it.
+  static std::optional<FileLock> try_acquire_shared(const std::filesystem::path& path);
 
   FileLock(FileLock&& other) noexcept;
   FileLock& operator=(FileLock&& other) noexcept;
