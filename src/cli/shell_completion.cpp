@@ -119,7 +119,7 @@ std::string zsh(const std::vector<CommandReference>& cmds) {
     return d + "      )\n      _describe command " + tag + " ;;\n";
   };
   std::vector<std::pair<std::string, std::string>> top;
-  for (const auto& g : command_groups()) top.emplace_back(g, g == "pip" ? "pip-compatible commands" : "manage the " + g);
+  for (const auto& g : command_groups()) top.emplace_back(g, g == "pip" ? "pip-compatible commands" : "Manage the " + g);
   for (const auto& c : cmds)
     if (c.group.empty()) top.emplace_back(c.name, c.help);
   s += "    \"\")\n" + described("top", top);
