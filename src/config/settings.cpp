@@ -216,6 +216,20 @@ const std::vector<SettingSpec> kSettings = {
   {"no-progress", "--no-progress", {"PTINSTALL_NO_PROGRESS", "UV_NO_PROGRESS"}, K::Flag, kAllPip | kVenv,
    "Hide progress bars", {}, "false", true},
 
+  // pip tree (src/cli/pip_tree.cpp)
+  {"depth", "-d,--depth", {}, K::Value, kTree, "How many levels of dependencies to show below each root", {}, "", true,
+   "N", kNoFileKey | kNumber},
+  {"prune", "--prune", {}, K::List, kTree, "Leave this package (and what only it requires) out of the tree; repeatable",
+   {}, "", true, "NAME", kNoFileKey},
+  {"package", "--package", {}, K::List, kTree, "Show the tree of this package only; repeatable", {}, "", true, "NAME",
+   kNoFileKey},
+  {"invert", "--invert,--reverse", {}, K::Flag, kTree, "Show which packages require each package", {}, "false", true,
+   "", kNoFileKey},
+  {"show-version-specifiers", "--show-version-specifiers", {}, K::Flag, kTree,
+   "Show the version constraint of each requirement", {}, "false", true, "", kNoFileKey},
+  {"no-dedupe", "--no-dedupe", {}, K::Flag, kTree, "Repeat the subtree of a package each time it appears", {}, "false",
+   true, "", kNoFileKey},
+
   // cache (src/cli/cache.cpp)
   {"ci", "--ci", {}, K::Flag, kCachePrune,
    "Keep only the wheels built from source, which are costly to make again (for caches saved by CI)", {}, "false",
