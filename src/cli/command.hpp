@@ -48,6 +48,7 @@ int run_torch_backend(Invocation&);
 int run_generate_shell_completion(Invocation&);
 int run_generate_man_page(Invocation&);
 int run_pip_tree(Invocation&);
+int run_pip_download(Invocation&);
 int run_cache_dir(Invocation&);
 int run_cache_clean(Invocation&);
 int run_cache_prune(Invocation&);

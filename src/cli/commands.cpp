@@ -19,6 +19,8 @@ const std::vector<CommandDef>& commands() {
       {"pip", "lock", "Lock requirements into a pylock.toml (PEP 751)", kCompile, "PACKAGE", false, run_pip_lock},
       {"pip", "sync", "Make the environment match pinned requirements exactly", kSync, "SRC_FILE", false,
        run_pip_sync},
+      {"pip", "download", "Download the files an install would use into a directory (-d DIR)", kDownload, "PACKAGE",
+       false, run_pip_download},
       {"pip", "tree", "Show the installed packages as trees of their dependencies", kTree, nullptr, false, run_pip_tree},
       {"", "venv", "Create a virtual environment", kVenv, "PATH", false, run_venv},
       {"", "torch-backend", "Show which PyTorch backend --torch-backend=auto picks on this machine, and why",

@@ -20,6 +20,20 @@ python::DiscoveryContext discovery_context(const Invocation& inv) {
   return python::DiscoveryContext::from_process(cache_dir(inv));
 }
 
+python::InterpreterInfo resolving_interpreter(const Invocation& inv) {
+  auto ctx = discovery_context(inv);
+  if (auto p = inv.settings.get("python"); p && !p->empty())
+    return python::find_interpreter(python::parse_python_request(*p), ctx, true).interpreter;
+  try {
+    python::DiscoveryRequest request;
+    request.system = inv.settings.flag("system");
+    return python::find_environment(request, ctx).interpreter;
+  } catch (const util::Error& e) {
+    util::log::debug(std::string("no environment (") + e.what() + "); using the first python3 on PATH");
+    return python::find_system_interpreter(ctx, true).interpreter;
+  }
+}
+
 python::Environment target_environment(const Invocation& inv, bool modify) {
   auto ctx = discovery_context(inv);
   python::DiscoveryRequest request;

@@ -17,6 +17,11 @@ std::optional<std::filesystem::path> cache_dir(const Invocation& inv);
 // The process's working directory and environment, with the interpreter cache.
 python::DiscoveryContext discovery_context(const Invocation& inv);
 
+// The interpreter whose markers and tags a command that changes no environment resolves for (pip
+// compile, pip download): --python, else the active or nearest environment, else the first python3
+// on PATH (no virtual environment is needed).
+python::InterpreterInfo resolving_interpreter(const Invocation& inv);
+
 // The environment pip commands act on: --python / --system / VIRTUAL_ENV / CONDA_PREFIX / .venv,
 // then --target / --prefix and PEP 668 (--break-system-packages). `modify`: false for commands
 // that only read the environment.

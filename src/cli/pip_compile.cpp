@@ -31,22 +31,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-// The interpreter whose markers and tags the compilation targets: --python, else the active or
-// nearest environment, else the first python3 on PATH (compile changes nothing, so no venv is needed).
-python::InterpreterInfo compile_interpreter(const Invocation& inv) {
-  auto ctx = discovery_context(inv);
-  if (auto p = inv.settings.get("python"); p && !p->empty())
-    return python::find_interpreter(python::parse_python_request(*p), ctx, true).interpreter;
-  try {
-    python::DiscoveryRequest request;
-    request.system = inv.settings.flag("system");
-    return python::find_environment(request, ctx).interpreter;
-  } catch (const util::Error& e) {
-    util::log::debug(std::string("no environment (") + e.what() + "); using the first python3 on PATH");
-    return python::find_system_interpreter(ctx, true).interpreter;
-  }
-}
-
 // The command for the header, without the options that do not change the result.
 std::vector<std::string> header_command(const Invocation& inv) {
   static const std::set<std::string> drop_flag = {"-q", "--quiet", "-v", "--verbose", "--no-progress", "-n",
@@ -83,7 +67,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
                                      "give requirements files: ptinstall pip compile requirements.in");
   python::EnvironmentOptions eo;
   eo.modify = false;  // compile changes nothing: only the interpreter's facts are read
-  const python::Environment env = python::Environment::open(compile_interpreter(inv), eo);
+  const python::Environment env = python::Environment::open(resolving_interpreter(inv), eo);
   const ops::Target target = ops::make_target(opts, env.interpreter());
   ops::Services services(opts, open_cache(inv));
   ops::BuildDispatch build(opts);

@@ -13,7 +13,7 @@ using K = Kind;
 // clang-format off
 const std::vector<SettingSpec> kSettings = {
   // Sources of requirements
-  {"requirement", "-r,--requirement", {}, K::List, kInstall | kUninstall | kCompile | kSync,
+  {"requirement", "-r,--requirement", {}, K::List, kInstall | kUninstall | kCompile | kSync | kDownload,
    "Install from the given requirements file (requirements.txt or pyproject.toml); repeatable", {}, "", true, "FILE"},
   {"constraint", "-c,--constraint", {"PTINSTALL_CONSTRAINT", "UV_CONSTRAINT"}, K::List, kResolving,
    "Constrain versions using the given constraints file; repeatable", {}, "", true, "FILE"},
@@ -70,7 +70,7 @@ const std::vector<SettingSpec> kSettings = {
    kInstall | kUninstall | kSync, "Allow modifying an EXTERNALLY-MANAGED (PEP 668) environment", {}, "false", true},
 
   // Resolution
-  {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync, "Do not install dependencies", {}, "false", true},
+  {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync | kDownload, "Do not install dependencies", {}, "false", true},
   {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
    "Let pip sync run with requirements that name no package (it then uninstalls everything)", {}, "false", true},
   {"upgrade", "-U,--upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
@@ -215,6 +215,10 @@ const std::vector<SettingSpec> kSettings = {
    {"auto", "always", "never"}, "auto", true},
   {"no-progress", "--no-progress", {"PTINSTALL_NO_PROGRESS", "UV_NO_PROGRESS"}, K::Flag, kAllPip | kVenv,
    "Hide progress bars", {}, "false", true},
+
+  // pip download (src/cli/pip_download.cpp)
+  {"dest", "-d,--dest,--destination-dir,--destination-directory", {}, K::Value, kDownload,
+   "Write the files into this directory (default: the current one)", {}, "", true, "DIR", kNoFileKey},
 
   // pip tree (src/cli/pip_tree.cpp)
   {"depth", "-d,--depth", {}, K::Value, kTree, "How many levels of dependencies to show below each root", {}, "", true,
