@@ -134,8 +134,9 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
     return 0;
   }
 
-  // On a terminal: "Preparing 3/10 packages, 12.4 MB downloaded", redrawn in place, gone afterwards.
-  util::ProgressLine progress(
+  // On a terminal: "Preparing 3/10 packages [====>   ] 12.4 MB" with a line per large file in flight
+  // under it (util::ProgressBoard), redrawn in place at most 10 times a second, gone afterwards.
+  util::ProgressBoard progress(
       util::progress_wanted(opts.no_progress, !util::log::enabled(util::log::Level::Info), verbose()));
   ops::InstallRequest ir;
   ir.env = &env;
@@ -143,13 +144,13 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.plan = &plan;
   ir.required_hashes = locked ? locked->required_hashes : in.hashes;
   if (progress.enabled()) {
-    ir.on_build = [&progress](const std::string& what) { progress.update("Building " + what, true); };
-    ir.on_progress = [&progress, last_done = std::make_shared<std::atomic<std::size_t>>(0)](
-                         std::size_t done, std::size_t total, std::uint64_t bytes) {
-      bool advanced = last_done->exchange(done) != done;
-      progress.update("Preparing " + std::to_string(done) + "/" + std::to_string(total) + " packages" +
-                          (bytes ? ", " + util::format_bytes(bytes) + " downloaded" : std::string()),
-                      advanced);
+    ir.on_build = [&progress](const std::string& what) { progress.headline("Building " + what); };
+    ir.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
+      progress.headline("");  // builds are over once wheels are being prepared
+      progress.overall(done, total, bytes);
+    };
+    ir.on_file = [&progress](const std::string& name, std::uint64_t received, std::uint64_t total, bool finished) {
+      progress.file(name, received, total, finished);
     };
   }
   ops::InstallOutcome outcome;

@@ -40,6 +40,10 @@ struct Counters {
     if (options && options->on_progress)
       options->on_progress(done.load(), total, static_cast<std::uint64_t>(std::max<std::int64_t>(0, live_bytes.load())));
   }
+  // PrepareOptions::on_file.
+  void file(const std::string& filename, std::uint64_t received, std::uint64_t size, bool finished) const {
+    if (options && options->on_file) options->on_file(filename, received, size, finished);
+  }
 };
 
 // <cache>/wheel-urls-v1/<sha256(url)[:2]>/<sha256(url)>: the sha256 of the wheel at that URL.
@@ -130,7 +134,9 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
   bool finished = false;
   std::unique_ptr<FileSink> file;
   net::StreamHandler handler;
+  std::atomic<std::uint64_t> size{item.file.size ? *item.file.size : 0};
   handler.on_start = [&](std::optional<std::uint64_t> announced) {
+    if (size == 0 && announced) size = *announced;
     std::lock_guard lock(mutex);
     if (sink != Sink::undecided) return;  // a retry keeps the first choice
     bool to_file = download_to_file_first(item.file.size ? item.file.size : announced, cache);
@@ -143,6 +149,7 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
       throw util::Error(util::ErrorKind::Network, "download of " + item.file.filename + " abandoned");
     fed += chunk.size();
     counters.received(static_cast<std::int64_t>(chunk.size()));
+    counters.file(item.file.filename, fed.load(), size.load(), false);
     if (file) file->write(chunk);  // `file` is set on this thread, before the first chunk
     else pipe.feed(chunk.data(), chunk.size());
   };
@@ -165,6 +172,7 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
     } catch (...) {
       failure = std::current_exception();
     }
+    counters.file(item.file.filename, fed.load(), size.load(), true);
     if (failure) pipe.fail(failure);
     else pipe.close();
     std::lock_guard lock(mutex);
@@ -203,15 +211,24 @@ UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, c
                                    Counters& counters) {
   FileSink file(root, item.file.filename);
   net::StreamHandler handler;
+  const std::uint64_t size = item.file.size ? *item.file.size : 0;
   handler.on_chunk = [&](std::string_view chunk) {
     file.write(chunk);
     counters.received(static_cast<std::int64_t>(chunk.size()));
+    counters.file(item.file.filename, file.written, size, false);
   };
   handler.on_reset = [&] {
     counters.received(-static_cast<std::int64_t>(file.written));
     file.reset();
   };
-  net::Response r = client.fetch_streaming(net::Request{item.file.url}, handler);
+  net::Response r;
+  try {
+    r = client.fetch_streaming(net::Request{item.file.url}, handler);
+  } catch (...) {
+    counters.file(item.file.filename, file.written, size, true);
+    throw;
+  }
+  counters.file(item.file.filename, file.written, size, true);
   net::raise_for_status(r, item.file.url);
   counters.bytes += file.written;
   std::string sha = file.finish();

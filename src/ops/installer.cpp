@@ -115,6 +115,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   install::PrepareOptions prep_opts;
   prep_opts.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
   prep_opts.on_progress = request.on_progress;
+  prep_opts.on_file = request.on_file;
   install::PrepareStats prep_stats;
   std::vector<install::PreparedWheel> prepared =
       install::prepare_wheels(items, wheel_cache, cache, services.client(), prep_opts, &prep_stats);

@@ -47,6 +47,11 @@ struct PrepareOptions {
   // Called as the work advances (items finished of all items, wheel bytes received so far), from
   // worker and network threads: must be quick and thread-safe. For a progress display.
   std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)> on_progress{};
+  // Called for each file being downloaded, from network threads, as its bytes arrive: its file name,
+  // the bytes received so far, its size (0: unknown), and once more with `finished` when the transfer
+  // ends (well or not). For a progress display: must be quick and thread-safe.
+  std::function<void(const std::string& filename, std::uint64_t received, std::uint64_t total, bool finished)>
+      on_file{};
 };
 
 struct PrepareStats {

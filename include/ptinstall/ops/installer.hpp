@@ -41,6 +41,8 @@ struct InstallRequest {
   std::map<std::string, std::vector<std::string>> required_hashes;  // --hash, by normalised name
   // Progress of the preparation (items done of all, bytes downloaded); from worker threads.
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_progress;
+  // Each file being downloaded (install::PrepareOptions::on_file); from network threads.
+  std::function<void(const std::string&, std::uint64_t, std::uint64_t, bool)> on_file;
   // A build starts (the distribution's description); from builder threads.
   std::function<void(const std::string&)> on_build;
 };
