@@ -29,3 +29,4 @@ install(FILES ${CMAKE_BINARY_DIR}/share/completions/_ptinstall DESTINATION ${CMA
 install(FILES ${CMAKE_BINARY_DIR}/share/completions/ptinstall.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+include(${PROJECT_SOURCE_DIR}/cmake/Package.cmake)

@@ -1,0 +1,20 @@
+# CPack: `cpack --config <build>/CPackConfig.cmake -G DEB` (run by ./scripts/package) packs what
+# `cmake --install` installs (cmake/Install.cmake) into ptinstall_<version>_amd64.deb.
+set(CPACK_PACKAGE_NAME ptinstall)
+set(CPACK_PACKAGE_VENDOR "ptinstall")
+set(CPACK_PACKAGE_CONTACT "ptinstall maintainers <ptinstall@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Fast Python package installer with PyTorch backend selection")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION python)
+set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE amd64)
+# The portable binary needs only glibc; a regular build needs the libraries it was linked with.
+if(PTINSTALL_PORTABLE)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.17)")
+else()
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
+set(CPACK_GENERATOR DEB)
+include(CPack)
