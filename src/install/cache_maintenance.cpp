@@ -145,6 +145,8 @@ Removed remove_entries(const std::vector<const CacheEntry*>& entries) {
     fs::remove_all(e->path, ec);
     if (ec) throw util::msg::io_failed("remove", e->path, ec.message());
     for (const auto& c : e->companions) fs::remove(c, ec);
+    // A two-character shard left empty goes too (fs::remove leaves a directory that is not empty).
+    if (fs::path shard = e->path.parent_path(); shard.filename().string().size() == 2) fs::remove(shard, ec);
     r.files += e->files;
     r.bytes += e->bytes;
     r.entries += 1;
