@@ -13,11 +13,11 @@ using K = Kind;
 // clang-format off
 const std::vector<SettingSpec> kSettings = {
   // Sources of requirements
-  {"requirement", "-r,--requirement", {}, K::List, kInstall | kUninstall | kCompile | kSync | kDownload,
+  {"requirement", "-r,--requirement,--requirements", {}, K::List, kInstall | kUninstall | kCompile | kSync | kDownload,
    "Install from the given requirements file (requirements.txt or pyproject.toml); repeatable", {}, "", true, "FILE"},
-  {"constraint", "-c,--constraint", {"PTINSTALL_CONSTRAINT", "UV_CONSTRAINT"}, K::List, kResolving,
+  {"constraint", "-c,--constraint,--constraints", {"PTINSTALL_CONSTRAINT", "UV_CONSTRAINT"}, K::List, kResolving,
    "Constrain versions using the given constraints file; repeatable", {}, "", true, "FILE"},
-  {"override", "--overrides", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
+  {"override", "--overrides,--override", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
    "Override versions using the given file; overrides replace every requirement on the package", {}, "", true, "FILE"},
   {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", true, "NAME"},
   {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
@@ -141,7 +141,7 @@ const std::vector<SettingSpec> kSettings = {
 
   // Inspection commands
   {"format", "--format", {}, K::Value, kList, "Output format", {"columns", "freeze", "json"}, "columns", true},
-  {"files", "--files", {}, K::Flag, kShow, "Show the files of each package", {}, "false", true},
+  {"files", "-f,--files", {}, K::Flag, kShow, "Show the files of each package", {}, "false", true},
   {"all", "--all", {}, K::Flag, kFreeze, "Do not leave out pip (and setuptools, wheel, distribute before Python 3.12)",
    {}, "false", true},
   {"exclude", "--exclude", {}, K::List, kList | kFreeze, "Leave this package out of the output; repeatable", {}, "", true, "NAME"},

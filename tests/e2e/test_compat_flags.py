@@ -140,3 +140,14 @@ def test_help_shows_the_compat_flags(ptinstall):
     for flag in ("--disable-pip-version-check", "--progress-bar", "--require-virtualenv", "--no-compile",
                  "--root-user-action", "--no-warn-script-location", "--no-color", "--directory"):
         assert flag in out, flag
+
+
+def test_uv_spellings(ptinstall, links, venv, tmp_path):
+    (tmp_path / "req.txt").write_text("alpha\n")
+    (tmp_path / "c.txt").write_text("beta==2.0\n")
+    (tmp_path / "o.txt").write_text("beta>=1\n")
+    ptinstall("pip", "install", "--python", venv, "--no-index", "-f", links, "--requirements", "req.txt",
+              "--constraints", "c.txt", "--override", "o.txt", check=True)
+    assert installed(venv) == {"alpha": "1.0", "beta": "2.0"}
+    r = ptinstall("pip", "show", "--python", venv, "-f", "beta", check=True)
+    assert "Files:\n" in r.stdout and "beta/__init__.py" in r.stdout
