@@ -26,19 +26,19 @@ const std::vector<SettingSpec> kSettings = {
    "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", true},
 
   // Indexes
-  {"index-url", "-i,--index-url", {"PTINSTALL_INDEX_URL", "UV_INDEX_URL"}, K::Value, kResolving,
+  {"index-url", "-i,--index-url", {"PTINSTALL_INDEX_URL", "UV_INDEX_URL"}, K::Value, kResolving | kList,
    "The main package index (PEP 503/691 Simple API)", {}, "https://pypi.org/simple", true, "URL"},
-  {"extra-index-url", "--extra-index-url", {"PTINSTALL_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"}, K::List, kResolving,
+  {"extra-index-url", "--extra-index-url", {"PTINSTALL_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL"}, K::List, kResolving | kList,
    "Extra package indexes, searched before --index-url in the order given", {}, "", true, "URL"},
-  {"index", "--index", {"PTINSTALL_INDEX", "UV_INDEX"}, K::List, kResolving,
+  {"index", "--index", {"PTINSTALL_INDEX", "UV_INDEX"}, K::List, kResolving | kList,
    "A named index, NAME=URL, searched before the default index", {}, "", true, "NAME=URL"},
-  {"default-index", "--default-index", {"PTINSTALL_DEFAULT_INDEX", "UV_DEFAULT_INDEX"}, K::Value, kResolving,
+  {"default-index", "--default-index", {"PTINSTALL_DEFAULT_INDEX", "UV_DEFAULT_INDEX"}, K::Value, kResolving | kList,
    "Replace the default index (PyPI)", {}, "", true, "URL"},
-  {"find-links", "-f,--find-links", {"PTINSTALL_FIND_LINKS", "UV_FIND_LINKS"}, K::List, kResolving,
+  {"find-links", "-f,--find-links", {"PTINSTALL_FIND_LINKS", "UV_FIND_LINKS"}, K::List, kResolving | kList,
    "Look for wheels in this directory or HTML page", {}, "", true, "DIR|URL"},
-  {"no-index", "--no-index", {"PTINSTALL_NO_INDEX", "UV_NO_INDEX"}, K::Flag, kResolving,
+  {"no-index", "--no-index", {"PTINSTALL_NO_INDEX", "UV_NO_INDEX"}, K::Flag, kResolving | kList,
    "Ignore every index; use --find-links and local files only", {}, "false", true},
-  {"index-strategy", "--index-strategy", {"PTINSTALL_INDEX_STRATEGY", "UV_INDEX_STRATEGY"}, K::Value, kResolving,
+  {"index-strategy", "--index-strategy", {"PTINSTALL_INDEX_STRATEGY", "UV_INDEX_STRATEGY"}, K::Value, kResolving | kList,
    "How to choose between indexes that carry the same package",
    {"first-index", "unsafe-first-match", "unsafe-best-match"}, "first-index", true},
   {"allow-insecure-host", "--allow-insecure-host,--trusted-host", {"PTINSTALL_INSECURE_HOST", "UV_INSECURE_HOST"}, K::List, kEnvironment,
@@ -84,7 +84,7 @@ const std::vector<SettingSpec> kSettings = {
   {"exclude-newer-package", "--exclude-newer-package", {}, K::List, kResolving,
    "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE",
    kNoFileKey},
-  {"pre", "--pre", {}, K::Flag, kResolving, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},
+  {"pre", "--pre", {}, K::Flag, kResolving | kList, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},
   {"prerelease", "--prerelease", {"PTINSTALL_PRERELEASE", "UV_PRERELEASE"}, K::Value, kResolving,
    "When to accept pre-release versions",
    {"disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"}, "if-necessary-or-explicit", true},
@@ -219,6 +219,13 @@ const std::vector<SettingSpec> kSettings = {
   // pip download (src/cli/pip_download.cpp)
   {"dest", "-d,--dest,--destination-dir,--destination-directory", {}, K::Value, kDownload,
    "Write the files into this directory (default: the current one)", {}, "", true, "DIR", kNoFileKey},
+
+  // pip list --outdated (src/cli/pip_list.cpp)
+  {"outdated", "-o,--outdated", {}, K::Flag, kList,
+   "List only the packages with a newer version on the indexes (the same indexes and settings as an install)", {},
+   "false", true, "", kNoFileKey},
+  {"uptodate", "-u,--uptodate", {}, K::Flag, kList, "List only the packages whose newest version is installed", {},
+   "false", true, "", kNoFileKey},
 
   // pip tree (src/cli/pip_tree.cpp)
   {"depth", "-d,--depth", {}, K::Value, kTree, "How many levels of dependencies to show below each root", {}, "", true,
