@@ -72,7 +72,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file: it is installed on its own",
                         "give the pylock.toml without other requirements, constraints or projects");
     locked = ops::read_lock(util::redact_url(*in.pylock), in.pylock_text ? *in.pylock_text : util::read_file(*in.pylock),
-                            opts, target);
+                            opts, target, &build);
     if (locked->resolution.packages.empty() && !(sync && inv.settings.flag("allow-empty-requirements")))
       throw util::Error(util::ErrorKind::Usage, *in.pylock + ": no package of the lock applies to this environment" +
                                                     (sync ? "; syncing would uninstall every installed package" : ""),

@@ -65,6 +65,9 @@ static int compile_flow(Invocation& inv, bool lock_command) {
                                      "give requirements: ptinstall pip lock -r requirements.in (or names, or -e .)")
                        : util::Error(util::ErrorKind::Usage, "no requirements to compile",
                                      "give requirements files: ptinstall pip compile requirements.in");
+  if (!lock_command && !opts.editables.empty())
+    throw util::Error(util::ErrorKind::Usage, "pip compile takes no -e",
+                      "write `-e ./proj` into the requirements file, or use pip lock -e ./proj");
   python::EnvironmentOptions eo;
   eo.modify = false;  // compile changes nothing: only the interpreter's facts are read
   const python::Environment env = python::Environment::open(resolving_interpreter(inv), eo);

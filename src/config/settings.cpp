@@ -100,7 +100,9 @@ const std::vector<SettingSpec> kSettings = {
    "Never build from source (the same as --only-binary :all:)", {}, "false", true},
 
   // Building from source (PEP 517)
-  {"editable", "-e,--editable", {}, K::List, kInstall, "Install a local project in editable mode (PEP 660)", {}, "", true, "PATH", kNoFileKey},
+  {"editable", "-e,--editable", {}, K::List, kInstall | kCompile,
+   "Install a local project in editable mode (PEP 660); pip lock: lock it as an editable directory", {}, "", true,
+   "PATH", kNoFileKey},
   {"no-build-isolation", "--no-build-isolation", {"PTINSTALL_NO_BUILD_ISOLATION", "UV_NO_BUILD_ISOLATION"}, K::Flag, kResolving,
    "Build against the target environment instead of a fresh one with the build requirements", {}, "false", true},
   {"no-build-isolation-package", "--no-build-isolation-package", {}, K::List, kResolving,

@@ -104,13 +104,29 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
 
   for (const auto& [name, pp] : chosen) {
     const LockedPackage& p = *pp;
-    if (!p.unsupported_kind.empty())
-      throw fail("package `" + p.name + "` is locked as a " + p.unsupported_kind +
-                     " source, which ptinstall does not install from a lock yet",
-                 "lock it from an index, an archive or a wheel");
     dist::ResolvedDist rd;
     const LockedFile* file = nullptr;
-    if (p.archive) {
+    bool needs_version = false;
+    if (p.vcs) {
+      if (p.vcs->type != "git")
+        throw fail("package `" + p.name + "` is locked from a " + p.vcs->type + " repository; ptinstall installs git only");
+      std::string url = !p.vcs->url.empty() ? p.vcs->url : index::file_url(local_path(p.vcs->path, path));
+      if (url.rfind("git+", 0) != 0) url = "git+" + url;
+      url += "@" + p.vcs->commit_id;
+      if (p.vcs->subdirectory) url += "#subdirectory=" + *p.vcs->subdirectory;
+      rd.dist = dist::from_direct_reference(p.name, url);
+      if (auto* g = std::get_if<dist::Git>(&rd.dist.source)) g->commit = p.vcs->commit_id;
+      needs_version = !p.version;
+    } else if (p.directory) {
+      fs::path dir = local_path(p.directory->path, path);
+      if (p.directory->subdirectory) dir /= *p.directory->subdirectory;
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec))
+        throw fail("package `" + p.name + "` is locked as the directory " + dir.string() + ", which does not exist",
+                   "a lock with directory entries installs on the machine that has the sources");
+      rd.dist = dist::from_path(dir, {}, p.directory->editable);
+      needs_version = !p.version;
+    } else if (p.archive) {
       file = &*p.archive;
       std::string url = !file->url.empty() ? file->url : index::file_url(local_path(file->path, path));
       if (file->subdirectory) url += "#subdirectory=" + *file->subdirectory;
@@ -154,20 +170,24 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
                    "the lock has " + joined_or_none(names));
       }
     }
-    auto sha = file->hashes.find("sha256");
-    if (sha == file->hashes.end())
-      throw fail("the file " + (file->name.empty() ? std::string("archive") : file->name) + " of package `" + p.name +
-                     "` has no sha256 hash",
-                 "ptinstall verifies sha256; lock again with sha256 hashes");
-    if (rd.dist.is_wheel()) out.required_hashes[p.name] = {"sha256:" + sha->second};
+    if (file) {
+      auto sha = file->hashes.find("sha256");
+      if (sha == file->hashes.end())
+        throw fail("the file " + (file->name.empty() ? std::string("archive") : file->name) + " of package `" + p.name +
+                       "` has no sha256 hash",
+                   "ptinstall verifies sha256; lock again with sha256 hashes");
+      if (rd.dist.is_wheel()) out.required_hashes[p.name] = {"sha256:" + sha->second};
+    }
     rd.dist.name = p.name;
     if (p.version) {
       rd.version = *spec::Version::parse(*p.version);
       rd.dist.version = rd.version;
     } else if (rd.dist.version) {
       rd.version = *rd.dist.version;
+    } else if (needs_version || !rd.dist.is_wheel()) {
+      out.versionless.push_back(p.name);  // the caller asks the build seam for the metadata
     } else {
-      throw fail("package `" + p.name + "` has no version", "write the version of the archive into the lock");
+      throw fail("package `" + p.name + "` has no version", "write the version of the wheel into the lock");
     }
     rd.requested = true;
     // A lock carries no METADATA; --report shows what the lock says (name and version).

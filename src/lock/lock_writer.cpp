@@ -79,13 +79,30 @@ LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const L
     p.version = rd.version.to_string();
     for (const auto& d : deps[p.name]) p.dependencies.push_back({d, std::nullopt});
     const dist::Dist& d = rd.dist;
-    if (std::holds_alternative<dist::Git>(d.source) ||
-        (std::holds_alternative<dist::LocalPath>(d.source) && std::get<dist::LocalPath>(d.source).kind == dist::PathKind::Tree))
-      throw util::Error(util::ErrorKind::Usage,
-                        "cannot lock " + d.describe() + ": locking " +
-                            (std::holds_alternative<dist::Git>(d.source) ? "git repositories" : "project directories") +
-                            " is not supported yet",
-                        "lock packages from indexes, wheel files or archives");
+    if (const auto* g = std::get_if<dist::Git>(&d.source)) {
+      // A repository at the commit the resolution used.
+      if (!g->commit)
+        throw util::Error(util::ErrorKind::Usage, "cannot lock " + d.describe() + ": its commit is not known",
+                          "internal: the resolution did not pin the git reference");
+      lock::LockedVcs v;
+      v.url = g->repository;
+      v.requested_revision = g->reference;
+      v.commit_id = *g->commit;
+      v.subdirectory = g->subdirectory;
+      p.vcs = std::move(v);
+      lock.packages.push_back(std::move(p));
+      continue;
+    }
+    if (const auto* lp = std::get_if<dist::LocalPath>(&d.source); lp && lp->kind == dist::PathKind::Tree) {
+      // A source tree: its files change, so no version (the spec's advice); the install builds it.
+      lock::LockedDirectory dir;
+      dir.path = lock_relative(lp->path, options.lock_path);
+      dir.editable = lp->editable;
+      p.directory = std::move(dir);
+      p.version.reset();
+      lock.packages.push_back(std::move(p));
+      continue;
+    }
     if (const index::IndexFile* chosen = d.index_file()) {
       p.index = trim_slash(chosen->index_url);
       p.requires_python = chosen->requires_python;

@@ -157,13 +157,30 @@ struct Reader {
     p.index = string(*t, "index", p.name);
     int kinds = 0;
     if (const toml::node* n = t->get("vcs")) {
-      if (!n->is_table()) fail(n, "`vcs`" + in(p.name) + " must be a table");
-      p.unsupported_kind = "vcs";
+      const toml::table* vt = n->as_table();
+      if (!vt) fail(n, "`vcs`" + in(p.name) + " must be a table");
+      LockedVcs v;
+      v.type = *string(*vt, "type", p.name, true);
+      if (auto u = string(*vt, "url", p.name)) v.url = *u;
+      if (auto u = string(*vt, "path", p.name)) v.path = *u;
+      if (v.url.empty() && v.path.empty()) fail(vt, "`vcs`" + in(p.name) + " has neither `url` nor `path`");
+      v.requested_revision = string(*vt, "requested-revision", p.name);
+      v.commit_id = *string(*vt, "commit-id", p.name, true);
+      v.subdirectory = string(*vt, "subdirectory", p.name);
+      p.vcs = std::move(v);
       ++kinds;
     }
     if (const toml::node* n = t->get("directory")) {
-      if (!n->is_table()) fail(n, "`directory`" + in(p.name) + " must be a table");
-      p.unsupported_kind = "directory";
+      const toml::table* dt = n->as_table();
+      if (!dt) fail(n, "`directory`" + in(p.name) + " must be a table");
+      LockedDirectory d;
+      d.path = *string(*dt, "path", p.name, true);
+      if (const toml::node* e = dt->get("editable")) {
+        if (!e->is_boolean()) fail(e, "`editable`" + in(p.name) + " must be a boolean, not " + type_name(*e));
+        d.editable = e->as_boolean()->get();
+      }
+      d.subdirectory = string(*dt, "subdirectory", p.name);
+      p.directory = std::move(d);
       ++kinds;
     }
     if (const toml::node* n = t->get("archive")) {
@@ -341,6 +358,21 @@ std::string Pylock::to_toml() const {
       out += "dependencies = [" + util::join(deps, ", ") + "]\n";
     }
     if (p->index) out += "index = " + quote(*p->index) + "\n";
+    if (p->vcs) {
+      std::vector<std::string> parts = {"type = " + quote(p->vcs->type)};
+      if (!p->vcs->url.empty()) parts.push_back("url = " + quote(p->vcs->url));
+      if (!p->vcs->path.empty()) parts.push_back("path = " + quote(p->vcs->path));
+      if (p->vcs->requested_revision) parts.push_back("requested-revision = " + quote(*p->vcs->requested_revision));
+      parts.push_back("commit-id = " + quote(p->vcs->commit_id));
+      if (p->vcs->subdirectory) parts.push_back("subdirectory = " + quote(*p->vcs->subdirectory));
+      out += "vcs = { " + util::join(parts, ", ") + " }\n";
+    }
+    if (p->directory) {
+      std::vector<std::string> parts = {"path = " + quote(p->directory->path)};
+      if (p->directory->editable) parts.push_back("editable = true");
+      if (p->directory->subdirectory) parts.push_back("subdirectory = " + quote(*p->directory->subdirectory));
+      out += "directory = { " + util::join(parts, ", ") + " }\n";
+    }
     if (p->archive) out += "archive = " + inline_file(*p->archive) + "\n";
     if (p->sdist) out += "sdist = " + inline_file(*p->sdist) + "\n";
     if (!p->wheels.empty()) {

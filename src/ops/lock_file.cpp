@@ -6,7 +6,10 @@
 #include "ptinstall/config/toml_input.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/simple_page.hpp"
+#include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/lock/lock_writer.hpp"
+#include "ptinstall/spec/metadata.hpp"
+#include "ptinstall/spec/name.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -92,7 +95,7 @@ LockText lock_text(const ResolveInputs& in, const dist::Resolution& resolution, 
 }
 
 lock::LockInstall read_lock(const std::string& path, const std::string& text, const PipOptions& options,
-                            const Target& target) {
+                            const Target& target, dist::BuildContext* build) {
   lock::Pylock lock = lock::Pylock::parse(text, path);
   lock::LockTarget lt;
   lt.markers = target.markers;
@@ -104,6 +107,20 @@ lock::LockInstall read_lock(const std::string& path, const std::string& text, co
   lt.all_extras = S.flag("all-extras");
   lt.groups = S.get_list("group");
   lock::LockInstall out = lock::lock_install(lock, path, lt);
+  for (const auto& name : out.versionless) {
+    auto it = std::find_if(out.resolution.packages.begin(), out.resolution.packages.end(),
+                           [&](const dist::ResolvedDist& d) { return d.name() == name; });
+    if (it == out.resolution.packages.end()) continue;
+    if (!build) dist::BuildOptions{}.require_source_allowed(name, it->dist.describe());
+    it->dist = build->pin(it->dist);
+    it->metadata_raw = build->metadata(it->dist);
+    spec::CoreMetadata md = spec::CoreMetadata::parse(it->metadata_raw);
+    if (spec::normalize_name(md.name) != name)
+      throw util::Error(util::ErrorKind::Usage, path + ": package `" + name + "` is locked as " + it->dist.describe() +
+                                                    ", whose metadata names " + md.name);
+    it->version = md.version;
+    it->dist.version = md.version;
+  }
 
   // [tool.ptinstall]: say when a locked PyTorch build comes from an index this machine would not
   // select (--torch-backend as given now, else auto): "made for cu128; this machine selects cpu".

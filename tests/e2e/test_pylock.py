@@ -2,6 +2,7 @@
 (tests/e2e/indexserver.py): input that names no package never empties an environment, a `.toml` that is
 neither a project nor a lock is refused, and locks written by `pip compile`/`pip lock` install exactly what
 was compiled."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +93,8 @@ def check_schema(text: str) -> dict:
                "archive", "sdist", "wheels", "attestation-identities", "tool"}
     for p in doc["packages"]:
         assert set(p) <= allowed, set(p) - allowed
-        assert isinstance(p["name"], str) and isinstance(p["version"], str)
+        assert isinstance(p["name"], str) and isinstance(p.get("version", ""), str)
+        assert "version" in p or "directory" in p, p  # only a source tree goes without one
         kinds = [k for k in ("vcs", "directory", "archive") if k in p] + (["files"] if "sdist" in p or "wheels" in p else [])
         assert len(kinds) == 1, p
         files = list(p.get("wheels", [])) + ([p["sdist"]] if "sdist" in p else []) + ([p["archive"]] if "archive" in p else [])
@@ -417,3 +419,38 @@ def test_universal_lock_installs_per_platform(ptinstall, make_index, tmp_path):
     # requirements.txt output is not universal yet: said so.
     r = ptinstall("pip", "compile", *base, "--universal", "requirements.in", env=QUIET, check=False)
     assert r.returncode == 2 and "--universal writes pylock.toml only for now" in r.stderr
+
+
+def test_lock_of_a_project_directory_and_a_git_repository(ptinstall, backends, build_index, tmp_path):
+    import buildtools as bt
+    backends.require("setuptools")
+    server = build_index([wheelmaker.build_wheel(tmp_path / "deps", "depa", "1.0")])
+    proj = bt.make_setuptools_project(tmp_path, name="proj", version="1.5", dirname="proj", dependencies=["depa"])
+    repo_src = bt.make_setuptools_project(tmp_path, name="gitproj", version="0.3", dirname="gitrepo")
+    repo = repo_src.path
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url("/simple/")]
+    ptinstall("pip", "lock", *base, "-e", "./proj", f"gitproj @ git+file://{repo}@main", env=QUIET, check=True)
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
+    by_name = {p["name"]: p for p in doc["packages"]}
+    assert by_name["proj"]["directory"] == {"path": "proj", "editable": True} and "version" not in by_name["proj"]
+    assert by_name["gitproj"]["vcs"] == {"type": "git", "url": f"file://{repo}", "requested-revision": "main",
+                                         "commit-id": commit}
+    assert by_name["gitproj"]["version"] == "0.3"
+    assert by_name["depa"]["version"] == "1.0"
+    # A new commit on main does not change what the lock installs.
+    (repo / "later.txt").write_text("x")
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "two"], check=True)
+    ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
+    assert installed(venv) == {"proj": "1.5", "gitproj": "0.3", "depa": "1.0"}
+    assert py(venv, "import proj, gitproj; print(proj.f(), gitproj.f())") == f"{proj.expected} {repo_src.expected}"
+    direct = json.loads(next((venv / "lib").glob("python3*/site-packages/gitproj-0.3.dist-info/direct_url.json")).read_text())
+    assert direct["vcs_info"]["commit_id"] == commit
+    editable = json.loads(next((venv / "lib").glob("python3*/site-packages/proj-1.5.dist-info/direct_url.json")).read_text())
+    assert editable["dir_info"] == {"editable": True}

@@ -32,6 +32,9 @@ struct LockInstall {
   // "sha256:<hex>" of each chosen file, by normalised name: checked when the file is prepared (for a
   // wheel built from a locked sdist, the sdist's hash is checked when it is downloaded instead).
   std::map<std::string, std::vector<std::string>> required_hashes;
+  // Packages whose version the lock does not give (source trees, repositories, archives): their
+  // ResolvedDist has no version yet; the caller reads it from their metadata (ops::read_lock).
+  std::vector<std::string> versionless;
 };
 
 // `path` names the lock in messages and anchors relative `path` entries. Throws util::Error naming

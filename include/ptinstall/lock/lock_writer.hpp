@@ -28,7 +28,9 @@ struct LockWriteResult {
   std::vector<std::string> unhashed;
 };
 
-// Throws util::Error (Usage) for what a lock cannot hold yet (a source tree, a git repository).
+// Source trees become `directory` entries (relative to the lock, no version), git repositories `vcs`
+// entries at their commit. Throws util::Error (Usage) for a file without a hash or a repository
+// without a commit.
 LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const LockWriteOptions& options);
 
 }  // namespace ptinstall::lock

@@ -29,6 +29,23 @@ struct LockedDependency {
   std::optional<std::string> version;   // only where the lock holds that name more than once
 };
 
+// `vcs = { type = "git", url = ..., requested-revision = ..., commit-id = ..., subdirectory = ... }`
+struct LockedVcs {
+  std::string type = "git";
+  std::string url;                            // url or path
+  std::string path;
+  std::optional<std::string> requested_revision;
+  std::string commit_id;
+  std::optional<std::string> subdirectory;
+};
+
+// `directory = { path = ..., editable = ..., subdirectory = ... }`: a source tree on this machine.
+struct LockedDirectory {
+  std::string path;                           // relative to the lock's directory, or absolute
+  bool editable = false;
+  std::optional<std::string> subdirectory;
+};
+
 struct LockedPackage {
   std::string name;                     // normalised
   std::optional<std::string> version;
@@ -39,8 +56,8 @@ struct LockedPackage {
   std::vector<LockedFile> wheels;
   std::optional<LockedFile> sdist;
   std::optional<LockedFile> archive;
-  // Source kinds this version of ptinstall reads but cannot install from a lock yet: "vcs", "directory".
-  std::string unsupported_kind;
+  std::optional<LockedVcs> vcs;
+  std::optional<LockedDirectory> directory;
 };
 
 // [tool.ptinstall]: the PyTorch backend decision the lock was made with.

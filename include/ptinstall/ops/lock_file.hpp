@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ptinstall/dist/build_context.hpp"
 #include "ptinstall/dist/resolution.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/lock/lock_install.hpp"
@@ -43,8 +44,9 @@ LockText lock_text(const ResolveInputs& inputs, const dist::Resolution& resoluti
 // The lock at `path` (a file, or an http(s) URL fetched by the caller into `text`) for `target`, with
 // --extra/--all-extras/--group from the settings. Warns when the lock's [tool.ptinstall] PyTorch
 // backend is not the one this machine selects. Throws util::Error naming the file and the package.
+// Entries without a version (source trees, git) get theirs from their metadata through `build`.
 lock::LockInstall read_lock(const std::string& path, const std::string& text, const PipOptions& options,
-                            const Target& target);
+                            const Target& target, dist::BuildContext* build = nullptr);
 
 // The spec's fallback: a locked registry file whose `url` answered 404 (the error `failure` of an
 // install) is looked up by name on its package's `index` and, where the index still lists it, takes

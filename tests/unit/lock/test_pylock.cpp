@@ -237,3 +237,33 @@ TEST_CASE("pylock.toml: the install algorithm picks entries by marker, extras an
   w.extras = {"cpu"};
   CHECK_THAT(install_message(p, w), Catch::Contains("no wheel of package `torch` fits the target"));
 }
+
+TEST_CASE("pylock.toml: vcs and directory entries") {
+  std::string text = R"(lock-version = '1.0'
+created-by = 'x'
+[[packages]]
+name = 'gitproj'
+version = '0.3'
+vcs = {type = 'git', url = 'https://host/repo.git', requested-revision = 'main', commit-id = 'abc123', subdirectory = 'sub'}
+[[packages]]
+name = 'proj'
+directory = {path = 'proj', editable = true}
+)";
+  Pylock p = Pylock::parse(text, "pylock.toml");
+  REQUIRE(p.packages.size() == 2);
+  REQUIRE(p.packages[0].vcs);
+  CHECK(p.packages[0].vcs->commit_id == "abc123");
+  CHECK(p.packages[0].vcs->requested_revision == "main");
+  CHECK(p.packages[0].vcs->subdirectory == "sub");
+  REQUIRE(p.packages[1].directory);
+  CHECK(p.packages[1].directory->editable);
+  CHECK(!p.packages[1].version);
+  Pylock q = Pylock::parse(p.to_toml(), "again");
+  CHECK(q.to_toml() == p.to_toml());
+  CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'g'\nvcs = {type = 'git', url = 'u'}\n"),
+             Catch::Contains("`commit-id` of package `g` is missing"));
+  CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'd'\ndirectory = {editable = 1}\n"),
+             Catch::Contains("`path` of package `d` is missing"));
+  CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'd'\ndirectory = {path = 'p', editable = 1}\n"),
+             Catch::Contains("`editable` of package `d` must be a boolean"));
+}
