@@ -8,6 +8,9 @@
 #include "ptinstall/config/index_config.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/install/prepare.hpp"
+#include "ptinstall/install/wheel_cache.hpp"
+#include "ptinstall/util/progress.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/resolve/index_provider.hpp"
@@ -56,11 +59,12 @@ std::string compute_sha256(const resolve::ChosenFile& cf, net::HttpClient& clien
 // pip compile --generate-hashes: every file of this version on the index it came from (all platforms
 // and Python versions, as uv and pip-compile write them); a file without an index hash is hashed
 // here only when it is the chosen one.
-void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, index::IndexSet& indexes,
-                    net::HttpClient& client) {
+// Returns false when the chosen file still needs its hash computed (hash_chosen_files does that for
+// all of them at once).
+bool collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, index::IndexSet& indexes) {
   // A source tree or a repository has no file to hash.
-  if (std::holds_alternative<dist::Git>(cf.dist.source)) return;
-  if (auto* lp = std::get_if<dist::LocalPath>(&cf.dist.source); lp && lp->kind == dist::PathKind::Tree) return;
+  if (std::holds_alternative<dist::Git>(cf.dist.source)) return true;
+  if (auto* lp = std::get_if<dist::LocalPath>(&cf.dist.source); lp && lp->kind == dist::PathKind::Tree) return true;
   bool chosen_hashed = false;
   if (!cf.direct) {
     index::Candidates c = indexes.candidates(cf.name);
@@ -83,13 +87,50 @@ void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, inde
     out.files.push_back(cf.file);
     chosen_hashed = true;
   }
-  if (!chosen_hashed) {
-    util::log::debug("computing the sha256 of " + cf.file.filename + " (the index gives none)");
-    std::string hex = compute_sha256(cf, client);
-    out.all_hashes.push_back("sha256:" + hex);
+  return chosen_hashed;
+}
+
+// The sha256 of chosen files whose index gives none: wheels are prepared into the wheel cache in
+// parallel (so the install that follows a lock finds them there, by URL), with a line saying so; other
+// files (sdists, archives) are streamed and hashed.
+void hash_chosen_files(dist::Resolution& out, const std::vector<std::pair<std::size_t, resolve::ChosenFile>>& pending,
+                       Services& services) {
+  if (pending.empty()) return;
+  std::vector<install::PrepareItem> items;
+  std::vector<std::size_t> item_of;  // pending index of each item
+  std::uint64_t bytes = 0;
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const resolve::ChosenFile& cf = pending[k].second;
+    if (cf.file.kind != index::FileKind::Wheel || !cf.dist.is_wheel()) continue;
+    install::PrepareItem it;
+    it.name = cf.name;
+    it.file = cf.file;
+    it.local_wheel = cf.wheel_path;
+    if (cf.file.size) bytes += *cf.file.size;
+    items.push_back(std::move(it));
+    item_of.push_back(k);
+  }
+  std::vector<std::string> hex(pending.size());
+  if (!items.empty()) {
+    util::log::info("Hashing " + std::to_string(items.size()) + (items.size() == 1 ? " wheel" : " wheels") +
+                    " the index gives no hash for" + (bytes ? " (" + util::format_bytes(bytes) + ")" : std::string()));
+    install::WheelCache wheel_cache(services.cache());
+    install::PrepareOptions prep;
+    prep.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
+    auto prepared = install::prepare_wheels(items, wheel_cache, services.cache(), services.client(), prep);
+    for (std::size_t i = 0; i < prepared.size(); ++i) hex[item_of[i]] = prepared[i].unpacked.sha256;
+  }
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    const auto& [index, cf] = pending[k];
+    if (hex[k].empty()) {
+      util::log::debug("computing the sha256 of " + cf.file.filename + " (the index gives none)");
+      hex[k] = compute_sha256(cf, services.client());
+    }
+    dist::ResolvedDist& rd = out.packages[index];
+    rd.all_hashes.push_back("sha256:" + hex[k]);
     index::IndexFile f = cf.file;
-    f.hashes["sha256"] = hex;
-    out.files.push_back(std::move(f));
+    f.hashes["sha256"] = hex[k];
+    rd.files.push_back(std::move(f));
   }
 }
 
@@ -277,6 +318,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   dist::Resolution out;
   for (const auto& p : solved.packages) out.graph[p.name] = p.dependencies;
   out.roots = solved.root_dependencies;
+  std::vector<std::pair<std::size_t, resolve::ChosenFile>> unhashed_chosen;  // (package index, file)
   for (const auto& p : solved.packages) {
     if (resolve::is_virtual_package(p.name)) continue;
     resolve::ChosenFile cf = provider.chosen(p.name, p.version);
@@ -290,9 +332,11 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     if (routing.active && !cf.direct)
       for (const auto& u : routing.urls)
         if (trim_slash(u) == trim_slash(cf.file.index_url)) rd.routed_index = util::redact_url(trim_slash(u));
-    if (request.collect_hashes) collect_hashes(rd, cf, indexes, services.client());
+    bool hashed = !request.collect_hashes || collect_hashes(rd, cf, indexes);
     out.packages.push_back(std::move(rd));
+    if (!hashed) unhashed_chosen.push_back({out.packages.size() - 1, std::move(cf)});
   }
+  hash_chosen_files(out, unhashed_chosen, services);
   std::sort(out.packages.begin(), out.packages.end(),
             [](const dist::ResolvedDist& a, const dist::ResolvedDist& b) { return a.name() < b.name(); });
   if (stats) {

@@ -204,6 +204,7 @@ def test_lock_without_index_hashes_hashes_the_chosen_files(ptinstall, make_index
     base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
     r = ptinstall("pip", "lock", *base, "util", env=QUIET, check=True)
     assert "util==2.5 (1 file)" in r.stderr  # the Windows wheel has no hash: left out, said so
+    assert "Hashing 1 wheel the index gives no hash for" in r.stderr
     doc = check_schema((tmp_path / "pylock.toml").read_text())
     (util,) = doc["packages"]
     assert [w["name"] for w in util["wheels"]] == ["util-2.5-py3-none-any.whl"]
@@ -212,6 +213,9 @@ def test_lock_without_index_hashes_hashes_the_chosen_files(ptinstall, make_index
     assert util["wheels"][0]["hashes"]["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
     ptinstall("pip", "sync", *base, "pylock.toml", env=QUIET, check=True)
     assert installed(venv) == {"util": "2.5"}
+    # Hashed through the wheel cache: the install after the lock downloads nothing again.
+    gets = [q for q in server.requests() if q.path.endswith("util-2.5-py3-none-any.whl")]
+    assert len(gets) == 1, gets
 
 
 def test_bad_locks_install_nothing(ptinstall, make_index, tmp_path):
