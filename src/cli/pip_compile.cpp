@@ -3,6 +3,9 @@
 // and, with --torch-backend, the PyTorch index written into the file so that it installs the same
 // builds without the flag.
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -22,6 +25,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/progress.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -94,6 +98,19 @@ static int compile_flow(Invocation& inv, bool lock_command) {
       util::log::warn("the index gives no hash for some files of " + util::join(unhashed, ", ") +
                       "; they are left out of the lock (its files for this target are all there, hashed)");
   };
+  // On a terminal: "Hashing 2/5 wheels, 1.2 GB downloaded" while wheels without an index hash are
+  // downloaded to be hashed (gone afterwards).
+  util::ProgressLine progress(util::progress_wanted(
+      opts.no_progress, !util::log::enabled(util::log::Level::Info), util::log::enabled(util::log::Level::Debug)));
+  std::function<void(std::size_t, std::size_t, std::uint64_t)> hash_progress;
+  if (progress.enabled())
+    hash_progress = [&progress, last = std::make_shared<std::atomic<std::size_t>>(0)](
+                        std::size_t done, std::size_t total, std::uint64_t bytes) {
+      bool advanced = last->exchange(done) != done;
+      progress.update("Hashing " + std::to_string(done) + "/" + std::to_string(total) + " wheels" +
+                          (bytes ? ", " + util::format_bytes(bytes) + " downloaded" : std::string()),
+                      advanced);
+    };
   // A lock of a project's extras and groups: one lock for all of them, with markers.
   if (pylock) {
     ops::SelectionLockRequest sr;
@@ -104,9 +121,12 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     sr.target = &target;
     sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
     sr.universal = S.flag("universal");
+    sr.on_hash_progress = hash_progress;
     sr.interpreter = &env.interpreter();
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
-    if (auto selected = ops::lock_selections(services, build, sr)) {
+    auto selected = ops::lock_selections(services, build, sr);
+    progress.clear();
+    if (selected) {
       util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
                       (selected->forks > 1 ? " (" + std::to_string(selected->forks) + " resolutions)" : ""));
       warn_unhashed(selected->lock.unhashed);
@@ -127,12 +147,14 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   request.target = &target;
   // A lock always holds hashes: the index's, or computed from the file where it gives none.
   request.collect_hashes = pylock || S.flag("generate-hashes");
+  request.on_hash_progress = hash_progress;
   // Versions pinned by an existing output file are kept where they still fit (like uv and
   // pip-compile), unless --upgrade (or --upgrade-package NAME for that package).
   if (output && !output->empty() && !opts.upgrade) request.preferred = pylock ? ops::previous_lock_pins(*output) : ops::previous_pins(*output);
 
   services.trust_hosts(in.file.trusted_hosts);
   const dist::Resolution resolution = ops::resolve(services, opts, request, build);
+  progress.clear();
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   if (pylock) {
     std::string path = output && *output != "-" ? *output : "pylock.toml";

@@ -251,6 +251,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
         rr.target = &target;
         rr.collect_hashes = true;
         rr.preferred = request.preferred;
+        rr.on_hash_progress = request.on_hash_progress;
         util::log::debug("lock: resolving" + (platform ? " for " + *platform : std::string()) + " with extras [" +
                          util::join(forks[f].extras, ", ") + "] and groups [" + util::join(forks[f].groups, ", ") + "]");
         dist::Resolution resolution = resolve(services, options, rr, build);

@@ -94,7 +94,7 @@ bool collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, inde
 // parallel (so the install that follows a lock finds them there, by URL), with a line saying so; other
 // files (sdists, archives) are streamed and hashed.
 void hash_chosen_files(dist::Resolution& out, const std::vector<std::pair<std::size_t, resolve::ChosenFile>>& pending,
-                       Services& services) {
+                       Services& services, const std::function<void(std::size_t, std::size_t, std::uint64_t)>& progress) {
   if (pending.empty()) return;
   std::vector<install::PrepareItem> items;
   std::vector<std::size_t> item_of;  // pending index of each item
@@ -117,6 +117,7 @@ void hash_chosen_files(dist::Resolution& out, const std::vector<std::pair<std::s
     install::WheelCache wheel_cache(services.cache());
     install::PrepareOptions prep;
     prep.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
+    prep.on_progress = progress;
     auto prepared = install::prepare_wheels(items, wheel_cache, services.cache(), services.client(), prep);
     for (std::size_t i = 0; i < prepared.size(); ++i) hex[item_of[i]] = prepared[i].unpacked.sha256;
   }
@@ -336,7 +337,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     out.packages.push_back(std::move(rd));
     if (!hashed) unhashed_chosen.push_back({out.packages.size() - 1, std::move(cf)});
   }
-  hash_chosen_files(out, unhashed_chosen, services);
+  hash_chosen_files(out, unhashed_chosen, services, request.on_hash_progress);
   std::sort(out.packages.begin(), out.packages.end(),
             [](const dist::ResolvedDist& a, const dist::ResolvedDist& b) { return a.name() < b.name(); });
   if (stats) {

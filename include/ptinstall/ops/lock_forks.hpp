@@ -5,6 +5,7 @@
 // them) and their packages merged, so a project whose `cpu` and `cu128` extras take torch from different
 // indexes locks torch twice under disjoint markers. docs/locks.md describes the result.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct SelectionLockRequest {
   // --universal: one resolution per platform of universal_platforms() (for this interpreter's Python
   // version), merged with `sys_platform`/`platform_machine` markers.
   bool universal = false;
+  std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;  // see ResolveRequest
   const python::InterpreterInfo* interpreter = nullptr;
 };
 

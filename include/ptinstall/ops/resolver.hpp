@@ -3,6 +3,7 @@
 // the value, so nothing of the resolver outlives this call.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "ptinstall/dist/build_context.hpp"
@@ -27,6 +28,9 @@ struct ResolveRequest {
   // Fill ResolvedDist::all_hashes (pip compile --generate-hashes): every file of each pinned version
   // on its index, and the sha256 of a chosen file the index gives none for (downloaded through the cache).
   bool collect_hashes = false;
+  // Progress of hashing the chosen wheels the index gives no hash for (wheels done of all, bytes
+  // received), from worker threads; for a progress line.
+  std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;
 };
 
 struct ResolveStats {
