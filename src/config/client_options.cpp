@@ -12,10 +12,11 @@
 namespace ptinstall::config {
 namespace {
 
-constexpr std::array<std::string_view, 13> kKeys = {
+constexpr std::array<std::string_view, 16> kKeys = {
     "concurrent-downloads", "http-timeout", "http-connect-timeout", "http-retries", "proxy",     "https-proxy",
     "http-proxy",           "no-proxy",     "cert",                 "ssl-cert-dir", "allow-insecure-host",
-    "netrc",                "offline"};
+    "netrc",                "offline",      "http-deadline",        "http-max-page-size",
+    "http-max-download-size"};
 
 // How a message names where a value came from: the variable or the flag as given, or the key and
 // its config file.
@@ -56,6 +57,12 @@ net::ClientOptions client_options(const Settings& settings) {
   o.read_timeout = seconds(settings, "http-timeout");
   o.connect_timeout = seconds(settings, "http-connect-timeout");
   o.retries = static_cast<int>(number_setting(settings, "http-retries", true));
+  o.deadline = seconds(settings, "http-deadline");
+  auto mib = [&](std::string_view key) {
+    return static_cast<std::uint64_t>(number_setting(settings, key, false) * 1024.0 * 1024.0);
+  };
+  o.max_page_bytes = mib("http-max-page-size");
+  o.max_download_bytes = mib("http-max-download-size");
 
   // SSL_CERT_FILE / SSL_CERT_DIR that do not exist are ignored with a warning, as before (a stale
   // variable in a shell profile must not stop every install); a --cert that does not exist is an error.

@@ -72,6 +72,16 @@ std::vector<std::string> expected_digests(const ExpectedHashes& e) {
 // and gains up to I - I/N - D (a fast one: a mirror, a CDN in the same cloud, loopback), so it is
 // the better bet for big wheels. Small wheels (most wheels) stream: their inflate time is small next
 // to the round trips, and streaming keeps them off the disk twice.
+// The request for a wheel: never read past the size the index declared (PEP 700), and a body that
+// ends before it is cut short (retried, continued where the server allows ranges).
+net::Request wheel_request(const PrepareItem& item) {
+  net::Request r{item.file.url};
+  if (item.file.size)
+    r.limit = net::BodyLimit{*item.file.size, "the " + std::to_string(*item.file.size) + " bytes the index declared",
+                             "the index and the file it links to disagree; tell the index's maintainers", true};
+  return r;
+}
+
 bool download_to_file_first(std::optional<std::uint64_t> size, const WheelCache& cache) {
   return size && cache.parallel_threads(*size) > 1;
 }
@@ -162,7 +172,7 @@ std::optional<UnpackedWheel> stream_unpack(const PrepareItem& item, WheelCache& 
     }
     if (fed > 0) restarted = true;
   };
-  auto future = client.submit(net::Request{item.file.url}, handler);
+  auto future = client.submit(wheel_request(item), handler);
   net::Response response;
   std::exception_ptr failure;
   std::thread closer([&] {
@@ -223,7 +233,7 @@ UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, c
   };
   net::Response r;
   try {
-    r = client.fetch_streaming(net::Request{item.file.url}, handler);
+    r = client.fetch_streaming(wheel_request(item), handler);
   } catch (...) {
     counters.file(item.file.filename, file.written, size, true);
     throw;

@@ -11,8 +11,10 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
+#include "ptinstall/net/header_values.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/messages.hpp"
@@ -69,6 +71,11 @@ bool transient_curl_error(CURLcode rc) {
   }
 }
 
+std::string describe_size(std::uint64_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 bool transient_status(long status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
 
 std::string reason_phrase(int status) {
@@ -98,9 +105,17 @@ struct Transfer {
   std::string redacted;         // for messages
   std::string username, password;
   bool has_credentials = false;
+  std::string realm;            // scheme://host:port
   int max_retries = 0;
   int attempt = 0;              // attempts started
   Clock::time_point not_before{};
+  Clock::time_point deadline{};  // set when the first attempt starts
+  BodyLimit limit;
+
+  // Across attempts: the streamed body the consumer holds, and how to continue it.
+  std::uint64_t offset = 0;                 // bytes handed to the consumer and not taken back
+  std::optional<std::string> validator;     // If-Range value; set when the body can be continued
+  int resumed = 0;
 
   // Per attempt.
   CURL* easy = nullptr;
@@ -109,6 +124,14 @@ struct Transfer {
   bool decided = false;
   bool streaming = false;
   bool delivered = false;       // bytes handed to the consumer during this attempt
+  bool resuming = false;        // this attempt asked for the body from `offset` on
+  bool restart_whole = false;   // a resumed attempt got another range: start over from byte 0
+  bool too_large = false;       // the body passed `limit`
+  bool too_slow = false;        // fewer than min_rate bytes a second
+  bool past_deadline = false;
+  Clock::time_point window_start{};  // the rate window (read_timeout long) and its bytes
+  std::uint64_t window_bytes = 0;
+  std::uint64_t min_rate = 0;
   std::exception_ptr consumer_error;
   Clock::time_point last_activity{};
   std::chrono::milliseconds read_timeout{};
@@ -128,6 +151,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
   t->last_activity = Clock::now();
+  t->window_bytes += len;
   std::string_view line(data, len);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.substr(0, 5) == "HTTP/") {
@@ -146,32 +170,85 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t len = size * n;
-  t->last_activity = Clock::now();
-  if (!t->decided) {
-    long code = 0;
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-    if (t->url.scheme == "file") code = 200;
-    t->streaming = t->handler.on_chunk && code >= 200 && code < 300;
-    t->decided = true;
-    if (t->streaming && t->handler.on_start) {
-      curl_off_t announced = -1;
-      curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+// The consumer forgets what it holds (the body starts over from its first byte).
+bool reset_consumer(Transfer* t) {
+  t->validator.reset();
+  if (t->offset == 0 && !t->delivered) return true;
+  t->offset = 0;
+  if (!t->handler.on_reset) return true;
+  try {
+    t->handler.on_reset();
+    return true;
+  } catch (...) {
+    t->consumer_error = std::current_exception();
+    return false;
+  }
+}
+
+// The first body bytes of an attempt: where they go (the consumer, or Response::body for bodies kept
+// in memory and error responses), whether a resumed attempt really continues the body, and whether
+// the announced size fits the limit. False aborts the attempt.
+bool decide(Transfer* t) {
+  t->decided = true;
+  long code = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+  if (t->url.scheme == "file") code = 200;
+  bool success = code >= 200 && code < 300;
+  bool continues = false;
+  if (t->resuming && success) {
+    std::uint64_t expected = (t->request.range ? t->request.range->start : 0) + t->offset;
+    auto range = t->response.header("content-range");
+    auto parsed = range ? parse_content_range(*range) : std::nullopt;
+    continues = code == 206 && parsed && parsed->first == expected;
+    if (!continues && code == 206) {  // some other range: neither the rest nor the whole body
+      t->restart_whole = true;
+      return false;
+    }
+    if (continues) ++t->resumed;
+    else if (!reset_consumer(t)) return false;  // 200: the whole body again (it changed, or no ranges)
+  }
+  t->streaming = t->handler.on_chunk && success;
+  curl_off_t announced = -1;
+  curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+  std::uint64_t base = t->streaming ? t->offset : 0;
+  if (announced >= 0 && base + static_cast<std::uint64_t>(announced) > t->limit.bytes) {
+    t->too_large = true;
+    return false;
+  }
+  if (t->streaming && !continues) {
+    if (t->request.resume && !(t->request.range && t->request.range->suffix)) {
+      if (t->request.if_range) t->validator = t->request.if_range;
+      else t->validator = resume_validator(t->response.headers);
+    }
+    if (t->handler.on_start) {
       try {
         t->handler.on_start(announced >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(announced))
                                            : std::nullopt);
       } catch (...) {
         t->consumer_error = std::current_exception();
-        return 0;
+        return false;
       }
     }
+  }
+  return true;
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  t->last_activity = Clock::now();
+  t->window_bytes += len;
+  if (!t->decided && !decide(t)) return 0;
+  std::uint64_t held = t->streaming ? t->offset : t->response.body.size();
+  if (held + len > t->limit.bytes) {
+    t->too_large = true;
+    return 0;
   }
   if (t->streaming) {
     try {
       t->handler.on_chunk(std::string_view(data, len));
       t->delivered = true;
+      t->offset += len;
     } catch (...) {
       t->consumer_error = std::current_exception();
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -184,9 +261,24 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  if (Clock::now() - t->last_activity > t->read_timeout) {
+  auto now = Clock::now();
+  if (now > t->deadline) {
+    t->past_deadline = true;
+    return 1;
+  }
+  if (now - t->last_activity > t->read_timeout) {
     t->timed_out = true;
     return 1;  // aborts with CURLE_ABORTED_BY_CALLBACK, reported as a timeout
+  }
+  // Bytes that keep coming, but too few: a server dripping its answer never trips the timeout above.
+  if (now - t->window_start >= t->read_timeout) {
+    auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(now - t->window_start).count() / 1000.0;
+    if (static_cast<double>(t->window_bytes) < secs * static_cast<double>(t->min_rate)) {
+      t->timed_out = t->too_slow = true;
+      return 1;
+    }
+    t->window_start = now;
+    t->window_bytes = 0;
   }
   return 0;
 }
@@ -213,6 +305,11 @@ std::string describe_failure(CURLcode rc, const Transfer& t, std::string* hint, 
         *hint = "the server did not answer within " + secs(options.connect_timeout) +
                 " s; raise UV_HTTP_CONNECT_TIMEOUT to wait longer";
         return "connection timed out";
+      }
+      if (t.too_slow) {
+        *hint = "fewer than " + std::to_string(options.min_rate) + " bytes a second arrived for " +
+                secs(options.read_timeout) + " s; raise --timeout or UV_HTTP_TIMEOUT (seconds) to wait longer";
+        return "timed out (the server sends too slowly)";
       }
       *hint = "no data arrived for " + secs(options.read_timeout) +
               " s; raise --timeout or UV_HTTP_TIMEOUT (seconds) to wait longer";
@@ -270,6 +367,12 @@ ClientOptions ClientOptions::from_environment() {
   o.concurrency = static_cast<std::size_t>(
       env_number({"PTINSTALL_CONCURRENT_DOWNLOADS", "UV_CONCURRENT_DOWNLOADS"}, static_cast<double>(o.concurrency), false));
   o.retries = static_cast<int>(env_number({"PTINSTALL_HTTP_RETRIES", "UV_HTTP_RETRIES"}, o.retries, true));
+  o.deadline = std::chrono::milliseconds(static_cast<long long>(
+      1000 * env_number({"PTINSTALL_HTTP_DEADLINE"}, o.deadline.count() / 1000.0, false)));
+  o.max_page_bytes = static_cast<std::uint64_t>(
+      env_number({"PTINSTALL_HTTP_MAX_PAGE_SIZE"}, static_cast<double>(o.max_page_bytes >> 20), false) * 1048576.0);
+  o.max_download_bytes = static_cast<std::uint64_t>(
+      env_number({"PTINSTALL_HTTP_MAX_DOWNLOAD_SIZE"}, static_cast<double>(o.max_download_bytes >> 20), false) * 1048576.0);
   o.read_timeout = std::chrono::milliseconds(static_cast<long long>(
       1000 * env_number({"PTINSTALL_HTTP_TIMEOUT", "UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT"}, o.read_timeout.count() / 1000.0, false)));
   o.connect_timeout = std::chrono::milliseconds(static_cast<long long>(
@@ -305,6 +408,7 @@ struct HttpClient::Impl {
   std::vector<std::unique_ptr<Transfer>> delayed;      // waiting for their backoff to pass
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   std::minstd_rand rng{std::random_device{}()};
+  std::set<std::string> answered;                      // realms that answered at least once
 
   explicit Impl(ClientOptions o) : options(std::move(o)) {
     if (options.concurrency == 0) options.concurrency = 1;
@@ -373,10 +477,14 @@ struct HttpClient::Impl {
     t->cleanup();
     t->response = Response{};
     t->decided = t->streaming = t->delivered = false;
+    t->restart_whole = t->too_large = t->too_slow = t->past_deadline = false;
     t->consumer_error = nullptr;
     t->timed_out = false;
     t->errbuf[0] = '\0';
+    if (t->attempt == 0) t->deadline = Clock::now() + options.deadline;
     ++t->attempt;
+    // A streamed body that can be continued asks for the bytes after those the consumer holds.
+    t->resuming = t->offset > 0 && t->validator.has_value();
     CURL* e = curl_easy_init();
     if (!e) {
       fail(t, std::make_exception_ptr(util::msg::fetch_failed(t->redacted, "libcurl could not create a transfer")));
@@ -398,8 +506,10 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
     // The read timeout: no byte (header or body) for that long aborts the attempt (on_progress).
-    t->last_activity = Clock::now();
+    t->last_activity = t->window_start = Clock::now();
+    t->window_bytes = 0;
     t->read_timeout = options.read_timeout;
+    t->min_rate = options.min_rate;
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &on_progress);
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
@@ -411,19 +521,25 @@ struct HttpClient::Impl {
     // (each one a hand-off to the unpacking thread).
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024L);
     if (r.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    if (r.decompress && !r.range) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    std::optional<ByteRange> wanted = r.range;
+    if (t->resuming) {
+      if (!wanted) wanted = ByteRange{};
+      wanted->start += t->offset;
+    }
+    if (r.decompress && !wanted) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     std::string range;
-    if (r.range) {
-      if (r.range->suffix)
-        range = "-" + std::to_string(r.range->start);
+    if (wanted) {
+      if (wanted->suffix)
+        range = "-" + std::to_string(wanted->start);
       else
-        range = std::to_string(r.range->start) + "-" + (r.range->end ? std::to_string(*r.range->end) : "");
+        range = std::to_string(wanted->start) + "-" + (wanted->end ? std::to_string(*wanted->end) : "");
       curl_easy_setopt(e, CURLOPT_RANGE, range.c_str());  // copied by libcurl
     }
     for (const auto& [name, value] : r.headers) {
       std::string line = name + (value.empty() ? ";" : ": " + value);
       t->header_list = curl_slist_append(t->header_list, line.c_str());
     }
+    if (t->resuming) t->header_list = curl_slist_append(t->header_list, ("If-Range: " + *t->validator).c_str());
     if (t->header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
     if (t->has_credentials) {
       // Sent preemptively (basic), only to this host: libcurl drops them on a redirect elsewhere.
@@ -460,7 +576,9 @@ struct HttpClient::Impl {
     }
     count.fetch_add(1, std::memory_order_relaxed);
     if (util::log::enabled(util::log::Level::Debug))
-      util::log::debug(std::string(t->request.head ? "HEAD " : "GET ") + t->redacted + (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : ""));
+      util::log::debug(std::string(t->request.head ? "HEAD " : "GET ") + t->redacted +
+                       (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : "") +
+                       (t->resuming ? " from byte " + std::to_string(t->offset) : ""));
     return true;
   }
 
@@ -475,7 +593,22 @@ struct HttpClient::Impl {
       fail(t, t->consumer_error);
       return;
     }
+    auto secs = [](std::chrono::milliseconds ms) { return std::to_string((ms.count() + 999) / 1000); };
+    if (t->too_large) {
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(
+                  t->redacted, "the response is larger than " + t->limit.what, t->limit.hint)));
+      return;
+    }
+    if (t->past_deadline) {
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(
+                  t->redacted,
+                  "no complete answer within " + secs(options.deadline) + " s" +
+                      (t->attempt > 1 ? " (" + std::to_string(t->attempt) + " attempts)" : ""),
+                  "raise PTINSTALL_HTTP_DEADLINE (seconds) to wait longer")));
+      return;
+    }
     if (t->timed_out) rc = CURLE_OPERATION_TIMEDOUT;
+    if (t->restart_whole) rc = CURLE_PARTIAL_FILE;  // retried from byte 0 below
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     char* eff = nullptr;
@@ -494,24 +627,58 @@ struct HttpClient::Impl {
       }
     }
     t->response.status = static_cast<int>(status);
+    t->response.resumed = t->resumed;
+    if (rc != CURLE_COULDNT_CONNECT && rc != CURLE_OPERATION_TIMEDOUT) answered.insert(t->realm);
     bool transient = rc != CURLE_OK ? transient_curl_error(rc) : transient_status(status);
-    if (transient && t->attempt <= t->max_retries) {
-      std::string why = rc != CURLE_OK ? util::to_lower(curl_easy_strerror(rc)) : "HTTP " + std::to_string(status);
-      util::log::debug("retrying " + t->redacted + " after " + why);
-      t->cleanup();
-      if (t->delivered && t->handler.on_reset) {
-        try {
-          t->handler.on_reset();
-        } catch (...) {
-          fail(t, std::current_exception());
-          return;
-        }
+    // A body shorter than the size it must have (the index declared it) was cut short.
+    bool short_body = rc == CURLE_OK && t->streaming && t->limit.exact && t->offset < t->limit.bytes;
+    // A resumed attempt the server cannot serve: start over from the first byte.
+    bool bad_range = rc == CURLE_OK && t->resuming && status == 416;
+    if (short_body || bad_range) transient = true;
+    if (t->restart_whole || bad_range) {
+      t->response.body.clear();
+      if (!reset_consumer(t.get())) {
+        fail(t, t->consumer_error);
+        return;
       }
+    }
+    int allowed = t->max_retries;
+    // A host that never answered and refuses connections is most likely down or mistyped, not flaky:
+    // a few retries, not the full count (which suits a host that answered before).
+    if (rc == CURLE_COULDNT_CONNECT && !answered.count(t->realm)) allowed = std::min(allowed, 3);
+    if (transient && t->attempt <= allowed) {
       double base = static_cast<double>(options.retry_base_delay.count()) * std::pow(2.0, t->attempt - 1);
       base = std::min(base, static_cast<double>(options.retry_max_delay.count()));
       std::uniform_real_distribution<double> jitter(0.5, 1.0);
-      t->not_before = Clock::now() + std::chrono::milliseconds(static_cast<long long>(base * jitter(rng)));
-      delayed.push_back(std::move(t));
+      auto delay = std::chrono::milliseconds(static_cast<long long>(base * jitter(rng)));
+      if (rc == CURLE_OK) {
+        if (auto after = t->response.header("retry-after")) {
+          if (auto wait = parse_retry_after(*after, std::time(nullptr))) delay = std::max(delay, *wait);
+        }
+      }
+      auto when = Clock::now() + delay;
+      if (when < t->deadline) {
+        std::string why = short_body ? "a body shorter than declared"
+                          : rc != CURLE_OK ? util::to_lower(curl_easy_strerror(rc))
+                                           : "HTTP " + std::to_string(status);
+        util::log::debug("retrying " + t->redacted + " after " + why + " in " + std::to_string(delay.count()) + " ms");
+        t->cleanup();
+        // The consumer keeps its bytes when the next attempt can continue them; else it starts over.
+        if (!t->validator || !t->request.resume) {
+          if (!reset_consumer(t.get())) {
+            fail(t, t->consumer_error);
+            return;
+          }
+        }
+        t->not_before = when;
+        delayed.push_back(std::move(t));
+        return;
+      }
+    }
+    if (short_body) {
+      fail(t, std::make_exception_ptr(util::msg::fetch_failed(
+                  t->redacted, "the body ended after " + std::to_string(t->offset) + " of " + t->limit.what +
+                                   (t->attempt > 1 ? " (after " + std::to_string(t->attempt) + " attempts)" : ""))));
       return;
     }
     if (rc != CURLE_OK) {
@@ -631,7 +798,18 @@ std::future<Response> HttpClient::submit(Request request, StreamHandler handler)
     }
   }
   t->url = parsed->without_credentials();
+  t->realm = realm;
   t->max_retries = std::max(0, request.retries.value_or(impl_->options.retries));
+  const ClientOptions& o = impl_->options;
+  if (request.limit) {
+    t->limit = *request.limit;
+  } else if (handler.on_chunk) {
+    t->limit = BodyLimit{o.max_download_bytes, describe_size(o.max_download_bytes) + ", the limit for downloads",
+                         "raise PTINSTALL_HTTP_MAX_DOWNLOAD_SIZE (MiB) if this file is really that big"};
+  } else {
+    t->limit = BodyLimit{o.max_page_bytes, describe_size(o.max_page_bytes) + ", the limit for index pages and metadata",
+                         "raise PTINSTALL_HTTP_MAX_PAGE_SIZE (MiB) if this page is really that big"};
+  }
   t->request = std::move(request);
   t->handler = std::move(handler);
   impl_->enqueue(std::move(t));

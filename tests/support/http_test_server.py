@@ -21,6 +21,14 @@ killed. Routes (the path before '?' picks the route; state is per path):
   /accept                     JSON when Accept asks for PEP 691 JSON, HTML otherwise (Vary: Accept)
   /concurrency?delay=S        sleeps S seconds; counts how many such requests overlap
   /headers                    echoes the request headers as "name: value" lines
+  /resumable/<id>?times=N&size=S&etag=E&ranges=0
+                              S (default 100000) pattern bytes with ETag E (default "v1"; "changing": a new
+                              one per hit) and Accept-Ranges (unless ranges=0); honours Range with If-Range
+                              (206 when it matches, else 200 whole); the first N hits send half of what
+                              they would, then close. Hits and the Range asked for are in /_stats "ranges"
+  /retry-after/<id>?fail=N&after=S   the first N hits answer 503 with Retry-After: S
+  /drip?bps=B                 200 without Content-Length, B bytes a second, for 30 s
+  /endless                    200 without Content-Length, a fast body for 30 s
   /_stats                     JSON {"hits": {path: n}, "connections": n, "max_inflight": n}
   /_set?path=P&...            stores a /mutable config
   /_reset                     clears counters and configs
@@ -43,6 +51,7 @@ CONNECTIONS = set()
 CONFIGS = {}
 INFLIGHT = 0
 MAX_INFLIGHT = 0
+RANGES = {}
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 
@@ -72,11 +81,13 @@ class Handler(QuietHandler):
 
         if path == "/_stats":
             with LOCK:
-                body = json.dumps({"hits": HITS, "connections": len(CONNECTIONS), "max_inflight": MAX_INFLIGHT})
+                body = json.dumps({"hits": HITS, "connections": len(CONNECTIONS), "max_inflight": MAX_INFLIGHT,
+                                   "ranges": RANGES})
             self.send(200, body, content_type="application/json")
         elif path == "/_reset":
             with LOCK:
                 HITS.clear()
+                RANGES.clear()
                 CONNECTIONS.clear()
                 CONFIGS.clear()
                 MAX_INFLIGHT = 0
@@ -159,11 +170,70 @@ class Handler(QuietHandler):
             with LOCK:
                 INFLIGHT -= 1
             self.send(200, "done " + url.query)
+        elif path.startswith("/resumable/"):
+            self.serve_resumable(path, q, hit)
+        elif path.startswith("/retry-after/"):
+            if hit <= int(q.get("fail", "1")):
+                self.send(503, "busy", {"Retry-After": q.get("after", "1")})
+            else:
+                self.send(200, "ok after waiting")
+        elif path in ("/drip", "/endless"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            end = time.monotonic() + 30
+            bps = float(q.get("bps", "2"))
+            try:
+                while time.monotonic() < end:
+                    if path == "/drip":
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(1 / bps)
+                    else:
+                        self.wfile.write(b"<a>x</a>" * 8192)
+            except OSError:
+                pass
         elif path == "/headers":
             body = "".join("%s: %s\n" % (k.lower(), v) for k, v in self.headers.items())
             self.send(200, body)
         else:
             self.send(404, "not found: " + path)
+
+    def serve_resumable(self, path, q, hit):
+        size = int(q.get("size", "100000"))
+        body = pattern(size)
+        etag = q.get("etag", "v1")
+        if etag == "changing":
+            etag = "v%d" % hit
+        etag = '"%s"' % etag
+        ranges = q.get("ranges", "1") != "0"
+        header = self.headers.get("Range")
+        with LOCK:
+            RANGES.setdefault(path, []).append(header or "")
+        start, status, extra = 0, 200, {"ETag": etag}
+        if ranges:
+            extra["Accept-Ranges"] = "bytes"
+        if_range = self.headers.get("If-Range")
+        if ranges and header and header.startswith("bytes=") and if_range in (None, etag):
+            start = int(header[len("bytes="):].split("-")[0])
+            status = 206
+            extra["Content-Range"] = "bytes %d-%d/%d" % (start, size - 1, size)
+        part = body[start:]
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(part)))
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if hit <= int(q.get("times", "0")):
+            self.wfile.write(part[: len(part) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        self.wfile.write(part)
 
     def serve_range(self):
         header = self.headers.get("Range")

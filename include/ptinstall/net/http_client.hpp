@@ -2,9 +2,16 @@
 // run in parallel over reused connections (HTTP/2 multiplexing where the server offers it).
 //
 // - Concurrency: at most ClientOptions::concurrency transfers are active; the rest wait in a queue.
-// - Retries: connection errors, timeouts, truncated bodies and HTTP 408/429/5xx are retried with
-//   exponential backoff (ClientOptions::retries extra attempts). A streaming consumer is told to
-//   reset before a retry sends the body again.
+// - Retries: connection errors (refused, reset), timeouts, truncated bodies and HTTP 408/429/5xx
+//   are retried with exponential backoff and jitter (ClientOptions::retries extra attempts; a
+//   Retry-After header lengthens the wait), all within ClientOptions::deadline. A streamed body cut
+//   short continues from the byte reached when the server allows it (Range + If-Range with the
+//   first response's validator; net/header_values.hpp); otherwise the consumer is told to reset
+//   before the retry sends the body again.
+// - Bounds: no byte for read_timeout, or fewer than min_rate bytes a second over read_timeout (a
+//   server dripping its body), fails the attempt; every request ends by its deadline; a body larger
+//   than its limit (Request::limit, else max_page_bytes for bodies kept in memory and
+//   max_download_bytes for streamed ones) is refused without a retry.
 // - Statuses: every HTTP status is returned as a Response (4xx included, and 5xx once retries are
 //   spent); only transport failures throw util::Error. raise_for_status() turns a non-2xx response
 //   into an error. Every error of this layer is of kind Network, --offline refusals included.
@@ -34,12 +41,20 @@ namespace ptinstall::net {
 
 struct ClientOptions {
   std::size_t concurrency = 50;                              // PTINSTALL_/UV_CONCURRENT_DOWNLOADS
-  int retries = 3;                                           // PTINSTALL_/UV_HTTP_RETRIES
+  int retries = 10;                                          // PTINSTALL_/UV_HTTP_RETRIES (docs/network.md
+                                                             // says why 10)
   std::chrono::milliseconds read_timeout{30'000};            // PTINSTALL_/UV_HTTP_TIMEOUT (seconds in env):
                                                              // longest wait for the next byte
   std::chrono::milliseconds connect_timeout{10'000};         // PTINSTALL_/UV_HTTP_CONNECT_TIMEOUT
   std::chrono::milliseconds retry_base_delay{500};           // first backoff; doubles, with jitter
   std::chrono::milliseconds retry_max_delay{10'000};
+  std::chrono::milliseconds deadline{3'600'000};             // PTINSTALL_HTTP_DEADLINE: one request, its
+                                                             // retries and waits included
+  std::uint64_t min_rate = 512;                              // bytes/s over read_timeout, else "too slow"
+  std::uint64_t max_page_bytes = 256ull << 20;               // PTINSTALL_HTTP_MAX_PAGE_SIZE (MiB): bodies
+                                                             // kept in memory (pages, metadata)
+  std::uint64_t max_download_bytes = 32ull << 30;            // PTINSTALL_HTTP_MAX_DOWNLOAD_SIZE (MiB):
+                                                             // streamed bodies of unknown size
   std::vector<std::string> insecure_hosts;                   // --allow-insecure-host values
   std::string ca_file;                                       // SSL_CERT_FILE
   std::string ca_dir;                                        // SSL_CERT_DIR
@@ -75,6 +90,15 @@ struct ByteRange {
   bool suffix = false;                // "bytes=-N": the last `start` bytes (end ignored)
 };
 
+// The most bytes a body may have, and how an error names that bound (e.g. "the 1234 bytes the index
+// declared") and what to do about it.
+struct BodyLimit {
+  std::uint64_t bytes = 0;
+  std::string what;
+  std::string hint{};
+  bool exact = false;   // the body must be exactly this long (a streamed 2xx body shorter is cut short)
+};
+
 struct Request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers{};  // e.g. {"Accept", "application/vnd.pypi.simple.v1+json"}
@@ -83,6 +107,12 @@ struct Request {
   bool follow_redirects = true;
   bool decompress = true;          // ask for and decode gzip/br/zstd; off for range requests
   std::optional<int> retries{};    // overrides ClientOptions::retries
+  std::optional<BodyLimit> limit{};  // overrides max_page_bytes / max_download_bytes
+  // A streamed 2xx body cut short continues where it stopped (Range from the byte reached, If-Range
+  // with `if_range` or else the first response's validator) when the server allows it; the consumer
+  // then sees one body, without a reset. With `range` set the continuation stays inside it.
+  bool resume = true;
+  std::optional<std::string> if_range{};
 };
 
 struct Response {
@@ -92,6 +122,7 @@ struct Response {
   std::string effective_url;                   // after redirects, as libcurl saw it
   bool from_cache = false;                     // set by HttpCache
   int attempts = 0;                            // network attempts made (0 when from the cache)
+  int resumed = 0;                             // attempts that continued a body from a byte offset
 
   bool ok() const { return status >= 200 && status < 300; }
   std::optional<std::string> header(std::string_view lower_case_name) const;

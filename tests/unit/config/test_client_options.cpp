@@ -42,7 +42,7 @@ TEST_CASE("client_options: the defaults are the client's") {
   net::ClientOptions d;
   CHECK(o.concurrency == d.concurrency);
   CHECK(o.concurrency == 50);
-  CHECK(o.retries == 3);
+  CHECK(o.retries == 10);
   CHECK(o.read_timeout == 30s);
   CHECK(o.connect_timeout == 10s);
   CHECK(o.ca_file.empty());

@@ -192,7 +192,7 @@ TEST_CASE("5xx is retried with backoff until it succeeds or retries run out", "[
 
   Response always = client.get({shared_server().url("/always500")});
   CHECK(always.status == 500);
-  CHECK(always.attempts == 4);  // 1 + UV_HTTP_RETRIES default of 3
+  CHECK(always.attempts == 11);  // 1 + the default of 10 retries (docs/network.md)
 
   Response tooMany = client.get({shared_server().url("/flaky/c?fail=1&code=429")});
   CHECK(tooMany.status == 200);
@@ -540,7 +540,7 @@ TEST_CASE("ClientOptions::from_environment", "[net][http][env]") {
   EnvGuard k("SSL_CERT_DIR", nullptr);
   auto def = net::ClientOptions::from_environment();
   CHECK(def.concurrency == 50);
-  CHECK(def.retries == 3);
+  CHECK(def.retries == 10);
   CHECK(def.read_timeout == std::chrono::seconds(30));
   CHECK(def.connect_timeout == std::chrono::seconds(10));
   CHECK(def.ca_file.empty());
@@ -682,4 +682,178 @@ TEST_CASE("credentials do not follow a redirect to another host", "[net][http][a
   CHECK(other.status == 200);
   CHECK(other.effective_url == "http://localhost:" + port + "/headers");
   CHECK(other.body.find("authorization") == std::string::npos);
+}
+
+namespace {
+
+std::vector<std::string> ranges_asked(HttpClient& client, const std::string& path) {
+  auto s = stats(client);
+  std::vector<std::string> out;
+  if (s["ranges"].contains(path))
+    for (const auto& r : s["ranges"][path]) out.push_back(r.get<std::string>());
+  return out;
+}
+
+struct Collector {
+  std::string got;
+  int resets = 0;
+  net::StreamHandler handler() {
+    return {[this](std::string_view c) { got.append(c); }, [this] {
+              got.clear();
+              ++resets;
+            }};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("resume: a streamed body cut short continues from the byte reached (Range + If-Range)", "[net][http][resume]") {
+  HttpClient client(fast_options());
+  reset(client);
+  Collector c;
+  Response r = client.fetch_streaming({shared_server().url("/resumable/a?times=2")}, c.handler());
+  CHECK(r.status == 206);
+  CHECK(r.attempts == 3);
+  CHECK(r.resumed == 2);
+  CHECK(c.resets == 0);
+  CHECK(c.got == pattern(100000));
+  CHECK(ranges_asked(client, "/resumable/a") == std::vector<std::string>{"", "bytes=50000-", "bytes=75000-"});
+}
+
+TEST_CASE("resume: a file changed between attempts is fetched whole, never spliced", "[net][http][resume]") {
+  HttpClient client(fast_options());
+  reset(client);
+  Collector c;
+  Response r = client.fetch_streaming({shared_server().url("/resumable/b?times=1&etag=changing")}, c.handler());
+  CHECK(r.status == 200);
+  CHECK(r.resumed == 0);
+  CHECK(c.resets == 1);
+  CHECK(c.got == pattern(100000));
+  CHECK(ranges_asked(client, "/resumable/b") == std::vector<std::string>{"", "bytes=50000-"});
+}
+
+TEST_CASE("resume: without Accept-Ranges the retry starts over", "[net][http][resume]") {
+  HttpClient client(fast_options());
+  reset(client);
+  Collector c;
+  Response r = client.fetch_streaming({shared_server().url("/resumable/c?times=1&ranges=0")}, c.handler());
+  CHECK(r.status == 200);
+  CHECK(c.resets == 1);
+  CHECK(c.got == pattern(100000));
+  CHECK(ranges_asked(client, "/resumable/c") == std::vector<std::string>{"", ""});
+
+  Request off{shared_server().url("/resumable/d?times=1")};
+  off.resume = false;
+  Collector d;
+  CHECK(client.fetch_streaming(off, d.handler()).status == 200);
+  CHECK(d.resets == 1);
+  CHECK(d.got == pattern(100000));
+  CHECK(ranges_asked(client, "/resumable/d") == std::vector<std::string>{"", ""});
+}
+
+TEST_CASE("resume: a range request continues inside its range", "[net][http][resume]") {
+  HttpClient client(fast_options());
+  reset(client);
+  Collector c;
+  Request req{shared_server().url("/resumable/e?times=1")};
+  req.range = net::ByteRange{1000};
+  Response r = client.fetch_streaming(req, c.handler());
+  CHECK(r.status == 206);
+  CHECK(r.resumed == 1);
+  CHECK(c.resets == 0);
+  CHECK(c.got == pattern(99000, 1000));
+  CHECK(ranges_asked(client, "/resumable/e") == std::vector<std::string>{"bytes=1000-", "bytes=50500-"});
+}
+
+TEST_CASE("Retry-After is honoured", "[net][http][retry]") {
+  HttpClient client(fast_options());
+  reset(client);
+  auto t0 = std::chrono::steady_clock::now();
+  Response r = client.get({shared_server().url("/retry-after/a?fail=1&after=1")});
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  CHECK(r.status == 200);
+  CHECK(r.attempts == 2);
+  CHECK(elapsed >= std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("the deadline bounds a request, its retries included", "[net][http][deadline]") {
+  auto o = fast_options();
+  o.retries = 1000;
+  o.retry_base_delay = std::chrono::milliseconds(100);
+  o.retry_max_delay = std::chrono::milliseconds(200);
+  o.deadline = std::chrono::milliseconds(1500);
+  HttpClient client(o);
+  auto t0 = std::chrono::steady_clock::now();
+  Response r = client.get({shared_server().url("/always500")});
+  CHECK(r.status == 500);  // no retry starts past the deadline: the last answer stands
+  CHECK(r.attempts > 2);
+  CHECK(r.attempts < 20);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2500));
+
+  std::string hint;
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/slow?delay=4")}); }, &hint);
+  CHECK(msg == "failed to fetch " + shared_server().url("/slow?delay=4") + ": no complete answer within 2 s");
+  CHECK(hint.find("PTINSTALL_HTTP_DEADLINE") != std::string::npos);
+}
+
+TEST_CASE("a server dripping its body times out", "[net][http][timeout]") {
+  auto o = fast_options();
+  o.read_timeout = std::chrono::milliseconds(1000);
+  o.retries = 0;
+  HttpClient client(o);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string hint;
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/drip?bps=5")}); }, &hint);
+  CHECK(msg == "failed to fetch " + shared_server().url("/drip?bps=5") + ": timed out (the server sends too slowly)");
+  CHECK(hint.find("bytes a second") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(4000));
+}
+
+TEST_CASE("bodies are bounded: pages by max_page_bytes, streams by their limit", "[net][http][limits]") {
+  auto o = fast_options();
+  o.max_page_bytes = 1 << 20;
+  o.max_download_bytes = 3 << 20;
+  HttpClient client(o);
+  reset(client);
+  std::string hint;
+  std::string msg = test::error_message([&] { client.get({shared_server().url("/endless")}); }, &hint);
+  CHECK(msg == "failed to fetch " + shared_server().url("/endless") +
+                   ": the response is larger than 1 MiB, the limit for index pages and metadata");
+  CHECK(hint.find("PTINSTALL_HTTP_MAX_PAGE_SIZE") != std::string::npos);
+  CHECK(hits(client, "/endless") == 1);  // not retried
+
+  Collector c;
+  msg = test::error_message([&] { client.fetch_streaming({shared_server().url("/endless")}, c.handler()); });
+  CHECK(msg == "failed to fetch " + shared_server().url("/endless") +
+                   ": the response is larger than 3 MiB, the limit for downloads");
+  CHECK(c.got.size() <= (3u << 20));
+
+  // Content-Length beyond the declared size: refused before a byte is handed over.
+  Request declared{shared_server().url("/bytes?n=5000")};
+  declared.limit = net::BodyLimit{4000, "the 4000 bytes the index declared", "", true};
+  Collector d;
+  msg = test::error_message([&] { client.fetch_streaming(declared, d.handler()); });
+  CHECK(msg == "failed to fetch " + shared_server().url("/bytes?n=5000") +
+                   ": the response is larger than the 4000 bytes the index declared");
+  CHECK(d.got.empty());
+
+  // Shorter than declared: cut short, retried, then an error naming both sizes.
+  Request longer{shared_server().url("/bytes?n=1000")};
+  longer.limit = net::BodyLimit{2000, "the 2000 bytes the index declared", "", true};
+  longer.retries = 1;
+  Collector e;
+  msg = test::error_message([&] { client.fetch_streaming(longer, e.handler()); });
+  CHECK(msg == "failed to fetch " + shared_server().url("/bytes?n=1000") +
+                   ": the body ended after 1000 of the 2000 bytes the index declared (after 2 attempts)");
+}
+
+TEST_CASE("a host that never answered gets at most 3 retries of a refused connection", "[net][http][retry]") {
+  auto o = fast_options();
+  o.retries = 10;
+  HttpClient client(o);
+  std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/simple/";
+  auto before = client.request_count();
+  std::string msg = test::error_message([&] { client.get({url}); });
+  CHECK(msg == "failed to fetch " + url + ": connection refused (after 4 attempts)");
+  CHECK(client.request_count() == before + 4);
 }
