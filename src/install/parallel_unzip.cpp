@@ -162,11 +162,12 @@ struct Shared {
   std::atomic<std::size_t> next_chunk{0};
   std::atomic<bool> stop{false};
   std::vector<std::exception_ptr> errors;  // by chunk: the first in chunk order is reported
+  UnpackedTotal total = std::make_shared<std::atomic<std::uint64_t>>(0);  // the wheel's bound, across workers
 };
 
 class Worker {
  public:
-  Worker(Shared& shared, const Fd& fd) : s_(shared), tree_(shared.dest, shared.wheel) {
+  Worker(Shared& shared, const Fd& fd) : s_(shared), tree_(shared.dest, shared.wheel, shared.total) {
     reader_.fd = fd.get();
     reader_.path = shared.path;
     reader_.size = shared.size;

@@ -121,6 +121,13 @@ void extract_stream(StreamState& st, const fs::path& dest, std::string_view whee
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> g_max_unpacked{16ULL << 30};
+}  // namespace
+
+void set_max_unpacked_bytes(std::uint64_t bytes) { g_max_unpacked = bytes; }
+std::uint64_t max_unpacked_bytes() { return g_max_unpacked.load(); }
+
 fs::path default_cache_dir(const std::optional<std::string>& explicit_dir, const char* (*getenv_fn)(const char*)) {
   if (explicit_dir && !explicit_dir->empty()) return fs::absolute(*explicit_dir);
   auto get = [&](const char* name) -> const char* { return getenv_fn ? getenv_fn(name) : std::getenv(name); };

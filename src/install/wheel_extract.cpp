@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/spec/record.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -277,6 +278,8 @@ void TreeWriter::write(struct archive* a, struct archive_entry* entry, std::stri
     if (errno == EEXIST || errno == EISDIR) invalid(wheel_, "duplicate entry `" + name + "`");
     throw util::msg::io_failed("create", target, std::strerror(errno));
   }
+  // The uncompressed size the entry's header gives (unset for a streamed entry whose sizes follow
+  // its data: then the wheel's bound alone applies until the data descriptor is checked).
   la_int64_t announced = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
   std::unique_ptr<HashWriter> helper;
   if (announced >= static_cast<la_int64_t>(kHelperMinBytes)) helper = std::make_unique<HashWriter>(fd, target);
@@ -289,9 +292,21 @@ void TreeWriter::write(struct archive* a, struct archive_entry* entry, std::stri
       la_int64_t offset = 0;
       int rr = archive_read_data_block(a, &buf, &len, &offset);
       if (rr == ARCHIVE_EOF) break;
-      if (rr < ARCHIVE_WARN) fail("the zip file is truncated or corrupt at `" + name + "`");
+      // libarchive reports a CRC-32, or a size, that does not match the entry's header as a warning
+      // at the entry's end ("ZIP bad CRC"): for a wheel that is corruption like any other.
+      if (rr < ARCHIVE_OK) fail("the zip file is truncated or corrupt at `" + name + "`");
       // Sparse output never happens for zip; treat a gap as corruption.
       if (static_cast<std::uint64_t>(offset) != size) fail("unexpected data offset in `" + name + "`");
+      // Never inflate past what the entry declares, nor the wheel past its bound (a zip bomb).
+      if (announced > 0 && size + len > static_cast<std::uint64_t>(announced))
+        invalid(wheel_, "`" + name + "` inflates to more than the " + std::to_string(announced) +
+                            " bytes its header declares", kCorruptHint);
+      std::uint64_t limit = max_unpacked_bytes();
+      if (total_->fetch_add(len) + len > limit)
+        invalid(wheel_,
+                "it unpacks to more than " +
+                    (limit % (1u << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes"),
+                "raise PTINSTALL_MAX_UNPACKED_SIZE (MiB) if this wheel is really that big");
       if (helper) {
         helper->push(buf, len);
       } else {
@@ -391,6 +406,12 @@ void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDire
     }
     if (e.size && *e.size != info.size)
       throw util::msg::record_mismatch(wheel, name, "size", std::to_string(*e.size), std::to_string(info.size));
+  }
+  // PEP 427: RECORD lists the wheel's files. A line naming a file the wheel lacks would make
+  // uninstall remove a file the wheel never installed (docs/reliability.md: no real wheel does this).
+  for (const auto& e : record) {
+    if (files.count(e.path) || e.path == dist_info + "/RECORD") continue;
+    invalid(wheel, "RECORD lists `" + e.path + "`, which is not in the wheel", kCorruptHint);
   }
 }
 

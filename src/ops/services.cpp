@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ptinstall/config/client_options.hpp"
+#include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -36,7 +37,12 @@ std::function<bool(std::string_view)> refresh_predicate(const std::vector<std::s
 }  // namespace
 
 Services::Services(const PipOptions& options, install::Cache cache, const std::vector<std::string>& trusted_hosts)
-    : options_(options), trusted_hosts_(trusted_hosts), cache_(std::move(cache)) {}
+    : options_(options), trusted_hosts_(trusted_hosts), cache_(std::move(cache)) {
+  // The bound on what one wheel may unpack to (zip bombs), for every wheel this command unpacks.
+  if (options_.settings)
+    install::set_max_unpacked_bytes(
+        static_cast<std::uint64_t>(config::number_setting(*options_.settings, "max-unpacked-size", false) * 1048576.0));
+}
 
 void Services::trust_hosts(const std::vector<std::string>& hosts) {
   if (client_ && !hosts.empty()) {

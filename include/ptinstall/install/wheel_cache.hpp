@@ -103,6 +103,12 @@ struct UnpackedWheel {
   unsigned threads = 1;    // threads that unpacked it (more than 1: the parallel extractor)
 };
 
+// The most bytes one wheel may unpack to (all its files together), process-wide: a zip bomb stops
+// there with an error instead of filling the disk. Set from PTINSTALL_MAX_UNPACKED_SIZE by the
+// commands; default 16 GiB (the biggest real wheels, torch with CUDA, unpack to under 5 GiB).
+void set_max_unpacked_bytes(std::uint64_t bytes);
+std::uint64_t max_unpacked_bytes();
+
 struct WheelCacheOptions {
   // Wheel files on disk of at least this many bytes are unpacked by several threads, each inflating
   // its own entries (src/install/parallel_unzip.cpp); smaller files and streams by one thread.

@@ -6,8 +6,10 @@
 //   every file's sha256 and size match the wheel's RECORD.
 // Everything throws util::msg::invalid_wheel ("wheel <name> is invalid: ...", kind Wheel) for a bad wheel.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <functional>
 #include <map>
 #include <optional>
@@ -52,9 +54,14 @@ struct FileInfo {
 
 // Writes the entries of one libarchive reader under `dest` (which exists). Several writers may work
 // on the same `dest` at once, on disjoint entries; merge() joins their results.
+// Bytes unpacked from one wheel so far, shared by the writers of its entries (parallel workers).
+using UnpackedTotal = std::shared_ptr<std::atomic<std::uint64_t>>;
+
 class TreeWriter {
  public:
-  TreeWriter(fs::path dest, std::string_view wheel) : dest_(std::move(dest)), wheel_(wheel) {}
+  TreeWriter(fs::path dest, std::string_view wheel, UnpackedTotal total = nullptr)
+      : dest_(std::move(dest)), wheel_(wheel),
+        total_(total ? std::move(total) : std::make_shared<std::atomic<std::uint64_t>>(0)) {}
 
   // `fail(what)` reports a libarchive failure (it must throw); the writer adds nothing to `what`.
   using Fail = std::function<void(const std::string& what)>;
@@ -62,6 +69,8 @@ class TreeWriter {
   // The entry's path after the per-entry checks (safe path, not a link); a trailing '/' kept.
   std::string checked_name(struct archive_entry* entry) const;
   // Creates the directory, or the file with the entry's data from `a` (hashed while written).
+  // Inflating stops the moment the entry passes the size it declares or the wheel passes
+  // max_unpacked_bytes(); a CRC-32 or size that does not match the entry's header is an error.
   void write(struct archive* a, struct archive_entry* entry, std::string name, const Fail& fail);
   // Takes another writer's entries; a path both wrote is a duplicate entry.
   void merge(TreeWriter&& other);
@@ -76,6 +85,7 @@ class TreeWriter {
   std::map<std::string, FileInfo> files_;
   std::set<std::string> dirs_;
   std::set<std::string> made_dirs_;  // parent directories known to exist
+  UnpackedTotal total_;
 };
 
 // After all entries are written: the central directory agrees with them (no links, nothing missing,

@@ -217,6 +217,22 @@ TEST_CASE("invalid wheels are rejected and nothing is committed", "[install][cac
     w.unrecorded = {"demo/data/big.bin"};
     check_rejected(w, "`demo/data/big.bin` is not listed in RECORD");
   }
+  SECTION("RECORD naming a file the wheel lacks") {
+    auto w = sample();
+    w.phantom = {"demo/ghost.py"};
+    check_rejected(w, "RECORD lists `demo/ghost.py`, which is not in the wheel");
+  }
+  SECTION("unpacking past max_unpacked_bytes") {
+    auto w = sample();  // 300,000 bytes in demo/data/big.bin alone
+    set_max_unpacked_bytes(200000);
+    try {
+      check_rejected(w, "it unpacks to more than 200000 bytes");
+    } catch (...) {
+      set_max_unpacked_bytes(16ULL << 30);
+      throw;
+    }
+    set_max_unpacked_bytes(16ULL << 30);
+  }
   SECTION("no RECORD at all") {
     auto w = sample();
     w.record = false;

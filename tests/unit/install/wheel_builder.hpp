@@ -67,6 +67,7 @@ struct WheelSpec {
   std::vector<std::string> unrecorded; // paths to leave out of RECORD
   std::string tamper;                  // path whose RECORD hash is wrong
   std::string wrong_size;              // path whose RECORD size is wrong
+  std::vector<std::string> phantom;    // RECORD lines for files the wheel does not have
 
   std::string dist_info() const { return name + "-" + version + ".dist-info"; }
 };
@@ -88,6 +89,7 @@ inline std::filesystem::path build_wheel(const std::filesystem::path& dir, const
       uint64_t size = it.content.size() + (it.path == w.wrong_size ? 1 : 0);
       rows.push_back({it.path, hash, size});
     }
+    for (const auto& p : w.phantom) rows.push_back({p, spec::record_hash(""), 0});
     rows.push_back({di + "/RECORD", "", std::nullopt});
     items.push_back({di + "/RECORD", spec::write_record(rows)});
   }
