@@ -26,6 +26,7 @@
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/terminal_text.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 
 namespace ptinstall::install {
@@ -35,8 +36,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-[[noreturn]] void invalid(std::string_view wheel, const std::string& why) {
-  throw util::msg::invalid_wheel(wheel, why);
+[[noreturn]] void invalid(std::string_view wheel, const std::string& why, std::string hint = {}) {
+  throw util::msg::invalid_wheel(wheel, why, std::move(hint));
 }
 
 // Header lines of an RFC 822 style file ("Key: value"), up to the first blank line.
@@ -299,6 +300,17 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
       invalid(display, std::string("bad entry_points.txt: ") + e.what());
     }
     for (const auto& ep : eps) {
+      if (ep.group != "console_scripts" && ep.group != "gui_scripts") continue;
+      // The name becomes a file in bin/ and the reference Python code in its launcher: a name with a
+      // '/' or a control character, or a reference outside `module:attr`, would write elsewhere or
+      // inject code (pip installs both); refused.
+      if (!spec::is_script_name(ep.name))
+        invalid(display, ep.group + " entry point `" + util::escape_for_terminal(ep.name) + "` is not a valid file name",
+                "a script name may not be `.` or `..` nor contain `/`, `\\` or control characters");
+      if (!ep.is_valid())
+        invalid(display, ep.group + " entry point `" + ep.name + "` has an invalid object reference `" +
+                             util::escape_for_terminal(ep.value) + "`",
+                "an entry point's object reference is `module.path:object.attr` (dotted Python identifiers)");
       std::string value = ep.module + (ep.attr.empty() ? "" : ":" + ep.attr);
       if (ep.group == "console_scripts") console.emplace_back(ep.name, value);
       else if (ep.group == "gui_scripts") gui.emplace_back(ep.name, value);

@@ -121,6 +121,13 @@ std::vector<EntryPoint> parse_entry_points(std::string_view text) {
   return out;
 }
 
+bool is_script_name(std::string_view name) {
+  if (name.empty() || name == "." || name == "..") return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return false;
+  return true;
+}
+
 std::vector<EntryPoint> entry_points_in_group(const std::vector<EntryPoint>& all, std::string_view group) {
   std::vector<EntryPoint> out;
   for (const auto& ep : all)

@@ -21,6 +21,10 @@ struct EntryPoint {
   bool operator==(const EntryPoint&) const = default;
 };
 
+// Whether an entry point's name can be a script's file name in bin/: not empty, `.` or `..`, and
+// without '/', '\\' or control characters (newlines included).
+bool is_script_name(std::string_view name);
+
 // Entries in file order. Blank lines and lines whose first non-blank character is '#' or ';'
 // are skipped; an indented line continues the previous value (joined with a space). Throws
 // util::Error naming the line for an entry outside a section, a line without '=', an empty

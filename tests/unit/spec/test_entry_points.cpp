@@ -96,3 +96,22 @@ TEST_CASE("entry_points.txt errors name the line") {
   // The same name in two groups is fine.
   CHECK(parse_entry_points("[a]\nx = m:f\n[b]\nx = m:f\n").size() == 2);
 }
+
+TEST_CASE("is_script_name: what may be a file name in bin/") {
+  for (const char* ok : {"tool", "pip3.12", "tool-cli", "my tool", "caf\xc3\xa9", ".hidden", "a..b"}) {
+    INFO(ok);
+    CHECK(is_script_name(ok));
+  }
+  for (const char* bad : {"", ".", "..", "sub/evil", "/abs", "back\\slash", "new\nline", "tab\there", "esc\x1b[0m", "del\x7f"}) {
+    INFO(bad);
+    CHECK_FALSE(is_script_name(bad));
+  }
+}
+
+TEST_CASE("an object reference with code after it is not valid") {
+  auto eps = parse_entry_points("[console_scripts]\nx = foo:main\n  import os\ny = foo:main;import os\nz = foo.bar:Baz.run [e1]\n");
+  REQUIRE(eps.size() == 3);
+  CHECK_FALSE(eps[0].is_valid());
+  CHECK_FALSE(eps[1].is_valid());
+  CHECK(eps[2].is_valid());
+}
