@@ -2,14 +2,35 @@
 
 #include <cstdlib>
 
+#include "ptinstall/config/settings.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
 
 namespace ptinstall::cli {
+
+namespace {
+
+// The first of a setting's variables that is set (non-empty).
+const char* setting_env(std::string_view key) {
+  if (const config::SettingSpec* spec = config::find_setting(key))
+    for (auto name : spec->env)
+      if (const char* v = std::getenv(std::string(name).c_str()); v && *v) return v;
+  return nullptr;
+}
+
+}  // namespace
 
 std::optional<std::filesystem::path> cache_dir(const Invocation& inv) {
   if (inv.settings.flag("no-cache")) return std::nullopt;
   if (auto dir = inv.settings.get("cache-dir"); dir && !dir->empty()) return std::filesystem::absolute(*dir);
+  // Commands without the cache options (pip list, show, freeze, check, uninstall) still keep the
+  // interpreter cache under the configured cache directory, never beside it.
+  if (const char* no = setting_env("no-cache")) {
+    std::string v = util::to_lower(no);
+    if (v == "1" || v == "true" || v == "yes" || v == "on") return std::nullopt;
+  }
+  if (const char* dir = setting_env("cache-dir")) return std::filesystem::absolute(dir);
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "ptinstall";
   if (const char* home = std::getenv("HOME"); home && *home)
     return std::filesystem::path(home) / ".cache" / "ptinstall";
