@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "ptinstall/util/terminal_text.hpp"
+
 #include <cstdio>
 #include <mutex>
 
@@ -24,7 +26,11 @@ std::shared_ptr<spdlog::logger> debug_logger() {
   return logger;
 }
 
-void prefixed(const char* prefix, const char* ansi, std::string_view message) {
+// Every message may carry bytes from outside (a server's page, a wheel's metadata): escaped here,
+// once, so that none can drive the terminal or garble it (util/terminal_text.hpp).
+void prefixed(const char* prefix, const char* ansi, std::string_view raw) {
+  std::string safe = escape_for_terminal(raw, true);
+  std::string_view message = safe;
   std::lock_guard lock(g_mutex);
   if (g_color) {
     std::fprintf(stderr, "\033[%sm%s\033[0m\033[1m:\033[0m %.*s\n", ansi, prefix,
@@ -49,13 +55,15 @@ bool enabled(Level level) { return level >= g_level && g_level != Level::Off; }
 bool color_enabled() { return g_color; }
 
 void trace(std::string_view message) {
-  if (enabled(Level::Trace)) debug_logger()->trace("{}", message);
+  if (enabled(Level::Trace)) debug_logger()->trace("{}", escape_for_terminal(message, true));
 }
 void debug(std::string_view message) {
-  if (enabled(Level::Debug)) debug_logger()->debug("{}", message);
+  if (enabled(Level::Debug)) debug_logger()->debug("{}", escape_for_terminal(message, true));
 }
-void info(std::string_view message) {
+void info(std::string_view raw) {
   if (!enabled(Level::Info)) return;
+  std::string safe = escape_for_terminal(raw, true);
+  std::string_view message = safe;
   std::lock_guard lock(g_mutex);
   std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data());
 }

@@ -2,7 +2,7 @@
 
 namespace ptinstall::util {
 
-std::string escape_for_terminal(std::string_view text) {
+std::string escape_for_terminal(std::string_view text, bool keep_newlines) {
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
@@ -15,7 +15,7 @@ std::string escape_for_terminal(std::string_view text) {
   while (i < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if (c == '\n') out += "\\n";
+      if (c == '\n') out += keep_newlines ? "\n" : "\\n";
       else if (c == '\r') out += "\\r";
       else if (c == '\t') out += "\\t";
       else if (c == 0x1b) out += "\\e";

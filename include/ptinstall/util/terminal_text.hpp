@@ -9,6 +9,7 @@ namespace ptinstall::util {
 
 // Valid UTF-8 is kept, except control characters (C0, DEL, C1), which become \n, \r, \t, \e or
 // \xNN, and every byte that is not part of valid UTF-8 becomes \xNN. A backslash stays as it is.
-std::string escape_for_terminal(std::string_view text);
+// With keep_newlines, '\n' stays a line break (a multi-line message of ours).
+std::string escape_for_terminal(std::string_view text, bool keep_newlines = false);
 
 }  // namespace ptinstall::util

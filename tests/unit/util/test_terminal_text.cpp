@@ -18,3 +18,7 @@ TEST_CASE("escape_for_terminal keeps text and escapes what could harm a terminal
   CHECK(escape_for_terminal("sur \xed\xa0\x80") == "sur \\xed\\xa0\\x80");  // a surrogate
   CHECK(escape_for_terminal("big \xf4\x90\x80\x80") == "big \\xf4\\x90\\x80\\x80");  // past U+10FFFF
 }
+
+TEST_CASE("escape_for_terminal can keep line breaks", "[util][terminal]") {
+  CHECK(escape_for_terminal("line one\nline two\r\n", true) == "line one\nline two\\r\n");
+}
