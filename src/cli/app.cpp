@@ -14,6 +14,8 @@
 #include "compat_flags.hpp"
 #include "ptinstall/config/config_files.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/file_lock.hpp"
+#include "ptinstall/config/client_options.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -122,6 +124,9 @@ int run(int argc, char** argv) {
       for (const auto& f : files) inv.config_files.push_back(f.path.string());
       apply_compat_flags(inv.settings, inv.command);
       config::reject_unimplemented(inv.settings, inv.command);
+      if (inv.settings.get("lock-timeout"))
+        util::FileLock::set_default_timeout(std::chrono::milliseconds(
+            static_cast<long long>(1000 * config::number_setting(inv.settings, "lock-timeout", false))));
       return sub->def->handler(inv);
     } catch (const util::Error& e) {
       print_error(e, inv.settings.flag("offline"));

@@ -215,6 +215,10 @@ const std::vector<SettingSpec> kSettings = {
   {"netrc", "", {"NETRC"}, K::Value, kResolving, "The netrc file of credentials per host (default: ~/.netrc)", {}, "",
    true, "FILE", kNoFileKey},
 
+  {"lock-timeout", "", {"PTINSTALL_LOCK_TIMEOUT"}, K::Value, kAllPip | kVenv,
+   "Seconds to wait for another ptinstall using the same environment or cache", {}, "300", true, "SECONDS",
+   kNoFileKey | kNumber},
+
   // Configuration files
   {"config-file", "--config-file", {"PTINSTALL_CONFIG_FILE", "UV_CONFIG_FILE"}, K::Value, kAllPip | kVenv | kTorchBackend,
    "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", true, "FILE"},

@@ -13,11 +13,16 @@ namespace ptinstall::util {
 
 class FileLock {
  public:
-  // Blocks until the lock is free, saying once on stderr that it waits for `resource`; throws
-  // util::Error after `timeout` or when the lock file cannot be created (parents are created).
+  // Blocks until the lock is free, saying once on stderr what it waits for (`resource`, the lock
+  // file and the holder's pid, which every exclusive holder writes into the lock file); throws
+  // util::Error after `timeout` (default: default_timeout()) or when the lock file cannot be
+  // created (parents are created).
   // `shared`: a shared lock (flock LOCK_SH), which excludes only exclusive holders.
   static FileLock acquire(const std::filesystem::path& path, std::string_view resource,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(300), bool shared = false);
+                          std::optional<std::chrono::milliseconds> timeout = std::nullopt, bool shared = false);
+  // The wait of acquire() without a timeout of its own: 300 s unless set (PTINSTALL_LOCK_TIMEOUT).
+  static void set_default_timeout(std::chrono::milliseconds timeout);
+  static std::chrono::milliseconds default_timeout();
   // nullopt when another holder has it.
   static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
   // nullopt when an exclusive holder has it.
@@ -37,6 +42,7 @@ class FileLock {
   FileLock(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
   std::filesystem::path path_;
   int fd_ = -1;
+  bool wrote_pid_ = false;  // an exclusive holder: its pid is in the file until release() empties it
 };
 
 }  // namespace ptinstall::util

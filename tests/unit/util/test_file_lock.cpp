@@ -88,3 +88,27 @@ TEST_CASE("FileLock: an unwritable place is an error", "[util][file_lock]") {
   CHECK_THROWS_AS(util::FileLock::acquire("/proc/ptinstall-no/x.lock", "x", 10ms), util::Error);
   CHECK(test::error_kind([] { util::FileLock::acquire("/proc/ptinstall-no/x.lock", "x", 10ms); }) == "io");
 }
+
+TEST_CASE("FileLock: the holder's pid is in the lock file and in the timeout error", "[util][file_lock]") {
+  util::TempDir tmp;
+  fs::path path = tmp.path() / "p.lock";
+  auto holder = util::FileLock::acquire(path, "x");
+  CHECK(util::read_file(path) == std::to_string(::getpid()) + "\n");
+  std::string hint;
+  std::string msg = test::error_message([&] { util::FileLock::acquire(path, "the environment at /env", 20ms); }, &hint);
+  CHECK(msg == "timed out waiting for the lock on the environment at /env (" + path.string() + ", held by process " +
+                   std::to_string(::getpid()) + ")");
+  CHECK(hint.find("PTINSTALL_LOCK_TIMEOUT") != std::string::npos);
+}
+
+TEST_CASE("FileLock: the default timeout is a setting", "[util][file_lock]") {
+  util::TempDir tmp;
+  fs::path path = tmp.path() / "d.lock";
+  auto holder = util::FileLock::acquire(path, "x");
+  auto old = util::FileLock::default_timeout();
+  util::FileLock::set_default_timeout(30ms);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK_THROWS(util::FileLock::acquire(path, "x"));
+  util::FileLock::set_default_timeout(old);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}

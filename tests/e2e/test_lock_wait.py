@@ -1,0 +1,36 @@
+"""A second ptinstall on an environment another process holds waits saying for what and for whom (the pid), and
+gives up after PTINSTALL_LOCK_TIMEOUT with a clear error, the environment unchanged."""
+import fcntl
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from envtools import installed, make_venv, snapshot  # noqa: E402
+
+
+def test_waiting_for_the_environment_names_the_holder_and_times_out(ptinstall, tmp_path):
+    w = wheelmaker.build_wheel(tmp_path / "w", "lib", "1.0")
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    lock = venv / ".ptinstall.lock"
+    with open(lock, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        t0 = time.monotonic()
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", w.path,
+                      env={"PTINSTALL_LOCK_TIMEOUT": "1.5"}, check=False)
+        elapsed = time.monotonic() - t0
+    assert 1.4 <= elapsed < 20, elapsed
+    assert (f"Waiting for another process to release the lock on the environment at {venv} ({lock}, held by "
+            f"process {os.getpid()}; giving up after 2 s)") in r.stderr, r
+    assert (f"error: timed out waiting for the lock on the environment at {venv} ({lock}, held by process "
+            f"{os.getpid()})") in r.stderr, r
+    assert "PTINSTALL_LOCK_TIMEOUT" in r.stderr
+    assert snapshot(venv) == before
+    # Released: the same command goes through.
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", w.path, check=True)
+    assert installed(venv) == {"lib": "1.0"}
