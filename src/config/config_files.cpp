@@ -2,11 +2,13 @@
 
 #include <toml++/toml.h>
 
+#include <mutex>
 #include <set>
 #include <sstream>
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/util/strings.hpp"
 #include "toml_names.hpp"
 
 namespace ptinstall::config {
@@ -18,16 +20,46 @@ const std::set<std::string_view> kCommandLineOnly = {"requirement", "format", "f
                                                      "target-os", "quiet", "verbose", "dry-run", "report",
                                                      "seed", "clear", "prompt", "config-file", "no-config"};
 
-// Keys of [tool.uv] / uv.toml that are not settings but project data read elsewhere (indexes,
-// sources, conflicts) or uv features that do not apply to pip-style installs: never "unknown".
-const std::set<std::string_view> kKnownNonSettings = {
-    "index", "sources", "conflicts", "dev-dependencies", "workspace", "managed", "package", "default-groups",
-    "required-version", "environments", "required-environments", "override-dependencies",
-    "constraint-dependencies", "build-constraint-dependencies", "dependency-metadata", "cache-keys",
-    "python-preference", "python-downloads", "system-certs", "keyring-provider",
-    "concurrent-builds", "concurrent-installs", "exclude-newer", "preview", "publish-url", "trusted-publishing",
-    "check-url", "build-backend", "add-bounds", "pip", "conflicts", "no-build-isolation", "no-build", "config-settings",
-    "dependency-groups", "index-url-env", "fork-strategy", "torch-backend-index", "extra-build-dependencies"};
+// Keys of [tool.uv] / uv.toml that are not settings but data read elsewhere (indexes, sources,
+// conflicts, build configuration), or that the lock engineer's reader takes (exclude-newer).
+const std::set<std::string_view> kReadElsewhere = {
+    "index", "sources", "conflicts", "workspace", "package", "dependency-groups", "extra-build-dependencies",
+    "config-settings", "pip", "exclude-newer", "torch-backend-index", "index-url-env", "system-certs"};
+
+// uv keys for its project and Python-management commands, which uv's own pip interface ignores too.
+const std::set<std::string_view> kNotForPipCommands = {
+    "dev-dependencies", "managed", "default-groups", "environments", "required-environments", "cache-keys",
+    "build-backend", "publish-url", "trusted-publishing", "check-url", "add-bounds", "preview", "python-downloads",
+    "python-install-mirror", "pypy-install-mirror", "python-downloads-json-url"};
+
+// uv keys that change what uv's pip commands do and that ptinstall does not implement yet: a warning
+// naming the key (once per run), never silence (docs/configuration.md).
+const std::set<std::string_view> kUvNotImplemented = {
+    "keyring-provider", "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
+    "dependency-metadata", "concurrent-installs", "required-version", "fork-strategy", "python-preference",
+    "exclude-newer-package", "config-settings-package", "extra-build-variables", "no-binary-package",
+    "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",
+    "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
+    "no-strip-extras", "no-strip-markers", "strict", "universal", "verify-hashes"};
+
+void warn_not_implemented_once(const std::string& key, const fs::path& path, std::size_t line) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  std::lock_guard lock(mutex);
+  if (!warned.insert(key).second) return;
+  util::log::warn("`" + key + "` (" + path.string() + ":" + std::to_string(line) +
+                  ") is a uv setting ptinstall does not implement yet; ignored");
+}
+
+// Every key a config file may hold, for "did you mean" (file keys of the registry and uv's others).
+std::vector<std::string> known_file_keys() {
+  std::vector<std::string> out;
+  for (const auto& spec : all_settings())
+    if (!(spec.traits & kNoFileKey) && !kCommandLineOnly.count(spec.key)) out.emplace_back(spec.key);
+  for (const auto* set : {&kReadElsewhere, &kNotForPipCommands, &kUvNotImplemented})
+    for (auto k : *set) out.emplace_back(k);
+  return out;
+}
 
 [[noreturn]] void type_error(const fs::path& path, const toml::node& node, std::string_view key, std::string_view expected) {
   auto line = node.source().begin.line;
@@ -45,9 +77,20 @@ void read_table(const toml::table& table, const fs::path& path, Source source, s
     if (key == "index" && node.is_array_of_tables()) continue;
     const SettingSpec* spec = find_setting(key);
     if (!spec || kCommandLineOnly.count(key) || (spec->traits & kNoFileKey)) {
-      if (!kKnownNonSettings.count(key))
-        util::log::warn("unknown key `" + key + "` in " + std::string(where) + " of " + path.string() + ", ignored");
-      continue;
+      if (kReadElsewhere.count(key) || kNotForPipCommands.count(key)) continue;
+      std::size_t line = node.source().begin.line;
+      if (kUvNotImplemented.count(key)) {
+        warn_not_implemented_once(key, path, line);
+        continue;
+      }
+      // A key neither uv nor ptinstall knows is a mistake (a typo, a setting of another tool): an
+      // error with the file and line, as uv gives, rather than a setting silently not applied.
+      std::string close = util::closest_match(key, known_file_keys());
+      throw util::Error(util::ErrorKind::Usage,
+                        path.string() + ":" + std::to_string(line) + ": unknown key `" + key + "` in " +
+                            std::string(where),
+                        close.empty() ? "see docs/configuration.md for the keys ptinstall reads"
+                                      : "did you mean `" + close + "`?");
     }
     SettingValue value{{}, source, path.string()};
     switch (spec->kind) {

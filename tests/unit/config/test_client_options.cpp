@@ -164,9 +164,13 @@ TEST_CASE("client_options: config-file keys only where uv has one") {
   util::TempDir dir;
   util::write_file_atomic(dir.path() / "uv.toml",
                           "native-tls = true\nconcurrent-downloads = 2.0\nhttps-proxy = \"http://proxy:3128\"\n"
-                          "http-proxy = \"http://proxy:3129\"\nno-proxy = [\"localhost\", \".internal\"]\n"
-                          // Not uv settings: unknown keys, ignored with a warning.
-                          "http-timeout = 5\nhttp-retries = 1\ncert = \"/x.pem\"\nproxy = \"http://p:1\"\nnetrc = \"/n\"\n");
+                          "http-proxy = \"http://proxy:3129\"\nno-proxy = [\"localhost\", \".internal\"]\n");
+  // Not uv settings: unknown keys, errors naming the file and line.
+  for (const char* other : {"http-timeout = 5", "http-retries = 1", "cert = \"/x.pem\"", "proxy = \"http://p:1\"",
+                            "netrc = \"/n\""}) {
+    util::write_file_atomic(dir.path() / "other.toml", std::string(other) + "\n");
+    CHECK_THROWS_WITH(read_config_file(dir.path() / "other.toml", Source::ProjectFile), Catch::Contains(":1: unknown key"));
+  }
   auto file = read_config_file(dir.path() / "uv.toml", Source::ProjectFile);
   std::set<std::string> keys;
   for (const auto& [key, value] : file.values) keys.insert(key);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support/errors.hpp"
+
 #include <cstring>
 #include <map>
 
@@ -66,12 +68,27 @@ TEST_CASE("wrong types and values are errors with the file and line") {
   CHECK_THROWS_WITH(read_config_file(dir.path() / "uv.toml", Source::ProjectFile), Catch::Contains("invalid TOML"));
 }
 
-TEST_CASE("unknown keys are skipped; project data keys are not settings") {
+TEST_CASE("project data keys are not settings; uv keys not implemented are skipped (with a warning)") {
   util::TempDir dir;
   util::write_file_atomic(dir.path() / "uv.toml",
-                          "no-such-key = 1\n[[index]]\nname = \"pytorch\"\nurl = \"https://x\"\n[sources]\n");
+                          "keyring-provider = \"subprocess\"\ndev-dependencies = []\n"
+                          "[[index]]\nname = \"pytorch\"\nurl = \"https://x\"\n[sources]\n");
   auto file = read_config_file(dir.path() / "uv.toml", Source::ProjectFile);
   CHECK(file.values.empty());
+}
+
+TEST_CASE("a key nobody knows is an error with the file and line, and a suggestion") {
+  util::TempDir dir;
+  fs::path f = dir.path() / "uv.toml";
+  util::write_file_atomic(f, "index-url = \"https://x/simple\"\n\n[pip]\nindex-strategi = \"first-index\"\n");
+  std::string hint;
+  CHECK(test::error_message([&] { read_config_file(f, Source::ProjectFile); }, &hint) ==
+        f.string() + ":4: unknown key `index-strategi` in [pip]");
+  CHECK(hint == "did you mean `index-strategy`?");
+  CHECK(test::error_kind([&] { read_config_file(f, Source::ProjectFile); }) == "usage");
+  util::write_file_atomic(f, "http-timeout = 5\n");  // a ptinstall setting, but only as a variable (as uv)
+  CHECK(test::error_message([&] { read_config_file(f, Source::ProjectFile); }) ==
+        f.string() + ":1: unknown key `http-timeout` in the top level");
 }
 
 TEST_CASE("discovery: nearest project file upward, then user, then system; precedence and list concatenation") {
