@@ -13,6 +13,7 @@
 #include "command.hpp"
 #include "compat_flags.hpp"
 #include "ptinstall/config/config_files.hpp"
+#include "ptinstall/config/settings.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/config/client_options.hpp"
@@ -46,6 +47,21 @@ std::string group_help(const std::string& group) {
     if (def.group == group && !def.hidden) names.emplace_back(def.name);
   std::string what = group == "pip" ? "pip-compatible commands" : group == "cache" ? "Manage the cache" : group;
   return what + ": " + util::join(names, ", ");
+}
+
+// uv variables that change what uv's pip commands do and that ptinstall does not implement yet: set,
+// they get a warning naming them instead of silence (a variable the registry reads is never listed).
+void warn_unimplemented_uv_variables() {
+  static const char* const kVariables[] = {"UV_KEYRING_PROVIDER", "UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
+                                           "UV_FORK_STRATEGY", "UV_EXCLUDE_NEWER_PACKAGE"};
+  for (const char* name : kVariables) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) continue;
+    bool read = false;
+    for (const auto& spec : config::all_settings())
+      for (auto env : spec.env) read = read || env == name;
+    if (!read) util::log::warn(std::string(name) + " is a uv setting ptinstall does not implement yet; ignored");
+  }
 }
 
 }  // namespace
@@ -124,6 +140,7 @@ int run(int argc, char** argv) {
       for (const auto& f : files) inv.config_files.push_back(f.path.string());
       apply_compat_flags(inv.settings, inv.command);
       config::reject_unimplemented(inv.settings, inv.command);
+      warn_unimplemented_uv_variables();
       if (inv.settings.get("lock-timeout"))
         util::FileLock::set_default_timeout(std::chrono::milliseconds(
             static_cast<long long>(1000 * config::number_setting(inv.settings, "lock-timeout", false))));
