@@ -1,6 +1,9 @@
 // `ptinstall venv [PATH] [--python X] [--seed] [--clear] [--prompt P]`, with uv's output.
 #include <cstdlib>
 
+#include <unistd.h>
+#include <iostream>
+#include <cstdio>
 #include "command.hpp"
 #include "environment.hpp"
 #include "install_support.hpp"
@@ -12,6 +15,7 @@
 #include "ptinstall/python/venv.hpp"
 #include "ptinstall/util/link.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::cli {
@@ -57,6 +61,37 @@ std::string seed_pip(const Invocation& inv, const python::VenvResult& venv, cons
 
 }  // namespace
 
+namespace {
+
+// An existing environment is replaced only when asked: --clear (UV_VENV_CLEAR), or a yes on a
+// terminal; without a terminal the command refuses, as uv does, so that a script never wipes an
+// environment (and what was installed in it) by running `venv` once too often.
+void confirm_replacing(python::VenvOptions& options) {
+  if (options.clear) return;
+  std::filesystem::path p = std::filesystem::absolute(options.path).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p / "pyvenv.cfg", ec)) return;
+  std::string shown = options.path.string();
+  if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+    std::fprintf(stderr, "A virtual environment already exists at `%s`. Do you want to replace it? [y/n] ", shown.c_str());
+    std::fflush(stderr);
+    std::string answer;
+    std::getline(std::cin, answer);
+    answer = util::to_lower(util::trim(answer));
+    if (answer == "y" || answer == "yes") {
+      options.clear = true;
+      return;
+    }
+    throw util::Error(util::ErrorKind::Environment, "the virtual environment at `" + shown + "` was kept",
+                      "pass --clear to replace it without asking");
+  }
+  throw util::Error(util::ErrorKind::Environment, "a virtual environment already exists at `" + shown + "`",
+                    "pass --clear to replace it (or UV_VENV_CLEAR=1), or choose another path");
+}
+
+}  // namespace
+
 int run_venv(Invocation& inv) {
   if (inv.args.size() > 1)
     throw util::Error("`ptinstall venv` takes one path, got " + std::to_string(inv.args.size()), "", 2);
@@ -79,6 +114,7 @@ int run_venv(Invocation& inv) {
   const bool seed = inv.settings.flag("seed");
 
   python::check_venv_path(options);
+  confirm_replacing(options);
   std::optional<std::filesystem::path> pip_wheel;
   if (seed) {
     pip_wheel = python::find_pip_wheel(info, options.wheel_dirs);

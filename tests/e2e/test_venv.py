@@ -148,9 +148,53 @@ def test_clear_and_replace_an_existing_venv(ptinstall, tmp_path):
     assert not marker.exists()
     assert "warning" not in result.stderr
     marker.write_text("x")
-    result = ptinstall("venv", "env", check=True)
-    assert "warning: replacing the existing virtual environment" in result.stderr
-    assert not marker.exists()
+    # Without a terminal and without --clear: refused, the environment kept as it was (uv's behaviour).
+    before = sorted(str(p) for p in (tmp_path / "env").rglob("*"))
+    result = ptinstall("venv", "env", check=False)
+    assert result.returncode == 1
+    assert "error: a virtual environment already exists at `env`" in result.stderr, result
+    assert "hint: pass --clear to replace it" in result.stderr
+    assert marker.exists() and sorted(str(p) for p in (tmp_path / "env").rglob("*")) == before
+
+
+@pytest.mark.parametrize("answer,replaced", [("y", True), ("n", False)])
+def test_replacing_an_existing_venv_asks_on_a_terminal(ptinstall, tmp_path, answer, replaced):
+    import os
+    import pty
+    import subprocess
+    from conftest import binary
+    ptinstall("venv", "env", check=True)
+    marker = tmp_path / "env" / "marker"
+    marker.write_text("x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PTINSTALL_", "VIRTUAL_ENV"))}
+    env.update({"PTINSTALL_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path / "home"), "NO_COLOR": "1"})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([binary(), "venv", "env"], stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env,
+                            cwd=tmp_path)
+    os.close(slave)
+    out = b""
+    while b"[y/n]" not in out:
+        chunk = os.read(master, 4096)
+        if not chunk:
+            break
+        out += chunk
+    os.write(master, (answer + "\n").encode())
+    try:
+        while True:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            out += chunk
+    except OSError:
+        pass
+    os.close(master)
+    proc.stdout.read()
+    rc = proc.wait(timeout=60)
+    text = out.decode(errors="replace")
+    assert "A virtual environment already exists at `env`. Do you want to replace it? [y/n]" in text, text
+    assert rc == (0 if replaced else 1), text
+    assert marker.exists() != replaced
+    assert (tmp_path / "env" / "pyvenv.cfg").exists()
 
 
 def test_clear_from_the_environment(ptinstall, tmp_path):
