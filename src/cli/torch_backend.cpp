@@ -73,7 +73,11 @@ int run_torch_backend(Invocation& inv) {
 
   torch::Detection detection;
   bool detected = mode.automatic;
-  if (detected) detection = torch::detect_accelerator(torch::DetectionInputs::from_environment());
+  if (detected) {
+    torch::DetectionInputs di = torch::DetectionInputs::from_environment();
+    di.query_compute_capability = options.check_compute_capability;
+    detection = torch::detect_accelerator(di);
+  }
   torch::IndexPlan plan = torch::plan_indexes(mode, detection.accelerator, options);
   const torch::Accelerator& acc = detection.accelerator;
 
