@@ -10,6 +10,7 @@
 #include "ptinstall/index/metadata_fetch.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
+#include "ptinstall/ops/torch_builds.hpp"
 #include "ptinstall/resolve/index_provider.hpp"
 #include "ptinstall/resolve/solver.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -93,24 +94,26 @@ void collect_hashes(dist::ResolvedDist& out, const resolve::ChosenFile& cf, inde
   }
 }
 
-// --torch-backend with indexes of the user's own: say that the routed packages do not use them.
-void warn_routed_past_user_indexes(const PipOptions& options, const ResolveInputs& in, const config::IndexConfig& cfg,
-                                   const index::IndexSetOptions& iopts, const TorchRouting& routing) {
+// --torch-backend with indexes of the user's own: the warning that the routed packages do not use
+// them (uv #14145), or nothing.
+std::optional<std::string> routed_past_user_indexes(const PipOptions& options, const ResolveInputs& in,
+                                                    const config::IndexConfig& cfg,
+                                                    const index::IndexSetOptions& iopts, const TorchRouting& routing) {
   bool user_indexes = options.user_indexes || in.file.index_url || !in.file.extra_index_urls.empty() ||
                       std::any_of(cfg.definitions.begin(), cfg.definitions.end(),  // [[tool.uv.index]] tables
                                   [](const config::IndexDefinition& d) { return !d.explicit_only && !d.flat; });
-  if (!user_indexes) return;
+  if (!user_indexes) return std::nullopt;
   std::set<std::string> routed;
   for (const auto& r : in.requirements)
     if (torch::is_routed(r.package.str()) && !r.url && !iopts.pins.count(r.package.str()))  // a pin wins
       routed.insert(r.package.str());
-  if (routed.empty()) return;
-  util::log::warn("--torch-backend routes " + util::join({routed.begin(), routed.end()}, ", ") + " to " +
+  if (routed.empty()) return std::nullopt;
+  return std::string("--torch-backend routes ") + util::join({routed.begin(), routed.end()}, ", ") + " to " +
                   util::redact_url(routing.urls.front()) +
                   (routing.urls.size() > 1
                        ? " (and " + std::to_string(routing.urls.size() - 1) + " more PyTorch indexes)"
                        : std::string()) +
-                  "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them"));
+                  "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them");
 }
 
 // A wheel named by path or URL must fit the target, as an index's would.
@@ -195,7 +198,12 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     if (iopts.no_index)
       throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
     for (auto name : torch::routed_packages()) iopts.overrides[std::string(name)] = routing.urls;
-    warn_routed_past_user_indexes(options, in, cfg, iopts, routing);
+    // Said by the caller, once, and only when the command changes something (install) or writes
+    // something (compile); a nested resolution for a build says nothing.
+    if (auto w = routed_past_user_indexes(options, in, cfg, iopts, routing)) {
+      if (stats) stats->warnings.push_back(*w);
+      else util::log::debug(*w);
+    }
   }
   index::TargetFilter filter;
   filter.tags = spec::SupportedTags::for_environment(target.tags);
@@ -253,8 +261,17 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.preferences.resolution = options.resolution;
   for (const auto& r : in.requirements) popts.preferences.add_direct(r.package.str(), r.specifier);
   if (!options.upgrade) {
+    // An installed PyTorch build the backend does not select is not preferred, so the resolver takes
+    // the backend's own (the no-op fast path keeps it and warns; resolving switches it).
+    std::set<std::string> switching;
+    if (routing.active) switching = builds_to_switch(routing, routed_builds(request.preferred));
     for (const auto& d : request.preferred) {
       if (options.upgrade_packages.count(d.normalized)) continue;
+      if (switching.count(d.normalized)) {
+        util::log::debug("torch backend: not preferring the installed " + d.normalized + " " + d.version +
+                         " (not a build " + routing.backend + " selects)");
+        continue;
+      }
       if (auto v = spec::Version::parse(d.version)) popts.preferences.preferred.emplace(d.normalized, *v);
     }
   }
