@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -15,6 +16,7 @@
 #include "ptinstall/resolve/solver.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
+#include "ptinstall/torch/driver_tables.hpp"
 #include "ptinstall/torch/routing.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
@@ -214,6 +216,28 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   filter.allow_sdists = bo.can_build;
   filter.sdist_allowed = [&bo](std::string_view name) { return bo.allows_source(name); };
   filter.wheel_allowed = [&bo](std::string_view name) { return bo.allows_wheel(name); };
+  if (routing.compute_capability) {
+    // A torch release on a CUDA index whose build has no kernels for the GPU (torch 2.11+cu128 on a
+    // V100) is passed over, so the resolver takes an older torch from that index or the next index.
+    // torchvision and the rest follow torch through their `torch==X` requirement.
+    struct Said {
+      std::mutex mutex;
+      std::set<std::string> keys;  // each passed-over build logged once (pages may be read on several threads)
+    };
+    filter.excluded = [&routing, said = std::make_shared<Said>()](std::string_view project, const spec::Version& version,
+                                                                 std::string_view index_url) -> std::optional<std::string> {
+      if (project != "torch") return std::nullopt;
+      auto origin = torch::backend_from_index_url(index_url, routing.base);
+      if (!origin) return std::nullopt;
+      auto why = torch::build_lacks_kernels(*origin->backend, version, routing.machine, *routing.compute_capability);
+      if (why) {
+        std::lock_guard lock(said->mutex);
+        if (said->keys.insert(std::string(origin->backend->name) + " " + version.to_string()).second)
+          util::log::debug("torch backend: passing over torch " + version.to_string() + ": " + *why);
+      }
+      return why;
+    };
+  }
   if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
   // --exclude-newer: an index that gives no upload time (PEP 700) for a file cannot be judged; its
   // files are kept, and said so once per index (docs/locks.md says why).

@@ -101,6 +101,10 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target, Dete
                         : std::string(torch::to_string(acc.kind)) + (acc.source.empty() ? "" : " (" + acc.source + ")");
   r.origin = origin;
   r.selected = torch::selected_backends(plan);
+  r.machine = opts.machine;
+  r.base = opts.base;
+  if (mode.automatic && acc.kind == torch::AcceleratorKind::Cuda && opts.check_compute_capability)
+    r.compute_capability = acc.compute_capability;
   for (const auto& e : plan.indexes) {
     r.urls.push_back(e.url);
     if (auto cuda = torch::cuda_version_of(e.url, opts.base)) r.cuda_of_index[e.url] = *cuda;
@@ -108,6 +112,8 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target, Dete
   for (const auto& n : plan.notes) util::log::debug("torch backend: " + n);
   for (const auto& k : plan.skipped)
     util::log::debug("torch backend: skipped " + std::string(k.backend->name) + ": " + k.reason);
+  for (const auto& k : plan.limited)
+    util::log::debug("torch backend: " + std::string(k.backend->name) + ": " + k.reason);
   r.cuda_consistency = mode.automatic && acc.kind == torch::AcceleratorKind::Cuda && !r.cuda_of_index.empty();
   std::vector<std::string> shown;
   for (const auto& u : r.urls) shown.push_back(util::redact_url(u));

@@ -41,7 +41,7 @@ def test_noop_with_routing_asks_no_server(ptinstall, mirror, tmp_path, backend):
     # once with auto (the driver came from /sys).
     assert [w for w in warnings(first.stderr) if w.startswith(ROUTES)] == [
         f"{ROUTES} torch, torchvision to {mirror.url}/whl/{'cu132' if backend == 'auto' else 'cu128'}"
-        + (" (and 26 more PyTorch indexes)" if backend == "auto" else "")
+        + (" (and 27 more PyTorch indexes)" if backend == "auto" else "")
         + "; the indexes you configured are not used for them"], first.stderr
     assert len(smi_runs(machine)) == (1 if backend == "auto" else 0)
     variant = "cu130" if backend == "auto" else "cu128"
