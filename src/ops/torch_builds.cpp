@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ptinstall/spec/version.hpp"
+#include "ptinstall/torch/driver_tables.hpp"
 #include "ptinstall/torch/routing.hpp"
 #include "ptinstall/util/strings.hpp"
 
@@ -22,6 +24,21 @@ std::string backend_flag(const TorchRouting& r) {
   return r.origin + "=" + r.backend;  // UV_TORCH_BACKEND=auto
 }
 
+// An installed torch whose build has no kernels for the GPU (only when the compute capability is
+// known: from PTINSTALL_CUDA_COMPUTE_CAPABILITY in the no-op, from nvidia-smi when resolving).
+std::optional<std::string> torch_without_kernels(const TorchRouting& r, const std::vector<torch::InstalledBuild>& builds) {
+  if (!r.compute_capability) return std::nullopt;
+  for (const auto& b : builds) {
+    if (b.name != "torch") continue;
+    const torch::Backend* backend = torch::backend_of_version(b.version);
+    auto v = spec::Version::parse(b.version);
+    if (!backend || !v || backend->family != torch::Family::Cuda) continue;
+    if (auto why = torch::build_lacks_kernels(*backend, *v, r.machine, *r.compute_capability))
+      return "torch " + b.version + " has no kernels for this GPU: " + *why;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<torch::InstalledBuild> routed_builds(const std::vector<install::InstalledDist>& installed) {
@@ -35,6 +52,7 @@ std::set<std::string> builds_to_switch(const TorchRouting& routing, const std::v
   std::set<std::string> out;
   if (!routing.active) return out;
   for (const auto& b : torch::builds_not_selected(builds, routing.selected)) out.insert(b.name);
+  if (torch_without_kernels(routing, builds)) out.insert("torch");
   auto mixed = torch::mixed_family(builds);
   if (mixed.empty()) return out;
   auto torch_it = std::find_if(mixed.begin(), mixed.end(), [](const auto& b) { return b.name == "torch"; });
@@ -64,6 +82,7 @@ std::optional<std::string> installed_build_warning(const TorchRouting& routing,
                     backend_flag(routing) + " selects " + describe_selection(routing.selected) +
                     (routing.accelerator_found.empty() ? std::string() : " (" + routing.accelerator_found + ")"));
   }
+  if (auto lacks = torch_without_kernels(routing, builds)) parts.push_back(*lacks);
   auto mixed = torch::mixed_family(builds);
   if (!mixed.empty()) parts.push_back(torch::describe_mixed_family(mixed) + " (a mixed PyTorch family)");
   if (parts.empty()) return std::nullopt;

@@ -95,3 +95,25 @@ def test_no_check_takes_the_newest(ptinstall, releases_mirror, tmp_path):
     pip_install(ptinstall, releases_mirror, venv, "--torch-backend", "auto", "--no-torch-compute-check", "torch",
                 env=machine.env())
     assert builds(venv)["torch"][0] == "2.11.0+cu130"
+
+
+def test_installed_torch_without_kernels_warns_and_switches(ptinstall, releases_mirror, tmp_path):
+    """torch 2.11.0+cu128 on a V100: the no-op (compute capability from PTINSTALL_CUDA_COMPUTE_CAPABILITY, so no
+    nvidia-smi) warns with the command that switches it, and that command installs 2.10.0+cu128."""
+    machine = host(tmp_path, "7.0")
+    machine.vars["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "7.0"
+    venv = make_venv(tmp_path / "venv")
+    pip_install(ptinstall, releases_mirror, venv, "--torch-backend", "cu128", "torch", env=machine.env())
+    assert builds(venv)["torch"][0] == "2.11.0+cu128"
+    releases_mirror.clear_log()
+    r = pip_install(ptinstall, releases_mirror, venv, "--torch-backend", "auto", "torch", env=machine.env())
+    assert releases_mirror.requests() == []
+    assert [line for line in r.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: torch 2.11.0+cu128 has no kernels for this GPU: torch 2.11 and later on cu128 is built for sm_75 sm_80"
+        " sm_86 sm_90 sm_100 sm_120, not for the GPU's sm_70 (pytorch/pytorch#175253, #172352, #182250: Volta dropped"
+        " from CUDA 12.8 builds in 2.11); to switch: ptinstall pip install --torch-backend=auto --reinstall-package"
+        " torch torch"], r.stderr
+    pip_install(ptinstall, releases_mirror, venv, "--torch-backend=auto", "--reinstall-package", "torch", "torch",
+                env=machine.env())
+    assert builds(venv)["torch"][0] == "2.10.0+cu128"
+    assert not (machine.root.parent / "nvidia-smi.runs").exists()

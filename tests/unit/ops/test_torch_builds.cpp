@@ -60,3 +60,17 @@ TEST_CASE("routed builds of an environment") {
   CHECK(b[0].name == "torch");
   CHECK(b[1].version == "0.24.1+cpu");
 }
+
+TEST_CASE("an installed torch without kernels for the GPU") {
+  auto v100 = routing("auto", {"cu129", "cu128", "cu126"}, "--torch-backend", "NVIDIA driver 580.65.06");
+  v100.machine = "x86_64";
+  std::vector<torch::InstalledBuild> newest = {{"torch", "2.11.0+cu128"}};
+  CHECK_FALSE(ops::installed_build_warning(v100, newest));  // the compute capability is unknown: not judged
+  v100.compute_capability = torch::ComputeCapability{7, 0};
+  CHECK(ops::builds_to_switch(v100, newest) == std::set<std::string>{"torch"});
+  CHECK(ops::installed_build_warning(v100, newest) ==
+        "torch 2.11.0+cu128 has no kernels for this GPU: torch 2.11 and later on cu128 is built for sm_75 sm_80 sm_86 "
+        "sm_90 sm_100 sm_120, not for the GPU's sm_70 (pytorch/pytorch#175253, #172352, #182250: Volta dropped from "
+        "CUDA 12.8 builds in 2.11); to switch: ptinstall pip install --torch-backend=auto --reinstall-package torch torch");
+  CHECK_FALSE(ops::installed_build_warning(v100, {{"torch", "2.10.0+cu128"}}));
+}
