@@ -28,8 +28,9 @@ from wheelmaker import normalize_name  # noqa: E402
 TOOLS = ("ptinstall", "pip")
 BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
 TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto")
+LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold")
 SCENARIOS = ("install-cold", "install-warm", "install-noop", "lock-warm", "lock-noop", "local-warm", "resolve-warm",
-             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + BUILD_SCENARIOS
+             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + BUILD_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
 # `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
 PIP_BUILD_ARGS = ["--use-pep517"]
@@ -466,6 +467,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
                                 "cp -al of the finished site-packages"))
     if any(want(n) for n in TORCH_SCENARIOS):
         results += torch_noop_scenarios(b, runs, caches, want)
+    if any(want(n) for n in LATENCY_SCENARIOS):
+        results += latency_scenarios(b, runs, want)
     b.cleanup(*caches.values())
     if any(want(n) for n in BUILD_SCENARIOS):
         results += build_scenarios(b, runs, selected)
@@ -552,6 +555,44 @@ def torch_noop_scenarios(b: Bench, runs: int, caches: Dict[str, Path], want) -> 
             r.check += f"; nvidia-smi runs during the timed no-ops: {runs_after - smi_before}"
         results.append(r)
         b.cleanup(*venvs.values())
+    return results
+
+
+# --- a far-away index: every request 50 ms late, one bandwidth cap -------------------------------------
+
+def latency_scenarios(b: Bench, runs: int, want) -> List[Result]:
+    """latency-resolve-cold / latency-install-cold: the application through bench/delay_proxy.py (each request
+    waits --latency-ms before it is forwarded, bodies share --latency-mbps), empty caches. The check line gives
+    the round trips each tool paid in sequence (the proxy's log: the longest chain of requests that ran one
+    after another), the measure of how much of the graph's size the latency costs."""
+    import delay_proxy
+    host, _, port = b.server.url.rpartition("/")[2].partition(":")
+    app = dataset.APP_REQUIREMENTS
+    results = []
+    with delay_proxy.DelayProxy(host, int(port), b.args.latency_ms / 1000.0,
+                                b.args.latency_mbps * 1e6 / 8 if b.args.latency_mbps else None) as proxy:
+        index = proxy.url + "/simple/"
+        for name, dry in (("latency-resolve-cold", True), ("latency-install-cold", False)):
+            if not want(name):
+                continue
+            chains: Dict[str, List[int]] = {t: [] for t in TOOLS}
+
+            def once(tool, i, dry=dry, chains=chains):
+                venv = b.venv(with_pip=(tool == "pip"))
+                cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+                extra = (["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])) if dry else []
+                proxy.take_spans()
+                run = b.run(tool, venv, cache, extra + app, index_url=index)
+                chains[tool].append(delay_proxy.sequential_chain(proxy.take_spans()))
+                pkgs = dry_run_set(run.output) if dry else installed_set(b.site_packages(venv))
+                return run, None, [venv] + ([cache] if cache else []), pkgs
+            what = "--dry-run of the application" if dry else "the application into a fresh venv"
+            r = scenario(b, name, f"{what}, empty caches, through a proxy adding {b.args.latency_ms:g} ms to every "
+                         f"request" + (f" and capping bodies at {b.args.latency_mbps:g} Mbit/s" if b.args.latency_mbps
+                                       else ""), runs, once)
+            r.check += "; sequential round trips (median): " + ", ".join(
+                f"{t} {statistics.median(chains[t]):g}" for t in TOOLS if chains[t])
+            results.append(r)
     return results
 
 
@@ -808,6 +849,10 @@ def main(argv=None) -> int:
     ap.add_argument("--ptinstall", default=find_ptinstall(), help="the binary (default $PTINSTALL_BINARY or "
                                                                    "build/ptinstall)")
     ap.add_argument("--python", default="/usr/bin/python3", help="interpreter of the venvs (default /usr/bin/python3)")
+    ap.add_argument("--latency-ms", type=float, default=50, help="delay per request of the latency scenarios "
+                                                                 "(default 50)")
+    ap.add_argument("--latency-mbps", type=float, default=400, help="bandwidth cap of the latency scenarios in "
+                                                                    "Mbit/s, 0 for none (default 400)")
     ap.add_argument("--ptinstall-arg", action="append", default=[], help="extra argument for ptinstall")
     ap.add_argument("--pip-arg", action="append", default=[], help="extra argument for pip")
     ap.add_argument("--work", default=str(HERE / "work"), help="generated data (default bench/work)")

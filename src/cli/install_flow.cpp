@@ -41,8 +41,11 @@ void emit_report(const std::optional<std::string>& path, const std::string& text
 
 void print_stats(const ops::ResolveStats& s, ops::Services& services) {
   if (!verbose()) return;
+  // The round trips the wall time paid in sequence (docs/install.md): about the dependency graph's
+  // depth when the resolver keeps its frontier in flight.
   util::log::info(std::to_string(s.project_pages) + " project pages, " + std::to_string(s.metadata_fetches) +
-                  " metadata fetches, " + std::to_string(services.client().request_count()) + " HTTP requests");
+                  " metadata fetches, " + std::to_string(services.client().request_count()) + " HTTP requests, " +
+                  std::to_string(services.client().sequential_round_trips()) + " sequential round trips");
 }
 
 }  // namespace

@@ -261,6 +261,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
   index::MetadataOptions mopts;
   mopts.download_dir = services.cache().bucket("downloads-v1");
+  // Each fetch holds a thread while its transfer runs: as many threads as transfers may run at once,
+  // so a wide level of the graph (30 metadata files) goes out in one round trip, not two.
+  mopts.threads = std::clamp<std::size_t>(services.client().options().concurrency, 4, 64);
   index::MetadataFetcher metadata(services.client(), &services.http_cache(), mopts);
 
   resolve::IndexProviderOptions popts;
