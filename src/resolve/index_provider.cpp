@@ -373,8 +373,10 @@ struct IndexProvider::Impl {
       }
       reqs = apply_overrides(reqs, options.overrides);
       for (const auto& r : reqs) {
-        if (!r.applies(options.markers, extras)) continue;
-        schedule_expand(r.package.str(), r.url ? Range::full() : Range::from_specifiers(r.specifier), r.extras);
+        // `name @ url` comes from its URL, which the solver reads through the build seam: never ask an
+        // index for such a name ahead of time.
+        if (r.url || !r.applies(options.markers, extras)) continue;
+        schedule_expand(r.package.str(), Range::from_specifiers(r.specifier), r.extras);
       }
     } catch (const std::exception& e) {
       util::log::trace("looking ahead at " + base + " failed: " + e.what());
