@@ -27,8 +27,10 @@ from wheelmaker import normalize_name  # noqa: E402
 
 TOOLS = ("ptinstall", "pip")
 BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
+TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto")
+LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold")
 SCENARIOS = ("install-cold", "install-warm", "install-noop", "lock-warm", "lock-noop", "local-warm", "resolve-warm",
-             "resolve-backtrack", "big-cold", "big-warm") + BUILD_SCENARIOS
+             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + BUILD_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
 # `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
 PIP_BUILD_ARGS = ["--use-pep517"]
@@ -463,6 +465,10 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         once = warm_install(b, caches, big)
         results.append(scenario(b, "big-warm", "torch wheel alone, fresh venv, warm cache", runs, once,
                                 "cp -al of the finished site-packages"))
+    if any(want(n) for n in TORCH_SCENARIOS):
+        results += torch_noop_scenarios(b, runs, caches, want)
+    if any(want(n) for n in LATENCY_SCENARIOS):
+        results += latency_scenarios(b, runs, want)
     b.cleanup(*caches.values())
     if any(want(n) for n in BUILD_SCENARIOS):
         results += build_scenarios(b, runs, selected)
@@ -470,6 +476,123 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         import git_bench
         results += git_bench.git_scenarios(b, runs, selected, scenario, warm_cache, installed_set, TOOLS,
                                            PIP_BUILD_ARGS)
+    return results
+
+
+# --- the headline no-op: pip install ... torch --torch-backend=... where everything is installed -----------
+
+def torch_index(b: Bench) -> str:
+    """A PyTorch-shaped index under the benchmark's root, /whl/cu128/: torch 2.9.1+cu128 (small: the no-op never
+    opens it) with the real Requires-Dist of the cu128 build, and triton (routed too). Returns the base URL
+    for --torch-backend-index."""
+    import wheelmaker
+    whl = b.ds.root / "whl"
+    if not (whl / "cu128" / "torch").is_dir():
+        out = b.fresh("torch-index")
+        tag = f"{b.ds.params.python_tag}-{b.ds.params.python_tag}-manylinux_2_28_{b.ds.params.machine}"
+        torch = wheelmaker.torch_wheel(out, "2.9.1+cu128", tags=tag, cuda="12.8",
+                                       requires_dist=indexserver.torch_requires("cu128"))
+        triton = wheelmaker.wheel_from_file(b.ds.wheels[("triton", "3.5.1")])
+        indexserver.build_simple_index(b.ds.root, [torch, triton], prefix="whl/cu128", files_prefix="whl/files")
+        b.trash.append(out)
+    return b.server.url + "/whl"
+
+
+def fake_nvidia_host(b: Bench) -> Dict[str, str]:
+    """Environment of a faked NVIDIA machine: the driver in <root>/sys/module/nvidia/version (read through
+    PTINSTALL_SYSFS_ROOT) and an nvidia-smi first on PATH that takes 100 ms, as a real one does when the GPU
+    is idle, and logs each run (a no-op that runs it shows in the times and in the log)."""
+    host = b.fresh("nvidia-host")
+    (host / "root" / "sys" / "module" / "nvidia").mkdir(parents=True)
+    (host / "root" / "sys" / "module" / "nvidia" / "version").write_text("580.65.06\n")
+    (host / "bin").mkdir()
+    smi = host / "bin" / "nvidia-smi"
+    smi.write_text(f'#!/bin/sh\necho "$*" >> {host}/nvidia-smi.runs\nsleep 0.1\n'
+                   'case "$1" in *compute_cap*) echo 9.0 ;; *) echo 580.65.06 ;; esac\n')
+    smi.chmod(0o755)
+    return {"PTINSTALL_SYSFS_ROOT": str(host / "root"), "PATH": f"{host / 'bin'}:{b.env['PATH']}",
+            "_RUNS": str(host / "nvidia-smi.runs")}
+
+
+def torch_noop_scenarios(b: Bench, runs: int, caches: Dict[str, Path], want) -> List[Result]:
+    """noop-torch / noop-torch-auto: the application plus torch again into the venv that has them, ptinstall with
+    --torch-backend=cu128 (auto: on a faked NVIDIA host whose driver allows cu132 first; the bench index has
+    only cu128, so the untimed install falls through to it), pip with the same requirements (its no-op, the
+    PyTorch index as an extra index). Floor: ptinstall's same no-op without --torch-backend (target: within
+    1.5x of it, and under 15 ms)."""
+    base = torch_index(b)
+    reqs = dataset.APP_REQUIREMENTS + ["torch"]
+    results = []
+    for name, backend in (("noop-torch", "cu128"), ("noop-torch-auto", "auto")):
+        if not want(name):
+            continue
+        host = fake_nvidia_host(b) if backend == "auto" else {}
+        env = dict(b.env, **{k: v for k, v in host.items() if not k.startswith("_")})
+        flag = ["--torch-backend", backend, "--torch-backend-index", base]
+        venvs = {}
+        for t in TOOLS:
+            venvs[t] = b.venv(with_pip=(t == "pip"))
+            args = reqs if t == "ptinstall" else ["--extra-index-url", f"{base}/cu128/"] + reqs
+            cmd = b.command(t, venvs[t], caches[t], (flag if t == "ptinstall" else []) + args)
+            first = timed(cmd, env, cwd=b.tmp, log=b.log)
+            if first.rc != 0:
+                print(f"   {name}: the untimed install failed for {t}: {first.error}", flush=True)
+        smi_before = Path(host["_RUNS"]).read_text().count("\n") if host and Path(host["_RUNS"]).exists() else 0
+
+        def once(tool, i, venvs=venvs, env=env, flag=flag):
+            args = flag + reqs if tool == "ptinstall" else ["--extra-index-url", f"{base}/cu128/"] + reqs
+            run = timed(b.command(tool, venvs[tool], caches[tool], args), env, cwd=b.tmp, log=b.log)
+            floor = None
+            if tool == "ptinstall":
+                floor = timed(b.command(tool, venvs[tool], caches[tool], reqs), env, cwd=b.tmp, log=b.log)
+            return run, floor, [], installed_set(b.site_packages(venvs[tool]))
+        desc = (f"the application and torch again into the venv that has them (torch 2.9.1+cu128), "
+                f"ptinstall with --torch-backend={backend}" + (" on a faked NVIDIA host (driver 580.65.06 in /sys, "
+                                                                 "an nvidia-smi taking 100 ms)" if host else ""))
+        r = scenario(b, name, desc, runs, once, "ptinstall's same no-op without --torch-backend")
+        if host:
+            runs_after = Path(host["_RUNS"]).read_text().count("\n") if Path(host["_RUNS"]).exists() else 0
+            r.check += f"; nvidia-smi runs during the timed no-ops: {runs_after - smi_before}"
+        results.append(r)
+        b.cleanup(*venvs.values())
+    return results
+
+
+# --- a far-away index: every request 50 ms late, one bandwidth cap -------------------------------------
+
+def latency_scenarios(b: Bench, runs: int, want) -> List[Result]:
+    """latency-resolve-cold / latency-install-cold: the application through bench/delay_proxy.py (each request
+    waits --latency-ms before it is forwarded, bodies share --latency-mbps), empty caches. The check line gives
+    the round trips each tool paid in sequence (the proxy's log: the longest chain of requests that ran one
+    after another), the measure of how much of the graph's size the latency costs."""
+    import delay_proxy
+    host, _, port = b.server.url.rpartition("/")[2].partition(":")
+    app = dataset.APP_REQUIREMENTS
+    results = []
+    with delay_proxy.DelayProxy(host, int(port), b.args.latency_ms / 1000.0,
+                                b.args.latency_mbps * 1e6 / 8 if b.args.latency_mbps else None) as proxy:
+        index = proxy.url + "/simple/"
+        for name, dry in (("latency-resolve-cold", True), ("latency-install-cold", False)):
+            if not want(name):
+                continue
+            chains: Dict[str, List[int]] = {t: [] for t in TOOLS}
+
+            def once(tool, i, dry=dry, chains=chains):
+                venv = b.venv(with_pip=(tool == "pip"))
+                cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+                extra = (["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])) if dry else []
+                proxy.take_spans()
+                run = b.run(tool, venv, cache, extra + app, index_url=index)
+                chains[tool].append(delay_proxy.sequential_chain(proxy.take_spans()))
+                pkgs = dry_run_set(run.output) if dry else installed_set(b.site_packages(venv))
+                return run, None, [venv] + ([cache] if cache else []), pkgs
+            what = "--dry-run of the application" if dry else "the application into a fresh venv"
+            r = scenario(b, name, f"{what}, empty caches, through a proxy adding {b.args.latency_ms:g} ms to every "
+                         f"request" + (f" and capping bodies at {b.args.latency_mbps:g} Mbit/s" if b.args.latency_mbps
+                                       else ""), runs, once)
+            r.check += "; sequential round trips (median): " + ", ".join(
+                f"{t} {statistics.median(chains[t]):g}" for t in TOOLS if chains[t])
+            results.append(r)
     return results
 
 
@@ -726,6 +849,10 @@ def main(argv=None) -> int:
     ap.add_argument("--ptinstall", default=find_ptinstall(), help="the binary (default $PTINSTALL_BINARY or "
                                                                    "build/ptinstall)")
     ap.add_argument("--python", default="/usr/bin/python3", help="interpreter of the venvs (default /usr/bin/python3)")
+    ap.add_argument("--latency-ms", type=float, default=50, help="delay per request of the latency scenarios "
+                                                                 "(default 50)")
+    ap.add_argument("--latency-mbps", type=float, default=400, help="bandwidth cap of the latency scenarios in "
+                                                                    "Mbit/s, 0 for none (default 400)")
     ap.add_argument("--ptinstall-arg", action="append", default=[], help="extra argument for ptinstall")
     ap.add_argument("--pip-arg", action="append", default=[], help="extra argument for pip")
     ap.add_argument("--work", default=str(HERE / "work"), help="generated data (default bench/work)")

@@ -41,8 +41,11 @@ void emit_report(const std::optional<std::string>& path, const std::string& text
 
 void print_stats(const ops::ResolveStats& s, ops::Services& services) {
   if (!verbose()) return;
+  // The round trips the wall time paid in sequence (docs/install.md): about the dependency graph's
+  // depth when the resolver keeps its frontier in flight.
   util::log::info(std::to_string(s.project_pages) + " project pages, " + std::to_string(s.metadata_fetches) +
-                  " metadata fetches, " + std::to_string(services.client().request_count()) + " HTTP requests");
+                  " metadata fetches, " + std::to_string(services.client().request_count()) + " HTTP requests, " +
+                  std::to_string(services.client().sequential_round_trips()) + " sequential round trips");
 }
 
 }  // namespace
@@ -112,14 +115,18 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ops::ResolveStats stats;
   dist::Resolution resolution =
       locked ? std::move(locked->resolution) : ops::resolve(services, opts, request, build, &stats);
-  util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
+  const auto resolved_in = Clock::now() - start;
+  const install::Plan plan = ops::plan_install(resolution, installed, opts, sync);
+  const ops::PlanChanges changes = ops::plan_changes(plan, resolution);
+  // The --torch-backend override warning matters only when something is installed or removed.
+  if (!plan.empty())
+    for (const auto& w : stats.warnings) util::log::warn(w);
+  util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(resolved_in));
   if (!locked) {
     for (const auto& w : ops::yanked_warnings(resolution)) util::log::warn(w);
     ops::check_required_hashes(in, resolution, opts);
   }
 
-  const install::Plan plan = ops::plan_install(resolution, installed, opts, sync);
-  const ops::PlanChanges changes = ops::plan_changes(plan, resolution);
   if (opts.dry_run || plan.empty()) {
     print_stats(stats, services);
     if (opts.report) emit_report(opts.report, ops::installation_report(resolution, plan, {}, target.markers));

@@ -1,5 +1,6 @@
 // `ptinstall pip check`: missing and incompatible dependencies of the installed distributions, as
-// pip reports them (also wheels whose tags this interpreter does not support), plus Requires-Python mismatches (as uv checks); exit code 1 when broken.
+// pip reports them (also wheels whose tags this interpreter does not support), plus Requires-Python mismatches (as uv checks)
+// and, beyond both, a mixed PyTorch family (torchvision +cu126 beside torch +cu128); exit code 1 when broken.
 #include <cstdio>
 
 #include "command.hpp"
@@ -7,6 +8,7 @@
 #include "ptinstall/install/inspect.hpp"
 #include "ptinstall/spec/marker.hpp"
 #include "ptinstall/spec/tags.hpp"
+#include "ptinstall/torch/installed_builds.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::cli {
@@ -20,9 +22,18 @@ int run_pip_check(Invocation& inv) {
   for (const auto& w : result.warnings) util::log::warn(w);
   std::string text;
   for (const auto& line : result.problems) text += line + "\n";
-  if (result.ok()) text += "No broken requirements found.\n";
+  // Builds of one PyTorch release for different backends load together and fail at the first
+  // operator that crosses them (torchvision's CUDA kernels against another CUDA runtime).
+  std::vector<torch::InstalledBuild> builds;
+  for (const auto& d : dists) builds.push_back({d.normalized, d.version});
+  auto mixed = torch::mixed_family(builds);
+  if (!mixed.empty())
+    text += torch::describe_mixed_family(mixed) +
+            ": a mixed PyTorch family (builds for different backends); reinstall them from one backend\n";
+  const bool ok = result.ok() && mixed.empty();
+  if (ok) text += "No broken requirements found.\n";
   std::fwrite(text.data(), 1, text.size(), stdout);
-  return result.ok() ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 }  // namespace ptinstall::cli

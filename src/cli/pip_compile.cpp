@@ -153,8 +153,10 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   if (output && !output->empty() && !opts.upgrade) request.preferred = pylock ? ops::previous_lock_pins(*output) : ops::previous_pins(*output);
 
   services.trust_hosts(in.file.trusted_hosts);
-  const dist::Resolution resolution = ops::resolve(services, opts, request, build);
+  ops::ResolveStats stats;
+  const dist::Resolution resolution = ops::resolve(services, opts, request, build, &stats);
   progress.clear();
+  for (const auto& w : stats.warnings) util::log::warn(w);
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   if (pylock) {
     std::string path = output && *output != "-" ? *output : "pylock.toml";

@@ -43,7 +43,9 @@ int run_pip_download(Invocation& inv) {
   request.inputs = &in;
   request.target = &target;
   request.no_deps = opts.no_deps;
-  const dist::Resolution resolution = ops::resolve(services, opts, request, build);
+  ops::ResolveStats stats;
+  const dist::Resolution resolution = ops::resolve(services, opts, request, build, &stats);
+  for (const auto& w : stats.warnings) util::log::warn(w);  // the --torch-backend override: files change
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
 
   const auto fetch_start = Clock::now();

@@ -73,7 +73,11 @@ int run_torch_backend(Invocation& inv) {
 
   torch::Detection detection;
   bool detected = mode.automatic;
-  if (detected) detection = torch::detect_accelerator(torch::DetectionInputs::from_environment());
+  if (detected) {
+    torch::DetectionInputs di = torch::DetectionInputs::from_environment();
+    di.query_compute_capability = options.check_compute_capability;
+    detection = torch::detect_accelerator(di);
+  }
   torch::IndexPlan plan = torch::plan_indexes(mode, detection.accelerator, options);
   const torch::Accelerator& acc = detection.accelerator;
 
@@ -111,6 +115,9 @@ int run_torch_backend(Invocation& inv) {
       j["skipped"].push_back({{"backend", std::string(k.backend->name)},
                               {"url", util::redact_url(torch::index_url(*k.backend, options.base, options.channel))},
                               {"reason", k.reason}});
+    j["limited"] = json::array();
+    for (const auto& k : plan.limited)
+      j["limited"].push_back({{"backend", std::string(k.backend->name)}, {"reason", k.reason}});
     j["notes"] = plan.notes;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -143,6 +150,10 @@ int run_torch_backend(Invocation& inv) {
   if (!plan.skipped.empty()) {
     out += "\nskipped:\n";
     for (const auto& k : plan.skipped) out += "  " + std::string(k.backend->name) + ": " + k.reason + "\n";
+  }
+  if (!plan.limited.empty()) {
+    out += "\nkept, but not every torch release on it (older or newer torch is taken instead):\n";
+    for (const auto& k : plan.limited) out += "  " + std::string(k.backend->name) + ": " + k.reason + "\n";
   }
   if (!plan.notes.empty()) {
     out += "\nwhy:\n";

@@ -84,6 +84,8 @@ const std::vector<SettingSpec> kSettings = {
   {"exclude-newer-package", "--exclude-newer-package", {}, K::List, kResolving,
    "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE",
    kNoFileKey},
+  {"reinstall-package", "--reinstall-package", {}, K::List, kInstall | kSync,
+   "Reinstall this package, even if already installed", {}, "", true, "NAME"},
   {"pre", "--pre", {}, K::Flag, kResolving | kList, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},
   {"prerelease", "--prerelease", {"PTINSTALL_PRERELEASE", "UV_PRERELEASE"}, K::Value, kResolving,
    "When to accept pre-release versions",

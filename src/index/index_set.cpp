@@ -53,6 +53,7 @@ std::string_view to_string(SkipReason reason) {
     case SkipReason::Unsupported: return "unsupported";
     case SkipReason::Shadowed: return "shadowed";
     case SkipReason::UploadedAfter: return "uploaded-after";
+    case SkipReason::Excluded: return "excluded";
   }
   return "unsupported";
 }
@@ -115,6 +116,7 @@ std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Vers
       case SkipReason::Unsupported: add(s.file.filename + " is not a wheel or sdist with a readable version"); break;
       case SkipReason::Shadowed: add(who + " on " + util::redact_url(s.file.index_url) + " is hidden by the same version on an earlier index"); break;
       case SkipReason::UploadedAfter: add(who + " was uploaded at " + s.detail + ", after the --exclude-newer cut-off"); break;
+      case SkipReason::Excluded: add(who + " on " + util::redact_url(s.file.index_url) + " is passed over: " + s.detail); break;
     }
   }
   return out;
@@ -437,6 +439,8 @@ struct IndexSet::Impl {
         return skip(SkipReason::UploadedAfter, *f.upload_time);
       }
     }
+    if (filter.excluded)
+      if (auto why = filter.excluded(project, *f.version, f.index_url)) return skip(SkipReason::Excluded, *why);
     return c;
   }
 };

@@ -134,6 +134,7 @@ struct Transfer {
   std::uint64_t min_rate = 0;
   std::exception_ptr consumer_error;
   Clock::time_point last_activity{};
+  Clock::time_point attempt_started{};  // for sequential_round_trips()
   std::chrono::milliseconds read_timeout{};
   bool timed_out = false;
   char errbuf[CURL_ERROR_SIZE] = {};
@@ -402,6 +403,9 @@ struct HttpClient::Impl {
   bool stopping = false;
   std::map<std::string, std::pair<std::string, std::string>> credentials;  // realm -> user, password
   std::atomic<std::uint64_t> count{0};
+  // Start and end of every finished attempt, for sequential_round_trips() (-v).
+  std::mutex spans_mutex;
+  std::vector<std::pair<Clock::time_point, Clock::time_point>> spans;
 
   // Owned by the network thread.
   std::deque<std::unique_ptr<Transfer>> ready;
@@ -575,6 +579,7 @@ struct HttpClient::Impl {
       return false;
     }
     count.fetch_add(1, std::memory_order_relaxed);
+    t->attempt_started = Clock::now();
     if (util::log::enabled(util::log::Level::Debug))
       util::log::debug(std::string(t->request.head ? "HEAD " : "GET ") + t->redacted +
                        (t->attempt > 1 ? " (attempt " + std::to_string(t->attempt) + ")" : "") +
@@ -588,6 +593,10 @@ struct HttpClient::Impl {
     std::unique_ptr<Transfer> t = std::move(it->second);
     active.erase(it);
     curl_multi_remove_handle(multi, e);
+    {
+      std::lock_guard lock(spans_mutex);
+      spans.emplace_back(t->attempt_started, Clock::now());
+    }
 
     if (t->consumer_error) {
       fail(t, t->consumer_error);
@@ -761,6 +770,30 @@ HttpClient::~HttpClient() = default;
 
 const ClientOptions& HttpClient::options() const { return impl_->options; }
 std::uint64_t HttpClient::request_count() const { return impl_->count.load(std::memory_order_relaxed); }
+
+std::uint64_t HttpClient::sequential_round_trips() const {
+  std::vector<std::pair<Clock::time_point, Clock::time_point>> spans;
+  {
+    std::lock_guard lock(impl_->spans_mutex);
+    spans = impl_->spans;
+  }
+  return longest_sequential_chain(spans);
+}
+
+std::uint64_t longest_sequential_chain(std::vector<std::pair<std::chrono::steady_clock::time_point,
+                                                             std::chrono::steady_clock::time_point>> spans) {
+  // The most requests that ran one strictly after another (interval scheduling, earliest end first):
+  // a lower bound on how many round trips the wall time paid for in sequence.
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  std::uint64_t n = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_end;
+  for (const auto& [start, end] : spans) {
+    if (last_end && start < *last_end) continue;
+    ++n;
+    last_end = end;
+  }
+  return n;
+}
 
 bool HttpClient::is_insecure(std::string_view url) const {
   auto u = util::Url::parse(url);

@@ -156,6 +156,7 @@ static void install_build_requirements(BuildDispatch& self, Services& services, 
   nested.no_deps = false;
   nested.dry_run = false;
   nested.reinstall = false;
+  nested.reinstall_packages.clear();
   nested.require_hashes = false;
   nested.compile_bytecode = false;
   nested.report.reset();

@@ -3,15 +3,20 @@
 #include "ptinstall/config/index_config.hpp"
 #include "ptinstall/install/satisfied.hpp"
 #include "ptinstall/ops/resolver.hpp"
+#include "ptinstall/ops/torch_builds.hpp"
 #include "ptinstall/torch/routing.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 
 namespace ptinstall::ops {
 
 // Only where the answer cannot differ from a resolution's: not for upgrades, reinstalls, hash
-// checking, overrides, another target than the interpreter, packages with [tool.uv.sources], or
-// (with --torch-backend) the packages routed to the PyTorch indexes, whose installed local version
-// (+cpu, +cu126) may belong to another backend than the one asked for now.
+// checking, overrides, another target than the interpreter, or packages with [tool.uv.sources].
+// Packages routed by --torch-backend are kept as installed, as uv keeps them: an installed torch
+// satisfies `torch` whatever its build. When the build is not the one the backend selects (+cpu
+// where `auto` finds a GPU, torchvision +cu126 beside torch +cu128), one warning says so with the
+// command that switches it. Detection for that reads files only (no nvidia-smi for the compute
+// capability), so the no-op stays a few milliseconds.
 std::optional<std::size_t> already_satisfied(const PipOptions& options, const ResolveInputs& in, const Target& target,
                                              const std::vector<install::InstalledDist>& installed, bool no_deps) {
   if (options.may_change_installed() || in.file.require_hashes || !in.hashes.empty() || !in.overrides.empty())
@@ -22,15 +27,19 @@ std::optional<std::size_t> already_satisfied(const PipOptions& options, const Re
     return std::nullopt;
   }
   const config::IndexConfig cfg = index_config_for(options, in, target);
+  bool routed = false;
   for (const auto* d : check.closure) {
     if (cfg.decisions.count(d->normalized) || cfg.options.pins.count(d->normalized)) {
       util::log::debug("resolving: " + d->normalized + " has a source of its own");
       return std::nullopt;
     }
-    if (options.torch_backend && torch::is_routed(d->normalized)) {
-      util::log::debug("resolving: " + d->normalized + " is routed by --torch-backend");
-      return std::nullopt;
-    }
+    routed = routed || torch::is_routed(d->normalized);
+  }
+  if (options.torch_backend && routed) {
+    if (cfg.options.no_index)
+      throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
+    TorchRouting routing = torch_routing(*options.settings, target, Detect::KindOnly);
+    if (auto w = installed_build_warning(routing, routed_builds(installed))) util::log::warn(*w);
   }
   return check.closure.size();
 }

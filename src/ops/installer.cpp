@@ -39,6 +39,7 @@ install::Plan plan_install(const dist::Resolution& resolution, const std::vector
   }
   install::PlanOptions plan_opts;
   plan_opts.reinstall = options.reinstall;
+  plan_opts.reinstall_packages.insert(options.reinstall_packages.begin(), options.reinstall_packages.end());
   plan_opts.remove_extraneous = sync;
   return install::make_plan(wanted, installed, plan_opts);
 }

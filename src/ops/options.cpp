@@ -38,7 +38,7 @@ std::string origin_of(const config::Settings& S, std::string_view key, std::stri
 }  // namespace
 
 bool PipOptions::may_change_installed() const {
-  return upgrade || !upgrade_packages.empty() || reinstall || require_hashes || python_version || python_platform;
+  return upgrade || !upgrade_packages.empty() || reinstall || !reinstall_packages.empty() || require_hashes || python_version || python_platform;
 }
 
 PipOptions pip_options(const config::Settings& S, std::vector<std::string> config_files) {
@@ -104,6 +104,7 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.build_timeout = std::chrono::seconds(static_cast<long long>(usage_number(S, "build-timeout") + 0.999));
   o.dry_run = S.flag("dry-run");
   o.reinstall = S.flag("reinstall");
+  for (const auto& p : S.get_list("reinstall-package")) o.reinstall_packages.insert(spec::normalize_name(p));
   o.require_hashes = S.flag("require-hashes");
   o.compile_bytecode = S.flag("compile-bytecode");
   o.no_progress = S.flag("no-progress");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -13,10 +14,12 @@
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
+#include "ptinstall/ops/torch_builds.hpp"
 #include "ptinstall/resolve/index_provider.hpp"
 #include "ptinstall/resolve/solver.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
+#include "ptinstall/torch/driver_tables.hpp"
 #include "ptinstall/torch/routing.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
@@ -135,24 +138,26 @@ void hash_chosen_files(dist::Resolution& out, const std::vector<std::pair<std::s
   }
 }
 
-// --torch-backend with indexes of the user's own: say that the routed packages do not use them.
-void warn_routed_past_user_indexes(const PipOptions& options, const ResolveInputs& in, const config::IndexConfig& cfg,
-                                   const index::IndexSetOptions& iopts, const TorchRouting& routing) {
+// --torch-backend with indexes of the user's own: the warning that the routed packages do not use
+// them (uv #14145), or nothing.
+std::optional<std::string> routed_past_user_indexes(const PipOptions& options, const ResolveInputs& in,
+                                                    const config::IndexConfig& cfg,
+                                                    const index::IndexSetOptions& iopts, const TorchRouting& routing) {
   bool user_indexes = options.user_indexes || in.file.index_url || !in.file.extra_index_urls.empty() ||
                       std::any_of(cfg.definitions.begin(), cfg.definitions.end(),  // [[tool.uv.index]] tables
                                   [](const config::IndexDefinition& d) { return !d.explicit_only && !d.flat; });
-  if (!user_indexes) return;
+  if (!user_indexes) return std::nullopt;
   std::set<std::string> routed;
   for (const auto& r : in.requirements)
     if (torch::is_routed(r.package.str()) && !r.url && !iopts.pins.count(r.package.str()))  // a pin wins
       routed.insert(r.package.str());
-  if (routed.empty()) return;
-  util::log::warn("--torch-backend routes " + util::join({routed.begin(), routed.end()}, ", ") + " to " +
+  if (routed.empty()) return std::nullopt;
+  return std::string("--torch-backend routes ") + util::join({routed.begin(), routed.end()}, ", ") + " to " +
                   util::redact_url(routing.urls.front()) +
                   (routing.urls.size() > 1
                        ? " (and " + std::to_string(routing.urls.size() - 1) + " more PyTorch indexes)"
                        : std::string()) +
-                  "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them"));
+                  "; the indexes you configured are not used for " + (routed.size() == 1 ? "it" : "them");
 }
 
 // A wheel named by path or URL must fit the target, as an index's would.
@@ -237,7 +242,12 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     if (iopts.no_index)
       throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
     for (auto name : torch::routed_packages()) iopts.overrides[std::string(name)] = routing.urls;
-    warn_routed_past_user_indexes(options, in, cfg, iopts, routing);
+    // Said by the caller, once, and only when the command changes something (install) or writes
+    // something (compile); a nested resolution for a build says nothing.
+    if (auto w = routed_past_user_indexes(options, in, cfg, iopts, routing)) {
+      if (stats) stats->warnings.push_back(*w);
+      else util::log::debug(*w);
+    }
   }
   index::TargetFilter filter;
   filter.tags = spec::SupportedTags::for_environment(target.tags);
@@ -248,6 +258,28 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   filter.allow_sdists = bo.can_build;
   filter.sdist_allowed = [&bo](std::string_view name) { return bo.allows_source(name); };
   filter.wheel_allowed = [&bo](std::string_view name) { return bo.allows_wheel(name); };
+  if (routing.compute_capability) {
+    // A torch release on a CUDA index whose build has no kernels for the GPU (torch 2.11+cu128 on a
+    // V100) is passed over, so the resolver takes an older torch from that index or the next index.
+    // torchvision and the rest follow torch through their `torch==X` requirement.
+    struct Said {
+      std::mutex mutex;
+      std::set<std::string> keys;  // each passed-over build logged once (pages may be read on several threads)
+    };
+    filter.excluded = [&routing, said = std::make_shared<Said>()](std::string_view project, const spec::Version& version,
+                                                                 std::string_view index_url) -> std::optional<std::string> {
+      if (project != "torch") return std::nullopt;
+      auto origin = torch::backend_from_index_url(index_url, routing.base);
+      if (!origin) return std::nullopt;
+      auto why = torch::build_lacks_kernels(*origin->backend, version, routing.machine, *routing.compute_capability);
+      if (why) {
+        std::lock_guard lock(said->mutex);
+        if (said->keys.insert(std::string(origin->backend->name) + " " + version.to_string()).second)
+          util::log::debug("torch backend: passing over torch " + version.to_string() + ": " + *why);
+      }
+      return why;
+    };
+  }
   if (filter.tags) check_direct_wheel_tags(in, *filter.tags, target);
   // --exclude-newer: an index that gives no upload time (PEP 700) for a file cannot be judged; its
   // files are kept, and said so once per index (docs/locks.md says why).
@@ -271,6 +303,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
   index::MetadataOptions mopts;
   mopts.download_dir = services.cache().bucket("downloads-v1");
+  // Each fetch holds a thread while its transfer runs: as many threads as transfers may run at once,
+  // so a wide level of the graph (30 metadata files) goes out in one round trip, not two.
+  mopts.threads = std::clamp<std::size_t>(services.client().options().concurrency, 4, 64);
   index::MetadataFetcher metadata(services.client(), &services.http_cache(), mopts);
 
   resolve::IndexProviderOptions popts;
@@ -295,8 +330,17 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.preferences.resolution = options.resolution;
   for (const auto& r : in.requirements) popts.preferences.add_direct(r.package.str(), r.specifier);
   if (!options.upgrade) {
+    // An installed PyTorch build the backend does not select is not preferred, so the resolver takes
+    // the backend's own (the no-op fast path keeps it and warns; resolving switches it).
+    std::set<std::string> switching;
+    if (routing.active) switching = builds_to_switch(routing, routed_builds(request.preferred));
     for (const auto& d : request.preferred) {
       if (options.upgrade_packages.count(d.normalized)) continue;
+      if (switching.count(d.normalized)) {
+        util::log::debug("torch backend: not preferring the installed " + d.normalized + " " + d.version +
+                         " (not a build " + routing.backend + " selects)");
+        continue;
+      }
       if (auto v = spec::Version::parse(d.version)) popts.preferences.preferred.emplace(d.normalized, *v);
     }
   }

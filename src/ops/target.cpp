@@ -5,6 +5,7 @@
 #include "ptinstall/spec/platform.hpp"
 #include "ptinstall/torch/accelerator.hpp"
 #include "ptinstall/torch/driver_tables.hpp"
+#include "ptinstall/torch/installed_builds.hpp"
 #include "ptinstall/torch/routing.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -60,7 +61,7 @@ Target make_target(const PipOptions& options, const python::InterpreterInfo& inf
   return t;
 }
 
-TorchRouting torch_routing(const config::Settings& S, const Target& target) {
+TorchRouting torch_routing(const config::Settings& S, const Target& target, Detect detect) {
   TorchRouting r;
   auto value = S.get("torch-backend");
   if (!value || value->empty()) return r;
@@ -77,8 +78,17 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
   opts.check_compute_capability = !S.flag("no-torch-compute-check");
   torch::Accelerator acc;
   if (mode.automatic) {
-    torch::Detection d = torch::detect_accelerator(torch::DetectionInputs::from_environment());
+    torch::DetectionInputs di = torch::DetectionInputs::from_environment();
+    di.query_compute_capability = opts.check_compute_capability && detect == Detect::Full;
+    if (opts.check_compute_capability) di.why_no_capability_query = "not needed to judge what is installed";
+    torch::Detection d = torch::detect_accelerator(di);
     acc = d.accelerator;
+    switch (acc.kind) {
+      case torch::AcceleratorKind::Cuda: r.accelerator_found = "NVIDIA driver " + acc.cuda_driver; break;
+      case torch::AcceleratorKind::Amd: r.accelerator_found = "AMD GPU " + acc.amd_arch; break;
+      case torch::AcceleratorKind::Xpu: r.accelerator_found = "Intel GPU"; break;
+      case torch::AcceleratorKind::None: r.accelerator_found = "no GPU found"; break;
+    }
     util::log::debug("torch backend auto: accelerator " + std::string(torch::to_string(acc.kind)) +
                      (acc.source.empty() ? "" : " (from " + acc.source + ")"));
   }
@@ -89,6 +99,12 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
     r.accelerator = acc.kind == torch::AcceleratorKind::None
                         ? std::string("no accelerator found")
                         : std::string(torch::to_string(acc.kind)) + (acc.source.empty() ? "" : " (" + acc.source + ")");
+  r.origin = origin;
+  r.selected = torch::selected_backends(plan);
+  r.machine = opts.machine;
+  r.base = opts.base;
+  if (mode.automatic && acc.kind == torch::AcceleratorKind::Cuda && opts.check_compute_capability)
+    r.compute_capability = acc.compute_capability;
   for (const auto& e : plan.indexes) {
     r.urls.push_back(e.url);
     if (auto cuda = torch::cuda_version_of(e.url, opts.base)) r.cuda_of_index[e.url] = *cuda;
@@ -96,6 +112,8 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target) {
   for (const auto& n : plan.notes) util::log::debug("torch backend: " + n);
   for (const auto& k : plan.skipped)
     util::log::debug("torch backend: skipped " + std::string(k.backend->name) + ": " + k.reason);
+  for (const auto& k : plan.limited)
+    util::log::debug("torch backend: " + std::string(k.backend->name) + ": " + k.reason);
   r.cuda_consistency = mode.automatic && acc.kind == torch::AcceleratorKind::Cuda && !r.cuda_of_index.empty();
   std::vector<std::string> shown;
   for (const auto& u : r.urls) shown.push_back(util::redact_url(u));

@@ -3,6 +3,7 @@
 #include "ptinstall/dist/build_options.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <mutex>
 
@@ -80,10 +81,17 @@ struct IndexProvider::Impl {
   std::set<std::string, std::less<>> warned;
   std::set<std::string, std::less<>> fetched;             // metadata read (URLs)
 
+  // The frontier: names whose likely version's metadata was read ahead of the solver (expand()).
+  std::set<std::string, std::less<>> expanded;
+  std::atomic<bool> done{false};  // the resolution is over: look no further ahead
+
+  // Threads that wait for pages and metadata ahead of the solver. The waits hold a thread each while
+  // the transfers themselves run on the HTTP client's one network thread, so the pool is sized for
+  // the frontier of a wide graph rather than for CPU work.
   util::ThreadPool pool;  // last: joined first
 
   Impl(index::IndexSet& i, index::MetadataFetcher& m, IndexProviderOptions o)
-      : indexes(i), metadata(m), options(std::move(o)), pool(4) {
+      : indexes(i), metadata(m), options(std::move(o)), pool(48) {
     root = apply_overrides(options.requirements, options.overrides);
     for (const auto& req : options.requirements) {
       auto& ex = root_extras[req.package.str()];
@@ -327,7 +335,56 @@ struct IndexProvider::Impl {
     return chosen.emplace(key, std::move(cf)).first->second;
   }
 
+  // Keeps the whole frontier in flight: as soon as the metadata of a package's likely version (the
+  // first its preferences give in the range) is in, the pages of its dependencies are asked for and
+  // their own likely versions expanded in turn, without waiting for the solver to decide the package.
+  // So a cold resolution pays about the graph's depth in round trips (page, then metadata, per
+  // level), not its size. Speculative: a version the solver does not take only cost a request; the
+  // solver still asks for everything it needs through dependencies() and prefetch().
+  void schedule_expand(const std::string& base, const Range& range, const std::vector<std::string>& extras) {
+    if (done || options.no_deps || is_system_package(base) || direct.count(base)) return;
+    {
+      std::lock_guard lock(mutex);
+      if (expanded.size() >= kMaxExpanded || !expanded.insert(base).second) return;
+    }
+    indexes.prefetch({base});
+    pool.submit([this, base, range, extras] { expand(base, range, extras); });
+  }
+
+  static constexpr std::size_t kMaxExpanded = 2000;
+
+  void expand(const std::string& base, const Range& range, const std::vector<std::string>& extras) {
+    if (done) return;
+    try {
+      std::optional<index::IndexFile> file;
+      for (const auto& v : versions_of(base)) {
+        if (!range.contains(v)) continue;
+        file = file_for(base, v);
+        break;
+      }
+      if (!file || file->kind != index::FileKind::Wheel) return;  // sdists: the build decides, later
+      index::WheelMetadata wm = metadata.prefetch(*file).get();
+      std::vector<spec::Requirement> reqs;
+      for (const auto& raw : wm.metadata.requires_dist) {
+        try {
+          reqs.push_back(spec::Requirement::parse(raw));
+        } catch (const util::Error&) {
+        }
+      }
+      reqs = apply_overrides(reqs, options.overrides);
+      for (const auto& r : reqs) {
+        // `name @ url` comes from its URL, which the solver reads through the build seam: never ask an
+        // index for such a name ahead of time.
+        if (r.url || !r.applies(options.markers, extras)) continue;
+        schedule_expand(r.package.str(), Range::from_specifiers(r.specifier), r.extras);
+      }
+    } catch (const std::exception& e) {
+      util::log::trace("looking ahead at " + base + " failed: " + e.what());
+    }
+  }
+
   void prefetch_job(const std::string& base, const Range& range, std::size_t count) {
+    if (done) return;
     try {
       std::vector<spec::Version> vs = versions_of(base);
       std::size_t n = 0;
@@ -351,9 +408,15 @@ IndexProvider::IndexProvider(index::IndexSet& indexes, index::MetadataFetcher& m
   for (const auto& r : impl_->root)
     if (!r.url) names.push_back(r.package.str());
   impl_->indexes.prefetch(names);
+  // And the whole frontier behind them, ahead of the solver.
+  for (const auto& r : impl_->root)
+    if (!r.url && r.applies(impl_->options.markers))
+      impl_->schedule_expand(r.package.str(), Range::from_specifiers(r.specifier), r.extras);
 }
 
-IndexProvider::~IndexProvider() = default;
+IndexProvider::~IndexProvider() {
+  impl_->done = true;  // queued look-ahead jobs return at once; running ones end with their transfer
+}
 
 std::vector<spec::Version> IndexProvider::versions(const std::string& package) {
   if (package == "system:cuda") return impl_->cuda_versions();

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kDriverQuery[] = {"--query-gpu=driver_version", "--format=csv,noheader"};
 constexpr const char* kCapQuery[] = {"--query-gpu=compute_cap", "--format=csv,noheader"};
+constexpr const char* kBothQuery[] = {"--query-gpu=driver_version,compute_cap", "--format=csv,noheader"};
 
 struct EnvHit {
   std::string name, value;
@@ -271,22 +272,52 @@ Detection detect_accelerator(const DetectionInputs& in) {
     }
   }
 
-  // 5. nvidia-smi: first line (one line per GPU).
+  // 5. nvidia-smi: first line (one line per GPU). When the compute capability will be wanted too, one
+  // run answers both (`driver, cap` per GPU), so that nvidia-smi never runs twice. A driver too old
+  // to know the compute_cap field (before 510) rejects that query; only then is the driver asked alone.
+  std::optional<std::string> caps_from_probe5;  // the compute_cap column of that run
+  bool cap_field_rejected = false;               // that run said the driver does not know compute_cap
+  auto cap_wanted = [&] {
+    return in.query_compute_capability && !lookup(in, {"PTINSTALL_CUDA_COMPUTE_CAPABILITY"});
+  };
   {
     std::string label = "nvidia-smi --query-gpu=driver_version --format=csv,noheader";
     if (found()) {
       skip(label);
     } else {
-      ToolRun run = run_tool(in, "nvidia-smi", {kDriverQuery[0], kDriverQuery[1]});
+      bool both = cap_wanted();
+      std::string used = label;
+      ToolRun run;
+      if (both) {
+        used = "nvidia-smi --query-gpu=driver_version,compute_cap --format=csv,noheader";
+        run = run_tool(in, "nvidia-smi", {kBothQuery[0], kBothQuery[1]});
+        if (run.result && !run.result->timed_out && run.result->exit_code != 0 &&
+            (run.result->out + run.result->err).find("compute_cap") != std::string::npos) {
+          record(used, ProbeOutcome::Failed, failure(in, run) + "; asking for the driver alone");
+          both = false;
+          cap_field_rejected = true;
+          used = label;
+        }
+      }
+      if (!both) run = run_tool(in, "nvidia-smi", {kDriverQuery[0], kDriverQuery[1]});
       if (!run.result) {
-        record(label, ProbeOutcome::Absent, run.missing);
+        record(used, ProbeOutcome::Absent, run.missing);
       } else if (run.result->timed_out || run.result->exit_code != 0) {
-        record(label, ProbeOutcome::Failed, failure(in, run));
+        record(used, ProbeOutcome::Failed, failure(in, run));
       } else if (auto line = first_line(run.result->out)) {
-        parse_driver(*line, "nvidia-smi");
-        set_cuda(*line, label);
+        std::string driver = *line;
+        if (both) {
+          // "566.36, 8.9": the driver of the first GPU; the capabilities of all of them.
+          driver = std::string(util::trim(driver.substr(0, driver.find(','))));
+          std::string caps;
+          for (auto l : util::split(run.result->out, '\n'))
+            if (auto comma = l.find(','); comma != std::string_view::npos) caps += std::string(l.substr(comma + 1)) + "\n";
+          caps_from_probe5 = caps;
+        }
+        parse_driver(driver, "nvidia-smi");
+        set_cuda(driver, used);
       } else {
-        record(label, ProbeOutcome::Failed, "no output");
+        record(used, ProbeOutcome::Failed, "no output");
       }
     }
   }
@@ -350,29 +381,48 @@ Detection detect_accelerator(const DetectionInputs& in) {
   // Beyond uv: the compute capability of the NVIDIA GPUs.
   if (acc.kind == AcceleratorKind::Cuda) {
     auto names = {std::string_view("PTINSTALL_CUDA_COMPUTE_CAPABILITY")};
+    std::string label = "nvidia-smi --query-gpu=compute_cap --format=csv,noheader";
+    auto take = [&](const std::vector<ComputeCapability>& caps, const std::string& probe, const std::string& suffix) {
+      acc.gpu_compute_capabilities = caps;
+      acc.compute_capability = *std::min_element(caps.begin(), caps.end());
+      std::string all;
+      for (const auto& c : caps) all += (all.empty() ? "" : ", ") + c.to_string();
+      record(probe, ProbeOutcome::Info,
+             "compute capability " + acc.compute_capability->to_string() +
+                 (caps.size() > 1 ? " (minimum of " + all + ")" : "") + suffix);
+    };
     if (auto hit = lookup(in, names)) {
       auto caps = parse_compute_caps(hit->value);
       if (caps.empty())
         throw util::Error("invalid value `" + hit->value + "` for " + hit->name,
                           "expected a compute capability such as 8.6");
-      acc.gpu_compute_capabilities = caps;
-      acc.compute_capability = *std::min_element(caps.begin(), caps.end());
-      record("env " + hit->name, ProbeOutcome::Info, "compute capability " + acc.compute_capability->to_string());
+      take(caps, "env " + hit->name, "");
+    } else if (caps_from_probe5) {
+      if (auto caps = parse_compute_caps(*caps_from_probe5); !caps.empty())
+        take(caps, "compute capability", ", from the same nvidia-smi run");
+      else
+        record("compute capability", ProbeOutcome::Failed,
+               "no compute capability in `" + short_text(*caps_from_probe5) + "` from nvidia-smi; not checked");
+    } else if (cap_field_rejected) {
+      record("compute capability", ProbeOutcome::Failed,
+             "this driver's nvidia-smi does not know the compute_cap field; compute capability unknown, not checked");
+    } else if (!in.query_compute_capability) {
+      record(label, ProbeOutcome::Skipped,
+             "not run (" + in.why_no_capability_query + "); compute capability unknown, not checked");
+    } else if (acc.source.rfind("env ", 0) == 0) {
+      // The variable is how a machine with a wedged driver avoids the tools; asking nvidia-smi now
+      // would bring the hang back.
+      record(label, ProbeOutcome::Skipped,
+             "not run (the driver came from " + acc.source.substr(4) +
+                 "); set PTINSTALL_CUDA_COMPUTE_CAPABILITY to check the GPU's compute capability");
     } else {
-      std::string label = "nvidia-smi --query-gpu=compute_cap --format=csv,noheader";
       ToolRun run = run_tool(in, "nvidia-smi", {kCapQuery[0], kCapQuery[1]});
       if (!run.result) {
         record(label, ProbeOutcome::Absent, run.missing + "; compute capability unknown, not checked");
       } else if (run.result->timed_out || run.result->exit_code != 0) {
         record(label, ProbeOutcome::Failed, failure(in, run) + "; compute capability unknown, not checked");
       } else if (auto caps = parse_compute_caps(run.result->out); !caps.empty()) {
-        acc.gpu_compute_capabilities = caps;
-        acc.compute_capability = *std::min_element(caps.begin(), caps.end());
-        std::string all;
-        for (const auto& c : caps) all += (all.empty() ? "" : ", ") + c.to_string();
-        record(label, ProbeOutcome::Info,
-               "compute capability " + acc.compute_capability->to_string() +
-                   (caps.size() > 1 ? " (minimum of " + all + ")" : ""));
+        take(caps, label, "");
       } else {
         record(label, ProbeOutcome::Failed,
                "no compute capability in `" + short_text(run.result->out) + "`; not checked");

@@ -65,42 +65,62 @@ const std::vector<AmdRow>& amd_table() {
   return table;
 }
 
-// TORCH_CUDA_ARCH_LIST of PyTorch's release wheels, x86_64, from pytorch/pytorch
-// .ci/manywheel/build_cuda.sh as of the 2.8 and 2.9 releases:
-//   12.6: "5.0;6.0;7.0;7.5;8.0;8.6;9.0"
-//   12.8: "7.0;7.5;8.0;8.6;9.0;10.0;12.0"   (sm_50/sm_60 removed; sm_70 kept, pytorch #157517)
-//   12.9: "7.0;7.5;8.0;8.6;9.0;10.0;12.0+PTX"
-//   13.0: "7.5;8.0;8.6;9.0;10.0;12.0+PTX"   (aarch64 adds 11.0; CUDA 13 cannot build for < sm_75)
-// On aarch64 the script drops 5.0, 6.0, 7.0, 7.5 and 8.6.
-// An index holds several releases; a list describes the newest ones (e.g. 2.7's cu128 wheels are
-// believed to lack sm_70), so a GPU that passes may still miss kernels in an old release.
+// TORCH_CUDA_ARCH_LIST of PyTorch's release wheels (x86_64), by backend and torch release. The lists
+// change between releases of one index (cu128 had sm_70 in 2.8-2.10 and lost it in 2.11), so each
+// row covers a range of releases (major.minor, both ends included; an empty `last` is open: the
+// newest list is assumed to hold for later releases until known otherwise). Sources, read 2026-12-07:
+// - pytorch/pytorch RELEASE.md "PyTorch CUDA Support Matrix", as quoted in pytorch/pytorch#175253
+//   (the 2.9/2.10 matrix it replaced and the 2.11 one), #172352 and #172663 (2.11 RFCs),
+//   dev-discuss.pytorch.org/t/3290 "Dropping Volta support from CUDA-12.8 binaries for release 2.11",
+//   and pytorch/pytorch#182250 (torch 2.11+cu128 is sm_75..sm_120 only);
+// - .ci/manywheel/build_cuda.sh of 2.8 ("7.0;7.5;8.0;8.6;9.0;10.0;12.0" for 12.8) and 2.10 (12.6 alone
+//   keeps Maxwell/Pascal), as quoted in jhj0517/Whisper-WebUI#653, and pytorch/pytorch#158700 (the
+//   12.8 arch list sm_70..sm_120);
+// - pytorch/pytorch#188443: release/2.12's build_cuda.sh has "12.9) 7.5;8.0;8.6;9.0;10.0;12.0", and
+//   2.13's TORCH_CUDA_ARCH_LIST_TABLE gives 13.0/13.2 x86_64 {75,80,86,90,100,120};
+// - pytorch/pytorch#146265 and bitsandbytes#1715: the first 12.8 builds (2.7) dropped sm_50/sm_60 and
+//   (as far as can be told) sm_70, which 2.8 put back; so 2.7's sm_70 is marked "7.0?".
+// An architecture written "X.Y?" may or may not be in the build: it counts as present (unverified
+// data never excludes anything). A row marked uncertain (old releases, from memory) never excludes.
+// On aarch64 the script drops 5.0, 6.0, 7.0, 7.5 and 8.6; 13.x adds 11.0 (Jetson Thor).
 struct ArchRow {
   std::string_view backend;
+  std::string_view first, last;  // torch releases, major.minor
   std::string_view list;
   std::string_view source;
   bool uncertain;
 };
+constexpr std::string_view kMatrix =
+    "pytorch/pytorch RELEASE.md support matrix (2.9-2.11, pytorch/pytorch#175253, #172663)";
+constexpr std::string_view kCu128Volta =
+    "pytorch/pytorch#175253, #172352, #182250: Volta dropped from CUDA 12.8 builds in 2.11";
+constexpr std::string_view kCu128Old = "build_cuda.sh of 2.8 and RELEASE.md of 2.9-2.10 (pytorch/pytorch#175253, #158700)";
+constexpr std::string_view kCu128First = "pytorch/pytorch#146265, bitsandbytes#1715 (sm_70 not verified)";
 constexpr std::string_view kBuildScript = "pytorch/pytorch .ci/manywheel/build_cuda.sh (PyTorch 2.8-2.9 releases)";
+constexpr std::string_view kRelease212 = "pytorch/pytorch#188443 (release/2.12 build_cuda.sh, release/2.13 tables)";
 constexpr std::string_view kOlderScript = "pytorch/pytorch .ci/manywheel/build_cuda.sh of older releases, from memory";
-constexpr std::array<ArchRow, 9> kArchRows = {{
-    // cu132 is newer than the script that was read: assumed to follow 13.0 (CUDA 13's floor is sm_75).
-    {"cu132", "7.5;8.0;8.6;9.0;10.0;12.0+PTX", "assumed equal to cu130 (not checked)", true},
-    {"cu130", "7.5;8.0;8.6;9.0;10.0;12.0+PTX", kBuildScript, false},
-    {"cu129", "7.0;7.5;8.0;8.6;9.0;10.0;12.0+PTX", kBuildScript, false},
-    {"cu128", "7.0;7.5;8.0;8.6;9.0;10.0;12.0", kBuildScript, false},
-    {"cu126", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kBuildScript, false},
+constexpr std::array<ArchRow, 12> kArchRows = {{
+    {"cu132", "2.12", "", "7.5;8.0;8.6;9.0;10.0;12.0", kRelease212, false},
+    {"cu130", "2.9", "", "7.5;8.0;8.6;9.0;10.0;12.0+PTX", kMatrix, false},
+    {"cu129", "2.12", "", "7.5;8.0;8.6;9.0;10.0;12.0", kRelease212, false},
+    {"cu129", "2.8", "2.9", "7.0;7.5;8.0;8.6;9.0;10.0;12.0+PTX", kBuildScript, false},
+    {"cu128", "2.11", "", "7.5;8.0;8.6;9.0;10.0;12.0", kCu128Volta, false},
+    {"cu128", "2.8", "2.10", "7.0;7.5;8.0;8.6;9.0;10.0;12.0", kCu128Old, false},
+    {"cu128", "2.7", "2.7", "7.0?;7.5;8.0;8.6;9.0;10.0;12.0", kCu128First, false},
+    {"cu126", "2.6", "", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kMatrix, false},
     // PyTorch 2.4-2.6 and 2.1-2.5: believed to be the 12.6 list.
-    {"cu124", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
-    {"cu121", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
+    {"cu124", "2.4", "2.6", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
+    {"cu121", "2.1", "2.5", "5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
     // PyTorch 2.0-2.7 (cu118) and 1.13-2.0 (cu117): Kepler sm_37 still included.
-    {"cu118", "3.7;5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
-    {"cu117", "3.7;5.0;6.0;7.0;7.5;8.0;8.6", kOlderScript, true},
+    {"cu118", "2.0", "2.7", "3.7;5.0;6.0;7.0;7.5;8.0;8.6;9.0", kOlderScript, true},
+    {"cu117", "1.13", "2.0", "3.7;5.0;6.0;7.0;7.5;8.0;8.6", kOlderScript, true},
 }};
 
 std::vector<CudaArch> parse_arch_list(std::string_view list) {
   std::vector<CudaArch> out;
   for (auto part : util::split(list, ';')) {
     CudaArch arch;
+    if (!part.empty() && part.back() == '?') arch.maybe = true, part.remove_suffix(1);
     if (part.size() > 4 && part.substr(part.size() - 4) == "+PTX") arch.ptx = true, part.remove_suffix(4);
     if (auto cc = ComputeCapability::parse(part)) arch.cc = *cc, out.push_back(arch);
   }
@@ -198,25 +218,72 @@ std::optional<ComputeCapability> ComputeCapability::parse(std::string_view text)
 std::string ComputeCapability::to_string() const { return std::to_string(major) + "." + std::to_string(minor); }
 std::string ComputeCapability::sm() const { return "sm_" + std::to_string(major) + std::to_string(minor); }
 
+namespace {
+
+CudaArchInfo info_of(const ArchRow& row, const Backend& backend, std::string_view machine) {
+  CudaArchInfo info{parse_arch_list(row.list), row.source, row.uncertain, std::string(row.first), std::string(row.last)};
+  std::string m = util::to_lower(machine);
+  if (m == "aarch64" || m == "arm64") {
+    std::erase_if(info.archs, [](const CudaArch& a) {
+      return a.cc < ComputeCapability{8, 0} || a.cc == ComputeCapability{8, 6};
+    });
+    if ((backend.name == "cu130" || backend.name == "cu132") && !info.archs.empty())
+      info.archs.insert(info.archs.end() - 1, CudaArch{{11, 0}, false});
+  }
+  return info;
+}
+
+// major.minor of a torch version as a comparable pair; "2.10" > "2.9".
+std::pair<int, int> release_of(std::string_view text) {
+  auto v = spec::Version::parse(text);
+  if (!v || v->release().empty()) return {0, 0};
+  const auto& r = v->release();
+  return {static_cast<int>(r[0]), r.size() > 1 ? static_cast<int>(r[1]) : 0};
+}
+
+}  // namespace
+
+std::vector<CudaArchInfo> cuda_arch_releases(const Backend& backend, std::string_view machine) {
+  std::vector<CudaArchInfo> out;
+  for (const auto& row : kArchRows)
+    if (row.backend == backend.name) out.push_back(info_of(row, backend, machine));
+  return out;  // newest first
+}
+
 std::optional<CudaArchInfo> cuda_arch_list(const Backend& backend, std::string_view machine) {
-  for (const auto& row : kArchRows) {
-    if (row.backend != backend.name) continue;
-    CudaArchInfo info{parse_arch_list(row.list), row.source, row.uncertain};
-    std::string m = util::to_lower(machine);
-    if (m == "aarch64" || m == "arm64") {
-      std::erase_if(info.archs, [](const CudaArch& a) {
-        return a.cc < ComputeCapability{8, 0} || a.cc == ComputeCapability{8, 6};
-      });
-      if (backend.name == "cu130" || backend.name == "cu132")
-        info.archs.insert(info.archs.end() - 1, CudaArch{{11, 0}, false});
-    }
+  auto all = cuda_arch_releases(backend, machine);
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+std::optional<CudaArchInfo> cuda_arch_list_for(const Backend& backend, const spec::Version& torch,
+                                               std::string_view machine) {
+  const auto& r = torch.release();
+  std::pair<int, int> v{r.empty() ? 0 : static_cast<int>(r[0]), r.size() > 1 ? static_cast<int>(r[1]) : 0};
+  for (const auto& info : cuda_arch_releases(backend, machine)) {
+    if (v < release_of(info.first)) continue;
+    if (!info.last.empty() && release_of(info.last) < v) continue;
     return info;
   }
   return std::nullopt;
 }
 
+std::string CudaArchInfo::releases() const {
+  if (last.empty()) return first + " and later";
+  if (first == last) return first;
+  return first + " to " + last;
+}
+
+std::optional<std::string> build_lacks_kernels(const Backend& backend, const spec::Version& torch,
+                                               std::string_view machine, ComputeCapability gpu) {
+  auto info = cuda_arch_list_for(backend, torch, machine);
+  if (!info || info->uncertain || arch_list_runs_on(info->archs, gpu)) return std::nullopt;
+  return "torch " + info->releases() + " on " + std::string(backend.name) + " is built for " +
+         arch_list_to_string(info->archs) + ", not for the GPU's " + gpu.sm() + " (" + std::string(info->source) + ")";
+}
+
 bool arch_list_runs_on(const std::vector<CudaArch>& archs, ComputeCapability gpu) {
-  for (const auto& a : archs) {
+  for (const auto& a : archs) {  // an unverified ("maybe") architecture counts as present
     if (a.cc.major == gpu.major && a.cc.minor <= gpu.minor) return true;
     if (a.ptx && a.cc <= gpu) return true;
   }
@@ -229,6 +296,7 @@ std::string arch_list_to_string(const std::vector<CudaArch>& archs) {
     if (!out.empty()) out += ' ';
     out += a.cc.sm();
     if (a.ptx) out += "+PTX";
+    if (a.maybe) out += "?";
   }
   return out;
 }

@@ -1,11 +1,58 @@
 #include "ptinstall/torch/index_list.hpp"
 
 #include "ptinstall/spec/version.hpp"
+#include "ptinstall/torch/driver_tables.hpp"
 
 namespace ptinstall::torch {
 namespace {
 
 bool is_linux(TargetOs os) { return os == TargetOs::Linux || os == TargetOs::LinuxMusl; }
+
+std::string join_releases(const std::vector<const CudaArchInfo*>& infos) {
+  std::string out;
+  for (const auto* i : infos) out += (out.empty() ? "" : ", ") + i->releases();
+  return out;
+}
+
+// The compute capability rule for one CUDA index, release by release (the lists change between
+// torch releases of one index). False: skip the index, every release on it is known to lack kernels
+// for the GPU. True: keep it; when some releases lack them, say which (the resolver then passes
+// over those torch versions on this index, ops/resolver.cpp), and when only unverified data keeps
+// it, say that too.
+bool judge_releases(IndexPlan& plan, const Backend& b, const std::string& machine, ComputeCapability gpu) {
+  std::vector<CudaArchInfo> rels = cuda_arch_releases(b, machine);
+  if (rels.empty()) return true;
+  std::vector<const CudaArchInfo*> runs, lack, unsure;
+  for (const auto& r : rels) {
+    if (arch_list_runs_on(r.archs, gpu)) runs.push_back(&r);
+    else if (r.uncertain) unsure.push_back(&r);
+    else lack.push_back(&r);
+  }
+  std::string name(b.name);
+  if (runs.empty() && unsure.empty()) {
+    std::string reason;
+    if (rels.size() == 1) {
+      reason = "built for " + arch_list_to_string(rels.front().archs) + ", not for the GPU's " + gpu.sm();
+    } else {
+      reason = "no torch release on it is built for the GPU's " + gpu.sm() + ":";
+      for (std::size_t i = 0; i < rels.size(); ++i)
+        reason += std::string(i ? ";" : "") + " torch " + rels[i].releases() + " for " + arch_list_to_string(rels[i].archs);
+    }
+    plan.skipped.push_back({&b, reason});
+    return false;
+  }
+  if (runs.empty()) {
+    plan.notes.push_back(name + ": no build known to have kernels for " + gpu.sm() + ", kept because its list is " +
+                         "uncertain (" + std::string(unsure.front()->source) + "); uncertain data excludes nothing");
+    return true;
+  }
+  for (const auto* l : lack) {
+    std::string reason = "torch " + l->releases() + " is built for " + arch_list_to_string(l->archs) + ", not for the GPU's " +
+                         gpu.sm() + " (" + std::string(l->source) + "); torch " + join_releases(runs) + " from it runs";
+    plan.limited.push_back({&b, reason});
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -39,15 +86,7 @@ IndexPlan plan_indexes(const BackendMode& mode, const Accelerator& acc, const In
       if (opt.check_compute_capability && !acc.compute_capability)
         plan.notes.push_back("compute capability unknown: CUDA indexes not checked against the GPU");
       for (const Backend* b : allowed) {
-        if (check) {
-          auto info = cuda_arch_list(*b, opt.machine);
-          if (info && !arch_list_runs_on(info->archs, *acc.compute_capability)) {
-            plan.skipped.push_back({b, "built for " + arch_list_to_string(info->archs) + ", not for the GPU's " +
-                                           acc.compute_capability->sm() +
-                                           (info->uncertain ? " (architecture list uncertain)" : "")});
-            continue;
-          }
-        }
+        if (check && !judge_releases(plan, *b, opt.machine, *acc.compute_capability)) continue;
         add(*b);
       }
       if (!plan.skipped.empty())

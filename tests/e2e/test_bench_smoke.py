@@ -56,3 +56,24 @@ def test_bench_warm_scenarios_with_the_real_binary(tmp_path):
         assert float(cells[1].split()[0]) > 0 and float(cells[4].split()[0]) > 0, row  # ptinstall and cp -al
         assert f"{name}: " in text and f"check: same {packages} package" in text.split(f"- {name}:")[1].splitlines()[0]
     assert not (tmp_path / "work" / "run").exists()
+
+
+def test_bench_noop_torch_with_the_real_binary(tmp_path):
+    """noop-torch-auto with tiny data: both tools install the same packages through the bench index's
+    PyTorch-shaped /whl/cu128/, the timed no-ops run no nvidia-smi, and the floor (ptinstall without the flag)
+    is measured beside them."""
+    from conftest import binary
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PTINSTALL_", "UV_"))}
+    proc = subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "bench" / "bench.py"), "--quick", "--big-size", "1", "--big-files", "40",
+         "--app-scale", "0.002", "--nvidia-scale", "0.0001", "--scenario", "noop-torch-auto",
+         "--runs", "1", "--ptinstall", binary(), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (report,) = (tmp_path / "results").glob("*-quick.md")
+    text = report.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| noop-torch-auto |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert not cells[1].startswith("failed") and float(cells[4].split()[0]) > 0, row
+    line = text.split("- noop-torch-auto:")[1].splitlines()[0]
+    assert "check: same " in line and "nvidia-smi runs during the timed no-ops: 0" in line, line

@@ -118,7 +118,8 @@ def settled_log(server, expected_at_least=0):
 
 def counts(stderr: str):
     import re
-    m = re.search(r"^(\d+) project pages?, (\d+) metadata fetch(?:es)?, (\d+) HTTP requests?$", stderr, re.M)
+    m = re.search(r"^(\d+) project pages?, (\d+) metadata fetch(?:es)?, (\d+) HTTP requests?, \d+ sequential round trips?$",
+                  stderr, re.M)
     assert m, stderr
     return tuple(int(x) for x in m.groups())
 

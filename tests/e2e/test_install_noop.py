@@ -76,9 +76,10 @@ def test_what_is_not_satisfied_is_resolved(ptinstall, make_index, tmp_path):
     assert " + extra-dep==1.0" in r.stderr
 
 
-def test_routed_and_sourced_packages_are_resolved(ptinstall, tmp_path):
-    # torch installed from a file: with --torch-backend the installed +cpu/+cuXXX build may not be the
-    # backend asked for, so a satisfied torch still goes to the (here dead) PyTorch index.
+def test_routed_packages_stay_and_sourced_packages_are_resolved(ptinstall, tmp_path):
+    # torch installed from a file: with --torch-backend an installed torch satisfies `torch` (as in uv) and
+    # the no-op asks no index; a build without a backend label (PyPI's) is not judged, so nothing is said.
+    # --reinstall-package torch goes to the (here dead) PyTorch index.
     out = tmp_path / "wheels"
     torch = wheelmaker.build_wheel(out, "torch", "2.9.1")
     app = wheelmaker.build_wheel(out, "app2", "1.0")
@@ -89,8 +90,11 @@ def test_routed_and_sourced_packages_are_resolved(ptinstall, tmp_path):
     r = ptinstall(*base, "--index-url", DEAD_INDEX, "torch", check=True)
     assert "Audited 1 package" in r.stderr
     r = ptinstall(*base, "--index-url", DEAD_INDEX, "--torch-backend", "cpu", "--torch-backend-index",
-                  "http://127.0.0.1:9/whl", "torch", env=env, check=False)
-    assert "error:" in r.stderr
+                  "http://127.0.0.1:9/whl", "torch", env=env, check=True)
+    assert r.stderr.startswith("Audited 1 package") and "warning" not in r.stderr, r.stderr
+    r = ptinstall(*base, "--index-url", DEAD_INDEX, "--torch-backend", "cpu", "--torch-backend-index",
+                  "http://127.0.0.1:9/whl", "--reinstall-package", "torch", "torch", env=env, check=False)
+    assert "error:" in r.stderr and "127.0.0.1:9/whl/cpu" in r.stderr, r.stderr
     r = ptinstall(*base, "--index-url", DEAD_INDEX, "--torch-backend", "cpu", "--torch-backend-index",
                   "http://127.0.0.1:9/whl", "app2", env=env, check=True)
     assert "Audited 1 package" in r.stderr

@@ -4,6 +4,8 @@ import stat
 
 import pytest
 
+from fakehost import nvidia_smi_script
+
 
 @pytest.fixture
 def machine(tmp_path, ptinstall):
@@ -14,6 +16,8 @@ def machine(tmp_path, ptinstall):
     bin_dir.mkdir()
 
     class Machine:
+        bin = bin_dir
+
         def file(self, rel, content):
             p = root / rel
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -25,11 +29,11 @@ def machine(tmp_path, ptinstall):
             p.chmod(p.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
         def nvidia_smi(self, driver, cap="", driver_rc=0):
-            self.tool("nvidia-smi",
-                      'case "$1" in\n'
-                      f"  --query-gpu=driver_version) printf '{driver}'; exit {driver_rc} ;;\n"
-                      f"  --query-gpu=compute_cap) printf '{cap}' ;;\n"
-                      "  *) exit 99 ;;\nesac")
+            self.tool("nvidia-smi", nvidia_smi_script(driver, cap, driver_rc, tmp_path / "nvidia-smi.runs"))
+
+        def nvidia_smi_runs(self):
+            runs = tmp_path / "nvidia-smi.runs"
+            return runs.read_text().splitlines() if runs.exists() else []
 
         def remove_tool(self, name):
             (bin_dir / name).unlink()
@@ -96,6 +100,32 @@ def test_wsl_like_multi_gpu_nvidia_smi_windows_table(machine):
     assert linux["accelerator"]["cuda_driver"] == "527.41"
     assert backends(linux)[0] == "cu129"      # 527.41 >= 525.60.13 on Linux
     assert backends(windows)[0] == "cu118"    # but < 528.33 on Windows
+    # One nvidia-smi run per command answers both the driver and the compute capability.
+    assert machine.nvidia_smi_runs() == ["--query-gpu=driver_version,compute_cap --format=csv,noheader"] * 2
+    assert linux["accelerator"]["compute_capability"] == "7.5"
+    assert linux["accelerator"]["source"] == "nvidia-smi --query-gpu=driver_version,compute_cap --format=csv,noheader"
+
+
+@pytest.mark.parametrize("var", ["PTINSTALL_CUDA_DRIVER_VERSION", "UV_CUDA_DRIVER_VERSION"])
+def test_driver_variable_runs_no_nvidia_smi(machine, var):
+    """The driver variable is the documented escape from a wedged driver: nvidia-smi (here one that would hang)
+    is not run for the compute capability either; the capability can come from its own variable."""
+    machine.file("sys/module/nvidia/version", "580.65.06\n")
+    machine.tool("nvidia-smi", 'echo "$*" >> "$0.runs"; sleep 30')
+    doc = machine.json("--target-os", "linux", env={var: "580.65.06"})
+    probe = next(p for p in doc["probes"] if p["probe"].startswith("nvidia-smi --query-gpu=compute_cap"))
+    assert probe["outcome"] == "skipped"
+    assert probe["detail"] == (f"not run (the driver came from {var}); set PTINSTALL_CUDA_COMPUTE_CAPABILITY to check"
+                               " the GPU's compute capability")
+    assert doc["accelerator"]["compute_capability"] is None
+    with_cap = machine.json("--target-os", "linux", env={var: "580.65.06", "PTINSTALL_CUDA_COMPUTE_CAPABILITY": "7.0"})
+    assert with_cap["accelerator"]["compute_capability"] == "7.0"
+    # --no-torch-compute-check: the driver from /sys, and still no nvidia-smi.
+    off = machine.json("--target-os", "linux", "--no-torch-compute-check")
+    assert off["accelerator"]["cuda_driver"] == "580.65.06"
+    assert next(p for p in off["probes"] if p["probe"].startswith("nvidia-smi --query-gpu=compute_cap"))["detail"] == \
+        "not run (--no-torch-compute-check); compute capability unknown, not checked"
+    assert not (machine.bin / "nvidia-smi.runs").exists()
 
 
 def test_compute_capability_skips_indexes(machine):

@@ -30,6 +30,7 @@ import wheelmaker  # noqa: E402
 from envtools import PYTHON, make_venv, installed  # noqa: E402
 from indexserver import (CUDA_PINS, IndexServer, build_simple_index, free_port, nginx_binary,  # noqa: E402
                          nvidia_wheel, torch_requires)
+from fakehost import nvidia_smi_script  # noqa: E402
 
 PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
     [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
@@ -222,6 +223,7 @@ def expected_build(variant, torch="2.9.1", vision="0.24.1", audio="2.9.1"):
             "torchaudio": [f"{audio}+{variant}"] + info}
 
 
+
 class Machine:
     """A simulated machine: root/ stands for / (sys, proc) through PTINSTALL_SYSFS_ROOT, bin/ is the whole
     PATH (so the host's own GPU tools and driver files are never seen)."""
@@ -244,10 +246,7 @@ class Machine:
         p.chmod(p.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
     def nvidia_smi(self, driver_lines, cap_lines=""):
-        self.tool("nvidia-smi", 'case "$1" in\n'
-                                f"  --query-gpu=driver_version) printf '{driver_lines}' ;;\n"
-                                f"  --query-gpu=compute_cap) printf '{cap_lines}' ;;\n"
-                                "  *) exit 99 ;;\nesac")
+        self.tool("nvidia-smi", nvidia_smi_script(driver_lines, cap_lines, 0, self.root.parent / "nvidia-smi.runs"))
 
     def pci(self, slot, cls, vendor):
         self.file(f"sys/bus/pci/devices/{slot}/class", cls + "\n")

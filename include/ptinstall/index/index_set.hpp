@@ -88,6 +88,11 @@ struct TargetFilter {
   std::function<std::optional<std::int64_t>(std::string_view)> exclude_newer_for{};
   // Called (from any thread) for a file that has no upload time while a cut-off applies: it is kept.
   std::function<void(const IndexFile&)> no_upload_time{};
+  // Where set: a reason to pass over this version of a project on this index (--torch-backend=auto:
+  // a torch build without kernels for the GPU's compute capability); nullopt keeps the file.
+  std::function<std::optional<std::string>(std::string_view project, const spec::Version& version,
+                                           std::string_view index_url)>
+      excluded{};
 };
 
 enum class SkipReason {
@@ -99,6 +104,7 @@ enum class SkipReason {
   Unsupported,      // not a wheel or sdist, or no version could be read from its name
   Shadowed,         // unsafe-best-match: the version already came from an earlier index
   UploadedAfter,    // uploaded after the --exclude-newer cut-off
+  Excluded,         // TargetFilter::excluded gave a reason (detail)
 };
 std::string_view to_string(SkipReason reason);
 

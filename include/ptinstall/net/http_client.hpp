@@ -166,6 +166,10 @@ class HttpClient {
 
   // Network attempts made so far (retries count), for `-v` output.
   std::uint64_t request_count() const;
+  // Of the attempts finished so far, the most that ran strictly one after another (each started after
+  // the previous one ended): the round trips on the critical path, for `-v` output. With every
+  // request it could know of in flight at once, a resolution pays about its graph's depth here.
+  std::uint64_t sequential_round_trips() const;
   const ClientOptions& options() const;
 
   // Whether TLS verification is skipped for this URL (--allow-insecure-host).
@@ -182,5 +186,9 @@ void raise_for_status(const Response& response, std::string_view url);
 
 // Waits for every future (so no transfer outlives its caller), then rethrows the first failure.
 std::vector<Response> wait_all(std::vector<std::future<Response>>& futures);
+
+// The most intervals of `spans` (start, end) that follow one another without overlap.
+std::uint64_t longest_sequential_chain(
+    std::vector<std::pair<std::chrono::steady_clock::time_point, std::chrono::steady_clock::time_point>> spans);
 
 }  // namespace ptinstall::net

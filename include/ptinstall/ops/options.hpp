@@ -62,6 +62,7 @@ struct PipOptions {
   // Installing.
   bool dry_run = false;
   bool reinstall = false;
+  std::set<std::string> reinstall_packages;  // --reinstall-package NAME (normalised)
   bool require_hashes = false;
   bool compile_bytecode = false;
   bool no_progress = false;

@@ -37,6 +37,9 @@ struct ResolveStats {
   std::uint64_t project_pages = 0;
   std::uint64_t metadata_fetches = 0;
   std::uint64_t http_requests = 0;
+  // Warnings the caller says when they matter: the --torch-backend override warning is said once,
+  // and by `pip install` only when it installs or removes something.
+  std::vector<std::string> warnings;
 };
 
 // Throws resolve::NoSolutionError or util::Error (a network failure without a hint gets the default

@@ -2,6 +2,7 @@
 // --python-version / --python-platform, and the PyTorch indexes --torch-backend routes to.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,19 @@ struct TorchRouting {
   bool cuda_consistency = false;
   std::string backend;      // the mode as asked ("auto", "cu128", ...), for a lock's [tool.ptinstall]
   std::string accelerator;  // auto: what detection found ("cuda (nvidia-smi)"), else ""
+  std::string origin;                            // "--torch-backend", "UV_TORCH_BACKEND", "`torch-backend` in ..."
+  std::vector<const torch::Backend*> selected;   // torch::selected_backends of the index list
+  std::string accelerator_found;                 // auto: "NVIDIA driver 550.144.03", for messages
+  // auto with an NVIDIA GPU whose compute capability is known and checked: torch builds on a CUDA
+  // index without kernels for it are passed over, release by release (torch::build_lacks_kernels).
+  std::optional<torch::ComputeCapability> compute_capability;
+  std::string machine;                           // picks the architecture lists
+  std::string base;                              // --torch-backend-index, to map index URLs back
 };
-TorchRouting torch_routing(const config::Settings& settings, const Target& target);
+// Which questions detection may ask: everything (a resolution), or only what files answer and what
+// the kind of accelerator needs (the no-op fast path: no `nvidia-smi` for the compute capability,
+// which costs 50-500 ms and cannot change what is already installed).
+enum class Detect { Full, KindOnly };
+TorchRouting torch_routing(const config::Settings& settings, const Target& target, Detect detect = Detect::Full);
 
 }  // namespace ptinstall::ops

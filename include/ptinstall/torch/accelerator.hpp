@@ -8,6 +8,9 @@
 //   7. Intel display controllers in /sys/bus/pci/devices (class 0x03xxxx, vendor 0x8086)
 // plus, beyond uv, the GPUs' compute capability when an NVIDIA driver was found (env
 // PTINSTALL_CUDA_COMPUTE_CAPABILITY, else nvidia-smi --query-gpu=compute_cap; the minimum of all GPUs).
+// nvidia-smi runs at most once: when probe 5 runs it, the same run answers the compute capability
+// (--query-gpu=driver_version,compute_cap), and a driver from the environment (the documented
+// escape from a wedged driver) never leads to an nvidia-smi run at all.
 // Every probe tried is recorded, so `ptinstall torch-backend` can explain the result.
 // The tools (nvidia-smi, rocm_agent_enumerator) run with a time limit (DetectionInputs::tool_timeout):
 // one that does not answer in time is killed, a warning names it, and its probe counts as failed.
@@ -34,6 +37,12 @@ struct DetectionInputs {
   // when the driver is wedged it blocks forever. 5 seconds is far beyond a healthy answer and still
   // a short delay for an `auto` that then falls back to the next probe.
   std::chrono::milliseconds tool_timeout{5000};
+  // Whether nvidia-smi may be asked for the compute capability. Off under --no-torch-compute-check
+  // and where only the kind of accelerator matters (the no-op fast path): the capability then comes
+  // from PTINSTALL_CUDA_COMPUTE_CAPABILITY or stays unknown. `why_no_capability_query` words why,
+  // for the probe record.
+  bool query_compute_capability = true;
+  std::string why_no_capability_query = "--no-torch-compute-check";
 
   // root = $PTINSTALL_SYSFS_ROOT or "/", path = $PATH, getenv = std::getenv.
   static DetectionInputs from_environment();

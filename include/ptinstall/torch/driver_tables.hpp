@@ -68,21 +68,36 @@ struct ComputeCapability {
   auto operator<=>(const ComputeCapability&) const = default;
 };
 
-// One entry of TORCH_CUDA_ARCH_LIST: cubins for major.minor, plus PTX when `ptx`.
+// One entry of TORCH_CUDA_ARCH_LIST: cubins for major.minor, plus PTX when `ptx`. `maybe`: not
+// verified to be in the build ("7.0?" in the tables); it counts as present, so it never excludes.
 struct CudaArch {
   ComputeCapability cc;
   bool ptx = false;
+  bool maybe = false;
 };
 
+// The architectures of one backend's builds over a range of torch releases.
 struct CudaArchInfo {
   std::vector<CudaArch> archs;
   std::string_view source;  // where the list comes from
-  bool uncertain = false;   // reconstructed from memory of older releases, not checked against the build script
+  bool uncertain = false;   // reconstructed from memory of older releases: never excludes anything
+  std::string first;        // torch releases covered, major.minor ("2.8")
+  std::string last;         // "" = and later (the newest list, assumed to hold until known otherwise)
+  std::string releases() const;  // "2.8 to 2.10", "2.11 and later", "2.7"
 };
 
-// The architectures PyTorch builds `backend` for on `machine` ("x86_64", "aarch64"); nullopt when
-// no list is known (the backend is then not filtered by compute capability).
+// Every known list of `backend` on `machine` ("x86_64", "aarch64"), newest releases first; empty
+// when none is known (the backend is then not filtered by compute capability).
+std::vector<CudaArchInfo> cuda_arch_releases(const Backend& backend, std::string_view machine = "x86_64");
+// The newest of them; nullopt when none is known.
 std::optional<CudaArchInfo> cuda_arch_list(const Backend& backend, std::string_view machine = "x86_64");
+// The list of the torch release `torch` (its major.minor) on `backend`; nullopt when unknown.
+std::optional<CudaArchInfo> cuda_arch_list_for(const Backend& backend, const spec::Version& torch,
+                                               std::string_view machine = "x86_64");
+// Why torch `torch` from `backend` cannot run on `gpu` (no cubin and no PTX for it), by a list that is
+// not uncertain; nullopt when it can, or when nothing certain is known.
+std::optional<std::string> build_lacks_kernels(const Backend& backend, const spec::Version& torch,
+                                               std::string_view machine, ComputeCapability gpu);
 
 // CUDA's compatibility rule: a cubin for X.Y runs on X.Z with Z >= Y (same major); PTX for X.Y
 // is JIT-compiled for any compute capability >= X.Y.

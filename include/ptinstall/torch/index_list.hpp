@@ -32,6 +32,7 @@ struct SkippedIndex {
 struct IndexPlan {
   std::vector<IndexEntry> indexes;    // in priority order
   std::vector<SkippedIndex> skipped;  // auto: indexes the driver allowed but the GPU cannot run
+  std::vector<SkippedIndex> limited;  // auto: kept indexes where some torch releases lack kernels for the GPU
   std::vector<std::string> notes;     // why the list looks as it does, one sentence each
 };
 

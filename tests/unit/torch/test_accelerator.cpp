@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <sys/stat.h>
 
@@ -44,14 +45,36 @@ struct FakeMachine {
     return out + "'";
   }
 
-  // nvidia-smi answering the two queries separately.
+  // nvidia-smi answering the two queries separately or together (`driver, cap` per line; a failing
+  // compute_cap query fails the combined one, as an old driver does). Every run is counted in a
+  // file next to bin/, one line per run with its arguments.
   void nvidia_smi(const std::string& driver_out, int driver_rc, const std::string& cap_out = "", int cap_rc = 0) {
+    std::string d = quote(driver_out), c = quote(cap_out), drc = std::to_string(driver_rc), crc = std::to_string(cap_rc);
     tool("nvidia-smi",
+         "echo \"$*\" >> " + quote((dir.path() / "nvidia-smi.runs").string()) + "\n"
          "case \"$1\" in\n"
-         "  --query-gpu=driver_version) printf " + quote(driver_out) + "; exit " + std::to_string(driver_rc) + " ;;\n"
-         "  --query-gpu=compute_cap) printf " + quote(cap_out) + "; exit " + std::to_string(cap_rc) + " ;;\n"
+         "  --query-gpu=driver_version) printf " + d + "; exit " + drc + " ;;\n"
+         "  --query-gpu=compute_cap) printf " + c + "; exit " + crc + " ;;\n"
+         "  --query-gpu=driver_version,compute_cap)\n"
+         "    if [ " + crc + " != 0 ]; then printf " + c + "; exit " + crc + "; fi\n"
+         "    if [ " + drc + " != 0 ]; then printf " + d + "; exit " + drc + "; fi\n"
+         // Shell builtins only (PATH holds nothing but the fake tools).
+         "    d=$(printf " + d + "); c=$(printf " + c + "); nl='\n'\n"
+         "    while [ -n \"$d\" ]; do\n"
+         "      echo \"${d%%\"$nl\"*}, ${c%%\"$nl\"*}\"\n"
+         "      case \"$d\" in *\"$nl\"*) d=${d#*\"$nl\"} ;; *) d= ;; esac\n"
+         "      case \"$c\" in *\"$nl\"*) c=${c#*\"$nl\"} ;; *) c= ;; esac\n"
+         "    done; exit 0 ;;\n"
          "esac\n"
          "echo \"unexpected arguments: $*\" >&2; exit 99");
+  }
+
+  // How often nvidia-smi ran.
+  std::size_t nvidia_smi_runs() const {
+    std::ifstream in(dir.path() / "nvidia-smi.runs");
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
   }
 
   void pci(const std::string& slot, const std::string& cls, const std::string& vendor) {
@@ -211,14 +234,17 @@ TEST_CASE("nvidia-smi") {
     Detection d = m.detect();
     CHECK(d.accelerator.kind == AcceleratorKind::Cuda);
     CHECK(d.accelerator.cuda_driver == "566.36");
-    CHECK(d.accelerator.source == "nvidia-smi --query-gpu=driver_version --format=csv,noheader");
+    // One run answered the driver and the compute capability.
+    CHECK(d.accelerator.source == "nvidia-smi --query-gpu=driver_version,compute_cap --format=csv,noheader");
+    CHECK(m.nvidia_smi_runs() == 1);
     REQUIRE(d.accelerator.compute_capability);
     CHECK(*d.accelerator.compute_capability == ComputeCapability{7, 5});
     CHECK(d.accelerator.gpu_compute_capabilities.size() == 2);
-    const ProbeRecord* cap = probe(d, "nvidia-smi --query-gpu=compute_cap");
+    CHECK_FALSE(probe(d, "nvidia-smi --query-gpu=compute_cap"));
+    const ProbeRecord* cap = probe(d, "compute capability");
     REQUIRE(cap);
     CHECK(cap->outcome == ProbeOutcome::Info);
-    CHECK(cap->detail.find("7.5") != std::string::npos);
+    CHECK(cap->detail == "compute capability 7.5 (minimum of 8.9, 7.5), from the same nvidia-smi run");
     // The remaining probes are not run.
     CHECK(probe(d, "rocm_agent")->outcome == ProbeOutcome::Skipped);
     CHECK(probe(d, "/sys/bus/pci")->outcome == ProbeOutcome::Skipped);
@@ -245,30 +271,96 @@ TEST_CASE("nvidia-smi") {
     chmod((m.bin() / "nvidia-smi").c_str(), 0644);
     CHECK(probe(m.detect(), "nvidia-smi")->detail == "not found on PATH");
   }
-  SECTION("compute capability query fails: no check") {
+  SECTION("a driver without the compute_cap field: the driver asked alone, no check") {
     m.nvidia_smi("470.256.02\\n", 0, "Field \"compute_cap\" is not a valid field to query.\\n", 2);
     Detection d = m.detect();
     CHECK(d.accelerator.cuda_driver == "470.256.02");
+    CHECK(d.accelerator.source == "nvidia-smi --query-gpu=driver_version --format=csv,noheader");
     CHECK_FALSE(d.accelerator.compute_capability);
-    CHECK(probe(d, "nvidia-smi --query-gpu=compute_cap")->outcome == ProbeOutcome::Failed);
+    CHECK(probe(d, "nvidia-smi --query-gpu=driver_version,compute_cap")->outcome == ProbeOutcome::Failed);
+    CHECK(probe(d, "compute capability")->outcome == ProbeOutcome::Failed);
+    CHECK(m.nvidia_smi_runs() == 2);  // the one case of two runs: the first was refused
   }
   SECTION("compute capability garbage: no check") {
     m.nvidia_smi("550.54\\n", 0, "[N/A]\\n");
     Detection d = m.detect();
+    CHECK(d.accelerator.cuda_driver == "550.54");
     CHECK_FALSE(d.accelerator.compute_capability);
-    CHECK(probe(d, "nvidia-smi --query-gpu=compute_cap")->outcome == ProbeOutcome::Failed);
+    CHECK(probe(d, "compute capability")->outcome == ProbeOutcome::Failed);
+    CHECK(m.nvidia_smi_runs() == 1);
+  }
+  SECTION("a failing driver query is not retried") {
+    m.nvidia_smi("NVIDIA-SMI has failed\\n", 9, "8.6\\n");
+    Detection d = m.detect();
+    CHECK(d.accelerator.kind == AcceleratorKind::None);
+    CHECK(m.nvidia_smi_runs() == 1);
   }
   SECTION("compute capability override") {
     m.nvidia_smi("550.54\\n", 0, "8.6\\n");
     m.env["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "6.1";
     Detection d = m.detect();
     CHECK(*d.accelerator.compute_capability == ComputeCapability{6, 1});
+    // The driver query ran alone: the capability was not wanted from nvidia-smi.
+    CHECK(d.accelerator.source == "nvidia-smi --query-gpu=driver_version --format=csv,noheader");
+    CHECK(m.nvidia_smi_runs() == 1);
     m.env["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "sm_61";
     CHECK_THROWS_AS(m.detect(), Error);
   }
   SECTION("no compute capability query without an NVIDIA driver") {
     m.nvidia_smi("x", 3, "8.6\\n");
     CHECK_FALSE(probe(m.detect(), "nvidia-smi --query-gpu=compute_cap"));
+  }
+}
+
+TEST_CASE("the compute capability query is not run when the driver came from the environment") {
+  // PTINSTALL_CUDA_DRIVER_VERSION is the documented escape from a wedged driver: nvidia-smi must not
+  // run behind it.
+  FakeMachine m;
+  m.file("sys/module/nvidia/version", "550.54.15\n");
+  m.nvidia_smi("550.54.15\\n", 0, "8.6\\n");
+  for (const char* var : {"PTINSTALL_CUDA_DRIVER_VERSION", "UV_CUDA_DRIVER_VERSION"}) {
+    CAPTURE(var);
+    FakeMachine fresh;
+    fresh.nvidia_smi("550.54.15\\n", 0, "8.6\\n");
+    fresh.env[var] = "550.54.15";
+    Detection d = fresh.detect();
+    CHECK(d.accelerator.kind == AcceleratorKind::Cuda);
+    CHECK_FALSE(d.accelerator.compute_capability);
+    const ProbeRecord* cap = probe(d, "nvidia-smi --query-gpu=compute_cap");
+    REQUIRE(cap);
+    CHECK(cap->outcome == ProbeOutcome::Skipped);
+    CHECK(cap->detail == std::string("not run (the driver came from ") + var +
+                             "); set PTINSTALL_CUDA_COMPUTE_CAPABILITY to check the GPU's compute capability");
+    CHECK(fresh.nvidia_smi_runs() == 0);
+    // With the capability from the environment too, it is known, still without nvidia-smi.
+    fresh.env["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "7.0";
+    CHECK(*fresh.detect().accelerator.compute_capability == ComputeCapability{7, 0});
+    CHECK(fresh.nvidia_smi_runs() == 0);
+  }
+  SECTION("--no-torch-compute-check: the driver from /sys, no nvidia-smi at all") {
+    DetectionInputs in = m.inputs();
+    in.query_compute_capability = false;
+    Detection d = detect_accelerator(in);
+    CHECK(d.accelerator.cuda_driver == "550.54.15");
+    CHECK_FALSE(d.accelerator.compute_capability);
+    CHECK(probe(d, "nvidia-smi --query-gpu=compute_cap")->outcome == ProbeOutcome::Skipped);
+    CHECK(probe(d, "nvidia-smi --query-gpu=compute_cap")->detail ==
+          "not run (--no-torch-compute-check); compute capability unknown, not checked");
+    CHECK(m.nvidia_smi_runs() == 0);
+  }
+  SECTION("--no-torch-compute-check with the driver from nvidia-smi: the driver query alone") {
+    FakeMachine wsl;
+    wsl.nvidia_smi("566.36\\n", 0, "8.6\\n");
+    DetectionInputs in = wsl.inputs();
+    in.query_compute_capability = false;
+    Detection d = detect_accelerator(in);
+    CHECK(d.accelerator.source == "nvidia-smi --query-gpu=driver_version --format=csv,noheader");
+    CHECK(wsl.nvidia_smi_runs() == 1);
+  }
+  SECTION("the driver from /sys: one compute capability query") {
+    Detection d = m.detect();
+    CHECK(*d.accelerator.compute_capability == ComputeCapability{8, 6});
+    CHECK(m.nvidia_smi_runs() == 1);
   }
 }
 

@@ -169,8 +169,10 @@ TEST_CASE("CUDA architecture lists of the PyTorch builds") {
     return arch_list_to_string(info->archs);
   };
   CHECK(list("cu126") == "sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90");
-  CHECK(list("cu128") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120");
-  CHECK(list("cu129") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX");
+  // The newest release's list (torch 2.11 dropped Volta from cu128; 2.12's cu129 is the Blackwell set).
+  CHECK(list("cu128") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120");
+  CHECK(list("cu129") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120");
+  CHECK(list("cu132") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120");
   CHECK(list("cu130") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX");
   CHECK(list("cu130", "aarch64") == "sm_80 sm_90 sm_100 sm_110 sm_120+PTX");
   CHECK(list("cu126", "aarch64") == "sm_80 sm_90");
@@ -178,8 +180,9 @@ TEST_CASE("CUDA architecture lists of the PyTorch builds") {
   CHECK_FALSE(cuda_arch_list(*find_backend("cu125")));
   CHECK_FALSE(cuda_arch_list(cpu_backend()));
   CHECK_FALSE(cuda_arch_list(*find_backend("rocm6.4")));
-  CHECK(cuda_arch_list(*find_backend("cu132"))->uncertain);
+  CHECK_FALSE(cuda_arch_list(*find_backend("cu132"))->uncertain);
   CHECK_FALSE(cuda_arch_list(*find_backend("cu128"))->uncertain);
+  CHECK(cuda_arch_list(*find_backend("cu118"))->uncertain);
   // The GTX 1080 Ti case (uv #14742): sm_61 runs cu126 builds but not cu128 ones.
   CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu126"))->archs, {6, 1}));
   CHECK_FALSE(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {6, 1}));
@@ -188,6 +191,56 @@ TEST_CASE("CUDA architecture lists of the PyTorch builds") {
   CHECK_FALSE(arch_list_runs_on(cuda_arch_list(*find_backend("cu126"))->archs, {12, 0}));
   // DGX Spark (sm_121) runs sm_120 cubins.
   CHECK(arch_list_runs_on(cuda_arch_list(*find_backend("cu128"))->archs, {12, 1}));
+}
+
+TEST_CASE("CUDA architecture lists by torch release") {
+  using ptinstall::spec::Version;
+  auto at = [](std::string_view backend, std::string_view torch) {
+    auto info = cuda_arch_list_for(*find_backend(backend), Version::from_string(torch));
+    return info ? arch_list_to_string(info->archs) + " [" + info->releases() + "]" : std::string("unknown");
+  };
+  CHECK(at("cu128", "2.11.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.11 and later]");
+  CHECK(at("cu128", "2.13.1") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.11 and later]");
+  CHECK(at("cu128", "2.10.0") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.8 to 2.10]");
+  CHECK(at("cu128", "2.8.0") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.8 to 2.10]");
+  CHECK(at("cu128", "2.7.1") == "sm_70? sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.7]");
+  CHECK(at("cu128", "2.6.0") == "unknown");
+  CHECK(at("cu129", "2.9.1") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX [2.8 to 2.9]");
+  CHECK(at("cu129", "2.10.0") == "unknown");  // no cu129 list known for 2.10-2.11
+  CHECK(at("cu129", "2.12.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.12 and later]");
+  CHECK(at("cu130", "2.11.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX [2.9 and later]");
+  CHECK(at("cu126", "2.11.0") == "sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90 [2.6 and later]");
+  CHECK(at("cu128", "2.11.0.dev20260115") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.11 and later]");
+  CHECK(at("cu128", "2.10.0+cu128") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.8 to 2.10]");
+}
+
+TEST_CASE("which torch builds lack kernels for a GPU") {
+  using ptinstall::spec::Version;
+  auto lacks = [](std::string_view backend, std::string_view torch, ComputeCapability gpu) {
+    return build_lacks_kernels(*find_backend(backend), Version::from_string(torch), "x86_64", gpu).has_value();
+  };
+  // V100 (sm_70): torch 2.11+cu128 has no kernels for it (pytorch/pytorch#182250); 2.10 does.
+  CHECK(lacks("cu128", "2.11.0", {7, 0}));
+  CHECK_FALSE(lacks("cu128", "2.10.0", {7, 0}));
+  CHECK_FALSE(lacks("cu128", "2.7.1", {7, 0}));  // sm_70? unverified: never excludes
+  CHECK(lacks("cu130", "2.9.1", {7, 0}));
+  CHECK_FALSE(lacks("cu126", "2.11.0", {7, 0}));
+  // GTX 1080 Ti (sm_61)
+  CHECK(lacks("cu128", "2.7.1", {6, 1}));
+  CHECK_FALSE(lacks("cu126", "2.9.1", {6, 1}));
+  CHECK_FALSE(lacks("cu118", "2.0.0", {12, 0}));  // uncertain lists exclude nothing
+  CHECK_FALSE(lacks("cu129", "2.10.0", {7, 0}));  // unknown release: nothing excluded
+  // RTX 5090 (sm_120), A100, H100
+  CHECK_FALSE(lacks("cu128", "2.11.0", {12, 0}));
+  CHECK(lacks("cu126", "2.11.0", {12, 0}));
+  for (auto b : {"cu126", "cu128", "cu129", "cu130", "cu132"}) {
+    CHECK_FALSE(lacks(b, "2.12.0", {8, 0}));
+    CHECK_FALSE(lacks(b, "2.12.0", {9, 0}));
+  }
+  auto why = build_lacks_kernels(*find_backend("cu128"), Version::from_string("2.11.0"), "x86_64", {7, 0});
+  CHECK(*why ==
+        "torch 2.11 and later on cu128 is built for sm_75 sm_80 sm_86 sm_90 sm_100 sm_120, not for the GPU's sm_70 "
+        "(pytorch/pytorch#175253, #172352, #182250: Volta dropped from CUDA 12.8 builds in 2.11)");
 }
 
 TEST_CASE("driver tables equal the reference's rows") {
