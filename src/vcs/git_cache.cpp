@@ -154,6 +154,17 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
     return run_git(args, mirror.string());
   };
   const std::vector<std::string> all_refs{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
+  // A commit hash the mirror lacks (`found` empty): every branch and tag fetched, then asked again.
+  auto commit_after_fetching_all = [&](std::optional<std::string> found) {
+    if (!found) {
+      check(fetch(all_refs), "fetch", repository);
+      found = rev_parse(*reference);
+    }
+    if (!found)
+      throw util::Error(util::ErrorKind::Build, "unknown revision `" + *reference + "` in " + redact_text(repository),
+                        "no branch, tag or commit of the repository has that name");
+    return *found;
+  };
 
   ResolvedRevision out;
   if (reference && is_full_commit(*reference)) {
@@ -187,15 +198,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
     if (reference && is_full_commit(*reference)) {
       // A full hash: ask for it alone (servers speaking protocol v2 allow it), else everything.
       GitResult r = fetch({*reference});
-      std::optional<std::string> c = r.ok() ? rev_parse(*reference) : std::nullopt;
-      if (!c) {
-        check(fetch(all_refs), "fetch", repository);
-        c = rev_parse(*reference);
-      }
-      if (!c)
-        throw util::Error(util::ErrorKind::Build, "unknown revision `" + *reference + "` in " + redact_text(repository),
-                          "no branch, tag or commit of the repository has that name");
-      out.commit = *c;
+      out.commit = commit_after_fetching_all(r.ok() ? rev_parse(*reference) : std::nullopt);
     } else {
       std::map<std::string, std::string> refs = list_refs(repository);
       std::string picked, dest;
@@ -225,15 +228,7 @@ ResolvedRevision GitCache::resolve(const std::string& repository, const std::opt
           out.commit = *c;
         }
       } else if (reference && looks_like_commit(*reference)) {
-        auto c = rev_parse(*reference);
-        if (!c) {
-          check(fetch(all_refs), "fetch", repository);
-          c = rev_parse(*reference);
-        }
-        if (!c)
-          throw util::Error(util::ErrorKind::Build, "unknown revision `" + *reference + "` in " + redact_text(repository),
-                            "no branch, tag or commit of the repository has that name");
-        out.commit = *c;
+        out.commit = commit_after_fetching_all(rev_parse(*reference));
       } else {
         std::vector<std::string> known;
         for (const auto& [name, sha] : refs) {
