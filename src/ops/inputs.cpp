@@ -108,7 +108,7 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
     std::size_t located = 0;
     for (const auto& l : lines) located += l.requirement ? 0 : 1;
     std::unique_ptr<util::ThreadPool> pool;
-    if (located > 1) pool = std::make_unique<util::ThreadPool>(std::min<std::size_t>(located, 4));
+    if (located > 1) pool = std::make_unique<util::ThreadPool>(std::min<std::size_t>(located, 16));
     util::parallel_for(pool.get(), lines.size(), [&](std::size_t i) {
       reqs[i] = lines[i].requirement ? *lines[i].requirement : location_requirement(lines[i], build);
     });

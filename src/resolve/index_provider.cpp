@@ -114,7 +114,10 @@ struct IndexProvider::Impl {
       if (!options.build) throw dist::source_refused("`" + urls[i]->to_string() + "`", dist::SourceRefusal::NoBuilder, name);
       options.build->build_options().require_source_allowed(name, "`" + urls[i]->to_string() + "`");
     }
-    util::parallel_for(urls.size() > 1 ? &pool : nullptr, urls.size(), [&](std::size_t i) {
+    // Their own threads, one per source (up to 16): each mostly waits on a server or a backend.
+    std::unique_ptr<util::ThreadPool> direct_pool;
+    if (urls.size() > 1) direct_pool = std::make_unique<util::ThreadPool>(std::min<std::size_t>(urls.size(), 16));
+    util::parallel_for(direct_pool.get(), urls.size(), [&](std::size_t i) {
       if (dists[i].is_wheel()) return;
       dists[i] = options.build->pin(dists[i]);  // a git branch or tag: its commit, once per run
       raws[i] = options.build->metadata(dists[i]);
