@@ -9,7 +9,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
-#include "toml_names.hpp"
+#include "util/toml_type_name.hpp"
 
 namespace ptinstall::config {
 namespace fs = std::filesystem;
@@ -64,7 +64,7 @@ std::vector<std::string> known_file_keys() {
 [[noreturn]] void type_error(const fs::path& path, const toml::node& node, std::string_view key, std::string_view expected) {
   auto line = node.source().begin.line;
   throw util::Error(path.string() + ":" + std::to_string(line) + ": `" + std::string(key) + "` must be " +
-                        std::string(expected) + ", not " + detail::toml_type_name(node),
+                        std::string(expected) + ", not " + util::detail::toml_type_name(node),
                     "see docs/configuration.md for the keys ptinstall reads");
 }
 

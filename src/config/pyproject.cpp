@@ -12,7 +12,7 @@
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
-#include "toml_names.hpp"
+#include "util/toml_type_name.hpp"
 
 namespace ptinstall::config {
 namespace fs = std::filesystem;
@@ -41,7 +41,7 @@ struct Reader {
     throw util::Error(where(node) + ": " + message, std::move(hint));
   }
   [[noreturn]] void type_error(const toml::node& node, std::string_view key, std::string_view expected) const {
-    fail(node, "`" + std::string(key) + "` must be " + std::string(expected) + ", not " + detail::toml_type_name(node));
+    fail(node, "`" + std::string(key) + "` must be " + std::string(expected) + ", not " + util::detail::toml_type_name(node));
   }
 
   const toml::table* table(const toml::table* parent, std::string_view key, std::string_view full) const {

@@ -14,23 +14,12 @@
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
+#include "util/toml_type_name.hpp"
 
 namespace ptinstall::lock {
 namespace {
 
 const char* kSpecHint = "see the pylock.toml specification (packaging.python.org, PEP 751)";
-
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
-  }
-}
 
 // Reading one file: every error names the file, the line and (where known) the package.
 struct Reader {
@@ -51,7 +40,7 @@ struct Reader {
       if (required) fail(&t, "`" + std::string(key) + "`" + in(package) + " is missing");
       return std::nullopt;
     }
-    if (!n->is_string()) fail(n, "`" + std::string(key) + "`" + in(package) + " must be a string, not " + type_name(*n));
+    if (!n->is_string()) fail(n, "`" + std::string(key) + "`" + in(package) + " must be a string, not " + util::detail::toml_type_name(*n));
     return n->as_string()->get();
   }
 
@@ -60,9 +49,9 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (!n) return out;
     const toml::array* a = n->as_array();
-    if (!a) fail(n, "`" + std::string(key) + "`" + in(package) + " must be an array of strings, not " + type_name(*n));
+    if (!a) fail(n, "`" + std::string(key) + "`" + in(package) + " must be an array of strings, not " + util::detail::toml_type_name(*n));
     for (const auto& item : *a) {
-      if (!item.is_string()) fail(&item, "`" + std::string(key) + "`" + in(package) + " must hold strings, not " + type_name(item));
+      if (!item.is_string()) fail(&item, "`" + std::string(key) + "`" + in(package) + " must hold strings, not " + util::detail::toml_type_name(item));
       out.push_back(item.as_string()->get());
     }
     return out;
@@ -79,7 +68,7 @@ struct Reader {
 
   LockedFile file(const toml::node& node, const std::string& what, const std::string& package, bool archive) const {
     const toml::table* t = node.as_table();
-    if (!t) fail(&node, what + in(package) + " must be a table, not " + type_name(node));
+    if (!t) fail(&node, what + in(package) + " must be a table, not " + util::detail::toml_type_name(node));
     LockedFile f;
     if (auto v = string(*t, "name", package)) f.name = *v;
     if (auto v = string(*t, "url", package)) f.url = *v;
@@ -96,7 +85,7 @@ struct Reader {
         f.upload_time = s.str();
       } else {
         fail(n, "`upload-time` of " + (f.name.empty() ? what : f.name) + in(package) +
-                    " must be a TOML datetime, not " + type_name(*n));
+                    " must be a TOML datetime, not " + util::detail::toml_type_name(*n));
       }
     }
     if (const toml::node* n = t->get("size")) {
@@ -110,7 +99,7 @@ struct Reader {
     std::string shown = f.name.empty() ? what : f.name;
     if (!h) fail(t, shown + in(package) + " has no hashes", "a lock names a hash for every file; lock it again");
     const toml::table* ht = h->as_table();
-    if (!ht) fail(h, "`hashes` of " + shown + in(package) + " must be a table, not " + type_name(*h));
+    if (!ht) fail(h, "`hashes` of " + shown + in(package) + " must be a table, not " + util::detail::toml_type_name(*h));
     for (const auto& [algo, value] : *ht) {
       if (!value.is_string()) fail(&value, "hash `" + std::string(algo.str()) + "` of " + shown + in(package) + " must be a string");
       std::string hex = util::to_lower(value.as_string()->get());
@@ -124,7 +113,7 @@ struct Reader {
 
   LockedPackage package(const toml::node& node) const {
     const toml::table* t = node.as_table();
-    if (!t) fail(&node, "each of `packages` must be a table, not " + type_name(node));
+    if (!t) fail(&node, "each of `packages` must be a table, not " + util::detail::toml_type_name(node));
     LockedPackage p;
     std::string written = *string(*t, "name", "", true);
     if (!spec::is_valid_name(written)) fail(t->get("name"), "invalid package name `" + written + "`");
@@ -147,7 +136,7 @@ struct Reader {
       if (!a) fail(n, "`dependencies`" + in(p.name) + " must be an array of tables");
       for (const auto& d : *a) {
         const toml::table* dt = d.as_table();
-        if (!dt) fail(&d, "`dependencies`" + in(p.name) + " must hold tables, not " + type_name(d));
+        if (!dt) fail(&d, "`dependencies`" + in(p.name) + " must hold tables, not " + util::detail::toml_type_name(d));
         LockedDependency dep;
         if (auto v = string(*dt, "name", p.name)) dep.name = spec::normalize_name(*v);
         dep.version = string(*dt, "version", p.name);
@@ -176,7 +165,7 @@ struct Reader {
       LockedDirectory d;
       d.path = *string(*dt, "path", p.name, true);
       if (const toml::node* e = dt->get("editable")) {
-        if (!e->is_boolean()) fail(e, "`editable`" + in(p.name) + " must be a boolean, not " + type_name(*e));
+        if (!e->is_boolean()) fail(e, "`editable`" + in(p.name) + " must be a boolean, not " + util::detail::toml_type_name(*e));
         d.editable = e->as_boolean()->get();
       }
       d.subdirectory = string(*dt, "subdirectory", p.name);
@@ -194,7 +183,7 @@ struct Reader {
     }
     if (const toml::node* n = t->get("wheels")) {
       const toml::array* a = n->as_array();
-      if (!a) fail(n, "`wheels`" + in(p.name) + " must be an array of tables, not " + type_name(*n));
+      if (!a) fail(n, "`wheels`" + in(p.name) + " must be an array of tables, not " + util::detail::toml_type_name(*n));
       for (const auto& w : *a) p.wheels.push_back(file(w, "a wheel", p.name, false));
       files = true;
     }
@@ -315,7 +304,7 @@ Pylock Pylock::parse(std::string_view text, const std::string& path) {
   const toml::node* packages = doc.get("packages");
   if (!packages) r.fail(nullptr, "`packages` is missing");
   const toml::array* pa = packages->as_array();
-  if (!pa) r.fail(packages, "`packages` must be an array of tables, not " + type_name(*packages));
+  if (!pa) r.fail(packages, "`packages` must be an array of tables, not " + util::detail::toml_type_name(*packages));
   for (const auto& p : *pa) lock.packages.push_back(r.package(p));
   if (const toml::table* tool = doc["tool"]["ptinstall"].as_table()) {
     TorchRecord t;

@@ -1,11 +1,12 @@
-// Private to config/: how a TOML value's type is named in messages ("must be a string, not an
-// integer"). Included only from .cpp files, which already pay for toml++.
+// How a TOML value's type is named in messages ("must be a string, not an integer"), for the layers
+// that read TOML files (config: uv.toml, pyproject.toml; lock: pylock.toml). Private to src/ and
+// included only from .cpp files, which already pay for toml++.
 #pragma once
 #include <toml++/toml.h>
 
 #include <string>
 
-namespace ptinstall::config::detail {
+namespace ptinstall::util::detail {
 
 inline std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
@@ -19,4 +20,4 @@ inline std::string toml_type_name(const toml::node& node) {
   }
 }
 
-}  // namespace ptinstall::config::detail
+}  // namespace ptinstall::util::detail
