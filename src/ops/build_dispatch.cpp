@@ -22,6 +22,7 @@
 #include "ptinstall/util/file_lock.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
+#include "ptinstall/vcs/git.hpp"
 #include "ptinstall/vcs/git_cache.hpp"
 
 namespace ptinstall::ops {
@@ -223,7 +224,7 @@ dist::Dist BuildDispatch::pin(const dist::Dist& d) {
   if (pinned.editable && !pinned.checkout) {
     // pip's place for editable VCS checkouts: <sys.prefix>/src in a venv, ./src otherwise.
     fs::path base = S.target->is_venv() ? S.target->root() / "src" : fs::current_path() / "src";
-    std::string name = d.name.empty() ? detail::repository_name(g->repository) : d.name;
+    std::string name = d.name.empty() ? vcs::repository_name(g->repository) : d.name;
     pinned.checkout = base / name;
   }
   return out;

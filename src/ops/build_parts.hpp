@@ -30,9 +30,6 @@ struct Source {
   std::shared_ptr<util::TempDir> unpacked;  // where an sdist was unpacked (removed with the last copy)
 };
 
-// The last path segment of a repository URL without ".git" ("detectron2"), for a clone's directory.
-std::string repository_name(const std::string& repository);
-
 // A local tree is used in place (its key a fingerprint of every file: path, size, mtime); an sdist
 // file, URL or index file is downloaded into the cache (hash-checked) and hashed. A git source is checked out of the git cache (its key the commit and subdirectory), or cloned into
 // its editable place.

@@ -126,7 +126,7 @@ Source locate_git(const dist::Dist& d, const dist::Git& g, Services& services) {
   Source src;
   fs::path root;
   if (g.editable) {
-    root = g.checkout ? *g.checkout : fs::current_path() / "src" / (d.name.empty() ? repository_name(g.repository) : d.name);
+    root = g.checkout ? *g.checkout : fs::current_path() / "src" / (d.name.empty() ? vcs::repository_name(g.repository) : d.name);
     git.clone_to(g.repository, rev, root);
   } else {
     root = git.checkout(g.repository, rev.commit);
@@ -147,14 +147,6 @@ Source locate_git(const dist::Dist& d, const dist::Git& g, Services& services) {
 }
 
 }  // namespace
-
-std::string repository_name(const std::string& repository) {
-  std::string path = repository.substr(0, repository.find_first_of("?#"));
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  std::string last = path.substr(path.find_last_of("/:") == std::string::npos ? 0 : path.find_last_of("/:") + 1);
-  if (last.size() > 4 && last.compare(last.size() - 4, 4, ".git") == 0) last.resize(last.size() - 4);
-  return last.empty() ? "project" : last;
-}
 
 Source locate_source(const dist::Dist& d, Services& services) {
   Source src;

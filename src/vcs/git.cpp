@@ -127,6 +127,15 @@ std::optional<std::string> editable_freeze_lines(const std::filesystem::path& lo
   return line;
 }
 
+std::string repository_name(const std::string& repository) {
+  std::string path = repository.substr(0, repository.find_first_of("?#"));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  auto cut = path.find_last_of("/:");
+  std::string last = cut == std::string::npos ? path : path.substr(cut + 1);
+  if (last.size() > 4 && last.compare(last.size() - 4, 4, ".git") == 0) last.resize(last.size() - 4);
+  return last.empty() ? "project" : last;
+}
+
 bool looks_like_commit(const std::string& s) {
   if (s.size() < 7 || s.size() > 40) return false;
   for (char c : s)

@@ -26,18 +26,13 @@ std::string identity(const std::string& repository) {
   return repository;
 }
 
-// A readable directory name: the repository's last path segment, then a hash of its URL.
+// A readable directory name: the repository's name (safe characters only), then a hash of its URL.
 std::string mirror_name(const std::string& repository) {
-  std::string id = identity(repository);
-  std::string path = id;
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  std::string last = path.substr(path.find_last_of("/:") == std::string::npos ? 0 : path.find_last_of("/:") + 1);
-  if (last.size() > 4 && last.compare(last.size() - 4, 4, ".git") == 0) last.resize(last.size() - 4);
   std::string safe;
-  for (char c : last)
+  for (char c : repository_name(identity(repository)))
     safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  if (safe.empty() || safe[0] == '.') safe = "repo" + safe;
-  return safe.substr(0, 40) + "-" + util::sha256_hex(id).substr(0, 16);
+  if (safe[0] == '.') safe = "repo" + safe;
+  return safe.substr(0, 40) + "-" + util::sha256_hex(identity(repository)).substr(0, 16);
 }
 
 std::string unique_suffix() {

@@ -39,6 +39,10 @@ std::string redact_text(const std::string& text);
 std::optional<std::string> editable_freeze_lines(const std::filesystem::path& location, std::string_view name,
                                                  std::string_view version);
 
+// The last path segment of a repository URL without ".git" ("detectron2" for
+// https://host/org/detectron2.git, also for scp-like git@host:org/x.git); "project" when it has none.
+std::string repository_name(const std::string& repository);
+
 // A 7 to 40 character hexadecimal string: what may name a commit.
 bool looks_like_commit(const std::string& s);
 bool is_full_commit(const std::string& s);
