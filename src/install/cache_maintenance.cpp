@@ -206,7 +206,7 @@ const std::vector<std::string>& known_buckets() {
   static const std::vector<std::string> buckets = {"wheels-v1",       "built-wheels-v1", "http-v1",
                                                     "wheel-urls-v1",   "local-v1",        "downloads-v1",
                                                     "sdists-v1",       "generated-v1",    "build-requires-v1",
-                                                    "interpreter-v1"};
+                                                    "interpreter-v1",  "build-envs-v1"};
   return buckets;
 }
 
@@ -330,6 +330,8 @@ Removed prune_cache(const fs::path& root, const PruneOptions& options) {
       remove = !points;
     } else if (e.bucket == "built-wheels-v1" && e.files == 0) {
       remove = true;  // a lock or directory of a build that never finished
+    } else if (e.bucket == "build-envs-v1") {
+      remove = true;  // kept build environments: links into wheels-v1, made again by the next build
     }
     (remove ? doomed : kept).push_back(&e);
   }

@@ -130,53 +130,6 @@ std::optional<fs::path> cached_wheel(const fs::path& dir) {
 
 }  // namespace
 
-// The nested pipeline: resolve and install build requirements into a build environment, with the
-// command's indexes and settings, silently, through this same dispatch (a build requirement that
-// has only an sdist is built too).
-static void install_build_requirements(BuildDispatch& self, Services& services, const PipOptions& options,
-                                       const python::Environment& env, const std::vector<std::string>& reqs,
-                                       const std::string& what) {
-  if (reqs.empty()) return;
-  ResolveInputs in;
-  for (const auto& r : reqs) {
-    in.requirements.push_back(spec::Requirement::parse(r));
-    in.requirement_origins.push_back("build requirement of " + what);
-  }
-  for (const auto& f : options.build_constraint_files) {
-    config::RequirementsFile rf;
-    config::read_requirements_file(f, rf, true);
-    for (const auto& line : rf.constraints)
-      if (line.requirement) {
-        in.constraints.push_back(*line.requirement);
-        in.constraint_origins.push_back("-b " + f);
-      }
-  }
-  PipOptions nested = options;
-  nested.python_version.reset();
-  nested.python_platform.reset();
-  nested.no_deps = false;
-  nested.dry_run = false;
-  nested.reinstall = false;
-  nested.reinstall_packages.clear();
-  nested.require_hashes = false;
-  nested.compile_bytecode = false;
-  nested.report.reset();
-  nested.editables.clear();
-  const Target target = make_target(nested, env.interpreter());
-  ResolveRequest request;
-  request.inputs = &in;
-  request.target = &target;
-  request.preferred = install::scan_installed(site_dirs(env));
-  dist::Resolution r = resolve(services, nested, request, self);
-  install::Plan plan = plan_install(r, request.preferred, nested, false);
-  if (plan.empty()) return;
-  InstallRequest ir;
-  ir.env = &env;
-  ir.resolution = &r;
-  ir.plan = &plan;
-  install(services, nested, ir, self);
-}
-
 Source BuildDispatch::State::source_of(const dist::Dist& d, const dist::BuildOptions& options) {
   options.require_source_allowed(d.name, d.describe());
   if (!services || !target) throw util::Error(util::ErrorKind::Build, "internal error: no build context for " + d.describe());
@@ -205,12 +158,9 @@ BuildDispatch::State::Plan BuildDispatch::State::plan(const dist::Dist& d, const
 std::shared_ptr<detail::BuildSession> BuildDispatch::State::open(BuildDispatch& self, const PipOptions& options,
                                                                  const Source& src, const Plan& plan,
                                                                  const std::string& what) {
+  detail::BuildEnvContext ctx{services, &options, target, &self};
   return std::make_shared<detail::BuildSession>(detail::open_session(
-      src, options, *target, plan.isolated,
-      [&](const python::Environment& env, const std::vector<std::string>& reqs) {
-        install_build_requirements(self, *services, options, env, reqs, what);
-      },
-      what, services->cache().bucket("build-requires-v1"), plan.extras));
+      src, options, *target, plan.isolated, ctx, what, services->cache().bucket("build-requires-v1"), plan.extras));
 }
 
 dist::Dist BuildDispatch::pin(const dist::Dist& d) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ptinstall/build/hook_runner.hpp"
+#include "ptinstall/dist/build_context.hpp"
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/ops/options.hpp"
 #include "ptinstall/ops/services.hpp"
@@ -37,26 +38,43 @@ Source locate_source(const dist::Dist& d, Services& services);
 // Unpacks an sdist (once) with PEP 706's data filter; a tree is left as it is.
 void unpack_source(Source& source);
 
+// A build environment kept in the cache (build_env.cpp): made once per resolved set of build
+// requirements and interpreter, complete or not at all, then only read.
+struct BuildEnv {
+  std::filesystem::path root;    // <cache>/build-envs-v1/<k2>/<key>
+  std::filesystem::path python;  // root/bin/python
+  std::string key;               // the resolution's key: equal keys, the same environment
+};
+
+// What kept_build_env needs of the build frontend.
+struct BuildEnvContext {
+  Services* services = nullptr;
+  const PipOptions* options = nullptr;
+  const python::Environment* target = nullptr;  // whose interpreter the environment is a venv of
+  dist::BuildContext* build = nullptr;          // a build requirement with only an sdist is built through it
+};
+
+// Resolves `requirements` (with --build-constraint) through the pipeline and returns the kept
+// environment of that resolution, making it first when there is none.
+BuildEnv kept_build_env(const BuildEnvContext& ctx, const std::vector<std::string>& requirements,
+                        const std::string& what);
+
 // A build environment and a hook runner for one source.
 struct BuildSession {
-  std::unique_ptr<util::TempDir> work;          // the venv and the hooks' output directories
-  std::optional<python::Environment> env;       // isolated builds: the fresh venv
+  std::unique_ptr<util::TempDir> work;          // the hooks' output directories
   std::unique_ptr<build::HookRunner> runner;
   build::BuildKind kind = build::BuildKind::Wheel;
   bool isolated = true;
 };
 
-// Installs requirements into a build environment (the pipeline, nested).
-using InstallRequirements = std::function<void(const python::Environment&, const std::vector<std::string>&)>;
-
-// Isolated: a venv of the target's interpreter with [build-system].requires (plus
-// `extra_requirements`: extra-build-dependencies) and then the backend's get_requires_for_build_*
-// installed through `install`. Otherwise the target's interpreter as is.
+// Isolated: the kept environment of [build-system].requires (plus `extra_requirements`:
+// extra-build-dependencies) and the backend's get_requires_for_build_* answer. Otherwise the
+// target's interpreter as is.
 // `requires_cache`: where the backend's get_requires_for_build_* answers are kept, keyed by the
 // backend, the build requirements, the -C settings and the project's build configuration files
-// (pyproject.toml, setup.py, setup.cfg), so that rebuilding an edited project asks only once.
+// (pyproject.toml, setup.py, setup.cfg), so that a known answer goes straight to its environment.
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
-                          bool isolated, const InstallRequirements& install, const std::string& what,
+                          bool isolated, const BuildEnvContext& ctx, const std::string& what,
                           const std::filesystem::path& requires_cache,
                           const std::vector<std::string>& extra_requirements = {});
 

@@ -3,7 +3,6 @@
 #include "build_parts.hpp"
 #include "ptinstall/build/build_system.hpp"
 #include "ptinstall/python/interpreter.hpp"
-#include "ptinstall/python/venv.hpp"
 #include "ptinstall/util/hash.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -55,9 +54,10 @@ std::string hint_from_output(const std::string& out) {
 
 // The key of a get_requires answer: what the backend bases it on (uv's default cache-keys: the build
 // configuration files, not the sources).
-std::string requires_key(const Source& source, const build::HookRunnerOptions& ro, build::BuildKind kind) {
+std::string requires_key(const Source& source, const build::HookRunnerOptions& ro, build::BuildKind kind,
+                         const python::InterpreterInfo& interp) {
   util::Sha256 h;
-  h.update(ro.system.backend + "\n" + std::string(build::to_string(kind)) + "\n" + ro.python.filename().string() + "\n");
+  h.update(ro.system.backend + "\n" + std::string(build::to_string(kind)) + "\n" + interp.version + "\n");
   for (const auto& r : ro.system.requirements) h.update("requires " + r + "\n");
   for (const auto& [k, vs] : ro.config_settings)
     for (const auto& v : vs) h.update("-C " + k + "=" + v + "\n");
@@ -69,7 +69,7 @@ std::string requires_key(const Source& source, const build::HookRunnerOptions& r
 }
 
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
-                          bool isolated, const InstallRequirements& install, const std::string& what,
+                          bool isolated, const BuildEnvContext& ctx, const std::string& what,
                           const std::filesystem::path& requires_cache,
                           const std::vector<std::string>& extra_requirements) {
   BuildSession s;
@@ -84,44 +84,59 @@ BuildSession open_session(const Source& source, const PipOptions& options, const
   ro.config_settings = options.config_settings;
   ro.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.build_timeout);
   ro.env["PYTHONNOUSERSITE"] = "1";
-  if (isolated) {
-    python::VenvOptions vo;
-    vo.path = s.work->path() / "env";
-    vo.prompt = "build";
-    auto venv = python::create_venv(target.interpreter(), vo);
-    s.env.emplace(python::Environment::open(python::query_interpreter(venv.python)));
-    ro.python = venv.python;
-    const char* path = std::getenv("PATH");
-    ro.env["PATH"] = (venv.path / "bin").string() + (path ? ":" + std::string(path) : "");
-    ro.env["VIRTUAL_ENV"] = venv.path.string();
-    util::log::debug("build: isolated environment for " + what + ": " + util::join(ro.system.requirements, ", "));
-    install(*s.env, ro.system.requirements);
-  } else {
+  if (!isolated) {
     ro.python = target.interpreter().executable;
     util::log::debug("build: " + what + " against the target environment (no build isolation)");
+    s.runner = std::make_unique<build::HookRunner>(ro);
+    return s;
   }
-  s.runner = std::make_unique<build::HookRunner>(ro);
-  if (isolated) {
-    const fs::path answer = requires_cache / (requires_key(source, ro, s.kind) + ".txt");
-    std::vector<std::string> reqs;
-    if (auto cached = util::try_read_file(answer)) {
-      for (auto line : util::split(*cached, '\n'))
-        if (!util::trim(line).empty()) reqs.emplace_back(util::trim(line));
-      util::log::debug("build: the backend's build requirements of " + what + " from the cache");
-    } else {
-      try {
-        reqs = s.runner->get_requires(s.kind);
-      } catch (const build::HookError& e) {
-        throw build_failure(what, e);
-      }
-      try {
-        fs::create_directories(requires_cache);
-        util::write_file_atomic(answer, util::join(reqs, "\n") + "\n");
-      } catch (const std::exception& e) {
-        util::log::debug(std::string("not keeping the build requirements: ") + e.what());
-      }
+  auto use = [&](const BuildEnv& env) {
+    ro.python = env.python;
+    const char* path = std::getenv("PATH");
+    ro.env["PATH"] = (env.root / "bin").string() + (path ? ":" + std::string(path) : "");
+    ro.env["VIRTUAL_ENV"] = env.root.string();
+    // The kept environment's .pyc files go to a directory of its own (never beside the project's
+    // sources), written even where PYTHONDONTWRITEBYTECODE is set, so the next build imports its
+    // backend compiled. Python 3.8 and newer; older ones run as the user's settings say.
+    if (std::make_pair(target.interpreter().major, target.interpreter().minor) >= std::make_pair(3, 8)) {
+      ro.env["PYTHONPYCACHEPREFIX"] = (env.root / "pycache").string();
+      ro.env["PYTHONDONTWRITEBYTECODE"] = "";
     }
-    install(*s.env, reqs);
+    s.runner = std::make_unique<build::HookRunner>(ro);
+  };
+  util::log::debug("build: isolated environment for " + what + ": " + util::join(ro.system.requirements, ", "));
+  // The backend's answer to get_requires_for_build_*, kept: with it the environment is known at once.
+  // Without it, the backend is asked in the environment of [build-system].requires, and when its
+  // answer adds to that resolution, the build moves to the environment of both.
+  const std::vector<std::string>& base = ro.system.requirements;
+  const fs::path answer = requires_cache / (requires_key(source, ro, s.kind, target.interpreter()) + ".txt");
+  if (auto cached = util::try_read_file(answer)) {
+    std::vector<std::string> reqs = base;
+    for (auto line : util::split(*cached, '\n'))
+      if (!util::trim(line).empty()) reqs.emplace_back(util::trim(line));
+    util::log::debug("build: the backend's build requirements of " + what + " from the cache");
+    use(kept_build_env(ctx, reqs, what));
+    return s;
+  }
+  const BuildEnv first = kept_build_env(ctx, base, what);
+  use(first);
+  std::vector<std::string> more;
+  try {
+    more = s.runner->get_requires(s.kind);
+  } catch (const build::HookError& e) {
+    throw build_failure(what, e);
+  }
+  try {
+    fs::create_directories(requires_cache);
+    util::write_file_atomic(answer, util::join(more, "\n") + "\n");
+  } catch (const std::exception& e) {
+    util::log::debug(std::string("not keeping the build requirements: ") + e.what());
+  }
+  if (!more.empty()) {
+    std::vector<std::string> reqs = base;
+    reqs.insert(reqs.end(), more.begin(), more.end());
+    BuildEnv both = kept_build_env(ctx, reqs, what);
+    if (both.key != first.key) use(both);
   }
   return s;
 }

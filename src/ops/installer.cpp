@@ -1,5 +1,7 @@
 #include "ptinstall/ops/installer.hpp"
 
+#include "build_chain.hpp"
+
 #include <algorithm>
 #include <memory>
 
@@ -101,7 +103,9 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     std::unique_ptr<util::ThreadPool> builders;
     std::size_t n = std::min(to_build.size(), std::max<std::size_t>(1, options.concurrent_builds));
     if (n > 1) builders = std::make_unique<util::ThreadPool>(n);
+    const std::vector<detail::BuildLink> chain = detail::build_chain();  // a nested install's builds
     util::parallel_for(builders.get(), to_build.size(), [&](std::size_t k) {
+      detail::InheritBuildChain inherit(chain);
       std::size_t i = to_build[k];
       if (request.on_build) request.on_build(resolved[i]->dist.describe());
       dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);

@@ -487,7 +487,8 @@ def _log(hook, config_settings=None, phase="start"):
         import time
         with open(LOG, "a") as f:
             f.write(json.dumps({{"hook": hook, "pid": os.getpid(), "cwd": os.getcwd(), "time": time.time(),
-                                "phase": phase, "config_settings": config_settings}}) + "\n")
+                                "phase": phase, "config_settings": config_settings,
+                                "prefix": sys.prefix}}) + "\n")
 
 
 def _chatter(hook):

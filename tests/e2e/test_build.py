@@ -10,6 +10,7 @@ own venvs (Debian's python3), its own index and its own cache (`--cache-dir tmp_
 import json
 import os
 import re
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -569,6 +570,85 @@ def test_build_requirements_from_pyproject_and_get_requires_go_into_the_build_en
     assert hooks(project)[:1] == ["get_requires_for_build_wheel"] and "build_wheel" in hooks(project)
 
 
+def build_prefixes(project: bt.Project, hook: str) -> set:
+    return {Path(c["prefix"]) for c in project.hook_calls() if c["hook"] == hook}
+
+
+def test_builds_that_resolve_the_same_build_requirements_share_a_kept_environment(ptinstall, build_index,  # noqa: F811
+                                                                                  tmp_path, venv):
+    """The build environment is kept in the cache under the resolution's key: a second project with the
+    same build requirements builds in the same one (complete, with exactly what they resolve to); a new
+    release of a build requirement resolves to a new environment; the backend's answer to
+    get_requires_for_build_wheel adds to [build-system].requires, so the build runs in the environment of
+    both, not in the one that answered."""
+    files = deps(tmp_path) + [build_wheel(tmp_path / "w", "buildreq", "1.0")]
+    server = build_index(files)
+    url = server.index_url("/simple/")
+    one = bt.make_intree_project(tmp_path / "src", name="kept-one", build_requires=["buildreq>=1"], requires=["extradep"])
+    two = bt.make_intree_project(tmp_path / "src", name="kept-two", build_requires=["buildreq>=1"], requires=["extradep"])
+    for p in (one, two):
+        assert install(ptinstall, tmp_path, venv, "--index-url", url, p.path).returncode == 0
+        assert call_f(venv, p.module) == p.expected
+    envs = tmp_path / "cache" / "build-envs-v1"
+    (built_in,) = build_prefixes(one, "build_wheel")
+    assert build_prefixes(two, "build_wheel") == {built_in}
+    assert built_in.parent.parent == envs and (built_in / ".ptinstall-complete").is_file()
+    assert {d.name.split("-")[0] for d in bt.site_packages(built_in).glob("*.dist-info")} == {"buildreq", "extradep"}
+    (asked_in,) = build_prefixes(one, "get_requires_for_build_wheel")
+    assert asked_in != built_in and asked_in.parent.parent == envs
+    assert {d.name.split("-")[0] for d in bt.site_packages(asked_in).glob("*.dist-info")} == {"buildreq"}
+    assert installed_names(venv) == {"kept-one", "kept-two"}  # nothing of the builds in the target
+
+    server = build_index(files + [build_wheel(tmp_path / "w2", "buildreq", "2.0")])
+    three = bt.make_intree_project(tmp_path / "src", name="kept-three", build_requires=["buildreq>=1"],
+                                   requires=["extradep"])
+    assert install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), three.path).returncode == 0
+    (newer,) = build_prefixes(three, "build_wheel")
+    assert newer != built_in and list(bt.site_packages(newer).glob("buildreq-2.0.dist-info"))
+
+
+def test_a_kept_environment_left_incomplete_is_made_again(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    server = build_index(deps(tmp_path) + [build_wheel(tmp_path / "w", "buildreq", "1.0")])
+    url = server.index_url("/simple/")
+    first = bt.make_intree_project(tmp_path / "src", name="first", build_requires=["buildreq"])
+    assert install(ptinstall, tmp_path, venv, "--index-url", url, first.path).returncode == 0
+    (env,) = build_prefixes(first, "build_wheel")
+    # what a run killed while making it leaves: no completion mark, a package half there
+    (env / ".ptinstall-complete").unlink()
+    shutil.rmtree(next(bt.site_packages(env).glob("buildreq-*.dist-info")))
+    second = bt.make_intree_project(tmp_path / "src", name="second", build_requires=["buildreq"])
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, second.path)
+    assert r.returncode == 0, r
+    assert build_prefixes(second, "build_wheel") == {env}
+    assert (env / ".ptinstall-complete").is_file() and list(bt.site_packages(env).glob("buildreq-*.dist-info"))
+    assert call_f(venv, "second") == second.expected
+
+
+def test_a_kept_environment_compiles_into_its_own_pycache_not_the_project(ptinstall, index, tmp_path, venv):
+    """Even with PYTHONDONTWRITEBYTECODE set, the backend's .pyc files are written, into the environment's
+    own pycache/ (so the next build imports it compiled), never beside the project's sources."""
+    project = bt.make_intree_project(tmp_path / "src", name="pycproj")
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, project.path, env={"PYTHONDONTWRITEBYTECODE": "1"})
+    assert r.returncode == 0, r
+    (env,) = build_prefixes(project, "build_wheel")
+    compiled = list((env / "pycache").rglob("*.pyc"))
+    assert any(p.name.startswith("intree_backend.") for p in compiled), compiled
+    assert not list(project.path.rglob("__pycache__")), list(project.path.rglob("__pycache__"))
+
+
+def test_cache_prune_removes_kept_build_environments(ptinstall, index, tmp_path, venv):
+    project = bt.make_intree_project(tmp_path / "src", name="pruned")
+    assert install(ptinstall, tmp_path, venv, "--index-url", index, project.path).returncode == 0
+    envs = tmp_path / "cache" / "build-envs-v1"
+    assert list(envs.glob("*/*/.ptinstall-complete"))
+    r = ptinstall("cache", "prune", "--cache-dir", tmp_path / "cache", check=True)
+    assert not list(envs.glob("*/*")), list(envs.glob("*/*"))
+    (project.path / "pruned" / "__init__.py").write_text("def f():\n    return 'again'\n")
+    fresh = bt.make_venv(tmp_path / "fresh")
+    assert install(ptinstall, tmp_path, fresh, "--index-url", index, project.path).returncode == 0
+    assert call_f(fresh, "pruned") == "again"
+
+
 def test_a_build_dependency_that_needs_building_itself(ptinstall, build_index, tmp_path, venv):  # noqa: F811
     """The backend's build requirement exists only as an sdist: it is built first (recursion works)."""
     helper = bt.make_intree_project(tmp_path / "src", name="buildhelper")
@@ -588,7 +668,10 @@ def test_a_cycle_of_build_dependencies_is_an_error_not_a_hang(ptinstall, build_i
     before = bt.snapshot(venv)
     r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), project.path)
     assert r.returncode == 1, r
-    assert "cyc-a" in r.stderr and "cycle" in r.stderr.lower(), r.stderr
+    # the whole cycle is named, each source with what its build needs
+    line = next(l for l in r.stderr.splitlines() if l.startswith("error:"))
+    assert re.search(r"a build dependency cycle: .*cyc-a.* needs cyc-b; .*cyc-b.* needs cyc-a", line), r.stderr
+    assert "hint:" in r.stderr, r.stderr
     assert bt.snapshot(venv) == before
 
 
