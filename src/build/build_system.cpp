@@ -96,6 +96,62 @@ std::optional<ProjectName> static_project_name(const fs::path& tree) {
   return ProjectName{*name, *version};
 }
 
+std::optional<std::string> declared_project_name(const fs::path& tree) {
+  if (auto doc = read_pyproject(tree))
+    if (const toml::table* project = (*doc)["project"].as_table())
+      if (auto name = (*project)["name"].value<std::string>()) return *name;
+  if (auto pkg_info = util::try_read_file(tree / "PKG-INFO")) {
+    try {
+      auto md = spec::CoreMetadata::parse(*pkg_info);
+      if (!md.name.empty()) return md.name;
+    } catch (const util::Error&) {
+    }
+  }
+  if (auto cfg = util::try_read_file(tree / "setup.cfg")) {
+    // INI: the `name` key of the [metadata] section.
+    bool in_metadata = false;
+    for (auto line : util::split(*cfg, '\n')) {
+      auto t = util::trim(line);
+      if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+      if (t[0] == '[') {
+        in_metadata = t == "[metadata]";
+        continue;
+      }
+      if (!in_metadata) continue;
+      auto eq = t.find_first_of("=:");
+      if (eq != std::string_view::npos && util::trim(t.substr(0, eq)) == "name") {
+        auto value = std::string(util::trim(t.substr(eq + 1)));
+        if (!value.empty() && value.find_first_of("%{") == std::string::npos) return value;
+      }
+    }
+  }
+  if (auto py = util::try_read_file(tree / "setup.py")) {
+    // setup(name="flash_attn", ...): a literal, and only one distinct one in the file.
+    std::optional<std::string> found;
+    const std::string& text = *py;
+    for (std::size_t pos = text.find("name"); pos != std::string::npos; pos = text.find("name", pos + 4)) {
+      bool word_start = pos == 0 || !(std::isalnum(static_cast<unsigned char>(text[pos - 1])) || text[pos - 1] == '_');
+      std::size_t i = pos + 4;
+      if (!word_start || (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')))
+        continue;
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i >= text.size() || text[i] != '=' || (i + 1 < text.size() && text[i + 1] == '=')) continue;
+      ++i;
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i >= text.size() || (text[i] != '"' && text[i] != '\'')) continue;
+      char quote = text[i];
+      std::size_t end = text.find(quote, i + 1);
+      if (end == std::string::npos) continue;
+      std::string value = text.substr(i + 1, end - i - 1);
+      if (value.empty() || !spec::is_valid_name(value)) continue;
+      if (found && spec::normalize_name(*found) != spec::normalize_name(value)) return std::nullopt;
+      if (!found) found = value;
+    }
+    return found;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> static_metadata(const fs::path& tree) {
   // An sdist: PKG-INFO, Metadata-Version 2.2 or later, nothing that resolution needs is Dynamic.
   if (auto pkg_info = util::try_read_file(tree / "PKG-INFO")) {

@@ -151,9 +151,8 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.plan = &plan;
   ir.required_hashes = locked ? locked->required_hashes : in.hashes;
   if (progress.enabled()) {
-    ir.on_build = [&progress](const std::string& what) { progress.headline("Building " + what); };
+    ir.on_build = [&progress](const std::string& what) { progress.headline(what.empty() ? "" : "Building " + what); };
     ir.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
-      progress.headline("");  // builds are over once wheels are being prepared
       progress.overall(done, total, bytes);
     };
     ir.on_file = [&progress](const std::string& name, std::uint64_t received, std::uint64_t total, bool finished) {

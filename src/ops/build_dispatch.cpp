@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -42,6 +43,8 @@ struct BuildDispatch::State {
   std::map<std::string, std::shared_ptr<detail::BuildSession>> sessions;  // by build key
   std::size_t backend_runs = 0;
   std::map<std::string, spec::Version> runtime;     // what the install resolved (match-runtime)
+  // "name==version" of everything installed in the target, read once (builds without isolation).
+  std::optional<std::vector<std::string>> target_installed;
 
   // The checks every question starts with, and the source (located once per run).
   Source source_of(const dist::Dist& d, const dist::BuildOptions& options);
@@ -51,6 +54,7 @@ struct BuildDispatch::State {
   struct Plan {
     bool isolated = true;
     std::vector<std::string> extras;
+    std::vector<std::string> environment;  // without isolation: what the target has, besides the package
     std::string key;
     fs::path cache_dir;
   };
@@ -89,17 +93,20 @@ namespace {
 
 std::string source_id(const dist::Dist& d) { return d.url() + (d.is_editable() ? "#editable" : ""); }
 
-// Where a build's wheel is kept: the source, the interpreter (not which venv of it, for isolated
-// builds), editable or not, the -C settings and the isolation.
+// Where a build's wheel is kept: the source, the interpreter (not which venv of it), editable or not,
+// the -C settings, the isolation, and what the build could import: the extra build requirements of an
+// isolated build, everything the target has for a build without isolation (so two venvs with the
+// same packages share the wheel, and a target whose torch changed builds again).
 std::string build_key(const Source& src, const python::InterpreterInfo& interp, bool isolated,
                       const std::map<std::string, std::vector<std::string>>& config_settings,
-                      const std::vector<std::string>& extras) {
+                      const std::vector<std::string>& extras, const std::vector<std::string>& environment) {
   std::string text = src.key + "\n" + interp.base_executable.string() + "\n" + interp.version + "\n" + interp.soabi +
                      "\n" + interp.sysconfig_platform + "\n" + (src.editable ? "editable" : "wheel") + "\n" +
-                     (isolated ? "isolated" : "target " + interp.executable.string()) + "\n";
+                     (isolated ? "isolated" : "against the target") + "\n";
   for (const auto& [k, vs] : config_settings)
     for (const auto& v : vs) text += "-C " + k + "=" + v + "\n";
   for (const auto& e : extras) text += "extra " + e + "\n";
+  for (const auto& e : environment) text += "target has " + e + "\n";
   return util::sha256_hex(text);
 }
 
@@ -141,16 +148,30 @@ Source BuildDispatch::State::source_of(const dist::Dist& d, const dist::BuildOpt
 
 BuildDispatch::State::Plan BuildDispatch::State::plan(const dist::Dist& d, const Source& src, const PipOptions& options) {
   Plan p;
-  p.isolated = !options.no_build_isolation && !options.no_build_isolation_packages.count(d.name);
-  // A path given without a name is known by its static [project] name, where it has one.
+  // A path given without a name is known by the name its tree declares (pyproject.toml, setup.cfg,
+  // setup.py), where it declares one, for the settings that are keyed by name.
   std::string name = d.name;
   if (name.empty() && !src.tree.empty())
-    if (auto pn = build::static_project_name(src.tree)) name = spec::normalize_name(pn->name);
+    if (auto declared = build::declared_project_name(src.tree)) name = spec::normalize_name(*declared);
+  p.isolated = !options.no_build_isolation && !options.no_build_isolation_packages.count(name);
   {
     std::lock_guard lock(mutex);
-    if (p.isolated) p.extras = extra_requirements(options, name, runtime);
+    if (p.isolated) {
+      p.extras = extra_requirements(options, name, runtime);
+    } else {
+      // A build against the target sees whatever is installed there (flash-attn imports the torch it
+      // finds): a wheel built against torch 2.8 must not be reused once the target has torch 2.9.
+      if (!target_installed) {
+        target_installed.emplace();
+        for (const auto& dist : install::scan_installed(site_dirs(*target)))
+          target_installed->push_back(dist.normalized + "==" + dist.version);
+        std::sort(target_installed->begin(), target_installed->end());
+      }
+      for (const auto& line : *target_installed)
+        if (name.empty() || line.compare(0, name.size() + 2, name + "==") != 0) p.environment.push_back(line);
+    }
   }
-  p.key = build_key(src, target->interpreter(), p.isolated, options.config_settings, p.extras);
+  p.key = build_key(src, target->interpreter(), p.isolated, options.config_settings, p.extras, p.environment);
   p.cache_dir = services->cache().bucket("built-wheels-v1") / p.key.substr(0, 2) / p.key;
   return p;
 }

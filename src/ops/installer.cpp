@@ -3,7 +3,9 @@
 #include "build_chain.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
+#include <thread>
 
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/install/compile_bytecode.hpp"
@@ -96,34 +98,70 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     items.push_back(std::move(it));
     resolved.push_back(rd);
   }
-  // Builds run in parallel (--concurrent-builds), each in its own build environment.
+  // Source distributions are built (in parallel, --concurrent-builds) while the wheels download and
+  // unpack: a build does not wait for the downloads, nor the downloads for the builds. The built
+  // wheels are prepared (unpacked into the cache) once every build has finished.
+  std::vector<std::size_t> downloads;  // items that are wheels
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (std::find(to_build.begin(), to_build.end(), i) == to_build.end()) downloads.push_back(i);
   std::vector<std::string> archive_sha256(items.size());  // built from an sdist: its hash for direct_url.json
+  std::exception_ptr build_error;
+  std::thread builder;
   if (!to_build.empty()) {
     build.set_runtime(resolution);
-    std::unique_ptr<util::ThreadPool> builders;
-    std::size_t n = std::min(to_build.size(), std::max<std::size_t>(1, options.concurrent_builds));
-    if (n > 1) builders = std::make_unique<util::ThreadPool>(n);
     const std::vector<detail::BuildLink> chain = detail::build_chain();  // a nested install's builds
-    util::parallel_for(builders.get(), to_build.size(), [&](std::size_t k) {
-      detail::InheritBuildChain inherit(chain);
-      std::size_t i = to_build[k];
-      if (request.on_build) request.on_build(resolved[i]->dist.describe());
-      dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);
-      archive_sha256[i] = built.archive_sha256;
-      items[i].file.url = index::file_url(built.path);
-      items[i].file.filename = built.filename;
-      items[i].file.kind = index::FileKind::Wheel;
-      items[i].local_wheel = built.path;
+    builder = std::thread([&, chain] {
+      try {
+        std::unique_ptr<util::ThreadPool> builders;
+        std::size_t n = std::min(to_build.size(), std::max<std::size_t>(1, options.concurrent_builds));
+        if (n > 1) builders = std::make_unique<util::ThreadPool>(n);
+        util::parallel_for(builders.get(), to_build.size(), [&](std::size_t k) {
+          detail::InheritBuildChain inherit(chain);
+          std::size_t i = to_build[k];
+          if (request.on_build) request.on_build(resolved[i]->dist.describe());
+          dist::BuiltWheel built = build.build_wheel(resolved[i]->dist);
+          archive_sha256[i] = built.archive_sha256;
+          items[i].file.url = index::file_url(built.path);
+          items[i].file.filename = built.filename;
+          items[i].file.kind = index::FileKind::Wheel;
+          items[i].local_wheel = built.path;
+        });
+      } catch (...) {
+        build_error = std::current_exception();
+      }
+      if (request.on_build) request.on_build("");
     });
   }
   install::WheelCache wheel_cache(cache);
-  install::PrepareOptions prep_opts;
-  prep_opts.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
-  prep_opts.on_progress = request.on_progress;
-  prep_opts.on_file = request.on_file;
   install::PrepareStats prep_stats;
-  std::vector<install::PreparedWheel> prepared =
-      install::prepare_wheels(items, wheel_cache, cache, services.client(), prep_opts, &prep_stats);
+  std::vector<install::PreparedWheel> prepared(items.size());
+  // One prepare_wheels call per group; progress counts over all items.
+  auto prepare_group = [&](const std::vector<std::size_t>& group, std::size_t done_before, std::uint64_t bytes_before) {
+    if (group.empty()) return;
+    std::vector<install::PrepareItem> part;
+    for (std::size_t i : group) part.push_back(items[i]);
+    install::PrepareOptions prep_opts;
+    prep_opts.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
+    if (request.on_progress)
+      prep_opts.on_progress = [&, done_before, bytes_before](std::size_t done, std::size_t, std::uint64_t bytes) {
+        request.on_progress(done_before + done, items.size(), bytes_before + bytes);
+      };
+    prep_opts.on_file = request.on_file;
+    install::PrepareStats stats;
+    auto got = install::prepare_wheels(part, wheel_cache, cache, services.client(), prep_opts, &stats);
+    for (std::size_t k = 0; k < group.size(); ++k) prepared[group[k]] = std::move(got[k]);
+    prep_stats.unpacked += stats.unpacked;
+    prep_stats.bytes += stats.bytes;
+  };
+  try {
+    prepare_group(downloads, 0, 0);
+  } catch (...) {
+    if (builder.joinable()) builder.join();  // the builds finish (or fail) before the error is said
+    throw;
+  }
+  if (builder.joinable()) builder.join();
+  if (build_error) std::rethrow_exception(build_error);
+  prepare_group(to_build, downloads.size(), prep_stats.bytes);
   out.prepared = prep_stats.unpacked;
   out.prepare_time = Clock::now() - prepare_start;
 

@@ -478,6 +478,7 @@ REQUIRES = {requires!r}
 BUILD_REQUIRES = {build_requires!r}
 LOG = {log!r}
 BUILD_SECONDS = {build_seconds!r}
+WAIT_FOR = {wait_for!r}
 FAIL = {fail!r}
 DIST = NAME.replace("-", "_").replace(".", "_").lower() + "-" + VERSION
 
@@ -583,6 +584,14 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     if BUILD_SECONDS:
         import time
         time.sleep(BUILD_SECONDS)
+    if WAIT_FOR:
+        import time
+        path, text = WAIT_FOR
+        deadline = time.time() + 60
+        while not (os.path.exists(path) and text in open(path, errors="replace").read()):
+            if time.time() > deadline:
+                raise RuntimeError("waited 60 s for %r in %s" % (text, path))
+            time.sleep(0.05)
     filename = _write_wheel(wheel_directory, members)
     _log("build_wheel", config_settings, phase="end")
     return filename
@@ -627,7 +636,7 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, dependencies=(),
                         requires=(), log: Optional[Path] = None, fail=False, editable=True,
                         greeting=None, dynamic_dependencies=False, build_requires=(),
-                        build_seconds=0) -> Project:
+                        build_seconds=0, wait_for=None) -> Project:
     """A project whose backend lives in `_backend/intree_backend.py` (build-backend via backend-path).
     log: the file every hook call is appended to (default `<parent>/<dirname>.hooks.log`, outside the
     tree). fail: build_wheel prints 80 lines and raises `FLUX-CAPACITOR-OVERLOAD: ...`; fail="nowheel":
@@ -638,14 +647,15 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
     dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them.
     build_seconds: build_wheel sleeps that long before it writes the wheel (a window for races); a
-    successful build_wheel also logs an entry with phase "end" (Project.hook_calls(ends=True))."""
+    successful build_wheel also logs an entry with phase "end" (Project.hook_calls(ends=True)).
+    wait_for: (path, text): build_wheel waits (up to 60 s, then fails) until the file holds the text."""
     path = _new_project(parent, dirname, name)
     module = escape_name(name)
     log = Path(log) if log else Path(parent) / f"{dirname or name}.hooks.log"
     greeting = greeting or f"hello from {name} {version} (in-tree backend)"
     backend = INTREE_BACKEND.format(name=name, version=version, module=module, dependencies=list(dependencies),
                                     requires=list(requires), build_requires=list(build_requires), log=str(log),
-                                    build_seconds=build_seconds,
+                                    build_seconds=build_seconds, wait_for=tuple(map(str, wait_for)) if wait_for else None,
                                     fail=fail if fail in ("nowheel", "hang") else bool(fail))
     if editable:
         backend += INTREE_EDITABLE

@@ -449,6 +449,40 @@ def test_no_build_isolation_builds_against_the_target_env(ptinstall, backends, b
     assert py(venv, "import torchext._built_against as b; print(b.TORCH, b.CUDA)") == "2.9.1+cu128 12.8"
 
 
+def test_a_wheel_built_without_isolation_is_kept_for_that_target_only(ptinstall, backends, build_index,  # noqa: F811
+                                                                       tmp_path):
+    """Without isolation a build sees what the target has (the torch it imports): the cached wheel of an
+    sdist built against torch 2.8 is not reused for a target with torch 2.9, and is reused for another
+    target with the same packages."""
+    backends.require("setuptools")
+    torches = [torch_wheel(tmp_path / "w", v, cuda="12.8", tags="py3-none-any", provides_extra=())
+               for v in ("2.8.0+cu128", "2.9.1+cu128")]
+    server = build_index(torches)
+    url = server.index_url("/simple/")
+    sdist = bt.make_sdist(bt.make_setup_py_project(tmp_path / "src", name="torchext", setup_prelude=TORCH_PRELUDE),
+                          tmp_path / "dist")
+    def wheels():
+        return len(list((tmp_path / "cache").glob("built-wheels-v1/*/*/*.whl")))
+
+    def build_in(venv, *flags):
+        r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-build-isolation", *flags, sdist.path)
+        assert r.returncode == 0, r
+        return py(venv, "import torchext._built_against as b; print(b.TORCH)")
+
+    first = bt.make_venv(tmp_path / "first")
+    assert install(ptinstall, tmp_path, first, "--index-url", url, "setuptools", "wheel", "torch==2.8.0+cu128",
+                   check=True).returncode == 0
+    assert build_in(first) == "2.8.0+cu128" and wheels() == 1
+    # the same target after a torch upgrade: built again, against the new torch
+    assert install(ptinstall, tmp_path, first, "--index-url", url, "torch==2.9.1+cu128", check=True).returncode == 0
+    assert build_in(first, "--reinstall-package", "torchext") == "2.9.1+cu128" and wheels() == 2
+    # another venv with the first state's packages: its twin's wheel, no build
+    twin = bt.make_venv(tmp_path / "twin")
+    assert install(ptinstall, tmp_path, twin, "--index-url", url, "setuptools", "wheel", "torch==2.8.0+cu128",
+                   check=True).returncode == 0
+    assert build_in(twin) == "2.8.0+cu128" and wheels() == 2
+
+
 def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index, tmp_path):  # noqa: F811
     """uv's [tool.uv] extra-build-dependencies: the build environment of the named package gets the extra
     requirement; with match-runtime exactly the version the install resolved for the target (the
@@ -476,6 +510,14 @@ def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index
                 project, cwd=tmp_path / "src")
     assert r.returncode == 0, r
     assert py(venv2, "import torchext._built_against as b; print(b.TORCH)") == "2.9.1+cpu"
+    # The bare path: no backend has run when the build environment is made, so the name comes from
+    # setup.py's `name=` literal, and the setting keyed by it still applies.
+    config.write_text('[extra-build-dependencies]\ntorchext = [{ requirement = "torch", match-runtime = true }]\n')
+    venv3 = bt.make_venv(tmp_path / "venv3")
+    r = install(ptinstall, tmp_path, venv3, "--config-file", config, "--index-url", url, "torch==2.8.0+cpu",
+                tmp_path / "src" / "torchext", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert py(venv3, "import torchext._built_against as b; print(b.TORCH)") == "2.8.0+cpu"
 
 
 def test_no_build_isolation_package(ptinstall, backends, build_index, tmp_path, venv):  # noqa: F811
@@ -647,6 +689,19 @@ def test_cache_prune_removes_kept_build_environments(ptinstall, index, tmp_path,
     fresh = bt.make_venv(tmp_path / "fresh")
     assert install(ptinstall, tmp_path, fresh, "--index-url", index, project.path).returncode == 0
     assert call_f(fresh, "pruned") == "again"
+
+
+def test_builds_run_while_wheels_download(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    """A build does not wait for the install's downloads, nor they for it: the project's build_wheel
+    finishes only once nginx has logged the download of depa's wheel, which happens only if the
+    downloads run while it builds (one after the other, the build would time out)."""
+    server = build_index(deps(tmp_path))
+    project = bt.make_intree_project(tmp_path / "src", name="overlap", dependencies=["depa"],
+                                     wait_for=(server.prefix / "logs" / "access.log", "depa-1.0-py3-none-any.whl\t"))
+    r = install(ptinstall, tmp_path, venv, "--index-url", server.index_url("/simple/"), project.path)
+    assert r.returncode == 0, r
+    assert call_f(venv, "overlap") == project.expected
+    assert installed_names(venv) == {"overlap", "depa"}
 
 
 def test_a_build_dependency_that_needs_building_itself(ptinstall, build_index, tmp_path, venv):  # noqa: F811

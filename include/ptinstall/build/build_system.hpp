@@ -27,6 +27,12 @@ struct ProjectName {
 };
 std::optional<ProjectName> static_project_name(const std::filesystem::path& tree);
 
+// The project's name as the tree declares it, without running anything, for settings keyed by
+// name (extra-build-dependencies, --no-build-isolation-package) before the backend has said it:
+// [project].name, else an sdist's PKG-INFO Name, else setup.cfg's [metadata] name, else the one
+// `name="..."` literal of setup.py (none, or two different ones: nullopt). Not normalised.
+std::optional<std::string> declared_project_name(const std::filesystem::path& tree);
+
 // Core metadata (METADATA text) that needs no backend: an sdist's PKG-INFO with Metadata-Version
 // 2.2 or later whose name, version and dependency fields are not Dynamic (PEP 643), or a tree's
 // [project] table whose name, version, dependencies, optional-dependencies and requires-python are

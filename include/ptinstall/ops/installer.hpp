@@ -43,7 +43,8 @@ struct InstallRequest {
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_progress;
   // Each file being downloaded (install::PrepareOptions::on_file); from network threads.
   std::function<void(const std::string&, std::uint64_t, std::uint64_t, bool)> on_file;
-  // A build starts (the distribution's description); from builder threads.
+  // A build starts (the distribution's description), and "" once every build has finished; from
+  // builder threads, while downloads go on.
   std::function<void(const std::string&)> on_build;
 };
 
