@@ -211,7 +211,8 @@ void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool 
         else if (opt.name == "--trusted-host") out.trusted_hosts.push_back(v);
         else if (opt.name == "--only-binary") out.only_binary.push_back(v);
         else if (opt.name == "--no-binary") out.no_binary.push_back(v);
-        else if (opt.name == "--prefer-binary" || opt.name == "--use-feature") continue;  // no effect here
+        else if (opt.name == "--prefer-binary") out.prefer_binary = true;
+        else if (opt.name == "--use-feature") continue;  // no effect here
         else if (opt.name == "--editable") {
           RequirementLine req = parse_requirement_argument(v, where);
           if (!req.location) fail(where, "-e needs a path or a URL, not `" + v + "`", "give the project's directory: -e ./proj");

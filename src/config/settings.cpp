@@ -100,6 +100,8 @@ const std::vector<SettingSpec> kSettings = {
   {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package): build them from source", {}, "", true, "NAME"},
   {"no-build", "--no-build", {"PTINSTALL_NO_BUILD", "UV_NO_BUILD"}, K::Flag, kResolving,
    "Never build from source (the same as --only-binary :all:)", {}, "false", true},
+  {"prefer-binary", "--prefer-binary", {"PTINSTALL_PREFER_BINARY", "PIP_PREFER_BINARY"}, K::Flag, kResolving,
+   "Prefer an older version that has a wheel over a newer one that has only an sdist (pip)", {}, "false", true},
 
   // Building from source (PEP 517)
   {"editable", "-e,--editable", {}, K::List, kInstall | kCompile,

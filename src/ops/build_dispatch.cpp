@@ -79,6 +79,15 @@ void BuildDispatch::attach(Services& services, const python::Environment& target
   build_options_.can_build = true;
 }
 
+void BuildDispatch::add_file_options(const std::vector<std::string>& no_binary,
+                                     const std::vector<std::string>& only_binary) {
+  std::vector<std::string> nb = options_.no_binary, ob = options_.only_binary;
+  nb.insert(nb.end(), no_binary.begin(), no_binary.end());
+  ob.insert(ob.end(), only_binary.begin(), only_binary.end());
+  const bool can_build = build_options_.can_build;
+  build_options_ = dist::BuildOptions::from_values(nb, ob, can_build);
+}
+
 void BuildDispatch::set_runtime(const dist::Resolution& resolution) {
   std::lock_guard lock(state_->mutex);
   for (const auto& p : resolution.packages) state_->runtime[p.name()] = p.version;

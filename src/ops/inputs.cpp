@@ -194,6 +194,7 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
     config::read_requirements_file(path, rf, false, nullptr, fetch);
   }
   for (const auto& path : options.constraint_files) config::read_requirements_file(path, rf, true, nullptr, fetch);
+  if (build && (!rf.no_binary.empty() || !rf.only_binary.empty())) build->add_file_options(rf.no_binary, rf.only_binary);
   {
     std::vector<std::string> origins;
     for (const auto& line : rf.requirements) origins.push_back("-r " + display_path(line.file));

@@ -83,6 +83,7 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.no_binary = S.get_list("no-binary");
   o.only_binary = S.get_list("only-binary");
   if (S.flag("no-build")) o.only_binary.push_back(":all:");
+  o.prefer_binary = S.flag("prefer-binary");
   o.editables = S.get_list("editable");
   o.no_build_isolation = S.flag("no-build-isolation");
   for (const auto& p : S.get_list("no-build-isolation-package")) o.no_build_isolation_packages.insert(spec::normalize_name(p));

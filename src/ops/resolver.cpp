@@ -315,6 +315,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.constraints = in.constraints;
   popts.overrides = in.overrides;
   popts.no_deps = request.no_deps;
+  popts.prefer_binary = options.prefer_binary || in.file.prefer_binary;
   popts.build = &build;
   popts.editable_urls = in.editable_urls;
   // [tool.uv.sources] { path = ..., editable = true }: the requirement's URL is installed editable.

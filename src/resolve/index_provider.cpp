@@ -216,6 +216,12 @@ struct IndexProvider::Impl {
           out.assign(skipped.rbegin(), skipped.rend());
         }
       }
+      if (options.prefer_binary)
+        std::stable_partition(out.begin(), out.end(), [&](const spec::Version& v) {
+          for (const auto* f : c->files_of(v))
+            if (f->file.kind == index::FileKind::Wheel) return true;
+          return false;
+        });
       // unsafe-first-match (and packages routed to the PyTorch indexes): every version of an earlier
       // index comes before those of a later one; the preference order holds within each index.
       if (c->routed || indexes.options().strategy == index::IndexStrategy::UnsafeFirstMatch) {

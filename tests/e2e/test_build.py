@@ -389,6 +389,24 @@ def test_no_binary_name_builds_even_though_a_wheel_exists(flag, ptinstall, build
     assert "depa" in installed_names(venv)  # still from its wheel: --no-binary names only `both`
 
 
+def test_requirements_file_no_binary_and_only_binary_apply(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    """pip reads --no-binary/--only-binary in a requirements file as on the command line."""
+    project, url = wheel_and_sdist_index(build_index, tmp_path)
+    (tmp_path / "build.txt").write_text("--no-binary both\nboth\n")
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, "-r", tmp_path / "build.txt")
+    assert r.returncode == 0, r
+    assert call_f(venv, "both") == project.expected and "build_wheel" in hooks(project)
+    (tmp_path / "srconly.txt").write_text("--only-binary :all:\nsrconly\n")
+    only = bt.make_intree_project(tmp_path / "src2", name="srconly")
+    server = build_index([bt.make_sdist(only, tmp_path / "dist2")])
+    fresh = bt.make_venv(tmp_path / "fresh")
+    before = bt.snapshot(fresh)
+    r = install(ptinstall, tmp_path, fresh, "--index-url", server.index_url("/simple/"), "-r", tmp_path / "srconly.txt")
+    assert r.returncode == 1, r
+    assert "srconly" in r.stderr and "hint:" in r.stderr, r.stderr
+    assert bt.snapshot(fresh) == before and not hooks(only)
+
+
 def test_no_binary_all_builds_even_though_a_wheel_exists(ptinstall, build_index, tmp_path, venv):  # noqa: F811
     project, url = wheel_and_sdist_index(build_index, tmp_path, dependencies=())
     r = install(ptinstall, tmp_path, venv, "--index-url", url, "--no-binary", ":all:", "both")
@@ -405,6 +423,36 @@ def test_no_binary_all_fails_for_a_wheel_only_dependency(ptinstall, build_index,
     assert r.returncode == 1, r
     assert "depa" in r.stderr
     assert bt.snapshot(venv) == before
+
+
+@pytest.mark.parametrize("how", ["none", "flag", "env", "requirements-file"])
+def test_prefer_binary_takes_an_older_wheel_over_a_newer_sdist(how, ptinstall, build_index, tmp_path,  # noqa: F811
+                                                                venv):
+    """pip's --prefer-binary: pkg 1.0 has a wheel, 2.0 only an sdist. Without it 2.0 is built; with it
+    (flag, PIP_PREFER_BINARY, or a requirements file's option) 1.0's wheel is installed and nothing is
+    built; a requirement only the sdist satisfies is still built."""
+    old = build_wheel(tmp_path / "w", "pkg", "1.0")
+    newer = bt.make_intree_project(tmp_path / "src", name="pkg", version="2.0")
+    server = build_index([old, bt.make_sdist(newer, tmp_path / "dist")])
+    url = server.index_url("/simple/")
+    args, env = ["pkg"], None
+    if how == "flag":
+        args = ["--prefer-binary", "pkg"]
+    elif how == "env":
+        env = {"PIP_PREFER_BINARY": "1"}
+    elif how == "requirements-file":
+        (tmp_path / "reqs.txt").write_text("--prefer-binary\npkg\n")
+        args = ["-r", tmp_path / "reqs.txt"]
+    r = install(ptinstall, tmp_path, venv, "--index-url", url, *args, env=env)
+    assert r.returncode == 0, r
+    want = "2.0" if how == "none" else "1.0"
+    assert py(venv, "import importlib.metadata as m; print(m.version('pkg'))") == want
+    assert ("build_wheel" in hooks(newer)) == (how == "none")
+    if how == "flag":
+        fresh = bt.make_venv(tmp_path / "fresh")
+        r = install(ptinstall, tmp_path, fresh, "--index-url", url, "--prefer-binary", "pkg>=2")
+        assert r.returncode == 0, r
+        assert py(fresh, "import importlib.metadata as m; print(m.version('pkg'))") == "2.0"
 
 
 @pytest.mark.parametrize("flags", [["--only-binary", ":all:"], ["--only-binary", "srconly"], ["--no-build"]])

@@ -32,6 +32,7 @@ struct RequirementsFile {
   std::vector<std::string> find_links;        // directories made absolute against the file's folder
   std::vector<std::string> trusted_hosts;
   std::vector<std::string> only_binary, no_binary;
+  bool prefer_binary = false;  // --prefer-binary
   bool no_index = false;
   bool pre = false;
   bool require_hashes = false;                // --require-hashes, or switched on by the first --hash

@@ -36,6 +36,10 @@ class BuildContext {
   // The resolution being installed, for builds that must match it (uv's match-runtime): called
   // before the wheels of its source distributions are asked for.
   virtual void set_runtime(const struct Resolution& /*resolution*/) {}
+  // A requirements file's --no-binary/--only-binary values, taken after the command line's (as pip
+  // does); called once the files are read, before their requirements are looked at.
+  virtual void add_file_options(const std::vector<std::string>& /*no_binary*/,
+                                const std::vector<std::string>& /*only_binary*/) {}
 };
 
 }  // namespace ptinstall::dist

@@ -38,6 +38,7 @@ class BuildDispatch : public dist::BuildContext {
   void attach(Services& services, const python::Environment& target);
 
   const dist::BuildOptions& build_options() const override { return build_options_; }
+  void add_file_options(const std::vector<std::string>& no_binary, const std::vector<std::string>& only_binary) override;
   // Git: the commit the reference names now (the git cache resolves it once per run); an editable
   // also gets its working clone's place, <venv>/src/<name> (pip's; ./src outside a venv).
   dist::Dist pin(const dist::Dist& source) override;

@@ -50,6 +50,7 @@ struct PipOptions {
 
   // Building.
   std::vector<std::string> no_binary, only_binary;  // pip's values, as given (--no-build adds :all:)
+  bool prefer_binary = false;  // --prefer-binary: versions with a wheel before newer sdist-only ones
   std::vector<std::string> editables;               // -e PATH
   bool no_build_isolation = false;
   std::set<std::string, std::less<>> no_build_isolation_packages;  // normalised

@@ -53,6 +53,9 @@ struct IndexProviderOptions {
   std::set<std::string, std::less<>> cuda_packages;
   std::map<std::string, std::string, std::less<>> cuda_of_index;
   std::size_t prefetch_batch = 5;         // versions whose metadata a repeated prefetch() fetches
+  // pip's --prefer-binary: versions with a usable wheel come before versions with only an sdist
+  // (each group in the preference order), so an older wheel wins over a newer sdist.
+  bool prefer_binary = false;
   // The build seam: metadata of source distributions (direct references to archives or trees, and
   // index sdists where the index set lets them through). nullptr: every source distribution is refused.
   dist::BuildContext* build = nullptr;
