@@ -81,6 +81,15 @@ struct IndexProvider::Impl {
   std::set<std::string, std::less<>> warned;
   std::set<std::string, std::less<>> fetched;             // metadata read (URLs)
 
+  // --variants: the wheel chosen for one version, and why (key "name==version").
+  struct VariantDecision {
+    std::optional<index::IndexFile> file;
+    std::string unavailable;                              // why no file, when none
+    std::shared_ptr<const spec::VariantMetadata> meta;    // null: no usable variants.json
+    spec::SupportedProperties effective;                  // the machine's properties for this metadata
+  };
+  std::map<std::string, std::shared_ptr<const VariantDecision>, std::less<>> variant_decisions;
+
   // The frontier: names whose likely version's metadata was read ahead of the solver (expand()).
   std::set<std::string, std::less<>> expanded;
   std::atomic<bool> done{false};  // the resolution is over: look no further ahead
@@ -241,7 +250,129 @@ struct IndexProvider::Impl {
     auto c = load(base);
     auto files = c->files_of(version);
     if (files.empty()) return std::nullopt;
-    return files.front()->file;
+    if (!options.variants.enabled || !has_variant_wheel(files)) return files.front()->file;
+    return decide_variant(base, version, *c, files)->file;
+  }
+
+  static bool is_variant_file(const index::IndexFile& f) { return f.wheel && f.wheel->is_variant(); }
+  static bool has_variant_wheel(const std::vector<const index::Candidate*>& files) {
+    return std::any_of(files.begin(), files.end(), [](const index::Candidate* c) { return is_variant_file(c->file); });
+  }
+
+  std::shared_ptr<const VariantDecision> variant_decision(const std::string& base, const spec::Version& version) {
+    std::lock_guard lock(mutex);
+    auto it = variant_decisions.find(key_of(base, version));
+    return it == variant_decisions.end() ? nullptr : it->second;
+  }
+
+  // PEP 825's choice among the files of one version (they come in tag order, best first).
+  std::shared_ptr<const VariantDecision> decide_variant(const std::string& base, const spec::Version& version,
+                                                        const index::Candidates& c,
+                                                        const std::vector<const index::Candidate*>& files) {
+    std::string key = key_of(base, version);
+    if (auto d = variant_decision(base, version)) return d;
+    auto d = std::make_shared<VariantDecision>();
+    const VariantSelection& sel = options.variants;
+    std::vector<std::string> labels;
+    std::string index_url;
+    for (const auto* f : files) {
+      if (!is_variant_file(f->file)) continue;
+      if (index_url.empty()) index_url = f->file.index_url;
+      const std::string& l = f->file.wheel->variant_label;
+      if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+    }
+    spec::VariantOrder order;
+    const index::IndexFile* vj = c.variants_json_of(version, index_url);
+    if (!vj) {
+      for (const auto& l : labels)
+        order.unsupported[l] = "no " + base + "-" + version.to_string() + "-variants.json on " + util::redact_url(index_url);
+    } else {
+      if (!sel.fetcher) throw util::Error("variants.json of " + key + " cannot be fetched here (no fetcher)");
+      d->meta = sel.fetcher->fetch(*vj).get();  // a broken file fails the resolution, with its reason
+      if (!d->meta->schema_supported()) {
+        warn_once(vj->filename + " uses the variant schema `" + d->meta->schema +
+                  "`, whose major version this ptinstall does not read: its variant wheels are ignored");
+        for (const auto& l : labels) order.unsupported[l] = "unknown variant schema `" + d->meta->schema + "`";
+        d->meta = nullptr;
+      } else {
+        d->effective = spec::effective_properties(*d->meta, sel.user, sel.native);
+        std::vector<std::string> considered;
+        for (const auto& l : labels) {
+          if (!sel.label.empty() && l != sel.label) order.unsupported[l] = "not the --variant-label `" + sel.label + "`";
+          else considered.push_back(l);
+        }
+        auto ordered = spec::order_variants(*d->meta, considered, d->effective);
+        order.labels = std::move(ordered.labels);
+        for (auto& [l, why] : ordered.unsupported) order.unsupported[l] = std::move(why);
+      }
+    }
+    for (const auto& l : order.labels) {
+      for (const auto* f : files)
+        if (is_variant_file(f->file) && f->file.wheel->variant_label == l) {
+          d->file = f->file;
+          break;
+        }
+      if (d->file) break;
+    }
+    // Non-variant files come after every variant (PEP 825); --variant-label asks for that build only.
+    if (!d->file && sel.label.empty())
+      for (const auto* f : files)
+        if (!is_variant_file(f->file)) {
+          d->file = f->file;
+          break;
+        }
+    std::vector<std::string> why;
+    for (const auto& [l, reason] : order.unsupported) why.push_back(l + ": " + reason);
+    if (!d->file) d->unavailable = "has no wheel this machine supports (" + util::join(why, "; ") + ")";
+    {
+      std::lock_guard lock(mutex);
+      auto [it, fresh] = variant_decisions.emplace(key, d);
+      if (!fresh) return it->second;
+    }
+    if (util::log::enabled(util::log::Level::Debug)) {
+      std::string chosen = !d->file ? std::string("none")
+                           : is_variant_file(*d->file) ? "variant `" + d->file->wheel->variant_label + "`"
+                                                       : std::string("the non-variant wheel");
+      std::string msg = "variants of " + key + ": " + chosen + " (order: " +
+                        (order.labels.empty() ? std::string("-") : util::join(order.labels, " > ")) + ")";
+      for (const auto& w : why) msg += "\n  " + w;
+      if (d->meta)
+        for (const auto& [ns, src] : d->effective.source) msg += "\n  " + ns + " properties from " + src;
+      util::log::debug(msg);
+    }
+    return d;
+  }
+
+  // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
+  // filtered to the properties the machine supports.
+  spec::MarkerEnvironment markers_for(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
+    spec::MarkerEnvironment env = options.markers;
+    if (!is_variant_file(file)) return env;
+    const std::string& label = file.wheel->variant_label;
+    env.set("variant_label", label);
+    auto d = variant_decision(base, version);
+    if (!d || !d->meta) return env;
+    auto v = d->meta->variants.find(label);
+    if (v == d->meta->variants.end()) return env;
+    for (const auto& [ns, features] : v->second) {
+      const auto* sup = d->effective.find(ns);
+      if (!sup) continue;
+      for (const auto& [f, values] : features) {
+        const spec::SupportedFeature* sf = nullptr;
+        for (const auto& x : *sup)
+          if (x.name == f) sf = &x;
+        if (!sf) continue;
+        for (const auto& val : values) {
+          if (std::find(sf->values.begin(), sf->values.end(), val) == sf->values.end()) continue;
+          env.variant_properties.push_back(ns + " :: " + f + " :: " + val);
+          if (std::find(env.variant_features.begin(), env.variant_features.end(), ns + " :: " + f) == env.variant_features.end())
+            env.variant_features.push_back(ns + " :: " + f);
+          if (std::find(env.variant_namespaces.begin(), env.variant_namespaces.end(), ns) == env.variant_namespaces.end())
+            env.variant_namespaces.push_back(ns);
+        }
+      }
+    }
+    return env;
   }
 
   // Why a version without usable files cannot be used: the skip reasons of its files, as predicates
@@ -440,7 +571,13 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   std::string base(base_view);
 
   auto file = I.file_for(base, version);
-  if (!file) return I.skipped_unavailable(base, version);
+  if (!file) {
+    if (auto d = I.variant_decision(base, version); d && !d->unavailable.empty())
+      return Dependencies::unavailable(d->unavailable,
+                                       "the variant wheels were ranked against this machine's properties (-v shows "
+                                       "them); --variant-properties FILE lists the target's own");
+    return I.skipped_unavailable(base, version);
+  }
 
   if (I.options.no_deps) {
     if (extra.empty()) return Dependencies::of({});
@@ -472,7 +609,8 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
       I.warn_once(base + "==" + version.to_string() + " does not have an extra named `" + ex + "`");
   }
   reqs = apply_overrides(reqs, I.options.overrides);
-  DependencyList deps = package_dependencies(package, version, reqs, env);
+  spec::MarkerEnvironment wheel_env = I.markers_for(base, version, *file);
+  DependencyList deps = package_dependencies(package, version, reqs, wheel_env);
   apply_constraints(deps, I.options.constraints, env);
 
   if (extra.empty() && I.options.cuda_packages.count(base)) {
