@@ -54,8 +54,9 @@ struct VariantsJsonFetcher::Impl {
     } else {
       net::Request req{f.url};
       requests++;
-      // Mutable: always revalidated, never fresh from the cache.
-      net::Response resp = cache ? cache->get(req, std::string("max-age=0")) : client.get(req);
+      // Mutable (variants may be added later): reused for at most 10 minutes, as PyPI's project pages
+      // are, then revalidated; never taken as immutable, not even on the PyTorch hosts.
+      net::Response resp = cache ? cache->get(req, std::string(kVariantsJsonCacheControl)) : client.get(req);
       net::raise_for_status(resp, f.url);
       body = std::move(resp.body);
       if (auto it = f.hashes.find("sha256"); it != f.hashes.end()) {

@@ -251,7 +251,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
       else util::log::debug(*w);
     }
   }
-  VariantSettings variants = options.settings ? variant_settings(*options.settings, target) : VariantSettings{};
+  VariantSettings variants = options.settings ? variant_settings(*options.settings) : VariantSettings{};
   index::TargetFilter filter;
   filter.allow_variants = variants.enabled;
   filter.tags = spec::SupportedTags::for_environment(target.tags);
@@ -324,9 +324,10 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.editable_urls = in.editable_urls;
   popts.variants.enabled = variants.enabled;
   popts.variants.user = variants.user;
-  popts.variants.native = variants.native;
+  popts.variants.detect = [&target] { return native_variant_properties(target); };
   popts.variants.label = variants.label;
   popts.variants.fetcher = &variants_json;
+  for (auto n : torch::cuda_consistency_packages()) popts.variants.family.insert(std::string(n));
   // [tool.uv.sources] { path = ..., editable = true }: the requirement's URL is installed editable.
   for (const auto& [pkg, source] : cfg.direct)
     if (source.editable)

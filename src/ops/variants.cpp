@@ -12,7 +12,7 @@
 
 namespace ptinstall::ops {
 
-VariantSettings variant_settings(const config::Settings& S, const Target& target) {
+VariantSettings variant_settings(const config::Settings& S) {
   VariantSettings v;
   v.enabled = S.flag("variants");
   v.label = S.get_or("variant-label", "");
@@ -36,11 +36,16 @@ VariantSettings variant_settings(const config::Settings& S, const Target& target
     ss << in.rdbuf();
     v.user = spec::parse_user_properties(ss.str(), v.properties_file);
   }
+  return v;
+}
+
+spec::SupportedProperties native_variant_properties(const Target& target) {
   torch::DetectionInputs di = torch::DetectionInputs::from_environment();
   torch::Detection d = torch::detect_accelerator(di);
-  v.native = torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root);
-  for (const auto& [ns, features] : v.native.namespaces) {
-    std::string line = "variant provider " + ns + " (" + v.native.source[ns] + "):";
+  spec::SupportedProperties native =
+      torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root);
+  for (const auto& [ns, features] : native.namespaces) {
+    std::string line = "variant provider " + ns + " (" + native.source[ns] + "):";
     for (const auto& f : features) {
       line += " " + f.name + "=";
       for (std::size_t i = 0; i < f.values.size() && i < 4; ++i) line += (i ? "," : "") + f.values[i];
@@ -48,7 +53,7 @@ VariantSettings variant_settings(const config::Settings& S, const Target& target
     }
     util::log::debug(line);
   }
-  return v;
+  return native;
 }
 
 }  // namespace ptinstall::ops

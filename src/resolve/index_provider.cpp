@@ -89,6 +89,14 @@ struct IndexProvider::Impl {
     spec::SupportedProperties effective;                  // the machine's properties for this metadata
   };
   std::map<std::string, std::shared_ptr<const VariantDecision>, std::less<>> variant_decisions;
+  std::map<std::string, std::set<spec::Version>, std::less<>> variant_family_versions;  // system:variant-* -> seen
+  std::once_flag detected;
+
+  // The machine's properties from the native providers (detection runs at most once).
+  const spec::SupportedProperties& native() {
+    if (options.variants.detect) std::call_once(detected, [this] { options.variants.native = options.variants.detect(); });
+    return options.variants.native;
+  }
 
   // The frontier: names whose likely version's metadata was read ahead of the solver (expand()).
   std::set<std::string, std::less<>> expanded;
@@ -295,7 +303,7 @@ struct IndexProvider::Impl {
         for (const auto& l : labels) order.unsupported[l] = "unknown variant schema `" + d->meta->schema + "`";
         d->meta = nullptr;
       } else {
-        d->effective = spec::effective_properties(*d->meta, sel.user, sel.native);
+        d->effective = spec::effective_properties(*d->meta, sel.user, native());
         std::vector<std::string> considered;
         for (const auto& l : labels) {
           if (!sel.label.empty() && l != sel.label) order.unsupported[l] = "not the --variant-label `" + sel.label + "`";
@@ -341,6 +349,36 @@ struct IndexProvider::Impl {
       util::log::debug(msg);
     }
     return d;
+  }
+
+  // system:variant-cuda / system:variant-rocm for a chosen family variant wheel: the first supported
+  // value of its label's `nvidia :: cuda_version_lower_bound` / `amd :: rocm_version` in the machine's
+  // order, "0" where it has none.
+  std::vector<std::pair<std::string, spec::Version>> family_pins(const std::string& base, const spec::Version& version,
+                                                                 const index::IndexFile& file) {
+    std::vector<std::pair<std::string, spec::Version>> out;
+    auto d = variant_decision(base, version);
+    spec::VariantPropertyMap props;
+    if (d && d->meta)
+      if (auto v = d->meta->variants.find(file.wheel->variant_label); v != d->meta->variants.end()) props = v->second;
+    auto pick = [&](const std::string& ns, const std::string& feature) -> spec::Version {
+      auto n = props.find(ns);
+      if (n == props.end()) return spec::Version::from_string("0");
+      auto f = n->second.find(feature);
+      if (f == n->second.end()) return spec::Version::from_string("0");
+      if (const auto* sup = d->effective.find(ns))
+        for (const auto& sf : *sup)
+          if (sf.name == feature)
+            for (const auto& value : sf.values)
+              if (std::find(f->second.begin(), f->second.end(), value) != f->second.end())
+                if (auto v = spec::Version::parse(value)) return *v;
+      return spec::Version::from_string("0");
+    };
+    out.emplace_back("system:variant-cuda", pick("nvidia", "cuda_version_lower_bound"));
+    out.emplace_back("system:variant-rocm", pick("amd", "rocm_version"));
+    std::lock_guard lock(mutex);
+    for (const auto& [name, v] : out) variant_family_versions[name].insert(v);
+    return out;
   }
 
   // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
@@ -554,6 +592,23 @@ IndexProvider::~IndexProvider() {
 
 std::vector<spec::Version> IndexProvider::versions(const std::string& package) {
   if (package == "system:cuda") return impl_->cuda_versions();
+  if (package == "system:variant-cuda" || package == "system:variant-rocm") {
+    // Every value a family pin can take: the machine's supported values of the feature, 0, and any
+    // other value seen (from static properties), so the solver's explanation names both sides.
+    const auto& sel = impl_->options.variants;
+    bool cuda = package == "system:variant-cuda";
+    std::set<spec::Version> all{spec::Version::from_string("0")};
+    for (const auto* props : {&sel.user, &impl_->native()})
+      if (const auto* features = props->find(cuda ? "nvidia" : "amd"))
+        for (const auto& f : *features)
+          if (f.name == (cuda ? "cuda_version_lower_bound" : "rocm_version"))
+            for (const auto& v : f.values)
+              if (auto parsed = spec::Version::parse(v)) all.insert(*parsed);
+    std::lock_guard lock(impl_->mutex);
+    const auto& seen = impl_->variant_family_versions[package];
+    all.insert(seen.begin(), seen.end());
+    return {all.rbegin(), all.rend()};
+  }
   if (is_system_package(package)) return {};
   return impl_->versions_of(std::string(split_package(package).base));
 }
@@ -613,6 +668,9 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   DependencyList deps = package_dependencies(package, version, reqs, wheel_env);
   apply_constraints(deps, I.options.constraints, env);
 
+  if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))
+    for (const auto& [name, v] : I.family_pins(base, version, *file)) add_dependency(deps, name, Range::exactly(v));
+
   if (extra.empty() && I.options.cuda_packages.count(base)) {
     auto it = I.options.cuda_of_index.find(strip_slash(file->index_url));
     if (it == I.options.cuda_of_index.end()) it = I.options.cuda_of_index.find(strip_slash(file->index_url) + "/");
@@ -648,6 +706,9 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
   if (is_system_package(package)) {
     if (package == "system:cuda")
       return "the PyTorch packages must all come from indexes of the same CUDA version (--torch-backend=auto)";
+    if (package == "system:variant-cuda" || package == "system:variant-rocm")
+      return "the PyTorch packages' variant wheels must agree on the CUDA (ROCm) version; -v shows each one's "
+             "choice, and --variant-label picks one build for all of them";
     return {};
   }
   std::string base(split_package(package).base);

@@ -88,6 +88,10 @@ def index(tmp_path_factory):
     for label in ("cuda12.8", "cuda13.0", "null"):
         wheels.append(variant_wheel(out, "torchvision", "0.28.0", label, TORCH_VARIANTS[label],
                                     requires_dist=["torch==2.13.0"]))
+    # torchaudio lags behind: no cuda13.0 build of its release
+    for label in ("cuda12.8", "null"):
+        wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
+                                    requires_dist=["torch==2.13.0"]))
     wheels += [wheelmaker.build_wheel(out, n, "1.0") for n in ("filelock", "nvidia-runtime-fake", "rocm-runtime-fake")]
     # a package whose variants.json is corrupt, and one with a schema from the future
     wheels.append(variant_wheel(out, "brokenvar", "1.0", "null", {}))
@@ -99,6 +103,7 @@ def index(tmp_path_factory):
     add_variants_json(root, "torch", "2.13.0", metadata(TORCH_VARIANTS))
     add_variants_json(root, "torchvision", "0.28.0",
                       metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "cuda13.0", "null")}))
+    add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
     add_variants_json(root, "brokenvar", "1.0", '{"variants": ')
     add_variants_json(root, "futurevar", "1.0",
                       metadata({"x86_64_v3": {"x86_64": {"level": ["v3"]}}}, ("x86_64",),
@@ -285,3 +290,18 @@ def test_the_switch_from_a_config_file(ptinstall, index, tmp_path):
     venv = make_venv(tmp_path / "venv")
     install(ptinstall, index, venv, "torch", env=host.env())
     assert variant_of(venv) == "cuda13.0"
+
+
+def test_the_family_agrees_on_the_cuda_version_or_says_why(ptinstall, index, tmp_path):
+    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    r = install(ptinstall, index, venv, "--variants", "torch", "torchaudio", env=host.env(), check=False)
+    assert r.returncode == 1, r
+    assert "system:variant-cuda" in r.stderr, r.stderr
+    assert "variant wheels must agree on the CUDA (ROCm) version" in r.stderr, r.stderr
+    assert snapshot(venv) == before
+    # One label for the family settles it.
+    install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
+    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8"

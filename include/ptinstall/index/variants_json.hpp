@@ -2,10 +2,11 @@
 // beside the variant wheels of one version (PEP 503 HTML and PEP 691 JSON alike; it is one more file
 // of the project page, kept apart from the wheels by IndexSet).
 //
-// The file is mutable (variants may be added after the first upload), so it goes through the HTTP
-// cache with `max-age=0`: a stored copy is revalidated (ETag/Last-Modified, one 304) every run and
-// never taken as fresh, even on the PyTorch hosts whose files are otherwise immutable. A hash on the
-// page is checked. Fetches run in the background; one per URL per run.
+// The file is mutable (variants may be added after the first upload), so it is cached like a project
+// page, never like a file: a stored copy is fresh for 10 minutes (kVariantsJsonCacheControl, whatever
+// the server says, so neither an `immutable` header nor the PyTorch hosts' immutable files rule apply),
+// then revalidated (ETag/Last-Modified, a 304 when unchanged); --refresh revalidates at once. A hash
+// on the page is checked. Fetches run in the background; one per URL per run.
 #pragma once
 #include <future>
 #include <memory>
@@ -24,6 +25,8 @@ class HttpCache;
 }  // namespace ptinstall::net
 
 namespace ptinstall::index {
+
+inline constexpr std::string_view kVariantsJsonCacheControl = "max-age=600";
 
 // "torch-2.13.0-variants.json" -> {"torch", 2.13.0} (name normalised); nullopt for other names.
 std::optional<std::pair<std::string, spec::Version>> parse_variants_json_filename(std::string_view filename);

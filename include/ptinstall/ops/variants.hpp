@@ -18,11 +18,13 @@ struct VariantSettings {
   std::string label;                   // --variant-label
   std::string properties_file;         // --variant-properties
   spec::SupportedProperties user;      // from properties_file
-  spec::SupportedProperties native;    // detected
 };
 
-// Off: nothing is read or detected. On: reads the user's file (usage error when missing or malformed)
-// and runs the accelerator detection (its errors propagate, as for --torch-backend=auto).
-VariantSettings variant_settings(const config::Settings& settings, const Target& target);
+// Off: nothing is read. On: reads the user's file (usage error when missing or malformed).
+VariantSettings variant_settings(const config::Settings& settings);
+
+// The native providers' properties for `target`: runs the accelerator detection (its errors propagate,
+// as for --torch-backend=auto); the resolver calls it only once a version has variant wheels.
+spec::SupportedProperties native_variant_properties(const Target& target);
 
 }  // namespace ptinstall::ops

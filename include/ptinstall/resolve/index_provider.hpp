@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,9 +49,19 @@ namespace ptinstall::resolve {
 struct VariantSelection {
   bool enabled = false;
   spec::SupportedProperties user;    // --variant-properties (a whole namespace replaces detection)
-  spec::SupportedProperties native;  // the native providers (nvidia, amd, x86_64)
+  spec::SupportedProperties native;  // the native providers (nvidia, amd, x86_64), when `detect` is unset
+  // Runs the native providers, once, when the first version with variant wheels is decided (so a
+  // resolution without variant wheels never runs the detection); replaces `native`.
+  std::function<spec::SupportedProperties()> detect;
   std::string label;                 // --variant-label: only this label (never an unsupported one)
   index::VariantsJsonFetcher* fetcher = nullptr;
+  // Family consistency (normalised names, the PyTorch packages of the system:cuda rule): a chosen
+  // variant wheel of one of them depends on `system:variant-cuda==X.Y` (its best supported
+  // `nvidia :: cuda_version_lower_bound`, 0 when it has none) and `system:variant-rocm==R` (its
+  // `amd :: rocm_version`, 0 when none), so torch and torchvision variants agree on the accelerator
+  // stack. A label is still chosen per package: a family whose packages' best labels differ fails
+  // with the reason rather than installing a mixed stack.
+  std::set<std::string, std::less<>> family;
 };
 
 // The name of the root package of a resolution (never asked for versions).
