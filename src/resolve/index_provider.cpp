@@ -381,6 +381,26 @@ struct IndexProvider::Impl {
     return out;
   }
 
+  // PEP 850 `abi_dependency :: torch :: 2.9` of the chosen label: a dependency on torch==2.9.* (the
+  // values of one feature or-ed), as if the wheel's Requires-Dist said so.
+  void add_abi_dependencies(const std::string& base, const spec::Version& version, const index::IndexFile& file,
+                            DependencyList& deps) {
+    auto d = variant_decision(base, version);
+    if (!d || !d->meta) return;
+    auto v = d->meta->variants.find(file.wheel->variant_label);
+    if (v == d->meta->variants.end()) return;
+    auto abi = v->second.find(std::string(spec::kAbiDependencyNamespace));
+    if (abi == v->second.end()) return;
+    for (const auto& [dep, values] : abi->second) {
+      Range range = Range::empty();
+      for (const auto& value : values)
+        range = range.union_with(Range::from_specifiers(spec::SpecifierSet::parse(spec::abi_dependency_specifier(value))));
+      std::string name = spec::normalize_name(dep);
+      add_dependency(deps, name, range);
+      if (!direct.count(name)) indexes.prefetch({name});
+    }
+  }
+
   // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
   // filtered to the properties the machine supports.
   spec::MarkerEnvironment markers_for(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
@@ -668,6 +688,7 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   DependencyList deps = package_dependencies(package, version, reqs, wheel_env);
   apply_constraints(deps, I.options.constraints, env);
 
+  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) I.add_abi_dependencies(base, version, *file, deps);
   if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))
     for (const auto& [name, v] : I.family_pins(base, version, *file)) add_dependency(deps, name, Range::exactly(v));
 

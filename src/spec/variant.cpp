@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "ptinstall/spec/version.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -70,6 +71,19 @@ std::optional<VariantProperty> VariantProperty::parse(std::string_view text) {
     return std::nullopt;
   return VariantProperty{std::string(parts[0]), std::string(parts[1]), std::string(parts[2])};
 }
+
+bool is_abi_dependency_value(std::string_view value) {
+  auto parts = util::split(value, '.');
+  if (parts.empty() || parts.size() > 3) return false;
+  for (auto p : parts) {
+    if (p.empty()) return false;
+    for (char c : p)
+      if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string abi_dependency_specifier(std::string_view value) { return "==" + std::string(value) + ".*"; }
 
 std::string VariantProperty::to_string() const { return ns + " :: " + feature + " :: " + value; }
 
@@ -163,7 +177,7 @@ VariantMetadata VariantMetadata::parse(std::string_view text, std::string_view w
     for (const auto& [ns, features] : namespaces.items()) {
       if (!is_valid_variant_name(ns)) bad(where, "invalid namespace `" + ns + "` in variant `" + label + "`");
       if (!features.is_object()) bad(where, "variants." + label + "." + ns + " is not an object");
-      if (ns != "abi_dependency" && std::find(m.namespace_priorities.begin(), m.namespace_priorities.end(), ns) ==
+      if (ns != kAbiDependencyNamespace && std::find(m.namespace_priorities.begin(), m.namespace_priorities.end(), ns) ==
                                         m.namespace_priorities.end())
         bad(where, "namespace `" + ns + "` of variant `" + label + "` is missing from default-priorities.namespace");
       for (const auto& [f, list] : features.items()) {
@@ -266,6 +280,26 @@ VariantOrder order_variants(const VariantMetadata& meta, const std::vector<std::
     }
   }
 
+  // PEP 850's reserved `abi_dependency` namespace (`abi_dependency :: torch :: 2.9`: built for
+  // torch==2.9.*): never in default-priorities, always "supported" (the resolver adds the dependency
+  // the chosen value stands for). It ranks after every listed namespace, its features by name and its
+  // values newest first, so the build for the newest release of the dependency is tried first.
+  const std::size_t abi_ns_index = namespace_order.size();
+  std::map<std::string, std::vector<std::string>> abi_values;
+  for (const auto& [label, props] : meta.variants)
+    if (auto a = props.find(std::string(kAbiDependencyNamespace)); a != props.end())
+      for (const auto& [f, values] : a->second)
+        for (const auto& v : values) append_missing(abi_values[f], v);
+  std::vector<std::string> abi_features;
+  for (auto& [f, values] : abi_values) {
+    abi_features.push_back(f);
+    std::stable_sort(values.begin(), values.end(), [](const std::string& a, const std::string& b) {
+      auto va = Version::parse(a), vb = Version::parse(b);
+      if (va && vb && !(*va == *vb)) return *vb < *va;
+      return a.size() > b.size();  // "2.9.1" before "2.9": the narrower build first
+    });
+  }
+
   using Key = std::tuple<std::size_t, std::size_t, std::size_t>;
   struct Ranked {
     std::string label;
@@ -292,9 +326,21 @@ VariantOrder order_variants(const VariantMetadata& meta, const std::vector<std::
     Ranked r{label, {}};
     std::string why;
     for (const auto& [ns, features] : vit->second) {
-      if (ns == "abi_dependency") {
-        why = "needs abi_dependency, which this installer does not implement yet";
-        break;
+      if (ns == kAbiDependencyNamespace) {
+        for (const auto& [f, values] : features) {
+          std::size_t best = abi_values[f].size();
+          for (const auto& v : values) {
+            if (!is_abi_dependency_value(v)) {
+              why = "abi_dependency value `" + v + "` is not a release of one to three numbers";
+              break;
+            }
+            best = std::min(best, index_of(abi_values[f], v));
+          }
+          if (!why.empty()) break;
+          r.keys.emplace_back(abi_ns_index, index_of(abi_features, f), best);
+        }
+        if (!why.empty()) break;
+        continue;
       }
       const auto* sup = supported.find(ns);
       if (!sup) {

@@ -88,6 +88,9 @@ def index(tmp_path_factory):
     for label in ("cuda12.8", "cuda13.0", "null"):
         wheels.append(variant_wheel(out, "torchvision", "0.28.0", label, TORCH_VARIANTS[label],
                                     requires_dist=["torch==2.13.0"]))
+    # an extension built per torch release (PEP 850 abi_dependency), with no torch in its Requires-Dist
+    for release in ("2.12", "2.13"):
+        wheels.append(variant_wheel(out, "flashy", "1.0", f"torch{release}", {"abi_dependency": {"torch": [release]}}))
     # torchaudio lags behind: no cuda13.0 build of its release
     for label in ("cuda12.8", "null"):
         wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
@@ -104,6 +107,8 @@ def index(tmp_path_factory):
     add_variants_json(root, "torchvision", "0.28.0",
                       metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "cuda13.0", "null")}))
     add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
+    add_variants_json(root, "flashy", "1.0", metadata({f"torch{r}": {"abi_dependency": {"torch": [r]}}
+                                                       for r in ("2.12", "2.13")}, ()))
     add_variants_json(root, "brokenvar", "1.0", '{"variants": ')
     add_variants_json(root, "futurevar", "1.0",
                       metadata({"x86_64_v3": {"x86_64": {"level": ["v3"]}}}, ("x86_64",),
@@ -305,3 +310,30 @@ def test_the_family_agrees_on_the_cuda_version_or_says_why(ptinstall, index, tmp
     # One label for the family settles it.
     install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
     assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8"
+
+
+def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstall, index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "--variants", "flashy", env=Host(tmp_path).env())
+    # The build for the newest torch release, and that torch with it (the index has torch 2.13.0 only).
+    assert variant_of(venv, "flashy") == "torch2.13"
+    assert installed(venv)["torch"] == "2.13.0"
+    assert variant_of(venv) == "null"
+
+
+def test_a_lock_keeps_the_chosen_variant_and_installs_it_anywhere(ptinstall, index, tmp_path):
+    host = Host(tmp_path).nvidia("580.65.06", "12.0")
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "requirements.in").write_text("torch\n")
+    lock = tmp_path / "pylock.toml"
+    ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", index.index_url(), "--variants",
+              tmp_path / "requirements.in", "-o", lock, env=host.env(), check=True)
+    text = lock.read_text()
+    assert "-cuda13.0.whl" in text, text
+    assert "-null.whl" not in text and "-cuda12.8.whl" not in text and f"{PLAT}.whl" not in text, text
+    # Installed from the lock on a machine without GPU and without --variants: the locked build.
+    cpu = tmp_path / "cpu"
+    cpu.mkdir()
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", lock, env=Host(cpu).env(), check=True)
+    assert variant_of(venv) == "cuda13.0"
+    assert "nvidia-runtime-fake" in installed(venv)

@@ -101,9 +101,16 @@ struct VariantOrder {
   std::map<std::string, std::string> unsupported;
 };
 
+// PEP 850's reserved namespace: `abi_dependency :: torch :: 2.9` means "built for torch==2.9.*" (one to
+// three numeric components; "2", "2.0" and "2.0.0" are different ranges). It is never listed in
+// default-priorities; a variant with it is compatible, and the dependency is the resolver's to add.
+inline constexpr std::string_view kAbiDependencyNamespace = "abi_dependency";
+bool is_abi_dependency_value(std::string_view value);
+std::string abi_dependency_specifier(std::string_view value);  // "2.9" -> "==2.9.*"
+
 // PEP 825's ordering of `labels` (those of the wheels at hand) under `meta` and the machine's
-// `supported` properties (already combined by effective_properties()). Properties of the reserved
-// `abi_dependency` namespace are not implemented: such variants are unsupported, and the reason says so.
+// `supported` properties (already combined by effective_properties()). `abi_dependency` properties
+// rank after every listed namespace, the newest value of each feature first.
 VariantOrder order_variants(const VariantMetadata& meta, const std::vector<std::string>& labels,
                             const SupportedProperties& supported);
 

@@ -182,12 +182,24 @@ TEST_CASE("PEP 850 provider order: static-properties, then the user's list, then
   CHECK_THROWS_WITH(parse_user_properties("nvidia :: sm_arch\n", "props.txt"), Catch::Contains("props.txt:1"));
 }
 
-TEST_CASE("abi_dependency variants are refused with a reason") {
+TEST_CASE("abi_dependency: compatible, the build for the newest release first") {
   auto meta = VariantMetadata::parse(R"({
-    "$schema": "https://x/v0.2.0.json", "default-priorities": {"namespace": []},
-    "variants": {"t29": {"abi_dependency": {"torch": ["2.9"]}}}
+    "$schema": "https://x/v0.2.0.json", "default-priorities": {"namespace": ["nvidia"]},
+    "variants": {"t28": {"abi_dependency": {"torch": ["2.8"]}}, "t210": {"abi_dependency": {"torch": ["2.10"]}},
+                 "t29": {"abi_dependency": {"torch": ["2.9"]}},
+                 "t210cu": {"abi_dependency": {"torch": ["2.10"]}, "nvidia": {"sm_arch": ["90_real"]}},
+                 "bad": {"abi_dependency": {"torch": ["2.x"]}}}
   })", "x");
-  auto o = order_variants(meta, {"t29"}, {});
-  CHECK(o.labels.empty());
-  CHECK_THAT(o.unsupported.at("t29"), Catch::Contains("abi_dependency"));
+  auto o = order_variants(meta, {"t28", "t29", "t210", "bad"}, {});
+  CHECK(o.labels == std::vector<std::string>{"t210", "t29", "t28"});
+  CHECK_THAT(o.unsupported.at("bad"), Catch::Contains("not a release"));
+  // A listed namespace ranks before abi_dependency.
+  SupportedProperties s;
+  s.add("nvidia", "sm_arch", {"90_real"}, "test");
+  CHECK(order_variants(meta, {"t210", "t210cu"}, s).labels == std::vector<std::string>{"t210cu", "t210"});
+  CHECK(abi_dependency_specifier("2.9") == "==2.9.*");
+  CHECK(is_abi_dependency_value("2"));
+  CHECK(is_abi_dependency_value("2.0.0"));
+  CHECK_FALSE(is_abi_dependency_value("2.0.0.1"));
+  CHECK_FALSE(is_abi_dependency_value("2.9rc1"));
 }
