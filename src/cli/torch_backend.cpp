@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "ptinstall/torch/accelerator.hpp"
 #include "ptinstall/torch/index_list.hpp"
+#include "ptinstall/torch/variant_providers.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -73,8 +74,8 @@ int run_torch_backend(Invocation& inv) {
 
   torch::Detection detection;
   bool detected = mode.automatic;
+  torch::DetectionInputs di = torch::DetectionInputs::from_environment();
   if (detected) {
-    torch::DetectionInputs di = torch::DetectionInputs::from_environment();
     di.query_compute_capability = options.check_compute_capability;
     detection = torch::detect_accelerator(di);
   }
@@ -119,6 +120,17 @@ int run_torch_backend(Invocation& inv) {
     for (const auto& k : plan.limited)
       j["limited"].push_back({{"backend", std::string(k.backend->name)}, {"reason", k.reason}});
     j["notes"] = plan.notes;
+    // PEP 850: what the native variant providers (--variants) report for this machine, per namespace.
+    json vp = json::object();
+    if (detected) {
+      spec::SupportedProperties props = torch::native_variant_properties(detection, options.os, options.machine, di.root);
+      for (const auto& [ns, features] : props.namespaces) {
+        json f = json::object();
+        for (const auto& feat : features) f[feat.name] = feat.values;
+        vp[ns] = {{"source", props.source[ns]}, {"features", f}};
+      }
+    }
+    j["variant_properties"] = vp;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }

@@ -59,6 +59,16 @@ const std::vector<SettingSpec> kSettings = {
    {"linux", "musllinux", "windows", "macos", "other"}, "", true, "OS"},
   {"json", "--json", {}, K::Flag, kTorchBackend, "Print the decision as one JSON object", {}, "false", true},
 
+  // Wheel variants (PEP 825/850; docs/variants.md)
+  {"variants", "--variants", {"PTINSTALL_VARIANTS"}, K::Flag, kResolving | kTorchBackend,
+   "Choose among PEP 825 variant wheels by this machine's properties (off until the PEP is accepted)", {}, "false", true},
+  {"variant-properties", "--variant-properties", {"PTINSTALL_VARIANT_PROPERTIES"}, K::Value, kResolving | kTorchBackend,
+   "With --variants: the target's properties, one `namespace :: feature :: value` a line, instead of detection",
+   {}, "", true, "FILE"},
+  {"variant-label", "--variant-label", {"PTINSTALL_VARIANT_LABEL"}, K::Value, kResolving,
+   "With --variants: use only variant wheels with this label (never one the machine does not support)", {}, "", true,
+   "LABEL"},
+
   // Target environment
   {"python", "-p,--python", {"PTINSTALL_PYTHON", "UV_PYTHON"}, K::Value, kEnvironment,
    "The Python interpreter or environment to use (path, venv directory, or version like 3.12)", {}, "", true, "PYTHON"},

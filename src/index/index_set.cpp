@@ -1,5 +1,7 @@
 #include "ptinstall/index/index_set.hpp"
 
+#include "ptinstall/index/variants_json.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -51,6 +53,7 @@ std::string_view to_string(SkipReason reason) {
     case SkipReason::NoSdists: return "no-sdists";
     case SkipReason::NoWheels: return "no-wheels";
     case SkipReason::Unsupported: return "unsupported";
+    case SkipReason::VariantsOff: return "variant";
     case SkipReason::Shadowed: return "shadowed";
     case SkipReason::UploadedAfter: return "uploaded-after";
     case SkipReason::Excluded: return "excluded";
@@ -95,6 +98,14 @@ std::vector<const Candidate*> Candidates::files_of(const spec::Version& version)
   return out;
 }
 
+const IndexFile* Candidates::variants_json_of(const spec::Version& version, std::string_view index_url) const {
+  for (const auto& f : variants_json) {
+    if (f.index_url != index_url) continue;
+    if (auto p = parse_variants_json_filename(f.filename); p && p->first == name && p->second == version) return &f;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Version>& version) const {
   std::vector<std::string> out;
   auto add = [&](std::string line) {
@@ -117,6 +128,7 @@ std::vector<std::string> Candidates::skip_reasons(const std::optional<spec::Vers
       case SkipReason::Shadowed: add(who + " on " + util::redact_url(s.file.index_url) + " is hidden by the same version on an earlier index"); break;
       case SkipReason::UploadedAfter: add(who + " was uploaded at " + s.detail + ", after the --exclude-newer cut-off"); break;
       case SkipReason::Excluded: add(who + " on " + util::redact_url(s.file.index_url) + " is passed over: " + s.detail); break;
+      case SkipReason::VariantsOff: add(who + " has variant wheels (PEP 825), which are used only with --variants"); break;
     }
   }
   return out;
@@ -405,6 +417,7 @@ struct IndexSet::Impl {
     if (f.kind == FileKind::Sdist && (!filter.allow_sdists || (filter.sdist_allowed && !filter.sdist_allowed(project))))
       return skip(SkipReason::NoSdists, f.filename);
     if (f.kind == FileKind::Wheel) {
+      if (f.wheel->is_variant() && !filter.allow_variants) return skip(SkipReason::VariantsOff, f.filename);
       if (!filter.allow_wheels || (filter.wheel_allowed && !filter.wheel_allowed(project)))
         return skip(SkipReason::NoWheels, f.filename);
       if (filter.tags) {
@@ -541,6 +554,10 @@ Candidates IndexSet::candidates(std::string_view raw_name, const spec::Specifier
       // unsafe-best-match: a version on an earlier index hides the same version on later ones.
       if (strategy == IndexStrategy::UnsafeBestMatch && f.version && seen.count(*f.version)) {
         out.skipped.push_back(SkippedFile{f, SkipReason::Shadowed, f.index_url});
+        continue;
+      }
+      if (f.kind == FileKind::Other && is_variants_json_filename(f.filename)) {
+        out.variants_json.push_back(f);
         continue;
       }
       if (f.version) here.insert(*f.version);

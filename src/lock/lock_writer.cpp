@@ -109,7 +109,12 @@ LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const L
       if (p.requires_python && p.requires_python->empty()) p.requires_python.reset();
       std::vector<index::IndexFile> files = rd.files;
       if (files.empty() && !chosen->hashes.empty()) files.push_back(*chosen);
+      // PEP 825: the wheels of the chosen variant label only (a non-variant choice keeps the
+      // non-variant wheels); the others are pruned, since the lock carries no [packages.variants-json]
+      // to rank them again at install time.
+      std::string label = chosen->wheel ? chosen->wheel->variant_label : std::string();
       for (const auto& f : files) {
+        if (f.kind == index::FileKind::Wheel && f.wheel && f.wheel->variant_label != label) continue;
         LockedFile lf = locked_file(f);
         if (lf.hashes.empty()) continue;
         if (f.kind == index::FileKind::Wheel) p.wheels.push_back(std::move(lf));

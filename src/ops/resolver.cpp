@@ -15,6 +15,8 @@
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/ops/torch_builds.hpp"
+#include "ptinstall/ops/variants.hpp"
+#include "ptinstall/index/variants_json.hpp"
 #include "ptinstall/resolve/index_provider.hpp"
 #include "ptinstall/resolve/solver.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -249,7 +251,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
       else util::log::debug(*w);
     }
   }
+  VariantSettings variants = options.settings ? variant_settings(*options.settings) : VariantSettings{};
   index::TargetFilter filter;
+  filter.allow_variants = variants.enabled;
   filter.tags = spec::SupportedTags::for_environment(target.tags);
   filter.python_version = target.python;
   // Index sdists are candidates only where a build may make a wheel of them, and wheels only where
@@ -307,6 +311,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   // so a wide level of the graph (30 metadata files) goes out in one round trip, not two.
   mopts.threads = std::clamp<std::size_t>(services.client().options().concurrency, 4, 64);
   index::MetadataFetcher metadata(services.client(), &services.http_cache(), mopts);
+  index::VariantsJsonFetcher variants_json(services.client(), &services.http_cache());
 
   resolve::IndexProviderOptions popts;
   popts.markers = target.markers;
@@ -318,6 +323,12 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.prefer_binary = options.prefer_binary || in.file.prefer_binary;
   popts.build = &build;
   popts.editable_urls = in.editable_urls;
+  popts.variants.enabled = variants.enabled;
+  popts.variants.user = variants.user;
+  popts.variants.detect = [&target] { return native_variant_properties(target); };
+  popts.variants.label = variants.label;
+  popts.variants.fetcher = &variants_json;
+  for (auto n : torch::cuda_consistency_packages()) popts.variants.family.insert(std::string(n));
   // [tool.uv.sources] { path = ..., editable = true }: the requirement's URL is installed editable.
   for (const auto& [pkg, source] : cfg.direct)
     if (source.editable)

@@ -81,6 +81,23 @@ struct IndexProvider::Impl {
   std::set<std::string, std::less<>> warned;
   std::set<std::string, std::less<>> fetched;             // metadata read (URLs)
 
+  // --variants: the wheel chosen for one version, and why (key "name==version").
+  struct VariantDecision {
+    std::optional<index::IndexFile> file;
+    std::string unavailable;                              // why no file, when none
+    std::shared_ptr<const spec::VariantMetadata> meta;    // null: no usable variants.json
+    spec::SupportedProperties effective;                  // the machine's properties for this metadata
+  };
+  std::map<std::string, std::shared_ptr<const VariantDecision>, std::less<>> variant_decisions;
+  std::map<std::string, std::set<spec::Version>, std::less<>> variant_family_versions;  // system:variant-* -> seen
+  std::once_flag detected;
+
+  // The machine's properties from the native providers (detection runs at most once).
+  const spec::SupportedProperties& native() {
+    if (options.variants.detect) std::call_once(detected, [this] { options.variants.native = options.variants.detect(); });
+    return options.variants.native;
+  }
+
   // The frontier: names whose likely version's metadata was read ahead of the solver (expand()).
   std::set<std::string, std::less<>> expanded;
   std::atomic<bool> done{false};  // the resolution is over: look no further ahead
@@ -247,7 +264,179 @@ struct IndexProvider::Impl {
     auto c = load(base);
     auto files = c->files_of(version);
     if (files.empty()) return std::nullopt;
-    return files.front()->file;
+    if (!options.variants.enabled || !has_variant_wheel(files)) return files.front()->file;
+    return decide_variant(base, version, *c, files)->file;
+  }
+
+  static bool is_variant_file(const index::IndexFile& f) { return f.wheel && f.wheel->is_variant(); }
+  static bool has_variant_wheel(const std::vector<const index::Candidate*>& files) {
+    return std::any_of(files.begin(), files.end(), [](const index::Candidate* c) { return is_variant_file(c->file); });
+  }
+
+  std::shared_ptr<const VariantDecision> variant_decision(const std::string& base, const spec::Version& version) {
+    std::lock_guard lock(mutex);
+    auto it = variant_decisions.find(key_of(base, version));
+    return it == variant_decisions.end() ? nullptr : it->second;
+  }
+
+  // PEP 825's choice among the files of one version (they come in tag order, best first).
+  std::shared_ptr<const VariantDecision> decide_variant(const std::string& base, const spec::Version& version,
+                                                        const index::Candidates& c,
+                                                        const std::vector<const index::Candidate*>& files) {
+    std::string key = key_of(base, version);
+    if (auto d = variant_decision(base, version)) return d;
+    auto d = std::make_shared<VariantDecision>();
+    const VariantSelection& sel = options.variants;
+    std::vector<std::string> labels;
+    std::string index_url;
+    for (const auto* f : files) {
+      if (!is_variant_file(f->file)) continue;
+      if (index_url.empty()) index_url = f->file.index_url;
+      const std::string& l = f->file.wheel->variant_label;
+      if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+    }
+    spec::VariantOrder order;
+    const index::IndexFile* vj = c.variants_json_of(version, index_url);
+    if (!vj) {
+      for (const auto& l : labels)
+        order.unsupported[l] = "no " + base + "-" + version.to_string() + "-variants.json on " + util::redact_url(index_url);
+    } else {
+      if (!sel.fetcher) throw util::Error("variants.json of " + key + " cannot be fetched here (no fetcher)");
+      d->meta = sel.fetcher->fetch(*vj).get();  // a broken file fails the resolution, with its reason
+      if (!d->meta->schema_supported()) {
+        warn_once(vj->filename + " uses the variant schema `" + d->meta->schema +
+                  "`, whose major version this ptinstall does not read: its variant wheels are ignored");
+        for (const auto& l : labels) order.unsupported[l] = "unknown variant schema `" + d->meta->schema + "`";
+        d->meta = nullptr;
+      } else {
+        d->effective = spec::effective_properties(*d->meta, sel.user, native());
+        std::vector<std::string> considered;
+        for (const auto& l : labels) {
+          if (!sel.label.empty() && l != sel.label) order.unsupported[l] = "not the --variant-label `" + sel.label + "`";
+          else considered.push_back(l);
+        }
+        auto ordered = spec::order_variants(*d->meta, considered, d->effective);
+        order.labels = std::move(ordered.labels);
+        for (auto& [l, why] : ordered.unsupported) order.unsupported[l] = std::move(why);
+      }
+    }
+    for (const auto& l : order.labels) {
+      for (const auto* f : files)
+        if (is_variant_file(f->file) && f->file.wheel->variant_label == l) {
+          d->file = f->file;
+          break;
+        }
+      if (d->file) break;
+    }
+    // Non-variant files come after every variant (PEP 825); --variant-label asks for that build only.
+    if (!d->file && sel.label.empty())
+      for (const auto* f : files)
+        if (!is_variant_file(f->file)) {
+          d->file = f->file;
+          break;
+        }
+    std::vector<std::string> why;
+    for (const auto& [l, reason] : order.unsupported) why.push_back(l + ": " + reason);
+    if (!d->file) d->unavailable = "has no wheel this machine supports (" + util::join(why, "; ") + ")";
+    {
+      std::lock_guard lock(mutex);
+      auto [it, fresh] = variant_decisions.emplace(key, d);
+      if (!fresh) return it->second;
+    }
+    if (util::log::enabled(util::log::Level::Debug)) {
+      std::string chosen = !d->file ? std::string("none")
+                           : is_variant_file(*d->file) ? "variant `" + d->file->wheel->variant_label + "`"
+                                                       : std::string("the non-variant wheel");
+      std::string msg = "variants of " + key + ": " + chosen + " (order: " +
+                        (order.labels.empty() ? std::string("-") : util::join(order.labels, " > ")) + ")";
+      for (const auto& w : why) msg += "\n  " + w;
+      if (d->meta)
+        for (const auto& [ns, src] : d->effective.source) msg += "\n  " + ns + " properties from " + src;
+      util::log::debug(msg);
+    }
+    return d;
+  }
+
+  // system:variant-cuda / system:variant-rocm for a chosen family variant wheel: the first supported
+  // value of its label's `nvidia :: cuda_version_lower_bound` / `amd :: rocm_version` in the machine's
+  // order, "0" where it has none.
+  std::vector<std::pair<std::string, spec::Version>> family_pins(const std::string& base, const spec::Version& version,
+                                                                 const index::IndexFile& file) {
+    std::vector<std::pair<std::string, spec::Version>> out;
+    auto d = variant_decision(base, version);
+    spec::VariantPropertyMap props;
+    if (d && d->meta)
+      if (auto v = d->meta->variants.find(file.wheel->variant_label); v != d->meta->variants.end()) props = v->second;
+    auto pick = [&](const std::string& ns, const std::string& feature) -> spec::Version {
+      auto n = props.find(ns);
+      if (n == props.end()) return spec::Version::from_string("0");
+      auto f = n->second.find(feature);
+      if (f == n->second.end()) return spec::Version::from_string("0");
+      if (const auto* sup = d->effective.find(ns))
+        for (const auto& sf : *sup)
+          if (sf.name == feature)
+            for (const auto& value : sf.values)
+              if (std::find(f->second.begin(), f->second.end(), value) != f->second.end())
+                if (auto v = spec::Version::parse(value)) return *v;
+      return spec::Version::from_string("0");
+    };
+    out.emplace_back("system:variant-cuda", pick("nvidia", "cuda_version_lower_bound"));
+    out.emplace_back("system:variant-rocm", pick("amd", "rocm_version"));
+    std::lock_guard lock(mutex);
+    for (const auto& [name, v] : out) variant_family_versions[name].insert(v);
+    return out;
+  }
+
+  // PEP 850 `abi_dependency :: torch :: 2.9` of the chosen label: a dependency on torch==2.9.* (the
+  // values of one feature or-ed), as if the wheel's Requires-Dist said so.
+  void add_abi_dependencies(const std::string& base, const spec::Version& version, const index::IndexFile& file,
+                            DependencyList& deps) {
+    auto d = variant_decision(base, version);
+    if (!d || !d->meta) return;
+    auto v = d->meta->variants.find(file.wheel->variant_label);
+    if (v == d->meta->variants.end()) return;
+    auto abi = v->second.find(std::string(spec::kAbiDependencyNamespace));
+    if (abi == v->second.end()) return;
+    for (const auto& [dep, values] : abi->second) {
+      Range range = Range::empty();
+      for (const auto& value : values)
+        range = range.union_with(Range::from_specifiers(spec::SpecifierSet::parse(spec::abi_dependency_specifier(value))));
+      std::string name = spec::normalize_name(dep);
+      add_dependency(deps, name, range);
+      if (!direct.count(name)) indexes.prefetch({name});
+    }
+  }
+
+  // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
+  // filtered to the properties the machine supports.
+  spec::MarkerEnvironment markers_for(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
+    spec::MarkerEnvironment env = options.markers;
+    if (!is_variant_file(file)) return env;
+    const std::string& label = file.wheel->variant_label;
+    env.set("variant_label", label);
+    auto d = variant_decision(base, version);
+    if (!d || !d->meta) return env;
+    auto v = d->meta->variants.find(label);
+    if (v == d->meta->variants.end()) return env;
+    for (const auto& [ns, features] : v->second) {
+      const auto* sup = d->effective.find(ns);
+      if (!sup) continue;
+      for (const auto& [f, values] : features) {
+        const spec::SupportedFeature* sf = nullptr;
+        for (const auto& x : *sup)
+          if (x.name == f) sf = &x;
+        if (!sf) continue;
+        for (const auto& val : values) {
+          if (std::find(sf->values.begin(), sf->values.end(), val) == sf->values.end()) continue;
+          env.variant_properties.push_back(ns + " :: " + f + " :: " + val);
+          if (std::find(env.variant_features.begin(), env.variant_features.end(), ns + " :: " + f) == env.variant_features.end())
+            env.variant_features.push_back(ns + " :: " + f);
+          if (std::find(env.variant_namespaces.begin(), env.variant_namespaces.end(), ns) == env.variant_namespaces.end())
+            env.variant_namespaces.push_back(ns);
+        }
+      }
+    }
+    return env;
   }
 
   // Why a version without usable files cannot be used: the skip reasons of its files, as predicates
@@ -429,6 +618,23 @@ IndexProvider::~IndexProvider() {
 
 std::vector<spec::Version> IndexProvider::versions(const std::string& package) {
   if (package == "system:cuda") return impl_->cuda_versions();
+  if (package == "system:variant-cuda" || package == "system:variant-rocm") {
+    // Every value a family pin can take: the machine's supported values of the feature, 0, and any
+    // other value seen (from static properties), so the solver's explanation names both sides.
+    const auto& sel = impl_->options.variants;
+    bool cuda = package == "system:variant-cuda";
+    std::set<spec::Version> all{spec::Version::from_string("0")};
+    for (const auto* props : {&sel.user, &impl_->native()})
+      if (const auto* features = props->find(cuda ? "nvidia" : "amd"))
+        for (const auto& f : *features)
+          if (f.name == (cuda ? "cuda_version_lower_bound" : "rocm_version"))
+            for (const auto& v : f.values)
+              if (auto parsed = spec::Version::parse(v)) all.insert(*parsed);
+    std::lock_guard lock(impl_->mutex);
+    const auto& seen = impl_->variant_family_versions[package];
+    all.insert(seen.begin(), seen.end());
+    return {all.rbegin(), all.rend()};
+  }
   if (is_system_package(package)) return {};
   return impl_->versions_of(std::string(split_package(package).base));
 }
@@ -446,7 +652,13 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   std::string base(base_view);
 
   auto file = I.file_for(base, version);
-  if (!file) return I.skipped_unavailable(base, version);
+  if (!file) {
+    if (auto d = I.variant_decision(base, version); d && !d->unavailable.empty())
+      return Dependencies::unavailable(d->unavailable,
+                                       "the variant wheels were ranked against this machine's properties (-v shows "
+                                       "them); --variant-properties FILE lists the target's own");
+    return I.skipped_unavailable(base, version);
+  }
 
   if (I.options.no_deps) {
     if (extra.empty()) return Dependencies::of({});
@@ -478,8 +690,13 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
       I.warn_once(base + "==" + version.to_string() + " does not have an extra named `" + ex + "`");
   }
   reqs = apply_overrides(reqs, I.options.overrides);
-  DependencyList deps = package_dependencies(package, version, reqs, env);
+  spec::MarkerEnvironment wheel_env = I.markers_for(base, version, *file);
+  DependencyList deps = package_dependencies(package, version, reqs, wheel_env);
   apply_constraints(deps, I.options.constraints, env);
+
+  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) I.add_abi_dependencies(base, version, *file, deps);
+  if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))
+    for (const auto& [name, v] : I.family_pins(base, version, *file)) add_dependency(deps, name, Range::exactly(v));
 
   if (extra.empty() && I.options.cuda_packages.count(base)) {
     auto it = I.options.cuda_of_index.find(strip_slash(file->index_url));
@@ -516,6 +733,9 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
   if (is_system_package(package)) {
     if (package == "system:cuda")
       return "the PyTorch packages must all come from indexes of the same CUDA version (--torch-backend=auto)";
+    if (package == "system:variant-cuda" || package == "system:variant-rocm")
+      return "the PyTorch packages' variant wheels must agree on the CUDA (ROCm) version; -v shows each one's "
+             "choice, and --variant-label picks one build for all of them";
     return {};
   }
   std::string base(split_package(package).base);

@@ -843,6 +843,11 @@ class Reporter {
       if (inc.kind == Kind::Unavailable) add(inc.hint);
       if (inc.kind == Kind::NoVersions && !folded_.count(id))
         add(provider_.no_versions_hint(pkgs_[inc.terms[0].first].name, inc.terms[0].second.range));
+      // A conflict over a system package (system:cuda, system:variant-cuda): the provider's word on
+      // what the rule is, as when it has no version at all.
+      if (inc.kind == Kind::Dependency)
+        for (const auto& [pkg, term] : inc.terms)
+          if (is_system_package(pkgs_[pkg].name)) add(provider_.no_versions_hint(pkgs_[pkg].name, term.range));
     }
   }
 };

@@ -29,6 +29,10 @@ enum class Var : uint8_t {
   Extra,
   Extras,            // PEP 751: the set of extras a lock file is installed with
   DependencyGroups,  // PEP 751: the set of dependency groups a lock file is installed with
+  VariantLabel,      // PEP 825: the chosen wheel's variant label ("" for a non-variant wheel)
+  VariantNamespaces, // PEP 825 sets, of the chosen wheel's supported properties
+  VariantFeatures,
+  VariantProperties,
 };
 
 enum class MOp : uint8_t { Equal, NotEqual, LessEqual, GreaterEqual, Less, Greater, Compatible, Arbitrary, In, NotIn };
@@ -62,14 +66,36 @@ using detail::Var;
 
 namespace {
 
-constexpr std::array<std::string_view, 14> kVarNames = {
+constexpr std::array<std::string_view, 18> kVarNames = {
     "python_version",   "python_full_version", "os_name",          "sys_platform",
     "platform_release", "platform_system",     "platform_version", "platform_machine",
     "platform_python_implementation", "implementation_name", "implementation_version", "extra",
-    "extras", "dependency_groups"};
+    "extras", "dependency_groups", "variant_label", "variant_namespaces", "variant_features", "variant_properties"};
 constexpr std::size_t kPep508Vars = 12;  // the variables before the lock-file sets
 
-bool is_set_var(const Operand& o) { return o.is_var && (o.var == Var::Extras || o.var == Var::DependencyGroups); }
+bool is_variant_set_var(const Operand& o) {
+  return o.is_var && (o.var == Var::VariantNamespaces || o.var == Var::VariantFeatures || o.var == Var::VariantProperties);
+}
+bool is_set_var(const Operand& o) {
+  return o.is_var && (o.var == Var::Extras || o.var == Var::DependencyGroups || is_variant_set_var(o));
+}
+
+// PEP 825: whitespace around "::" does not matter; members are kept as "a :: b :: c".
+std::string canonical_variant_item(std::string_view text) {
+  std::string out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t p = text.find("::", start);
+    std::string_view part = text.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    out += part;
+    if (p == std::string_view::npos) break;
+    out += " :: ";
+    start = p + 2;
+  }
+  return out;
+}
 
 std::string_view var_name(Var v) { return kVarNames[static_cast<size_t>(v)]; }
 
@@ -99,7 +125,7 @@ struct Spelling {
   std::string_view text;
   Var var;
 };
-constexpr std::array<Spelling, 20> kSpellings = {{
+constexpr std::array<Spelling, 24> kSpellings = {{
     {"python_version", Var::PythonVersion},
     {"python_full_version", Var::PythonFullVersion},
     {"os_name", Var::OsName},
@@ -120,6 +146,10 @@ constexpr std::array<Spelling, 20> kSpellings = {{
     {"extras", Var::Extras},
     {"dependency_groups", Var::DependencyGroups},
     {"extra", Var::Extra},
+    {"variant_label", Var::VariantLabel},
+    {"variant_namespaces", Var::VariantNamespaces},
+    {"variant_features", Var::VariantFeatures},
+    {"variant_properties", Var::VariantProperties},
 }};
 
 std::string lower_ascii(std::string_view s) {
@@ -224,10 +254,14 @@ class Parser {
     if (is_set_var(node.lhs) || is_set_var(node.rhs)) {
       if (!is_set_var(node.rhs) || node.lhs.is_var || (node.op != MOp::In && node.op != MOp::NotIn)) {
         pos_ = start;
+        if (is_variant_set_var(node.lhs) || is_variant_set_var(node.rhs))
+          fail("variant_namespaces, variant_features and variant_properties are sets: compare them only as "
+               "'\"ns :: feature\" in variant_features'",
+               "write e.g. 'nvidia' in variant_namespaces or 'nvidia :: sm_arch :: 90_real' in variant_properties");
         fail("extras and dependency_groups are sets: compare them only as '\"name\" in extras'",
              "write e.g. 'cpu' in extras or 'dev' not in dependency_groups");
       }
-      node.lhs.value = normalize_extra(node.lhs.value);
+      node.lhs.value = is_variant_set_var(node.rhs) ? canonical_variant_item(node.lhs.value) : normalize_extra(node.lhs.value);
       return node;
     }
     // PEP 685: extra names compare normalised; keep them normalised for printing too.
@@ -372,7 +406,11 @@ bool string_op(MOp op, const std::string& lhs, const std::string& rhs) {
 
 bool compare(const MarkerNode& c, const EvalContext& ctx, const std::string& extra) {
   if (is_set_var(c.rhs)) {
-    const auto& set = c.rhs.var == Var::Extras ? ctx.env.extras : ctx.env.dependency_groups;
+    const auto& set = c.rhs.var == Var::Extras               ? ctx.env.extras
+                      : c.rhs.var == Var::DependencyGroups   ? ctx.env.dependency_groups
+                      : c.rhs.var == Var::VariantNamespaces  ? ctx.env.variant_namespaces
+                      : c.rhs.var == Var::VariantFeatures    ? ctx.env.variant_features
+                                                             : ctx.env.variant_properties;
     bool member = std::find(set.begin(), set.end(), c.lhs.value) != set.end();
     return c.op == MOp::In ? member : !member;
   }

@@ -32,6 +32,13 @@ std::vector<std::string> split_set(std::string_view filename, std::string_view p
 
 }  // namespace
 
+bool is_valid_variant_label(std::string_view label) {
+  if (label.empty()) return false;
+  for (char c : label)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '_' || c == '.')) return false;
+  return true;
+}
+
 bool is_wheel_filename(std::string_view filename) {
   return filename.size() > 4 && filename.substr(filename.size() - 4) == ".whl";
 }
@@ -42,8 +49,9 @@ WheelFilename WheelFilename::parse(std::string_view raw) {
   if (!is_wheel_filename(filename)) invalid(raw, "it does not end in .whl");
   std::string_view stem = filename.substr(0, filename.size() - 4);
   auto parts = util::split(stem, '-');
-  if (parts.size() != 5 && parts.size() != 6)
-    invalid(raw, "expected name-version(-build)-python-abi-platform, found " + std::to_string(parts.size()) + " parts");
+  if (parts.size() < 5 || parts.size() > 7)
+    invalid(raw, "expected name-version(-build)-python-abi-platform(-variant), found " + std::to_string(parts.size()) +
+                     " parts");
 
   WheelFilename w;
   std::string_view name = parts[0];
@@ -60,8 +68,18 @@ WheelFilename WheelFilename::parse(std::string_view raw) {
   w.version = *v;
   w.version_text = std::string(parts[1]);
 
+  auto digit_led = [](std::string_view p) { return !p.empty() && p[0] >= '0' && p[0] <= '9'; };
+  // Six parts: a build tag (digit-led) or a variant label after the platform tag (PEP 825).
+  bool has_build = parts.size() == 7 || (parts.size() == 6 && digit_led(parts[2]));
+  bool has_label = parts.size() == 7 || (parts.size() == 6 && !has_build);
+  if (has_label) {
+    std::string_view label = parts.back();
+    if (!is_valid_variant_label(label))
+      invalid(raw, "invalid variant label '" + std::string(label) + "' (only 0-9, a-z, '_' and '.')");
+    w.variant_label = std::string(label);
+  }
   std::size_t t = 2;
-  if (parts.size() == 6) {
+  if (has_build) {
     std::string_view b = parts[2];
     std::size_t digits = 0;
     while (digits < b.size() && b[digits] >= '0' && b[digits] <= '9') ++digits;
@@ -72,8 +90,10 @@ WheelFilename WheelFilename::parse(std::string_view raw) {
     w.build = std::pair{number, std::string(b.substr(digits))};
     t = 3;
   }
-  for (std::size_t i = t; i < parts.size(); ++i)
+  for (std::size_t i = t; i < t + 3; ++i)
     if (parts[i].empty()) invalid(raw, "empty tag");
+  if (has_label && digit_led(parts[t]))
+    invalid(raw, "python tag '" + std::string(parts[t]) + "' starts with a digit (PEP 825)");
   w.python_tags = split_set(raw, parts[t], "python");
   w.abi_tags = split_set(raw, parts[t + 1], "abi");
   w.platform_tags = split_set(raw, parts[t + 2], "platform");
@@ -98,7 +118,7 @@ std::string WheelFilename::to_string() const {
   std::string out = name + "-" + (version_text.empty() ? version.to_string() : version_text);
   if (build) out += "-" + std::to_string(build->first) + build->second;
   out += "-" + util::join(python_tags, ".") + "-" + util::join(abi_tags, ".") + "-" + util::join(platform_tags, ".") +
-         ".whl";
+         (variant_label.empty() ? "" : "-" + variant_label) + ".whl";
   return out;
 }
 

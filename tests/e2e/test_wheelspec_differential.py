@@ -164,6 +164,10 @@ WHEEL_NAMES = [
     "foo-1.0-py3-none-any.WHL",
     "foo-1.0-py3-none.whl",
     "foo-not-a-version-py3-none-any.whl",
+    # PEP 825 variant labels (packaging has no parser for them yet, pypa/packaging #1148)
+    "foo-1.0-1-py3-none-any-null.whl",
+    "foo-1.0-py3-none-any-cuda12.8.whl",
+    "foo-1.0-py3-none-any-CUDA.whl",
 ]
 
 
@@ -179,8 +183,19 @@ def test_wheel_filenames_match_packaging():
         try:
             dist, version, build, tags = parse_wheel_filename(unquote(name))
         except (InvalidWheelFilename, InvalidVersion):
+            if got.get("variant_label"):
+                # PEP 825: a label after the platform tag (six parts with a Python tag that does not start
+                # with a digit, or seven parts), which packaging does not parse yet; the rest must agree
+                # with packaging's reading of the name without the label.
+                label = got["variant_label"]
+                assert name.endswith(f"-{label}.whl"), (name, got)
+                plain = parse_wheel_filename(unquote(name[:-len(f"-{label}.whl")] + ".whl"))
+                assert got["name"] == plain[0] and got["version"] == str(plain[1]), name
+                assert sorted(got["tags"]) == sorted(str(t) for t in plain[3]), name
+                continue
             assert "error" in got, name
             continue
+        assert not got.get("variant_label"), (name, got)
         assert "error" not in got, (name, got)
         assert got["name"] == dist, name
         assert got["version"] == str(version), name

@@ -47,7 +47,8 @@ static json one(const std::string& mode, const std::string& arg) {
       return {{"name", w.normalized_name()},
               {"version", w.version.to_string()},
               {"build", w.build ? json::array({w.build->first, w.build->second}) : json::array()},
-              {"tags", tags}};
+              {"tags", tags},
+              {"variant_label", w.variant_label}};
     }
     return {{"error", "unknown mode " + mode}};
   } catch (const util::Error& e) {

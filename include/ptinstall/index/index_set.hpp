@@ -93,6 +93,9 @@ struct TargetFilter {
   std::function<std::optional<std::string>(std::string_view project, const spec::Version& version,
                                            std::string_view index_url)>
       excluded{};
+  // PEP 825 variant wheels (a label after the platform tag) are used only with --variants; without
+  // it they are skipped (SkipReason::VariantsOff), as an installer that predates the PEP would.
+  bool allow_variants = false;
 };
 
 enum class SkipReason {
@@ -105,6 +108,7 @@ enum class SkipReason {
   Shadowed,         // unsafe-best-match: the version already came from an earlier index
   UploadedAfter,    // uploaded after the --exclude-newer cut-off
   Excluded,         // TargetFilter::excluded gave a reason (detail)
+  VariantsOff,      // a PEP 825 variant wheel while --variants is off
 };
 std::string_view to_string(SkipReason reason);
 
@@ -123,6 +127,8 @@ struct Candidates {
   std::string name;                      // normalised
   std::vector<Candidate> files;          // in strategy order; per version the best file first
   std::vector<SkippedFile> skipped;
+  // PEP 825 `{name}-{version}-variants.json` files of this project (index_url set), in page order.
+  std::vector<IndexFile> variants_json;
   // URLs as configured, credentials included: redact them (util::redact_url) before printing.
   std::vector<std::string> searched;     // index URLs asked (find-links locations included), in order
   std::vector<std::string> found_on;     // those that had the project
@@ -136,6 +142,8 @@ struct Candidates {
   std::vector<spec::Version> versions() const;
   // The files of one version, in order (best first).
   std::vector<const Candidate*> files_of(const spec::Version& version) const;
+  // The variants.json of `version` on `index_url` (the index its wheels came from); nullptr if none.
+  const IndexFile* variants_json_of(const spec::Version& version, std::string_view index_url) const;
   // Why files of `version` (or of all versions when nullopt) were skipped, one line per distinct
   // reason, e.g. "torch==2.9.1 requires Python >=3.13" or "no wheel of torch==2.9.1 matches this platform".
   std::vector<std::string> skip_reasons(const std::optional<spec::Version>& version = std::nullopt) const;

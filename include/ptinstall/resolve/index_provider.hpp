@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@
 #include "ptinstall/dist/dist.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/index/variants_json.hpp"
 #include "ptinstall/resolve/preferences.hpp"
 #include "ptinstall/resolve/provider.hpp"
 #include "ptinstall/spec/marker.hpp"
@@ -37,6 +39,30 @@
 #include "ptinstall/spec/version.hpp"
 
 namespace ptinstall::resolve {
+
+// PEP 825 wheel variants (--variants). The wheel of a version is chosen before its metadata is read:
+// among the variant wheels that fit the target's tags, the label ranked first by
+// spec::order_variants() under the version's `{name}-{version}-variants.json` (on the index the wheels
+// came from) and the machine's properties (PEP 850's order: static-properties, `user`, `native`),
+// then `null`, then the non-variant wheels. Without a variants.json every variant wheel of that
+// version is incompatible (PEP 825). Requires-Dist is then evaluated with that wheel's variant markers.
+struct VariantSelection {
+  bool enabled = false;
+  spec::SupportedProperties user;    // --variant-properties (a whole namespace replaces detection)
+  spec::SupportedProperties native;  // the native providers (nvidia, amd, x86_64), when `detect` is unset
+  // Runs the native providers, once, when the first version with variant wheels is decided (so a
+  // resolution without variant wheels never runs the detection); replaces `native`.
+  std::function<spec::SupportedProperties()> detect;
+  std::string label;                 // --variant-label: only this label (never an unsupported one)
+  index::VariantsJsonFetcher* fetcher = nullptr;
+  // Family consistency (normalised names, the PyTorch packages of the system:cuda rule): a chosen
+  // variant wheel of one of them depends on `system:variant-cuda==X.Y` (its best supported
+  // `nvidia :: cuda_version_lower_bound`, 0 when it has none) and `system:variant-rocm==R` (its
+  // `amd :: rocm_version`, 0 when none), so torch and torchvision variants agree on the accelerator
+  // stack. A label is still chosen per package: a family whose packages' best labels differ fails
+  // with the reason rather than installing a mixed stack.
+  std::set<std::string, std::less<>> family;
+};
 
 // The name of the root package of a resolution (never asked for versions).
 inline constexpr std::string_view kRootPackage = "<root>";
@@ -60,6 +86,7 @@ struct IndexProviderOptions {
   // index sdists where the index set lets them through). nullptr: every source distribution is refused.
   dist::BuildContext* build = nullptr;
   std::set<std::string> editable_urls;    // `name @ url` requirements given with -e (local trees)
+  VariantSelection variants;
 };
 
 // What the resolution chose for one real package: the file and its metadata.

@@ -19,6 +19,9 @@ struct MarkerEnvironment {
   // PEP 751: the extras and dependency groups a lock file is installed with, normalised
   // (`'cpu' in extras`, `'dev' in dependency_groups`); empty outside lock files.
   std::vector<std::string> extras, dependency_groups;
+  // PEP 825: the chosen wheel's supported properties as "ns", "ns :: f", "ns :: f :: v" (set when a
+  // variant wheel's Requires-Dist is evaluated); `variant_label` lives in `values` ("" when unset).
+  std::vector<std::string> variant_namespaces, variant_features, variant_properties;
 
   std::string_view get(std::string_view key) const;
   void set(std::string_view key, std::string_view value) { values.insert_or_assign(std::string(key), std::string(value)); }

@@ -418,3 +418,23 @@ TEST_CASE("PEP 751 markers: extras and dependency_groups are sets of names") {
     CHECK_THROWS_WITH(Marker::parse(bad), Catch::Contains("extras and dependency_groups are sets"));
   CHECK(marker_variable_names().size() == 12);
 }
+
+TEST_CASE("PEP 825 variant markers: the label as a string, the sets with in / not in") {
+  MarkerEnvironment env;
+  env.set("variant_label", "cuda12.8");
+  env.variant_namespaces = {"nvidia"};
+  env.variant_features = {"nvidia :: sm_arch", "nvidia :: cuda_version_lower_bound"};
+  env.variant_properties = {"nvidia :: sm_arch :: 86_real", "nvidia :: cuda_version_lower_bound :: 12.8"};
+  CHECK(Marker::parse("variant_label == 'cuda12.8'").evaluate(env));
+  CHECK(Marker::parse("variant_label != 'null'").evaluate(env));
+  CHECK(Marker::parse("'nvidia' in variant_namespaces").evaluate(env));
+  CHECK_FALSE(Marker::parse("'amd' in variant_namespaces").evaluate(env));
+  CHECK(Marker::parse("'nvidia::sm_arch' in variant_features").evaluate(env));  // whitespace is ignored
+  CHECK(Marker::parse("'nvidia ::  sm_arch :: 86_real' in variant_properties").evaluate(env));
+  CHECK(Marker::parse("'nvidia :: sm_arch :: 120_real' not in variant_properties").evaluate(env));
+  // A non-variant wheel: empty label, empty sets.
+  MarkerEnvironment plain;
+  CHECK(Marker::parse("variant_label == ''").evaluate(plain));
+  CHECK_FALSE(Marker::parse("'nvidia' in variant_namespaces").evaluate(plain));
+  CHECK_THROWS_WITH(Marker::parse("variant_features == 'x'"), Catch::Contains("variant_features"));
+}

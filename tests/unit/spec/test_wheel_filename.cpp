@@ -60,10 +60,50 @@ TEST_CASE("build tags") {
   CHECK(x.build->second == "x");
   CHECK(x.to_string() == "foo-1.0-1x-py3-none-any.whl");
   CHECK(WheelFilename::parse("foo-1.0-20240101custom_build-py3-none-any.whl").build->first == 20240101u);
-  CHECK_THROWS_AS(WheelFilename::parse("foo-1.0-x-py3-none-any.whl"), Error);
-  CHECK_THROWS_MATCHES(WheelFilename::parse("foo-1.0-x-py3-none-any.whl"), Error,
+  // Seven parts: the third is a build tag and must start with a digit.
+  CHECK_THROWS_AS(WheelFilename::parse("foo-1.0-x-py3-none-any-null.whl"), Error);
+  CHECK_THROWS_MATCHES(WheelFilename::parse("foo-1.0-x-py3-none-any-null.whl"), Error,
                        Catch::Predicate<Error>([](const Error& e) { return e.kind() == ErrorKind::Wheel; }));
   CHECK_THROWS_AS(WheelFilename::parse("foo-1.0-99999999999999999999999-py3-none-any.whl"), Error);
+}
+
+TEST_CASE("PEP 825 variant labels") {
+  auto v = WheelFilename::parse("torch-2.13.0-cp312-cp312-manylinux_2_28_x86_64-cuda13.0.whl");
+  CHECK(v.variant_label == "cuda13.0");
+  CHECK(v.is_variant());
+  CHECK_FALSE(v.build.has_value());
+  CHECK(v.python_tags == std::vector<std::string>{"cp312"});
+  CHECK(v.platform_tags == std::vector<std::string>{"manylinux_2_28_x86_64"});
+  CHECK(v.to_string() == "torch-2.13.0-cp312-cp312-manylinux_2_28_x86_64-cuda13.0.whl");
+  auto n = WheelFilename::parse("numpy-2.3.2-cp313-cp313t-musllinux_1_2_x86_64-null.whl");
+  CHECK(n.variant_label == kNullVariantLabel);
+  // Build tag and label together (seven parts).
+  auto b = WheelFilename::parse("foo-1.0-2rc-py3-none-any-x86_64_v3.whl");
+  REQUIRE(b.build.has_value());
+  CHECK(b.build->first == 2u);
+  CHECK(b.variant_label == "x86_64_v3");
+  CHECK(b.to_string() == "foo-1.0-2rc-py3-none-any-x86_64_v3.whl");
+  // Six parts, the third not digit-led: a Python tag followed by a label, as the PEP settles it.
+  auto six = WheelFilename::parse("foo-1.0-x-py3-none-any.whl");
+  CHECK_FALSE(six.build.has_value());
+  CHECK(six.python_tags == std::vector<std::string>{"x"});
+  CHECK(six.variant_label == "any");
+  // Non-variant wheels have no label.
+  CHECK_FALSE(WheelFilename::parse("foo-1.0-1-py3-none-any.whl").is_variant());
+  // Labels: only 0-9, a-z, '_' and '.'; no length limit since the August 2026 text.
+  CHECK(is_valid_variant_label("cu128_sm90.x"));
+  CHECK(is_valid_variant_label("averyveryverylonglabelbeyondsixteen"));
+  CHECK_FALSE(is_valid_variant_label(""));
+  CHECK_FALSE(is_valid_variant_label("CUDA"));
+  CHECK_FALSE(is_valid_variant_label("cu+1"));
+  for (const char* bad : {"foo-1.0-py3-none-any-CUDA.whl", "foo-1.0-py3-none-any-cu+1.whl",
+                          "foo-1.0-1-py3-none-any-.whl"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(WheelFilename::parse(bad), Error);
+  }
+  // A digit-led Python tag with a label is rejected (the PEP's rule that removes the ambiguity).
+  CHECK_THROWS_WITH(WheelFilename::parse("foo-1.0-1-3py-none-any-null.whl"),
+                    Catch::Contains("starts with a digit"));
 }
 
 TEST_CASE("compressed tag sets expand") {

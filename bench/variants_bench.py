@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Issue 20's speed check: a warm `pip install --dry-run torch filelock` with and without --variants, against
+the variant index of tests/e2e/test_variants.py (nginx on loopback; torch 2.13.0 as cuda12.8 / cuda13.0 /
+rocm7.1 / null variant wheels plus a non-variant wheel and torch-2.13.0-variants.json) on a faked NVIDIA host
+(driver 580.65.06 in a fake /sys; the compute capability from a fake nvidia-smi, or with --env-detection from
+PTINSTALL_CUDA_COMPUTE_CAPABILITY, so no tool runs). Both tools' caches are warm; runs alternate.
+
+    PTINSTALL_BINARY=build/ptinstall python3 bench/variants_bench.py [--runs 15] [--env-detection]"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+E2E = Path(__file__).resolve().parent.parent / "tests" / "e2e"
+sys.path.insert(0, str(E2E))
+import test_variants as T  # noqa: E402
+from envtools import make_venv  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--env-detection", action="store_true", help="no nvidia-smi: capability from the environment")
+    args = ap.parse_args()
+    binary = os.environ.get("PTINSTALL_BINARY", str(E2E.parent.parent / "build" / "ptinstall"))
+    tmp = Path(tempfile.mkdtemp(prefix="ptinstall-variants-bench-"))
+
+    class Factory:
+        def mktemp(self, name):
+            p = tmp / name
+            p.mkdir()
+            return p
+
+    gen = T.index.__wrapped__(Factory())
+    server = next(gen)
+    try:
+        (tmp / "host").mkdir()
+        host = T.Host(tmp / "host").nvidia("580.65.06", "9.0")
+        if args.env_detection:
+            (host.bin / "nvidia-smi").unlink()
+            host.vars["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "9.0"
+        venv = make_venv(tmp / "venv")
+
+        def run(extra):
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PTINSTALL_"))}
+            env.update(PTINSTALL_CACHE_DIR=str(tmp / "cache"), NO_COLOR="1", **host.env())
+            t = time.perf_counter()
+            p = subprocess.run([binary, "pip", "install", "--dry-run", "--python", str(venv / "bin" / "python"),
+                                "--index-url", server.index_url(), *extra, "torch", "filelock"],
+                               env=env, capture_output=True, text=True)
+            if p.returncode != 0:
+                raise SystemExit(p.stderr)
+            return time.perf_counter() - t
+
+        cells = {"without": [], "with --variants": []}
+        for extra in ([], ["--variants"]):
+            run(extra)  # warm the cache
+        for _ in range(args.runs):
+            cells["without"].append(run([]))
+            cells["with --variants"].append(run(["--variants"]))
+        for name, xs in cells.items():
+            print(f"{name}: median {statistics.median(xs) * 1000:.1f} ms (min {min(xs) * 1000:.1f}, "
+                  f"max {max(xs) * 1000:.1f}) over {len(xs)} runs")
+        ratio = statistics.median(cells["with --variants"]) / statistics.median(cells["without"])
+        print(f"with/without: {ratio:.2f}")
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+"""Wheel variants (PEP 825/850, issue 20) end to end: a local nginx index carrying a torch-shaped family as
+variant wheels (cuda12.8 / cuda13.0 with sm lists, rocm7.1 with gfx lists, null) plus each version's
+`{name}-{version}-variants.json` (linked from the HTML and the JSON pages), installed with --variants on
+faked hosts (driver and compute capability from a fake /sys and a fake nvidia-smi, an AMD architecture from
+the environment, a host without GPU). Each time the installed package says which build arrived.
+
+Also: without --variants the variant wheels are ignored as by an installer that predates the PEP; the
+variant markers of Requires-Dist (a CUDA variant's `nvidia-*` dependency comes only with it); the user's
+property file on a GPU-less host; --variant-label narrowing; an unsupported property explained with -v; an
+unknown schema major ignored with a warning; a malformed variants.json refused, the environment unchanged;
+`torch-backend --json` listing the native providers' properties; --report naming the variant wheel."""
+import html
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wheelmaker  # noqa: E402
+from envtools import PYTHON, installed, make_venv, py, snapshot  # noqa: E402
+from indexserver import IndexServer, ProjectOptions, build_simple_index, nginx_binary  # noqa: E402
+from fakehost import nvidia_smi_script  # noqa: E402
+
+pytestmark = [pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")]
+
+PY_TAG = "cp%d%d" % tuple(int(x) for x in subprocess.run(
+    [PYTHON, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+    capture_output=True, text=True, check=True).stdout.split())
+MACHINE = os.uname().machine
+PLAT = f"manylinux_2_17_{MACHINE}"
+TAGS = f"{PY_TAG}-{PY_TAG}-{PLAT}"
+SCHEMA = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+
+TORCH_VARIANTS = {
+    "cuda12.8": {"nvidia": {"cuda_version_lower_bound": ["12.8"], "sm_arch": ["80_real", "86_real", "90_real"]}},
+    "cuda13.0": {"nvidia": {"cuda_version_lower_bound": ["13.0"], "sm_arch": ["90_real", "100_real", "120_real"]}},
+    "rocm7.1": {"amd": {"rocm_version": ["7.1"], "gfx_arch": ["gfx90a", "gfx942"]}},
+    "null": {},
+}
+
+
+def metadata(variants, namespaces=("nvidia", "amd"), schema=SCHEMA):
+    return {"$schema": schema, "default-priorities": {"namespace": list(namespaces)}, "variants": variants}
+
+
+def variant_wheel(out, name, version, label, props, requires_dist=(), marker_module=None):
+    stem = f"{wheelmaker.escape_name(name)}-{version}"
+    module = wheelmaker.escape_name(name)
+    files = {f"{stem}.dist-info/variant.json": json.dumps(metadata({label: props}))}
+    return wheelmaker.build_wheel(
+        out, name, version, tags=TAGS, filename=f"{stem}-{TAGS}-{label}.whl", requires_dist=requires_dist,
+        packages={f"{module}/__init__.py": f"__version__ = {version!r}\nvariant = {label!r}\n"}, files=files)
+
+
+def add_variants_json(root: Path, project: str, version: str, data, *, prefix="simple"):
+    """Writes `{name}-{version}-variants.json` beside the files and links it from the project's HTML and JSON
+    pages, as an index that publishes variants does."""
+    fname = f"{wheelmaker.escape_name(project)}-{version}-variants.json"
+    body = data if isinstance(data, str) else json.dumps(data, indent=1)
+    (root / "files" / fname).write_text(body)
+    page = root / prefix / project
+    html_path = page / "index.html"
+    text = html_path.read_text()
+    anchor = f'<a href="../../files/{html.escape(fname)}">{html.escape(fname)}</a><br/>\n'
+    html_path.write_text(text.replace("</body>", anchor + "</body>"))
+    jpath = page / "index.json"
+    if jpath.exists():
+        j = json.loads(jpath.read_text())
+        j["files"].append({"filename": fname, "url": f"../../files/{fname}", "hashes": {}})
+        jpath.write_text(json.dumps(j, indent=1))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("variants-index")
+    out = root / "_build"
+    wheels = []
+    for label, props in TORCH_VARIANTS.items():
+        deps = ["filelock", "nvidia-runtime-fake; 'nvidia' in variant_namespaces",
+                "rocm-runtime-fake; variant_label == 'rocm7.1'"]
+        wheels.append(variant_wheel(out, "torch", "2.13.0", label, props, requires_dist=deps))
+    # a non-variant torch too: it ranks after every variant, null included
+    wheels.append(wheelmaker.build_wheel(out, "torch", "2.13.0", tags=TAGS,
+                                         packages={"torch/__init__.py": "variant = ''\n"}))
+    for label in ("cuda12.8", "cuda13.0", "null"):
+        wheels.append(variant_wheel(out, "torchvision", "0.28.0", label, TORCH_VARIANTS[label],
+                                    requires_dist=["torch==2.13.0"]))
+    # an extension built per torch release (PEP 850 abi_dependency), with no torch in its Requires-Dist
+    for release in ("2.12", "2.13"):
+        wheels.append(variant_wheel(out, "flashy", "1.0", f"torch{release}", {"abi_dependency": {"torch": [release]}}))
+    # torchaudio lags behind: no cuda13.0 build of its release
+    for label in ("cuda12.8", "null"):
+        wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
+                                    requires_dist=["torch==2.13.0"]))
+    wheels += [wheelmaker.build_wheel(out, n, "1.0") for n in ("filelock", "nvidia-runtime-fake", "rocm-runtime-fake")]
+    # a package whose variants.json is corrupt, and one with a schema from the future
+    wheels.append(variant_wheel(out, "brokenvar", "1.0", "null", {}))
+    wheels.append(variant_wheel(out, "futurevar", "1.0", "x86_64_v3", {"x86_64": {"level": ["v3"]}}))
+    wheels.append(wheelmaker.build_wheel(out, "futurevar", "1.0", tags=TAGS,
+                                         packages={"futurevar/__init__.py": "variant = ''\n"}))
+    # torch's pages are PEP 691 JSON (preferred by the client), torchvision's PEP 503 HTML only
+    build_simple_index(root, wheels, options={"torchvision": ProjectOptions(json=False)})
+    add_variants_json(root, "torch", "2.13.0", metadata(TORCH_VARIANTS))
+    add_variants_json(root, "torchvision", "0.28.0",
+                      metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "cuda13.0", "null")}))
+    add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
+    add_variants_json(root, "flashy", "1.0", metadata({f"torch{r}": {"abi_dependency": {"torch": [r]}}
+                                                       for r in ("2.12", "2.13")}, ()))
+    add_variants_json(root, "brokenvar", "1.0", '{"variants": ')
+    add_variants_json(root, "futurevar", "1.0",
+                      metadata({"x86_64_v3": {"x86_64": {"level": ["v3"]}}}, ("x86_64",),
+                               "https://variants-schema.wheelnext.dev/v9.0.0.json"))
+    server = IndexServer(root)
+    server.start()
+    yield server
+    server.stop()
+
+
+class Host:
+    """A faked machine: a root for /sys and /proc (PTINSTALL_SYSFS_ROOT) and a PATH of fake tools only."""
+
+    def __init__(self, base: Path):
+        self.root = base / "host-root"
+        self.bin = base / "host-bin"
+        self.root.mkdir()
+        self.bin.mkdir()
+        self.vars = {}
+
+    def nvidia(self, driver, cap):
+        (self.root / "sys/module/nvidia").mkdir(parents=True)
+        (self.root / "sys/module/nvidia/version").write_text(driver + "\n")
+        tool = self.bin / "nvidia-smi"
+        tool.write_text("#!/bin/sh\n" + nvidia_smi_script(driver + "\\n", cap + "\\n", 0, self.root / "smi.runs") + "\n")
+        tool.chmod(0o755)
+        return self
+
+    def env(self, **extra):
+        e = {"PATH": str(self.bin), "PTINSTALL_SYSFS_ROOT": str(self.root)}
+        e.update(self.vars)
+        e.update(extra)
+        return e
+
+
+def install(ptinstall, index, venv, *args, env, check=True):
+    return ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", index.index_url(),
+                     *args, env=env, check=check)
+
+
+def variant_of(venv, module="torch"):
+    return py(venv, f"import {module}; print({module}.variant)").strip()
+
+
+# (host, the torch label it must get, whether the nvidia runtime comes along)
+HOSTS = [
+    ("RTX 5090, driver 580", ("580.65.06", "12.0"), "cuda13.0"),
+    ("H100, driver 580: both CUDA builds have sm_90, the newer CUDA wins", ("580.65.06", "9.0"), "cuda13.0"),
+    ("RTX 3090, driver 570 (CUDA 12.9): cuda13.0 needs a newer driver", ("570.86.10", "8.6"), "cuda12.8"),
+    ("RTX 3090, driver 580: cuda13.0 has no sm_86", ("580.65.06", "8.6"), "cuda12.8"),
+    ("A100, driver 470 runs CUDA 11.8 at most: no CUDA build fits", ("470.57.02", "8.0"), "null"),
+]
+
+
+@pytest.mark.parametrize("what,gpu,label", HOSTS, ids=[h[0].split(",")[0] for h in HOSTS])
+def test_nvidia_hosts_get_the_matching_variant(ptinstall, index, tmp_path, what, gpu, label):
+    host = Host(tmp_path).nvidia(*gpu)
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "--report", tmp_path / "report.json", "torch", "torchvision",
+                env=host.env())
+    assert variant_of(venv) == label, r
+    assert variant_of(venv, "torchvision") == label
+    have = installed(venv)
+    assert ("nvidia-runtime-fake" in have) == label.startswith("cuda"), have
+    assert "rocm-runtime-fake" not in have
+    report = json.loads((tmp_path / "report.json").read_text())
+    urls = {i["metadata"]["name"]: i["download_info"]["url"] for i in report["install"]}
+    assert urls["torch"].endswith(f"-{label}.whl"), urls
+
+
+def test_amd_host_gets_rocm_and_its_own_runtime(ptinstall, index, tmp_path):
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "--variants", "torch", env=host.env(PTINSTALL_AMD_GPU_ARCHITECTURE="gfx942"))
+    assert variant_of(venv) == "rocm7.1"
+    have = installed(venv)
+    assert "rocm-runtime-fake" in have and "nvidia-runtime-fake" not in have
+
+
+def test_cpu_host_gets_null_and_without_the_switch_the_plain_wheel(ptinstall, index, tmp_path):
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "torch", env=host.env(PTINSTALL_VARIANTS="1"))
+    assert variant_of(venv) == "null"
+    assert set(installed(venv)) == {"torch", "filelock"}
+    # Off (the default): the variant wheels are never considered, the non-variant wheel is installed.
+    plain = make_venv(tmp_path / "plain")
+    install(ptinstall, index, plain, "torch", env=host.env())
+    assert variant_of(plain) == ""
+
+
+def test_user_properties_file_targets_a_gpu_from_a_gpu_less_host(ptinstall, index, tmp_path):
+    props = tmp_path / "target.txt"
+    props.write_text("# the H100 build machines\nnvidia :: cuda_version_lower_bound :: 12.9\n"
+                     "nvidia :: cuda_version_lower_bound :: 12.8\nnvidia :: sm_arch :: 90_real\n")
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "--variants", "--variant-properties", props, "torch",
+            env=Host(tmp_path).env())
+    assert variant_of(venv) == "cuda12.8"
+    assert "nvidia-runtime-fake" in installed(venv)
+    # The file also beats detection on a GPU host (PEP 850: the user's list before native providers).
+    venv2 = make_venv(tmp_path / "venv2")
+    (tmp_path / "gpu").mkdir()
+    host = Host(tmp_path / "gpu").nvidia("580.65.06", "12.0")
+    install(ptinstall, index, venv2, "torch", env=host.env(PTINSTALL_VARIANTS="1", PTINSTALL_VARIANT_PROPERTIES=str(props)))
+    assert variant_of(venv2) == "cuda12.8"
+
+
+def test_malformed_properties_file_is_a_usage_error(ptinstall, index, tmp_path):
+    props = tmp_path / "bad.txt"
+    props.write_text("nvidia :: sm_arch\n")
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    r = install(ptinstall, index, venv, "--variants", "--variant-properties", props, "torch",
+                env=Host(tmp_path).env(), check=False)
+    assert r.returncode == 2, r
+    assert f"error: {props}:1: `nvidia :: sm_arch` is not a variant property" in r.stderr
+    assert "hint: write one `namespace :: feature :: value` per line" in r.stderr
+    assert snapshot(venv) == before
+
+
+def test_variant_label_narrows_but_never_picks_an_unsupported_wheel(ptinstall, index, tmp_path):
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", env=host.env())
+    assert variant_of(venv) == "cuda12.8"
+    # rocm7.1 is not supported on this NVIDIA host: asking for it fails and says why.
+    other = make_venv(tmp_path / "other")
+    before = snapshot(other)
+    r = install(ptinstall, index, other, "--variants", "--variant-label", "rocm7.1", "torch", env=host.env(),
+                check=False)
+    assert r.returncode == 1, r
+    assert "no provider for namespace `amd`" in r.stderr, r.stderr
+    assert snapshot(other) == before
+
+
+def test_verbose_explains_the_unsupported_property(ptinstall, index, tmp_path):
+    host = Host(tmp_path).nvidia("570.86.10", "8.6")
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "torch", env=host.env())
+    assert "variants of torch==2.13.0: variant `cuda12.8` (order: cuda12.8 > null)" in r.stderr, r.stderr
+    assert ("cuda13.0: needs nvidia :: cuda_version_lower_bound :: 13.0; this machine has 12.9, 12.8, 12.7, 12.6, ..."
+            in r.stderr), r.stderr
+    assert "rocm7.1: no provider for namespace `amd`" in r.stderr
+
+
+def test_unknown_schema_major_is_ignored_with_a_warning(ptinstall, index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "futurevar", env=Host(tmp_path).env())
+    assert ("warning: futurevar-1.0-variants.json uses the variant schema "
+            "`https://variants-schema.wheelnext.dev/v9.0.0.json`, whose major version this ptinstall does not read: "
+            "its variant wheels are ignored") in r.stderr, r.stderr
+    assert variant_of(venv, "futurevar") == ""
+
+
+def test_malformed_variants_json_is_refused_and_the_environment_is_unchanged(ptinstall, index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    host = Host(tmp_path)
+    r = install(ptinstall, index, venv, "--variants", "brokenvar", env=host.env(), check=False)
+    assert r.returncode == 1, r
+    assert "error: invalid variant metadata" in r.stderr and "brokenvar-1.0-variants.json: not JSON" in r.stderr, r.stderr
+    assert "hint: the index (or the wheel) publishes a variants file this installer cannot read" in r.stderr
+    assert snapshot(venv) == before
+    # Without --variants the variant wheel is not used at all, and says so.
+    r = install(ptinstall, index, venv, "brokenvar", env=host.env(), check=False)
+    assert r.returncode == 1
+    assert "brokenvar==1.0 has variant wheels (PEP 825), which are used only with --variants" in r.stderr, r.stderr
+
+
+def test_torch_backend_json_lists_the_variant_properties(ptinstall, tmp_path):
+    host = Host(tmp_path).nvidia("580.65.06", "8.6")
+    r = ptinstall("torch-backend", "--json", env=host.env(), check=True)
+    j = json.loads(r.stdout)
+    nv = j["variant_properties"]["nvidia"]
+    assert nv["features"]["sm_arch"][:3] == ["86_real", "80_real", "86_virtual"]
+    assert nv["features"]["cuda_version_lower_bound"][0] == "13.2"
+    assert "580.65.06" in nv["source"]
+
+
+def test_the_switch_from_a_config_file(ptinstall, index, tmp_path):
+    (tmp_path / "ptinstall.toml").write_text("variants = true\n")
+    host = Host(tmp_path).nvidia("580.65.06", "12.0")
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "torch", env=host.env())
+    assert variant_of(venv) == "cuda13.0"
+
+
+def test_the_family_agrees_on_the_cuda_version_or_says_why(ptinstall, index, tmp_path):
+    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    r = install(ptinstall, index, venv, "--variants", "torch", "torchaudio", env=host.env(), check=False)
+    assert r.returncode == 1, r
+    assert "system:variant-cuda" in r.stderr, r.stderr
+    assert "variant wheels must agree on the CUDA (ROCm) version" in r.stderr, r.stderr
+    assert snapshot(venv) == before
+    # One label for the family settles it.
+    install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
+    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8"
+
+
+def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstall, index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, index, venv, "--variants", "flashy", env=Host(tmp_path).env())
+    # The build for the newest torch release, and that torch with it (the index has torch 2.13.0 only).
+    assert variant_of(venv, "flashy") == "torch2.13"
+    assert installed(venv)["torch"] == "2.13.0"
+    assert variant_of(venv) == "null"
+
+
+def test_a_lock_keeps_the_chosen_variant_and_installs_it_anywhere(ptinstall, index, tmp_path):
+    host = Host(tmp_path).nvidia("580.65.06", "12.0")
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "requirements.in").write_text("torch\n")
+    lock = tmp_path / "pylock.toml"
+    ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", index.index_url(), "--variants",
+              tmp_path / "requirements.in", "-o", lock, env=host.env(), check=True)
+    text = lock.read_text()
+    assert "-cuda13.0.whl" in text, text
+    assert "-null.whl" not in text and "-cuda12.8.whl" not in text and f"{PLAT}.whl" not in text, text
+    # Installed from the lock on a machine without GPU and without --variants: the locked build.
+    cpu = tmp_path / "cpu"
+    cpu.mkdir()
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", lock, env=Host(cpu).env(), check=True)
+    assert variant_of(venv) == "cuda13.0"
+    assert "nvidia-runtime-fake" in installed(venv)
