@@ -52,7 +52,7 @@ std::string group_help(const std::string& group) {
 // uv variables that change what uv's pip commands do and that ptinstall does not implement yet: set,
 // they get a warning naming them instead of silence (a variable the registry reads is never listed).
 void warn_unimplemented_uv_variables() {
-  static const char* const kVariables[] = {"UV_KEYRING_PROVIDER", "UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
+  static const char* const kVariables[] = {"UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
                                            "UV_FORK_STRATEGY", "UV_EXCLUDE_NEWER_PACKAGE"};
   for (const char* name : kVariables) {
     const char* v = std::getenv(name);

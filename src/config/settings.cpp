@@ -216,6 +216,10 @@ const std::vector<SettingSpec> kSettings = {
    "Hosts and domains reached without a proxy (comma-separated in the environment)", {}, "", true, "HOST"},
   {"netrc", "", {"NETRC"}, K::Value, kResolving, "The netrc file of credentials per host (default: ~/.netrc)", {}, "",
    true, "FILE", kNoFileKey},
+  {"keyring-provider", "--keyring-provider", {"PTINSTALL_KEYRING_PROVIDER", "UV_KEYRING_PROVIDER", "PIP_KEYRING_PROVIDER"},
+   K::Value, kEnvironment,
+   "Ask the `keyring` command for credentials when an index answers 401 (subprocess); pip's auto uses it when it is "
+   "on PATH", {"disabled", "subprocess", "auto", "import"}, "disabled", true, "PROVIDER"},
 
   {"lock-timeout", "", {"PTINSTALL_LOCK_TIMEOUT"}, K::Value, kAllPip | kVenv,
    "Seconds to wait for another ptinstall using the same environment or cache", {}, "300", true, "SECONDS",
