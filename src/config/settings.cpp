@@ -154,12 +154,31 @@ const std::vector<SettingSpec> kSettings = {
    "false", true},
   {"not-required", "--not-required", {}, K::Flag, kList, "List only packages that no other listed package requires", {},
    "false", true},
+  {"path", "--path", {}, K::List, kList | kFreeze,
+   "Look for packages only in this directory (instead of the interpreter's sys.path); repeatable", {}, "", true, "DIR",
+   kNoFileKey},
+  {"local", "-l,--local", {}, K::Flag, kList | kFreeze,
+   "In a virtual environment, leave out the base interpreter's packages that it can see", {}, "false", true, "",
+   kNoFileKey},
+  {"user", "--user", {}, K::Flag, kList | kFreeze, "Only the packages of the user site-packages (~/.local)", {},
+   "false", true, "", kNoFileKey},
   {"yes", "-y,--yes", {}, K::Flag, kUninstall, "Do not ask for confirmation (pip compatibility; never asks)", {}, "false", true},
 
   // venv
   {"seed", "--seed", {"PTINSTALL_VENV_SEED", "UV_VENV_SEED"}, K::Flag, kVenv, "Install pip into the new environment", {}, "false", true},
-  {"clear", "--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", true},
+  {"clear", "-c,--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", true},
   {"prompt", "--prompt", {}, K::Value, kVenv, "The prompt shown when the environment is active", {}, "", true, "PROMPT"},
+  {"system-site-packages", "--system-site-packages", {}, K::Flag, kVenv,
+   "Give the environment access to the base interpreter's site-packages (include-system-site-packages = true)", {},
+   "false", true, "", kNoFileKey},
+  {"relocatable", "--relocatable", {}, K::Flag, kVenv,
+   "Make the environment movable: activation scripts and the entry points of later installs find it from where "
+   "they are", {}, "false", true, "", kNoFileKey},
+  {"allow-existing", "--allow-existing", {}, K::Flag, kVenv,
+   "Write the environment into PATH whatever it holds, keeping what is there (installed packages included)", {},
+   "false", true, "", kNoFileKey},
+  {"no-project", "--no-project,--no-workspace", {}, K::Flag, kVenv,
+   "Accepted for uv compatibility (ptinstall venv never reads a project)", {}, "false", true, "", kNoFileKey},
 
   // Cache and network
   {"no-cache", "-n,--no-cache,--no-cache-dir", {"PTINSTALL_NO_CACHE", "UV_NO_CACHE"}, K::Flag, kEnvironment,
