@@ -249,6 +249,15 @@ const std::vector<SettingSpec> kSettings = {
    "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", true, "FILE"},
   {"no-config", "--no-config", {"PTINSTALL_NO_CONFIG", "UV_NO_CONFIG"}, K::Flag, kAllPip | kVenv | kTorchBackend,
    "Ignore every config file", {}, "false", true},
+  {"project", "--project", {"PTINSTALL_PROJECT", "UV_PROJECT"}, K::Value, kAllPip | kVenv | kTorchBackend,
+   "Discover config files and the .venv from this directory instead of the working directory (relative paths "
+   "still start at the working directory)", {}, "", true, "DIR", kNoFileKey},
+  {"isolated", "--isolated", {}, K::Flag, kAllPip | kVenv | kTorchBackend,
+   "Ignore every config file and the PTINSTALL_*, UV_* and PIP_* variables (pip's isolated mode)", {}, "false", true,
+   "", kNoFileKey},
+  {"log", "--log", {"PTINSTALL_LOG", "PIP_LOG"}, K::Value, kAllPip | kVenv | kTorchBackend | kCache,
+   "Append a verbose log (debug lines included, whatever -q/-v say) to this file, as pip's --log", {}, "", true,
+   "FILE", kNoFileKey},
 
   // Global output settings
   {"quiet", "-q,--quiet", {}, K::Count, kAllPip | kVenv | kTorchBackend | kCache, "Less output; -qq for none", {}, "0", true},
