@@ -77,6 +77,12 @@ void configure(int verbosity, bool color) {
 bool enabled(Level level) { return level >= g_level && g_level != Level::Off; }
 
 void set_log_file(const std::string& path) {
+  if (path.empty()) {
+    std::lock_guard lock(g_mutex);
+    if (g_file) std::fclose(g_file);
+    g_file = nullptr;
+    return;
+  }
   std::FILE* f = std::fopen(path.c_str(), "a");
   if (!f)
     throw Error(ErrorKind::Io, "cannot open the log file " + path + " (--log)", "give a file in a writable directory");
