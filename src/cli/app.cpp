@@ -20,6 +20,7 @@
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/messages.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/url.hpp"
 
 #ifndef PTINSTALL_VERSION
 #define PTINSTALL_VERSION "0.0.0"
@@ -49,10 +50,19 @@ std::string group_help(const std::string& group) {
   return what + ": " + util::join(names, ", ");
 }
 
+const char* process_getenv(const char* name) { return std::getenv(name); }
+
+// The environment as --isolated shows it to the settings: without PTINSTALL_*, UV_* and PIP_* variables.
+const char* isolated_getenv(const char* name) {
+  std::string_view n(name);
+  if (n.starts_with("PTINSTALL_") || n.starts_with("UV_") || n.starts_with("PIP_")) return nullptr;
+  return std::getenv(name);
+}
+
 // uv variables that change what uv's pip commands do and that ptinstall does not implement yet: set,
 // they get a warning naming them instead of silence (a variable the registry reads is never listed).
 void warn_unimplemented_uv_variables() {
-  static const char* const kVariables[] = {"UV_KEYRING_PROVIDER", "UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
+  static const char* const kVariables[] = {"UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
                                            "UV_FORK_STRATEGY", "UV_EXCLUDE_NEWER_PACKAGE"};
   for (const char* name : kVariables) {
     const char* v = std::getenv(name);
@@ -129,9 +139,19 @@ int run(int argc, char** argv) {
     try {
       inv.settings = collect(sub->declared);
       enter_directory(inv.settings);
-      config::apply_environment(inv.settings, inv.command, [](const char* n) -> const char* { return std::getenv(n); });
+      // --isolated (pip's isolated mode, uv's old --no-config): no PTINSTALL_*, UV_* or PIP_* variable
+      // sets anything, and no config file is read.
+      const bool isolated = inv.settings.flag("isolated");
+      config::apply_environment(inv.settings, inv.command, isolated ? &isolated_getenv : &process_getenv);
+      if (isolated) inv.settings.set("no-config", {{"true"}, config::Source::CommandLine, "--isolated"});
       util::log::configure(inv.settings.count("verbose") - inv.settings.count("quiet"), want_color(inv.settings));
-      config::DiscoveryInputs discovery{std::filesystem::current_path(),
+      if (auto log = inv.settings.get("log"); log && !log->empty()) {
+        util::log::set_log_file(*log);
+        std::vector<std::string> shown;  // credentials in URLs never reach the log
+        for (const auto& a : inv.command_line) shown.push_back(util::redact_url(a));
+        util::log::debug("ptinstall " + util::join(shown, " "));
+      }
+      config::DiscoveryInputs discovery{project_directory(inv.settings),
                                         [](const char* n) -> const char* { return std::getenv(n); }};
       auto files = config::discover_config_files(inv.settings, discovery);
       for (const auto& f : files)
@@ -140,7 +160,7 @@ int run(int argc, char** argv) {
       for (const auto& f : files) inv.config_files.push_back(f.path.string());
       apply_compat_flags(inv.settings, inv.command);
       config::reject_unimplemented(inv.settings, inv.command);
-      warn_unimplemented_uv_variables();
+      if (!isolated) warn_unimplemented_uv_variables();
       if (inv.settings.get("lock-timeout"))
         util::FileLock::set_default_timeout(std::chrono::milliseconds(
             static_cast<long long>(1000 * config::number_setting(inv.settings, "lock-timeout", false))));

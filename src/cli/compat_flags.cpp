@@ -24,6 +24,16 @@ void enter_directory(const config::Settings& settings) {
     throw util::Error(util::ErrorKind::Usage, "cannot change to the directory `" + *dir + "` (--directory): " + ec.message());
 }
 
+std::filesystem::path project_directory(const config::Settings& settings) {
+  auto dir = settings.get("project");
+  if (!dir || dir->empty()) return std::filesystem::current_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(*dir, ec))
+    throw util::Error(util::ErrorKind::Usage, "the project directory `" + *dir + "` (--project) is not a directory",
+                      "give the directory that holds the project's pyproject.toml");
+  return std::filesystem::absolute(*dir).lexically_normal();
+}
+
 void apply_compat_flags(config::Settings& settings, std::uint32_t command) {
   if (auto* v = settings.find("progress-bar"); v && !v->values.empty() && v->values.back() == "off")
     set_from(settings, "no-progress", "true", *v);

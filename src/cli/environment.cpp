@@ -1,5 +1,7 @@
 #include "environment.hpp"
 
+#include "compat_flags.hpp"
+
 #include <cstdlib>
 
 #include "ptinstall/config/settings.hpp"
@@ -38,7 +40,9 @@ std::optional<std::filesystem::path> cache_dir(const Invocation& inv) {
 }
 
 python::DiscoveryContext discovery_context(const Invocation& inv) {
-  return python::DiscoveryContext::from_process(cache_dir(inv));
+  auto ctx = python::DiscoveryContext::from_process(cache_dir(inv));
+  ctx.cwd = project_directory(inv.settings);  // --project: the .venv is looked for from there
+  return ctx;
 }
 
 python::InterpreterInfo resolving_interpreter(const Invocation& inv) {

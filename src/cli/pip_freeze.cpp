@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "inspection_scope.hpp"
 #include "ptinstall/install/inspect.hpp"
 #include "ptinstall/vcs/git.hpp"
 
@@ -12,8 +13,7 @@ namespace ptinstall::cli {
 
 int run_pip_freeze(Invocation& inv) {
   python::Environment env = target_environment(inv, false);
-  auto dirs = install::inspection_dirs(env);
-  auto dists = install::scan_visible(dirs);
+  auto [dirs, dists] = inspection_scope(inv, env);
   const auto& py = env.interpreter();
   bool suppress_build_backends = py.major < 3 || (py.major == 3 && py.minor < 12);
   std::string text = install::format_freeze(dists, inv.settings.flag("all"), suppress_build_backends,

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "inspection_scope.hpp"
 #include "install_support.hpp"
 #include "ptinstall/config/config_files.hpp"
 #include "ptinstall/install/inspect.hpp"
@@ -107,8 +108,7 @@ int list_against_indexes(Invocation& inv, install::ListFormat format, std::vecto
 int run_pip_list(Invocation& inv) {
   auto format = install::parse_list_format(inv.settings.get_or("format", "columns"));
   python::Environment env = target_environment(inv, false);
-  auto dirs = install::inspection_dirs(env);
-  auto dists = install::scan_visible(dirs);
+  auto [dirs, dists] = inspection_scope(inv, env);
   install::ListOptions options;
   options.excludes = inv.settings.get_list("exclude");
   options.exclude_editable = inv.settings.flag("exclude-editable");

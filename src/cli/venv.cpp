@@ -1,4 +1,5 @@
-// `ptinstall venv [PATH] [--python X] [--seed] [--clear] [--prompt P]`, with uv's output.
+// `ptinstall venv [PATH] [--python X] [--seed] [-c|--clear] [--allow-existing] [--prompt P] [--system-site-packages]
+// [--relocatable]`, with uv's output.
 #include <cstdlib>
 
 #include <unistd.h>
@@ -67,7 +68,7 @@ namespace {
 // terminal; without a terminal the command refuses, as uv does, so that a script never wipes an
 // environment (and what was installed in it) by running `venv` once too often.
 void confirm_replacing(python::VenvOptions& options) {
-  if (options.clear) return;
+  if (options.clear || options.allow_existing) return;
   std::filesystem::path p = std::filesystem::absolute(options.path).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
   std::error_code ec;
@@ -111,6 +112,19 @@ int run_venv(Invocation& inv) {
   options.path = shown;
   if (auto p = inv.settings.get("prompt"); p && !p->empty()) options.prompt = *p;
   options.clear = inv.settings.flag("clear");
+  options.allow_existing = inv.settings.flag("allow-existing");
+  if (options.clear && options.allow_existing) {
+    // uv lets the later of the two win; here the command line wins over UV_VENV_CLEAR, and both on
+    // the command line is a contradiction worth stopping at (one removes what the other keeps).
+    const config::SettingValue* c = inv.settings.find("clear");
+    if (c && c->source != config::Source::CommandLine)
+      options.clear = false;
+    else
+      throw util::Error(util::ErrorKind::Usage, "--clear and --allow-existing contradict each other",
+                        "--clear removes what is at the path, --allow-existing keeps it: pass one");
+  }
+  options.system_site_packages = inv.settings.flag("system-site-packages");
+  options.relocatable = inv.settings.flag("relocatable");
   const bool seed = inv.settings.flag("seed");
 
   python::check_venv_path(options);

@@ -8,15 +8,16 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
+#include "ptinstall/util/subprocess.hpp"
 
 namespace ptinstall::config {
 namespace {
 
-constexpr std::array<std::string_view, 16> kKeys = {
+constexpr std::array<std::string_view, 17> kKeys = {
     "concurrent-downloads", "http-timeout", "http-connect-timeout", "http-retries", "proxy",     "https-proxy",
     "http-proxy",           "no-proxy",     "cert",                 "ssl-cert-dir", "allow-insecure-host",
     "netrc",                "offline",      "http-deadline",        "http-max-page-size",
-    "http-max-download-size"};
+    "http-max-download-size", "keyring-provider"};
 
 // How a message names where a value came from: the variable or the flag as given, or the key and
 // its config file.
@@ -45,6 +46,21 @@ std::string explicit_value(const Settings& settings, std::string_view key) {
   const SettingValue* v = settings.find(key);
   if (!v || v->source == Source::Environment || v->values.empty()) return {};
   return v->values.back();
+}
+
+// --keyring-provider: uv's `subprocess`, and pip's other values mapped onto the one ptinstall has.
+bool keyring_enabled(const Settings& settings) {
+  std::string value = settings.get("keyring-provider").value_or("disabled");
+  if (value == "subprocess") return true;
+  if (value == "auto") return !util::find_on_path("keyring").empty();  // pip: whichever keyring there is
+  if (value == "import") {
+    // pip imports the keyring module next to itself; ptinstall has no Python of its own to import it
+    // into, so the command is the keyring it can use.
+    util::log::warn(where("keyring-provider", settings.find("keyring-provider")) +
+                    ": ptinstall cannot import Python's keyring module; using the `keyring` command (subprocess)");
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -89,6 +105,7 @@ net::ClientOptions client_options(const Settings& settings) {
   o.insecure_hosts = settings.get_list("allow-insecure-host");
   if (auto netrc = settings.get("netrc"); netrc && !netrc->empty()) o.netrc_file = std::filesystem::path(*netrc);
   o.offline = settings.flag("offline");
+  o.keyring = keyring_enabled(settings);
 
   o.proxy = explicit_value(settings, "proxy");
   o.https_proxy = explicit_value(settings, "https-proxy");

@@ -35,7 +35,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 // uv keys that change what uv's pip commands do and that ptinstall does not implement yet: a warning
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
-    "keyring-provider", "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
+    "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
     "dependency-metadata", "concurrent-installs", "required-version", "fork-strategy", "python-preference",
     "exclude-newer-package", "config-settings-package", "extra-build-variables", "no-binary-package",
     "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",

@@ -166,12 +166,31 @@ const std::vector<SettingSpec> kSettings = {
    "false", true},
   {"not-required", "--not-required", {}, K::Flag, kList, "List only packages that no other listed package requires", {},
    "false", true},
+  {"path", "--path", {}, K::List, kList | kFreeze,
+   "Look for packages only in this directory (instead of the interpreter's sys.path); repeatable", {}, "", true, "DIR",
+   kNoFileKey},
+  {"local", "-l,--local", {}, K::Flag, kList | kFreeze,
+   "In a virtual environment, leave out the base interpreter's packages that it can see", {}, "false", true, "",
+   kNoFileKey},
+  {"user", "--user", {}, K::Flag, kList | kFreeze, "Only the packages of the user site-packages (~/.local)", {},
+   "false", true, "", kNoFileKey},
   {"yes", "-y,--yes", {}, K::Flag, kUninstall, "Do not ask for confirmation (pip compatibility; never asks)", {}, "false", true},
 
   // venv
   {"seed", "--seed", {"PTINSTALL_VENV_SEED", "UV_VENV_SEED"}, K::Flag, kVenv, "Install pip into the new environment", {}, "false", true},
-  {"clear", "--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", true},
+  {"clear", "-c,--clear", {"PTINSTALL_VENV_CLEAR", "UV_VENV_CLEAR"}, K::Flag, kVenv, "Remove an existing environment at PATH first", {}, "false", true},
   {"prompt", "--prompt", {}, K::Value, kVenv, "The prompt shown when the environment is active", {}, "", true, "PROMPT"},
+  {"system-site-packages", "--system-site-packages", {}, K::Flag, kVenv,
+   "Give the environment access to the base interpreter's site-packages (include-system-site-packages = true)", {},
+   "false", true, "", kNoFileKey},
+  {"relocatable", "--relocatable", {}, K::Flag, kVenv,
+   "Make the environment movable: activation scripts and the entry points of later installs find it from where "
+   "they are", {}, "false", true, "", kNoFileKey},
+  {"allow-existing", "--allow-existing", {}, K::Flag, kVenv,
+   "Write the environment into PATH whatever it holds, keeping what is there (installed packages included)", {},
+   "false", true, "", kNoFileKey},
+  {"no-project", "--no-project,--no-workspace", {}, K::Flag, kVenv,
+   "Accepted for uv compatibility (ptinstall venv never reads a project)", {}, "false", true, "", kNoFileKey},
 
   // Cache and network
   {"no-cache", "-n,--no-cache,--no-cache-dir", {"PTINSTALL_NO_CACHE", "UV_NO_CACHE"}, K::Flag, kEnvironment,
@@ -228,6 +247,10 @@ const std::vector<SettingSpec> kSettings = {
    "Hosts and domains reached without a proxy (comma-separated in the environment)", {}, "", true, "HOST"},
   {"netrc", "", {"NETRC"}, K::Value, kResolving, "The netrc file of credentials per host (default: ~/.netrc)", {}, "",
    true, "FILE", kNoFileKey},
+  {"keyring-provider", "--keyring-provider", {"PTINSTALL_KEYRING_PROVIDER", "UV_KEYRING_PROVIDER", "PIP_KEYRING_PROVIDER"},
+   K::Value, kEnvironment,
+   "Ask the `keyring` command for credentials when an index answers 401 (subprocess); pip's auto uses it when it is "
+   "on PATH", {"disabled", "subprocess", "auto", "import"}, "disabled", true, "PROVIDER"},
 
   {"lock-timeout", "", {"PTINSTALL_LOCK_TIMEOUT"}, K::Value, kAllPip | kVenv,
    "Seconds to wait for another ptinstall using the same environment or cache", {}, "300", true, "SECONDS",
@@ -238,6 +261,15 @@ const std::vector<SettingSpec> kSettings = {
    "Read settings from this uv.toml/ptinstall.toml instead of discovering config files", {}, "", true, "FILE"},
   {"no-config", "--no-config", {"PTINSTALL_NO_CONFIG", "UV_NO_CONFIG"}, K::Flag, kAllPip | kVenv | kTorchBackend,
    "Ignore every config file", {}, "false", true},
+  {"project", "--project", {"PTINSTALL_PROJECT", "UV_PROJECT"}, K::Value, kAllPip | kVenv | kTorchBackend,
+   "Discover config files and the .venv from this directory instead of the working directory (relative paths "
+   "still start at the working directory)", {}, "", true, "DIR", kNoFileKey},
+  {"isolated", "--isolated", {}, K::Flag, kAllPip | kVenv | kTorchBackend,
+   "Ignore every config file and the PTINSTALL_*, UV_* and PIP_* variables (pip's isolated mode)", {}, "false", true,
+   "", kNoFileKey},
+  {"log", "--log", {"PTINSTALL_LOG", "PIP_LOG"}, K::Value, kAllPip | kVenv | kTorchBackend | kCache,
+   "Append a verbose log (debug lines included, whatever -q/-v say) to this file, as pip's --log", {}, "", true,
+   "FILE", kNoFileKey},
 
   // Global output settings
   {"quiet", "-q,--quiet", {}, K::Count, kAllPip | kVenv | kTorchBackend | kCache, "Less output; -qq for none", {}, "0", true},

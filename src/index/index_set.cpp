@@ -380,7 +380,8 @@ struct IndexSet::Impl {
         return r;
       }
       if (!resp.ok()) {
-        std::string hint = s == 401 ? "the index needs credentials: put them in the index URL or in ~/.netrc"
+        std::string hint = s == 401 ? "the index needs credentials: put them in the index URL or in ~/.netrc, or "
+                                      "get them from a keyring with --keyring-provider subprocess"
                                     : "the index failed; try again later, or check the index URL";
         throw util::Error(util::ErrorKind::Network,
                           "failed to fetch the page of `" + name + "` from " + util::redact_url(p.page_url) +
@@ -458,8 +459,13 @@ struct IndexSet::Impl {
   }
 };
 
-IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter)
-    : impl_(std::make_unique<Impl>(std::move(options), client, cache, std::move(filter))) {}
+IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter) {
+  // The keyring (--keyring-provider) is asked for an index's URL before its host, as pip and uv do.
+  for (const auto& i : options.indexes) client.add_index_url(i.url);
+  for (const auto& [project, urls] : options.overrides)
+    for (const auto& u : urls) client.add_index_url(u);
+  impl_ = std::make_unique<Impl>(std::move(options), client, cache, std::move(filter));
+}
 
 IndexSet::~IndexSet() {
   // Stop the background walks (queued steps return at once; running ones end their step without

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ptinstall/python/environment.hpp"
+#include "ptinstall/python/venv.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/record.hpp"
 #include "ptinstall/spec/version.hpp"
@@ -48,10 +49,27 @@ std::vector<fs::path> inspection_dirs(const python::Environment& env) {
     if (std::find(dirs.begin(), dirs.end(), p) == dirs.end()) dirs.push_back(p);
   };
   if (env.kind() == python::SchemeKind::Interpreter) {
-    for (const auto& entry : env.interpreter().sys_path) {
-      std::error_code ec;
+    const auto& info = env.interpreter();
+    // The user site, where site.py puts it: after the environment's own site-packages and before
+    // the base's (a venv), or before the first site directory (a system interpreter).
+    fs::path user = python::user_site_enabled(info) ? python::user_site_packages(info) : fs::path();
+    std::error_code ec;
+    if (!user.empty() && !fs::is_directory(user, ec)) user.clear();
+    auto is_site_dir = [&](const fs::path& p) {
+      std::string name = p.filename().string();
+      if (name != "site-packages" && name != "dist-packages") return false;
+      if (!info.is_venv) return true;
+      auto rel = p.lexically_relative(info.prefix);
+      return rel.empty() || *rel.begin() == "..";  // the base's, not the environment's
+    };
+    for (const auto& entry : info.sys_path) {
+      if (!user.empty() && is_site_dir(entry)) {
+        add(user);
+        user.clear();
+      }
       if (!entry.empty() && fs::is_directory(entry, ec)) add(entry);
     }
+    if (!user.empty()) add(user);
   }
   add(env.scheme().purelib);
   add(env.scheme().platlib);

@@ -163,7 +163,12 @@ bool is_entrypoint_wrapper(std::string name, const std::set<std::string>& entry_
 
 }  // namespace
 
-std::string shebang(const fs::path& python) {
+std::string shebang(const fs::path& python, bool relocatable) {
+  if (relocatable) {
+    std::string name;
+    for (char c : python.filename().string()) name += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'" + name + "' \"$0\" \"$@\"\n' '''\n";
+  }
   std::string exe = python.string();
   if (exe.find(' ') != std::string::npos && exe.front() != '"') exe = "\"" + exe + "\"";
   bool simple = exe.find(' ') == std::string::npos && exe.size() + 3 <= 127;
@@ -375,7 +380,7 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
     rows.push_back({record_path(path, result.lib_dir), "sha256=" + hash, static_cast<std::uint64_t>(content.size())});
     result.files.push_back(path.lexically_normal());
   };
-  const std::string sb = shebang(scheme.python);
+  const std::string sb = shebang(scheme.python, scheme.relocatable);
   {
     // One journal write for every file of the wheel, instead of one per file.
     std::vector<fs::path> dests;

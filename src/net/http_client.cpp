@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "ptinstall/net/header_values.hpp"
+#include "ptinstall/net/keyring.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/messages.hpp"
@@ -105,6 +106,7 @@ struct Transfer {
   std::string redacted;         // for messages
   std::string username, password;
   bool has_credentials = false;
+  bool keyring_asked = false;   // a 401 already went to the keyring (asked once per transfer)
   std::string realm;            // scheme://host:port
   int max_retries = 0;
   int attempt = 0;              // attempts started
@@ -414,6 +416,16 @@ struct HttpClient::Impl {
   std::minstd_rand rng{std::random_device{}()};
   std::set<std::string> answered;                      // realms that answered at least once
 
+  // --keyring-provider subprocess: transfers answered 401 wait here while one thread asks the
+  // keyring (a program that may take seconds, or wait for a login), so other transfers go on.
+  std::vector<util::Url> index_urls;                   // guarded by `mutex`
+  std::unique_ptr<Keyring> keyring;
+  std::mutex keyring_mutex;
+  std::condition_variable keyring_cv;
+  std::deque<std::unique_ptr<Transfer>> keyring_queue;
+  bool keyring_stopping = false;
+  std::thread keyring_thread;
+
   explicit Impl(ClientOptions o) : options(std::move(o)) {
     if (options.concurrency == 0) options.concurrency = 1;
     if (options.user_agent.empty()) options.user_agent = std::string("ptinstall/") + PTINSTALL_VERSION;
@@ -439,6 +451,14 @@ struct HttpClient::Impl {
 
   ~Impl() {
     if (!started) return;
+    if (keyring_thread.joinable()) {
+      {
+        std::lock_guard lock(keyring_mutex);
+        keyring_stopping = true;
+      }
+      keyring_cv.notify_all();
+      keyring_thread.join();
+    }
     {
       std::lock_guard lock(mutex);
       stopping = true;
@@ -637,6 +657,12 @@ struct HttpClient::Impl {
     }
     t->response.status = static_cast<int>(status);
     t->response.resumed = t->resumed;
+    if (rc == CURLE_OK && status == 401 && options.keyring && !t->keyring_asked && t->password.empty()) {
+      t->keyring_asked = true;
+      t->cleanup();
+      ask_keyring(std::move(t));
+      return;
+    }
     if (rc != CURLE_COULDNT_CONNECT && rc != CURLE_OPERATION_TIMEDOUT) answered.insert(t->realm);
     bool transient = rc != CURLE_OK ? transient_curl_error(rc) : transient_status(status);
     // A body shorter than the size it must have (the index declared it) was cut short.
@@ -700,6 +726,74 @@ struct HttpClient::Impl {
     }
     t->cleanup();
     t->promise.set_value(std::move(t->response));
+  }
+
+  // The index URL a request belongs to (the longest that holds it), for the keyring's service name.
+  std::optional<util::Url> index_of(const util::Url& u) {
+    std::lock_guard lock(mutex);
+    std::optional<util::Url> best;
+    for (const auto& i : index_urls) {
+      if (i.scheme != u.scheme || i.host != u.host || i.effective_port() != u.effective_port()) continue;
+      std::string base = i.path;
+      while (!base.empty() && base.back() == '/') base.pop_back();
+      if (u.path.compare(0, base.size(), base) != 0) continue;
+      if (u.path.size() > base.size() && u.path[base.size()] != '/') continue;
+      if (!best || best->path.size() < i.path.size()) best = i;
+    }
+    return best;
+  }
+
+  void ask_keyring(std::unique_ptr<Transfer> t) {
+    {
+      std::lock_guard lock(keyring_mutex);
+      if (!keyring) keyring = std::make_unique<Keyring>(options.keyring_program);
+      if (!keyring_thread.joinable()) keyring_thread = std::thread([this] { keyring_loop(); });
+      keyring_queue.push_back(std::move(t));
+    }
+    keyring_cv.notify_one();
+  }
+
+  void keyring_loop() {
+    for (;;) {
+      std::unique_ptr<Transfer> t;
+      {
+        std::unique_lock lock(keyring_mutex);
+        keyring_cv.wait(lock, [this] { return keyring_stopping || !keyring_queue.empty(); });
+        if (keyring_queue.empty()) return;
+        t = std::move(keyring_queue.front());
+        keyring_queue.pop_front();
+        if (keyring_stopping) {
+          t->promise.set_value(std::move(t->response));  // the 401 as it came
+          continue;
+        }
+      }
+      std::optional<util::Url> index = index_of(t->url);
+      std::string username = t->has_credentials ? t->username : std::string();
+      if (username.empty() && index && index->username) username = index->decoded_username();
+      std::string index_url = index ? index->without_credentials().str() : std::string();
+      std::optional<KeyringCredentials> c;
+      try {
+        c = keyring->fetch(t->url.str(), index_url, username);
+      } catch (const std::exception& e) {
+        util::log::debug(std::string("keyring: ") + e.what());
+      }
+      if (!c) {
+        t->promise.set_value(std::move(t->response));
+        continue;
+      }
+      t->username = c->username;
+      t->password = c->password;
+      t->has_credentials = true;
+      std::lock_guard lock(mutex);
+      credentials[t->realm] = {c->username, c->password};  // later requests to the host send them
+      if (stopping) {
+        t->promise.set_exception(
+            std::make_exception_ptr(util::msg::fetch_failed(t->redacted, "the HTTP client is shutting down")));
+        continue;
+      }
+      incoming.push_back(std::move(t));
+      curl_multi_wakeup(multi);
+    }
   }
 
   void run() {
@@ -795,6 +889,13 @@ std::uint64_t longest_sequential_chain(std::vector<std::pair<std::chrono::steady
   return n;
 }
 
+void HttpClient::add_index_url(std::string_view url) {
+  auto u = util::Url::parse(url);
+  if (!u || (u->scheme != "http" && u->scheme != "https")) return;
+  std::lock_guard lock(impl_->mutex);
+  impl_->index_urls.push_back(u->without_fragment());
+}
+
 bool HttpClient::is_insecure(std::string_view url) const {
   auto u = util::Url::parse(url);
   return u && impl_->insecure(*u);
@@ -821,7 +922,14 @@ std::future<Response> HttpClient::submit(Request request, StreamHandler handler)
     t->password = parsed->decoded_password();
     t->has_credentials = true;
     std::lock_guard lock(impl_->mutex);
-    impl_->credentials[realm] = {t->username, t->password};
+    auto it = impl_->credentials.find(realm);
+    // A username alone (https://USER@host/..., as keyring users write index URLs) takes the password
+    // the keyring gave for that user, instead of forgetting it.
+    if (t->password.empty() && !parsed->password && it != impl_->credentials.end() &&
+        it->second.first == t->username)
+      t->password = it->second.second;
+    else
+      impl_->credentials[realm] = {t->username, t->password};
   } else {
     std::lock_guard lock(impl_->mutex);
     if (auto it = impl_->credentials.find(realm); it != impl_->credentials.end()) {
@@ -885,7 +993,8 @@ void raise_for_status(const Response& response, std::string_view url) {
                     (reason.empty() ? "" : " " + reason);
   std::string hint;
   if (response.status == 401 || response.status == 403)
-    hint = "the server wants credentials: put them in the URL (https://user:password@host/...) or in ~/.netrc";
+    hint = "the server wants credentials: put them in the URL (https://user:password@host/...), in ~/.netrc, or "
+           "in a keyring with --keyring-provider subprocess";
   else if (response.status == 404)
     hint = "check the URL";
   else if (response.status >= 500 || response.status == 408 || response.status == 429)

@@ -1,6 +1,7 @@
 #include "ptinstall/ops/environment.hpp"
 
 #include "ptinstall/install/transaction.hpp"
+#include "ptinstall/python/venv.hpp"
 
 namespace ptinstall::ops {
 
@@ -26,6 +27,7 @@ install::InstallScheme install_scheme(const python::Environment& env) {
     std::error_code ec;
     auto plain = env.root() / "bin" / "python";
     if (std::filesystem::exists(plain, ec)) scheme.python = plain;
+    scheme.relocatable = python::venv_is_relocatable(env.root());
   }
   scheme.python_major = info.major;
   scheme.python_minor = info.minor;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -92,6 +93,8 @@ bool contains_cwd(const fs::path& dir) {
 
 void symlink(const fs::path& target, const fs::path& link) {
   std::error_code ec;
+  // --allow-existing: what is there is replaced (never a directory: that would be someone's data).
+  if (fs::exists(fs::symlink_status(link, ec)) && !fs::is_directory(fs::symlink_status(link, ec))) fs::remove(link, ec);
   fs::create_symlink(target, link, ec);
   if (ec) throw util::msg::io_failed("create the link", link, ec.message());
 }
@@ -102,6 +105,7 @@ std::string pyvenv_cfg(const InterpreterInfo& info, const VenvOptions& options) 
   cfg += "implementation = " + (info.implementation_display.empty() ? "CPython" : info.implementation_display) + "\n";
   cfg += "version_info = " + info.version + "\n";
   cfg += std::string("include-system-site-packages = ") + (options.system_site_packages ? "true" : "false") + "\n";
+  if (options.relocatable) cfg += "relocatable = true\n";
   cfg += "ptinstall = " PTINSTALL_VERSION "\n";
   if (options.prompt) cfg += "prompt = " + *options.prompt + "\n";
   return cfg;
@@ -120,6 +124,43 @@ bool is_venv_dir(const fs::path& dir) {
   return fs::is_regular_file(dir / "pyvenv.cfg", ec);
 }
 
+std::optional<std::string> pyvenv_cfg_value(const fs::path& dir, std::string_view key) {
+  auto cfg = util::try_read_file(dir / "pyvenv.cfg");
+  if (!cfg) return std::nullopt;
+  for (auto line : util::split(*cfg, '\n')) {
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (util::to_lower(util::trim(line.substr(0, eq))) == util::to_lower(key))
+      return std::string(util::trim(line.substr(eq + 1)));
+  }
+  return std::nullopt;
+}
+
+bool venv_is_relocatable(const fs::path& dir) {
+  auto v = pyvenv_cfg_value(dir, "relocatable");
+  return v && util::to_lower(*v) == "true";
+}
+
+fs::path user_site_packages(const InterpreterInfo& interpreter) {
+  fs::path base;
+  if (const char* b = std::getenv("PYTHONUSERBASE"); b && *b)
+    base = b;
+  else if (const char* home = std::getenv("HOME"); home && *home)
+    base = fs::path(home) / ".local";
+  if (base.empty()) return {};
+  return base / "lib" / ("python" + std::to_string(interpreter.major) + "." + std::to_string(interpreter.minor)) /
+         "site-packages";
+}
+
+bool user_site_enabled(const InterpreterInfo& interpreter) {
+  if (const char* v = std::getenv("PYTHONNOUSERSITE"); v && *v) return false;
+  if (interpreter.is_venv) {
+    auto v = pyvenv_cfg_value(interpreter.prefix, "include-system-site-packages");
+    if (!v || util::to_lower(*v) != "true") return false;
+  }
+  return true;
+}
+
 std::optional<fs::path> find_pip_wheel(const InterpreterInfo& interpreter, const std::vector<fs::path>& wheel_dirs) {
   if (!interpreter.stdlib.empty())
     if (auto w = newest_pip_in(interpreter.stdlib / "ensurepip" / "_bundled")) return w;
@@ -128,7 +169,7 @@ std::optional<fs::path> find_pip_wheel(const InterpreterInfo& interpreter, const
   return std::nullopt;
 }
 
-std::string activate_sh(const fs::path& venv, const std::string& prompt) {
+std::string activate_sh(const fs::path& venv, const std::string& prompt, bool relocatable) {
   std::string s;
   s += "# Activates this virtual environment in bash or zsh: `source bin/activate`, then `deactivate`.\n";
   s += "# Written by ptinstall " PTINSTALL_VERSION ".\n\n";
@@ -136,7 +177,19 @@ std::string activate_sh(const fs::path& venv, const std::string& prompt) {
     echo "this script must be sourced, not run: source ${BASH_SOURCE}" >&2
     exit 33
 fi
-
+)SH";
+  if (relocatable)
+    s += R"SH(
+# Where this script is (bash, zsh, ksh): the environment is its parent's parent, wherever it was moved.
+if [ -n "${BASH_VERSION:+x}" ]; then
+    _PTINSTALL_SCRIPT="${BASH_SOURCE[0]}"
+elif [ -n "${ZSH_VERSION:+x}" ]; then
+    _PTINSTALL_SCRIPT="${(%):-%x}"
+elif [ -n "${KSH_VERSION:+x}" ]; then
+    _PTINSTALL_SCRIPT="${.sh.file}"
+fi
+)SH";
+  s += R"SH(
 deactivate () {
     if [ -n "${_PTINSTALL_OLD_PATH+set}" ]; then
         PATH="$_PTINSTALL_OLD_PATH"
@@ -164,7 +217,16 @@ deactivate () {
 deactivate nondestructive
 
 )SH";
-  s += "VIRTUAL_ENV=" + sh_quote(venv.string()) + "\n";
+  if (relocatable)
+    // A shell that cannot say where a sourced script is (dash) gets the path the environment was made at.
+    s += "if [ -n \"${_PTINSTALL_SCRIPT:-}\" ]; then\n"
+         "    VIRTUAL_ENV=\"$(dirname -- \"$(dirname -- \"$(realpath -- \"$_PTINSTALL_SCRIPT\")\")\")\"\n"
+         "else\n"
+         "    VIRTUAL_ENV=" + sh_quote(venv.string()) + "\n"
+         "fi\n"
+         "unset _PTINSTALL_SCRIPT\n";
+  else
+    s += "VIRTUAL_ENV=" + sh_quote(venv.string()) + "\n";
   s += "VIRTUAL_ENV_PROMPT=" + sh_quote(prompt) + "\n";
   s += R"SH(export VIRTUAL_ENV VIRTUAL_ENV_PROMPT
 
@@ -189,7 +251,7 @@ hash -r 2>/dev/null
   return s;
 }
 
-std::string activate_fish(const fs::path& venv, const std::string& prompt) {
+std::string activate_fish(const fs::path& venv, const std::string& prompt, bool relocatable) {
   std::string s;
   s += "# Activates this virtual environment in fish: `source bin/activate.fish`, then `deactivate`.\n";
   s += "# Written by ptinstall " PTINSTALL_VERSION ".\n\n";
@@ -217,7 +279,10 @@ end
 deactivate nondestructive
 
 )FISH";
-  s += "set -gx VIRTUAL_ENV " + fish_quote(venv.string()) + "\n";
+  if (relocatable)
+    s += "set -gx VIRTUAL_ENV (dirname (dirname (realpath (status filename))))\n";
+  else
+    s += "set -gx VIRTUAL_ENV " + fish_quote(venv.string()) + "\n";
   s += "set -gx VIRTUAL_ENV_PROMPT " + fish_quote(prompt) + "\n";
   s += R"FISH(set -gx _PTINSTALL_OLD_PATH $PATH
 set -gx PATH "$VIRTUAL_ENV/bin" $PATH
@@ -273,6 +338,12 @@ void check_venv_path(const VenvOptions& options) {
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(clean, ec))) return;
   bool venv = is_venv_dir(clean);
+  if (options.allow_existing) {
+    if (!fs::is_directory(clean, ec))
+      throw util::Error(util::ErrorKind::Environment, "the path " + clean.string() + " exists and is not a directory",
+                        "--allow-existing writes into a directory; choose another path");
+    return;
+  }
   if (!fs::is_directory(clean, ec)) {
     if (!options.clear)
       throw util::Error(util::ErrorKind::Environment, "the path " + clean.string() + " exists and is not a directory",
@@ -298,7 +369,7 @@ VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& op
   std::error_code ec;
 
   check_venv_path(options);
-  if (fs::exists(fs::symlink_status(clean, ec))) {
+  if (!options.allow_existing && fs::exists(fs::symlink_status(clean, ec))) {
     bool venv = is_venv_dir(clean);
     if (!fs::is_directory(clean, ec)) {
       fs::remove(clean);
@@ -352,10 +423,12 @@ VenvResult create_venv(const InterpreterInfo& interpreter, const VenvOptions& op
   for (const auto& name : names) symlink("python", bin / name);
 
   util::write_file_atomic(clean / "pyvenv.cfg", pyvenv_cfg(interpreter, effective));
-  write_executable(bin / "activate", activate_sh(clean, prompt), false);
-  write_executable(bin / "activate.fish", activate_fish(clean, prompt), false);
+  write_executable(bin / "activate", activate_sh(clean, prompt, options.relocatable), false);
+  write_executable(bin / "activate.fish", activate_fish(clean, prompt, options.relocatable), false);
   write_executable(bin / "activate.csh", activate_csh(clean, prompt), false);
-  util::write_file_atomic(clean / ".gitignore", "# Created by ptinstall: never commit a virtual environment.\n*\n");
+  // A .gitignore of the user's (--allow-existing) stays.
+  if (!fs::exists(fs::symlink_status(clean / ".gitignore", ec)))
+    util::write_file_atomic(clean / ".gitignore", "# Created by ptinstall: never commit a virtual environment.\n*\n");
   result.python = bin / "python";
 
   return result;

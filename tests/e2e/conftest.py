@@ -60,7 +60,8 @@ def system_python() -> str:
 
 @pytest.fixture
 def make_index(tmp_path):
-    """make_index(wheels, options=None, faults=None, json_pages=True) -> a running indexserver.IndexServer.
+    """make_index(wheels, options=None, faults=None, json_pages=True, basic_auth=None) -> a running
+    indexserver.IndexServer (basic_auth: {user: password} wanted for every path).
 
     Builds a PEP 503/691 index of the wheels (wheelmaker.Wheel) under tmp_path and serves it with nginx on
     127.0.0.1; server.index_url() is `http://127.0.0.1:<port>/simple/`, server.requests() the access log.
@@ -68,10 +69,10 @@ def make_index(tmp_path):
     from indexserver import IndexServer, build_simple_index
     servers = []
 
-    def make(wheels, *, options=None, faults=None, json_pages=True):
+    def make(wheels, *, options=None, faults=None, json_pages=True, basic_auth=None):
         root = tmp_path / f"index{len(servers)}"
         build_simple_index(root, wheels, options=options, json_pages=json_pages)
-        server = IndexServer(root, faults=faults)
+        server = IndexServer(root, faults=faults, basic_auth=basic_auth)
         server.start()
         servers.append(server)
         return server

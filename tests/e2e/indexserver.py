@@ -635,7 +635,7 @@ http {{
         root {root};
         index $pep691_index index.html;
         # How many requests nginx has begun (IndexServer.requests waits until they are logged).
-        location = /__ptinstall_status__ {{ stub_status; access_log off; }}
+{auth}        location = /__ptinstall_status__ {{ stub_status; access_log off; auth_basic off; }}
 {locations}
         location / {{
             add_header Vary Accept;
@@ -690,17 +690,21 @@ class IndexServer:
 
     def __init__(self, root: Union[str, Path], *, faults: Optional[Mapping[str, str]] = None,
                  port: Optional[int] = None, workers: int = 2, state_dir: Optional[Union[str, Path]] = None,
-                 cache_headers: bool = True, die_with_parent: bool = False):
+                 cache_headers: bool = True, die_with_parent: bool = False,
+                 basic_auth: Optional[Mapping[str, str]] = None):
         """cache_headers: answer like PyPI (pages `max-age=600, public`, files `max-age=365000000, immutable,
         public`), so HTTP caches of clients work; False sends no Cache-Control outside /whl/.
         die_with_parent: the kernel sends nginx SIGTERM when the thread that started it dies, even by
-        SIGKILL (the command line's servers; not the tests', whose fixtures may start it from a thread)."""
+        SIGKILL (the command line's servers; not the tests', whose fixtures may start it from a thread).
+        basic_auth: {user: password}: every path wants HTTP basic auth, as a private index does (401 with
+        `WWW-Authenticate: Basic` otherwise)."""
         self.root = Path(root).resolve()
         self.faults = {p: str(f) for p, f in (faults or {}).items()}
         self.port = port
         self.workers = workers
         self.cache_headers = cache_headers
         self.die_with_parent = die_with_parent
+        self.basic_auth = dict(basic_auth or {})
         self._own_state = state_dir is None
         self.prefix = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="ptinstall-nginx-"))
         self.proc: Optional[subprocess.Popen] = None
@@ -755,12 +759,16 @@ class IndexServer:
             import grp
             import pwd
             user_line = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name};\n"
+        auth = ""
+        if self.basic_auth:
+            (self.prefix / "htpasswd").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.basic_auth.items()))
+            auth = f'        auth_basic "private index"; auth_basic_user_file {self.prefix}/htpasswd;\n'
         fixed_port = self.port
         last_error = ""
         for _attempt in range(8):
             self.port = fixed_port or free_port()
             conf = NGINX_CONF.format(user_line=user_line, workers=self.workers, prefix=self.prefix,
-                                     json_type=PEP691_JSON, port=self.port, root=self.root,
+                                     json_type=PEP691_JSON, port=self.port, root=self.root, auth=auth,
                                      locations=self._locations(backend_port),
                                      page_cache=('            add_header Cache-Control "max-age=600, public";\n'
                                                  if self.cache_headers else ""),

@@ -27,6 +27,9 @@ class Transaction;
 struct InstallScheme {
   fs::path purelib, platlib, scripts, data, headers;
   fs::path python;  // the interpreter written into shebangs
+  // A relocatable virtual environment (`venv --relocatable`): shebangs find `python` next to the
+  // script at run time, as uv writes them, instead of naming its absolute path.
+  bool relocatable = false;
   int python_major = 3, python_minor = 0;
   // The interpreter's sys.implementation.cache_tag ("cpython-311"), naming the .pyc files that
   // bytecode compilation writes; empty when it has none (no compilation then).
@@ -77,8 +80,9 @@ InstalledWheel install_wheel(const WheelInfo& wheel, const InstallScheme& scheme
                              const std::vector<InstalledDist>& replacing = {});
 
 // The shebang pip (distlib) writes for `python`: "#!<python>\n", or a /bin/sh trampoline when the
-// path has spaces or the line would exceed 127 bytes.
-std::string shebang(const fs::path& python);
+// path has spaces or the line would exceed 127 bytes. `relocatable`: uv's trampoline that runs the
+// interpreter named `python.filename()` in the script's own (resolved) directory.
+std::string shebang(const fs::path& python, bool relocatable = false);
 
 // The launcher text of an entry point (after the shebang). Throws util::Error without a callable.
 std::string launcher_script(std::string_view module, std::string_view attr);

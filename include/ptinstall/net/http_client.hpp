@@ -18,7 +18,9 @@
 // - Credentials: from the URL (user:password@) and from ~/.netrc (or $NETRC). Credentials seen in a
 //   URL are remembered for its scheme/host/port and sent with later requests to it that carry none
 //   (an index URL's credentials then also cover the files it links to). URLs are only ever logged
-//   or put into errors redacted.
+//   or put into errors redacted. With ClientOptions::keyring, a 401 to a request that carried no
+//   password asks the `keyring` command (net/keyring.hpp) on a thread of its own, then sends the
+//   request again with what it gave, and remembers it for the host like URL credentials.
 // - Proxies: libcurl reads http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment;
 //   HTTP_PROXY (upper case) is honoured too for http:// URLs. ClientOptions::proxy (--proxy) and the
 //   per-scheme https_proxy / http_proxy / no_proxy (config files) are set explicitly and win.
@@ -68,6 +70,8 @@ struct ClientOptions {
   std::string http_proxy;                                    // http:// URLs, when `proxy` is empty
   std::optional<std::string> no_proxy;                       // comma-separated hosts reached directly
                                                              // (nullopt: NO_PROXY from the environment)
+  bool keyring = false;                                      // --keyring-provider subprocess
+  std::string keyring_program = "keyring";                   // searched on PATH
 
   // The defaults above overridden by the environment: PTINSTALL_CONCURRENT_DOWNLOADS,
   // UV_CONCURRENT_DOWNLOADS, PTINSTALL_HTTP_RETRIES, UV_HTTP_RETRIES, PTINSTALL_HTTP_TIMEOUT,
@@ -174,6 +178,11 @@ class HttpClient {
 
   // Whether TLS verification is skipped for this URL (--allow-insecure-host).
   bool is_insecure(std::string_view url) const;
+
+  // The URL of an index in use (credentials allowed): with the keyring on, a request under it asks
+  // the keyring for this URL first (pip's and uv's service name), with the URL's username when the
+  // request has none.
+  void add_index_url(std::string_view url);
 
  private:
   struct Impl;

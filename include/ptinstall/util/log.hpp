@@ -10,6 +10,10 @@ enum class Level { Trace, Debug, Info, Warn, Error, Off };
 
 // verbosity: -q count negative, -v count positive. color: whether stderr gets ANSI colours.
 void configure(int verbosity, bool color);
+// pip's --log FILE: from now on every line (debug included, whatever the verbosity), with a
+// timestamp, is appended to `path` as well (an empty path: no file again). Throws util::Error when
+// the file cannot be opened.
+void set_log_file(const std::string& path);
 bool enabled(Level level);
 bool color_enabled();
 

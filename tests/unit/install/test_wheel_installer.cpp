@@ -114,6 +114,9 @@ TEST_CASE("shebang follows distlib", "[install][scripts]") {
   CHECK(shebang(p124) == "#!" + p124 + "\n");
   std::string p125 = "/" + std::string(124, 'a');
   CHECK(shebang(p125) == "#!/bin/sh\n'''exec' " + p125 + " \"$0\" \"$@\"\n' '''\n");
+  // A relocatable environment (uv's trampoline): the interpreter next to the script, wherever it is.
+  CHECK(shebang("/venv/bin/python", true) ==
+        "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'python' \"$0\" \"$@\"\n' '''\n");
 }
 
 TEST_CASE("launcher text is pip's", "[install][scripts]") {

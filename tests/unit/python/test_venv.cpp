@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "ptinstall/python/environment.hpp"
@@ -192,4 +193,64 @@ TEST_CASE("the bash activation script works and deactivate undoes it", "[python]
   INFO(res->err);
   CHECK(res->exit_code == 0);
   CHECK(res->out == env.string() + "|my env|" + (env / "bin").string() + "|unset|(my env) $ \nunset|/usr/bin:/bin|/ph|$ \ngone\n");
+}
+
+TEST_CASE("--allow-existing keeps what is there; --relocatable and --system-site-packages in pyvenv.cfg",
+          "[python][venv]") {
+  if (test::real_python().empty()) { WARN("no python3: skipped"); return; }
+  util::TempDir tmp;
+  fs::path dir = tmp.path() / "data";
+  test::write_text(dir / "precious.txt", "keep me");
+  test::write_text(dir / ".gitignore", "mine\n");
+  python::VenvOptions opts;
+  opts.path = dir;
+  opts.allow_existing = true;
+  opts.relocatable = true;
+  opts.system_site_packages = true;
+  auto r = python::create_venv(real_info(), opts);
+  CHECK_FALSE(r.replaced);
+  CHECK(util::read_file(dir / "precious.txt") == "keep me");
+  CHECK(util::read_file(dir / ".gitignore") == "mine\n");
+  CHECK(python::venv_is_relocatable(dir));
+  CHECK(python::pyvenv_cfg_value(dir, "include-system-site-packages") == "true");
+  CHECK(python::pyvenv_cfg_value(dir, "Include-System-Site-Packages") == "true");  // site.py lower-cases keys
+  CHECK_FALSE(python::pyvenv_cfg_value(dir, "absent"));
+  // Twice over itself: the links and scripts are rewritten, nothing is removed.
+  test::write_text(dir / "lib" / "kept.txt", "x");
+  python::create_venv(real_info(), opts);
+  CHECK(fs::exists(dir / "lib" / "kept.txt"));
+  CHECK(fs::read_symlink(dir / "bin" / "python3") == "python");
+  // The relocatable activation script finds the environment from its own path.
+  std::string sh = python::activate_sh(dir, "p", true);
+  CHECK(sh.find("VIRTUAL_ENV=\"$(dirname -- \"$(dirname -- \"$(realpath -- \"$_PTINSTALL_SCRIPT\")\")\")\"") !=
+        std::string::npos);
+  CHECK(python::activate_sh(dir, "p", false).find("_PTINSTALL_SCRIPT") == std::string::npos);
+  CHECK(python::activate_fish(dir, "p", true).find("set -gx VIRTUAL_ENV (dirname (dirname (realpath (status filename))))") !=
+        std::string::npos);
+
+  SECTION("a file in the way is still an error") {
+    test::write_text(tmp.path() / "file", "x");
+    opts.path = tmp.path() / "file";
+    CHECK_THROWS_WITH(python::create_venv(real_info(), opts), Catch::Contains("not a directory"));
+  }
+}
+
+TEST_CASE("the user site: where and when the interpreter imports from it", "[python][venv]") {
+  python::InterpreterInfo info;
+  info.major = 3;
+  info.minor = 12;
+  util::TempDir tmp;
+  ::setenv("PYTHONUSERBASE", (tmp.path() / "ub").c_str(), 1);
+  CHECK(python::user_site_packages(info) == tmp.path() / "ub" / "lib" / "python3.12" / "site-packages");
+  ::unsetenv("PYTHONUSERBASE");
+  CHECK(python::user_site_enabled(info));  // not a venv
+  info.is_venv = true;
+  info.prefix = tmp.path();
+  test::write_text(tmp.path() / "pyvenv.cfg", "home = /usr/bin\ninclude-system-site-packages = false\n");
+  CHECK_FALSE(python::user_site_enabled(info));
+  test::write_text(tmp.path() / "pyvenv.cfg", "home = /usr/bin\ninclude-system-site-packages = true\n");
+  CHECK(python::user_site_enabled(info));
+  ::setenv("PYTHONNOUSERSITE", "1", 1);
+  CHECK_FALSE(python::user_site_enabled(info));
+  ::unsetenv("PYTHONNOUSERSITE");
 }
