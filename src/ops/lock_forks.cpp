@@ -389,7 +389,8 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
         } catch (const std::exception& e) {
           if (!request.universal) throw;
           if (!first_failure) first_failure = std::current_exception();
-          std::string where = platforms[p].python_platform + " with Python " + (ri == 0 ? ">= " : "") + key;
+          std::string where = platforms[p].python_platform + " with Python >=" + key +
+                              (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string());
           failed[{p, key}] = first_lines(e.what());
           util::log::warn("--universal: no resolution for " + where + " (" + failed[{p, key}] + "); the lock leaves it out");
           continue;
