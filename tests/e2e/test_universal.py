@@ -230,3 +230,50 @@ def test_default_groups_from_the_project(ptinstall, make_index, tmp_path):
         'default-groups = "all"\n', ""))
     ptinstall("pip", "compile", *base, "pyproject.toml", "--group", "dev", "-o", "pylock.toml", env=QUIET, check=True)
     assert lock_doc(tmp_path / "pylock.toml")["default-groups"] == []
+
+
+def test_universal_with_conflicting_extras(ptinstall, make_index, tmp_path):
+    """--universal and [tool.uv] conflicts together: each extra's fork over the whole grid, markers of both
+    kinds combined (`'old' in extras and python_version < '3.10'`)."""
+    out = tmp_path / "wheels"
+    server = make_index([
+        wheelmaker.build_wheel(out, "lib", "1.0"),
+        wheelmaker.build_wheel(out, "lib", "2.0", requires_python=">=3.10"),
+        wheelmaker.build_wheel(out, "lib", "3.0", requires_python=">=3.10"),
+        wheelmaker.build_wheel(out, "winhelper", "1.0"),
+        wheelmaker.build_wheel(out, "base", "1.0", requires_dist=["winhelper; sys_platform == 'win32'",
+                                                                 "compat; python_version < '3.10'"]),
+        wheelmaker.build_wheel(out, "compat", "1.0"),
+    ])
+    venv = make_venv(tmp_path / "venv")
+    base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.9"\ndependencies = ["base"]\n'
+        '[project.optional-dependencies]\nold = ["lib<3"]\nnew = ["lib>=3; python_version >= \'3.10\'"]\n'
+        '[tool.uv]\nconflicts = [[{ extra = "old" }, { extra = "new" }]]\n')
+    r = ptinstall("pip", "compile", *base, "--universal", "pyproject.toml", "--all-extras", "-o", "pylock.toml",
+                  env=QUIET, check=True)
+    doc = lock_doc(tmp_path / "pylock.toml")
+    got = entries(doc)
+    assert got[("base", "1.0")] is None
+    assert got[("winhelper", "1.0")] == 'sys_platform == "win32"'
+    assert got[("compat", "1.0")] == 'python_version < "3.10"'
+    # lib: 1.0 for `old` before 3.10, 2.0 for `old` from 3.10, 3.0 for `new` from 3.10 (before that
+    # `new` asks for no lib).
+    assert got[("lib", "1.0")] == 'python_version < "3.10" and "old" in extras'
+    assert got[("lib", "2.0")] == 'python_version >= "3.10" and "old" in extras'
+    assert got[("lib", "3.0")] == 'python_version >= "3.10" and "new" in extras', r.stderr
+    assert len(got) == 6
+    # A Python 3.9 Windows target with --extra old.
+    assert report(ptinstall, *base[:2], "--python-version", "3.9", "--python-platform", "x86_64-pc-windows-msvc",
+                  "--extra", "old", "-r", tmp_path / "pylock.toml") == {
+        "base": "1.0", "winhelper": "1.0", "compat": "1.0", "lib": "1.0"}
+    assert report(ptinstall, *base[:2], "--python-version", "3.12", "--python-platform", "aarch64-apple-darwin",
+                  "--extra", "new", "-r", tmp_path / "pylock.toml") == {"base": "1.0", "lib": "3.0"}
+    # Without a Python marker on `new`, Python 3.9 has no solution for it, in any cell: an error, as uv's.
+    (tmp_path / "pyproject.toml").write_text((tmp_path / "pyproject.toml").read_text().replace(
+        "; python_version >= '3.10'", ""))
+    r = ptinstall("pip", "compile", *base, "--universal", "pyproject.toml", "--all-extras", "-o", "other.toml",
+                  env=QUIET, check=False)
+    assert r.returncode == 1 and "hint: lib==3.0 requires Python >=3.10" in r.stderr
+    assert not (tmp_path / "other.toml").exists()
