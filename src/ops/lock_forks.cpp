@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "ptinstall/config/pyproject.hpp"
@@ -359,12 +361,22 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     for (std::size_t ri = ranges.size(); ri-- > 0;) {
       const spec::Version& python = ranges[ri].lo;
       const std::string key = request.universal ? python.to_string() : std::string();
+      std::vector<std::size_t> todo;
       for (std::size_t p = 0; p < platforms.size(); ++p) {
         if (have(p, key) || failed.count({p, key})) continue;
         if (request.universal && !in_environments(p, python)) continue;
-        // A cell without a solution (no wheels of a package for it, say) is left out of a universal
-        // lock, said so; its forks are all resolved before anything of it is kept.
-        std::vector<Run> done;
+        todo.push_back(p);
+      }
+      if (todo.empty()) continue;
+      // The platforms of one range are resolved at once, a thread each (the services, the build seam
+      // and the resolver's own fetches are shared and thread-safe), with the same preferences: those
+      // of the newer ranges, resolved before.
+      const std::vector<install::InstalledDist> prefs = preferences_for(python);
+      std::vector<std::vector<Run>> results(todo.size());
+      std::vector<std::exception_ptr> errors(todo.size());
+      std::mutex trust_mutex;
+      auto work = [&](std::size_t i) {
+        const std::size_t p = todo[i];
         try {
           for (std::size_t f = 0; f < forks.size(); ++f) {
             config::Settings fs = cell_settings(p, python, f);
@@ -372,30 +384,54 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             Target target = request.universal && request.interpreter ? make_target(options, *request.interpreter)
                                                                      : *request.target;
             ResolveInputs in = read_inputs(options, request.args, request.positionals, target.markers, &build, &services);
-            services.trust_hosts(in.file.trusted_hosts);
+            {
+              std::lock_guard lock(trust_mutex);
+              services.trust_hosts(in.file.trusted_hosts);
+            }
             ResolveRequest rr;
             rr.inputs = &in;
             rr.target = &target;
             rr.collect_hashes = request.hashes;
-            rr.preferred = preferences_for(python);
+            rr.preferred = prefs;
             rr.on_hash_progress = request.on_hash_progress;
             util::log::debug("lock: resolving" +
                              (request.universal ? " for " + platforms[p].python_platform + ", Python " + key : std::string()) +
                              " with extras [" + util::join(forks[f].extras, ", ") + "] and groups [" +
                              util::join(forks[f].groups, ", ") + "]");
             dist::Resolution resolution = resolve(services, options, rr, build);
-            done.push_back({p, f, key, std::move(resolution), std::move(in), std::move(target), false});
+            results[i].push_back({p, f, key, std::move(resolution), std::move(in), std::move(target), false});
           }
-        } catch (const std::exception& e) {
-          if (!request.universal) throw;
-          if (!first_failure) first_failure = std::current_exception();
-          std::string where = platforms[p].python_platform + " with Python >=" + key +
-                              (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string());
-          failed[{p, key}] = first_lines(e.what());
-          util::log::warn("--universal: no resolution for " + where + " (" + failed[{p, key}] + "); the lock leaves it out");
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      };
+      if (todo.size() > 1) {
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < todo.size(); ++i) threads.emplace_back(work, i);
+        for (auto& t : threads) t.join();
+      } else {
+        work(0);
+      }
+      // In platform order: a cell without a solution (no wheels of a package for it, say) is left out
+      // of a universal lock, said so; a cell's runs are kept only when all its forks resolved.
+      for (std::size_t i = 0; i < todo.size(); ++i) {
+        const std::size_t p = todo[i];
+        if (!errors[i]) {
+          for (auto& run : results[i]) runs.push_back(std::move(run));
           continue;
         }
-        for (auto& run : done) runs.push_back(std::move(run));
+        if (!request.universal) std::rethrow_exception(errors[i]);
+        if (!first_failure) first_failure = errors[i];
+        std::string what;
+        try {
+          std::rethrow_exception(errors[i]);
+        } catch (const std::exception& e) {
+          what = e.what();
+        }
+        std::string where = platforms[p].python_platform + " with Python >=" + key +
+                            (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string());
+        failed[{p, key}] = first_lines(what);
+        util::log::warn("--universal: no resolution for " + where + " (" + failed[{p, key}] + "); the lock leaves it out");
       }
     }
     if (!request.universal) break;
