@@ -330,8 +330,18 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   // the same or a newer Python (newest first), so cells agree on versions where they fit. An older
   // Python's versions are not carried up: a range resolved first in an earlier round (before a split)
   // would hold the newer Pythons back.
+  // A name the previous output pins at several versions (a universal lock's forks, `lib==1.0 ; python_version
+  // < '3.10'` and `lib==2.0 ; ...`) is not preferred: which pin belongs to which cell is not known here,
+  // and the first could hold a newer Python back.
+  std::vector<install::InstalledDist> previous;
+  {
+    std::map<std::string, std::set<std::string>> versions;
+    for (const auto& d : request.preferred) versions[d.normalized].insert(d.version);
+    for (const auto& d : request.preferred)
+      if (versions[d.normalized].size() == 1) previous.push_back(d);
+  }
   auto preferences_for = [&](const spec::Version& python) {
-    std::vector<install::InstalledDist> out = request.preferred;
+    std::vector<install::InstalledDist> out = previous;
     std::set<std::string> names;
     for (const auto& d : out) names.insert(d.normalized);
     std::vector<const Run*> order;

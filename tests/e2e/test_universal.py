@@ -93,6 +93,9 @@ def test_universal_lock_forks_by_python_version_and_platform(ptinstall, make_ind
     assert doc["requires-python"] == ">=3.8"
     assert len(doc["environments"]) == 5
     assert entries(doc) == EXPECTED
+    # Locked again over the lock (its versions preferred): the same entries.
+    ptinstall("pip", "compile", *base, "--universal", proj, "-o", "pylock.toml", env=QUIET, check=True)
+    assert entries(lock_doc(tmp_path / "pylock.toml")) == EXPECTED
     # native 2.0 holds its one wheel, 1.0 the pure one; every file hashed.
     native = {p["version"]: p for p in doc["packages"] if p["name"] == "native"}
     assert [w["name"] for w in native["2.0"]["wheels"]] == ["native-2.0-py3-none-manylinux_2_17_x86_64.whl"]
@@ -131,6 +134,10 @@ def test_universal_requirements_txt_has_markers(ptinstall, make_index, tmp_path)
         want.append(f"{name}=={version}" + (f" ; {marker}" if marker else ""))
     assert sorted(pins) == sorted(want), text
     assert "arr==2.1 ; python_version >= \"3.10\"\n    # via app\n" in text
+    # Compiled again over its own output (whose pins are preferred): the same file, arr 2.1 still for 3.10+.
+    ptinstall("pip", "compile", *base, "--universal", proj, "--no-header", "-o", "requirements.txt", env=QUIET,
+              check=True)
+    assert (tmp_path / "requirements.txt").read_text() == text
     # With hashes: every line hashed.
     r = ptinstall("pip", "compile", *base, "--universal", proj, "--no-header", "--generate-hashes", env=QUIET,
                   check=True)
