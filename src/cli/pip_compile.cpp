@@ -134,9 +134,46 @@ static int compile_flow(Invocation& inv, bool lock_command) {
       return 0;
     }
   }
-  if (S.flag("universal"))
-    throw util::Error(util::ErrorKind::Usage, "--universal writes pylock.toml only for now",
-                      "add -o pylock.toml (or --format pylock.toml)");
+  // --universal requirements.txt: the same resolutions as the lock, each pin with its marker.
+  // The requirements.txt text of pins.
+  auto requirements_text = [&](std::vector<install::CompiledPin> pins, const std::vector<std::string>& routed_pages,
+                               bool hashes) {
+    install::CompileOutputOptions wopts;
+    if (!S.flag("no-header")) {
+      if (auto custom = S.get("custom-compile-command"); custom && !custom->empty()) wopts.command = {*custom};
+      else wopts.command = header_command(inv);
+    }
+    wopts.annotate = !S.flag("no-annotate");
+    wopts.hashes = hashes;
+    // The routed pins' pages as --find-links, not the PyTorch index as --extra-index-url: that index
+    // also serves common packages (numpy, jinja2, nvidia-*, ...) in old versions, and an installer
+    // that takes each package from the first index that has it (uv, ptinstall) would then miss the
+    // newer pins taken from the user's indexes. Find-links pages add files for these projects only.
+    if (!S.flag("no-emit-options")) wopts.find_links = routed_pages;
+    return install::write_compiled_requirements(std::move(pins), wopts);
+  };
+  if (S.flag("universal")) {
+    ops::SelectionLockRequest sr;
+    sr.settings = &S;
+    sr.config_files = inv.config_files;
+    sr.args = inv.args;
+    sr.positionals = positionals;
+    sr.target = &target;
+    sr.universal = true;
+    sr.hashes = S.flag("generate-hashes");
+    sr.on_hash_progress = hash_progress;
+    sr.interpreter = &env.interpreter();
+    if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_pins(*output);
+    std::optional<ops::SelectionLock> universal = ops::lock_selections(services, build, sr);
+    progress.clear();
+    util::log::info("Resolved " + packages(universal->packages) + " in " + format_elapsed(Clock::now() - start) +
+                    (universal->forks > 1 ? " (" + std::to_string(universal->forks) + " resolutions)" : ""));
+    if (!universal->missing_hashes.empty())
+      util::log::warn("the index gives no hash for some files of " + util::join(universal->missing_hashes, ", ") +
+                      "; only the files of the platforms resolved for are hashed");
+    write_output(requirements_text(std::move(universal->pins), universal->routed_pages, sr.hashes));
+    return 0;
+  }
   ops::ResolveInputs in = ops::read_inputs(opts, inv.args, positionals, target.markers, &build, &services);
   if (in.pylock)
     throw util::Error(util::ErrorKind::Usage, *in.pylock + " is a lock file, not requirements to compile",
@@ -170,25 +207,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     util::log::warn("the index gives no hash for some files of " + util::join(compiled.missing_hashes, ", ") +
                     "; only the files for this target are hashed, so --require-hashes installs elsewhere may fail");
 
-  install::CompileOutputOptions wopts;
-  if (!S.flag("no-header")) {
-    if (auto custom = S.get("custom-compile-command"); custom && !custom->empty()) wopts.command = {*custom};
-    else wopts.command = header_command(inv);
-  }
-  wopts.annotate = !S.flag("no-annotate");
-  wopts.hashes = request.collect_hashes;
-  // The routed pins' pages as --find-links, not the PyTorch index as --extra-index-url: that index
-  // also serves common packages (numpy, jinja2, nvidia-*, ...) in old versions, and an installer
-  // that takes each package from the first index that has it (uv, ptinstall) would then miss the
-  // newer pins taken from the user's indexes. Find-links pages add files for these projects only.
-  if (!S.flag("no-emit-options")) wopts.find_links = compiled.routed_pages;
-  std::string text = install::write_compiled_requirements(std::move(compiled.pins), wopts);
-  if (output && !output->empty() && *output != "-") {
-    util::write_file_atomic(*output, text);
-  } else {
-    std::fputs(text.c_str(), stdout);
-    std::fflush(stdout);
-  }
+  write_output(requirements_text(std::move(compiled.pins), compiled.routed_pages, request.collect_hashes));
   return 0;
 }
 

@@ -37,7 +37,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 const std::set<std::string_view> kUvNotImplemented = {
     "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
     "dependency-metadata", "concurrent-installs", "required-version", "fork-strategy", "python-preference",
-    "exclude-newer-package", "config-settings-package", "extra-build-variables", "no-binary-package",
+    "config-settings-package", "extra-build-variables", "no-binary-package",
     "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
     "no-strip-extras", "no-strip-markers", "strict", "universal", "verify-hashes"};
@@ -125,6 +125,14 @@ void read_table(const toml::table& table, const fs::path& path, Source source, s
         }
         break;
       case Kind::List:
+        if (key == "exclude-newer-package" && node.is_table()) {
+          // uv's form: `exclude-newer-package = { tqdm = "2022-04-04T12:00:00Z" }`; as NAME=DATE values.
+          for (const auto& [name, date] : *node.as_table()) {
+            if (!date.is_string()) type_error(path, date, key, "a table of package names to dates or durations");
+            value.values.push_back(std::string(name.str()) + "=" + date.as_string()->get());
+          }
+          break;
+        }
         if (!node.is_array()) type_error(path, node, key, "an array of strings");
         for (const auto& item : *node.as_array()) {
           if (!item.is_string()) type_error(path, item, key, "an array of strings");

@@ -362,6 +362,30 @@ Pyproject Pyproject::parse(std::string_view text, const fs::path& path) {
         }
       }
     }
+    if (const toml::node* n = uv->get("environments")) {
+      const char* expected = "a marker string or an array of them";
+      std::vector<const toml::node*> items;
+      if (n->is_string()) items.push_back(n);
+      else if (n->is_array())
+        for (const auto& item : *n->as_array()) items.push_back(&item);
+      else r.type_error(*n, "tool.uv.environments", expected);
+      for (const auto* item : items) {
+        std::string text = r.string(*item, "tool.uv.environments");
+        try {
+          p.environments.push_back(spec::Marker::parse(text));
+        } catch (const util::Error& e) {
+          r.fail(*item, std::string(e.what()) + " in `tool.uv.environments`", "give PEP 508 markers, like \"sys_platform == 'linux'\"");
+        }
+      }
+    }
+    if (const toml::node* n = uv->get("default-groups")) {
+      std::vector<std::string> groups;
+      if (n->is_string() && n->as_string()->get() == "all") groups.push_back("all");
+      else if (n->is_array())
+        for (const auto& item : *n->as_array()) groups.push_back(spec::normalize_name(r.string(item, "tool.uv.default-groups")));
+      else r.type_error(*n, "tool.uv.default-groups", "an array of group names or \"all\"");
+      p.default_groups = std::move(groups);
+    }
     if (const toml::node* n = uv->get("conflicts")) {
       const char* expected = "an array of arrays of {extra = \"...\"} or {group = \"...\"} tables";
       if (!n->is_array()) r.type_error(*n, "tool.uv.conflicts", expected);

@@ -92,8 +92,7 @@ const std::vector<SettingSpec> kSettings = {
    kResolving, "Ignore files uploaded after this time: an RFC 3339 timestamp (2025-06-01T00:00:00Z), a date "
    "(2025-06-01, midnight UTC) or a duration back from now (7 days, P1W)", {}, "", true, "DATE|DURATION"},
   {"exclude-newer-package", "--exclude-newer-package", {}, K::List, kResolving,
-   "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE",
-   kNoFileKey},
+   "The --exclude-newer cut-off for one package, NAME=DATE|DURATION (repeatable)", {}, "", true, "NAME=DATE"},
   {"reinstall-package", "--reinstall-package", {}, K::List, kInstall | kSync,
    "Reinstall this package, even if already installed", {}, "", true, "NAME"},
   {"pre", "--pre", {}, K::Flag, kResolving | kList, "Allow pre-release versions (same as --prerelease allow)", {}, "false", true},

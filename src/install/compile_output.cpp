@@ -61,10 +61,12 @@ std::string write_compiled_requirements(std::vector<CompiledPin> pins, const Com
   for (const auto& url : options.find_links) out += "--find-links " + util::redact_url(url) + "\n";
   if (!options.extra_index_urls.empty() || !options.find_links.empty()) out += "\n";
 
-  std::sort(pins.begin(), pins.end(), [](const CompiledPin& a, const CompiledPin& b) { return a.name < b.name; });
+  // Stable: a universal compile's several pins of one name keep their order.
+  std::stable_sort(pins.begin(), pins.end(), [](const CompiledPin& a, const CompiledPin& b) { return a.name < b.name; });
   for (const auto& pin : pins) {
     if (pin.editable && pin.url) out += "-e " + util::redact_url(*pin.url);
     else out += pin.name + (pin.url ? " @ " + util::redact_url(*pin.url) : "==" + pin.version);
+    if (!pin.marker.empty() && !pin.editable) out += " ; " + pin.marker;
     if (options.hashes && !pin.hashes.empty()) {
       std::set<std::string> hashes(pin.hashes.begin(), pin.hashes.end());
       for (const auto& h : hashes) out += " \\\n    --hash=" + h;

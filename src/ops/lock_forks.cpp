@@ -3,9 +3,17 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <tuple>
 
 #include "ptinstall/config/pyproject.hpp"
+#include "ptinstall/ops/compile.hpp"
+#include "ptinstall/ops/universal_space.hpp"
+#include "ptinstall/spec/metadata.hpp"
+#include "ptinstall/spec/platform.hpp"
+#include "ptinstall/spec/requirement.hpp"
 #include "ptinstall/config/toml_input.hpp"
 #include "ptinstall/ops/resolver.hpp"
 #include "ptinstall/resolve/provider.hpp"
@@ -171,6 +179,52 @@ std::map<std::string, std::string> selection_markers(const config::Pyproject& pp
   return out;
 }
 
+// Every marker a resolution depends on: its root requirements (and the project's lists and sources,
+// whose markers were evaluated before resolving), constraints, overrides, and the Requires-Dist of
+// each pinned package.
+void collect_markers(const ResolveInputs& in, const dist::Resolution& resolution, std::vector<spec::Marker>& out) {
+  for (const auto* list : {&in.requirements, &in.constraints, &in.overrides})
+    for (const auto& r : *list)
+      if (!r.marker.is_always_true()) out.push_back(r.marker);
+  if (in.project) {
+    const config::Pyproject& p = in.project->project;
+    for (const auto& r : p.dependencies) out.push_back(r.marker);
+    for (const auto& [_, list] : p.optional_dependencies)
+      for (const auto& r : list) out.push_back(r.marker);
+    for (const auto& [_, list] : p.dependency_groups)
+      for (const auto& r : list) out.push_back(r.marker);
+    for (const auto& [_, list] : p.sources)
+      for (const auto& s : list) out.push_back(s.marker);
+  }
+  for (const auto& d : resolution.packages) {
+    if (d.metadata_raw.empty()) continue;
+    try {
+      for (const auto& text : spec::CoreMetadata::parse(d.metadata_raw).requires_dist)
+        out.push_back(spec::Requirement::parse(text).marker);
+    } catch (const util::Error&) {
+      // A Requires-Dist the resolver could read was read; one it could not was an error there.
+    }
+  }
+}
+
+std::string first_lines(const std::string& what) {
+  // The error's first two lines (a resolver's explanation starts with "no solution found ...:").
+  std::string first_line;
+  for (std::size_t pos = 0, n = 0; pos < what.size() && n < 2; ++n) {
+    std::size_t eol = what.find('\n', pos);
+    std::string line(util::trim(what.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos)));
+    first_line += (first_line.empty() || line.empty() ? "" : " ") + line;
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  if (first_line.size() > 240) first_line = first_line.substr(0, 240) + "...";
+  return first_line;
+}
+
+// At most this many Python ranges: markers on many versions (python_version == '3.8', '3.9', ...)
+// would otherwise multiply the resolutions.
+constexpr std::size_t kMaxPythonRanges = 8;
+
 }  // namespace
 
 const std::vector<std::string>& universal_platforms() {
@@ -187,11 +241,13 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   if (!selecting && !request.universal) return std::nullopt;
   std::optional<std::string> path = project_input(request);
   if (!path && !request.universal) return std::nullopt;
-  std::optional<config::Pyproject> pp;
+  std::optional<config::Pyproject> project;
+  if (path) project = config::Pyproject::read(*path);
+  std::optional<config::Pyproject> pp;  // the project whose extras and groups are selected
   std::vector<std::string> extras, groups;
   std::vector<Fork> forks = {Fork{}};
   if (path && selecting) {
-    pp = config::Pyproject::read(*path);
+    pp = project;
     // What is asked for, checked as a plain selection would be (without the conflict check).
     for (const auto& e : S.get_list("extra")) {
       std::string n = spec::normalize_extra(e);
@@ -212,126 +268,336 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
     forks = plan_forks(*pp, extras, groups);
   }
-  // The platforms: this target alone, or --universal's list (a --python-platform given wins).
-  std::vector<std::optional<std::string>> platforms = {std::nullopt};
-  if (request.universal && !S.get("python-platform")) {
-    platforms.clear();
-    for (const auto& p : universal_platforms()) platforms.push_back(p);
+
+  // The grid of environments (docs/locks.md, "--universal"): platforms x Python ranges. Without
+  // --universal one cell, this target.
+  std::vector<UniversalPlatform> platforms;
+  PythonAxis axis{request.target->python, std::nullopt, {}};
+  std::vector<spec::Marker> environments;  // [tool.uv] environments: the cells the lock is limited to
+  if (request.universal) {
+    std::vector<std::string> names = universal_platforms();
+    if (auto one = S.get("python-platform"); one && !one->empty()) names = {*one};
+    for (const auto& n : names) {
+      spec::PlatformMarkers m = spec::marker_values(spec::parse_python_platform(n));
+      platforms.push_back({n, m.sys_platform, m.platform_machine});
+    }
+    const spec::Version& py = request.target->python;
+    spec::Version fallback = spec::Version::from_parts(0, {py.release_at(0), py.release_at(1)});
+    axis = python_axis(project && project->requires_python ? *project->requires_python : spec::SpecifierSet(), fallback);
+    if (project) environments = project->environments;
+    for (const auto& e : environments)
+      for (const auto& v : python_split_points(e)) axis.split_at(v);
+  } else {
+    platforms.push_back({"", "", ""});
   }
+
+  // The settings and target of one cell and fork.
+  auto cell_settings = [&](std::size_t p, const spec::Version& python, std::size_t f) {
+    config::Settings fs = S;
+    if (pp) {
+      fs.set("extra", {forks[f].extras, config::Source::CommandLine, "--extra"});
+      fs.set("all-extras", {{"false"}, config::Source::CommandLine, "--all-extras"});
+      fs.set("group", {forks[f].groups, config::Source::CommandLine, "--group"});
+    }
+    if (request.universal) {
+      fs.set("python-platform", {{platforms[p].python_platform}, config::Source::CommandLine, "--universal"});
+      fs.set("python-version", {{python.to_string()}, config::Source::CommandLine, "--universal"});
+    }
+    return fs;
+  };
+  auto cell_target = [&](std::size_t p, const spec::Version& python) {
+    if (!request.universal || !request.interpreter) return *request.target;
+    return make_target(pip_options(cell_settings(p, python, 0), request.config_files), *request.interpreter);
+  };
+  auto in_environments = [&](std::size_t p, const spec::Version& python) {
+    if (environments.empty()) return true;
+    Target t = cell_target(p, python);
+    return std::any_of(environments.begin(), environments.end(),
+                       [&](const spec::Marker& m) { return m.evaluate(t.markers); });
+  };
+
+  struct Run {
+    std::size_t platform = 0, fork = 0;
+    std::string python;  // the cell's lowest Python version
+    dist::Resolution resolution;
+    ResolveInputs inputs;
+    Target target;
+    bool scanned = false;  // its markers were read for split points
+  };
+  std::vector<Run> runs;
+  std::map<std::pair<std::size_t, std::string>, std::string> failed;  // (platform, python) -> why
+  // A cell's preferences: the previous lock's versions, then those of the cells already resolved for
+  // the same or a newer Python (newest first), so cells agree on versions where they fit. An older
+  // Python's versions are not carried up: a range resolved first in an earlier round (before a split)
+  // would hold the newer Pythons back.
+  // A name the previous output pins at several versions (a universal lock's forks, `lib==1.0 ; python_version
+  // < '3.10'` and `lib==2.0 ; ...`) is not preferred: which pin belongs to which cell is not known here,
+  // and the first could hold a newer Python back.
+  std::vector<install::InstalledDist> previous;
+  {
+    std::map<std::string, std::set<std::string>> versions;
+    for (const auto& d : request.preferred) versions[d.normalized].insert(d.version);
+    for (const auto& d : request.preferred)
+      if (versions[d.normalized].size() == 1) previous.push_back(d);
+  }
+  auto preferences_for = [&](const spec::Version& python) {
+    std::vector<install::InstalledDist> out = previous;
+    std::set<std::string> names;
+    for (const auto& d : out) names.insert(d.normalized);
+    std::vector<const Run*> order;
+    for (const auto& run : runs)
+      if (!request.universal || !(spec::Version::from_string(run.python) < python)) order.push_back(&run);
+    std::stable_sort(order.begin(), order.end(), [&](const Run* a, const Run* b) {
+      return request.universal && spec::Version::from_string(b->python) < spec::Version::from_string(a->python);
+    });
+    for (const Run* run : order)
+      for (const auto& d : run->resolution.packages)
+        if (names.insert(d.name()).second) {
+          install::InstalledDist pref;
+          pref.name = pref.normalized = d.name();
+          pref.version = d.version.to_string();
+          out.push_back(std::move(pref));
+        }
+    return out;
+  };
+  std::exception_ptr first_failure;
+  auto have = [&](std::size_t p, const std::string& python) {
+    return std::any_of(runs.begin(), runs.end(), [&](const Run& r) { return r.platform == p && r.python == python; });
+  };
+  for (std::size_t round = 0;; ++round) {
+    std::vector<PythonRange> ranges = axis.ranges();
+    // The newest Python first: its versions are carried as preferences to the older ranges, which
+    // keep them where they fit (a fork takes an older version only where it must).
+    for (std::size_t ri = ranges.size(); ri-- > 0;) {
+      const spec::Version& python = ranges[ri].lo;
+      const std::string key = request.universal ? python.to_string() : std::string();
+      std::vector<std::size_t> todo;
+      for (std::size_t p = 0; p < platforms.size(); ++p) {
+        if (have(p, key) || failed.count({p, key})) continue;
+        if (request.universal && !in_environments(p, python)) continue;
+        todo.push_back(p);
+      }
+      if (todo.empty()) continue;
+      // The platforms of one range are resolved at once, a thread each (the services, the build seam
+      // and the resolver's own fetches are shared and thread-safe), with the same preferences: those
+      // of the newer ranges, resolved before.
+      const std::vector<install::InstalledDist> prefs = preferences_for(python);
+      std::vector<std::vector<Run>> results(todo.size());
+      std::vector<std::exception_ptr> errors(todo.size());
+      std::mutex trust_mutex;
+      auto work = [&](std::size_t i) {
+        const std::size_t p = todo[i];
+        try {
+          for (std::size_t f = 0; f < forks.size(); ++f) {
+            config::Settings fs = cell_settings(p, python, f);
+            PipOptions options = pip_options(fs, request.config_files);
+            Target target = request.universal && request.interpreter ? make_target(options, *request.interpreter)
+                                                                     : *request.target;
+            ResolveInputs in = read_inputs(options, request.args, request.positionals, target.markers, &build, &services);
+            {
+              std::lock_guard lock(trust_mutex);
+              services.trust_hosts(in.file.trusted_hosts);
+            }
+            ResolveRequest rr;
+            rr.inputs = &in;
+            rr.target = &target;
+            rr.collect_hashes = request.hashes;
+            rr.preferred = prefs;
+            rr.on_hash_progress = request.on_hash_progress;
+            util::log::debug("lock: resolving" +
+                             (request.universal ? " for " + platforms[p].python_platform + ", Python " + key : std::string()) +
+                             " with extras [" + util::join(forks[f].extras, ", ") + "] and groups [" +
+                             util::join(forks[f].groups, ", ") + "]");
+            dist::Resolution resolution = resolve(services, options, rr, build);
+            results[i].push_back({p, f, key, std::move(resolution), std::move(in), std::move(target), false});
+          }
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      };
+      if (todo.size() > 1) {
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < todo.size(); ++i) threads.emplace_back(work, i);
+        for (auto& t : threads) t.join();
+      } else {
+        work(0);
+      }
+      // In platform order: a cell without a solution (no wheels of a package for it, say) is left out
+      // of a universal lock, said so; a cell's runs are kept only when all its forks resolved.
+      for (std::size_t i = 0; i < todo.size(); ++i) {
+        const std::size_t p = todo[i];
+        if (!errors[i]) {
+          for (auto& run : results[i]) runs.push_back(std::move(run));
+          continue;
+        }
+        if (!request.universal) std::rethrow_exception(errors[i]);
+        if (!first_failure) first_failure = errors[i];
+        std::string what;
+        try {
+          std::rethrow_exception(errors[i]);
+        } catch (const std::exception& e) {
+          what = e.what();
+        }
+        std::string where = platforms[p].python_platform + " with Python >=" + key +
+                            (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string());
+        failed[{p, key}] = first_lines(what);
+        util::log::warn("--universal: no resolution for " + where + " (" + failed[{p, key}] + "); the lock leaves it out");
+      }
+    }
+    if (!request.universal) break;
+    // Split the Python axis where the markers met so far can change their value, and resolve the
+    // new ranges; the ranges below a split keep their resolution (same lowest version).
+    bool split = false;
+    for (auto& run : runs) {
+      if (run.scanned) continue;
+      run.scanned = true;
+      std::vector<spec::Marker> markers;
+      collect_markers(run.inputs, run.resolution, markers);
+      for (const auto& m : markers)
+        for (const auto& v : python_split_points(m))
+          if (axis.splits.size() + 1 < kMaxPythonRanges && axis.split_at(v)) split = true;
+    }
+    if (!split || round >= 5) break;
+  }
+  if (runs.empty() && first_failure) std::rethrow_exception(first_failure);
+
+  // The cells: which have every fork resolved, which are outside the lock (failed, or not in the
+  // environments: counted in or out of a package's marker as makes it shorter).
+  std::vector<PythonRange> ranges = axis.ranges();
+  const std::size_t P = platforms.size(), R = ranges.size();
+  auto range_of = [&](const std::string& python) {
+    if (!request.universal) return std::size_t{0};
+    for (std::size_t r = 0; r < R; ++r)
+      if (ranges[r].lo.to_string() == python) return r;
+    return R;  // not reached: ranges only split
+  };
+  std::vector<std::vector<bool>> outside(P, std::vector<bool>(R, true));
+  for (const auto& run : runs) outside[run.platform][range_of(run.python)] = false;
 
   struct Entry {
     lock::LockedPackage package;
-    std::vector<std::pair<std::size_t, std::string>> in;  // (resolution, marker within it)
+    install::CompiledPin pin;
+    std::vector<std::tuple<std::size_t, std::size_t, std::size_t, std::string>> in;  // platform, range, fork, marker
   };
   std::vector<Entry> entries;
   std::map<std::string, std::size_t> by_key;  // name|version|index|file -> entry
-  std::vector<std::string> run_markers;        // per resolution: its platform and fork markers
   lock::LockWriteOptions base_options;
-  std::vector<std::string> unhashed, environments;
-  std::exception_ptr first_failure;
-  for (const auto& platform : platforms) {
-    // A platform without a solution (no wheels of a package for it, say) is left out of a universal
-    // lock, said so; its resolutions are made before anything of it is kept.
-    std::vector<std::pair<std::size_t, std::pair<dist::Resolution, std::pair<ResolveInputs, Target>>>> done;
-    try {
-      for (std::size_t f = 0; f < forks.size(); ++f) {
-        config::Settings fs = S;
-        if (pp) {
-          fs.set("extra", {forks[f].extras, config::Source::CommandLine, "--extra"});
-          fs.set("all-extras", {{"false"}, config::Source::CommandLine, "--all-extras"});
-          fs.set("group", {forks[f].groups, config::Source::CommandLine, "--group"});
-        }
-        if (platform) fs.set("python-platform", {{*platform}, config::Source::CommandLine, "--universal"});
-        PipOptions options = pip_options(fs, request.config_files);
-        Target target = platform && request.interpreter ? make_target(options, *request.interpreter) : *request.target;
-        ResolveInputs in = read_inputs(options, request.args, request.positionals, target.markers, &build, &services);
-        services.trust_hosts(in.file.trusted_hosts);
-        ResolveRequest rr;
-        rr.inputs = &in;
-        rr.target = &target;
-        rr.collect_hashes = true;
-        rr.preferred = request.preferred;
-        rr.on_hash_progress = request.on_hash_progress;
-        util::log::debug("lock: resolving" + (platform ? " for " + *platform : std::string()) + " with extras [" +
-                         util::join(forks[f].extras, ", ") + "] and groups [" + util::join(forks[f].groups, ", ") + "]");
-        dist::Resolution resolution = resolve(services, options, rr, build);
-        done.push_back({f, {std::move(resolution), {std::move(in), std::move(target)}}});
+  std::vector<std::string> unhashed, routed_pages, missing_hashes;
+  bool first = true;
+  for (auto& run : runs) {
+    PipOptions options = pip_options(S, request.config_files);
+    lock::LockWriteOptions w = lock_write_options(run.inputs, run.target, options, request.lock_path);
+    if (first) base_options = w;
+    first = false;
+    if (w.torch && !base_options.torch) base_options.torch = w.torch;
+    lock::LockWriteResult written = lock::lock_from_resolution(run.resolution, w);
+    unhashed.insert(unhashed.end(), written.unhashed.begin(), written.unhashed.end());
+    CompiledResolution compiled = compile_pins(run.inputs, run.resolution, request.hashes);
+    routed_pages.insert(routed_pages.end(), compiled.routed_pages.begin(), compiled.routed_pages.end());
+    missing_hashes.insert(missing_hashes.end(), compiled.missing_hashes.begin(), compiled.missing_hashes.end());
+    std::map<std::string, install::CompiledPin> pins;
+    for (auto& pin : compiled.pins) pins[pin.name] = std::move(pin);
+    std::map<std::string, std::string> markers;
+    if (pp) markers = selection_markers(*pp, forks[run.fork], run.resolution);
+    for (auto& p : written.lock.packages) {
+      // One entry per version and index (each cell may have chosen another wheel of it: the entry
+      // keeps them all); version-less entries (directories, repositories) by their source.
+      std::string key = p.name + "|" + p.version.value_or("") + "|" + p.index.value_or("");
+      if (!p.version)
+        key += "|" + (p.archive ? p.archive->url + p.archive->path : "") + (p.vcs ? p.vcs->url + p.vcs->commit_id : "") +
+               (p.directory ? p.directory->path : "");
+      auto [it, inserted] = by_key.emplace(key, entries.size());
+      if (inserted) entries.push_back({p, pins[p.name], {}});
+      Entry& e = entries[it->second];
+      if (!inserted) {
+        // Files one cell's resolution hashed (its platform's wheel, where the index gives no hash)
+        // that another's did not: the entry keeps every hashed file.
+        for (const auto& w2 : p.wheels)
+          if (std::none_of(e.package.wheels.begin(), e.package.wheels.end(),
+                           [&](const lock::LockedFile& f) { return f.url == w2.url; }))
+            e.package.wheels.push_back(w2);
+        if (!e.package.sdist && p.sdist) e.package.sdist = p.sdist;
+        for (const auto& v : pins[p.name].via) e.pin.via.push_back(v);
       }
-    } catch (const std::exception& e) {
-      if (platforms.size() == 1) throw;
-      if (!first_failure) first_failure = std::current_exception();
-      // The error's first two lines (a resolver's explanation starts with "no solution found ...:").
-      std::string what = e.what(), first_line;
-      for (std::size_t pos = 0, n = 0; pos < what.size() && n < 2; ++n) {
-        std::size_t eol = what.find('\n', pos);
-        std::string line(util::trim(what.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos)));
-        first_line += (first_line.empty() || line.empty() ? "" : " ") + line;
-        if (eol == std::string::npos) break;
-        pos = eol + 1;
-      }
-      if (first_line.size() > 240) first_line = first_line.substr(0, 240) + "...";
-      util::log::warn("--universal: no resolution for " + platform.value_or("this platform") + " (" + first_line +
-                      "); the lock leaves it out");
-      continue;
-    }
-    for (auto& [f, result] : done) {
-      dist::Resolution& resolution = result.first;
-      ResolveInputs& in = result.second.first;
-      Target& target = result.second.second;
-      PipOptions options = pip_options(S, request.config_files);
-      lock::LockWriteOptions w = lock_write_options(in, target, options, request.lock_path);
-      if (run_markers.empty()) base_options = w;
-      if (f == 0) environments.push_back(w.environments.front());
-      if (w.torch && !base_options.torch) base_options.torch = w.torch;
-      lock::LockWriteResult written = lock::lock_from_resolution(resolution, w);
-      unhashed.insert(unhashed.end(), written.unhashed.begin(), written.unhashed.end());
-      std::map<std::string, std::string> markers;
-      if (pp) markers = selection_markers(*pp, forks[f], resolution);
-      std::size_t run = run_markers.size();
-      // A platform's marker is the environment it was resolved for, without the Python version (the
-      // lock's environments say that).
-      std::string platform_marker;
-      if (platforms.size() > 1)
-        platform_marker = "sys_platform == '" + std::string(target.markers.get("sys_platform")) +
-                          "' and platform_machine == '" + std::string(target.markers.get("platform_machine")) + "'";
-      run_markers.push_back(conjunction({platform_marker, forks[f].marker}));
-      for (auto& p : written.lock.packages) {
-        std::string key = p.name + "|" + p.version.value_or("") + "|" + p.index.value_or("") + "|" +
-                          (p.wheels.empty() ? (p.sdist ? p.sdist->url : "") : p.wheels.front().url);
-        auto [it, inserted] = by_key.emplace(key, entries.size());
-        if (inserted) entries.push_back({p, {}});
-        entries[it->second].in.push_back({run, markers[p.name]});
-      }
+      e.in.emplace_back(run.platform, range_of(run.python), run.fork, markers[p.name]);
     }
   }
 
-  if (run_markers.empty() && first_failure) std::rethrow_exception(first_failure);
   lock::Pylock lock;
-  lock.environments = environments;
-  lock.requires_python = base_options.requires_python;
   lock.created_by = base_options.created_by;
   lock.torch = base_options.torch;
   lock.extras = extras;
   lock.dependency_groups = groups;
-  for (auto& e : entries) {
-    bool everywhere = e.in.size() == run_markers.size();
-    bool same = std::all_of(e.in.begin(), e.in.end(), [&](const auto& x) { return x.second == e.in.front().second; });
-    std::string marker;
-    if (everywhere && same) {
-      marker = e.in.front().second;  // the resolutions cover every environment and selection
+  if (project && project->default_groups) {
+    // [tool.uv] default-groups: the locked groups it names ("all": every locked group).
+    for (const auto& g : *project->default_groups)
+      if (g == "all") lock.default_groups = groups;
+      else if (std::find(groups.begin(), groups.end(), g) != groups.end()) lock.default_groups.push_back(g);
+  }
+  // Without the key, none: uv's implicit ["dev"] is for `uv sync`, which has --no-dev to leave it
+  // out; an install of a lock has only --group, so a default group could never be left out.
+  bool any_failed = !failed.empty();
+  if (request.universal) {
+    lock.requires_python = project && project->requires_python_text ? *project->requires_python_text
+                                                                     : ">=" + axis.lo.to_string();
+    if (!environments.empty() && !any_failed) {
+      for (const auto& e : environments) lock.environments.push_back(e.to_string());
     } else {
-      std::vector<std::string> parts;
-      for (const auto& [run, m] : e.in) parts.push_back(conjunction({run_markers[run], m}));
-      marker = disjunction(parts);
+      for (std::size_t p = 0; p < P; ++p) {
+        std::vector<bool> row(R);
+        for (std::size_t r = 0; r < R; ++r) row[r] = !outside[p][r];
+        if (std::none_of(row.begin(), row.end(), [](bool b) { return b; })) continue;
+        std::string m = marker_and({platform_marker(platforms[p]), python_ranges_marker(ranges, row)});
+        lock.environments.push_back(spec::Marker::parse(m).to_string());
+      }
     }
+  } else {
+    lock.environments = base_options.environments;
+    lock.requires_python = base_options.requires_python;
+  }
+
+  SelectionLock out;
+  for (auto& e : entries) {
+    std::map<std::string, std::vector<std::vector<std::vector<bool>>>> grids;  // marker -> fork -> platform -> range
+    for (const auto& [p, r, f, m] : e.in) {
+      auto& g = grids[m];
+      if (g.empty()) g.assign(forks.size(), std::vector<std::vector<bool>>(P, std::vector<bool>(R, false)));
+      g[f][p][r] = true;
+    }
+    std::vector<std::string> parts;
+    for (const auto& [m, g] : grids) {
+      bool same = std::all_of(g.begin(), g.end(), [&](const auto& x) { return x == g.front(); });
+      if (same) {
+        parts.push_back(marker_and({cells_marker(platforms, ranges, g.front(), outside), m}));
+        continue;
+      }
+      for (std::size_t f = 0; f < g.size(); ++f) {
+        bool any = std::any_of(g[f].begin(), g[f].end(),
+                               [](const auto& row) { return std::find(row.begin(), row.end(), true) != row.end(); });
+        if (any) parts.push_back(marker_and({cells_marker(platforms, ranges, g[f], outside), forks[f].marker, m}));
+      }
+    }
+    std::string marker = marker_or(parts);
     e.package.marker = marker.empty() ? "" : spec::Marker::parse(marker).to_string();
+    e.pin.name = e.package.name;
+    if (e.package.version && !e.pin.url) e.pin.version = *e.package.version;
+    e.pin.marker = e.package.marker;
+    e.pin.via = install::order_via(e.pin.via);
+    out.pins.push_back(std::move(e.pin));
     lock.packages.push_back(std::move(e.package));
   }
   std::sort(unhashed.begin(), unhashed.end());
   unhashed.erase(std::unique(unhashed.begin(), unhashed.end()), unhashed.end());
-  SelectionLock out;
+  auto dedupe = [](std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  dedupe(routed_pages);
+  dedupe(missing_hashes);
+  out.routed_pages = std::move(routed_pages);
+  out.missing_hashes = std::move(missing_hashes);
   out.packages = lock.packages.size();
-  out.forks = run_markers.size();
+  out.forks = runs.size();
   out.lock = {lock.to_toml(), std::move(unhashed)};
   return out;
 }

@@ -604,6 +604,44 @@ Marker Marker::disjunction(const Marker& a, const Marker& b) {
   return Marker(std::make_shared<const MarkerNode>(std::move(group)));
 }
 
+namespace {
+void collect_comparisons(const MarkerNode& n, std::vector<MarkerComparison>& out) {
+  if (n.is_group) {
+    for (const MarkerNode& item : n.items) collect_comparisons(item, out);
+    return;
+  }
+  if (n.lhs.is_var == n.rhs.is_var) return;  // two variables or two literals: nothing to report
+  MarkerComparison c;
+  if (n.lhs.is_var) {
+    c.variable = var_name(n.lhs.var);
+    c.op = op_string(n.op);
+    c.value = n.rhs.value;
+  } else {
+    c.variable = var_name(n.rhs.var);
+    c.value = n.lhs.value;
+    switch (n.op) {  // the same comparison read from the variable's side
+      case MOp::LessEqual: c.op = ">="; break;
+      case MOp::GreaterEqual: c.op = "<="; break;
+      case MOp::Less: c.op = ">"; break;
+      case MOp::Greater: c.op = "<"; break;
+      case MOp::In:
+      case MOp::NotIn:
+        c.op = op_string(n.op);
+        c.literal_left = true;
+        break;
+      default: c.op = op_string(n.op);
+    }
+  }
+  out.push_back(std::move(c));
+}
+}  // namespace
+
+std::vector<MarkerComparison> Marker::comparisons() const {
+  std::vector<MarkerComparison> out;
+  if (root_) collect_comparisons(*root_, out);
+  return out;
+}
+
 std::vector<std::string> Marker::referenced_extras() const {
   std::vector<std::string> out;
   if (root_) collect_extras(*root_, out);

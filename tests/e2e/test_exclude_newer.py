@@ -79,6 +79,25 @@ def test_per_package_cut_off_and_config_files(ptinstall, server, tmp_path):
     assert dry(ptinstall, server, venv, "lib")[1] == {"lib": "2.0"}
     # The command line wins over the file.
     assert dry(ptinstall, server, venv, "lib", "--exclude-newer", "2026-01-01")[1] == {"lib": "3.0"}
+    (tmp_path / "pyproject.toml").unlink()
+    # exclude-newer-package as uv writes it: a table of package names to cut-offs (uv.toml, [tool.uv],
+    # ptinstall.toml), or a list of NAME=DATE.
+    (tmp_path / "uv.toml").write_text('exclude-newer = "2024-03-01"\n'
+                                      'exclude-newer-package = { lib = "2025-01-01T00:00:00Z" }\n')
+    assert dry(ptinstall, server, venv, "app", "lib<3")[1] == {"app": "1.0", "lib": "2.0"}
+    (tmp_path / "uv.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n[tool.uv]\n'
+                                             'exclude-newer-package = { lib = "2024-02-01" }\n')
+    assert dry(ptinstall, server, venv, "lib")[1] == {"lib": "1.0"}
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / "ptinstall.toml").write_text('exclude-newer-package = ["lib=2024-07-01"]\n')
+    assert dry(ptinstall, server, venv, "lib")[1] == {"lib": "2.0"}
+    (tmp_path / "ptinstall.toml").write_text('exclude-newer-package = { lib = 2024 }\n')
+    r, _ = dry(ptinstall, server, venv, "lib")
+    assert r.returncode != 0 and "`exclude-newer-package` must be a table of package names to dates or durations" in r.stderr
+    (tmp_path / "ptinstall.toml").write_text('exclude-newer-package = { lib = "someday" }\n')
+    r, _ = dry(ptinstall, server, venv, "lib")
+    assert r.returncode != 0 and "invalid value `someday`" in r.stderr, r.stderr
 
 
 def test_index_without_upload_times_is_kept_with_a_warning(ptinstall, server, tmp_path):

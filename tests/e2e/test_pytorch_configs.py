@@ -253,6 +253,21 @@ def test_marker_gated_sources_lock_universally(ptinstall, mirror, tmp_path):
     assert "darwin" not in torch["2.9.1+cu128"]["marker"] and "win32" not in torch["2.9.1+cu128"]["marker"]
     assert torch["2.9.1+cpu"]["index"] == whl(mirror, "cpu") and "win32" in torch["2.9.1+cpu"]["marker"]
     assert torch["2.9.1"]["index"] == whl(mirror, "cpu") and "darwin" in torch["2.9.1"]["marker"]
+    # The markers of the forks, as short as the platforms resolved allow: the mirror has torch wheels
+    # for this Python on Linux x86_64, macOS arm64 and Windows only, so the others are left out (said).
+    assert {v: p["marker"] for v, p in torch.items()} == {"2.9.1+cu128": 'sys_platform == "linux"',
+                                                          "2.9.1": 'sys_platform == "darwin"',
+                                                          "2.9.1+cpu": 'sys_platform == "win32"'}
+    assert "--universal: no resolution for x86_64-apple-darwin" in r.stderr
+    nvidia = [p for p in doc["packages"] if p["name"].startswith("nvidia-")]
+    assert nvidia and all(p["marker"] == 'sys_platform == "linux"' for p in nvidia)
+    assert all(p.get("marker") is None for p in doc["packages"] if p["name"] in ("jinja2", "filelock", "sympy"))
+    # requirements.txt output: the same entries, one line each with its marker.
+    r = ptinstall("pip", "compile", "--python", PYTHON, "--universal", "--default-index", pypi(mirror), project,
+                  "--no-header", "--no-annotate", check=True)
+    lines = r.stdout.splitlines()
+    assert 'torch==2.9.1+cu128 ; sys_platform == "linux"' in lines and 'torch==2.9.1 ; sys_platform == "darwin"' in lines
+    assert 'torch==2.9.1+cpu ; sys_platform == "win32"' in lines and "jinja2==3.1.6" in lines
     # Installed per target: the report of a dry run names the build each target gets.
     for platform, version in ((LINUX, "2.9.1+cu128"), (MACOS, "2.9.1"), (WINDOWS, "2.9.1+cpu")):
         venv = tmp_path / f"venv-{platform}"

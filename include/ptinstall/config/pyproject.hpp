@@ -80,6 +80,11 @@ class Pyproject {
   std::vector<IndexDefinition> indexes;                        // [[tool.uv.index]], in file order
   std::map<std::string, std::vector<PackageSource>> sources;   // by normalised package, in file order
   std::vector<std::vector<ConflictItem>> conflicts;
+  // [tool.uv] environments: the markers a universal lock is limited to (a string or a list of them).
+  std::vector<spec::Marker> environments;
+  // [tool.uv] default-groups: the groups an install selects when it names none (normalised); "all"
+  // as the single entry when the key is the string "all".
+  std::optional<std::vector<std::string>> default_groups;
   // `dynamic = ["dependencies"]` / `["optional-dependencies"]`: the lists above are not the project's;
   // its build backend's metadata is (the caller fills them, ops::read_inputs through the build seam).
   bool dynamic_dependencies = false;

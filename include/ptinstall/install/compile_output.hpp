@@ -33,6 +33,7 @@ struct CompiledPin {
   std::vector<std::string> via;        // "-r requirements.in", "-c c.txt", "flask", "demo (pyproject.toml)"
   std::optional<std::string> from_index;  // "# from URL" annotation
   std::vector<std::string> hashes;     // "sha256:<hex>"; written sorted, without duplicates
+  std::string marker;                  // `pip compile --universal`: written as `name==version ; marker`
 };
 
 struct CompileOutputOptions {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ptinstall/dist/build_context.hpp"
+#include "ptinstall/install/compile_output.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/ops/inputs.hpp"
 #include "ptinstall/ops/lock_file.hpp"
@@ -29,9 +30,12 @@ struct SelectionLockRequest {
   const Target* target = nullptr;
   std::string lock_path;
   std::vector<install::InstalledDist> preferred;  // versions of an existing lock
-  // --universal: one resolution per platform of universal_platforms() (for this interpreter's Python
-  // version), merged with `sys_platform`/`platform_machine` markers.
+  // --universal: resolve over a grid of platforms (universal_platforms(), or --python-platform's one,
+  // narrowed by [tool.uv] environments) and Python ranges (requires-python, split where markers in the
+  // resolution compare Python versions), merged with markers (ops/universal_space.hpp).
   bool universal = false;
+  // Collect hashes (a lock always; requirements.txt output with --generate-hashes).
+  bool hashes = true;
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;  // see ResolveRequest
   const python::InterpreterInfo* interpreter = nullptr;
 };
@@ -43,6 +47,10 @@ struct SelectionLock {
   LockText lock;
   std::size_t packages = 0;   // entries in the lock
   std::size_t forks = 0;      // resolutions made
+  // The same as requirements.txt pins, each with its marker (`pip compile --universal`).
+  std::vector<install::CompiledPin> pins;
+  std::vector<std::string> routed_pages;    // see CompiledResolution
+  std::vector<std::string> missing_hashes;
 };
 
 // nullopt when neither --universal nor a pyproject.toml with --extra/--all-extras/--group was given (a

@@ -37,6 +37,15 @@ namespace detail {
 struct MarkerNode;
 }
 
+// One comparison of a marker with the variable on the left: `'3.8' < python_version` is reported as
+// python_version > 3.8 (`in`/`not in` with the literal on the left keep their side: literal_left).
+struct MarkerComparison {
+  std::string variable;  // canonical name
+  std::string op;        // "==", "!=", "<=", ">=", "<", ">", "~=", "===", "in", "not in"
+  std::string value;
+  bool literal_left = false;
+};
+
 class Marker {
  public:
   // The empty marker: always true, prints as "".
@@ -66,6 +75,10 @@ class Marker {
 
   // The normalised extra names compared against `extra`, sorted, without duplicates.
   std::vector<std::string> referenced_extras() const;
+
+  // Every comparison of a variable with a literal, in the order written (for a universal lock: the
+  // Python versions and platforms the marker distinguishes).
+  std::vector<MarkerComparison> comparisons() const;
 
   // Same printed form.
   bool operator==(const Marker& other) const { return to_string() == other.to_string(); }

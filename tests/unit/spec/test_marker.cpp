@@ -438,3 +438,22 @@ TEST_CASE("PEP 825 variant markers: the label as a string, the sets with in / no
   CHECK_FALSE(Marker::parse("'nvidia' in variant_namespaces").evaluate(plain));
   CHECK_THROWS_WITH(Marker::parse("variant_features == 'x'"), Catch::Contains("variant_features"));
 }
+
+TEST_CASE("comparisons() lists each variable compared, read from the variable's side") {
+  auto cs = Marker::parse("python_version >= '3.10' and ('3.12' > python_full_version or sys_platform == 'win32')").comparisons();
+  REQUIRE(cs.size() == 3);
+  CHECK(cs[0].variable == "python_version");
+  CHECK(cs[0].op == ">=");
+  CHECK(cs[0].value == "3.10");
+  CHECK(cs[1].variable == "python_full_version");
+  CHECK(cs[1].op == "<");
+  CHECK(cs[1].value == "3.12");
+  CHECK(cs[2].variable == "sys_platform");
+  CHECK(cs[2].op == "==");
+  CHECK(cs[2].value == "win32");
+  auto in = Marker::parse("'linux' in sys_platform").comparisons();
+  REQUIRE(in.size() == 1);
+  CHECK(in[0].op == "in");
+  CHECK(in[0].literal_left);
+  CHECK(Marker().comparisons().empty());
+}
