@@ -112,17 +112,22 @@ static int compile_flow(Invocation& inv, bool lock_command) {
                       advanced);
     };
   // A lock of a project's extras and groups: one lock for all of them, with markers.
-  if (pylock) {
+  // The request both forms of a selection lock start from (pylock.toml and --universal requirements.txt).
+  auto selection_request = [&] {
     ops::SelectionLockRequest sr;
     sr.settings = &S;
     sr.config_files = inv.config_files;
     sr.args = inv.args;
     sr.positionals = positionals;
     sr.target = &target;
-    sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
-    sr.universal = S.flag("universal");
     sr.on_hash_progress = hash_progress;
     sr.interpreter = &env.interpreter();
+    return sr;
+  };
+  if (pylock) {
+    ops::SelectionLockRequest sr = selection_request();
+    sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
+    sr.universal = S.flag("universal");
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
     auto selected = ops::lock_selections(services, build, sr);
     progress.clear();
@@ -153,16 +158,9 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     return install::write_compiled_requirements(std::move(pins), wopts);
   };
   if (S.flag("universal")) {
-    ops::SelectionLockRequest sr;
-    sr.settings = &S;
-    sr.config_files = inv.config_files;
-    sr.args = inv.args;
-    sr.positionals = positionals;
-    sr.target = &target;
+    ops::SelectionLockRequest sr = selection_request();
     sr.universal = true;
     sr.hashes = S.flag("generate-hashes");
-    sr.on_hash_progress = hash_progress;
-    sr.interpreter = &env.interpreter();
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_pins(*output);
     std::optional<ops::SelectionLock> universal = ops::lock_selections(services, build, sr);
     progress.clear();
