@@ -37,6 +37,12 @@ struct RequirementsFile {
   bool require_hashes = false;                // --require-hashes, or switched on by the first --hash
 };
 
+// The longest line (continuation lines joined) a requirements file may have: 1 MiB. A real line
+// is a requirement (at most spec::Requirement::kMaxLength) and its options, --hash ones above all:
+// a thousand hashes fit 11 times over. A longer line is an error naming the file and the line,
+// found before the line is copied anywhere.
+inline constexpr size_t kMaxRequirementsLine = 1024 * 1024;
+
 using EnvLookup = std::function<const char*(const char*)>;
 // Fetches a requirements file named by an http(s) URL (`-r https://host/requirements.txt`) and returns
 // its text; throws util::Error. Without one, such files are refused.
