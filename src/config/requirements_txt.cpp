@@ -151,6 +151,14 @@ std::string absolute_location(const fs::path& file, const std::string& location)
 
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from);
 
+void add_line(RequirementsFile& out, RequirementLine req, bool as_constraints, const std::string& where) {
+  if (out.requirements.size() + out.constraints.size() >= kMaxRequirementsLines) {
+    fail(where, "more than " + std::to_string(kMaxRequirementsLines) + " requirements and constraints",
+         "no real project needs this many: look for a generated file gone wrong");
+  }
+  (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
+}
+
 void parse_line(int line_no, const std::string& content, const fs::path& path, const std::string& shown, Context& ctx,
                 bool as_constraints);
 
@@ -234,7 +242,7 @@ void parse_line(int line_no, const std::string& content, const fs::path& path, c
         req.editable = true;
         req.file = shown;
         req.line = line_no;
-        (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
+        add_line(out, std::move(req), as_constraints, where);
       }
       else fail(where, "option `" + opt.name + "` must follow a requirement on the same line");
     }
@@ -258,7 +266,7 @@ void parse_line(int line_no, const std::string& content, const fs::path& path, c
       fail(where, "option `" + opt.name + "` cannot follow a requirement", "put it on a line of its own");
     }
   }
-  (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
+  add_line(out, std::move(req), as_constraints, where);
 }
 
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from) {

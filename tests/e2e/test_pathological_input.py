@@ -140,3 +140,26 @@ def test_extras_up_to_the_bound_install(tmp_path, wheels):
         warned = [l for l in err.splitlines() if "does not have an extra named" in l]
         assert len(warned) == (unknown if line is distinct else 0), err[-2000:]
         assert peak < 500 * MIB, peak
+
+
+def test_millions_of_short_lines_are_refused_past_the_count_bound(tmp_path, wheels):
+    """2.5 million `foo` lines (10 MB) took 3.2 GB: past 100,000 requirements the file is refused, naming the line;
+    100 MB of empty lines are read in bounded memory (6.9 GB before)."""
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    many = tmp_path / "many.txt"
+    many.write_text("foo\n" * 2500000)
+    rc, out, err, peak = run_measured(install_args(venv, wheels, "-r", many), tmp_path)
+    assert rc == 1
+    assert err.startswith(f"error: {many} line 100001: more than 100000 requirements and constraints\n"), err[:2000]
+    assert peak < 300 * MIB, peak
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n" * (100 * 1000 * 1000))
+    try:
+        rc, out, err, peak = run_measured(install_args(venv, wheels, "-r", blank, "foo"), tmp_path)
+    finally:
+        blank.unlink()
+    assert rc == 0, err[-2000:]
+    assert peak < 300 * MIB, peak
+    assert installed(venv) == {"foo": "1.0"}
+    assert snapshot(venv) != before

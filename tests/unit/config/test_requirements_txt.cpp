@@ -158,12 +158,15 @@ TEST_CASE("a requirement over spec's bound is refused on a line, as a path too, 
   CHECK(r.requirements[0].extras == std::vector<std::string>{"b", "a"});
 }
 
-TEST_CASE("many lines are read one at a time") {
+TEST_CASE("many lines are read one at a time, up to kMaxRequirementsLines requirements") {
   // Empty lines, comments and continued requirements by the hundred thousand, each numbered by its
   // first line.
   std::string text;
-  for (int i = 0; i < 100000; ++i) text += "\n# c\nfoo\\\n>=1\n";
+  for (size_t i = 0; i < kMaxRequirementsLines; ++i) text += "\n# c\nfoo\\\n>=1\n";
   auto r = parse(text);
-  REQUIRE(r.requirements.size() == 100000);
-  CHECK(r.requirements.back().line == 400000 - 1);
+  REQUIRE(r.requirements.size() == kMaxRequirementsLines);
+  CHECK(r.requirements.back().line == 4 * static_cast<int>(kMaxRequirementsLines) - 1);
+  // One more is an error naming its line.
+  CHECK(error_of(text + "bar\n") == "/proj/requirements.txt line " + std::to_string(4 * kMaxRequirementsLines + 1) +
+                                        ": more than 100000 requirements and constraints");
 }
