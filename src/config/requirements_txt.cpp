@@ -151,101 +151,123 @@ std::string absolute_location(const fs::path& file, const std::string& location)
 
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from);
 
+void add_line(RequirementsFile& out, RequirementLine req, bool as_constraints, const std::string& where) {
+  if (out.requirements.size() + out.constraints.size() >= kMaxRequirementsLines) {
+    fail(where, "more than " + std::to_string(kMaxRequirementsLines) + " requirements and constraints",
+         "no real project needs this many: look for a generated file gone wrong");
+  }
+  (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
+}
+
+void parse_line(int line_no, const std::string& content, const fs::path& path, const std::string& shown, Context& ctx,
+                bool as_constraints);
+
 void parse_text(std::string_view text, const fs::path& path, Context& ctx, bool as_constraints) {
-  // Join continuation lines first (a trailing backslash), keeping the number of the first line.
-  std::vector<std::pair<int, std::string>> lines;
+  // Join continuation lines (a trailing backslash), keeping the number of the first line, and
+  // parse each logical line as soon as it is whole: nothing but the current line is held, so the
+  // memory is the text plus one line however many lines there are.
+  const std::string shown = is_http_url(path.string()) ? util::redact_url(path.string()) : path.string();
   int number = 0;
   std::string pending;
   int pending_line = 0;
-  for (auto raw : util::split(text, '\n')) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
     ++number;
-    std::string_view line = raw;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (pending.empty()) pending_line = number;
+    if (pending.size() + line.size() > kMaxRequirementsLine) {
+      fail(shown + " line " + std::to_string(pending_line),
+           "line is longer than the " + std::to_string(kMaxRequirementsLine) + " bytes a requirements file line may have",
+           "no real requirement is this long: look for a missing line break");
+    }
     if (!line.empty() && line.back() == '\\' && strip_comment(line).size() == line.size()) {
-      pending += std::string(line.substr(0, line.size() - 1));
+      pending += line.substr(0, line.size() - 1);
       continue;
     }
-    pending += std::string(line);
-    lines.emplace_back(pending_line, std::move(pending));
+    pending += line;
+    parse_line(pending_line, pending, path, shown, ctx, as_constraints);
     pending.clear();
   }
-  if (!pending.empty()) lines.emplace_back(pending_line, std::move(pending));
+  if (!pending.empty()) parse_line(pending_line, pending, path, shown, ctx, as_constraints);
+}
 
+void parse_line(int line_no, const std::string& content, const fs::path& path, const std::string& shown, Context& ctx,
+                bool as_constraints) {
   RequirementsFile& out = ctx.out;
-  const std::string shown = is_http_url(path.string()) ? util::redact_url(path.string()) : path.string();
-  for (auto& [line_no, content] : lines) {
-    std::string where = shown + " line " + std::to_string(line_no);
-    std::string line(util::trim(expand_env(strip_comment(content), ctx.env)));
-    if (line.empty()) continue;
-    auto tokens = tokenize(line);
-    // Everything before the first option token is the requirement (it may contain spaces,
-    // e.g. `name >= 1.0 ; python_version < "3.8"`).
-    size_t first_option = tokens.size();
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      if (tokens[i].size() > 1 && tokens[i][0] == '-') {
-        first_option = i;
-        break;
-      }
+  std::string where = shown + " line " + std::to_string(line_no);
+  std::string line(util::trim(expand_env(strip_comment(content), ctx.env)));
+  if (line.empty()) return;
+  auto tokens = tokenize(line);
+  // Everything before the first option token is the requirement (it may contain spaces,
+  // e.g. `name >= 1.0 ; python_version < "3.8"`).
+  size_t first_option = tokens.size();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].size() > 1 && tokens[i][0] == '-') {
+      first_option = i;
+      break;
     }
-    std::string req_text;
-    if (first_option > 0) {
-      // Cut the line just after the last requirement token.
-      size_t cut = 0;
-      for (size_t i = 0; i < first_option; ++i) cut = line.find(tokens[i], cut) + tokens[i].size();
-      req_text = std::string(util::trim(std::string_view(line).substr(0, cut)));
-    }
-    auto options = parse_options(tokens, first_option, where);
-
-    if (req_text.empty()) {
-      for (const auto& opt : options) {
-        const std::string& v = opt.value;
-        if (opt.name == "--requirement") read_file_into(relative_to(path, v), ctx, as_constraints, where);
-        else if (opt.name == "--constraint") read_file_into(relative_to(path, v), ctx, true, where);
-        else if (opt.name == "--index-url") out.index_url = v;
-        else if (opt.name == "--extra-index-url") out.extra_index_urls.push_back(v);
-        else if (opt.name == "--find-links") out.find_links.push_back(is_url(v) ? v : relative_to(path, v).string());
-        else if (opt.name == "--no-index") out.no_index = true;
-        else if (opt.name == "--pre") out.pre = true;
-        else if (opt.name == "--require-hashes") out.require_hashes = true;
-        else if (opt.name == "--trusted-host") out.trusted_hosts.push_back(v);
-        else if (opt.name == "--only-binary") out.only_binary.push_back(v);
-        else if (opt.name == "--no-binary") out.no_binary.push_back(v);
-        else if (opt.name == "--prefer-binary") out.prefer_binary = true;
-        else if (opt.name == "--use-feature") continue;  // no effect here
-        else if (opt.name == "--editable") {
-          RequirementLine req = parse_requirement_argument(v, where);
-          if (!req.location) fail(where, "-e needs a path or a URL, not `" + v + "`", "give the project's directory: -e ./proj");
-          if (!is_url(*req.location)) req.location = absolute_location(path, *req.location);
-          req.editable = true;
-          req.file = shown;
-          req.line = line_no;
-          (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
-        }
-        else fail(where, "option `" + opt.name + "` must follow a requirement on the same line");
-      }
-      continue;
-    }
-
-    RequirementLine req = parse_requirement_argument(req_text, where);
-    req.file = shown;
-    req.line = line_no;
-    if (req.location && !is_url(*req.location)) req.location = absolute_location(path, *req.location);
-    for (const auto& opt : options) {
-      if (opt.name == "--hash") {
-        auto colon = opt.value.find(':');
-        if (colon == std::string::npos || colon == 0 || colon + 1 == opt.value.size())
-          fail(where, "invalid --hash `" + opt.value + "`", "use --hash=sha256:<hex digest>");
-        req.hashes.push_back(util::to_lower(opt.value.substr(0, colon)) + ":" + util::to_lower(opt.value.substr(colon + 1)));
-        out.require_hashes = true;  // as pip: the first hash switches on hash-checking mode
-      } else if (opt.name == "--config-settings" || opt.name == "--global-option") {
-        continue;  // build options: no effect on wheels
-      } else {
-        fail(where, "option `" + opt.name + "` cannot follow a requirement", "put it on a line of its own");
-      }
-    }
-    (as_constraints ? out.constraints : out.requirements).push_back(std::move(req));
   }
+  std::string req_text;
+  if (first_option > 0) {
+    // Cut the line just after the last requirement token.
+    size_t cut = 0;
+    for (size_t i = 0; i < first_option; ++i) cut = line.find(tokens[i], cut) + tokens[i].size();
+    req_text = std::string(util::trim(std::string_view(line).substr(0, cut)));
+  }
+  auto options = parse_options(tokens, first_option, where);
+
+  if (req_text.empty()) {
+    for (const auto& opt : options) {
+      const std::string& v = opt.value;
+      if (opt.name == "--requirement") read_file_into(relative_to(path, v), ctx, as_constraints, where);
+      else if (opt.name == "--constraint") read_file_into(relative_to(path, v), ctx, true, where);
+      else if (opt.name == "--index-url") out.index_url = v;
+      else if (opt.name == "--extra-index-url") out.extra_index_urls.push_back(v);
+      else if (opt.name == "--find-links") out.find_links.push_back(is_url(v) ? v : relative_to(path, v).string());
+      else if (opt.name == "--no-index") out.no_index = true;
+      else if (opt.name == "--pre") out.pre = true;
+      else if (opt.name == "--require-hashes") out.require_hashes = true;
+      else if (opt.name == "--trusted-host") out.trusted_hosts.push_back(v);
+      else if (opt.name == "--only-binary") out.only_binary.push_back(v);
+      else if (opt.name == "--no-binary") out.no_binary.push_back(v);
+      else if (opt.name == "--prefer-binary") out.prefer_binary = true;
+      else if (opt.name == "--use-feature") continue;  // no effect here
+      else if (opt.name == "--editable") {
+        RequirementLine req = parse_requirement_argument(v, where);
+        if (!req.location) fail(where, "-e needs a path or a URL, not `" + v + "`", "give the project's directory: -e ./proj");
+        if (!is_url(*req.location)) req.location = absolute_location(path, *req.location);
+        req.editable = true;
+        req.file = shown;
+        req.line = line_no;
+        add_line(out, std::move(req), as_constraints, where);
+      }
+      else fail(where, "option `" + opt.name + "` must follow a requirement on the same line");
+    }
+    return;
+  }
+
+  RequirementLine req = parse_requirement_argument(req_text, where);
+  req.file = shown;
+  req.line = line_no;
+  if (req.location && !is_url(*req.location)) req.location = absolute_location(path, *req.location);
+  for (const auto& opt : options) {
+    if (opt.name == "--hash") {
+      auto colon = opt.value.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == opt.value.size())
+        fail(where, "invalid --hash `" + opt.value + "`", "use --hash=sha256:<hex digest>");
+      req.hashes.push_back(util::to_lower(opt.value.substr(0, colon)) + ":" + util::to_lower(opt.value.substr(colon + 1)));
+      out.require_hashes = true;  // as pip: the first hash switches on hash-checking mode
+    } else if (opt.name == "--config-settings" || opt.name == "--global-option") {
+      continue;  // build options: no effect on wheels
+    } else {
+      fail(where, "option `" + opt.name + "` cannot follow a requirement", "put it on a line of its own");
+    }
+  }
+  add_line(out, std::move(req), as_constraints, where);
 }
 
 void read_file_into(const fs::path& path, Context& ctx, bool as_constraints, const std::string& named_from) {
@@ -311,14 +333,25 @@ RequirementLine parse_requirement_argument(std::string_view text, const std::str
   out.text = std::string(util::trim(text));
   out.file = origin;
   std::string_view t = out.text;
+  if (t.size() > spec::Requirement::kMaxLength) {
+    // The same bound as a PEP 508 requirement's, for paths and URLs too (Requirement::parse words it).
+    try {
+      (void)spec::Requirement::parse(t);
+    } catch (const util::Error& e) {
+      if (origin.empty()) throw;
+      throw util::Error(origin + ": " + e.what(), e.hint());
+    }
+  }
   // A bare path or URL (pip accepts both in place of a requirement), with optional [extras].
   if (is_url(t) || looks_like_location(t)) {
     std::string loc = out.text;
     if (!loc.empty() && loc.back() == ']' && !is_url(t)) {
       auto open = loc.rfind('[');
       if (open != std::string::npos && open > 0) {
+        // Each extra once, in the order given (`./proj[a,a,...]` asks for `a`).
+        std::set<std::string_view> seen;
         for (auto e : util::split(std::string_view(loc).substr(open + 1, loc.size() - open - 2), ','))
-          if (!util::trim(e).empty()) out.extras.emplace_back(util::trim(e));
+          if (auto x = util::trim(e); !x.empty() && seen.insert(x).second) out.extras.emplace_back(x);
         loc = loc.substr(0, open);
       }
     }

@@ -423,7 +423,7 @@ using nlohmann::json;
 json parse_json_or_throw(std::string_view text, std::string_view url) {
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large (406)
     malformed(url, std::string("invalid JSON (") + e.what() + ")");
   }
 }

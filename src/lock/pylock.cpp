@@ -19,6 +19,32 @@
 namespace ptinstall::lock {
 namespace {
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as
+// TOML requires of every string.
+bool is_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c == 0xE0) n = 2, lo = 0xA0;
+    else if (c == 0xED) n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) n = 2;
+    else if (c == 0xF0) n = 3, lo = 0x90;
+    else if (c == 0xF4) n = 3, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) n = 3;
+    else return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 const char* kSpecHint = "see the pylock.toml specification (packaging.python.org, PEP 751)";
 
 // Reading one file: every error names the file, the line and (where known) the package.
@@ -76,7 +102,12 @@ struct Reader {
     if (f.url.empty() && f.path.empty()) fail(t, what + in(package) + " has neither `url` nor `path`");
     if (f.name.empty() && !archive) {
       std::string from = f.url.empty() ? f.path : f.url.substr(0, f.url.find_first_of("?#"));
-      f.name = util::percent_decode(from.substr(from.find_last_of("/\\") + 1));
+      std::string segment = from.substr(from.find_last_of("/\\") + 1);
+      f.name = util::percent_decode(segment);
+      // %XX may decode to bytes that are no UTF-8 (`%9B`), which no TOML string can hold: the name
+      // stays percent-encoded then, so that the lock writes back as TOML that reads (found by
+      // tests/fuzz/fuzz_pylock.cpp).
+      if (!is_utf8(f.name)) f.name = segment;
     }
     if (const toml::node* n = t->get("upload-time")) {
       if (n->is_date_time()) {

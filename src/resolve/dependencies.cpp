@@ -1,27 +1,45 @@
 #include "ptinstall/resolve/dependencies.hpp"
 
+#include <unordered_map>
+
 #include "ptinstall/spec/name.hpp"
 
 namespace ptinstall::resolve {
 
 namespace {
 
-void add_requirement(DependencyList& deps, const spec::Requirement& req, std::string_view self) {
-  const std::string& name = req.package.str();
-  Range range = req.url ? Range::full() : Range::from_specifiers(req.specifier);
-  if (name != self) add_dependency(deps, name, range);
-  for (const auto& extra : req.extras) add_dependency(deps, extra_package(name, spec::normalize_extra(extra)), range);
-}
+// A DependencyList being built, with an index by name: add_dependency's scan of the list would make
+// a requirement with many extras (`foo[e1,...,e16000]`, one edge each) quadratic.
+struct DependencyBuilder {
+  DependencyList deps;
+  std::unordered_map<std::string, size_t> at;
+
+  void add(std::string package, const Range& range) {
+    auto [it, added] = at.try_emplace(package, deps.size());
+    if (!added) {
+      deps[it->second].second = deps[it->second].second.intersection(range);
+      return;
+    }
+    deps.emplace_back(std::move(package), range);
+  }
+
+  void add_requirement(const spec::Requirement& req, std::string_view self) {
+    const std::string& name = req.package.str();
+    Range range = req.url ? Range::full() : Range::from_specifiers(req.specifier);
+    if (name != self) add(name, range);
+    for (const auto& extra : req.extras) add(extra_package(name, spec::normalize_extra(extra)), range);
+  }
+};
 
 }  // namespace
 
 DependencyList requirements_to_dependencies(const std::vector<spec::Requirement>& requirements,
                                             const spec::MarkerEnvironment& env,
                                             const std::vector<std::string>& extras) {
-  DependencyList deps;
+  DependencyBuilder b;
   for (const auto& req : requirements)
-    if (req.applies(env, extras)) add_requirement(deps, req, {});
-  return deps;
+    if (req.applies(env, extras)) b.add_requirement(req, {});
+  return std::move(b.deps);
 }
 
 DependencyList package_dependencies(std::string_view package, const spec::Version& version,
@@ -29,17 +47,17 @@ DependencyList package_dependencies(std::string_view package, const spec::Versio
                                     const spec::MarkerEnvironment& env) {
   auto [base, extra] = split_package(package);
   std::string self(base);
-  DependencyList deps;
+  DependencyBuilder b;
   if (extra.empty()) {
     for (const auto& req : requires_dist)
-      if (req.applies(env)) add_requirement(deps, req, self);
-    return deps;
+      if (req.applies(env)) b.add_requirement(req, self);
+    return std::move(b.deps);
   }
-  add_dependency(deps, self, Range::exactly(version));
+  b.add(self, Range::exactly(version));
   std::vector<std::string> extras{std::string(extra)};
   for (const auto& req : requires_dist)
-    if (req.applies(env, extras) && !req.applies(env)) add_requirement(deps, req, self);
-  return deps;
+    if (req.applies(env, extras) && !req.applies(env)) b.add_requirement(req, self);
+  return std::move(b.deps);
 }
 
 Dependencies requires_python_unavailable(const spec::SpecifierSet& requires_python, const spec::Version& python) {

@@ -40,9 +40,9 @@ std::vector<spec::Requirement> apply_overrides(const std::vector<spec::Requireme
       replaced = true;
       spec::Requirement copy = o;
       copy.marker = spec::Marker::conjunction(req.marker, o.marker);
-      for (const auto& e : req.extras)
-        if (std::find(copy.extras.begin(), copy.extras.end(), e) == copy.extras.end()) copy.extras.push_back(e);
+      copy.extras.insert(copy.extras.end(), req.extras.begin(), req.extras.end());
       std::sort(copy.extras.begin(), copy.extras.end());
+      copy.extras.erase(std::unique(copy.extras.begin(), copy.extras.end()), copy.extras.end());
       out.push_back(std::move(copy));
     }
     if (!replaced) out.push_back(req);
@@ -110,10 +110,14 @@ struct IndexProvider::Impl {
   Impl(index::IndexSet& i, index::MetadataFetcher& m, IndexProviderOptions o)
       : indexes(i), metadata(m), options(std::move(o)), pool(48) {
     root = apply_overrides(options.requirements, options.overrides);
+    // Each name's extras once, in the order first asked for (a set beside the list: a requirement
+    // may ask for thousands, and a scan of the list per extra would be quadratic).
+    std::map<std::string, std::set<std::string, std::less<>>, std::less<>> seen_extras;
     for (const auto& req : options.requirements) {
       auto& ex = root_extras[req.package.str()];
+      auto& seen = seen_extras[req.package.str()];
       for (const auto& e : req.extras)
-        if (std::find(ex.begin(), ex.end(), e) == ex.end()) ex.push_back(e);
+        if (seen.insert(e).second) ex.push_back(e);
     }
     // Source distributions named by URL (git, archives, trees) are pinned and asked for their metadata
     // all at once: each may clone, download and run a backend.

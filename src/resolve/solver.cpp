@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -95,6 +96,7 @@ struct Package {
   Version decided_version;
   size_t tries = 0;      // versions picked so far (decided or rejected)
   PkgId base = UINT32_MAX;  // for `name[extra]`: the package `name`
+  int rank = -2;            // its key in Solver::Impl::ready (-2: not there)
 };
 
 enum class Rel { Satisfied, Contradicted, Inconclusive, Almost };
@@ -132,6 +134,10 @@ struct Solver::Impl {
   std::unordered_map<std::string, PkgId> ids;
   std::deque<Incompat> store;  // deques: references stay valid as they grow
   std::vector<Assignment> trail;
+  // The packages choose_package() may pick, by (rank, id), kept up to date at every assignment and
+  // backtrack: a scan of every package per decision made thousands of packages (a requirement with
+  // thousands of extras, each a package) quadratic.
+  std::set<std::pair<int, PkgId>> ready;
   uint32_t level = 0;
   PkgId root = 0;
   Version root_version;
@@ -196,6 +202,7 @@ struct Solver::Impl {
     trail.push_back({p, std::move(term), std::move(acc), level, decision, cause});
     pkgs[p].assignments.push_back(static_cast<uint32_t>(trail.size() - 1));
     if (decision) pkgs[p].decided = true;
+    refresh_rank(p);
     if (positive && !pkgs[p].prefetched && p != root) {
       pkgs[p].prefetched = true;
       provider.prefetch(pkgs[p].name, range);
@@ -217,9 +224,31 @@ struct Solver::Impl {
       auto& pk = pkgs[a.pkg];
       pk.assignments.pop_back();
       if (a.decision) pk.decided = false;
+      PkgId p = a.pkg;
       trail.pop_back();
+      refresh_rank(p);
     }
     level = to;
+  }
+
+  // URLs first (0), then exact pins (1), then ranges (2); the root before all (-1); -2: not to be
+  // picked (decided, or no positive term yet).
+  int rank_now(PkgId p) const {
+    if (pkgs[p].decided) return -2;
+    const Term* t = current(p);
+    if (!t || !t->positive) return -2;
+    if (p == root) return -1;
+    if (pkgs[p].is_url) return 0;
+    return t->range.single_version() ? 1 : 2;
+  }
+
+  void refresh_rank(PkgId p) {
+    int r = rank_now(p);
+    int& old = pkgs[p].rank;
+    if (r == old) return;
+    if (old != -2) ready.erase({old, p});
+    old = r;
+    if (r != -2) ready.insert({r, p});
   }
 
   Rel relation(const Incompat& inc, PkgId* almost) const {
@@ -239,10 +268,15 @@ struct Solver::Impl {
   // ---- unit propagation and conflict resolution -------------------------------------------------
 
   void propagate(PkgId start) {
+    // `queued[p]`: p is in `changed` (a scan of `changed` per push was quadratic when one decision
+    // makes thousands of packages almost satisfied, as the root's with thousands of extras does).
+    queued.resize(pkgs.size());
     std::vector<PkgId> changed{start};
+    queued[start] = true;
     while (!changed.empty()) {
       PkgId p = changed.back();
       changed.pop_back();
+      queued[p] = false;
       for (size_t k = pkgs[p].incompats.size(); k-- > 0;) {
         IncompatId id = pkgs[p].incompats[k];
         PkgId almost = kNone;
@@ -251,17 +285,23 @@ struct Solver::Impl {
           auto [root_cause, pkg] = resolve_conflict(id);
           const Term* t = store[root_cause].get(pkg);
           push(pkg, t->negate(), false, root_cause);
+          for (PkgId q : changed) queued[q] = false;
           changed.clear();
           changed.push_back(pkg);
+          queued[pkg] = true;
           break;
         }
         if (rel == Rel::Almost) {
           push(almost, store[id].get(almost)->negate(), false, id);
-          if (std::find(changed.begin(), changed.end(), almost) == changed.end()) changed.push_back(almost);
+          if (!queued[almost]) {
+            changed.push_back(almost);
+            queued[almost] = true;
+          }
         }
       }
     }
   }
+  std::vector<bool> queued;  // propagate()'s, kept to spare an allocation per call
 
   bool is_terminal(const Incompat& inc) const {
     if (inc.terms.empty()) return true;
@@ -365,29 +405,7 @@ struct Solver::Impl {
   }
 
   // URLs first, then exact pins, then ranges; ties go to the package seen first.
-  PkgId choose_package() {
-    PkgId best = kNone;
-    int best_rank = 3;
-    for (PkgId p = 0; p < pkgs.size(); ++p) {
-      if (pkgs[p].decided) continue;
-      const Term* t = current(p);
-      if (!t || !t->positive) continue;
-      int rank;
-      if (p == root)
-        rank = -1;
-      else if (pkgs[p].is_url)
-        rank = 0;
-      else if (t->range.single_version())
-        rank = 1;
-      else
-        rank = 2;
-      if (rank < best_rank) {
-        best_rank = rank;
-        best = p;
-      }
-    }
-    return best;
-  }
+  PkgId choose_package() const { return ready.empty() ? kNone : ready.begin()->second; }
 
   IncompatId add_unavailable(PkgId p, const Version& v, const Dependencies& d) {
     auto& by_reason = pkgs[p].unavailable_by_reason;

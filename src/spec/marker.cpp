@@ -561,7 +561,7 @@ Marker Marker::parse(std::string_view text) {
     if (p.position() != text.size()) p.fail("expected end of marker expression", p.trailing_hint());
     return Marker(std::make_shared<const MarkerNode>(std::move(root)));
   } catch (const MarkerSyntaxError& e) {
-    throw util::Error("invalid marker `" + detail::printable(text) + "`: " + e.message + " at column " +
+    throw util::Error("invalid marker `" + detail::printable_excerpt(text) + "`: " + e.message + " at column " +
                           std::to_string(e.position + 1),
                       e.hint);
   }

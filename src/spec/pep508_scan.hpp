@@ -64,4 +64,9 @@ size_t match_specifier(std::string_view s, size_t pos);
 // become \xNN so that the message stays one printable line.
 std::string printable(std::string_view text);
 
+// printable() of at most the first 200 bytes of a text longer than 1000 (cut at a character
+// boundary), followed by "... (N bytes)": an error about a huge input names it without copying it
+// whole into the message (a 100 MB line would otherwise be echoed, escaped and printed).
+std::string printable_excerpt(std::string_view text);
+
 }  // namespace ptinstall::spec::detail

@@ -109,7 +109,7 @@ class Parser {
     r.extras.erase(std::unique(r.extras.begin(), r.extras.end()), r.extras.end());
     if (r.url) {
       if (std::string why = url_problem(*r.url); !why.empty()) {
-        throw SyntaxError{"invalid URL `" + detail::printable(*r.url) + "`: " + why, url_start_,
+        throw SyntaxError{"invalid URL `" + detail::printable_excerpt(*r.url) + "`: " + why, url_start_,
                           "a URL requirement is written `name @ scheme://host/path` (or file:///path)"};
       }
     }
@@ -217,10 +217,15 @@ class Parser {
 }  // namespace
 
 Requirement Requirement::parse(std::string_view text) {
+  if (text.size() > kMaxLength) {
+    throw util::Error("invalid requirement `" + detail::printable_excerpt(text) + "`: longer than the " +
+                          std::to_string(kMaxLength) + " bytes a requirement may have",
+                      "no real requirement is this long: look for a missing line break");
+  }
   try {
     return Parser(text).parse();
   } catch (const SyntaxError& e) {
-    throw util::Error("invalid requirement `" + detail::printable(text) + "`: " + e.message + " at column " +
+    throw util::Error("invalid requirement `" + detail::printable_excerpt(text) + "`: " + e.message + " at column " +
                           std::to_string(e.position + 1),
                       e.hint);
   }

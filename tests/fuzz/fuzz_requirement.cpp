@@ -18,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     r = Requirement::parse(text);
   } catch (const ptinstall::util::Error& e) {
     std::string_view message = e.what();
+    if (size > Requirement::kMaxLength) return 0;  // refused by its length, without a column
     size_t at = message.rfind(" at column ");
     if (at == std::string_view::npos) std::abort();
     size_t column = std::strtoul(std::string(message.substr(at + 11)).c_str(), nullptr, 10);

@@ -38,6 +38,16 @@ struct RequirementsFile {
   bool require_hashes = false;                // --require-hashes, or switched on by the first --hash
 };
 
+// The longest line (continuation lines joined) a requirements file may have: 1 MiB. A real line
+// is a requirement (at most spec::Requirement::kMaxLength) and its options, --hash ones above all:
+// a thousand hashes fit 11 times over. A longer line is an error naming the file and the line,
+// found before the line is copied anywhere.
+inline constexpr size_t kMaxRequirementsLine = 1024 * 1024;
+// The most requirements and constraints one read may yield, nested files included: 100,000. Each
+// costs about a kilobyte here and more downstream, so ten million 4-byte lines (a 40 MB file) would
+// need gigabytes; the largest real files (a monorepo's pins with hashes) hold a few thousand.
+inline constexpr size_t kMaxRequirementsLines = 100000;
+
 using EnvLookup = std::function<const char*(const char*)>;
 // Fetches a requirements file named by an http(s) URL (`-r https://host/requirements.txt`) and returns
 // its text; throws util::Error. Without one, such files are refused.

@@ -20,8 +20,14 @@ struct Requirement {
   std::optional<std::string> url;   // `name @ url`: the URL as written
   Marker marker;                    // empty (always true) when there is none
 
+  // The longest text parse() reads (64 KiB). No real requirement comes near (the longest markers
+  // of real Requires-Dist lines are a few hundred bytes); a longer one is refused at once, so that
+  // a pathological line (a 100 MB name, 200,000 extras) costs neither memory nor time downstream.
+  static constexpr size_t kMaxLength = 64 * 1024;
+
   // Throws util::Error "invalid requirement `text`: <what> at column N" (1-based), with a hint
-  // where one helps. Surrounding spaces and tabs are allowed.
+  // where one helps, or "invalid requirement `text...` (N bytes): longer than ..." past kMaxLength.
+  // A text of more than 1000 bytes is echoed by its first 200. Surrounding spaces and tabs are allowed.
   static Requirement parse(std::string_view text);
 
   // packaging's str(Requirement): `name[a,b]<2,>=1; marker` or `name[a] @ url ; marker`

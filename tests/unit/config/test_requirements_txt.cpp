@@ -128,3 +128,45 @@ TEST_CASE("a missing nested file and a cycle are errors") {
   util::write_file_atomic(dir.path() / "c.txt", "-r missing.txt\n");
   CHECK_THROWS_WITH(read_requirements_file(dir.path() / "c.txt", out), Catch::Contains("cannot read requirements file"));
 }
+
+TEST_CASE("a line longer than kMaxRequirementsLine is an error naming the line, continuations joined") {
+  std::string big(kMaxRequirementsLine + 1, 'a');
+  CHECK(error_of("ok\n" + big + "\n") == "/proj/requirements.txt line 2: line is longer than the 1048576 bytes a "
+                                         "requirements file line may have");
+  // A long comment counts too (the line is refused before it is copied or read further).
+  CHECK(!error_of("# " + big).empty());
+  // Pieces under the bound that join past it: the first line of the joined line is named.
+  std::string half(kMaxRequirementsLine / 2 + 1, 'b');
+  CHECK(error_of("x\n" + half + "\\\n" + half + "\n").starts_with("/proj/requirements.txt line 2: line is longer"));
+  // At the bound, hashes and all, a line is read.
+  std::string hashes = "foo==1.0";
+  const std::string hash = " --hash=sha256:" + std::string(64, 'f');
+  while (hashes.size() + hash.size() <= kMaxRequirementsLine) hashes += hash;
+  auto r = parse(hashes + "\n");
+  REQUIRE(r.requirements.size() == 1);
+  CHECK(r.requirements[0].hashes.size() > 10000);
+}
+
+TEST_CASE("a requirement over spec's bound is refused on a line, as a path too, and a path's extras are kept once") {
+  std::string req(spec::Requirement::kMaxLength + 1, 'a');
+  CHECK(error_of(req).starts_with("/proj/requirements.txt line 1: invalid requirement `aaaa"));
+  CHECK(error_of(req).ends_with("longer than the 65536 bytes a requirement may have"));
+  std::string path = "./proj[" + std::string(spec::Requirement::kMaxLength, 'x') + "]";
+  CHECK(error_of(path).find("longer than the 65536 bytes") != std::string::npos);
+  auto r = parse("./proj[b,a,b,a, a]\n");
+  REQUIRE(r.requirements.size() == 1);
+  CHECK(r.requirements[0].extras == std::vector<std::string>{"b", "a"});
+}
+
+TEST_CASE("many lines are read one at a time, up to kMaxRequirementsLines requirements") {
+  // Empty lines, comments and continued requirements by the hundred thousand, each numbered by its
+  // first line.
+  std::string text;
+  for (size_t i = 0; i < kMaxRequirementsLines; ++i) text += "\n# c\nfoo\\\n>=1\n";
+  auto r = parse(text);
+  REQUIRE(r.requirements.size() == kMaxRequirementsLines);
+  CHECK(r.requirements.back().line == 4 * static_cast<int>(kMaxRequirementsLines) - 1);
+  // One more is an error naming its line.
+  CHECK(error_of(text + "bar\n") == "/proj/requirements.txt line " + std::to_string(4 * kMaxRequirementsLines + 1) +
+                                        ": more than 100000 requirements and constraints");
+}

@@ -335,3 +335,12 @@ TEST_CASE("large pages: 5000 links in HTML and JSON", "[simple_page][large]") {
   CHECK(h.files[123].core_metadata == j.files[123].core_metadata);
   CHECK(h.files[123].requires_python == j.files[123].requires_python);
 }
+
+TEST_CASE("a JSON page with a number too large for a double is malformed, not a crash", "[simple_page]") {
+  // Found by the fuzz replay under ASan (tests/fuzz/corpus/simple_page/json-number-overflow.json):
+  // nlohmann::json throws out_of_range (406) for it, which escaped as no util::Error.
+  const std::string page = R"({"meta":{"api-version":"1.1"},"files":[{"filename":"x-1.0.tar.gz",)"
+                           R"("url":"x-1.0.tar.gz","hashes":{"sha256":5517428509e50536757}}]})";
+  CHECK_THROWS_AS(parse_json_project_page(page, "https://e.com/simple/x/", "x"), util::Error);
+  CHECK_THROWS_AS(parse_json_project_page(R"({"files":[], "n": 1e999})", "https://e.com/simple/x/", "x"), util::Error);
+}

@@ -267,3 +267,20 @@ directory = {path = 'proj', editable = true}
   CHECK_THAT(message("lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'd'\ndirectory = {path = 'p', editable = 1}\n"),
              Catch::Contains("`editable` of package `d` must be a boolean"));
 }
+
+TEST_CASE("pylock.toml: a file name that decodes to no UTF-8 stays percent-encoded, so the lock writes back") {
+  // Found by tests/fuzz/fuzz_pylock.cpp: `%9B` decoded into the name made to_toml() write a string
+  // no TOML reader accepts.
+  const std::string sha(64, 'a');
+  const std::string text = "lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'torch'\nversion = '2.9.1'\n"
+                           "wheels = [{url = 'https://x/torch-2.9.1%9Bcu128-cp312-cp312-linux_x86_64.whl', hashes = "
+                           "{sha256 = '" + sha + "'}}, {url = 'https://x/caf%C3%A9-1.0-py3-none-any.whl', hashes = "
+                           "{sha256 = '" + sha + "'}}]\n";
+  Pylock lock = Pylock::parse(text, "pylock.toml");
+  REQUIRE(lock.packages.size() == 1);
+  REQUIRE(lock.packages[0].wheels.size() == 2);
+  CHECK(lock.packages[0].wheels[0].name == "torch-2.9.1%9Bcu128-cp312-cp312-linux_x86_64.whl");
+  CHECK(lock.packages[0].wheels[1].name == "caf\xc3\xa9-1.0-py3-none-any.whl");  // valid UTF-8: decoded
+  Pylock again = Pylock::parse(lock.to_toml(), "pylock.toml");
+  CHECK(again.to_toml() == lock.to_toml());
+}

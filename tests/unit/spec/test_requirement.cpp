@@ -247,3 +247,32 @@ TEST_CASE("whitespace packaging allows after a specifier's operator is any of Py
   CHECK(Requirement::parse("f>=\v1.0").specifier.to_string() == ">=1.0");
   CHECK(Requirement::parse("f>= \t1.0").specifier.to_string() == ">=1.0");
 }
+
+TEST_CASE("a requirement longer than kMaxLength is refused at once, and long texts are echoed by their start") {
+  // Pathological input (issue 18): a 100 MB name would otherwise be copied through the whole
+  // pipeline; 200,000 extras would make 200,000 packages for the resolver.
+  std::string name(Requirement::kMaxLength + 1, 'a');
+  std::string e = error_of(name);
+  CHECK(e == "invalid requirement `" + std::string(200, 'a') + "... (" + std::to_string(name.size()) +
+                 " bytes)`: longer than the 65536 bytes a requirement may have");
+  std::string extras = "foo[a";
+  while (extras.size() < Requirement::kMaxLength) extras += ",a";
+  extras += "]";
+  CHECK(error_of(extras).find("longer than the 65536 bytes") != std::string::npos);
+  // Just under the bound it parses, the repeated extra once.
+  extras.resize(Requirement::kMaxLength - 1);
+  if (extras.back() == ',') extras.pop_back();
+  extras += "]";
+  CHECK(Requirement::parse(extras).extras == std::vector<std::string>{"a"});
+  // A syntax error in a long text is echoed by the first 200 bytes (cut before a UTF-8 sequence),
+  // the column still counting in the whole text.
+  std::string head = "b ; os_name == '" + std::string(183, 'c');
+  REQUIRE(head.size() == 199);
+  std::string long_bad = head + "\xc3\xa9" + std::string(2000, 'c') + "' x";
+  std::string e2 = error_of(long_bad);
+  CHECK(e2.starts_with("invalid requirement `" + head + "... (2204 bytes)`: "));
+  CHECK(e2.ends_with(" at column 2204"));
+  // Up to 1000 bytes the whole text is shown.
+  std::string short_bad = std::string(990, 'b') + " x";
+  CHECK(error_of(short_bad).starts_with("invalid requirement `" + short_bad + "`"));
+}
