@@ -699,7 +699,6 @@ class IndexServer:
         SIGKILL (the command line's servers; not the tests', whose fixtures may start it from a thread).
         basic_auth: {user: password}: every path wants HTTP basic auth, as a private index does (401 with
         `WWW-Authenticate: Basic` otherwise).
-
         limit_rate: nginx's limit_rate for files (e.g. "20m": 20 MB/s), which caps each request (each
         connection of a ranged download too), like a CDN's per-connection throughput."""
         self.root = Path(root).resolve()
