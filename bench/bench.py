@@ -29,8 +29,10 @@ TOOLS = ("ptinstall", "pip")
 BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
 TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto")
 LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold")
+HUGE_SCENARIOS = ("huge-cold", "huge-cold-1conn", "huge-resume")
+MIXED_SCENARIOS = ("mixed-cold", "mixed-warm")
 SCENARIOS = ("install-cold", "install-warm", "install-noop", "lock-warm", "lock-noop", "local-warm", "resolve-warm",
-             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + BUILD_SCENARIOS
+             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + HUGE_SCENARIOS + MIXED_SCENARIOS + BUILD_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
 # `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
 PIP_BUILD_ARGS = ["--use-pep517"]
@@ -56,13 +58,21 @@ def first_error_line(text: str) -> str:
 
 
 def timed(cmd: Sequence[str], env: Dict[str, str], cwd: Optional[Path] = None, log: Optional[Path] = None) -> Run:
-    """Runs cmd, returns wall time, exit status, output and peak RSS (wait4 rusage of the child and the
-    children it waited for)."""
+    """Runs cmd, returns wall time, exit status, output and peak RSS. The RSS comes from GNU time's %M when
+    /usr/bin/time exists: the rusage of a child this Python forks counts the Python's own pages before the
+    exec (Linux keeps the old image's high-water mark), which read 121 MiB for every fast command. Without
+    it, the wait4 rusage (an upper bound)."""
     import tempfile
+    rss_file = None
+    argv = list(map(str, cmd))
+    if os.path.exists("/usr/bin/time"):
+        fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+        os.close(fd)
+        argv = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss_file] + argv
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         try:
-            proc = subprocess.Popen(list(map(str, cmd)), env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
         except OSError as e:
             return Run(0.0, 127, 0, f"cannot run {cmd[0]}: {e}")
         # stderr is small for both tools; read it fully, then reap with wait4 for the rusage
@@ -72,10 +82,18 @@ def timed(cmd: Sequence[str], env: Dict[str, str], cwd: Optional[Path] = None, l
         proc.returncode = rc = os.waitstatus_to_exitcode(status)
         out.seek(0)
         stdout = out.read().decode(errors="replace")
+    maxrss = rusage.ru_maxrss
+    if rss_file:
+        try:
+            text = Path(rss_file).read_text().split()
+            maxrss = int(text[-1]) if text and text[-1].isdigit() else maxrss
+        except OSError:
+            pass
+        os.unlink(rss_file)
     if log:
         with open(log, "a") as f:
             f.write("\n$ " + " ".join(map(str, cmd)) + f"\n{stdout}{stderr}[rc={rc}, {seconds:.3f}s]\n")
-    return Run(seconds, rc, rusage.ru_maxrss, first_error_line(stderr) if rc else "", stdout + stderr)
+    return Run(seconds, rc, maxrss, first_error_line(stderr) if rc else "", stdout + stderr)
 
 
 def installed_set(site_packages: Path) -> Dict[str, str]:
@@ -248,7 +266,7 @@ class Result:
 
 
 def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[str, int], tuple],
-             floor_name: str = "") -> Result:
+             floor_name: str = "", tools: Sequence[str] = TOOLS) -> Result:
     """once(tool, i) -> (Run, floor Run or None, cleanup paths, {name: version} or None). Tools alternate
     their order each run; the package sets of the first successful run of each tool are compared."""
     cells = {t: Cell() for t in TOOLS}
@@ -260,7 +278,7 @@ def scenario(b: Bench, name: str, description: str, runs: int, once: Callable[[s
     leftovers: List[Path] = []
     print(f"== {name}: {description}", flush=True)
     for i in range(runs):
-        order = TOOLS if i % 2 == 0 else tuple(reversed(TOOLS))
+        order = tuple(tools) if i % 2 == 0 else tuple(reversed(tools))
         for tool in order:
             if cells[tool].failed:
                 continue
@@ -458,6 +476,28 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         results.append(scenario(b, "big-cold", f"torch wheel alone ({b.ds.big_wheel.stat().st_size / 1e6:.0f} MB), "
                                 "fresh venv, empty cache", runs, once, "unzip -q of the wheel"))
 
+    # Issue 19's mixed realistic set: the application and torch with its dependencies (the torch-shaped
+    # wheel and the nvidia-* stack), the targets of the application held with the big wheel in it.
+    mixed = app + ["torch==2.9.1"]
+    if want("mixed-cold"):
+        def once(tool, i):
+            venv = b.venv(with_pip=(tool == "pip"))
+            cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+            run = b.run(tool, venv, cache, mixed)
+            floor = b.floor_unzip_parallel(b.installed_wheels(venv)) if run.rc == 0 and tool == "pip" else None
+            return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
+        results.append(scenario(b, "mixed-cold", "application + torch (the torch-shaped wheel and its nvidia-* "
+                                "dependencies) into a fresh venv, empty cache", runs, once,
+                                f"unzip -q of its wheels, {os.cpu_count()} at once"))
+    if want("mixed-warm"):
+        mixed_caches = {t: b.fresh(f"mixed-cache-{t}") for t in TOOLS}
+        for t in TOOLS:
+            warm_cache(b, t, mixed_caches[t], mixed)
+        once = warm_install(b, mixed_caches, mixed)
+        results.append(scenario(b, "mixed-warm", "application + torch into a fresh venv, warm cache", runs, once,
+                                "cp -al of the finished site-packages"))
+        b.cleanup(*mixed_caches.values())
+
     if want("big-warm"):
         for t in TOOLS:
             warm_cache(b, t, caches[t], big)
@@ -469,6 +509,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         results += torch_noop_scenarios(b, runs, caches, want)
     if any(want(n) for n in LATENCY_SCENARIOS):
         results += latency_scenarios(b, runs, want)
+    if any(want(n) for n in HUGE_SCENARIOS):
+        results += huge_scenarios(b, runs, want)
     b.cleanup(*caches.values())
     if any(want(n) for n in BUILD_SCENARIOS):
         results += build_scenarios(b, runs, selected)
@@ -592,6 +634,83 @@ def latency_scenarios(b: Bench, runs: int, want) -> List[Result]:
                                        else ""), runs, once)
             r.check += "; sequential round trips (median): " + ", ".join(
                 f"{t} {statistics.median(chains[t]):g}" for t in TOOLS if chains[t])
+            results.append(r)
+    return results
+
+
+# --- the torch-shaped wheel from a server capped per connection ------------------------------------------
+
+def partial_bytes(cache: Path) -> int:
+    """Bytes a ptinstall run has saved of its ranged downloads (the .json states in downloads-v1)."""
+    import json
+    have = 0
+    for state in (cache / "downloads-v1").rglob("*.json") if (cache / "downloads-v1").exists() else []:
+        try:
+            have += sum(p[2] for p in json.loads(state.read_text())["pieces"])
+        except (ValueError, OSError, KeyError):
+            pass
+    return have
+
+
+def huge_scenarios(b: Bench, runs: int, want) -> List[Result]:
+    """huge-cold: the big torch-shaped wheel from a second nginx whose limit_rate caps every request at
+    --huge-rate-mb (as a CDN caps a connection), fresh venv, empty cache; the floor is the wheel's size over
+    that rate, what one connection (pip's) cannot beat. huge-cold-1conn: ptinstall with
+    PTINSTALL_DOWNLOAD_RANGES=1 (one connection, still unzipping while it downloads). huge-resume: ptinstall
+    killed (SIGKILL) once it has saved half the wheel, then run again; the cell is the second run, the check
+    line the bytes nginx sent it (its access log), the floor the rest's size over the rate. pip keeps nothing
+    of a killed run, so its second run costs a whole huge-cold."""
+    wheel = b.ds.big_wheel
+    size = wheel.stat().st_size
+    rate = int(b.args.huge_rate_mb * 1e6)
+    big = ["--no-deps", "torch==2.9.1"]
+    results: List[Result] = []
+    with indexserver.IndexServer(b.ds.root, workers=max(1, os.cpu_count() or 1), limit_rate=str(rate)) as server:
+        index = server.index_url("/simple/")
+
+        def wheel_bytes() -> int:
+            return sum(r.bytes_sent for r in server.requests() if r.uri.endswith(wheel.name))
+
+        desc = f"torch-shaped wheel ({size / 1e6:.0f} MB) from nginx at {rate / 1e6:g} MB/s per connection, "
+        for name, env_extra, tools in (("huge-cold", {}, TOOLS),
+                                       ("huge-cold-1conn", {"PTINSTALL_DOWNLOAD_RANGES": "1"}, ("ptinstall",))):
+            if not want(name):
+                continue
+
+            def once(tool, i, env_extra=env_extra):
+                venv = b.venv(with_pip=(tool == "pip"))
+                cache = b.fresh("cold-cache") if tool == "ptinstall" else None
+                env = dict(b.env, **env_extra)
+                run = timed(b.command(tool, venv, cache, big, index), env, cwd=b.tmp, log=b.log)
+                floor = Run(size / rate, 0, 0) if tool == "ptinstall" else None
+                return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
+            results.append(scenario(b, name, desc + "fresh venv, empty cache" +
+                                    (", one connection" if env_extra else ""), runs, once,
+                                    "size / rate (one connection)", tools))
+        if want("huge-resume"):
+            sent: List[str] = []
+
+            def once(tool, i):
+                venv = b.venv(with_pip=False)
+                cache = b.fresh("cold-cache")
+                cmd = b.command(tool, venv, cache, big, index)
+                proc = subprocess.Popen(list(map(str, cmd)), env=b.env, cwd=b.tmp, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                deadline = time.monotonic() + 600
+                while proc.poll() is None and time.monotonic() < deadline and partial_bytes(cache) < size // 2:
+                    time.sleep(0.02)
+                proc.kill()
+                proc.wait()
+                have = partial_bytes(cache)
+                server.clear_log()
+                run = timed(cmd, b.env, cwd=b.tmp, log=b.log)
+                got = wheel_bytes()
+                sent.append(f"killed with {have / 1e6:.0f} MB saved, the rerun got {got / 1e6:.0f} MB of "
+                            f"{size / 1e6:.0f} MB")
+                return run, Run((size - have) / rate, 0, 0), [venv, cache], installed_set(b.site_packages(venv))
+            r = scenario(b, "huge-resume", desc + "killed once half is in, then run again", runs, once,
+                         "the rest's size / rate", ("ptinstall",))
+            r.check = "; ".join(sent)
             results.append(r)
     return results
 
@@ -853,6 +972,8 @@ def main(argv=None) -> int:
                                                                  "(default 50)")
     ap.add_argument("--latency-mbps", type=float, default=400, help="bandwidth cap of the latency scenarios in "
                                                                     "Mbit/s, 0 for none (default 400)")
+    ap.add_argument("--huge-rate-mb", type=float, default=100, help="per-connection cap of the huge scenarios in "
+                                                                      "MB/s (default 100)")
     ap.add_argument("--ptinstall-arg", action="append", default=[], help="extra argument for ptinstall")
     ap.add_argument("--pip-arg", action="append", default=[], help="extra argument for pip")
     ap.add_argument("--work", default=str(HERE / "work"), help="generated data (default bench/work)")
@@ -898,7 +1019,11 @@ def main(argv=None) -> int:
     shutil.rmtree(work / "run", ignore_errors=True)
     out_dir = Path(args.results)
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{started:%Y-%m-%d}{'-quick' if args.quick else ''}.md"
+    # One file per date and scenario set, so that a run of some scenarios never overwrites another's.
+    tag = "-" + "-".join(sorted(selected)) if selected else ""
+    if len(tag) > 80:
+        tag = tag[:80]
+    out = out_dir / f"{started:%Y-%m-%d}{'-quick' if args.quick else ''}{tag}.md"
     out.write_text(text)
     print()
     print(text)

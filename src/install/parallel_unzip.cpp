@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/install/wheel_extract.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -65,7 +66,7 @@ struct Chunk {
 // up (by a big entry, or by the machine's other work) does not hold up the rest. A single entry
 // above the target is a chunk of its own, and those go first, biggest first: an entry cannot be
 // split, so the wall time is at least the time to inflate the biggest one, and it must start at once.
-std::vector<Chunk> make_chunks(const Layout& layout, unsigned threads) {
+std::vector<Chunk> make_chunks(const Layout& layout, unsigned threads, bool in_file_order) {
   std::uint64_t total = 0;
   for (const auto* e : layout.entries) total += e->compressed_size + kEntryCost;
   std::uint64_t target = std::max<std::uint64_t>(total / (threads * 8ULL), 1 << 20);
@@ -87,6 +88,11 @@ std::vector<Chunk> make_chunks(const Layout& layout, unsigned threads) {
     }
   }
   if (cur.end > cur.begin) rest.push_back(cur);
+  if (in_file_order) {  // a file still downloading: its first entries come in first
+    big.insert(big.end(), rest.begin(), rest.end());
+    std::sort(big.begin(), big.end(), [](const Chunk& a, const Chunk& b) { return a.begin < b.begin; });
+    return big;
+  }
   std::stable_sort(big.begin(), big.end(), [](const Chunk& a, const Chunk& b) { return a.cost > b.cost; });
   big.insert(big.end(), rest.begin(), rest.end());
   return big;
@@ -104,6 +110,7 @@ struct SeekableReader {
   std::size_t want_begin = 0, want_end = 0;  // entries being extracted now
   std::vector<char> buffer = std::vector<char>(kDataBlock);
   std::exception_ptr error;
+  GrowingFile* growing = nullptr;
 
   std::size_t block() const {
     const auto& b = layout->bounds;
@@ -126,7 +133,9 @@ struct SeekableReader {
     *out = r->buffer.data();
     if (r->pos >= r->size) return 0;
     try {
-      std::size_t n = util::pread_full(r->fd, r->buffer.data(), r->block(), r->pos, r->path);
+      std::size_t want = r->block();
+      if (r->growing) r->growing->wait(r->pos, r->pos + want);
+      std::size_t n = util::pread_full(r->fd, r->buffer.data(), want, r->pos, r->path);
       r->pos += n;
       return static_cast<la_ssize_t>(n);
     } catch (...) {
@@ -159,6 +168,7 @@ struct Shared {
   std::string_view wheel;
   const Layout& layout;
   const std::vector<Chunk>& chunks;
+  GrowingFile* growing;
   std::atomic<std::size_t> next_chunk{0};
   std::atomic<bool> stop{false};
   std::vector<std::exception_ptr> errors;  // by chunk: the first in chunk order is reported
@@ -172,6 +182,7 @@ class Worker {
     reader_.path = shared.path;
     reader_.size = shared.size;
     reader_.layout = &shared.layout;
+    reader_.growing = shared.growing;
   }
   ~Worker() { close(); }
   Worker(const Worker&) = delete;
@@ -187,6 +198,7 @@ class Worker {
       } catch (...) {
         s_.errors[c] = std::current_exception();
         s_.stop = true;
+        if (s_.growing) s_.growing->abandon();  // the hasher and the other workers stop waiting
         return;
       }
     }
@@ -243,6 +255,7 @@ class Worker {
   }
   void check_local_name(const CentralEntry& ce) {
     std::string h(30 + ce.name.size(), '\0');
+    if (s_.growing) s_.growing->wait(ce.local_offset, std::min(s_.size, ce.local_offset + h.size()));
     if (util::pread_full(reader_.fd, h.data(), h.size(), ce.local_offset, s_.path) != h.size()) name_mismatch(ce);
     const auto* u = reinterpret_cast<const unsigned char*>(h.data());
     std::size_t name_len = static_cast<std::size_t>(u[26] | (u[27] << 8));
@@ -277,7 +290,8 @@ class Worker {
 }  // namespace
 
 std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs::path& dest, std::string_view wheel,
-                             unsigned threads, const std::optional<std::string>& known_sha256) {
+                             unsigned threads, const std::optional<std::string>& known_sha256,
+                             GrowingFile* growing) {
   Fd fd(path);
   // The central directory, read by us first: it decides the chunks, and a file without one is
   // rejected before any worker starts, with the message of the streaming path.
@@ -286,12 +300,14 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
   {
     std::size_t tail_size = static_cast<std::size_t>(std::min<std::uint64_t>(size, kTailRead));
     std::string tail(tail_size, '\0');
+    if (growing) growing->wait(size - tail_size, size);
     if (util::pread_full(fd.get(), tail.data(), tail_size, size - tail_size, path) != tail_size)
       invalid(wheel, "no end of central directory record; the zip file is truncated", kCorruptHint);
     cd_bytes = central_directory_bytes(
         tail, size, wheel,
         [&](std::uint64_t offset, std::size_t n) -> std::optional<std::string> {
           std::string out(n, '\0');
+          if (growing) growing->wait(offset, std::min(size, offset + n));
           if (util::pread_full(fd.get(), out.data(), n, offset, path) != n) return std::nullopt;
           return out;
         },
@@ -311,12 +327,12 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
                    [](const CentralEntry* a, const CentralEntry* b) { return a->local_offset < b->local_offset; });
   for (const auto* e : layout.entries) layout.bounds.push_back(e->local_offset);
   layout.bounds.push_back(cd_offset);
-  std::vector<Chunk> chunks = make_chunks(layout, std::max(1u, threads));
+  std::vector<Chunk> chunks = make_chunks(layout, std::max(1u, threads), growing != nullptr);
 
   // The whole file's sha256 on its own thread, reading the file once more (from the page cache).
   std::string sha = known_sha256.value_or("");
   std::exception_ptr hash_error;
-  Shared shared{path, size, dest, wheel, layout, chunks, {}, {}, std::vector<std::exception_ptr>(chunks.size())};
+  Shared shared{path, size, dest, wheel, layout, chunks, growing, {}, {}, std::vector<std::exception_ptr>(chunks.size())};
   std::thread hasher;
   if (!known_sha256) {
     hasher = std::thread([&] {
@@ -325,7 +341,9 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
         std::vector<char> buf(1 << 20);
         std::uint64_t off = 0;
         while (off < size && !shared.stop) {
-          std::size_t n = util::pread_full(fd.get(), buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off)), off, path);
+          auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off));
+          if (growing) growing->wait(off, off + want);
+          std::size_t n = util::pread_full(fd.get(), buf.data(), want, off, path);
           if (n == 0) throw util::msg::io_failed("read", path, "the file shrank while it was read");
           h.update(buf.data(), n);
           off += n;
@@ -354,8 +372,28 @@ std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs:
   }
   workers[0]->run();  // the calling thread is a worker too
   join_all();
-  for (const auto& e : shared.errors)
-    if (e) std::rethrow_exception(e);
+  // The first error in chunk order, passing over the workers that only stopped because another one
+  // failed (their waits on a growing file were abandoned).
+  std::exception_ptr abandoned;
+  for (const auto& e : shared.errors) {
+    if (!e) continue;
+    try {
+      std::rethrow_exception(e);
+    } catch (const GrowingFile::Abandoned&) {
+      if (!abandoned) abandoned = e;
+    } catch (...) {
+      throw;
+    }
+  }
+  if (hash_error && abandoned) {
+    try {
+      std::rethrow_exception(hash_error);
+    } catch (const GrowingFile::Abandoned&) {
+      hash_error = nullptr;
+    } catch (...) {
+    }
+  }
+  if (abandoned) std::rethrow_exception(abandoned);
   if (hash_error) std::rethrow_exception(hash_error);
 
   TreeWriter tree(dest, wheel);

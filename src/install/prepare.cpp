@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ptinstall/index/find_links.hpp"
+#include "ptinstall/install/ranged_download.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
@@ -245,6 +246,63 @@ UnpackedWheel download_then_unpack(const PrepareItem& item, WheelCache& cache, c
   return cache.unpack_local(file.path, item.file.filename, expected, sha);
 }
 
+// A big wheel whose size the index declared: several ranges at once into a partial file kept in the
+// cache (continued from an earlier run), unpacked while it comes in (install/ranged_download.hpp).
+// nullopt when another process is downloading the same file (the caller then downloads its own copy).
+std::optional<UnpackedWheel> ranged_unpack(const PrepareItem& item, WheelCache& cache, const Cache& root,
+                                           net::HttpClient& client, const std::optional<std::string>& expected,
+                                           Counters& counters, bool fresh = false) {
+  const std::uint64_t size = *item.file.size;
+  RangedOptions ro;
+  ro.connections = std::max(1u, counters.options->download_ranges);
+  ro.piece_bytes = counters.options->range_piece_bytes;
+  std::atomic<std::uint64_t> have{0};
+  auto on_bytes = [&](std::int64_t delta) {
+    have += static_cast<std::uint64_t>(delta);
+    counters.received(delta);
+    counters.file(item.file.filename, have.load(), size, false);
+  };
+  auto dl = RangedDownload::open(root, client, item.file.url, size, ro, expected.has_value(), on_bytes);
+  if (!dl) return std::nullopt;
+  if (fresh) {
+    dl->discard();
+    dl.reset();
+    dl = RangedDownload::open(root, client, item.file.url, size, ro, expected.has_value(), on_bytes);
+    if (!dl) return std::nullopt;
+  }
+  const std::uint64_t resumed = dl->resumed_bytes();
+  have = resumed;
+  counters.received(static_cast<std::int64_t>(resumed));
+  counters.file(item.file.filename, resumed, size, false);
+  dl->start();
+  UnpackedWheel u;
+  try {
+    u = cache.unpack_growing(dl->path(), size, *dl, item.file.filename, expected);
+  } catch (const util::Error& e) {
+    std::exception_ptr download_error = dl->stop();
+    counters.file(item.file.filename, have.load(), size, true);
+    // A transfer failed: the bytes in stay for the next run. Bad bytes (a hash mismatch, a broken
+    // archive) go, and when some came from an earlier run, the download starts over once.
+    if (download_error) std::rethrow_exception(download_error);
+    if (e.kind() == util::ErrorKind::Network) throw;
+    dl->discard();
+    if (resumed > 0 && !fresh) {
+      util::log::debug(std::string("starting ") + item.file.filename + " over: " + e.what());
+      counters.received(-static_cast<std::int64_t>(have.load()));
+      dl.reset();
+      return ranged_unpack(item, cache, root, client, expected, counters, true);
+    }
+    throw;
+  }
+  dl->finish();
+  counters.file(item.file.filename, size, size, true);
+  counters.bytes += size - resumed;
+  if (dl->used_ranges()) util::log::debug("downloaded " + item.file.filename + " in ranges, " + std::to_string(ro.connections) + " at once" +
+                                          (resumed ? ", continuing from byte " + std::to_string(resumed) : ""));
+  dl->discard();  // the wheel is in the cache now
+  return u;
+}
+
 PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cache& root, net::HttpClient& client,
                           Counters& counters) {
   ExpectedHashes expected = expected_hashes(item);
@@ -289,7 +347,10 @@ PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cach
   }
 
   // 3. The network.
-  auto streamed = stream_unpack(item, cache, root, client, single, counters);
+  std::optional<UnpackedWheel> streamed;
+  if (item.file.size && *item.file.size >= counters.options->ranged_min_bytes)
+    streamed = ranged_unpack(item, cache, root, client, single, counters);
+  if (!streamed) streamed = stream_unpack(item, cache, root, client, single, counters);
   out.unpacked = streamed ? *streamed : download_then_unpack(item, cache, root, client, single, counters);
   check_hash(item, expected, out.unpacked.sha256);
   out.downloaded = true;

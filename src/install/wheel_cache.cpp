@@ -394,6 +394,35 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
   return out;
 }
 
+UnpackedWheel WheelCache::unpack_growing(const fs::path& path, std::uint64_t size, GrowingFile& growing,
+                                         std::string_view display_name,
+                                         const std::optional<std::string>& expected_sha256) {
+  unsigned want = parallel_threads(size);
+  unsigned threads = 1, borrowed = 0;
+  if (want > 1) {
+    if (options_.parallel_threads) {
+      threads = want;
+    } else {
+      borrowed = borrow_threads(want - 1);
+      threads = 1 + borrowed;
+    }
+  }
+  struct Return {
+    unsigned n;
+    ~Return() {
+      if (n) g_spare_threads += static_cast<int>(n);
+    }
+  } give_back{borrowed};
+  util::log::debug("unpacking " + std::string(display_name) + " (" + std::to_string(size) +
+                   " bytes) while it downloads, with " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""));
+  StagingDir staging(root_);
+  std::string sha = detail::extract_parallel(path, size, staging.path, display_name, threads, std::nullopt, &growing);
+  check_expected(display_name, expected_sha256, sha);
+  UnpackedWheel out = commit(staging, root_, sha, size);
+  out.threads = threads;
+  return out;
+}
+
 UnpackedWheel WheelCache::unpack_stream(ByteSource& source, std::string_view display_name,
                                         const std::optional<std::string>& expected_sha256) {
   StagingDir staging(root_);

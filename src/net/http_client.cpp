@@ -223,6 +223,14 @@ bool decide(Transfer* t) {
       if (t->request.if_range) t->validator = t->request.if_range;
       else t->validator = resume_validator(t->response.headers);
     }
+    if (t->handler.on_headers) {
+      try {
+        t->handler.on_headers(static_cast<int>(code), t->response.headers);
+      } catch (...) {
+        t->consumer_error = std::current_exception();
+        return false;
+      }
+    }
     if (t->handler.on_start) {
       try {
         t->handler.on_start(announced >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(announced))
@@ -564,6 +572,7 @@ struct HttpClient::Impl {
       t->header_list = curl_slist_append(t->header_list, line.c_str());
     }
     if (t->resuming) t->header_list = curl_slist_append(t->header_list, ("If-Range: " + *t->validator).c_str());
+    else if (r.range && r.if_range) t->header_list = curl_slist_append(t->header_list, ("If-Range: " + *r.if_range).c_str());
     if (t->header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
     if (t->has_credentials) {
       // Sent preemptively (basic), only to this host: libcurl drops them on a redirect elsewhere.

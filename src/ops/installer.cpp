@@ -142,6 +142,8 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
     for (std::size_t i : group) part.push_back(items[i]);
     install::PrepareOptions prep_opts;
     prep_opts.concurrency = std::clamp<std::size_t>(services.client().options().concurrency, 1, 16);
+    prep_opts.download_ranges = options.download_ranges;
+    prep_opts.ranged_min_bytes = options.download_ranges_min_bytes;
     if (request.on_progress)
       prep_opts.on_progress = [&, done_before, bytes_before](std::size_t done, std::size_t, std::uint64_t bytes) {
         request.on_progress(done_before + done, items.size(), bytes_before + bytes);

@@ -102,6 +102,8 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
                         "give a number of builds, 1 or more");
     o.concurrent_builds = static_cast<std::size_t>(v);
   }
+  if (double v = usage_number(S, "download-ranges"); v >= 1) o.download_ranges = static_cast<unsigned>(std::min(v, 64.0));
+  o.download_ranges_min_bytes = static_cast<std::uint64_t>(usage_number(S, "download-ranges-min-size") * 1048576.0);
   o.build_timeout = std::chrono::seconds(static_cast<long long>(usage_number(S, "build-timeout") + 0.999));
   o.dry_run = S.flag("dry-run");
   o.reinstall = S.flag("reinstall");

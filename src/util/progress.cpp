@@ -100,7 +100,10 @@ void ProgressBoard::file(const std::string& name, std::uint64_t received, std::u
     return;
   }
   auto [it, added] = files_.try_emplace(name);
-  if (added) it->second.started = Clock::now();
+  if (added) {
+    it->second.started = Clock::now();
+    it->second.first = received;  // a download continued from an earlier run starts there
+  }
   it->second.received = std::max(it->second.received, received);
   it->second.total = total;
 }
@@ -142,8 +145,17 @@ std::vector<std::string> ProgressBoard::lines_locked(Clock::time_point now) cons
     shown += std::string(name_width - shown.size(), ' ');
     std::string amount = format_bytes(st->received) + (st->total ? "/" + format_bytes(st->total) : std::string());
     double seconds = std::chrono::duration<double>(now - st->started).count();
-    std::string rate = seconds > 0.2 ? "  " + format_bytes(static_cast<std::uint64_t>(st->received / seconds)) + "/s" : "";
-    out.push_back(cut("  " + shown + "  " + amount + rate));
+    std::string rate, eta;
+    if (seconds > 0.2) {
+      double per_second = static_cast<double>(st->received - std::min(st->first, st->received)) / seconds;
+      rate = "  " + format_bytes(static_cast<std::uint64_t>(per_second)) + "/s";
+      if (st->total > st->received && per_second > 0) {
+        auto left = static_cast<std::uint64_t>(static_cast<double>(st->total - st->received) / per_second + 0.5);
+        std::string ss = std::to_string(left % 60);
+        eta = "  ETA " + std::to_string(left / 60) + ":" + (ss.size() < 2 ? "0" : "") + ss;
+      }
+    }
+    out.push_back(cut("  " + shown + "  " + amount + rate + eta));
   }
   return out;
 }

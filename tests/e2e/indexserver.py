@@ -641,7 +641,7 @@ http {{
             add_header Vary Accept;
 {page_cache}        }}
         location ~ "\\.(whl|metadata|tar\\.gz|zip)$" {{
-{file_cache}        }}
+{file_cache}{file_limit}        }}
         location ^~ /whl/ {{
             add_header Cache-Control "no-cache,no-store,must-revalidate";
             try_files $uri $uri/ =403;
@@ -691,13 +691,16 @@ class IndexServer:
     def __init__(self, root: Union[str, Path], *, faults: Optional[Mapping[str, str]] = None,
                  port: Optional[int] = None, workers: int = 2, state_dir: Optional[Union[str, Path]] = None,
                  cache_headers: bool = True, die_with_parent: bool = False,
-                 basic_auth: Optional[Mapping[str, str]] = None):
+                 basic_auth: Optional[Mapping[str, str]] = None,
+                 limit_rate: Optional[str] = None):
         """cache_headers: answer like PyPI (pages `max-age=600, public`, files `max-age=365000000, immutable,
         public`), so HTTP caches of clients work; False sends no Cache-Control outside /whl/.
         die_with_parent: the kernel sends nginx SIGTERM when the thread that started it dies, even by
         SIGKILL (the command line's servers; not the tests', whose fixtures may start it from a thread).
         basic_auth: {user: password}: every path wants HTTP basic auth, as a private index does (401 with
-        `WWW-Authenticate: Basic` otherwise)."""
+        `WWW-Authenticate: Basic` otherwise).
+        limit_rate: nginx's limit_rate for files (e.g. "20m": 20 MB/s), which caps each request (each
+        connection of a ranged download too), like a CDN's per-connection throughput."""
         self.root = Path(root).resolve()
         self.faults = {p: str(f) for p, f in (faults or {}).items()}
         self.port = port
@@ -705,6 +708,7 @@ class IndexServer:
         self.cache_headers = cache_headers
         self.die_with_parent = die_with_parent
         self.basic_auth = dict(basic_auth or {})
+        self.limit_rate = limit_rate
         self._own_state = state_dir is None
         self.prefix = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="ptinstall-nginx-"))
         self.proc: Optional[subprocess.Popen] = None
@@ -774,7 +778,9 @@ class IndexServer:
                                                  if self.cache_headers else ""),
                                      file_cache=('            add_header Cache-Control '
                                                  '"max-age=365000000, immutable, public";\n'
-                                                 if self.cache_headers else ""))
+                                                 if self.cache_headers else ""),
+                                     file_limit=(f"            limit_rate {self.limit_rate};\n"
+                                                 if self.limit_rate else ""))
             (self.prefix / "nginx.conf").write_text(conf)
             err = open(self.prefix / "logs" / "stderr.log", "w")
             self.proc = subprocess.Popen(

@@ -21,7 +21,7 @@ def test_bench_runs_and_reports_failures(tmp_path):
          "--ptinstall", str(fake), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
         capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (report,) = (tmp_path / "results").glob("*-quick.md")
+    (report,) = (tmp_path / "results").glob("*-quick*.md")
     text = report.read_text()
     row = next(line for line in text.splitlines() if line.startswith("| big-cold |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
@@ -47,7 +47,7 @@ def test_bench_warm_scenarios_with_the_real_binary(tmp_path):
          "--runs", "1", "--ptinstall", binary(), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
         capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (report,) = (tmp_path / "results").glob("*-quick.md")
+    (report,) = (tmp_path / "results").glob("*-quick*.md")
     text = report.read_text()
     for name, packages in (("local-warm", 50), ("big-warm", 1)):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
@@ -70,7 +70,7 @@ def test_bench_noop_torch_with_the_real_binary(tmp_path):
          "--runs", "1", "--ptinstall", binary(), "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
         capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (report,) = (tmp_path / "results").glob("*-quick.md")
+    (report,) = (tmp_path / "results").glob("*-quick*.md")
     text = report.read_text()
     row = next(line for line in text.splitlines() if line.startswith("| noop-torch-auto |"))
     cells = [c.strip() for c in row.strip("|").split("|")]

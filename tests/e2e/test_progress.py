@@ -67,7 +67,7 @@ def test_big_downloads_show_a_line_per_file(slow_index, tmp_path):
     tty = tty.replace("\r\n", "\n")  # the terminal's line discipline
     states = screens(tty)
     # The overall line with its bar, and under it the big files with bytes of their size and a rate.
-    file_line = re.compile(r"^  (big[01]-1\.0-py3-none-any\.whl)\s+([\d.]+ [kM]?B)/([\d.]+ MB)  [\d.]+ [kM]?B/s$", re.M)
+    file_line = re.compile(r"^  (big[01]-1\.0-py3-none-any\.whl)\s+([\d.]+ [kM]?B)/([\d.]+ MB)  [\d.]+ [kM]?B/s(  ETA \d+:\d\d)?$", re.M)
     with_files = [s for s in states if file_line.search(s)]
     assert with_files, repr(tty[:2000])
     assert "\nPreparing 0/3 packages [>" in tty, repr(tty[:500])  # the first state, at once

@@ -9,7 +9,10 @@
 //   to a temporary file and unpacked from there. A wheel whose index gives a size of at least
 //   WheelCacheOptions::parallel_min_bytes is downloaded to a temporary file in the cache directory
 //   first (hashed while written) and unpacked from there by several threads (see prepare.cpp for
-//   why that beats streaming for big wheels).
+//   why that beats streaming for big wheels). A wheel whose size the index declares, of at least
+//   PrepareOptions::ranged_min_bytes, is downloaded in several ranges at once into a partial file
+//   kept in the cache (a later run continues it) and unpacked while it comes in
+//   (install/ranged_download.hpp).
 // - Hashes: the sha256 of the index and of requirements-file --hash options must match. A mismatch is
 //   a util::Error naming the file, the expected and the actual hash; nothing is committed to the
 //   cache in that case, and since preparing comes before installing, nothing is installed.
@@ -44,6 +47,12 @@ struct PreparedWheel {
 
 struct PrepareOptions {
   std::size_t concurrency = 8;  // wheels downloaded and unpacked at once (UV_CONCURRENT_DOWNLOADS caps it)
+  // A wheel whose index declares at least `ranged_min_bytes` goes over `download_ranges` range
+  // requests at once into a partial file kept in the cache, unpacked as it comes in
+  // (install/ranged_download.hpp). PTINSTALL_DOWNLOAD_RANGES, PTINSTALL_DOWNLOAD_RANGES_MIN_SIZE.
+  unsigned download_ranges = 4;
+  std::uint64_t ranged_min_bytes = 64ULL << 20;
+  std::uint64_t range_piece_bytes = 0;  // 0: RangedOptions' default (tests set it small)
   // Called as the work advances (items finished of all items, wheel bytes received so far), from
   // worker and network threads: must be quick and thread-safe. For a progress display.
   std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)> on_progress{};

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <stdexcept>
 #include <string_view>
 
 namespace ptinstall::util {
@@ -95,6 +96,21 @@ class ChunkPipe : public ByteSource {
   std::exception_ptr error_;
 };
 
+// A file still being written while it is read (a big wheel downloading in ranges,
+// install/ranged_download.hpp): a reader asks for the bytes it is about to read and waits until they
+// are in. wait() throws the writer's failure (the download failed), so a reader never waits forever.
+class GrowingFile {
+ public:
+  // What wait() throws once the reader gave up (abandon()): the reason is another error.
+  struct Abandoned : std::runtime_error {
+    Abandoned() : std::runtime_error("reading abandoned") {}
+  };
+  virtual ~GrowingFile() = default;
+  virtual void wait(std::uint64_t begin, std::uint64_t end) = 0;
+  // The reader gives up (the archive is bad): waits throw from now on, and the writer may stop.
+  virtual void abandon() = 0;
+};
+
 struct UnpackedWheel {
   fs::path dir;            // <cache>/wheels-v1/<sha256>
   std::string sha256;      // hex digest of the wheel file
@@ -141,6 +157,13 @@ class WheelCache {
   UnpackedWheel unpack_local(const fs::path& path, std::string_view display_name,
                              const std::optional<std::string>& expected_sha256 = std::nullopt,
                              const std::optional<std::string>& known_sha256 = std::nullopt);
+
+  // Unpacks the wheel file at `path` (`size` bytes once complete) while it is still being written:
+  // every read waits for its bytes (`growing`), the entries go in file order so that the workers
+  // follow the download, and the hash is computed as the bytes come in. Several threads when the
+  // wheel is big (as unpack_local), else one. Nothing is committed unless the hash is `expected`.
+  UnpackedWheel unpack_growing(const fs::path& path, std::uint64_t size, GrowingFile& growing,
+                               std::string_view display_name, const std::optional<std::string>& expected_sha256);
 
   // How many threads would unpack a wheel file of `size` bytes (1: the one-thread streaming path),
   // before the process-wide budget.

@@ -20,6 +20,10 @@
 struct archive;
 struct archive_entry;
 
+namespace ptinstall::install {
+class GrowingFile;  // wheel_cache.hpp
+}
+
 namespace ptinstall::install::detail {
 
 namespace fs = std::filesystem;
@@ -96,7 +100,10 @@ void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDire
 // its own seekable libarchive reader taking runs of entries in turn, then verify_tree. Hashes the
 // whole file on another thread unless `known_sha256` is given (the caller hashed it while
 // downloading). Returns the sha256 (hex).
+// With `growing`, the file is still being written: every read first waits for its bytes, and the
+// entries are taken in file order (not biggest first) so that the workers follow the download.
 std::string extract_parallel(const fs::path& path, std::uint64_t size, const fs::path& dest, std::string_view wheel,
-                             unsigned threads, const std::optional<std::string>& known_sha256);
+                             unsigned threads, const std::optional<std::string>& known_sha256,
+                             GrowingFile* growing = nullptr);
 
 }  // namespace ptinstall::install::detail

@@ -114,7 +114,8 @@ struct Request {
   std::optional<BodyLimit> limit{};  // overrides max_page_bytes / max_download_bytes
   // A streamed 2xx body cut short continues where it stopped (Range from the byte reached, If-Range
   // with `if_range` or else the first response's validator) when the server allows it; the consumer
-  // then sees one body, without a reset. With `range` set the continuation stays inside it.
+  // then sees one body, without a reset. With `range` set the continuation stays inside it, and
+  // `if_range` is sent with the first attempt too (a range of a file an earlier run began).
   bool resume = true;
   std::optional<std::string> if_range{};
 };
@@ -144,10 +145,16 @@ using ResetCallback = std::function<void()>;
 // bytes go before they come (a big wheel goes to a file rather than to a streaming unzip).
 using StartCallback = std::function<void(std::optional<std::uint64_t> content_length)>;
 
+// Called on the network thread just before on_start, with the status and the headers (lower-case
+// names) of the response whose body follows: a consumer of ranges checks 206 and Content-Range there,
+// and keeps the validator (ETag, Last-Modified) for If-Range. Throwing aborts the transfer.
+using HeadersCallback = std::function<void(int status, const std::map<std::string, std::string>& headers)>;
+
 struct StreamHandler {
   ChunkConsumer on_chunk;
   ResetCallback on_reset;
   StartCallback on_start{};
+  HeadersCallback on_headers{};
 };
 
 class HttpClient {

@@ -58,6 +58,8 @@ struct PipOptions {
   std::vector<std::string> build_constraint_files;
   std::chrono::seconds build_timeout{3600};
   std::size_t concurrent_builds = 1;                // builds at once (default: the number of cores)
+  unsigned download_ranges = 4;                     // range requests at once for one big wheel
+  std::uint64_t download_ranges_min_bytes = 64ULL << 20;  // from which size a wheel downloads in ranges
   config::ExtraBuildDependencies extra_build_dependencies;  // [tool.uv] extra-build-dependencies
 
   // Installing.

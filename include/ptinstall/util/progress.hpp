@@ -46,7 +46,8 @@ class ProgressLine {
 
 // The display of a preparation with big downloads (a torch install fetches 2 to 4 GB): an overall line
 // with a bar ("Preparing 31/62 packages [=====>    ] 40.9 MB") and under it one line per large file in
-// flight ("  torch-2.9.1-...whl  812.4 MB/2.10 GB  45.2 MB/s"), redrawn in place by a ticker thread
+// flight ("  torch-2.9.1-...whl  812.4 MB/2.10 GB  45.2 MB/s  ETA 0:28"; the rate counts the bytes since
+// the file's first report, so a download continued from an earlier run is not shown as fast), redrawn in place by a ticker thread
 // once per `interval` (10 a second by default) when something changed, never more often, and erased
 // when the step ends. Updates only record the state, so the threads that report never write. The package count and the bytes
 // shown only go up (callbacks from several threads may report an older count after a newer one); a
@@ -80,6 +81,7 @@ class ProgressBoard {
  private:
   struct FileState {
     std::uint64_t received = 0, total = 0;
+    std::uint64_t first = 0;  // received at the first report: the rate counts the bytes since
     Clock::time_point started;
   };
   std::vector<std::string> lines_locked(Clock::time_point now) const;
