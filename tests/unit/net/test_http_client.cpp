@@ -756,7 +756,7 @@ TEST_CASE("resume: a range request continues inside its range", "[net][http][res
   reset(client);
   Collector c;
   Request req{shared_server().url("/resumable/e?times=1")};
-  req.range = net::ByteRange{1000};
+  req.range = net::ByteRange{1000, std::nullopt, false};
   Response r = client.fetch_streaming(req, c.handler());
   CHECK(r.status == 206);
   CHECK(r.resumed == 1);
