@@ -267,6 +267,31 @@ unsigned borrow_threads(unsigned want) {
   }
 }
 
+// The threads one unpack uses: itself plus what it borrowed from the budget, given back when the
+// unpack ends. An explicit count (WheelCacheOptions::parallel_threads, tests) is used as given.
+class ThreadLoan {
+ public:
+  ThreadLoan(unsigned want, bool explicit_count) {
+    if (want <= 1) return;
+    if (explicit_count) {
+      threads_ = want;
+    } else {
+      borrowed_ = borrow_threads(want - 1);
+      threads_ = 1 + borrowed_;
+    }
+  }
+  ~ThreadLoan() {
+    if (borrowed_) g_spare_threads += static_cast<int>(borrowed_);
+  }
+  ThreadLoan(const ThreadLoan&) = delete;
+  ThreadLoan& operator=(const ThreadLoan&) = delete;
+  unsigned threads() const { return threads_; }
+
+ private:
+  unsigned threads_ = 1;
+  unsigned borrowed_ = 0;
+};
+
 // A temporary directory in the wheel cache (same filesystem as the entries, so the commit is one
 // rename), removed unless committed.
 struct StagingDir {
@@ -362,24 +387,8 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
   std::error_code ec;
   std::uint64_t size = fs::file_size(path, ec);
   if (ec) throw util::msg::io_failed("read", path, ec.message());
-  unsigned want = parallel_threads(size);
-  unsigned threads = 1;
-  unsigned borrowed = 0;
-  if (want > 1) {
-    // An explicit thread count (tests) is used as given; the default borrows from the budget.
-    if (options_.parallel_threads) {
-      threads = want;
-    } else {
-      borrowed = borrow_threads(want - 1);
-      threads = 1 + borrowed;
-    }
-  }
-  struct Return {
-    unsigned n;
-    ~Return() {
-      if (n) g_spare_threads += static_cast<int>(n);
-    }
-  } give_back{borrowed};
+  const ThreadLoan loan(parallel_threads(size), options_.parallel_threads != 0);
+  const unsigned threads = loan.threads();
   if (threads <= 1) {
     FileSource source(path);
     return unpack_stream(source, display_name, expected_sha256);
@@ -397,22 +406,8 @@ UnpackedWheel WheelCache::unpack_local(const fs::path& path, std::string_view di
 UnpackedWheel WheelCache::unpack_growing(const fs::path& path, std::uint64_t size, GrowingFile& growing,
                                          std::string_view display_name,
                                          const std::optional<std::string>& expected_sha256) {
-  unsigned want = parallel_threads(size);
-  unsigned threads = 1, borrowed = 0;
-  if (want > 1) {
-    if (options_.parallel_threads) {
-      threads = want;
-    } else {
-      borrowed = borrow_threads(want - 1);
-      threads = 1 + borrowed;
-    }
-  }
-  struct Return {
-    unsigned n;
-    ~Return() {
-      if (n) g_spare_threads += static_cast<int>(n);
-    }
-  } give_back{borrowed};
+  const ThreadLoan loan(parallel_threads(size), options_.parallel_threads != 0);
+  const unsigned threads = loan.threads();
   util::log::debug("unpacking " + std::string(display_name) + " (" + std::to_string(size) +
                    " bytes) while it downloads, with " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""));
   StagingDir staging(root_);
