@@ -85,24 +85,30 @@ std::optional<PartialState> parse_partial_state(const std::string& text, const s
   }
 }
 
+fs::path partial_download_stem(const Cache& root, const std::string& url) {
+  std::string key = util::sha256_hex(url);
+  return root.bucket("downloads-v1") / key.substr(0, 2) / key;
+}
+
 RangedDownload::RangedDownload(net::HttpClient& client, std::string url, std::uint64_t size, RangedOptions options)
     : client_(client), url_(std::move(url)), size_(size), options_(options) {}
 
 std::unique_ptr<RangedDownload> RangedDownload::open(const Cache& root, net::HttpClient& client, std::string url,
                                                      std::uint64_t size, RangedOptions options, bool verified,
                                                      std::function<void(std::int64_t)> on_bytes) {
-  std::string key = util::sha256_hex(url);
-  fs::path dir = root.bucket("downloads-v1") / key.substr(0, 2);
+  const fs::path stem = partial_download_stem(root, url);
+  const fs::path dir = stem.parent_path();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw util::msg::io_failed("create", dir, ec.message());
-  auto lock = util::FileLock::try_acquire(dir / (key + ".lock"));
+  auto with = [&](const char* ext) { return fs::path(stem.string() + ext); };
+  auto lock = util::FileLock::try_acquire(with(".lock"));
   if (!lock) return nullptr;
   std::unique_ptr<RangedDownload> d(new RangedDownload(client, std::move(url), size, options));
   d->on_bytes_ = std::move(on_bytes);
   d->lock_ = std::make_unique<util::FileLock>(std::move(*lock));
-  d->part_ = dir / (key + ".part");
-  d->state_file_ = dir / (key + ".json");
+  d->part_ = with(".part");
+  d->state_file_ = with(".json");
   std::optional<PartialState> saved;
   if (fs::exists(d->part_, ec)) {
     if (auto text = util::try_read_file(d->state_file_)) saved = parse_partial_state(*text, d->url_, size);

@@ -67,6 +67,10 @@ struct PartialState {
 std::string to_json(const PartialState& state);
 std::optional<PartialState> parse_partial_state(const std::string& text, const std::string& url, std::uint64_t size);
 
+// Where the partial download of `url` lives: <cache>/downloads-v1/<xx>/<sha256(url)>, to which
+// ".part" (the bytes), ".json" (its PartialState) and ".lock" are added.
+std::filesystem::path partial_download_stem(const Cache& root, const std::string& url);
+
 class RangedDownload final : public GrowingFile {
  public:
   // The partial download of `url` (`size` bytes, as the index declared) in the cache `root`,

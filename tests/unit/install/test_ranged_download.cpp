@@ -61,6 +61,23 @@ std::vector<std::string> ranges_asked(test::IndexServer& server, net::HttpClient
   return out;
 }
 
+// The setting of the download tests: the big wheel on a test index, an empty cache, a client, the
+// item to prepare, and where its partial download lives. `ranges`: false serves no ranges.
+struct BigWheelRun {
+  explicit BigWheelRun(bool ranges = true) {
+    if (!ranges) server.write("files/.norange", "");
+  }
+  test::IndexServer server;
+  fs::path wheel = big_wheel(server);
+  util::TempDir dir;
+  install::Cache cache = install::Cache::at(dir.path());
+  install::WheelCache wc{cache};
+  net::HttpClient client{test::fast_client_options()};
+  install::PrepareItem item = item_for(server, wheel);
+  fs::path part_file = fs::path(install::partial_download_stem(cache, item.file.url).string() + ".part");
+  fs::path state_file = fs::path(install::partial_download_stem(cache, item.file.url).string() + ".json");
+};
+
 }  // namespace
 
 TEST_CASE("ranged download: pieces tile the file", "[ranged]") {
@@ -99,13 +116,8 @@ TEST_CASE("ranged download: the saved state reads back, and only for its URL and
 }
 
 TEST_CASE("ranged download: a big wheel comes in pieces, several at once, and unpacks whole", "[ranged]") {
-  test::IndexServer server;
-  fs::path wheel = big_wheel(server);
-  util::TempDir dir;
-  auto cache = install::Cache::at(dir.path());
-  install::WheelCache wc(cache);
-  net::HttpClient client(test::fast_client_options());
-  auto item = item_for(server, wheel);
+  BigWheelRun t;
+  auto& [server, wheel, dir, cache, wc, client, item, part_file, state_file] = t;
   install::PrepareStats st;
   auto out = install::prepare_wheels({item}, wc, cache, client, ranged(3), &st);
   REQUIRE(out.size() == 1);
@@ -125,24 +137,16 @@ TEST_CASE("ranged download: a big wheel comes in pieces, several at once, and un
   REQUIRE(at != asked.end());
   CHECK(at - asked.begin() <= 3);
   // Nothing left of the partial download.
-  std::string key = util::sha256_hex(item.file.url);
-  CHECK_FALSE(fs::exists(cache.bucket("downloads-v1") / key.substr(0, 2) / (key + ".part")));
-  CHECK_FALSE(fs::exists(cache.bucket("downloads-v1") / key.substr(0, 2) / (key + ".json")));
+  CHECK_FALSE(fs::exists(part_file));
+  CHECK_FALSE(fs::exists(state_file));
 }
 
 TEST_CASE("ranged download: a partial file from an earlier run is continued, not fetched again", "[ranged]") {
-  test::IndexServer server;
-  fs::path wheel = big_wheel(server);
-  util::TempDir dir;
-  auto cache = install::Cache::at(dir.path());
-  install::WheelCache wc(cache);
-  net::HttpClient client(test::fast_client_options());
-  auto item = item_for(server, wheel);
+  BigWheelRun t;
+  auto& [server, wheel, dir, cache, wc, client, item, part_file, state_file] = t;
   const std::uint64_t size = fs::file_size(wheel);
   // What a killed run leaves: the first half of the file in place, its state saying so.
-  std::string key = util::sha256_hex(item.file.url);
-  fs::path d = cache.bucket("downloads-v1") / key.substr(0, 2);
-  fs::create_directories(d);
+  fs::create_directories(part_file.parent_path());
   std::string bytes = util::read_file(wheel);
   auto pieces = install::split_pieces(size, 64 << 10);
   std::uint64_t half = 0;
@@ -153,8 +157,8 @@ TEST_CASE("ranged download: a partial file from an earlier run is continued, not
   pieces[pieces.size() / 2].done = 1000;  // one piece half-way through
   std::string part(size, '\0');
   std::copy(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(half + 1000), part.begin());
-  util::write_file_atomic(d / (key + ".part"), part);
-  util::write_file_atomic(d / (key + ".json"), install::to_json({item.file.url, size, std::nullopt, pieces}));
+  util::write_file_atomic(part_file, part);
+  util::write_file_atomic(state_file, install::to_json({item.file.url, size, std::nullopt, pieces}));
 
   auto out = install::prepare_wheels({item}, wc, cache, client, ranged(2));
   CHECK(out[0].unpacked.sha256 == item.file.hashes["sha256"]);
@@ -162,41 +166,28 @@ TEST_CASE("ranged download: a partial file from an earlier run is continued, not
   REQUIRE_FALSE(asked.empty());
   CHECK(asked.front() == "bytes=" + std::to_string(half + 1000) + "-" + std::to_string(half + (64 << 10) - 1));
   for (const auto& r : asked) CHECK(std::stoull(r.substr(6)) >= half);  // nothing before the half again
-  CHECK_FALSE(fs::exists(d / (key + ".part")));
-  CHECK_FALSE(fs::exists(d / (key + ".json")));
+  CHECK_FALSE(fs::exists(part_file));
+  CHECK_FALSE(fs::exists(state_file));
 }
 
 TEST_CASE("ranged download: stale bytes from an earlier run fail the hash once, then the file is fetched again",
           "[ranged]") {
-  test::IndexServer server;
-  fs::path wheel = big_wheel(server);
-  util::TempDir dir;
-  auto cache = install::Cache::at(dir.path());
-  install::WheelCache wc(cache);
-  net::HttpClient client(test::fast_client_options());
-  auto item = item_for(server, wheel);
+  BigWheelRun t;
+  auto& [server, wheel, dir, cache, wc, client, item, part_file, state_file] = t;
   const std::uint64_t size = fs::file_size(wheel);
-  std::string key = util::sha256_hex(item.file.url);
-  fs::path d = cache.bucket("downloads-v1") / key.substr(0, 2);
-  fs::create_directories(d);
+  fs::create_directories(part_file.parent_path());
   auto pieces = install::split_pieces(size, 64 << 10);
   pieces[1].done = pieces[1].size();  // a piece "in", but its bytes are from another file
-  util::write_file_atomic(d / (key + ".part"), std::string(size, 'z'));
-  util::write_file_atomic(d / (key + ".json"), install::to_json({item.file.url, size, std::nullopt, pieces}));
+  util::write_file_atomic(part_file, std::string(size, 'z'));
+  util::write_file_atomic(state_file, install::to_json({item.file.url, size, std::nullopt, pieces}));
   auto out = install::prepare_wheels({item}, wc, cache, client, ranged(2));
   CHECK(out[0].unpacked.sha256 == item.file.hashes["sha256"]);
-  CHECK_FALSE(fs::exists(d / (key + ".part")));
+  CHECK_FALSE(fs::exists(part_file));
 }
 
 TEST_CASE("ranged download: a server without ranges sends the whole file on the first request", "[ranged]") {
-  test::IndexServer server;
-  fs::path wheel = big_wheel(server);
-  server.write("files/.norange", "");
-  util::TempDir dir;
-  auto cache = install::Cache::at(dir.path());
-  install::WheelCache wc(cache);
-  net::HttpClient client(test::fast_client_options());
-  auto item = item_for(server, wheel);
+  BigWheelRun t(/*ranges=*/false);
+  auto& [server, wheel, dir, cache, wc, client, item, part_file, state_file] = t;
   auto out = install::prepare_wheels({item}, wc, cache, client, ranged(4));
   CHECK(out[0].unpacked.sha256 == item.file.hashes["sha256"]);
   CHECK(server.hits(client, "/files/" + item.file.filename) == 1);
