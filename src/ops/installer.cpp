@@ -73,7 +73,8 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   const auto prepare_start = Clock::now();
   std::vector<install::PrepareItem> items;
   std::vector<const dist::ResolvedDist*> resolved;
-  std::vector<std::size_t> to_build;  // items that are source distributions
+  std::vector<std::size_t> to_build;   // items that are source distributions
+  std::vector<std::size_t> downloads;  // items that are wheels
   for (const auto& c : plan.changes) {
     const dist::ResolvedDist* rd = resolution.find(c.wanted.name);
     if (!rd) throw util::Error("internal error: " + c.wanted.name + " is planned but not resolved");
@@ -90,6 +91,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
       }
       it.local_wheel = rd->local_wheel;
       if (auto* p = std::get_if<dist::LocalPath>(&rd->dist.source)) it.local_wheel = p->path;
+      downloads.push_back(items.size());
     } else {
       to_build.push_back(items.size());
     }
@@ -101,9 +103,6 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   // Source distributions are built (in parallel, --concurrent-builds) while the wheels download and
   // unpack: a build does not wait for the downloads, nor the downloads for the builds. The built
   // wheels are prepared (unpacked into the cache) once every build has finished.
-  std::vector<std::size_t> downloads;  // items that are wheels
-  for (std::size_t i = 0; i < items.size(); ++i)
-    if (std::find(to_build.begin(), to_build.end(), i) == to_build.end()) downloads.push_back(i);
   std::vector<std::string> archive_sha256(items.size());  // built from an sdist: its hash for direct_url.json
   std::exception_ptr build_error;
   std::thread builder;
