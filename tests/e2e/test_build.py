@@ -560,10 +560,13 @@ def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index
     assert py(venv2, "import torchext._built_against as b; print(b.TORCH)") == "2.9.1+cpu"
     # The bare path: no backend has run when the build environment is made, so the name comes from
     # setup.py's `name=` literal, and the setting keyed by it still applies.
+    # A tree of its own, untouched by the builds above (setup.py writes into its tree, and setuptools
+    # keeps build/ there between builds).
     config.write_text('[extra-build-dependencies]\ntorchext = [{ requirement = "torch", match-runtime = true }]\n')
+    bare = bt.make_setup_py_project(tmp_path / "bare", name="torchext", setup_prelude=TORCH_PRELUDE)
     venv3 = bt.make_venv(tmp_path / "venv3")
     r = install(ptinstall, tmp_path, venv3, "--config-file", config, "--index-url", url, "torch==2.8.0+cpu",
-                tmp_path / "src" / "torchext", cwd=tmp_path / "src")
+                bare.path, cwd=tmp_path / "bare")
     assert r.returncode == 0, r
     assert py(venv3, "import torchext._built_against as b; print(b.TORCH)") == "2.8.0+cpu"
 
