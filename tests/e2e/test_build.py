@@ -560,8 +560,9 @@ def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index
     assert py(venv2, "import torchext._built_against as b; print(b.TORCH)") == "2.9.1+cpu"
     # The bare path: no backend has run when the build environment is made, so the name comes from
     # setup.py's `name=` literal, and the setting keyed by it still applies.
-    # A tree of its own, untouched by the builds above (setup.py writes into its tree, and setuptools
-    # keeps build/ there between builds).
+    # A tree of its own: setup.py writes _built_against.py into its tree, and setuptools copies it into the
+    # build/lib/ the builds above left only when it is newer by whole seconds (distutils' newer() compares
+    # ST_MTIME), so a rebuild within the same second would ship the previous build's copy.
     config.write_text('[extra-build-dependencies]\ntorchext = [{ requirement = "torch", match-runtime = true }]\n')
     bare = bt.make_setup_py_project(tmp_path / "bare", name="torchext", setup_prelude=TORCH_PRELUDE)
     venv3 = bt.make_venv(tmp_path / "venv3")
