@@ -13,7 +13,7 @@ using K = Kind;
 // clang-format off
 const std::vector<SettingSpec> kSettings = {
   // Sources of requirements
-  {"requirement", "-r,--requirement,--requirements", {}, K::List, kInstall | kUninstall | kCompile | kSync | kDownload,
+  {"requirement", "-r,--requirement,--requirements", {}, K::List, kInstall | kUninstall | kCompile | kSync | kDownload | kFreeze,
    "Install from the given requirements file (requirements.txt or pyproject.toml); repeatable", {}, "", true, "FILE"},
   {"constraint", "-c,--constraint,--constraints", {"PTINSTALL_CONSTRAINT", "UV_CONSTRAINT"}, K::List, kResolving,
    "Constrain versions using the given constraints file; repeatable", {}, "", true, "FILE"},

@@ -252,32 +252,47 @@ std::string freeze_requirement(std::string_view name, std::string_view version,
   return req;
 }
 
-std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
-                          const std::vector<std::string>& excludes, bool exclude_editable,
-                          const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
+std::set<std::string> freeze_skipped_names(bool all, bool suppress_build_backends,
+                                           const std::vector<std::string>& excludes) {
   std::set<std::string> skip = {"python", "wsgiref", "argparse"};
   for (const auto& x : excludes) skip.insert(spec::normalize_name(x));
   if (!all) {
     skip.insert("pip");
     if (suppress_build_backends) skip.insert({"setuptools", "distribute", "wheel"});
   }
-  std::vector<std::pair<std::string, std::string>> lines;  // (lower name, text)
+  return skip;
+}
+
+std::vector<FreezeItem> freeze_items(const std::vector<InstalledDist>& dists, bool exclude_editable,
+                                     const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
+  std::vector<std::pair<std::string, FreezeItem>> lines;  // (lower name, item)
   for (const auto& d : dists) {
-    if (skip.count(d.normalized)) continue;
     auto direct_url = read_direct_url(d);
     auto editable = editable_project_location(d, direct_url, search_dirs);
     if (exclude_editable && editable) continue;
-    if (editable && editable_vcs)
-      if (auto text = editable_vcs(*editable, d.name, d.version)) {
-        lines.emplace_back(lower(d.name), *text);
-        continue;
-      }
-    lines.emplace_back(lower(d.name), editable && !direct_url ? editable_requirement(d.name, d.version, *editable)
-                                                              : freeze_requirement(d.name, d.version, direct_url));
+    std::optional<std::string> text;
+    if (editable && editable_vcs) text = editable_vcs(*editable, d.name, d.version);
+    if (!text)
+      text = editable && !direct_url ? editable_requirement(d.name, d.version, *editable)
+                                     : freeze_requirement(d.name, d.version, direct_url);
+    lines.push_back({lower(d.name), FreezeItem{d.normalized, *text}});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<FreezeItem> out;
+  out.reserve(lines.size());
+  for (auto& l : lines) out.push_back(std::move(l.second));
+  return out;
+}
+
+std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
+                          const std::vector<std::string>& excludes, bool exclude_editable,
+                          const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
+  const auto skip = freeze_skipped_names(all, suppress_build_backends, excludes);
+  std::vector<InstalledDist> kept;
+  for (const auto& d : dists)
+    if (!skip.count(d.normalized)) kept.push_back(d);
   std::string out;
-  for (const auto& l : lines) out += l.second + "\n";
+  for (const auto& item : freeze_items(kept, exclude_editable, search_dirs, editable_vcs)) out += item.text + "\n";
   return out;
 }
 

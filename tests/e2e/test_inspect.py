@@ -198,6 +198,61 @@ def test_freeze_filters_match_pip(ptinstall, populated, args):
     assert ("-e " in ours.stdout) == ("--exclude-editable" not in args)
 
 
+def warnings_of(stderr: str) -> list:
+    """The warning lines, with pip's `WARNING: ` and our `warning: ` prefixes made one."""
+    return [line.split(": ", 1)[1] for line in stderr.splitlines() if line.lower().startswith("warning: ")]
+
+
+def test_freeze_in_the_order_of_requirements_files_matches_pip(ptinstall, populated, tmp_path):
+    """`pip freeze -r FILE`: the files' comments, blank lines and option lines copied, every named package
+    at its first mention (any spelling), pip printed when a file names it, what no file names after the
+    header; warnings for a package that is not installed and for one named in two files."""
+    first = tmp_path / "first.txt"
+    first.write_text("# pinned for production\n--index-url https://example.org/simple\n\n"
+                     "BETA>=1  # the pre-release\nalpha.pkg[full]\nnot-installed==1.0\n"
+                     "epsilon ; python_version >= '3'\n-r other.txt\npip\n")
+    second = tmp_path / "second.txt"
+    second.write_text("--find-links /nowhere\nzeta-dots\nalpha_pkg\n")
+    ours, theirs = compare(ptinstall, populated, "freeze", "-r", first, "--requirement", second)
+    lines = ours.stdout.splitlines()
+    assert lines[:3] == ["# pinned for production", "--index-url https://example.org/simple", ""]
+    assert lines[3].startswith("beta @ file://") and lines[4].startswith("Alpha_Pkg @ file://")
+    assert lines.index("## The following requirements were added by pip freeze:") == 10
+    assert "Legacy-Thing==0.9" in lines[11:]
+    assert "pip==24.2" in lines[:10] and "pip==24.2" not in lines[11:]
+    assert warnings_of(ours.stderr)[0] == (f"Requirement file [{first}] contains not-installed==1.0, "
+                                           "but package 'not-installed' is not installed")
+    assert warnings_of(ours.stderr)[0] in warnings_of(theirs.stderr)
+    assert any(w.startswith("Requirement alpha.pkg included multiple times") for w in warnings_of(ours.stderr))
+    assert ours.returncode == 0
+
+
+def test_freeze_requirements_files_beyond_pip(ptinstall, populated, tmp_path):
+    """Lines pip refuses in `freeze -r` are copied (-c) or read without their options (--hash), and an editable
+    project directory is known by the name its pyproject.toml declares (pip: "not clear what it would
+    install")."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "My_Editable"\nversion = "0.1"\n')
+    reqs = tmp_path / "reqs.txt"
+    reqs.write_text(f"-c constraints.txt\nbeta==2.0.0rc1 --hash=sha256:{'0' * 64}\n-e {project}\n./nowhere-project\n")
+    r = ptinstall("pip", "freeze", "-r", reqs, "--python", populated)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "-c constraints.txt" and lines[1].startswith("beta @ file://")
+    assert lines[2:4] == ["# Editable install with no version control (my-editable==0.1)",
+                          f"-e {populated.parent / 'project'}"]
+    assert lines[4] == "## The following requirements were added by pip freeze:"
+    assert "Skipping line in requirement file" in r.stderr and "./nowhere-project" in r.stderr
+    # a line that is no requirement is an error naming the file and line, and nothing is printed
+    reqs.write_text("beta\nfoo bar baz\n")
+    bad = ptinstall("pip", "freeze", "-r", reqs, "--python", populated)
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert f"{reqs}:2" in bad.stderr and "error:" in bad.stderr
+    missing = ptinstall("pip", "freeze", "-r", tmp_path / "missing.txt", "--python", populated)
+    assert missing.returncode == 1 and "cannot read requirements file" in missing.stderr
+
+
 def test_list_not_required(ptinstall, populated):
     names = [d["name"] for d in json.loads(ptinstall("pip", "list", "--not-required", "--format", "json",
                                                      "--python", populated, check=True).stdout)]

@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,20 @@ using EditableVcsLines = std::function<std::optional<std::string>(const fs::path
 std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, bool suppress_build_backends,
                           const std::vector<std::string>& excludes = {}, bool exclude_editable = false,
                           const std::vector<fs::path>& search_dirs = {}, const EditableVcsLines& editable_vcs = {});
+
+// The parts of format_freeze, for `pip freeze -r FILE` (install/freeze_files.hpp): every
+// distribution's lines (editable ones left out with `exclude_editable`), sorted by the lower-cased
+// name, and the names format_freeze leaves out of them (pip's skip set: it applies only to the
+// packages no requirements file named).
+struct FreezeItem {
+  std::string normalized;  // PEP 503 name
+  std::string text;        // the line(s), without the final newline
+};
+std::vector<FreezeItem> freeze_items(const std::vector<InstalledDist>& dists, bool exclude_editable = false,
+                                     const std::vector<fs::path>& search_dirs = {},
+                                     const EditableVcsLines& editable_vcs = {});
+std::set<std::string> freeze_skipped_names(bool all, bool suppress_build_backends,
+                                           const std::vector<std::string>& excludes = {});
 
 // --- pip show -----------------------------------------------------------------------------------
 
