@@ -42,7 +42,11 @@ std::optional<std::string> credential(const EnvLookup& getenv, const std::string
 }
 
 index::IndexSpec to_spec(const IndexDefinition& def, const EnvLookup& getenv) {
-  return index::IndexSpec{def.name, index_url_with_credentials(def, getenv), def.explicit_only, def.is_default};
+  index::IndexSpec spec{def.name, index_url_with_credentials(def, getenv), def.explicit_only, def.is_default};
+  spec.authenticate = def.authenticate == Authenticate::Never    ? net::AuthPolicy::Never
+                      : def.authenticate == Authenticate::Always ? net::AuthPolicy::Always
+                                                                 : net::AuthPolicy::Auto;
+  return spec;
 }
 
 }  // namespace

@@ -461,7 +461,7 @@ struct IndexSet::Impl {
 
 IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter) {
   // The keyring (--keyring-provider) is asked for an index's URL before its host, as pip and uv do.
-  for (const auto& i : options.indexes) client.add_index_url(i.url);
+  for (const auto& i : options.indexes) client.add_index_url(i.url, i.authenticate);
   for (const auto& [project, urls] : options.overrides)
     for (const auto& u : urls) client.add_index_url(u);
   impl_ = std::make_unique<Impl>(std::move(options), client, cache, std::move(filter));

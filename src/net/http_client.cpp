@@ -107,6 +107,7 @@ struct Transfer {
   std::string username, password;
   bool has_credentials = false;
   bool keyring_asked = false;   // a 401 already went to the keyring (asked once per transfer)
+  bool no_auth = false;         // under an index with `authenticate = "never"`: no netrc, no keyring
   std::string realm;            // scheme://host:port
   int max_retries = 0;
   int attempt = 0;              // attempts started
@@ -426,7 +427,7 @@ struct HttpClient::Impl {
 
   // --keyring-provider subprocess: transfers answered 401 wait here while one thread asks the
   // keyring (a program that may take seconds, or wait for a login), so other transfers go on.
-  std::vector<util::Url> index_urls;                   // guarded by `mutex`
+  std::vector<std::pair<util::Url, AuthPolicy>> index_urls;  // guarded by `mutex`
   std::unique_ptr<Keyring> keyring;
   std::mutex keyring_mutex;
   std::condition_variable keyring_cv;
@@ -579,7 +580,7 @@ struct HttpClient::Impl {
       curl_easy_setopt(e, CURLOPT_USERNAME, t->username.c_str());
       curl_easy_setopt(e, CURLOPT_PASSWORD, t->password.c_str());
     }
-    if (options.use_netrc) {
+    if (options.use_netrc && !t->no_auth) {
       curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
       if (options.netrc_file) curl_easy_setopt(e, CURLOPT_NETRC_FILE, options.netrc_file->c_str());
     }
@@ -666,7 +667,8 @@ struct HttpClient::Impl {
     }
     t->response.status = static_cast<int>(status);
     t->response.resumed = t->resumed;
-    if (rc == CURLE_OK && status == 401 && options.keyring && !t->keyring_asked && t->password.empty()) {
+    if (rc == CURLE_OK && status == 401 && options.keyring && !t->keyring_asked && t->password.empty() &&
+        !t->no_auth) {
       t->keyring_asked = true;
       t->cleanup();
       ask_keyring(std::move(t));
@@ -737,19 +739,25 @@ struct HttpClient::Impl {
     t->promise.set_value(std::move(t->response));
   }
 
-  // The index URL a request belongs to (the longest that holds it), for the keyring's service name.
-  std::optional<util::Url> index_of(const util::Url& u) {
-    std::lock_guard lock(mutex);
-    std::optional<util::Url> best;
-    for (const auto& i : index_urls) {
+  // The index URL a request belongs to (the longest that holds it), for the keyring's service name
+  // and the index's `authenticate` policy. The caller holds `mutex`.
+  const std::pair<util::Url, AuthPolicy>* index_of_locked(const util::Url& u) const {
+    const std::pair<util::Url, AuthPolicy>* best = nullptr;
+    for (const auto& entry : index_urls) {
+      const util::Url& i = entry.first;
       if (i.scheme != u.scheme || i.host != u.host || i.effective_port() != u.effective_port()) continue;
       std::string base = i.path;
       while (!base.empty() && base.back() == '/') base.pop_back();
       if (u.path.compare(0, base.size(), base) != 0) continue;
       if (u.path.size() > base.size() && u.path[base.size()] != '/') continue;
-      if (!best || best->path.size() < i.path.size()) best = i;
+      if (!best || best->first.path.size() < i.path.size()) best = &entry;
     }
     return best;
+  }
+  std::optional<util::Url> index_of(const util::Url& u) {
+    std::lock_guard lock(mutex);
+    if (const auto* entry = index_of_locked(u)) return entry->first;
+    return std::nullopt;
   }
 
   void ask_keyring(std::unique_ptr<Transfer> t) {
@@ -898,11 +906,11 @@ std::uint64_t longest_sequential_chain(std::vector<std::pair<std::chrono::steady
   return n;
 }
 
-void HttpClient::add_index_url(std::string_view url) {
+void HttpClient::add_index_url(std::string_view url, AuthPolicy policy) {
   auto u = util::Url::parse(url);
   if (!u || (u->scheme != "http" && u->scheme != "https")) return;
   std::lock_guard lock(impl_->mutex);
-  impl_->index_urls.push_back(u->without_fragment());
+  impl_->index_urls.emplace_back(u->without_fragment(), policy);
 }
 
 bool HttpClient::is_insecure(std::string_view url) const {
@@ -941,7 +949,9 @@ std::future<Response> HttpClient::submit(Request request, StreamHandler handler)
       impl_->credentials[realm] = {t->username, t->password};
   } else {
     std::lock_guard lock(impl_->mutex);
-    if (auto it = impl_->credentials.find(realm); it != impl_->credentials.end()) {
+    const auto* index = impl_->index_of_locked(*parsed);
+    t->no_auth = index && index->second == AuthPolicy::Never;
+    if (auto it = impl_->credentials.find(realm); !t->no_auth && it != impl_->credentials.end()) {
       t->username = it->second.first;
       t->password = it->second.second;
       t->has_credentials = true;

@@ -172,3 +172,35 @@ def test_pip_values_auto_and_import(ptinstall, tmp_path, private_index):
     # An unknown value is refused before anything is fetched.
     r = ptinstall(*base, "--keyring-provider", "always", check=False)
     assert "keyring-provider" in r.stderr
+
+
+@pytest.mark.parametrize("authenticate", ["auto", "never"])
+def test_authenticate_never_sends_and_looks_up_nothing(ptinstall, tmp_path, private_index, authenticate):
+    """uv's `authenticate = "never"`: requests under the index carry no credentials from ~/.netrc, from the
+    keyring, or from another URL of the same host; the same setup with `auto` authenticates (the netrc
+    answers first, so the keyring is not asked)."""
+    server = private_index
+    keyring = Keyring(tmp_path / "bin", f"http://{hostport(server)}/simple/ alice {PASSWORD}\n")
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login alice password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    config = tmp_path / "uv.toml"
+    config.write_text(f'[[index]]\nname = "private"\nurl = "{server.index_url()}"\ndefault = true\n'
+                      f'authenticate = "{authenticate}"\n')
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--config-file", config,
+                  "--keyring-provider", "subprocess", "app", env=keyring.env(NETRC=str(netrc)),
+                  check=authenticate == "auto")
+    assert PASSWORD not in r.stdout + r.stderr
+    if authenticate == "auto":
+        assert installed(venv) == ["app-1.0.dist-info", "lib-1.0.dist-info"]
+        return
+    assert r.returncode == 1 and "HTTP 401" in r.stderr, r.stderr
+    assert keyring.calls() == []
+    assert installed(venv) == []
+    # credentials in the URL of a `never` index are an error before any request
+    config.write_text(f'[[index]]\nname = "private"\nurl = "http://alice:{PASSWORD}@{hostport(server)}/simple/"\n'
+                      'default = true\nauthenticate = "never"\n')
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--config-file", config, "app",
+                  check=False)
+    assert 'authenticate = "never"' in r.stderr and PASSWORD not in r.stderr

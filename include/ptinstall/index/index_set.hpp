@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "ptinstall/index/simple_page.hpp"
+#include "ptinstall/net/auth_policy.hpp"
 #include "ptinstall/spec/specifier.hpp"
 #include "ptinstall/spec/tags.hpp"
 #include "ptinstall/spec/version.hpp"
@@ -55,6 +56,7 @@ struct IndexSpec {
   std::string url;
   bool explicit_only = false;  // `explicit = true`: only for packages pinned to it
   bool is_default = false;     // `default = true`: replaces PyPI as the default (searched last)
+  net::AuthPolicy authenticate = net::AuthPolicy::Auto;  // `authenticate` (net::HttpClient::add_index_url)
 };
 
 // uv's order from the pip-style inputs. `named`: --index values then [[tool.uv.index]] entries (a

@@ -39,6 +39,8 @@
 #include <utility>
 #include <vector>
 
+#include "ptinstall/net/auth_policy.hpp"
+
 namespace ptinstall::net {
 
 struct ClientOptions {
@@ -188,8 +190,9 @@ class HttpClient {
 
   // The URL of an index in use (credentials allowed): with the keyring on, a request under it asks
   // the keyring for this URL first (pip's and uv's service name), with the URL's username when the
-  // request has none.
-  void add_index_url(std::string_view url);
+  // request has none. With AuthPolicy::Never (uv's `authenticate = "never"`), requests under it carry
+  // no credentials at all: none the host's other URLs gave, none from ~/.netrc, no keyring on a 401.
+  void add_index_url(std::string_view url, AuthPolicy policy = AuthPolicy::Auto);
 
  private:
   struct Impl;
