@@ -96,7 +96,12 @@ void confirm_replacing(python::VenvOptions& options) {
 int run_venv(Invocation& inv) {
   if (inv.args.size() > 1)
     throw util::Error("`ptinstall venv` takes one path, got " + std::to_string(inv.args.size()), "", 2);
-  std::string shown = inv.args.empty() ? ".venv" : inv.args.front();
+  // Without a path: `.venv` in the working directory, or in the project directory that --project
+  // (UV_PROJECT) names, as uv's `venv` does.
+  std::string shown = ".venv";
+  if (!inv.args.empty()) shown = inv.args.front();
+  else if (auto project = inv.settings.get("project"); project && !project->empty())
+    shown = (std::filesystem::path(*project) / ".venv").string();
   while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
 
   auto ctx = discovery_context(inv);

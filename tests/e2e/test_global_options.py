@@ -31,6 +31,23 @@ def test_project_finds_config_and_venv_there(ptinstall, tmp_path):
     assert r.returncode == 2 and "(--project) is not a directory" in r.stderr
 
 
+def test_venv_without_a_path_goes_into_the_project(ptinstall, tmp_path):
+    """uv's `venv --project DIR` (and UV_PROJECT) creates DIR/.venv, not .venv in the working directory."""
+    proj, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    proj.mkdir()
+    elsewhere.mkdir()
+    r = ptinstall("venv", "--project", proj, "--python", system_python(), cwd=elsewhere, check=True)
+    assert (proj / ".venv" / "pyvenv.cfg").is_file() and not (elsewhere / ".venv").exists()
+    assert f"at: {proj / '.venv'}" in r.stderr
+    ptinstall("venv", "--python", system_python(), cwd=elsewhere, env={"UV_PROJECT": str(tmp_path / "other")},
+              check=False)  # not a directory: a usage error, nothing made
+    assert not (elsewhere / ".venv").exists() and not (tmp_path / "other").exists()
+    (tmp_path / "other").mkdir()
+    ptinstall("venv", "--python", system_python(), cwd=elsewhere, env={"UV_PROJECT": str(tmp_path / "other")},
+              check=True)
+    assert (tmp_path / "other" / ".venv" / "pyvenv.cfg").is_file()
+
+
 def test_isolated_ignores_variables_and_config_files(ptinstall, tmp_path):
     venv = tmp_path / "venv"
     ptinstall("venv", venv, "--python", system_python(), check=True)
