@@ -361,6 +361,9 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     return out;
   };
   std::exception_ptr first_failure;
+  // The cells' resolutions read the same pages and metadata: fetched and parsed once for all.
+  std::optional<SharedFetches> shared;
+  if (request.universal || forks.size() > 1) shared.emplace(services);
   auto have = [&](std::size_t p, const std::string& python) {
     return std::any_of(runs.begin(), runs.end(), [&](const Run& r) { return r.platform == p && r.python == python; });
   };
@@ -404,6 +407,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             rr.collect_hashes = request.hashes;
             rr.preferred = prefs;
             rr.on_hash_progress = request.on_hash_progress;
+            rr.shared = shared ? &*shared : nullptr;
             util::log::debug("lock: resolving" +
                              (request.universal ? " for " + platforms[p].python_platform + ", Python " + key : std::string()) +
                              " with extras [" + util::join(forks[f].extras, ", ") + "] and groups [" +
