@@ -505,6 +505,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             rr.inputs = &in;
             rr.target = &target;
             rr.collect_hashes = request.hashes;
+            rr.collect_attestations = request.attestations;
             rr.preferred = prefs;
             rr.on_hash_progress = request.on_hash_progress;
             rr.shared = shared ? &*shared : nullptr;

@@ -15,6 +15,7 @@
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
+#include "ptinstall/ops/attestations.hpp"
 #include "ptinstall/ops/torch_builds.hpp"
 #include "ptinstall/ops/variants.hpp"
 #include "ptinstall/index/variants_json.hpp"
@@ -408,6 +409,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     if (!hashed) unhashed_chosen.push_back({out.packages.size() - 1, std::move(cf)});
   }
   hash_chosen_files(out, unhashed_chosen, services, request.on_hash_progress);
+  if (request.collect_hashes && request.collect_attestations) collect_attestation_identities(out, services);
   std::sort(out.packages.begin(), out.packages.end(),
             [](const dist::ResolvedDist& a, const dist::ResolvedDist& b) { return a.name() < b.name(); });
   if (stats) {

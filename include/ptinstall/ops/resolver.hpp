@@ -52,6 +52,9 @@ struct ResolveRequest {
   // Progress of hashing the chosen wheels the index gives no hash for (wheels done of all, bytes
   // received), from worker threads; for a progress line.
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;
+  // With collect_hashes: read the PEP 740 provenance of the hashed files, for a lock's
+  // attestation-identities (ops/attestations.hpp).
+  bool collect_attestations = false;
   // Pages and metadata shared with the command's other resolutions, or null (this resolution's own).
   SharedFetches* shared = nullptr;
 };
