@@ -110,6 +110,8 @@ def check_schema(text: str) -> dict:
             assert p["index"].startswith("http"), p
         for d in p.get("dependencies", []):
             assert isinstance(d["name"], str)
+        for ident in p.get("attestation-identities", []):  # an array of tables, each with a string kind
+            assert isinstance(ident, dict) and isinstance(ident["kind"], str), ident
     return doc
 
 

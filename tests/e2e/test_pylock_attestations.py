@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wheelmaker  # noqa: E402
 from envtools import make_venv, installed  # noqa: E402
 from indexserver import ProjectOptions, nginx_binary  # noqa: E402
+from test_pylock import check_schema  # noqa: E402
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 
@@ -40,7 +41,7 @@ def test_lock_records_the_publishers_of_its_files(ptinstall, make_index, tmp_pat
     base = ["--python", venv / "bin" / "python", "--index-url", server.index_url()]
     (tmp_path / "requirements.in").write_text("app\n")
     r = ptinstall("pip", "compile", *base, "requirements.in", "-o", "pylock.toml", env=QUIET, check=True)
-    doc = tomllib.loads((tmp_path / "pylock.toml").read_text())
+    doc = check_schema((tmp_path / "pylock.toml").read_text())
     pkgs = {p["name"]: p for p in doc["packages"]}
     # Every distinct publisher of the locked files' provenance, its string keys as given (null left out).
     assert pkgs["lib"]["attestation-identities"] == [
