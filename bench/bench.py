@@ -31,8 +31,9 @@ TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto")
 LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold")
 HUGE_SCENARIOS = ("huge-cold", "huge-cold-1conn", "huge-resume")
 MIXED_SCENARIOS = ("mixed-cold", "mixed-warm")
+UNIVERSAL_SCENARIOS = ("universal",)
 SCENARIOS = ("install-cold", "install-warm", "install-noop", "lock-warm", "lock-noop", "local-warm", "resolve-warm",
-             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + HUGE_SCENARIOS + MIXED_SCENARIOS + BUILD_SCENARIOS
+             "resolve-backtrack", "big-cold", "big-warm") + TORCH_SCENARIOS + LATENCY_SCENARIOS + HUGE_SCENARIOS + MIXED_SCENARIOS + BUILD_SCENARIOS + UNIVERSAL_SCENARIOS
 # pip 23.0 (Debian's) installs a project without pyproject.toml with `setup.py install` when the venv lacks
 # `wheel`; --use-pep517 makes it build a wheel in an isolated environment, as pip >= 23.1 always does
 PIP_BUILD_ARGS = ["--use-pep517"]
@@ -511,6 +512,9 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
         results += latency_scenarios(b, runs, want)
     if any(want(n) for n in HUGE_SCENARIOS):
         results += huge_scenarios(b, runs, want)
+    if any(want(n) for n in UNIVERSAL_SCENARIOS):
+        import universal_bench
+        results += universal_bench.universal_scenarios(b, runs, scenario, timed)
     b.cleanup(*caches.values())
     if any(want(n) for n in BUILD_SCENARIOS):
         results += build_scenarios(b, runs, selected)

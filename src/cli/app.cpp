@@ -63,7 +63,7 @@ const char* isolated_getenv(const char* name) {
 // they get a warning naming them instead of silence (a variable the registry reads is never listed).
 void warn_unimplemented_uv_variables() {
   static const char* const kVariables[] = {"UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
-                                           "UV_FORK_STRATEGY", "UV_EXCLUDE_NEWER_PACKAGE"};
+                                           "UV_EXCLUDE_NEWER_PACKAGE"};
   for (const char* name : kVariables) {
     const char* v = std::getenv(name);
     if (!v || !*v) continue;

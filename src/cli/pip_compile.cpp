@@ -128,6 +128,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     ops::SelectionLockRequest sr = selection_request();
     sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
     sr.universal = S.flag("universal");
+    sr.attestations = true;
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
     auto selected = ops::lock_selections(services, build, sr);
     progress.clear();
@@ -182,6 +183,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   request.target = &target;
   // A lock always holds hashes: the index's, or computed from the file where it gives none.
   request.collect_hashes = pylock || S.flag("generate-hashes");
+  request.collect_attestations = pylock;
   request.on_hash_progress = hash_progress;
   // Versions pinned by an existing output file are kept where they still fit (like uv and
   // pip-compile), unless --upgrade (or --upgrade-package NAME for that package).

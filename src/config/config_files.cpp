@@ -28,7 +28,7 @@ const std::set<std::string_view> kReadElsewhere = {
 
 // uv keys for its project and Python-management commands, which uv's own pip interface ignores too.
 const std::set<std::string_view> kNotForPipCommands = {
-    "dev-dependencies", "managed", "default-groups", "environments", "required-environments", "cache-keys",
+    "dev-dependencies", "managed", "default-groups", "cache-keys",
     "build-backend", "publish-url", "trusted-publishing", "check-url", "add-bounds", "preview", "python-downloads",
     "python-install-mirror", "pypy-install-mirror", "python-downloads-json-url"};
 
@@ -36,7 +36,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
     "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
-    "dependency-metadata", "concurrent-installs", "required-version", "fork-strategy", "python-preference",
+    "dependency-metadata", "concurrent-installs", "required-version", "python-preference",
     "config-settings-package", "extra-build-variables", "no-binary-package",
     "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
@@ -125,6 +125,10 @@ void read_table(const toml::table& table, const fs::path& path, Source source, s
         }
         break;
       case Kind::List:
+        if ((key == "environments" || key == "required-environments") && node.is_string()) {
+          value.values.push_back(node.as_string()->get());  // uv: a marker or a list of them
+          break;
+        }
         if (key == "exclude-newer-package" && node.is_table()) {
           // uv's form: `exclude-newer-package = { tqdm = "2022-04-04T12:00:00Z" }`; as NAME=DATE values.
           for (const auto& [name, date] : *node.as_table()) {

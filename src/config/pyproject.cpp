@@ -362,19 +362,23 @@ Pyproject Pyproject::parse(std::string_view text, const fs::path& path) {
         }
       }
     }
-    if (const toml::node* n = uv->get("environments")) {
+    for (const char* key : {"environments", "required-environments"}) {
+      const toml::node* n = uv->get(key);
+      if (!n) continue;
+      const std::string where = std::string("tool.uv.") + key;
+      auto& out = std::string_view(key) == "environments" ? p.environments : p.required_environments;
       const char* expected = "a marker string or an array of them";
       std::vector<const toml::node*> items;
       if (n->is_string()) items.push_back(n);
       else if (n->is_array())
         for (const auto& item : *n->as_array()) items.push_back(&item);
-      else r.type_error(*n, "tool.uv.environments", expected);
+      else r.type_error(*n, where, expected);
       for (const auto* item : items) {
-        std::string text = r.string(*item, "tool.uv.environments");
+        std::string text = r.string(*item, where);
         try {
-          p.environments.push_back(spec::Marker::parse(text));
+          out.push_back(spec::Marker::parse(text));
         } catch (const util::Error& e) {
-          r.fail(*item, std::string(e.what()) + " in `tool.uv.environments`", "give PEP 508 markers, like \"sys_platform == 'linux'\"");
+          r.fail(*item, std::string(e.what()) + " in `" + where + "`", "give PEP 508 markers, like \"sys_platform == 'linux'\"");
         }
       }
     }

@@ -142,8 +142,17 @@ const std::vector<SettingSpec> kSettings = {
   // Output files of compile
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
   {"universal", "--universal", {}, K::Flag, kCompile,
-   "Lock for Linux (x86_64, aarch64), macOS (x86_64, arm64) and Windows (x86_64) at once: one resolution per "
-   "platform, merged with markers (pylock.toml output; docs/locks.md)", {}, "false", true, "", kNoFileKey},
+   "Lock for Linux (x86_64, aarch64), macOS (x86_64, arm64) and Windows (x86_64) and every Python the project "
+   "allows at once, merged with markers (docs/locks.md)", {}, "false", true, "", kNoFileKey},
+  {"fork-strategy", "--fork-strategy", {"PTINSTALL_FORK_STRATEGY", "UV_FORK_STRATEGY"}, K::Value, kCompile,
+   "With --universal: the newest versions for each Python version (requires-python), or the fewest "
+   "versions over all of them (fewest)", {"requires-python", "fewest"}, "requires-python", true},
+  {"environments", "", {}, K::List, kCompile,
+   "With --universal: the environments (PEP 508 markers) the lock is limited to (config files only, as uv)", {},
+   "", true},
+  {"required-environments", "", {}, K::List, kCompile,
+   "With --universal: environments (PEP 508 markers) that must resolve, with wheels (config files only, as uv)",
+   {}, "", true},
   {"output-format", "--format", {}, K::Value, kCompile,
    "The format of pip compile's output: requirements.txt, or pylock.toml (PEP 751; also chosen by an output file "
    "named pylock.toml or pylock.NAME.toml)", {"requirements.txt", "pylock.toml"}, "", true, "FORMAT", kNoFileKey},

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "ptinstall/index/find_links.hpp"
+#include "ptinstall/index/page_memo.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/spec/name.hpp"
@@ -162,6 +163,7 @@ struct Pending {
   std::string page_url;
   bool lenient = false;  // routed: 401 also means "not here"
   std::optional<std::future<net::Response>> future;
+  std::optional<std::shared_future<MemoPage>> shared;  // through the command's PageMemo
   std::optional<PageResult> ready;  // local indexes answer at once
 };
 
@@ -200,6 +202,7 @@ struct IndexSet::Impl {
   net::HttpClient& client;
   net::HttpCache* cache;
   TargetFilter filter;
+  PageMemo* memo = nullptr;
   std::map<std::string, std::string> pins;                      // normalised
   std::map<std::string, std::vector<std::string>> overrides;    // normalised
   std::map<std::string, std::string> named;                     // name -> URL
@@ -313,7 +316,10 @@ struct IndexSet::Impl {
         p.ready = std::move(r);
       } else {
         net::Request req{p.page_url, {{"Accept", std::string(kSimpleAccept)}}};
-        p.future = cache ? cache->submit(req) : client.submit(req);
+        if (memo)
+          p.shared = memo->page(p.page_url, name, [&] { return cache ? cache->submit(req) : client.submit(req); });
+        else
+          p.future = cache ? cache->submit(req) : client.submit(req);
       }
     } catch (...) {
       PageResult r;
@@ -371,15 +377,26 @@ struct IndexSet::Impl {
     PageResult r;
     r.index_url = p.index_url;
     try {
-      net::Response resp = p.future->get();
-      if (resp.from_cache) from_cache++;
-      int s = resp.status;
+      int s = 0;
+      bool cached = false;
+      std::optional<net::Response> resp;
+      std::optional<MemoPage> shared;
+      if (p.shared) {
+        shared = p.shared->get();
+        s = shared->status;
+        cached = shared->from_cache;
+      } else {
+        resp = p.future->get();
+        s = resp->status;
+        cached = resp->from_cache;
+      }
+      if (cached) from_cache++;
       if (s == 404 || s == 403 || s == 410 || (p.lenient && s == 401)) {
         not_found++;
         util::log::debug("`" + name + "` is not on " + util::redact_url(p.index_url) + " (HTTP " + std::to_string(s) + ")");
         return r;
       }
-      if (!resp.ok()) {
+      if (s < 200 || s >= 300) {
         std::string hint = s == 401 ? "the index needs credentials: put them in the index URL or in ~/.netrc, or "
                                       "get them from a keyring with --keyring-provider subprocess"
                                     : "the index failed; try again later, or check the index URL";
@@ -388,8 +405,12 @@ struct IndexSet::Impl {
                               ": HTTP " + std::to_string(s),
                           hint);
       }
-      std::string base = resp.effective_url.empty() ? p.page_url : resp.effective_url;
-      r.files = parse_project_page(resp.body, resp.header("content-type").value_or(""), base, name).files;
+      if (shared) {
+        r.files = *shared->files;
+      } else {
+        std::string base = resp->effective_url.empty() ? p.page_url : resp->effective_url;
+        r.files = parse_project_page(resp->body, resp->header("content-type").value_or(""), base, name).files;
+      }
       r.found = true;
     } catch (...) {
       r.error = std::current_exception();
@@ -459,12 +480,14 @@ struct IndexSet::Impl {
   }
 };
 
-IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter) {
+IndexSet::IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache, TargetFilter filter,
+                   PageMemo* memo) {
   // The keyring (--keyring-provider) is asked for an index's URL before its host, as pip and uv do.
   for (const auto& i : options.indexes) client.add_index_url(i.url, i.authenticate);
   for (const auto& [project, urls] : options.overrides)
     for (const auto& u : urls) client.add_index_url(u);
   impl_ = std::make_unique<Impl>(std::move(options), client, cache, std::move(filter));
+  impl_->memo = memo;
 }
 
 IndexSet::~IndexSet() {

@@ -411,6 +411,13 @@ ProjectPage parse_html_project_page(std::string_view html, std::string_view page
       if (ec == std::errc() && p == s.data() + s.size()) f.size = size;
     }
     if (auto it = a.find("data-upload-time"); it != a.end() && it->second) f.upload_time = *it->second;
+    if (auto it = a.find("data-provenance"); it != a.end() && it->second && !util::trim(*it->second).empty()) {
+      try {
+        f.provenance = base.join(util::trim(*it->second)).str();
+      } catch (const util::Error&) {
+        // A provenance link that does not parse is left out: it is optional (PEP 740).
+      }
+    }
     page.files.push_back(std::move(f));
   }
   return page;
@@ -543,6 +550,12 @@ ProjectPage walk_json_project_page(const J& doc, std::string_view page_url, std:
       f.size = unsigned_number(*s);
     }
     if (auto t = lookup(entry, "upload-time"); t && t->is_string()) f.upload_time = str(*t);
+    if (auto pv = lookup(entry, "provenance"); pv && pv->is_string() && !str(*pv).empty()) {
+      try {
+        f.provenance = base.join(str(*pv)).str();
+      } catch (const util::Error&) {
+      }
+    }
     page.files.push_back(std::move(f));
   }
   if (auto v = lookup(doc, "versions"); v && v->is_array()) {

@@ -124,6 +124,7 @@ LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const L
       if (p.wheels.empty() && !p.sdist)
         throw util::Error(util::ErrorKind::Usage, "cannot lock " + p.name + "==" + *p.version + ": no hash for its files",
                           "internal: the resolution was made without collecting hashes");
+      p.attestation_identities = rd.attestation_identities;
       if (rd.unhashed_files > 0)
         out.unhashed.push_back(p.name + "==" + *p.version + " (" + std::to_string(rd.unhashed_files) +
                                (rd.unhashed_files == 1 ? " file)" : " files)"));

@@ -219,6 +219,23 @@ struct Reader {
       files = true;
     }
     if (files) ++kinds;
+    if (const toml::node* n = t->get("attestation-identities")) {
+      // PEP 751: an array of tables, each with a string `kind` and the publisher's own keys.
+      const toml::array* a = n->as_array();
+      if (!a)
+        fail(n, "`attestation-identities`" + in(p.name) + " must be an array of tables, not " +
+                    util::detail::toml_type_name(*n));
+      for (const auto& item : *a) {
+        const toml::table* it = item.as_table();
+        if (!it) fail(&item, "an attestation identity" + in(p.name) + " must be a table, not " + util::detail::toml_type_name(item));
+        const toml::node* kind = it->get("kind");
+        if (!kind || !kind->is_string()) fail(&item, "an attestation identity" + in(p.name) + " has no string `kind`");
+        std::vector<std::pair<std::string, std::string>> id = {{"kind", kind->as_string()->get()}};
+        for (const auto& [k, v] : *it)
+          if (k.str() != "kind" && v.is_string()) id.emplace_back(std::string(k.str()), v.as_string()->get());
+        p.attestation_identities.push_back(std::move(id));
+      }
+    }
     if (kinds == 0)
       fail(t, "package `" + p.name + "` has no source: none of vcs, directory, archive, sdist, wheels");
     if (kinds > 1)
@@ -250,6 +267,14 @@ std::string quote(std::string_view s) {
     }
   }
   return out + "\"";
+}
+
+// A key bare where TOML allows it, else quoted.
+std::string quote_key(std::string_view k) {
+  bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+  return bare ? std::string(k) : quote(k);
 }
 
 std::string string_array(const std::vector<std::string>& items) {
@@ -398,6 +423,15 @@ std::string Pylock::to_toml() const {
     if (!p->wheels.empty()) {
       out += "wheels = [\n";
       for (const auto& w : p->wheels) out += "    " + inline_file(w) + ",\n";
+      out += "]\n";
+    }
+    if (!p->attestation_identities.empty()) {
+      out += "attestation-identities = [\n";
+      for (const auto& id : p->attestation_identities) {
+        std::vector<std::string> parts;
+        for (const auto& [k, v] : id) parts.push_back(quote_key(k) + " = " + quote(v));
+        out += "    { " + util::join(parts, ", ") + " },\n";
+      }
       out += "]\n";
     }
   }

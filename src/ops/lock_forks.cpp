@@ -224,6 +224,51 @@ std::string first_lines(const std::string& what) {
 // At most this many Python ranges: markers on many versions (python_version == '3.8', '3.9', ...)
 // would otherwise multiply the resolutions.
 constexpr std::size_t kMaxPythonRanges = 8;
+// At most this many implementations named (each adds a resolution per cell).
+constexpr std::size_t kMaxImplementations = 3;
+
+// environments / required-environments from the config files (uv.toml, [tool.uv], ptinstall.toml):
+// each a PEP 508 marker; one that does not parse is an error naming where it was given.
+std::vector<spec::Marker> setting_markers(const config::Settings& S, const std::string& key) {
+  std::vector<spec::Marker> out;
+  for (const auto& text : S.get_list(key)) {
+    try {
+      out.push_back(spec::Marker::parse(text));
+    } catch (const util::Error& e) {
+      const config::SettingValue* v = S.find(key);
+      throw util::Error(util::ErrorKind::Usage,
+                        std::string(e.what()) + " in `" + key + "`" + (v && !v->origin.empty() ? " (" + v->origin + ")" : ""),
+                        "give PEP 508 markers, like \"sys_platform == 'linux'\"");
+    }
+  }
+  return out;
+}
+
+// Platforms --universal adds when environments name them (none of the default ones matches).
+const std::vector<std::string>& extra_universal_platforms() {
+  static const std::vector<std::string> extra = {"aarch64-pc-windows-msvc"};
+  return extra;
+}
+
+// Whether `m` holds for the platform `name` (its sys_platform and platform_machine; the other
+// variables as for the interpreter of any Python) and for none of `have`: such a platform is one the
+// environments ask for that the grid lacks. Variables other than the platform's are taken as true.
+bool platform_only_match(const spec::Marker& m, const std::string& name, const std::vector<std::string>& have) {
+  auto holds = [&](const std::string& platform) {
+    spec::PlatformMarkers pm = spec::marker_values(spec::parse_python_platform(platform));
+    // Only the platform's own comparisons decide: a marker term on another variable counts as true.
+    for (const auto& c : m.comparisons()) {
+      if (c.variable == "sys_platform" && (c.op == "==" || c.op == "!=")) {
+        if ((c.value == pm.sys_platform) != (c.op == "==")) return false;
+      } else if (c.variable == "platform_machine" && (c.op == "==" || c.op == "!=")) {
+        if ((c.value == pm.platform_machine) != (c.op == "==")) return false;
+      }
+    }
+    return true;
+  };
+  if (!holds(name)) return false;
+  return std::none_of(have.begin(), have.end(), holds);
+}
 
 }  // namespace
 
@@ -274,9 +319,25 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   std::vector<UniversalPlatform> platforms;
   PythonAxis axis{request.target->python, std::nullopt, {}};
   std::vector<spec::Marker> environments;  // [tool.uv] environments: the cells the lock is limited to
+  std::vector<spec::Marker> required;      // required-environments: cells that must resolve
+  const bool fewest = S.get("fork-strategy").value_or("requires-python") == "fewest";
   if (request.universal) {
+    if (project) environments = project->environments;
+    if (environments.empty()) environments = setting_markers(S, "environments");
+    required = project && !project->required_environments.empty() ? project->required_environments
+                                                                    : setting_markers(S, "required-environments");
     std::vector<std::string> names = universal_platforms();
-    if (auto one = S.get("python-platform"); one && !one->empty()) names = {*one};
+    if (auto one = S.get("python-platform"); one && !one->empty()) {
+      names = {*one};
+    } else {
+      // A platform the environments name that the grid lacks (Windows on ARM64: `platform_machine ==
+      // 'ARM64'`) joins it.
+      for (const auto& extra : extra_universal_platforms())
+        for (const auto* list : {&environments, &required})
+          for (const auto& m : *list)
+            if (platform_only_match(m, extra, names) && std::find(names.begin(), names.end(), extra) == names.end())
+              names.push_back(extra);
+    }
     for (const auto& n : names) {
       spec::PlatformMarkers m = spec::marker_values(spec::parse_python_platform(n));
       platforms.push_back({n, m.sys_platform, m.platform_machine});
@@ -284,12 +345,26 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     const spec::Version& py = request.target->python;
     spec::Version fallback = spec::Version::from_parts(0, {py.release_at(0), py.release_at(1)});
     axis = python_axis(project && project->requires_python ? *project->requires_python : spec::SpecifierSet(), fallback);
-    if (project) environments = project->environments;
-    for (const auto& e : environments)
-      for (const auto& v : python_split_points(e)) axis.split_at(v);
+    for (const auto* list : {&environments, &required})
+      for (const auto& e : *list)
+        for (const auto& v : python_split_points(e)) axis.split_at(v);
   } else {
     platforms.push_back({"", "", ""});
   }
+
+  // The implementation axis (universal_space.hpp): one part until markers name an implementation.
+  std::vector<std::string> impl_named;
+  std::vector<ImplementationPart> impls = implementation_parts({});
+  auto impl_index = [&](const std::string& name) {
+    for (std::size_t i = 0; i < impls.size(); ++i)
+      if (impls[i].implementation_name == name) return i;
+    return std::size_t{0};
+  };
+  for (const auto* list : {&environments, &required})
+    for (const auto& e : *list)
+      for (auto& n : implementation_names(e))
+        if (std::find(impl_named.begin(), impl_named.end(), n) == impl_named.end()) impl_named.push_back(n);
+  if (request.universal && !impl_named.empty()) impls = implementation_parts(impl_named);
 
   // The settings and target of one cell and fork.
   auto cell_settings = [&](std::size_t p, const spec::Version& python, std::size_t f) {
@@ -300,32 +375,44 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
       fs.set("group", {forks[f].groups, config::Source::CommandLine, "--group"});
     }
     if (request.universal) {
+      // --upgrade dropped the previous output's pins already (the caller passes none); the versions
+      // carried between cells are preferences the cells must keep, upgrade or not.
+      fs.set("upgrade", {{"false"}, config::Source::CommandLine, "--universal"});
       fs.set("python-platform", {{platforms[p].python_platform}, config::Source::CommandLine, "--universal"});
       fs.set("python-version", {{python.to_string()}, config::Source::CommandLine, "--universal"});
     }
     return fs;
   };
-  auto cell_target = [&](std::size_t p, const spec::Version& python) {
-    if (!request.universal || !request.interpreter) return *request.target;
-    return make_target(pip_options(cell_settings(p, python, 0), request.config_files), *request.interpreter);
+  auto set_implementation = [](Target& t, const ImplementationPart& part) {
+    t.markers.set("implementation_name", part.implementation_name);
+    t.markers.set("platform_python_implementation", part.platform_python_implementation);
   };
-  auto in_environments = [&](std::size_t p, const spec::Version& python) {
-    if (environments.empty()) return true;
-    Target t = cell_target(p, python);
-    return std::any_of(environments.begin(), environments.end(),
-                       [&](const spec::Marker& m) { return m.evaluate(t.markers); });
+  auto cell_target = [&](std::size_t p, const spec::Version& python, const ImplementationPart& part) {
+    if (!request.universal || !request.interpreter) return *request.target;
+    Target t = make_target(pip_options(cell_settings(p, python, 0), request.config_files), *request.interpreter);
+    set_implementation(t, part);
+    return t;
+  };
+  auto holds_in = [&](const std::vector<spec::Marker>& list, std::size_t p, const spec::Version& python,
+                      const ImplementationPart& part) {
+    Target t = cell_target(p, python, part);
+    return std::any_of(list.begin(), list.end(), [&](const spec::Marker& m) { return m.evaluate(t.markers); });
+  };
+  auto in_environments = [&](std::size_t p, const spec::Version& python, const ImplementationPart& part) {
+    return environments.empty() || holds_in(environments, p, python, part);
   };
 
   struct Run {
     std::size_t platform = 0, fork = 0;
     std::string python;  // the cell's lowest Python version
+    std::string implementation;  // its implementation part's implementation_name
     dist::Resolution resolution;
     ResolveInputs inputs;
     Target target;
     bool scanned = false;  // its markers were read for split points
   };
   std::vector<Run> runs;
-  std::map<std::pair<std::size_t, std::string>, std::string> failed;  // (platform, python) -> why
+  std::map<std::tuple<std::size_t, std::string, std::string>, std::string> failed;  // (platform, python, implementation) -> why
   // A cell's preferences: the previous lock's versions, then those of the cells already resolved for
   // the same or a newer Python (newest first), so cells agree on versions where they fit. An older
   // Python's versions are not carried up: a range resolved first in an earlier round (before a split)
@@ -345,10 +432,14 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     std::set<std::string> names;
     for (const auto& d : out) names.insert(d.normalized);
     std::vector<const Run*> order;
+    // fork-strategy fewest: the ranges are resolved oldest first and every range's versions are
+    // carried to the others, so a version that fits the oldest Python is kept for all.
     for (const auto& run : runs)
-      if (!request.universal || !(spec::Version::from_string(run.python) < python)) order.push_back(&run);
+      if (!request.universal || fewest || !(spec::Version::from_string(run.python) < python)) order.push_back(&run);
     std::stable_sort(order.begin(), order.end(), [&](const Run* a, const Run* b) {
-      return request.universal && spec::Version::from_string(b->python) < spec::Version::from_string(a->python);
+      if (!request.universal) return false;
+      auto va = spec::Version::from_string(a->python), vb = spec::Version::from_string(b->python);
+      return fewest ? va < vb : vb < va;
     });
     for (const Run* run : order)
       for (const auto& d : run->resolution.packages)
@@ -361,22 +452,30 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     return out;
   };
   std::exception_ptr first_failure;
-  auto have = [&](std::size_t p, const std::string& python) {
-    return std::any_of(runs.begin(), runs.end(), [&](const Run& r) { return r.platform == p && r.python == python; });
+  // The cells' resolutions read the same pages and metadata: fetched and parsed once for all.
+  std::optional<SharedFetches> shared;
+  if (request.universal || forks.size() > 1) shared.emplace(services);
+  auto have = [&](std::size_t p, const std::string& python, const std::string& impl) {
+    return std::any_of(runs.begin(), runs.end(),
+                       [&](const Run& r) { return r.platform == p && r.python == python && r.implementation == impl; });
   };
   for (std::size_t round = 0;; ++round) {
     std::vector<PythonRange> ranges = axis.ranges();
     // The newest Python first: its versions are carried as preferences to the older ranges, which
-    // keep them where they fit (a fork takes an older version only where it must).
-    for (std::size_t ri = ranges.size(); ri-- > 0;) {
+    // keep them where they fit (a fork takes an older version only where it must). fork-strategy
+    // fewest: the oldest first.
+    for (std::size_t step = 0; step < ranges.size(); ++step) {
+      const std::size_t ri = fewest ? step : ranges.size() - 1 - step;
       const spec::Version& python = ranges[ri].lo;
       const std::string key = request.universal ? python.to_string() : std::string();
-      std::vector<std::size_t> todo;
-      for (std::size_t p = 0; p < platforms.size(); ++p) {
-        if (have(p, key) || failed.count({p, key})) continue;
-        if (request.universal && !in_environments(p, python)) continue;
-        todo.push_back(p);
-      }
+      std::vector<std::pair<std::size_t, std::size_t>> todo;  // (platform, implementation part)
+      for (std::size_t i = 0; i < impls.size(); ++i)
+        for (std::size_t p = 0; p < platforms.size(); ++p) {
+          const std::string& impl = impls[i].implementation_name;
+          if (have(p, key, impl) || failed.count({p, key, impl})) continue;
+          if (request.universal && !in_environments(p, python, impls[i])) continue;
+          todo.push_back({p, i});
+        }
       if (todo.empty()) continue;
       // The platforms of one range are resolved at once, a thread each (the services, the build seam
       // and the resolver's own fetches are shared and thread-safe), with the same preferences: those
@@ -386,13 +485,17 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
       std::vector<std::exception_ptr> errors(todo.size());
       std::mutex trust_mutex;
       auto work = [&](std::size_t i) {
-        const std::size_t p = todo[i];
+        const std::size_t p = todo[i].first;
+        const ImplementationPart& part = impls[todo[i].second];
         try {
           for (std::size_t f = 0; f < forks.size(); ++f) {
             config::Settings fs = cell_settings(p, python, f);
             PipOptions options = pip_options(fs, request.config_files);
-            Target target = request.universal && request.interpreter ? make_target(options, *request.interpreter)
-                                                                     : *request.target;
+            Target target = *request.target;
+            if (request.universal && request.interpreter) {
+              target = make_target(options, *request.interpreter);
+              set_implementation(target, part);
+            }
             ResolveInputs in = read_inputs(options, request.args, request.positionals, target.markers, &build, &services);
             {
               std::lock_guard lock(trust_mutex);
@@ -402,14 +505,19 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             rr.inputs = &in;
             rr.target = &target;
             rr.collect_hashes = request.hashes;
+            rr.collect_attestations = request.attestations;
             rr.preferred = prefs;
             rr.on_hash_progress = request.on_hash_progress;
+            rr.shared = shared ? &*shared : nullptr;
             util::log::debug("lock: resolving" +
-                             (request.universal ? " for " + platforms[p].python_platform + ", Python " + key : std::string()) +
+                             (request.universal ? " for " + platforms[p].python_platform + ", Python " + key + ", " +
+                                                      part.implementation_name
+                                                : std::string()) +
                              " with extras [" + util::join(forks[f].extras, ", ") + "] and groups [" +
                              util::join(forks[f].groups, ", ") + "]");
             dist::Resolution resolution = resolve(services, options, rr, build);
-            results[i].push_back({p, f, key, std::move(resolution), std::move(in), std::move(target), false});
+            results[i].push_back({p, f, key, part.implementation_name, std::move(resolution), std::move(in),
+                                  std::move(target), false});
           }
         } catch (...) {
           errors[i] = std::current_exception();
@@ -425,7 +533,8 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
       // In platform order: a cell without a solution (no wheels of a package for it, say) is left out
       // of a universal lock, said so; a cell's runs are kept only when all its forks resolved.
       for (std::size_t i = 0; i < todo.size(); ++i) {
-        const std::size_t p = todo[i];
+        const std::size_t p = todo[i].first;
+        const ImplementationPart& part = impls[todo[i].second];
         if (!errors[i]) {
           for (auto& run : results[i]) runs.push_back(std::move(run));
           continue;
@@ -439,9 +548,17 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
           what = e.what();
         }
         std::string where = platforms[p].python_platform + " with Python >=" + key +
-                            (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string());
-        failed[{p, key}] = first_lines(what);
-        util::log::warn("--universal: no resolution for " + where + " (" + failed[{p, key}] + "); the lock leaves it out");
+                            (ranges[ri].hi ? ",<" + ranges[ri].hi->to_string() : std::string()) +
+                            (part.marker.empty() ? std::string() : " (" + part.marker + ")");
+        std::string why = first_lines(what);
+        failed[{p, key, part.implementation_name}] = why;
+        // required-environments: a cell one of them covers must resolve.
+        if (!required.empty() && holds_in(required, p, python, part))
+          throw util::Error(util::ErrorKind::Resolution,
+                            "--universal: no resolution for " + where + ", which required-environments requires: " + why,
+                            "a package lacks wheels (or a solution) for that environment; drop it from "
+                            "required-environments or add what it needs");
+        util::log::warn("--universal: no resolution for " + where + " (" + why + "); the lock leaves it out");
       }
     }
     if (!request.universal) break;
@@ -453,10 +570,18 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
       run.scanned = true;
       std::vector<spec::Marker> markers;
       collect_markers(run.inputs, run.resolution, markers);
-      for (const auto& m : markers)
+      for (const auto& m : markers) {
         for (const auto& v : python_split_points(m))
           if (axis.splits.size() + 1 < kMaxPythonRanges && axis.split_at(v)) split = true;
+        for (auto& n : implementation_names(m))
+          if (std::find(impl_named.begin(), impl_named.end(), n) == impl_named.end() && impl_named.size() < kMaxImplementations) {
+            impl_named.push_back(n);
+            split = true;
+          }
+      }
     }
+    // The parts of the implementation axis; the runs so far (as CPython) stay valid for the first.
+    impls = implementation_parts(impl_named);
     if (!split || round >= 5) break;
   }
   if (runs.empty() && first_failure) std::rethrow_exception(first_failure);
@@ -519,7 +644,8 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
         if (!e.package.sdist && p.sdist) e.package.sdist = p.sdist;
         for (const auto& v : pins[p.name].via) e.pin.via.push_back(v);
       }
-      e.in.emplace_back(run.platform, range_of(run.python), run.fork, markers[p.name]);
+        e.in.emplace_back(run.platform, range_of(run.python), run.fork * impls.size() + impl_index(run.implementation),
+                        markers[p.name]);
     }
   }
 
@@ -556,12 +682,17 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
     lock.requires_python = base_options.requires_python;
   }
 
+  // The resolutions' parts of the marker space besides the grid: conflicting-extras forks times
+  // implementation parts, index fork * impls + part.
+  std::vector<std::string> part_markers;
+  for (const auto& f : forks)
+    for (const auto& part : impls) part_markers.push_back(marker_and({f.marker, part.marker}));
   SelectionLock out;
   for (auto& e : entries) {
     std::map<std::string, std::vector<std::vector<std::vector<bool>>>> grids;  // marker -> fork -> platform -> range
     for (const auto& [p, r, f, m] : e.in) {
       auto& g = grids[m];
-      if (g.empty()) g.assign(forks.size(), std::vector<std::vector<bool>>(P, std::vector<bool>(R, false)));
+      if (g.empty()) g.assign(part_markers.size(), std::vector<std::vector<bool>>(P, std::vector<bool>(R, false)));
       g[f][p][r] = true;
     }
     std::vector<std::string> parts;
@@ -574,7 +705,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
       for (std::size_t f = 0; f < g.size(); ++f) {
         bool any = std::any_of(g[f].begin(), g[f].end(),
                                [](const auto& row) { return std::find(row.begin(), row.end(), true) != row.end(); });
-        if (any) parts.push_back(marker_and({cells_marker(platforms, ranges, g[f], outside), forks[f].marker, m}));
+        if (any) parts.push_back(marker_and({cells_marker(platforms, ranges, g[f], outside), part_markers[f], m}));
       }
     }
     std::string marker = marker_or(parts);

@@ -9,11 +9,13 @@
 #include "ptinstall/config/index_config.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
+#include "ptinstall/index/page_memo.hpp"
 #include "ptinstall/install/prepare.hpp"
 #include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/net/http_cache.hpp"
 #include "ptinstall/net/http_client.hpp"
+#include "ptinstall/ops/attestations.hpp"
 #include "ptinstall/ops/torch_builds.hpp"
 #include "ptinstall/ops/variants.hpp"
 #include "ptinstall/index/variants_json.hpp"
@@ -207,7 +209,22 @@ void check_direct_sources(const config::IndexConfig& cfg, const dist::BuildOptio
   }
 }
 
+index::MetadataOptions metadata_options(Services& services) {
+  index::MetadataOptions mopts;
+  mopts.download_dir = services.cache().bucket("downloads-v1");
+  // Each fetch holds a thread while its transfer runs: as many threads as transfers may run at once,
+  // so a wide level of the graph (30 metadata files) goes out in one round trip, not two.
+  mopts.threads = std::clamp<std::size_t>(services.client().options().concurrency, 4, 64);
+  return mopts;
+}
+
 }  // namespace
+
+SharedFetches::SharedFetches(Services& services)
+    : pages_(std::make_unique<index::PageMemo>()),
+      metadata_(std::make_unique<index::MetadataFetcher>(services.client(), &services.http_cache(),
+                                                         metadata_options(services))) {}
+SharedFetches::~SharedFetches() = default;
 
 config::IndexConfig index_config_for(const PipOptions& options, const ResolveInputs& in, const Target& target) {
   config::IndexConfigInputs ci;
@@ -304,13 +321,11 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
                       ", ...); --exclude-newer cannot judge them, so they are kept");
     };
   }
-  index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter);
-  index::MetadataOptions mopts;
-  mopts.download_dir = services.cache().bucket("downloads-v1");
-  // Each fetch holds a thread while its transfer runs: as many threads as transfers may run at once,
-  // so a wide level of the graph (30 metadata files) goes out in one round trip, not two.
-  mopts.threads = std::clamp<std::size_t>(services.client().options().concurrency, 4, 64);
-  index::MetadataFetcher metadata(services.client(), &services.http_cache(), mopts);
+  index::IndexSet indexes(iopts, services.client(), &services.http_cache(), filter,
+                          request.shared ? &request.shared->pages() : nullptr);
+  std::optional<index::MetadataFetcher> own_metadata;
+  if (!request.shared) own_metadata.emplace(services.client(), &services.http_cache(), metadata_options(services));
+  index::MetadataFetcher& metadata = request.shared ? request.shared->metadata() : *own_metadata;
   index::VariantsJsonFetcher variants_json(services.client(), &services.http_cache());
 
   resolve::IndexProviderOptions popts;
@@ -394,6 +409,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     if (!hashed) unhashed_chosen.push_back({out.packages.size() - 1, std::move(cf)});
   }
   hash_chosen_files(out, unhashed_chosen, services, request.on_hash_progress);
+  if (request.collect_hashes && request.collect_attestations) collect_attestation_identities(out, services);
   std::sort(out.packages.begin(), out.packages.end(),
             [](const dist::ResolvedDist& a, const dist::ResolvedDist& b) { return a.name() < b.name(); });
   if (stats) {

@@ -258,6 +258,63 @@ std::vector<spec::Version> python_split_points(const spec::Marker& marker) {
   return out;
 }
 
+namespace {
+
+// implementation_name <-> platform_python_implementation, as the interpreters report them.
+const std::vector<std::pair<std::string, std::string>>& implementations() {
+  static const std::vector<std::pair<std::string, std::string>> table = {
+      {"cpython", "CPython"}, {"pypy", "PyPy"}, {"graalpy", "GraalVM"}, {"ironpython", "IronPython"}, {"jython", "Jython"}};
+  return table;
+}
+
+}  // namespace
+
+std::vector<std::string> implementation_names(const spec::Marker& marker) {
+  std::vector<std::string> out;
+  for (const auto& c : marker.comparisons()) {
+    bool name_var = c.variable == "implementation_name";
+    if (!name_var && c.variable != "platform_python_implementation") continue;
+    if (c.op != "==" && c.op != "!=" && c.op != "===" && !((c.op == "in" || c.op == "not in") && !c.literal_left)) continue;
+    std::vector<std::string> values = {c.value};
+    if (c.op == "in" || c.op == "not in") {
+      values.clear();
+      for (auto& w : util::split(c.value, ' '))
+        for (auto& x : util::split(w, ','))
+          if (!util::trim(x).empty()) values.push_back(std::string(util::trim(x)));
+    }
+    for (const auto& v : values) {
+      std::string name = util::to_lower(v);
+      if (!name_var)
+        for (const auto& [n, pi] : implementations())
+          if (pi == v) name = n;
+      if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  }
+  return out;
+}
+
+std::vector<ImplementationPart> implementation_parts(const std::vector<std::string>& named_in) {
+  std::vector<std::string> named = named_in;
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  if (named.empty()) return {ImplementationPart{"cpython", "CPython", ""}};
+  auto platform_value = [](const std::string& name) {
+    for (const auto& [n, pi] : implementations())
+      if (n == name) return pi;
+    return name;
+  };
+  std::vector<std::string> rest;
+  for (const auto& n : named) rest.push_back("implementation_name != " + quoted(n));
+  std::string rest_marker = util::join(rest, " and ");
+  bool cpython_named = std::find(named.begin(), named.end(), "cpython") != named.end();
+  std::vector<ImplementationPart> out;
+  out.push_back({"cpython", "CPython", cpython_named ? "implementation_name == 'cpython'" : rest_marker});
+  for (const auto& n : named)
+    if (n != "cpython") out.push_back({n, platform_value(n), "implementation_name == " + quoted(n)});
+  if (cpython_named) out.push_back({"other", "other", rest_marker});
+  return out;
+}
+
 std::string platform_marker(const UniversalPlatform& platform) {
   return "sys_platform == " + quoted(platform.sys_platform) + " and platform_machine == " +
          quoted(platform.platform_machine);

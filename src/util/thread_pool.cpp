@@ -7,8 +7,13 @@ namespace ptinstall::util {
 
 ThreadPool::ThreadPool(std::size_t threads) {
   if (threads == 0) threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+  max_ = threads;
   workers_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+}
+
+std::size_t ThreadPool::started() {
+  std::lock_guard lock(mutex_);
+  return workers_.size();
 }
 
 ThreadPool::~ThreadPool() {
@@ -17,13 +22,25 @@ ThreadPool::~ThreadPool() {
     stop_ = true;
   }
   wake_.notify_all();
-  for (auto& t : workers_) t.join();
+  // A job still running may submit another (a look-ahead chain), which may start a thread: join
+  // until no thread is left unjoined, reading the list under the lock.
+  for (std::size_t i = 0;; ++i) {
+    std::thread t;
+    {
+      std::lock_guard lock(mutex_);
+      if (i >= workers_.size()) break;
+      t = std::move(workers_[i]);
+    }
+    t.join();
+  }
 }
 
 void ThreadPool::submit(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
+    // More jobs queued than threads waiting for one: one more thread, while under the size.
+    if (queue_.size() > waiting_ && workers_.size() < max_) workers_.emplace_back([this] { work(); });
   }
   wake_.notify_one();
 }
@@ -38,7 +55,9 @@ void ThreadPool::work() {
     std::function<void()> job;
     {
       std::unique_lock lock(mutex_);
+      ++waiting_;
       wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      --waiting_;
       if (queue_.empty()) return;  // stop_ and nothing left
       job = std::move(queue_.front());
       queue_.pop_front();

@@ -77,6 +77,9 @@ class ProjectOptions:
     json: bool = True                      # write index.json for this project
     upload_times: Mapping[str, Optional[str]] = field(default_factory=dict)  # filename -> PEP 700 upload-time
                                            # (None: none given) instead of UPLOAD_TIME
+    provenance: Mapping[str, Union[dict, str]] = field(default_factory=dict)  # filename -> PEP 740 provenance
+                                           # object (or raw text), served as <file>.provenance and linked
+                                           # by data-provenance / "provenance"
 
 
 @dataclass
@@ -157,6 +160,10 @@ def build_simple_index(root: Union[str, Path], wheels: Iterable[Wheel], *, prefi
         opt = options.get(project, ProjectOptions())
         files = [_index_file(w, root, files_prefix, not opt.no_metadata)
                  for w in sorted(ws, key=lambda w: (_version_key(w.version), w.filename))]
+        for f in files:
+            if f.wheel.filename in opt.provenance:
+                body = opt.provenance[f.wheel.filename]
+                (root / (f.rel_path + ".provenance")).write_text(body if isinstance(body, str) else json.dumps(body))
         _write_project(index_dir / project, project, files, opt, json_pages and opt.json, api_version,
                        href_style, depth, files_url)
     _write_root(index_dir, by_project.keys(), json_pages, api_version)
@@ -193,6 +200,8 @@ def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: Pr
             attrs.append("data-yanked")
         elif yanked:
             attrs.append(f'data-yanked="{html.escape(yanked)}"')
+        if fname in opt.provenance:
+            attrs.append(f'data-provenance="{html.escape(url + ".provenance")}"')
         anchors.append(f"<a {' '.join(attrs)}>{html.escape(fname)}</a><br/>\n")
         meta_json = False if no_metadata else (True if opt.metadata_true else {"sha256": f.metadata_sha256})
         entry = {"filename": fname, "url": url, "hashes": {} if opt.no_hashes else {"sha256": sha},
@@ -205,6 +214,8 @@ def _write_project(dir_: Path, project: str, files: Sequence[IndexFile], opt: Pr
             del entry["upload-time"]
         if rp:
             entry["requires-python"] = rp
+        if fname in opt.provenance:
+            entry["provenance"] = url + ".provenance"
         jfiles.append(entry)
     (dir_ / "index.html").write_text(
         "<!DOCTYPE html>\n<html>\n<head>\n"

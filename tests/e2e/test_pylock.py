@@ -110,6 +110,8 @@ def check_schema(text: str) -> dict:
             assert p["index"].startswith("http"), p
         for d in p.get("dependencies", []):
             assert isinstance(d["name"], str)
+        for ident in p.get("attestation-identities", []):  # an array of tables, each with a string kind
+            assert isinstance(ident, dict) and isinstance(ident["kind"], str), ident
     return doc
 
 
@@ -245,6 +247,13 @@ def test_bad_locks_install_nothing(ptinstall, make_index, tmp_path):
     bad(good[:first_hashes] + good[first_hashes:].replace(f'hashes = {{ sha256 = "', 'hashez = { sha256 = "', 1),
         "has no hashes")
     bad(good.replace(util_sha, "0" * 64), "util-2.5-py3-none-any.whl", "hash", cmd="install")
+    # A size that does not match the file: checked while downloading (never read past it, and a body
+    # that ends before it is short), before the hash.
+    util_size = next(p for p in tomllib.loads(good)["packages"] if p["name"] == "util")["wheels"][0]["size"]
+    util_line = next(line for line in good.splitlines() if util_sha in line)
+    for wrong, why in ((util_size - 10, "is larger than"), (util_size + 10, "the body ended after")):
+        bad(good.replace(util_line, util_line.replace(f"size = {util_size}", f"size = {wrong}")),
+            "util-2.5-py3-none-any.whl", why, f"{wrong} bytes")
     bad(good.replace('name = "util"\n', 'name = "util"\nmarker = "sys_platform =="\n'),
         "`marker` of package `util`: invalid marker")
     twice = good + '\n[[packages]]\nname = "util"\nversion = "1.0"\nwheels = [{ url = "' + server.url + \

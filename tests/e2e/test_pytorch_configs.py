@@ -457,11 +457,11 @@ def test_config_unknown_key_errors_and_wrong_type_errors(ptinstall, mirror, tmp_
 
     # A uv setting ptinstall does not implement: a warning naming it, once, and the install goes on.
     project.write_text('[project]\nname = "app"\nversion = "1.0"\ndependencies = ["jinja2"]\n\n'
-                       '[tool.uv]\nindex-strategy = "first-index"\nfork-strategy = "fewest"\n')
+                       '[tool.uv]\nindex-strategy = "first-index"\npython-preference = "managed"\n')
     r = ptinstall("pip", "install", "--dry-run", "--python", PYTHON, "--index-url", pypi(mirror), "-r", project,
                   cwd=proj)
     assert r.returncode == 0, r
-    assert r.stderr.count("warning: `fork-strategy` (" + str(project) + ":8) is a uv setting ptinstall does not "
+    assert r.stderr.count("warning: `python-preference` (" + str(project) + ":8) is a uv setting ptinstall does not "
                           "implement yet; ignored") == 1, r
     assert " + jinja2==3.1.6" in r.stderr
 

@@ -82,6 +82,8 @@ class Pyproject {
   std::vector<std::vector<ConflictItem>> conflicts;
   // [tool.uv] environments: the markers a universal lock is limited to (a string or a list of them).
   std::vector<spec::Marker> environments;
+  // [tool.uv] required-environments: markers a universal lock must resolve for (uv: wheels must exist).
+  std::vector<spec::Marker> required_environments;
   // [tool.uv] default-groups: the groups an install selects when it names none (normalised); "all"
   // as the single entry when the key is the string "all".
   std::optional<std::vector<std::string>> default_groups;

@@ -15,6 +15,10 @@
 
 namespace ptinstall::dist {
 
+// PEP 751 `attestation-identities`: one Trusted Publisher of a file's PEP 740 provenance, its keys as
+// the provenance object gives them ("kind" first: "GitHub", then "repository", "workflow", ...).
+using AttestationIdentity = std::vector<std::pair<std::string, std::string>>;
+
 struct ResolvedDist {
   Dist dist;                                  // name and version always set
   spec::Version version;
@@ -33,6 +37,9 @@ struct ResolvedDist {
   // With all_hashes: the files of this version on that index that have a hash (the chosen file always,
   // its hash computed where the index gives none), for a lock file's `wheels` and `sdist`.
   std::vector<index::IndexFile> files;
+  // With a lock's files: the distinct publishers of their provenance (index::IndexFile::provenance),
+  // where the index publishes it.
+  std::vector<AttestationIdentity> attestation_identities;
 
   const std::string& name() const { return dist.name; }
 };

@@ -44,6 +44,8 @@ class HttpCache;
 
 namespace ptinstall::index {
 
+class PageMemo;
+
 inline constexpr std::string_view kPyPiUrl = "https://pypi.org/simple";
 
 enum class IndexStrategy { FirstIndex, UnsafeFirstMatch, UnsafeBestMatch };
@@ -164,8 +166,9 @@ struct IndexStats {
 class IndexSet {
  public:
   // `cache` may be null (every page from the network). Throws util::Error for a pin to an unknown index.
+  // `memo`: pages shared with the other IndexSets of the command (several resolutions), or null.
   IndexSet(IndexSetOptions options, net::HttpClient& client, net::HttpCache* cache = nullptr,
-           TargetFilter filter = {});
+           TargetFilter filter = {}, PageMemo* memo = nullptr);
   ~IndexSet();
   IndexSet(const IndexSet&) = delete;
   IndexSet& operator=(const IndexSet&) = delete;

@@ -37,6 +37,7 @@ struct IndexFile {
   std::optional<HashMap> core_metadata;  // set when `<url>.metadata` exists; its hashes (may be empty)
   std::optional<std::uint64_t> size;
   std::optional<std::string> upload_time;  // as given ("2026-07-08T20:24:52Z")
+  std::optional<std::string> provenance;   // PEP 740: the URL of its provenance object, absolute
   FileKind kind = FileKind::Other;
   std::optional<spec::WheelFilename> wheel;  // for wheels whose filename parses
   std::optional<spec::Version> version;      // wheels always; sdists when the project name is known

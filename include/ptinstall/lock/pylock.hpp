@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ptinstall::lock {
@@ -58,6 +59,8 @@ struct LockedPackage {
   std::optional<LockedFile> archive;
   std::optional<LockedVcs> vcs;
   std::optional<LockedDirectory> directory;
+  // PEP 751 attestation-identities: each ("kind", ...) first, then the publisher's keys
+  std::vector<std::vector<std::pair<std::string, std::string>>> attestation_identities;
 };
 
 // [tool.ptinstall]: the PyTorch backend decision the lock was made with.

@@ -36,6 +36,8 @@ struct SelectionLockRequest {
   bool universal = false;
   // Collect hashes (a lock always; requirements.txt output with --generate-hashes).
   bool hashes = true;
+  // Read the files' provenance for attestation-identities (a lock).
+  bool attestations = false;
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;  // see ResolveRequest
   const python::InterpreterInfo* interpreter = nullptr;
 };

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "ptinstall/dist/build_context.hpp"
@@ -17,7 +18,27 @@ namespace ptinstall::config {
 struct IndexConfig;
 }
 
+namespace ptinstall::index {
+class PageMemo;
+class MetadataFetcher;
+}  // namespace ptinstall::index
+
 namespace ptinstall::ops {
+
+// What several resolutions of one command share (pip compile --universal: one per platform and Python
+// range, each on a thread): the project pages and the wheels' metadata, each fetched and parsed once
+// for all of them. Thread-safe; made by the caller and kept while the resolutions run.
+class SharedFetches {
+ public:
+  explicit SharedFetches(Services& services);
+  ~SharedFetches();
+  index::PageMemo& pages() { return *pages_; }
+  index::MetadataFetcher& metadata() { return *metadata_; }
+
+ private:
+  std::unique_ptr<index::PageMemo> pages_;
+  std::unique_ptr<index::MetadataFetcher> metadata_;
+};
 
 struct ResolveRequest {
   const ResolveInputs* inputs = nullptr;
@@ -31,6 +52,11 @@ struct ResolveRequest {
   // Progress of hashing the chosen wheels the index gives no hash for (wheels done of all, bytes
   // received), from worker threads; for a progress line.
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;
+  // With collect_hashes: read the PEP 740 provenance of the hashed files, for a lock's
+  // attestation-identities (ops/attestations.hpp).
+  bool collect_attestations = false;
+  // Pages and metadata shared with the command's other resolutions, or null (this resolution's own).
+  SharedFetches* shared = nullptr;
 };
 
 struct ResolveStats {

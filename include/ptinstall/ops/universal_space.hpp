@@ -48,6 +48,25 @@ PythonAxis python_axis(const spec::SpecifierSet& requires_python, const spec::Ve
 // `python_version <= '3.9'` -> 3.10, `python_full_version == '3.8.1'` -> 3.8.1 and 3.8.2.
 std::vector<spec::Version> python_split_points(const spec::Marker& marker);
 
+// The Python implementation axis: markers that compare `implementation_name` or
+// `platform_python_implementation` split it into the implementations they name and the rest. Each
+// part is resolved apart (as uv forks where a package's requirements diverge on such a marker).
+// Values are implementation_name spellings ("cpython", "pypy"; `platform_python_implementation ==
+// 'PyPy'` names "pypy").
+std::vector<std::string> implementation_names(const spec::Marker& marker);
+
+struct ImplementationPart {
+  std::string implementation_name;             // the representative's marker values
+  std::string platform_python_implementation;
+  std::string marker;                          // where this part applies ("" when the axis is not split)
+};
+
+// The parts for the named implementations: the first one holds CPython (so what was resolved for
+// CPython before the split stays valid for it): `cpython` when named, else the rest (any
+// implementation not named, resolved as CPython); then each other name; then, when CPython is named,
+// the rest (resolved as an implementation named "other"). One part, marker "", for no names.
+std::vector<ImplementationPart> implementation_parts(const std::vector<std::string>& named);
+
 // The marker of a platform: `sys_platform == 'linux' and platform_machine == 'x86_64'`.
 std::string platform_marker(const UniversalPlatform& platform);
 

@@ -1,5 +1,7 @@
 // A small fixed-size thread pool for CPU and disk work (unpacking and linking wheels). No packaging
-// knowledge. parallel_for runs a job per index and rethrows the first exception after every job
+// knowledge. Threads are started as jobs need them (a job queued while no thread waits starts one, up
+// to the size), so a pool sized for the widest case costs nothing where few jobs come (a resolver's
+// look-ahead pool of 48 for a resolution of ten packages; one per cell of a universal lock). parallel_for runs a job per index and rethrows the first exception after every job
 // has finished, so callers can roll back knowing nothing is still running.
 #pragma once
 #include <condition_variable>
@@ -20,7 +22,10 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  std::size_t size() const { return workers_.size(); }
+  // The most threads it runs at once.
+  std::size_t size() const { return max_; }
+  // The threads started so far.
+  std::size_t started();
   void submit(std::function<void()> job);
   // Blocks until every submitted job has run.
   void wait_idle();
@@ -32,6 +37,8 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_, idle_;
   std::size_t running_ = 0;
+  std::size_t waiting_ = 0;  // threads waiting for a job
+  std::size_t max_ = 1;
   bool stop_ = false;
 };
 

@@ -71,7 +71,7 @@ TEST_CASE("wrong types and values are errors with the file and line") {
 TEST_CASE("project data keys are not settings; uv keys not implemented are skipped (with a warning)") {
   util::TempDir dir;
   util::write_file_atomic(dir.path() / "uv.toml",
-                          "fork-strategy = \"fewest\"\ndev-dependencies = []\n"
+                          "python-preference = \"managed\"\ndev-dependencies = []\n"
                           "[[index]]\nname = \"pytorch\"\nurl = \"https://x\"\n[sources]\n");
   auto file = read_config_file(dir.path() / "uv.toml", Source::ProjectFile);
   CHECK(file.values.empty());

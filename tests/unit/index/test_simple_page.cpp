@@ -344,3 +344,20 @@ TEST_CASE("a JSON page with a number too large for a double is malformed, not a 
   CHECK_THROWS_AS(parse_json_project_page(page, "https://e.com/simple/x/", "x"), util::Error);
   CHECK_THROWS_AS(parse_json_project_page(R"({"files":[], "n": 1e999})", "https://e.com/simple/x/", "x"), util::Error);
 }
+
+TEST_CASE("PEP 740 provenance links: HTML data-provenance and JSON provenance, made absolute", "[simple_page]") {
+  auto html = parse_html_project_page(
+      "<a href='../../files/x-1.0-py3-none-any.whl#sha256=00' data-provenance='../../files/x-1.0-py3-none-any.whl.provenance'>x</a>"
+      "<a href='../../files/x-2.0-py3-none-any.whl'>x</a>",
+      "https://h/simple/x/", "x");
+  REQUIRE(html.files.size() == 2);
+  CHECK(html.files[0].provenance == std::optional<std::string>("https://h/files/x-1.0-py3-none-any.whl.provenance"));
+  CHECK_FALSE(html.files[1].provenance);
+  auto json = parse_json_project_page(
+      R"({"files":[{"filename":"x-1.0-py3-none-any.whl","url":"https://f/x-1.0-py3-none-any.whl","hashes":{},"provenance":"https://h/integrity/x/1.0/x-1.0-py3-none-any.whl/provenance"},)"
+      R"({"filename":"x-2.0-py3-none-any.whl","url":"https://f/x-2.0-py3-none-any.whl","hashes":{},"provenance":null}]})",
+      "https://h/simple/x/", "x");
+  REQUIRE(json.files.size() == 2);
+  CHECK(json.files[0].provenance == std::optional<std::string>("https://h/integrity/x/1.0/x-1.0-py3-none-any.whl/provenance"));
+  CHECK_FALSE(json.files[1].provenance);
+}

@@ -284,3 +284,23 @@ TEST_CASE("pylock.toml: a file name that decodes to no UTF-8 stays percent-encod
   Pylock again = Pylock::parse(lock.to_toml(), "pylock.toml");
   CHECK(again.to_toml() == lock.to_toml());
 }
+
+TEST_CASE("pylock.toml: attestation-identities read, written and checked") {
+  Pylock p;
+  p.packages.push_back({});
+  auto& pkg = p.packages[0];
+  pkg.name = "lib";
+  pkg.version = "1.0";
+  pkg.wheels.push_back({});
+  pkg.wheels[0].name = "lib-1.0-py3-none-any.whl";
+  pkg.wheels[0].url = "https://h/lib-1.0-py3-none-any.whl";
+  pkg.wheels[0].hashes["sha256"] = kSha;
+  pkg.attestation_identities = {{{"kind", "GitHub"}, {"repository", "o/lib"}, {"workflow", "release.yml"}},
+                                {{"kind", "GitLab"}, {"workflow_filepath", ".gitlab-ci.yml"}}};
+  std::string text = p.to_toml();
+  CHECK(text.find("{ kind = \"GitHub\", repository = \"o/lib\", workflow = \"release.yml\" }") != std::string::npos);
+  CHECK(Pylock::parse(text, "x").packages[0].attestation_identities == pkg.attestation_identities);
+  std::string no_kind = text;
+  no_kind.replace(no_kind.find("kind = \"GitHub\", "), 17, "");
+  CHECK_THROWS_WITH(Pylock::parse(no_kind, "x.toml"), Catch::Contains("has no string `kind`") && Catch::Contains("lib"));
+}

@@ -147,3 +147,40 @@ TEST_CASE("cells_marker: platforms and ranges outside entirely are dropped from 
   CHECK(ops::cells_marker(kPlatforms, two, in, dont_care) ==
         "sys_platform == 'linux' and platform_machine == 'x86_64'");
 }
+
+TEST_CASE("implementation_names: implementations a marker compares, as implementation_name spellings") {
+  auto names = [](const char* m) { return ops::implementation_names(spec::Marker::parse(m)); };
+  CHECK(names("implementation_name == 'pypy'") == std::vector<std::string>{"pypy"});
+  CHECK(names("platform_python_implementation == 'CPython'") == std::vector<std::string>{"cpython"});
+  CHECK(names("platform_python_implementation != 'PyPy' and sys_platform == 'linux'") == std::vector<std::string>{"pypy"});
+  CHECK(names("implementation_name in 'pypy graalpy'") == std::vector<std::string>{"pypy", "graalpy"});
+  CHECK(names("platform_python_implementation == 'GraalVM'") == std::vector<std::string>{"graalpy"});
+  CHECK(names("sys_platform == 'linux' and python_version < '3.10'").empty());
+}
+
+TEST_CASE("implementation_parts: the first part holds CPython; the rest of the implementations is a part") {
+  auto parts = ops::implementation_parts({});
+  REQUIRE(parts.size() == 1);
+  CHECK(parts[0].marker.empty());
+  CHECK(parts[0].implementation_name == "cpython");
+
+  // Only PyPy named: CPython stands for every implementation but PyPy.
+  parts = ops::implementation_parts({"pypy"});
+  REQUIRE(parts.size() == 2);
+  CHECK(parts[0].implementation_name == "cpython");
+  CHECK(parts[0].marker == "implementation_name != 'pypy'");
+  CHECK(parts[1].implementation_name == "pypy");
+  CHECK(parts[1].platform_python_implementation == "PyPy");
+  CHECK(parts[1].marker == "implementation_name == 'pypy'");
+
+  // CPython named: the others are a part of their own, resolved as an implementation named "other".
+  parts = ops::implementation_parts({"cpython"});
+  REQUIRE(parts.size() == 2);
+  CHECK(parts[0].marker == "implementation_name == 'cpython'");
+  CHECK(parts[1].implementation_name == "other");
+  CHECK(parts[1].marker == "implementation_name != 'cpython'");
+
+  parts = ops::implementation_parts({"pypy", "cpython", "pypy"});
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[2].marker == "implementation_name != 'cpython' and implementation_name != 'pypy'");
+}
