@@ -13,6 +13,10 @@
 #include "ptinstall/ops/services.hpp"
 #include "ptinstall/ops/target.hpp"
 
+namespace ptinstall::install {
+class PrepareAhead;
+}
+
 namespace ptinstall::config {
 struct IndexConfig;
 }
@@ -31,6 +35,9 @@ struct ResolveRequest {
   // Progress of hashing the chosen wheels the index gives no hash for (wheels done of all, bytes
   // received), from worker threads; for a progress line.
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;
+  // pip install: each wheel the resolver decides on starts downloading into the wheel cache at once
+  // (install/prepare_ahead.hpp), unless its version is the one installed (the plan keeps it).
+  install::PrepareAhead* ahead = nullptr;
 };
 
 struct ResolveStats {
