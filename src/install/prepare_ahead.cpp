@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,6 +18,7 @@ struct Job {
   enum class State { queued, running, done, claimed };
   State state = State::queued;
   std::optional<PrepareAhead::Taken> result;
+  std::exception_ptr error;  // why it failed, said by take() (the install wants this very file)
 };
 
 }  // namespace
@@ -58,17 +60,20 @@ struct PrepareAhead::Impl {
       job->state = Job::State::running;
     }
     std::optional<Taken> result;
+    std::exception_ptr error;
     try {
       PrepareStats stats;
       auto got = prepare_wheels({item}, wheels, root, client, options, &stats);
       result = Taken{std::move(got.front()), stats};
     } catch (const std::exception& e) {
+      error = std::current_exception();
       util::log::debug("preparing " + item.file.filename + " while resolving failed (" + e.what() +
-                       "); it is prepared again if it is installed");
+                       "); said if it is installed");
     }
     std::lock_guard lock(mutex);
     if (result) ++succeeded;
     job->result = std::move(result);
+    job->error = error;
     job->state = Job::State::done;
     finished.notify_all();
   }
@@ -101,6 +106,9 @@ std::optional<PrepareAhead::Taken> PrepareAhead::take(const PrepareItem& item) {
     return std::nullopt;
   }
   I.finished.wait(lock, [&] { return job->state == Job::State::done || job->state == Job::State::claimed; });
+  // The same file failed: its error is the install's (fetching it again would double the requests to
+  // a failing server). A transfer stopped by cancel() is no answer: the caller prepares it.
+  if (job->error && !I.cancelled) std::rethrow_exception(job->error);
   std::optional<Taken> out = std::move(job->result);
   job->result.reset();
   return out;

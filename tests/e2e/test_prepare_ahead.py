@@ -1,7 +1,7 @@
 """Downloads that start while the resolution runs (docs/install.md, "Prepare"): the wheel of a package the
 resolver has decided is fetched before the resolution ends; a version the resolver takes back is never
 installed, and a failure of its early download says nothing; a wheel that is needed and fails says the same
-error as without the early start."""
+error as without the early start, without asking the server twice."""
 import re
 import sys
 from pathlib import Path
@@ -88,11 +88,14 @@ def test_a_needed_wheel_that_fails_says_the_same_error_as_without_the_early_star
     next(server.root.rglob("z-1.0-py3-none-any.whl")).unlink()
     errors = []
     for setting in ("8", "0"):
+        server.clear_log()
         venv = make_venv(tmp_path / f"venv{setting}")
         r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
                       "app", env={"PTINSTALL_PREPARE_AHEAD": setting})
         assert r.returncode == 1
         assert installed(venv) == {}
         errors.append([line for line in r.stderr.splitlines() if line.startswith(("error:", "hint:"))])
+        gets = [q for q in server.requests() if q.path.endswith("/z-1.0-py3-none-any.whl")]
+        assert len(gets) == 1, gets   # one request either way: the early one's error is the install's
     assert errors[0] == errors[1] and errors[0], errors
     assert "z-1.0-py3-none-any.whl" in errors[0][0]

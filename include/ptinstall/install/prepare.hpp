@@ -65,8 +65,8 @@ struct PrepareOptions {
   std::function<void(const std::string& filename, std::uint64_t received, std::uint64_t total, bool finished)>
       on_file{};
   // Wheels started while the resolution ran (install/prepare_ahead.hpp): an item whose URL it
-  // started is taken from there (waiting for it when it is still running); one it failed is prepared
-  // here again, so its error is said only when the wheel is needed.
+  // started is taken from there (waiting for it when it is still running); one it failed gives its
+  // error here, so the error is said only when the wheel is needed.
   PrepareAhead* ahead = nullptr;
   // Set: transfers stop at their next chunk with a network error (PrepareAhead, when the resolution
   // fails or the run ends before a wheel started ahead was needed).

@@ -4,8 +4,9 @@
 // - Nothing is installed from here. The wheel cache is content-addressed and commits atomically, so a
 //   wheel of a choice the resolver takes back later (backtracking) is only an unused cache entry.
 // - take() hands the installer what was prepared, waiting for a job that is still running. A job that
-//   failed is forgotten: the installer prepares that wheel again and says its error then, and only
-//   when the wheel is still wanted. A job still queued when take() asks is left to the caller.
+//   failed keeps its error, and take() throws it: the error is said only when the installer wants that
+//   very file (a version the resolver took back never is), and a failing server is not asked twice.
+//   A job still queued when take() asks is left to the caller.
 // - cancel() (and the destructor): queued jobs never start; running transfers stop at their next chunk
 //   (a ranged download keeps its partial file for the next run, as after any network failure).
 #pragma once
@@ -35,8 +36,8 @@ class PrepareAhead {
 
   // Starts preparing the wheel (once per URL; later calls for the same URL do nothing). Returns at once.
   void start(PrepareItem item);
-  // The wheel prepared for item.file.url, after waiting for its job; nullopt when none was started,
-  // it failed, or it had not started yet (it then never starts).
+  // The wheel prepared for item.file.url, after waiting for its job; nullopt when none was started or
+  // it had not started yet (it then never starts). Throws the job's error when it failed.
   std::optional<Taken> take(const PrepareItem& item);
   void cancel();
   // From now on, the transfers in flight (and later ones) report their bytes here as
