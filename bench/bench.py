@@ -27,8 +27,9 @@ from wheelmaker import normalize_name  # noqa: E402
 
 TOOLS = ("ptinstall", "pip")
 BUILD_SCENARIOS = ("build-cold", "build-warm", "editable", "rebuild", "git-cold", "git-warm")
-TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto")
-LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold")
+TORCH_SCENARIOS = ("noop-torch", "noop-torch-auto", "noop-moto-torch")
+LATENCY_SCENARIOS = ("latency-resolve-cold", "latency-install-cold", "latency-install-cold-noahead",
+                     "latency-moto-cold", "latency-moto-cold-noahead")
 HUGE_SCENARIOS = ("huge-cold", "huge-cold-1conn", "huge-resume")
 MIXED_SCENARIOS = ("mixed-cold", "mixed-warm")
 UNIVERSAL_SCENARIOS = ("universal",)
@@ -203,8 +204,9 @@ class Bench:
         return cmd + list(args) + list(self.args.pip_arg)
 
     def run(self, tool: str, venv: Path, cache: Optional[Path], args: Sequence[str],
-            index_url: Optional[str] = None) -> Run:
-        return timed(self.command(tool, venv, cache, args, index_url), self.env, cwd=self.tmp, log=self.log)
+            index_url: Optional[str] = None, env_extra: Optional[Dict[str, str]] = None) -> Run:
+        return timed(self.command(tool, venv, cache, args, index_url), dict(self.env, **(env_extra or {})),
+                     cwd=self.tmp, log=self.log)
 
     def cleanup(self, *paths: Path) -> None:
         for p in paths:
@@ -567,32 +569,36 @@ def torch_noop_scenarios(b: Bench, runs: int, caches: Dict[str, Path], want) -> 
     PyTorch index as an extra index). Floor: ptinstall's same no-op without --torch-backend (target: within
     1.5x of it, and under 15 ms)."""
     base = torch_index(b)
-    reqs = dataset.APP_REQUIREMENTS + ["torch"]
     results = []
-    for name, backend in (("noop-torch", "cu128"), ("noop-torch-auto", "auto")):
+    for name, backend in (("noop-torch", "cu128"), ("noop-torch-auto", "auto"), ("noop-moto-torch", "cpu")):
         if not want(name):
             continue
+        # noop-moto-torch: issue 19's own measure, `moto[server] torch --torch-backend=cpu` (66 packages)
+        reqs = dataset.MOTO_REQUIREMENTS if backend == "cpu" else dataset.APP_REQUIREMENTS + ["torch"]
+        pip_index = f"{base}/{'cpu' if backend == 'cpu' else 'cu128'}/"
         host = fake_nvidia_host(b) if backend == "auto" else {}
         env = dict(b.env, **{k: v for k, v in host.items() if not k.startswith("_")})
         flag = ["--torch-backend", backend, "--torch-backend-index", base]
         venvs = {}
         for t in TOOLS:
             venvs[t] = b.venv(with_pip=(t == "pip"))
-            args = reqs if t == "ptinstall" else ["--extra-index-url", f"{base}/cu128/"] + reqs
+            args = reqs if t == "ptinstall" else ["--extra-index-url", pip_index] + reqs
             cmd = b.command(t, venvs[t], caches[t], (flag if t == "ptinstall" else []) + args)
             first = timed(cmd, env, cwd=b.tmp, log=b.log)
             if first.rc != 0:
                 print(f"   {name}: the untimed install failed for {t}: {first.error}", flush=True)
         smi_before = Path(host["_RUNS"]).read_text().count("\n") if host and Path(host["_RUNS"]).exists() else 0
 
-        def once(tool, i, venvs=venvs, env=env, flag=flag):
-            args = flag + reqs if tool == "ptinstall" else ["--extra-index-url", f"{base}/cu128/"] + reqs
+        def once(tool, i, venvs=venvs, env=env, flag=flag, reqs=reqs, pip_index=pip_index):
+            args = flag + reqs if tool == "ptinstall" else ["--extra-index-url", pip_index] + reqs
             run = timed(b.command(tool, venvs[tool], caches[tool], args), env, cwd=b.tmp, log=b.log)
             floor = None
             if tool == "ptinstall":
                 floor = timed(b.command(tool, venvs[tool], caches[tool], reqs), env, cwd=b.tmp, log=b.log)
             return run, floor, [], installed_set(b.site_packages(venvs[tool]))
-        desc = (f"the application and torch again into the venv that has them (torch 2.9.1+cu128), "
+        what = ("moto[server] and torch" if backend == "cpu" else "the application and torch")
+        build = "2.9.1+cpu" if backend == "cpu" else "2.9.1+cu128"
+        desc = (f"{what} again into the venv that has them (torch {build}), "
                 f"ptinstall with --torch-backend={backend}" + (" on a faked NVIDIA host (driver 580.65.06 in /sys, "
                                                                  "an nvidia-smi taking 100 ms)" if host else ""))
         r = scenario(b, name, desc, runs, once, "ptinstall's same no-op without --torch-backend")
@@ -618,24 +624,44 @@ def latency_scenarios(b: Bench, runs: int, want) -> List[Result]:
     with delay_proxy.DelayProxy(host, int(port), b.args.latency_ms / 1000.0,
                                 b.args.latency_mbps * 1e6 / 8 if b.args.latency_mbps else None) as proxy:
         index = proxy.url + "/simple/"
-        for name, dry in (("latency-resolve-cold", True), ("latency-install-cold", False)):
+        # (name, dry run, requirements, ptinstall's extra arguments, pip's, ptinstall's environment, tools).
+        # The -noahead variants turn off the downloads that start while resolving (PTINSTALL_PREPARE_AHEAD=0),
+        # the A/B of that design.
+        moto_pt = ["--torch-backend", "cpu", "--torch-backend-index", proxy.url + "/whl"]
+        moto_pip = ["--extra-index-url", proxy.url + "/whl/cpu/"]
+        no_ahead = {"PTINSTALL_PREPARE_AHEAD": "0"}
+        variants = (("latency-resolve-cold", True, app, [], [], {}, TOOLS),
+                    ("latency-install-cold", False, app, [], [], {}, TOOLS),
+                    ("latency-install-cold-noahead", False, app, [], [], no_ahead, ("ptinstall",)),
+                    ("latency-moto-cold", False, dataset.MOTO_REQUIREMENTS, moto_pt, moto_pip, {}, TOOLS),
+                    ("latency-moto-cold-noahead", False, dataset.MOTO_REQUIREMENTS, moto_pt, moto_pip, no_ahead,
+                     ("ptinstall",)))
+        for name, dry, reqs, pt_extra, pip_extra, env_extra, tools in variants:
             if not want(name):
                 continue
             chains: Dict[str, List[int]] = {t: [] for t in TOOLS}
 
-            def once(tool, i, dry=dry, chains=chains):
+            def once(tool, i, dry=dry, chains=chains, reqs=reqs, pt_extra=pt_extra, pip_extra=pip_extra,
+                     env_extra=env_extra):
                 venv = b.venv(with_pip=(tool == "pip"))
                 cache = b.fresh("cold-cache") if tool == "ptinstall" else None
                 extra = (["--dry-run"] + (["--ignore-installed"] if tool == "pip" else [])) if dry else []
+                extra += pt_extra if tool == "ptinstall" else pip_extra
                 proxy.take_spans()
-                run = b.run(tool, venv, cache, extra + app, index_url=index)
+                run = b.run(tool, venv, cache, extra + list(reqs), index_url=index,
+                            env_extra=env_extra if tool == "ptinstall" else None)
                 chains[tool].append(delay_proxy.sequential_chain(proxy.take_spans()))
                 pkgs = dry_run_set(run.output) if dry else installed_set(b.site_packages(venv))
                 return run, None, [venv] + ([cache] if cache else []), pkgs
-            what = "--dry-run of the application" if dry else "the application into a fresh venv"
+            if reqs is app:
+                what = "--dry-run of the application" if dry else "the application into a fresh venv"
+            else:
+                what = "moto[server] torch --torch-backend=cpu (pip: --extra-index-url of /whl/cpu) into a fresh venv"
+            if env_extra:
+                what += ", ptinstall with " + " ".join(f"{k}={v}" for k, v in env_extra.items())
             r = scenario(b, name, f"{what}, empty caches, through a proxy adding {b.args.latency_ms:g} ms to every "
                          f"request" + (f" and capping bodies at {b.args.latency_mbps:g} Mbit/s" if b.args.latency_mbps
-                                       else ""), runs, once)
+                                       else ""), runs, once, tools=tools)
             r.check += "; sequential round trips (median): " + ", ".join(
                 f"{t} {statistics.median(chains[t]):g}" for t in TOOLS if chains[t])
             results.append(r)

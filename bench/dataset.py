@@ -141,6 +141,62 @@ APP_REQUIREMENTS = [
 ]
 BACKTRACK_REQUIREMENTS = ["boto3", "aiobotocore"]
 
+# moto[server] and what it brings that APP does not have (issue 19's realistic set: `moto[server] torch
+# --torch-backend=cpu`, 66 packages with torch and its own dependencies). Versions and Requires-Dist as
+# moto 5.0.x and its dependencies publish them (trimmed to what applies on Linux, CPython 3.9+).
+MOTO: List[Tuple[str, str, str, int, int, Sequence[str]]] = [
+    ("moto", "5.0.22", "py", 1700, 4600, [
+        "boto3>=1.9.201", "botocore!=1.35.45,!=1.35.46,>=1.14.0", "cryptography>=35.0.0", "requests>=2.5",
+        "xmltodict", "werkzeug!=2.2.0,!=2.2.1,>=0.5", "python-dateutil<3.0.0,>=2.1", "responses>=0.15.0",
+        "Jinja2>=2.10.1",
+        'antlr4-python3-runtime; extra == "server"', 'joserfc>=0.9.0; extra == "server"',
+        'jsonpath-ng; extra == "server"', 'docker>=3.0.0; extra == "server"', 'graphql-core; extra == "server"',
+        'PyYAML>=5.1; extra == "server"', 'cfn-lint>=0.40.0; extra == "server"',
+        'openapi-spec-validator>=0.5.0; extra == "server"', 'pyparsing>=3.0.7; extra == "server"',
+        'jsondiff>=1.1.2; extra == "server"', 'py-partiql-parser==0.5.6; extra == "server"',
+        'aws-xray-sdk!=0.96,>=0.93; extra == "server"', 'setuptools; extra == "server"',
+        'flask!=2.2.0,!=2.2.1; extra == "server"', 'flask-cors; extra == "server"']),
+    ("xmltodict", "0.14.2", "py", 5, 10, []),
+    ("responses", "0.25.3", "py", 30, 55, ["requests<3.0,>=2.30.0", "urllib3<3.0,>=1.25.10", "pyyaml"]),
+    ("antlr4-python3-runtime", "4.13.2", "py", 40, 144, []),
+    ("joserfc", "1.0.1", "py", 60, 62, ["cryptography"]),
+    ("jsonpath-ng", "1.7.0", "py", 20, 30, ["ply"]),
+    ("ply", "3.11", "py", 10, 49, []),
+    ("docker", "7.1.0", "py", 60, 147, ["requests>=2.26.0", "urllib3>=1.26.0"]),
+    ("graphql-core", "3.2.5", "py", 150, 203, ['typing-extensions<5,>=4; python_version < "3.10"']),
+    ("cfn-lint", "1.20.2", "py", 3500, 5200, ["aws-sam-translator>=1.94.0", "jsonpatch", "networkx<4,>=2.4",
+                                              "pyyaml>5.4", "regex", "sympy>=1.0.0", "typing-extensions"]),
+    ("aws-sam-translator", "1.94.0", "py", 300, 420, ["boto3<2.dev0,>=1.19.5", "jsonschema<5,>=3.2",
+                                                      "pydantic!=1.10.15,!=1.10.17,<3,>=1.8",
+                                                      "typing-extensions>=4.4"]),
+    ("jsonpatch", "1.33", "py", 5, 12, ["jsonpointer>=1.9"]),
+    ("jsonpointer", "3.0.0", "py", 5, 8, []),
+    ("regex", "2024.11.6", "bin", 20, 780, []),
+    ("openapi-spec-validator", "0.7.1", "py", 50, 38, ["jsonschema<5.0.0,>=4.18.0",
+                                                       "jsonschema-path<0.4.0,>=0.3.1",
+                                                       "lazy-object-proxy<2.0.0,>=1.7.1",
+                                                       "openapi-schema-validator<0.7.0,>=0.6.0"]),
+    ("jsonschema-path", "0.3.3", "py", 15, 14, ["PyYAML>=5.1", "pathable<0.5.0,>=0.4.1",
+                                                "referencing<0.36.0", "requests<3.0.0,>=2.31.0"]),
+    ("pathable", "0.4.3", "py", 8, 9, []),
+    ("lazy-object-proxy", "1.10.0", "bin", 8, 70, []),
+    ("openapi-schema-validator", "0.6.2", "py", 15, 9, ["jsonschema<5.0.0,>=4.19.1",
+                                                        "jsonschema-specifications>=2023.5.2",
+                                                        "rfc3339-validator"]),
+    ("rfc3339-validator", "0.1.4", "py", 4, 4, ["six"]),
+    ("py-partiql-parser", "0.5.6", "py", 30, 23, []),
+    ("pyparsing", "3.2.0", "py", 15, 106, []),
+    ("jsondiff", "2.2.1", "py", 8, 13, ["pyyaml"]),
+    ("aws-xray-sdk", "2.14.0", "py", 120, 101, ["botocore>=1.11.3", "wrapt"]),
+    ("flask-cors", "5.0.0", "py", 8, 14, ["Flask>=0.9"]),
+]
+MOTO_REQUIREMENTS = ["moto[server]", "torch"]
+MOTO_PROVIDES_EXTRA = {"moto": ["server"]}
+# torch 2.9.1+cpu's Requires-Dist (the /whl/cpu build: no nvidia-* or triton)
+TORCH_CPU_REQUIRES = ["filelock", "typing-extensions>=4.10.0", 'setuptools; python_version >= "3.12"',
+                      "sympy>=1.13.3", "networkx>=2.5.1", "jinja2", "fsspec>=0.8.5"]
+GENERATOR = 2        # bump when the generated index changes shape (2: the moto set and /whl/cpu)
+
 BOTO_MINOR = 35
 BOTO_VERSIONS = 120          # boto3 and botocore 1.35.0 ... 1.35.119
 BOTOCORE_SIZE = (1000, 12500)  # files, KiB of the newest botocore (the one installed)
@@ -174,6 +230,7 @@ class Params:
     nvidia_scale: float             # nvidia wheel size = real size * scale
     app_scale: float                # application wheel size = real size * scale
     old_versions: int = 2           # earlier releases per application package (small files)
+    generator: int = GENERATOR      # the index's shape (a new one regenerates it)
 
     def key(self) -> str:
         return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode()).hexdigest()[:12]
@@ -186,6 +243,7 @@ class Dataset:
     big_wheel: Path
     app_requirements: Path
     backtrack_requirements: Path
+    moto_requirements: Path         # moto[server] torch (with --torch-backend=cpu: torch from /whl/cpu)
     params: Params
     summary: Dict[str, object]
 
@@ -198,23 +256,37 @@ def _bin_tags(p: Params) -> str:
     return f"{p.python_tag}-{p.python_tag}-{plat}"
 
 
-def _app_wheels(out: Path, p: Params, log) -> List[Wheel]:
+def _app_wheels(out: Path, p: Params, log, projects=None, extras=None, seed0: int = 0) -> List[Wheel]:
+    projects = APP if projects is None else projects
+    extras = PROVIDES_EXTRA if extras is None else extras
     wheels = []
-    for i, (name, version, kind, files, kib, deps) in enumerate(APP):
+    for i, (name, version, kind, files, kib, deps) in enumerate(projects, start=seed0):
         tags = _bin_tags(p) if kind == "bin" else "py3-none-any"
         module = wheelmaker.escape_name(name)
         scaled_files = max(2, int(files * min(1.0, p.app_scale ** 0.5)))
         payload = wheelmaker.payload_files(module, files=scaled_files, compressed_bytes=int(kib * 1024 * p.app_scale),
                                            seed=i, binary_fraction=0.3 if kind == "bin" else 0.0)
         wheels.append(wheelmaker.build_wheel(out, name, version, tags=tags, requires_dist=deps,
-                                             requires_python=">=3.8", provides_extra=PROVIDES_EXTRA.get(name, ()),
+                                             requires_python=">=3.8", provides_extra=extras.get(name, ()),
                                              files=payload))
         for old in older_versions(version, p.old_versions):
             wheels.append(wheelmaker.build_wheel(out, name, old, tags=tags, requires_dist=deps,
                                                  requires_python=">=3.8",
-                                                 provides_extra=PROVIDES_EXTRA.get(name, ())))
-    log(f"  application: {len(APP)} projects, {len(wheels)} wheels")
+                                                 provides_extra=extras.get(name, ())))
+    log(f"  {'application' if projects is APP else 'moto[server]'}: {len(projects)} projects, {len(wheels)} wheels")
     return wheels
+
+
+def _torch_cpu_index(root: Path, gen: Path, p: Params, log) -> None:
+    """/whl/cpu/: a PyTorch-shaped CPU index holding torch 2.9.1+cpu (a small torch-shaped wheel with the cpu
+    build's Requires-Dist) for `--torch-backend=cpu --torch-backend-index <root>/whl`."""
+    tag = f"{p.python_tag}-{p.python_tag}-manylinux_2_28_{p.machine}"
+    payload = wheelmaker.payload_files("torch", files=max(10, int(p.big_files * 0.1)),
+                                       compressed_bytes=max(1_000_000, p.big_bytes // 10), seed=43)
+    torch = wheelmaker.torch_wheel(gen / "torch-cpu", "2.9.1+cpu", tags=tag, requires_dist=TORCH_CPU_REQUIRES,
+                                   payload=payload)
+    indexserver.build_simple_index(root, [torch], prefix="whl/cpu", files_prefix="whl/files")
+    log(f"  /whl/cpu: {torch.filename} ({torch.path.stat().st_size / 1e6:.0f} MB)")
 
 
 def _boto_wheels(out: Path, p: Params, log) -> List[Wheel]:
@@ -296,7 +368,8 @@ def build(work: Path, p: Params, log=print, force: bool = False) -> Dataset:
     t0 = time.time()
     log(f"generating the benchmark index in {root} ...")
     gen = root / "_gen"
-    wheels = _app_wheels(gen / "app", p, log) + _boto_wheels(gen / "boto", p, log)
+    wheels = (_app_wheels(gen / "app", p, log) + _boto_wheels(gen / "boto", p, log) +
+              _app_wheels(gen / "moto", p, log, MOTO, MOTO_PROVIDES_EXTRA, seed0=len(APP)))
     torch_ws, big = _torch_wheels(gen / "torch", p, log)
     wheels += torch_ws
     reals = []
@@ -307,9 +380,11 @@ def build(work: Path, p: Params, log=print, force: bool = False) -> Dataset:
     wheels += reals
     log(f"  real wheels: {', '.join(w.filename for w in reals)}")
     indexserver.build_simple_index(root, wheels, prefix="simple", files_prefix="files")
+    _torch_cpu_index(root, gen, p, log)
     shutil.rmtree(gen)   # the tree holds hard links (or copies) of every file
     (root / "app.txt").write_text("\n".join(APP_REQUIREMENTS) + "\n")
     (root / "backtrack.txt").write_text("\n".join(BACKTRACK_REQUIREMENTS) + "\n")
+    (root / "moto.txt").write_text("\n".join(MOTO_REQUIREMENTS) + "\n")
     info = {
         "params": p.__dict__,
         "wheels": {f"{normalize_name(w.name)}=={w.version}": w.filename for w in wheels},
@@ -336,6 +411,7 @@ def _dataset_from(root: Path, info: dict, p: Params) -> Dataset:
         wheels[(name, version)] = root / "files" / filename
     return Dataset(root=root, wheels=wheels, big_wheel=root / "files" / info["big_wheel"],
                    app_requirements=root / "app.txt", backtrack_requirements=root / "backtrack.txt",
+                   moto_requirements=root / "moto.txt",
                    params=p, summary=info["summary"])
 
 

@@ -46,6 +46,7 @@ class DelayProxy:
         self.delay = delay_s
         self.link = Link(bandwidth)
         self.spans: List[Tuple[float, float]] = []
+        self.started: List[Tuple[float, str]] = []   # (when a request arrived, its path), in arrival order
         self.spans_lock = threading.Lock()
         proxy = self
 
@@ -63,6 +64,8 @@ class DelayProxy:
 
             def _forward(self, method: str) -> None:
                 start = time.monotonic()
+                with proxy.spans_lock:
+                    proxy.started.append((start, self.path))
                 time.sleep(proxy.delay)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 for attempt in (1, 2):
@@ -131,6 +134,12 @@ class DelayProxy:
     def take_spans(self) -> List[Tuple[float, float]]:
         with self.spans_lock:
             out, self.spans = self.spans, []
+        return out
+
+    def take_started(self) -> List[Tuple[float, str]]:
+        """The requests that arrived since the last call: (arrival time, path), in arrival order."""
+        with self.spans_lock:
+            out, self.started = self.started, []
         return out
 
 

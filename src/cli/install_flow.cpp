@@ -7,6 +7,7 @@
 
 #include "environment.hpp"
 #include "install_support.hpp"
+#include "ptinstall/install/prepare_ahead.hpp"
 #include "ptinstall/install/uninstall.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/ops/build_dispatch.hpp"
@@ -112,6 +113,16 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   request.target = &target;
   request.no_deps = no_deps;
   request.preferred = installed;
+  // Wheels start downloading as soon as the resolver decides them (docs/install.md); one it takes
+  // back stays an unused cache entry, and the transfers still running when this returns are stopped.
+  std::unique_ptr<install::PrepareAhead> ahead;
+  if (!opts.dry_run && !locked && opts.prepare_ahead > 0) {
+    install::PrepareOptions prep;
+    prep.download_ranges = opts.download_ranges;
+    prep.ranged_min_bytes = opts.download_ranges_min_bytes;
+    ahead = std::make_unique<install::PrepareAhead>(services.cache(), services.client(), prep, opts.prepare_ahead);
+    request.ahead = ahead.get();
+  }
   ops::ResolveStats stats;
   dist::Resolution resolution =
       locked ? std::move(locked->resolution) : ops::resolve(services, opts, request, build, &stats);
@@ -150,6 +161,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   ir.resolution = &resolution;
   ir.plan = &plan;
   ir.required_hashes = locked ? locked->required_hashes : in.hashes;
+  ir.ahead = ahead.get();
   if (progress.enabled()) {
     ir.on_build = [&progress](const std::string& what) { progress.headline(what.empty() ? "" : "Building " + what); };
     ir.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
@@ -159,6 +171,14 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       progress.file(name, received, total, finished);
     };
   }
+  // The downloads that started while resolving show their lines too, until the board goes.
+  struct Reporting {
+    install::PrepareAhead* ahead;
+    ~Reporting() {
+      if (ahead) ahead->report_files_to(nullptr);
+    }
+  } reporting{ir.on_file ? ahead.get() : nullptr};
+  if (reporting.ahead) reporting.ahead->report_files_to(ir.on_file);
   ops::InstallOutcome outcome;
   try {
     for (std::size_t attempt = 0;; ++attempt) {
@@ -172,9 +192,11 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       }
     }
   } catch (...) {
+    if (reporting.ahead) reporting.ahead->report_files_to(nullptr);
     progress.clear();
     throw;
   }
+  if (reporting.ahead) reporting.ahead->report_files_to(nullptr);
   progress.clear();
 
   if (opts.report) emit_report(opts.report, ops::installation_report(resolution, plan, outcome.sha256, target.markers));
@@ -186,6 +208,9 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   if (opts.compile_bytecode)
     util::log::info("Bytecode compiled " + std::to_string(outcome.compiled) + (outcome.compiled == 1 ? " file" : " files") +
                     " in " + format_elapsed(outcome.compile_time));
+  if (ahead)
+    util::log::debug(std::to_string(ahead->started()) + " wheels started downloading while resolving, " +
+                     std::to_string(ahead->succeeded()) + " of them prepared");
   print_stats(stats, services);
   print_changes(changes.removed, changes.added);
   return 0;

@@ -239,6 +239,9 @@ const std::vector<SettingSpec> kSettings = {
   {"download-ranges-min-size", "", {"PTINSTALL_DOWNLOAD_RANGES_MIN_SIZE"}, K::Value, kResolving,
    "Wheels of at least this many MiB (as the index declares) download in ranges, resumable across runs", {}, "64",
    true, "MIB", kNoFileKey | kNumber},
+  {"prepare-ahead", "", {"PTINSTALL_PREPARE_AHEAD"}, K::Value, kResolving,
+   "Wheels downloaded at once while the resolution still runs (as soon as their version is decided); 0: none "
+   "before the resolution ends", {}, "8", true, "N", kNoFileKey | kNumber},
   {"cert", "--cert", {"SSL_CERT_FILE"}, K::Value, kResolving,
    "A PEM file of certificate authorities to verify servers with, instead of the system's", {}, "", true, "FILE",
    kNoFileKey},

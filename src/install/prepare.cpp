@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ptinstall/index/find_links.hpp"
+#include "ptinstall/install/prepare_ahead.hpp"
 #include "ptinstall/install/ranged_download.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
@@ -33,7 +34,10 @@ struct Counters {
   std::atomic<std::int64_t> live_bytes{0};
   std::size_t total = 0;
   const PrepareOptions* options = nullptr;
+  // Throws (in a transfer's chunk handler, so the transfer stops) once PrepareOptions::cancel is set.
   void received(std::int64_t n) {
+    if (n > 0 && options && options->cancel && options->cancel->load())
+      throw util::Error(util::ErrorKind::Network, "download cancelled");
     live_bytes += n;
     notify();
   }
@@ -303,15 +307,20 @@ std::optional<UnpackedWheel> ranged_unpack(const PrepareItem& item, WheelCache& 
   return u;
 }
 
-PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cache& root, net::HttpClient& client,
-                          Counters& counters) {
-  ExpectedHashes expected = expected_hashes(item);
+// The --hash values must allow the hash the index gives, before anything is fetched.
+void check_required_against_index(const PrepareItem& item, const ExpectedHashes& expected) {
   if (expected.index_sha256 && !expected.required_sha256.empty() &&
       std::find(expected.required_sha256.begin(), expected.required_sha256.end(), *expected.index_sha256) ==
           expected.required_sha256.end())
     throw util::msg::hash_mismatch(item.file.filename, expected.required_sha256, *expected.index_sha256,
                                    "the --hash values of " + item.name + " are not the hash the index gives (sha256:" +
                                        *expected.index_sha256 + "); update them");
+}
+
+PreparedWheel prepare_one(const PrepareItem& item, WheelCache& cache, const Cache& root, net::HttpClient& client,
+                          Counters& counters) {
+  ExpectedHashes expected = expected_hashes(item);
+  check_required_against_index(item, expected);
   std::optional<std::string> single = expected.single();
   PreparedWheel out;
 
@@ -414,7 +423,23 @@ std::vector<PreparedWheel> prepare_wheels(const std::vector<PrepareItem>& items,
   try {
     util::parallel_for(pool.get(), items.size(),
                        [&](std::size_t i) {
-                         out[i] = prepare_one(items[i], cache, root, client, counters);
+                         std::optional<PrepareAhead::Taken> ahead;
+                         if (options.ahead) ahead = options.ahead->take(items[i]);
+                         if (ahead) {
+                           // Prepared while resolving, without this item's --hash values: checked here.
+                           ExpectedHashes expected = expected_hashes(items[i]);
+                           check_required_against_index(items[i], expected);
+                           check_hash(items[i], expected, ahead->wheel.unpacked.sha256);
+                           out[i] = std::move(ahead->wheel);
+                           counters.from_cache += ahead->stats.from_cache;
+                           counters.downloaded += ahead->stats.downloaded;
+                           counters.unpacked += ahead->stats.unpacked;
+                           counters.parallel += ahead->stats.parallel;
+                           counters.bytes += ahead->stats.bytes;
+                           counters.live_bytes += static_cast<std::int64_t>(ahead->stats.bytes);
+                         } else {
+                           out[i] = prepare_one(items[i], cache, root, client, counters);
+                         }
                          counters.done++;
                          counters.notify();
                        });

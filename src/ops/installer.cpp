@@ -148,6 +148,7 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
         request.on_progress(done_before + done, items.size(), bytes_before + bytes);
       };
     prep_opts.on_file = request.on_file;
+    prep_opts.ahead = request.ahead;
     install::PrepareStats stats;
     auto got = install::prepare_wheels(part, wheel_cache, cache, services.client(), prep_opts, &stats);
     for (std::size_t k = 0; k < group.size(); ++k) prepared[group[k]] = std::move(got[k]);

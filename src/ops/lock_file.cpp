@@ -81,7 +81,7 @@ lock::LockWriteOptions lock_write_options(const ResolveInputs& in, const Target&
   if (routing.active) {
     lock::TorchRecord t;
     t.backend = routing.backend;
-    t.accelerator = routing.accelerator;
+    t.accelerator = routing.accelerator_record();
     for (const auto& u : routing.urls) t.indexes.push_back(util::redact_url(trim_slash(u)));
     w.torch = std::move(t);
   }
@@ -149,7 +149,7 @@ lock::LockInstall read_lock(const std::string& path, const std::string& text, co
         util::log::warn("this lock was made for " + last(index) + " (--torch-backend " + lock.torch->backend +
                         (lock.torch->accelerator.empty() ? "" : ", " + lock.torch->accelerator) +
                         "); this machine selects " + last(here.front()) + " (--torch-backend " + now.backend +
-                        (now.accelerator.empty() ? "" : ", " + now.accelerator) + "); installing the locked files");
+                        (now.accelerator ? ", " + now.accelerator_record() : "") + "); installing the locked files");
         break;
       }
     } catch (const util::Error& e) {

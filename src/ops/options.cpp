@@ -13,9 +13,9 @@ namespace ptinstall::ops {
 namespace {
 
 // A number setting (config::number_setting's checks and wording) whose bad value is a usage error.
-double usage_number(const config::Settings& S, std::string_view key) {
+double usage_number(const config::Settings& S, std::string_view key, bool allow_zero = false) {
   try {
-    return config::number_setting(S, key, false);
+    return config::number_setting(S, key, allow_zero);
   } catch (const util::Error& e) {
     throw util::Error(util::ErrorKind::Usage, e.what(), e.hint());
   }
@@ -104,6 +104,7 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   }
   if (double v = usage_number(S, "download-ranges"); v >= 1) o.download_ranges = static_cast<unsigned>(std::min(v, 64.0));
   o.download_ranges_min_bytes = static_cast<std::uint64_t>(usage_number(S, "download-ranges-min-size") * 1048576.0);
+  o.prepare_ahead = static_cast<std::size_t>(std::min(usage_number(S, "prepare-ahead", true), 64.0));
   o.build_timeout = std::chrono::seconds(static_cast<long long>(usage_number(S, "build-timeout") + 0.999));
   o.dry_run = S.flag("dry-run");
   o.reinstall = S.flag("reinstall");

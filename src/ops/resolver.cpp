@@ -7,10 +7,12 @@
 #include <set>
 
 #include "ptinstall/config/index_config.hpp"
+#include "ptinstall/index/find_links.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/index/metadata_fetch.hpp"
 #include "ptinstall/index/page_memo.hpp"
 #include "ptinstall/install/prepare.hpp"
+#include "ptinstall/install/prepare_ahead.hpp"
 #include "ptinstall/install/wheel_cache.hpp"
 #include "ptinstall/util/progress.hpp"
 #include "ptinstall/net/http_cache.hpp"
@@ -370,6 +372,26 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
       }
       if (auto v = spec::Version::parse(d.version)) popts.preferences.preferred.emplace(d.normalized, *v);
     }
+  }
+  if (request.ahead) {
+    // The plan keeps an installed version the resolution chooses again (unless --reinstall), so only
+    // other versions are worth downloading ahead. Local files and wheels the metadata fetcher already
+    // downloaded need no transfer.
+    std::map<std::string, spec::Version, std::less<>> kept;
+    if (!options.reinstall)
+      for (const auto& d : request.preferred)
+        if (!options.reinstall_packages.count(d.normalized))
+          if (auto v = spec::Version::parse(d.version)) kept.emplace(d.normalized, *v);
+    popts.on_decided = [ahead = request.ahead, kept = std::move(kept), &in](const resolve::ChosenFile& cf) {
+      if (cf.direct || cf.wheel_path || !cf.dist.is_wheel() || cf.file.kind != index::FileKind::Wheel) return;
+      if (cf.file.url.empty() || index::local_path(cf.file.url)) return;
+      if (auto it = kept.find(cf.name); it != kept.end() && it->second == cf.version) return;
+      install::PrepareItem item;
+      item.name = cf.name;
+      item.file = cf.file;
+      if (auto h = in.hashes.find(cf.name); h != in.hashes.end()) item.required_hashes = h->second;
+      ahead->start(std::move(item));
+    };
   }
   resolve::IndexProvider provider(indexes, metadata, popts);
   resolve::Solver solver(provider);

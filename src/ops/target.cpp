@@ -61,6 +61,25 @@ Target make_target(const PipOptions& options, const python::InterpreterInfo& inf
   return t;
 }
 
+std::string TorchRouting::accelerator_record() const {
+  if (!accelerator) return {};
+  const torch::Accelerator& acc = *accelerator;
+  if (acc.kind == torch::AcceleratorKind::None) return "no accelerator found";
+  return std::string(torch::to_string(acc.kind)) + (acc.source.empty() ? "" : " (" + acc.source + ")");
+}
+
+std::string TorchRouting::accelerator_summary() const {
+  if (!accelerator) return {};
+  const torch::Accelerator& acc = *accelerator;
+  switch (acc.kind) {
+    case torch::AcceleratorKind::Cuda: return "NVIDIA driver " + acc.cuda_driver;
+    case torch::AcceleratorKind::Amd: return "AMD GPU " + acc.amd_arch;
+    case torch::AcceleratorKind::Xpu: return "Intel GPU";
+    case torch::AcceleratorKind::None: break;
+  }
+  return "no GPU found";
+}
+
 TorchRouting torch_routing(const config::Settings& S, const Target& target, Detect detect) {
   TorchRouting r;
   auto value = S.get("torch-backend");
@@ -83,22 +102,13 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target, Dete
     if (opts.check_compute_capability) di.why_no_capability_query = "not needed to judge what is installed";
     torch::Detection d = torch::detect_accelerator(di);
     acc = d.accelerator;
-    switch (acc.kind) {
-      case torch::AcceleratorKind::Cuda: r.accelerator_found = "NVIDIA driver " + acc.cuda_driver; break;
-      case torch::AcceleratorKind::Amd: r.accelerator_found = "AMD GPU " + acc.amd_arch; break;
-      case torch::AcceleratorKind::Xpu: r.accelerator_found = "Intel GPU"; break;
-      case torch::AcceleratorKind::None: r.accelerator_found = "no GPU found"; break;
-    }
+    r.accelerator = acc;
     util::log::debug("torch backend auto: accelerator " + std::string(torch::to_string(acc.kind)) +
                      (acc.source.empty() ? "" : " (from " + acc.source + ")"));
   }
   torch::IndexPlan plan = torch::plan_indexes(mode, acc, opts);
   r.active = true;
   r.backend = mode.to_string();
-  if (mode.automatic)
-    r.accelerator = acc.kind == torch::AcceleratorKind::None
-                        ? std::string("no accelerator found")
-                        : std::string(torch::to_string(acc.kind)) + (acc.source.empty() ? "" : " (" + acc.source + ")");
   r.origin = origin;
   r.selected = torch::selected_backends(plan);
   r.machine = opts.machine;

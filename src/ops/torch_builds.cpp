@@ -80,7 +80,7 @@ std::optional<std::string> installed_build_warning(const TorchRouting& routing,
     for (const auto& b : off) shown.push_back(b.name + " " + b.version);
     parts.push_back(util::join(shown, ", ") + (off.size() == 1 ? " is" : " are") + " installed, but " +
                     backend_flag(routing) + " selects " + describe_selection(routing.selected) +
-                    (routing.accelerator_found.empty() ? std::string() : " (" + routing.accelerator_found + ")"));
+                    (routing.accelerator ? " (" + routing.accelerator_summary() + ")" : std::string()));
   }
   if (auto lacks = torch_without_kernels(routing, builds)) parts.push_back(*lacks);
   auto mixed = torch::mixed_family(builds);

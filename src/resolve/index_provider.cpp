@@ -672,6 +672,7 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   }
 
   const ChosenFile& cf = I.read_metadata(base, version, *file);
+  if (extra.empty() && I.options.on_decided) I.options.on_decided(cf);
   spec::CoreMetadata md = spec::CoreMetadata::parse(cf.metadata_raw);
   if (md.requires_python && !md.requires_python->contains(I.options.python_version, true))
     return requires_python_unavailable(*md.requires_python, I.options.python_version);

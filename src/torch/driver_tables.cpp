@@ -82,7 +82,9 @@ const std::vector<AmdRow>& amd_table() {
 //   (as far as can be told) sm_70, which 2.8 put back; so 2.7's sm_70 is marked "7.0?".
 // An architecture written "X.Y?" may or may not be in the build: it counts as present (unverified
 // data never excludes anything). A row marked uncertain (old releases, from memory) never excludes.
-// On aarch64 the script drops 5.0, 6.0, 7.0, 7.5 and 8.6; 13.x adds 11.0 (Jetson Thor).
+// On aarch64 the script drops 5.0, 6.0, 7.0, 7.5 and 8.6; 13.x adds 11.0 (Jetson Thor): for 13.0/13.2
+// that gives 8.0, 9.0, 10.0, 11.0, 12.0, as pytorch/pytorch#178665 (the 2.12 RFC, quoted in
+// Comfy-Org/ComfyUI#16438) and #188443 (2.13's table) give it.
 struct ArchRow {
   std::string_view backend;
   std::string_view first, last;  // torch releases, major.minor
@@ -99,10 +101,18 @@ constexpr std::string_view kCu128First = "pytorch/pytorch#146265, bitsandbytes#1
 constexpr std::string_view kBuildScript = "pytorch/pytorch .ci/manywheel/build_cuda.sh (PyTorch 2.8-2.9 releases)";
 constexpr std::string_view kRelease212 = "pytorch/pytorch#188443 (release/2.12 build_cuda.sh, release/2.13 tables)";
 constexpr std::string_view kOlderScript = "pytorch/pytorch .ci/manywheel/build_cuda.sh of older releases, from memory";
-constexpr std::array<ArchRow, 12> kArchRows = {{
+constexpr std::string_view kCu129Volta =
+    "pytorch/pytorch#172598 (Volta out of the 12.8 and 12.9 builds, on main 2026-01-16 per #172680, before the 2.11 "
+    "branch), #185269 (a 2.11 cu129 build exists); +PTX not verified";
+constexpr std::string_view kCu129Ten =
+    "2.10 was branched before pytorch/pytorch#172598; rapidsai/rmm#2541 installs torch==2.10.0+cu129; Maxwell/Pascal "
+    "out of 12.9 builds since 2.8 (dev-discuss.pytorch.org/t/3128); sm_70 not verified";
+constexpr std::array<ArchRow, 14> kArchRows = {{
     {"cu132", "2.12", "", "7.5;8.0;8.6;9.0;10.0;12.0", kRelease212, false},
     {"cu130", "2.9", "", "7.5;8.0;8.6;9.0;10.0;12.0+PTX", kMatrix, false},
     {"cu129", "2.12", "", "7.5;8.0;8.6;9.0;10.0;12.0", kRelease212, false},
+    {"cu129", "2.11", "2.11", "7.5;8.0;8.6;9.0;10.0;12.0+PTX?", kCu129Volta, false},
+    {"cu129", "2.10", "2.10", "7.0?;7.5;8.0;8.6;9.0;10.0;12.0+PTX", kCu129Ten, false},
     {"cu129", "2.8", "2.9", "7.0;7.5;8.0;8.6;9.0;10.0;12.0+PTX", kBuildScript, false},
     {"cu128", "2.11", "", "7.5;8.0;8.6;9.0;10.0;12.0", kCu128Volta, false},
     {"cu128", "2.8", "2.10", "7.0;7.5;8.0;8.6;9.0;10.0;12.0", kCu128Old, false},

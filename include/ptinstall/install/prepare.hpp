@@ -17,6 +17,7 @@
 //   a util::Error naming the file, the expected and the actual hash; nothing is committed to the
 //   cache in that case, and since preparing comes before installing, nothing is installed.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <cstdint>
 #include <filesystem>
@@ -32,6 +33,8 @@ class HttpClient;
 }
 
 namespace ptinstall::install {
+
+class PrepareAhead;
 
 struct PrepareItem {
   std::string name;                                  // normalised, for messages
@@ -61,6 +64,13 @@ struct PrepareOptions {
   // ends (well or not). For a progress display: must be quick and thread-safe.
   std::function<void(const std::string& filename, std::uint64_t received, std::uint64_t total, bool finished)>
       on_file{};
+  // Wheels started while the resolution ran (install/prepare_ahead.hpp): an item whose URL it
+  // started is taken from there (waiting for it when it is still running); one it failed gives its
+  // error here, so the error is said only when the wheel is needed.
+  PrepareAhead* ahead = nullptr;
+  // Set: transfers stop at their next chunk with a network error (PrepareAhead, when the resolution
+  // fails or the run ends before a wheel started ahead was needed).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct PrepareStats {

@@ -20,6 +20,10 @@
 #include "ptinstall/ops/services.hpp"
 #include "ptinstall/python/environment.hpp"
 
+namespace ptinstall::install {
+class PrepareAhead;
+}
+
 namespace ptinstall::ops {
 
 // The plan of a resolution against `installed`; `sync` also removes what the resolution does not name.
@@ -46,6 +50,8 @@ struct InstallRequest {
   // A build starts (the distribution's description), and "" once every build has finished; from
   // builder threads, while downloads go on.
   std::function<void(const std::string&)> on_build;
+  // Wheels started while resolving (ResolveRequest::ahead): taken from there, not downloaded again.
+  install::PrepareAhead* ahead = nullptr;
 };
 
 struct InstallOutcome {

@@ -60,6 +60,7 @@ struct PipOptions {
   std::size_t concurrent_builds = 1;                // builds at once (default: the number of cores)
   unsigned download_ranges = 4;                     // range requests at once for one big wheel
   std::uint64_t download_ranges_min_bytes = 64ULL << 20;  // from which size a wheel downloads in ranges
+  std::size_t prepare_ahead = 8;                    // wheels downloaded at once while resolving (0: none)
   config::ExtraBuildDependencies extra_build_dependencies;  // [tool.uv] extra-build-dependencies
 
   // Installing.

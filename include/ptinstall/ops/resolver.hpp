@@ -14,6 +14,10 @@
 #include "ptinstall/ops/services.hpp"
 #include "ptinstall/ops/target.hpp"
 
+namespace ptinstall::install {
+class PrepareAhead;
+}
+
 namespace ptinstall::config {
 struct IndexConfig;
 }
@@ -57,6 +61,9 @@ struct ResolveRequest {
   bool collect_attestations = false;
   // Pages and metadata shared with the command's other resolutions, or null (this resolution's own).
   SharedFetches* shared = nullptr;
+  // pip install: each wheel the resolver decides on starts downloading into the wheel cache at once
+  // (install/prepare_ahead.hpp), unless its version is the one installed (the plan keeps it).
+  install::PrepareAhead* ahead = nullptr;
 };
 
 struct ResolveStats {

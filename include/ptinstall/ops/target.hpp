@@ -31,15 +31,23 @@ struct TorchRouting {
   std::map<std::string, std::string, std::less<>> cuda_of_index;
   bool cuda_consistency = false;
   std::string backend;      // the mode as asked ("auto", "cu128", ...), for a lock's [tool.ptinstall]
-  std::string accelerator;  // auto: what detection found ("cuda (nvidia-smi)"), else ""
+  // auto: what detection found (nullopt for an explicit backend), the one source of the two wordings
+  // below.
+  std::optional<torch::Accelerator> accelerator;
   std::string origin;                            // "--torch-backend", "UV_TORCH_BACKEND", "`torch-backend` in ..."
   std::vector<const torch::Backend*> selected;   // torch::selected_backends of the index list
-  std::string accelerator_found;                 // auto: "NVIDIA driver 550.144.03", for messages
   // auto with an NVIDIA GPU whose compute capability is known and checked: torch builds on a CUDA
   // index without kernels for it are passed over, release by release (torch::build_lacks_kernels).
   std::optional<torch::ComputeCapability> compute_capability;
   std::string machine;                           // picks the architecture lists
   std::string base;                              // --torch-backend-index, to map index URLs back
+
+  // What a lock records as `torch-accelerator` (and compares): "cuda (nvidia-smi)", "no accelerator
+  // found"; "" for an explicit backend.
+  std::string accelerator_record() const;
+  // What messages say: "NVIDIA driver 550.144.03", "AMD GPU gfx1100", "no GPU found"; "" for an
+  // explicit backend.
+  std::string accelerator_summary() const;
 };
 // Which questions detection may ask: everything (a resolution), or only what files answer and what
 // the kind of accelerator needs (the no-op fast path: no `nvidia-smi` for the compute capability,

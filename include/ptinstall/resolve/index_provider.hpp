@@ -67,6 +67,8 @@ struct VariantSelection {
 // The name of the root package of a resolution (never asked for versions).
 inline constexpr std::string_view kRootPackage = "<root>";
 
+struct ChosenFile;
+
 struct IndexProviderOptions {
   spec::MarkerEnvironment markers;        // target environment
   spec::Version python_version;           // full target version, for Requires-Python of the metadata
@@ -87,6 +89,10 @@ struct IndexProviderOptions {
   dist::BuildContext* build = nullptr;
   std::set<std::string> editable_urls;    // `name @ url` requirements given with -e (local trees)
   VariantSelection variants;
+  // Called on the solver's thread when it decides a real package's version (asks its dependencies),
+  // with the file chosen for it; a later conflict may take the decision back. Must return quickly
+  // (ops starts the wheel's download here: install/prepare_ahead.hpp).
+  std::function<void(const ChosenFile&)> on_decided;
 };
 
 // What the resolution chose for one real package: the file and its metadata.

@@ -8,12 +8,17 @@ using namespace ptinstall;
 namespace {
 
 ops::TorchRouting routing(std::string mode, std::initializer_list<std::string_view> selected,
-                          std::string origin = "--torch-backend", std::string accelerator = "") {
+                          std::string origin = "--torch-backend", std::string cuda_driver = "") {
   ops::TorchRouting r;
   r.active = true;
   r.backend = std::move(mode);
   r.origin = std::move(origin);
-  r.accelerator_found = std::move(accelerator);
+  if (!cuda_driver.empty()) {
+    torch::Accelerator acc;
+    acc.kind = torch::AcceleratorKind::Cuda;
+    acc.cuda_driver = std::move(cuda_driver);
+    r.accelerator = acc;
+  }
   for (auto n : selected) r.selected.push_back(torch::find_backend(n));
   return r;
 }
@@ -22,7 +27,7 @@ ops::TorchRouting routing(std::string mode, std::initializer_list<std::string_vi
 
 TEST_CASE("the installed-build warning") {
   std::vector<torch::InstalledBuild> cpu = {{"torch", "2.9.1+cpu"}, {"triton", "3.5.1"}};
-  auto autor = routing("auto", {"cu129", "cu128", "cu126", "cu118"}, "--torch-backend", "NVIDIA driver 550.144.03");
+  auto autor = routing("auto", {"cu129", "cu128", "cu126", "cu118"}, "--torch-backend", "550.144.03");
   CHECK(ops::installed_build_warning(autor, cpu) ==
         "torch 2.9.1+cpu is installed, but --torch-backend=auto selects cu129, cu128 and 2 more (NVIDIA driver "
         "550.144.03); to switch: ptinstall pip install --torch-backend=auto --reinstall-package torch torch");

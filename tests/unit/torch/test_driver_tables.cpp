@@ -206,7 +206,16 @@ TEST_CASE("CUDA architecture lists by torch release") {
   CHECK(at("cu128", "2.7.1") == "sm_70? sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.7]");
   CHECK(at("cu128", "2.6.0") == "unknown");
   CHECK(at("cu129", "2.9.1") == "sm_70 sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX [2.8 to 2.9]");
-  CHECK(at("cu129", "2.10.0") == "unknown");  // no cu129 list known for 2.10-2.11
+  // 2.10 was branched before Volta left the 12.9 builds (sm_70 unverified, so it counts as present);
+  // 2.11 was branched after.
+  CHECK(at("cu129", "2.10.0") == "sm_70? sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX [2.10]");
+  CHECK(at("cu129", "2.11.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX? [2.11]");
+  CHECK_FALSE(build_lacks_kernels(*find_backend("cu129"), Version::from_string("2.10.0"), "x86_64", {7, 0}));
+  CHECK(build_lacks_kernels(*find_backend("cu129"), Version::from_string("2.11.0"), "x86_64", {7, 0}));
+  CHECK(build_lacks_kernels(*find_backend("cu129"), Version::from_string("2.10.0"), "x86_64", {6, 1}));
+  // aarch64, CUDA 13: Ampere 8.0, Hopper, Blackwell with Thor's sm_110 (pytorch/pytorch#178665).
+  CHECK(arch_list_to_string(cuda_arch_list_for(*find_backend("cu130"), Version::from_string("2.12.0"), "aarch64")->archs) ==
+        "sm_80 sm_90 sm_100 sm_110 sm_120+PTX");
   CHECK(at("cu129", "2.12.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120 [2.12 and later]");
   CHECK(at("cu130", "2.11.0") == "sm_75 sm_80 sm_86 sm_90 sm_100 sm_120+PTX [2.9 and later]");
   CHECK(at("cu126", "2.11.0") == "sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90 [2.6 and later]");

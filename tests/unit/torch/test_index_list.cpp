@@ -122,11 +122,15 @@ TEST_CASE("auto skips CUDA indexes without kernels for the GPU") {
     REQUIRE(plan.skipped.size() == 2);
     CHECK(plan.skipped[0].backend->name == "cu132");
     CHECK(plan.skipped[1].backend->name == "cu130");
-    REQUIRE(plan.limited.size() == 2);
+    // cu129: 2.12 and 2.11 lack sm_70 (2.11 since pytorch/pytorch#172598), 2.8 to 2.10 run.
+    REQUIRE(plan.limited.size() == 3);
     CHECK(plan.limited[0].backend->name == "cu129");
     CHECK(plan.limited[0].reason.find("torch 2.12 and later is built for sm_75") == 0);
-    CHECK(plan.limited[1].backend->name == "cu128");
-    CHECK(plan.limited[1].reason ==
+    CHECK(plan.limited[1].backend->name == "cu129");
+    CHECK(plan.limited[1].reason.find("torch 2.11 is built for sm_75") == 0);
+    CHECK(plan.limited[1].reason.find("; torch 2.10, 2.8 to 2.9 from it runs") != std::string::npos);
+    CHECK(plan.limited[2].backend->name == "cu128");
+    CHECK(plan.limited[2].reason ==
           "torch 2.11 and later is built for sm_75 sm_80 sm_86 sm_90 sm_100 sm_120, not for the GPU's sm_70 "
           "(pytorch/pytorch#175253, #172352, #182250: Volta dropped from CUDA 12.8 builds in 2.11); torch 2.8 to "
           "2.10, 2.7 from it runs");
