@@ -46,10 +46,10 @@ def metadata(variants, namespaces=("nvidia", "amd"), schema=SCHEMA):
     return {"$schema": schema, "default-priorities": {"namespace": list(namespaces)}, "variants": variants}
 
 
-def variant_wheel(out, name, version, label, props, requires_dist=(), marker_module=None):
+def variant_wheel(out, name, version, label, props, requires_dist=(), marker_module=None, variant_json=True):
     stem = f"{wheelmaker.escape_name(name)}-{version}"
     module = wheelmaker.escape_name(name)
-    files = {f"{stem}.dist-info/variant.json": json.dumps(metadata({label: props}))}
+    files = {f"{stem}.dist-info/variant.json": json.dumps(metadata({label: props}))} if variant_json else {}
     return wheelmaker.build_wheel(
         out, name, version, tags=TAGS, filename=f"{stem}-{TAGS}-{label}.whl", requires_dist=requires_dist,
         packages={f"{module}/__init__.py": f"__version__ = {version!r}\nvariant = {label!r}\n"}, files=files)
@@ -91,6 +91,11 @@ def index(tmp_path_factory):
     # an extension built per torch release (PEP 850 abi_dependency), with no torch in its Requires-Dist
     for release in ("2.12", "2.13"):
         wheels.append(variant_wheel(out, "flashy", "1.0", f"torch{release}", {"abi_dependency": {"torch": [release]}}))
+    # no {name}-{version}-variants.json on the index: each wheel's variant.json is read (PEP 825's fallback);
+    # one wheel lacks it
+    for label in ("cuda12.8", "cuda13.0", "null"):
+        wheels.append(variant_wheel(out, "nojson", "1.0", label, TORCH_VARIANTS[label]))
+    wheels.append(variant_wheel(out, "nojson", "1.0", "rocm7.1", TORCH_VARIANTS["rocm7.1"], variant_json=False))
     # torchaudio lags behind: no cuda13.0 build of its release
     for label in ("cuda12.8", "null"):
         wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
@@ -297,19 +302,87 @@ def test_the_switch_from_a_config_file(ptinstall, index, tmp_path):
     assert variant_of(venv) == "cuda13.0"
 
 
-def test_the_family_agrees_on_the_cuda_version_or_says_why(ptinstall, index, tmp_path):
-    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed."""
+def test_the_family_takes_the_best_build_every_member_has(ptinstall, index, tmp_path):
+    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed;
+    the family is relabelled to the newest CUDA every member has (cuda12.8), torch included."""
     host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    alone = make_venv(tmp_path / "alone")
+    install(ptinstall, index, alone, "--variants", "torch", env=host.env())
+    assert variant_of(alone) == "cuda13.0"
     venv = make_venv(tmp_path / "venv")
-    before = snapshot(venv)
-    r = install(ptinstall, index, venv, "--variants", "torch", "torchaudio", env=host.env(), check=False)
+    r = install(ptinstall, index, venv, "--variants", "-v", "torch", "torchaudio", env=host.env())
+    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8", r.stderr
+    assert "nvidia-runtime-fake" in installed(venv)
+    assert "resolving again with the builds for CUDA 12.8 for all of them" in r.stderr, r.stderr
+    assert ("cuda13.0: built for CUDA 13.0; the PyTorch packages all take their builds for CUDA 12.8, "
+            "the newest every one of them has") in r.stderr, r.stderr
+    # --variant-label is never relabelled: a label one member lacks fails and says why.
+    other = make_venv(tmp_path / "other")
+    before = snapshot(other)
+    r = install(ptinstall, index, other, "--variants", "--variant-label", "cuda13.0", "torch", "torchaudio",
+                env=host.env(), check=False)
     assert r.returncode == 1, r
-    assert "system:variant-cuda" in r.stderr, r.stderr
-    assert "variant wheels must agree on the CUDA (ROCm) version" in r.stderr, r.stderr
-    assert snapshot(venv) == before
-    # One label for the family settles it.
-    install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
-    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8"
+    assert "torchaudio" in r.stderr and "not the --variant-label `cuda13.0`" in r.stderr, r.stderr
+    assert snapshot(other) == before
+    # One label for the family that all have settles it.
+    install(ptinstall, index, other, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
+    assert variant_of(other) == "cuda12.8" and variant_of(other, "torchaudio") == "cuda12.8"
+
+
+def test_without_an_index_file_each_wheels_variant_json_is_read_by_range_requests(ptinstall, index, tmp_path):
+    """PEP 825's fallback: no nojson-1.0-variants.json on the index, so the variant.json inside one wheel per
+    label is read through HTTP range requests (the zip's central directory from the tail, then the entry) and
+    kept in the cache by the wheel's sha256 (immutable)."""
+    host = Host(tmp_path).nvidia("580.65.06", "8.6")
+    cache = tmp_path / "cache"
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--cache-dir", cache, "nojson", env=host.env())
+    assert variant_of(venv, "nojson") == "cuda12.8", r.stderr
+    assert "variants of nojson==1.0: variant `cuda12.8` (order: cuda12.8 > null)" in r.stderr, r.stderr
+    assert "cuda13.0: needs nvidia :: sm_arch" in r.stderr, r.stderr
+    # the wheel without a variant.json: its label is unsupported, with the reason
+    assert ("rocm7.1: nojson-1.0-" + TAGS + "-rocm7.1.whl has no .dist-info/variant.json (and no "
+            "nojson-1.0-variants.json on ") in r.stderr, r.stderr
+    kept = sorted((cache / "dist-info-v1").rglob("*-variant.json"))
+    assert len(kept) == 3, kept  # cuda12.8, cuda13.0, null (the rocm7.1 wheel has none)
+    assert {json.dumps(sorted(json.loads(k.read_text())["variants"])) for k in kept} == \
+        {'["cuda12.8"]', '["cuda13.0"]', '["null"]'}
+    # The kept copies are what a second run uses: one that says cuda12.8 needs sm_75 makes it unsupported here.
+    for k in kept:
+        data = json.loads(k.read_text())
+        if "cuda12.8" in data["variants"]:
+            data["variants"]["cuda12.8"]["nvidia"]["sm_arch"] = ["75_real"]
+            k.write_text(json.dumps(data))
+    again = make_venv(tmp_path / "again")
+    install(ptinstall, index, again, "--variants", "--cache-dir", cache, "nojson", env=host.env())
+    assert variant_of(again, "nojson") == "null"
+
+
+def test_the_compute_capability_is_remembered_for_this_boot(ptinstall, index, tmp_path):
+    """A real nvidia-smi takes 50-500 ms, more than a warm resolve: its answer is kept for this boot, driver
+    and set of GPUs, so a second resolve runs no tool; a new boot asks again."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    boot = host.root / "proc/sys/kernel/random"
+    boot.mkdir(parents=True)
+    (boot / "boot_id").write_text("6a8f0b9e-1111-4222-8333-944455556666\n")
+    cache = tmp_path / "cache"
+    runs = host.root / "smi.runs"
+    for n in (1, 2):
+        venv = make_venv(tmp_path / f"venv{n}")
+        install(ptinstall, index, venv, "--variants", "--cache-dir", cache, "torch", env=host.env())
+        assert variant_of(venv) == "cuda13.0"
+    assert len(runs.read_text().splitlines()) == 1, runs.read_text()
+    (boot / "boot_id").write_text("0b7c1d2e-1111-4222-8333-944455556666\n")
+    venv = make_venv(tmp_path / "venv3")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--cache-dir", cache, "torch", env=host.env())
+    assert variant_of(venv) == "cuda13.0"
+    assert len(runs.read_text().splitlines()) == 2, runs.read_text()
+    # Without a boot id (a fake root, a container without /proc) nothing is remembered.
+    (boot / "boot_id").unlink()
+    for n in (4, 5):
+        install(ptinstall, index, make_venv(tmp_path / f"venv{n}"), "--variants", "--cache-dir", cache, "torch",
+                env=host.env())
+    assert len(runs.read_text().splitlines()) == 4, runs.read_text()
 
 
 def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstall, index, tmp_path):
@@ -321,19 +394,73 @@ def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstal
     assert variant_of(venv) == "null"
 
 
-def test_a_lock_keeps_the_chosen_variant_and_installs_it_anywhere(ptinstall, index, tmp_path):
+def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(ptinstall, index, tmp_path):
+    """PEP 825 and pylock.toml: every variant wheel is kept and `[packages.variants-json]` inlines the index's
+    metadata (`$schema` kept), so installing the lock ranks the wheels again for the machine that installs it."""
+    import tomllib
     host = Host(tmp_path).nvidia("580.65.06", "12.0")
     venv = make_venv(tmp_path / "venv")
-    (tmp_path / "requirements.in").write_text("torch\n")
+    (tmp_path / "requirements.in").write_text("torch\ntorchaudio\n")
     lock = tmp_path / "pylock.toml"
     ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", index.index_url(), "--variants",
               tmp_path / "requirements.in", "-o", lock, env=host.env(), check=True)
     text = lock.read_text()
-    assert "-cuda13.0.whl" in text, text
-    assert "-null.whl" not in text and "-cuda12.8.whl" not in text and f"{PLAT}.whl" not in text, text
-    # Installed from the lock on a machine without GPU and without --variants: the locked build.
-    cpu = tmp_path / "cpu"
-    cpu.mkdir()
-    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", lock, env=Host(cpu).env(), check=True)
-    assert variant_of(venv) == "cuda13.0"
-    assert "nvidia-runtime-fake" in installed(venv)
+    doc = tomllib.loads(text)
+    torch = next(p for p in doc["packages"] if p["name"] == "torch")
+    assert {w["name"].rsplit("-", 1)[1] for w in torch["wheels"]} == \
+        {"cuda12.8.whl", "cuda13.0.whl", "rocm7.1.whl", "null.whl", f"{PLAT}.whl"}, text
+    vj = torch["variants-json"]
+    assert vj["$schema"] == SCHEMA and vj["default-priorities"]["namespace"] == ["nvidia", "amd"]
+    assert vj["variants"] == TORCH_VARIANTS, text
+    audio = next(p for p in doc["packages"] if p["name"] == "torchaudio")
+    assert set(audio["variants-json"]["variants"]) == {"cuda12.8", "null"}  # pruned to the wheels it lists
+    assert '[packages.variants-json]\n"$schema" = ' in text and '"cuda12.8" = ' in text, text
+
+    def from_lock(name, gpu=None, *args):
+        (tmp_path / name).mkdir()
+        h = Host(tmp_path / name)
+        if gpu:
+            h.nvidia(*gpu)
+        target = make_venv(tmp_path / name / "venv")
+        ptinstall("pip", "install", "--python", target / "bin" / "python", "-r", lock, *args, env=h.env(), check=True)
+        return target
+
+    # An H100 with driver 580: torch alone would take cuda13.0, torchaudio has only cuda12.8: both cuda12.8.
+    h100 = from_lock("h100", ("580.65.06", "9.0"))
+    assert variant_of(h100) == "cuda12.8" and variant_of(h100, "torchaudio") == "cuda12.8"
+    # An RTX 3090 with driver 570 (CUDA 12.9): cuda12.8 too; a CPU host: null, without --variants either way.
+    assert variant_of(from_lock("rtx3090", ("570.86.10", "8.6"))) == "cuda12.8"
+    cpu = from_lock("cpu")
+    assert variant_of(cpu) == "null" and variant_of(cpu, "torchaudio") == "null"
+    # A user's property list targets another machine from the lock as well.
+    props = tmp_path / "target.txt"
+    props.write_text("nvidia :: cuda_version_lower_bound :: 12.8\nnvidia :: sm_arch :: 90_real\n")
+    user = from_lock("user", None, "--variants", "--variant-properties", props)
+    assert variant_of(user) == "cuda12.8" and variant_of(user, "torchaudio") == "cuda12.8"
+
+
+def test_a_variant_wheel_given_by_path_or_url_is_checked_against_this_machine(ptinstall, index, tmp_path):
+    """A variant wheel named directly is used only when its own variant.json's properties are supported here
+    (read in place for a path, by range requests for a URL), as an index wheel would be."""
+    host = Host(tmp_path).nvidia("580.65.06", "8.6")
+    files = index.root / "files"
+    cuda13 = next(files.glob("torch-2.13.0-*-cuda13.0.whl"))
+    cuda12 = next(files.glob("torch-2.13.0-*-cuda12.8.whl"))
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    for given in (str(cuda13), f"{index.url}/files/{cuda13.name}"):
+        r = install(ptinstall, index, venv, "--variants", f"torch @ {given}" if "://" in given else given,
+                    env=host.env(), check=False)
+        assert r.returncode == 1, r
+        assert f"is the variant wheel {cuda13.name}, which this machine does not support (cuda13.0: needs nvidia :: " \
+            in r.stderr, r.stderr
+        assert snapshot(venv) == before
+    install(ptinstall, index, venv, "--variants", f"torch @ {index.url}/files/{cuda12.name}", env=host.env())
+    assert variant_of(venv) == "cuda12.8"
+    assert "nvidia-runtime-fake" in installed(venv)  # its variant markers are those of its own variant.json
+    # Without --variants it is installed as given, with a warning that nothing was checked.
+    plain = make_venv(tmp_path / "plain")
+    r = install(ptinstall, index, plain, str(cuda13), env=host.env())
+    assert variant_of(plain) == "cuda13.0"
+    assert f"warning: {cuda13.name} is a variant wheel (PEP 825); its variant.json is checked against this machine " \
+        "only with --variants" in r.stderr, r.stderr
