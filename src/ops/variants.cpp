@@ -51,7 +51,8 @@ spec::SupportedProperties native_variant_properties(const Target& target, const 
   di.capability_cache = capability_cache;
   torch::Detection d = torch::detect_accelerator(di);
   spec::SupportedProperties native =
-      torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root);
+      torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root,
+                                       di.getenv("PTINSTALL_XPU_DEVICE_IP").value_or(""));
   for (const auto& [ns, features] : native.namespaces) {
     std::string line = "variant provider " + ns + " (" + native.source[ns] + "):";
     for (const auto& f : features) {

@@ -96,6 +96,10 @@ def index(tmp_path_factory):
     for label in ("cuda12.8", "cuda13.0", "null"):
         wheels.append(variant_wheel(out, "nojson", "1.0", label, TORCH_VARIANTS[label]))
     wheels.append(variant_wheel(out, "nojson", "1.0", "rocm7.1", TORCH_VARIANTS["rocm7.1"], variant_json=False))
+    # an Intel GPU build (the `xpu` namespace of provider_variant_xpu: the GPU's device IP)
+    xpu_variants = {"xpu_bmg": {"xpu": {"device_ip": ["20.1.0"]}}, "null": {}}
+    for label, props in xpu_variants.items():
+        wheels.append(variant_wheel(out, "xpuvar", "1.0", label, props))
     # torchaudio lags behind: no cuda13.0 build of its release
     for label in ("cuda12.8", "null"):
         wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
@@ -114,6 +118,7 @@ def index(tmp_path_factory):
     add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
     add_variants_json(root, "flashy", "1.0", metadata({f"torch{r}": {"abi_dependency": {"torch": [r]}}
                                                        for r in ("2.12", "2.13")}, ()))
+    add_variants_json(root, "xpuvar", "1.0", metadata(xpu_variants, ("xpu",)))
     add_variants_json(root, "brokenvar", "1.0", '{"variants": ')
     add_variants_json(root, "futurevar", "1.0",
                       metadata({"x86_64_v3": {"x86_64": {"level": ["v3"]}}}, ("x86_64",),
@@ -458,9 +463,31 @@ def test_a_variant_wheel_given_by_path_or_url_is_checked_against_this_machine(pt
     install(ptinstall, index, venv, "--variants", f"torch @ {index.url}/files/{cuda12.name}", env=host.env())
     assert variant_of(venv) == "cuda12.8"
     assert "nvidia-runtime-fake" in installed(venv)  # its variant markers are those of its own variant.json
+    # freeze names the variant wheel it came from, label included
+    frozen = ptinstall("pip", "freeze", "--python", venv / "bin" / "python", check=True).stdout
+    assert f"torch @ {index.url}/files/{cuda12.name}" in frozen, frozen
     # Without --variants it is installed as given, with a warning that nothing was checked.
     plain = make_venv(tmp_path / "plain")
     r = install(ptinstall, index, plain, str(cuda13), env=host.env())
     assert variant_of(plain) == "cuda13.0"
     assert f"warning: {cuda13.name} is a variant wheel (PEP 825); its variant.json is checked against this machine " \
         "only with --variants" in r.stderr, r.stderr
+
+
+def test_an_intel_gpu_build_from_the_device_ip(ptinstall, index, tmp_path):
+    """`xpu :: device_ip` (provider_variant_xpu's namespace): the device IP comes from PTINSTALL_XPU_DEVICE_IP
+    (Level Zero's answer, which /sys does not give); a Battlemage G31 (20.2.0) runs code built for G21 (20.1.0)."""
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "xpuvar", env=host.env())
+    assert variant_of(venv, "xpuvar") == "null"
+    assert "xpu_bmg: no provider for namespace `xpu`" in r.stderr, r.stderr
+    gpu = make_venv(tmp_path / "gpu")
+    install(ptinstall, index, gpu, "--variants", "xpuvar", env=host.env(PTINSTALL_XPU_DEVICE_IP="20.2.0"))
+    assert variant_of(gpu, "xpuvar") == "xpu_bmg"
+    j = json.loads(ptinstall("torch-backend", "--json", env=host.env(PTINSTALL_XPU_DEVICE_IP="20.2.0"), check=True).stdout)
+    assert j["variant_properties"]["xpu"]["features"]["device_ip"] == ["20.2.0", "20.1.0"]
+    r = install(ptinstall, index, make_venv(tmp_path / "bad"), "--variants", "xpuvar",
+                env=host.env(PTINSTALL_XPU_DEVICE_IP="bmg"), check=False)
+    assert r.returncode == 2, r
+    assert "error: invalid value `bmg` for PTINSTALL_XPU_DEVICE_IP" in r.stderr, r.stderr
