@@ -42,6 +42,9 @@ def main() -> int:
     try:
         (tmp / "host").mkdir()
         host = T.Host(tmp / "host").nvidia("580.65.06", "9.0")
+        # a real Linux machine has a boot id; the remembered compute capability is tied to it
+        (host.root / "proc/sys/kernel/random").mkdir(parents=True)
+        (host.root / "proc/sys/kernel/random/boot_id").write_text("6a8f0b9e-1111-4222-8333-944455556666\n")
         if args.smi_sleep:
             tool = host.bin / "nvidia-smi"
             text = tool.read_text()
