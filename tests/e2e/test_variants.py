@@ -55,21 +55,23 @@ def variant_wheel(out, name, version, label, props, requires_dist=(), marker_mod
         packages={f"{module}/__init__.py": f"__version__ = {version!r}\nvariant = {label!r}\n"}, files=files)
 
 
-def add_variants_json(root: Path, project: str, version: str, data, *, prefix="simple"):
+def add_variants_json(root: Path, project: str, version: str, data, *, prefix="simple", files_dir="files",
+                      files_href="../../files"):
     """Writes `{name}-{version}-variants.json` beside the files and links it from the project's HTML and JSON
     pages, as an index that publishes variants does."""
     fname = f"{wheelmaker.escape_name(project)}-{version}-variants.json"
     body = data if isinstance(data, str) else json.dumps(data, indent=1)
-    (root / "files" / fname).write_text(body)
+    (root / files_dir).mkdir(parents=True, exist_ok=True)
+    (root / files_dir / fname).write_text(body)
     page = root / prefix / project
     html_path = page / "index.html"
     text = html_path.read_text()
-    anchor = f'<a href="../../files/{html.escape(fname)}">{html.escape(fname)}</a><br/>\n'
+    anchor = f'<a href="{files_href}/{html.escape(fname)}">{html.escape(fname)}</a><br/>\n'
     html_path.write_text(text.replace("</body>", anchor + "</body>"))
     jpath = page / "index.json"
     if jpath.exists():
         j = json.loads(jpath.read_text())
-        j["files"].append({"filename": fname, "url": f"../../files/{fname}", "hashes": {}})
+        j["files"].append({"filename": fname, "url": f"{files_href}/{fname}", "hashes": {}})
         jpath.write_text(json.dumps(j, indent=1))
 
 
@@ -112,7 +114,13 @@ def index(tmp_path_factory):
                                          packages={"futurevar/__init__.py": "variant = ''\n"}))
     # torch's pages are PEP 691 JSON (preferred by the client), torchvision's PEP 503 HTML only
     build_simple_index(root, wheels, options={"torchvision": ProjectOptions(json=False)})
+    # a PyTorch-style index for one CUDA version (`--torch-backend cu128 --torch-backend-index <url>/whl`): its
+    # torch has only the cuda12.8 and null builds (and the plain wheel)
+    cu128 = [w for w in wheels if w.name == "torch" and not w.filename.endswith(("-cuda13.0.whl", "-rocm7.1.whl"))]
+    build_simple_index(root, cu128, prefix="whl/cu128", href_style="root")
     add_variants_json(root, "torch", "2.13.0", metadata(TORCH_VARIANTS))
+    add_variants_json(root, "torch", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}),
+                      prefix="whl/cu128", files_dir="whl/cu128-files", files_href="/whl/cu128-files")
     add_variants_json(root, "torchvision", "0.28.0",
                       metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "cuda13.0", "null")}))
     add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
@@ -491,3 +499,24 @@ def test_an_intel_gpu_build_from_the_device_ip(ptinstall, index, tmp_path):
                 env=host.env(PTINSTALL_XPU_DEVICE_IP="bmg"), check=False)
     assert r.returncode == 2, r
     assert "error: invalid value `bmg` for PTINSTALL_XPU_DEVICE_IP" in r.stderr, r.stderr
+
+
+def test_torch_backend_routing_picks_the_index_and_variants_the_wheel_inside_it(ptinstall, index, tmp_path):
+    """With both: `--torch-backend cu128` routes torch to <base>/cu128, and --variants ranks that index's variant
+    wheels (cuda12.8 there, where the default index would give this host cuda13.0)."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--torch-backend", "cu128", "--torch-backend-index",
+                f"{index.url}/whl", "--report", tmp_path / "report.json", "torch", env=host.env())
+    assert variant_of(venv) == "cuda12.8", r.stderr
+    assert "variants of torch==2.13.0: variant `cuda12.8` (order: cuda12.8 > null)" in r.stderr, r.stderr
+    # routed: torch came from the cu128 index (its pages), not the default one
+    report = json.loads((tmp_path / "report.json").read_text())
+    torch = next(i for i in report["install"] if i["metadata"]["name"] == "torch")
+    assert torch["download_info"]["url"].endswith("-cuda12.8.whl")
+    assert f"{index.url}/whl/cu128" in r.stderr, r.stderr
+    # without --variants: the same index's non-variant wheel
+    plain = make_venv(tmp_path / "plain")
+    install(ptinstall, index, plain, "--torch-backend", "cu128", "--torch-backend-index", f"{index.url}/whl", "torch",
+            env=host.env())
+    assert variant_of(plain) == ""
