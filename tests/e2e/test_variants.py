@@ -520,3 +520,16 @@ def test_torch_backend_routing_picks_the_index_and_variants_the_wheel_inside_it(
     install(ptinstall, index, plain, "--torch-backend", "cu128", "--torch-backend-index", f"{index.url}/whl", "torch",
             env=host.env())
     assert variant_of(plain) == ""
+
+
+def test_one_cache_gives_each_machine_its_own_build(ptinstall, index, tmp_path):
+    """The label is part of the cache keys (downloads and unpacked wheels are kept per file): machines sharing
+    a cache each get their own build, in any order."""
+    cache = tmp_path / "shared-cache"
+    (tmp_path / "cpu").mkdir()
+    rtx = Host(tmp_path).nvidia("570.86.10", "8.6")
+    cpu = Host(tmp_path / "cpu")
+    for n, (host, label) in enumerate([(rtx, "cuda12.8"), (cpu, "null"), (rtx, "cuda12.8"), (cpu, "null")]):
+        venv = make_venv(tmp_path / f"venv{n}")
+        install(ptinstall, index, venv, "--variants", "--cache-dir", cache, "torch", env=host.env())
+        assert variant_of(venv) == label, (n, label)
