@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -375,6 +376,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   }
   std::unique_ptr<resolve::IndexProvider> provider_of_run;
   resolve::Resolution solved;
+  std::exception_ptr first_failure;  // the failure before any relabelling: said if relabelling does not help
   for (int attempt = 0;; ++attempt) {
     provider_of_run = std::make_unique<resolve::IndexProvider>(indexes, metadata, popts);
     resolve::Solver solver(*provider_of_run);
@@ -387,7 +389,8 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
       // detection are reused; each retry drops the pin it tried, so this ends.
       std::optional<resolve::FamilyPin> pin;
       if (variants.enabled && variants.label.empty() && attempt < 4) pin = provider_of_run->family_relabel();
-      if (!pin) throw;
+      if (!first_failure) first_failure = std::current_exception();
+      if (!pin) std::rethrow_exception(first_failure);
       util::log::debug("variants: the PyTorch packages have no build in common with their best labels; resolving "
                        "again with the builds for " + pin->describe() + " for all of them");
       popts.variants.family_pin = pin;
@@ -401,6 +404,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     }
   }
   resolve::IndexProvider& provider = *provider_of_run;
+  if (const auto& pin = popts.variants.family_pin; pin && pin->describe() == "no GPU")
+    util::log::warn("the PyTorch packages have no GPU build in common here, so their builds without GPU "
+                    "were taken (-v shows each one's variants; --variant-label picks one build)");
 
   dist::Resolution out;
   for (const auto& p : solved.packages) out.graph[p.name] = p.dependencies;

@@ -329,6 +329,14 @@ def test_the_family_takes_the_best_build_every_member_has(ptinstall, index, tmp_
     assert "resolving again with the builds for CUDA 12.8 for all of them" in r.stderr, r.stderr
     assert ("cuda13.0: built for CUDA 13.0; the PyTorch packages all take their builds for CUDA 12.8, "
             "the newest every one of them has") in r.stderr, r.stderr
+    # An RTX 5090: torch has cuda13.0 for sm_120, torchaudio's only CUDA build (12.8) has no sm_120: the one
+    # build they share is null, taken with a warning.
+    (tmp_path / "rtx5090").mkdir()
+    rtx5090 = Host(tmp_path / "rtx5090").nvidia("580.65.06", "12.0")
+    cpu_only = make_venv(tmp_path / "cpu-only")
+    r = install(ptinstall, index, cpu_only, "--variants", "torch", "torchaudio", env=rtx5090.env())
+    assert variant_of(cpu_only) == "null" and variant_of(cpu_only, "torchaudio") == "null"
+    assert "warning: the PyTorch packages have no GPU build in common here" in r.stderr, r.stderr
     # --variant-label is never relabelled: a label one member lacks fails and says why.
     other = make_venv(tmp_path / "other")
     before = snapshot(other)
