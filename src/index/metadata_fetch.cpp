@@ -318,12 +318,6 @@ std::optional<std::string> entry_from_zip(std::string_view tail, std::uint64_t t
                     "the file is not a valid wheel");
 }
 
-std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
-                              const std::function<std::string(std::uint64_t, std::uint64_t)>& read,
-                              std::string_view project, std::string_view display) {
-  if (auto m = entry_from_zip(tail, total, read, project, "METADATA")) return std::move(*m);
-  no_metadata(display);
-}
 
 std::string random_suffix() {
   static std::atomic<unsigned> counter{0};
