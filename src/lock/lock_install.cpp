@@ -138,7 +138,12 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
     LockedVariants lv;
     std::vector<std::string> labels;
     for (const auto& w : p.wheels) {
-      spec::WheelFilename wf = spec::WheelFilename::parse(w.name);
+      spec::WheelFilename wf;
+      try {
+        wf = spec::WheelFilename::parse(w.name);
+      } catch (const util::Error& e) {
+        throw fail("package `" + p.name + "`: " + e.what());
+      }
       if (!target.tags->best_priority(wf.tags())) continue;
       if (!wf.is_variant()) lv.non_variant = target.variant_label.empty();
       else if (std::find(labels.begin(), labels.end(), wf.variant_label) == labels.end()) labels.push_back(wf.variant_label);
