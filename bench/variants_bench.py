@@ -25,6 +25,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--env-detection", action="store_true", help="no nvidia-smi: capability from the environment")
+    ap.add_argument("--smi-sleep", type=float, default=0.0,
+                    help="seconds each fake nvidia-smi run sleeps first (a real one takes 0.05-0.5 s)")
     args = ap.parse_args()
     binary = os.environ.get("PTINSTALL_BINARY", str(E2E.parent.parent / "build" / "ptinstall"))
     tmp = Path(tempfile.mkdtemp(prefix="ptinstall-variants-bench-"))
@@ -40,6 +42,13 @@ def main() -> int:
     try:
         (tmp / "host").mkdir()
         host = T.Host(tmp / "host").nvidia("580.65.06", "9.0")
+        # a real Linux machine has a boot id; the remembered compute capability is tied to it
+        (host.root / "proc/sys/kernel/random").mkdir(parents=True)
+        (host.root / "proc/sys/kernel/random/boot_id").write_text("6a8f0b9e-1111-4222-8333-944455556666\n")
+        if args.smi_sleep:
+            tool = host.bin / "nvidia-smi"
+            text = tool.read_text()
+            tool.write_text(text.replace("#!/bin/sh\n", f"#!/bin/sh\n/bin/sleep {args.smi_sleep}\n", 1))
         if args.env_detection:
             (host.bin / "nvidia-smi").unlink()
             host.vars["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "9.0"
@@ -67,6 +76,10 @@ def main() -> int:
                   f"max {max(xs) * 1000:.1f}) over {len(xs)} runs")
         ratio = statistics.median(cells["with --variants"]) / statistics.median(cells["without"])
         print(f"with/without: {ratio:.2f}")
+        runs = host.root / "smi.runs"
+        if runs.exists():
+            n = len(runs.read_text().splitlines())
+            print(f"nvidia-smi runs: {n} over {2 + 2 * args.runs} commands")
     finally:
         server.stop()
     return 0

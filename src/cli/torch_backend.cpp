@@ -123,7 +123,8 @@ int run_torch_backend(Invocation& inv) {
     // PEP 850: what the native variant providers (--variants) report for this machine, per namespace.
     json vp = json::object();
     if (detected) {
-      spec::SupportedProperties props = torch::native_variant_properties(detection, options.os, options.machine, di.root);
+      spec::SupportedProperties props = torch::native_variant_properties(detection, options.os, options.machine, di.root,
+                                                                         di.getenv("PTINSTALL_XPU_DEVICE_IP").value_or(""));
       for (const auto& [ns, features] : props.namespaces) {
         json f = json::object();
         for (const auto& feat : features) f[feat.name] = feat.values;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/net/http_cache.hpp"
@@ -139,12 +140,13 @@ std::uint64_t le(std::string_view b, std::size_t off, int n) {
   return v;
 }
 
-// Whether `name` is "<dir>.dist-info/METADATA" at the top level; sets *dir.
-bool is_metadata_entry(std::string_view name, std::string_view* dir) {
-  constexpr std::string_view kSuffix = ".dist-info/METADATA";
-  if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix) return false;
-  std::string_view d = name.substr(0, name.size() - std::string_view("/METADATA").size());
-  if (d.find('/') != std::string_view::npos) return false;
+// Whether `name` is "<dir>.dist-info/<leaf>" at the top level (leaf: "METADATA", "variant.json"); sets *dir.
+bool is_dist_info_entry(std::string_view name, std::string_view leaf, std::string_view* dir) {
+  constexpr std::string_view kExt = ".dist-info";
+  auto slash = name.find('/');
+  if (slash == std::string_view::npos || name.substr(slash + 1) != leaf) return false;
+  std::string_view d = name.substr(0, slash);
+  if (d.size() <= kExt.size() || d.substr(d.size() - kExt.size()) != kExt) return false;
   if (dir) *dir = d;
   return true;
 }
@@ -256,13 +258,13 @@ std::string decompress_entry(const CentralEntry& e, std::string_view data) {
   return out;
 }
 
-// The METADATA of the zip file of `total` bytes whose last bytes are `tail`, found through the
-// central directory: the entry is read with `read(offset, length)` and inflated, nothing else. A
-// few reads where walking the entries touches every local header. Throws ZipError for a zip
-// structure it cannot follow, util::Error when there is no METADATA.
-std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
-                              const std::function<std::string(std::uint64_t, std::uint64_t)>& read,
-                              std::string_view project, std::string_view display) {
+// The `.dist-info/<leaf>` entry of the zip file of `total` bytes whose last bytes are `tail`, found
+// through the central directory: the entry is read with `read(offset, length)` and inflated, nothing
+// else. A few reads where walking the entries touches every local header. Throws ZipError for a zip
+// structure it cannot follow; nullopt when there is no such entry.
+std::optional<std::string> entry_from_zip(std::string_view tail, std::uint64_t total,
+                                          const std::function<std::string(std::uint64_t, std::uint64_t)>& read,
+                                          std::string_view project, std::string_view leaf) {
   std::string_view tv = tail;
   // End of central directory: 22 bytes plus a comment of up to 64 KiB, at the end.
   std::size_t eocd = std::string_view::npos;
@@ -288,16 +290,14 @@ std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
   const CentralEntry* pick = nullptr;
   for (const auto& e : entries) {
     std::string_view dir;
-    if (!is_metadata_entry(e.name, &dir)) continue;
+    if (!is_dist_info_entry(e.name, leaf, &dir)) continue;
     if (dist_info_matches(dir, project)) {
       pick = &e;
       break;
     }
     if (!pick) pick = &e;
   }
-  if (!pick)
-    throw util::Error(util::ErrorKind::Wheel, "no .dist-info/METADATA in " + std::string(display),
-                      "the file is not a valid wheel");
+  if (!pick) return std::nullopt;
   if (pick->compressed > kMaxMetadataSize) throw ZipError("the METADATA entry is too large");
   std::uint64_t want = 30 + pick->name_len + pick->extra_len + pick->compressed + 256;
   want = std::min(want, total - pick->local_offset);
@@ -312,6 +312,12 @@ std::string metadata_from_zip(std::string_view tail, std::uint64_t total,
   }
   return decompress_entry(*pick, body);
 }
+
+[[noreturn]] void no_metadata(std::string_view display) {
+  throw util::Error(util::ErrorKind::Wheel, "no .dist-info/METADATA in " + std::string(display),
+                    "the file is not a valid wheel");
+}
+
 
 std::string random_suffix() {
   static std::atomic<unsigned> counter{0};
@@ -329,7 +335,7 @@ std::size_t verify_hashes(std::string_view data, const HashMap& hashes, std::str
 
 namespace {
 // Every entry walked through libarchive: slower, but the judge of what a damaged zip is.
-std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_view project) {
+std::optional<std::string> read_entry_by_walking(const fs::path& wheel, std::string_view project, std::string_view leaf) {
   struct archive* a = archive_read_new();
   archive_read_support_format_zip_seekable(a);
   std::optional<std::string> first, exact;
@@ -347,7 +353,7 @@ std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_vi
       }
       const char* p = archive_entry_pathname(entry);
       std::string_view dir;
-      if (!p || !is_metadata_entry(p, &dir)) continue;
+      if (!p || !is_dist_info_entry(p, leaf, &dir)) continue;
       bool matches = dist_info_matches(dir, project);
       if (!matches && first) continue;
       std::string data;
@@ -374,13 +380,17 @@ std::string read_wheel_metadata_by_walking(const fs::path& wheel, std::string_vi
                       "wheel " + wheel.filename().string() + " is invalid: cannot read " + wheel.string() + ": " + err,
                       "the file is not a valid wheel (zip) file");
   if (exact) return *exact;
-  if (first) return *first;
-  throw util::Error(util::ErrorKind::Wheel, "no .dist-info/METADATA in " + wheel.string(),
-                    "the file is not a valid wheel");
+  return first;
 }
 }  // namespace
 
 std::string read_wheel_metadata(const fs::path& wheel, std::string_view project) {
+  if (auto m = read_wheel_dist_info_file(wheel, "METADATA", project)) return std::move(*m);
+  no_metadata(wheel.string());
+}
+
+std::optional<std::string> read_wheel_dist_info_file(const fs::path& wheel, std::string_view leaf,
+                                                     std::string_view project) {
   // Through the central directory first: a handful of reads, where walking the entries (numpy has
   // 1,150) reads every local header. Anything unusual goes to the walk, which has the final word.
   int fd = ::open(wheel.c_str(), O_RDONLY | O_CLOEXEC);
@@ -404,13 +414,13 @@ std::string read_wheel_metadata(const fs::path& wheel, std::string_view project)
       try {
         const std::uint64_t tail_size = std::min<std::uint64_t>(total, 64 * 1024 + 22);
         std::string tail = read(total - tail_size, tail_size);
-        return metadata_from_zip(tail, total, read, project, wheel.string());
+        return entry_from_zip(tail, total, read, project, leaf);
       } catch (const ZipError& e) {
         util::log::debug("reading " + wheel.string() + " entry by entry: " + e.what());
       }
     }
   }
-  return read_wheel_metadata_by_walking(wheel, project);
+  return read_entry_by_walking(wheel, project, leaf);
 }
 
 struct MetadataFetcher::Impl {
@@ -424,6 +434,7 @@ struct MetadataFetcher::Impl {
   mutable std::mutex mutex;
   std::set<std::string> no_range_hosts;
   std::map<std::string, std::shared_future<WheelMetadata>> memo;
+  std::map<std::string, std::shared_future<std::optional<std::string>>> entry_memo;  // "url#leaf"
   util::ThreadPool pool;  // last: joined first
 
   Impl(net::HttpClient& c, net::HttpCache* ca, MetadataOptions o)
@@ -469,13 +480,7 @@ struct MetadataFetcher::Impl {
   }
 
   WheelMetadata run(const IndexFile& f) {
-    if (f.kind != FileKind::Wheel || !f.wheel)
-      throw util::Error(util::ErrorKind::Build, "cannot read the metadata of " + f.filename + " without building it",
-                        "only wheels can be installed for now");
-    if (f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos || f.filename == "..")
-      throw util::Error(util::ErrorKind::Index,
-                        "refusing the wheel name `" + f.filename + "` from " + util::redact_url(f.url),
-                        "a file name must not contain path separators");
+    check_wheel_file(f);
     std::string project = f.wheel->normalized_name();
     if (auto local = local_path(f.url)) {
       local_reads++;
@@ -593,7 +598,22 @@ struct MetadataFetcher::Impl {
     return dest;
   }
 
+  // One `.dist-info/<leaf>` entry of a remote wheel: `text` is nullopt when the wheel has none.
+  struct EntryRead {
+    std::optional<std::string> text;
+    MetadataSource source = MetadataSource::RangeRead;
+    std::optional<fs::path> wheel_path;
+  };
+
   std::optional<WheelMetadata> from_ranges(const IndexFile& f, std::string_view project) {
+    auto r = entry_by_ranges(f, project, "METADATA");
+    if (!r) return std::nullopt;
+    if (!r->text) no_metadata(r->wheel_path ? r->wheel_path->string() : f.filename);
+    return make(std::move(*r->text), r->source, f, r->wheel_path);
+  }
+
+  // Through HTTP range requests; nullopt when the host turns out not to do ranges (remembered).
+  std::optional<EntryRead> entry_by_ranges(const IndexFile& f, std::string_view project, std::string_view leaf) {
     net::Request tail_req{f.url};
     tail_req.range = net::ByteRange{options.tail_size, std::nullopt, true};
     tail_req.decompress = false;
@@ -604,7 +624,7 @@ struct MetadataFetcher::Impl {
       mark_no_ranges(f.url);
       full_downloads++;
       fs::path dest = store_wheel(f, tail);
-      return make(read_wheel_metadata(dest, project), MetadataSource::FullDownload, f, dest);
+      return EntryRead{read_wheel_dist_info_file(dest, leaf, project), MetadataSource::FullDownload, dest};
     }
     if (status == 416) return std::nullopt;
     if (status != 206) net::raise_for_status(tail.response, f.url);
@@ -641,25 +661,30 @@ struct MetadataFetcher::Impl {
     };
 
     try {
-      return make(metadata_from_zip(data, total, read, project, f.filename), MetadataSource::RangeRead, f);
+      return EntryRead{entry_from_zip(data, total, read, project, leaf), MetadataSource::RangeRead, std::nullopt};
     } catch (const NoRanges&) {
       mark_no_ranges(f.url);
       return std::nullopt;
     } catch (const ZipError& e) {
       throw util::Error(util::ErrorKind::Wheel,
-                        "cannot read the metadata of " + f.filename + " from " + util::redact_url(f.url) + ": " +
-                            e.what(),
+                        "cannot read " + std::string(leaf == "METADATA" ? "the metadata" : leaf) + " of " +
+                            f.filename + " from " + util::redact_url(f.url) + ": " + e.what(),
                         "the wheel's zip structure is damaged or unusual");
     }
   }
 
   WheelMetadata full_download(const IndexFile& f, std::string_view project) {
+    fs::path dest = whole_wheel(f);
+    return make(read_wheel_metadata(dest, project), MetadataSource::FullDownload, f, dest);
+  }
+
+  // The whole wheel in download_dir (reused when a copy with the page's sha256 is there).
+  fs::path whole_wheel(const IndexFile& f) {
     fs::path dest = options.download_dir / f.filename;
     std::error_code ec;
     if (f.hashes.count("sha256") && fs::is_regular_file(dest, ec) &&
-        util::sha256_file(dest).hex() == f.hashes.at("sha256")) {
-      return make(read_wheel_metadata(dest, project), MetadataSource::FullDownload, f, dest);
-    }
+        util::sha256_file(dest).hex() == f.hashes.at("sha256"))
+      return dest;
     full_downloads++;
     net::Request req{f.url};
     Spilled s = get_spilling(req, 1 << 20, nullptr);
@@ -667,8 +692,59 @@ struct MetadataFetcher::Impl {
       if (s.file) fs::remove(*s.file, ec);
       net::raise_for_status(s.response, f.url);
     }
-    dest = store_wheel(f, s);
-    return make(read_wheel_metadata(dest, project), MetadataSource::FullDownload, f, dest);
+    return store_wheel(f, s);
+  }
+
+  void check_wheel_file(const IndexFile& f) const {
+    if (f.kind != FileKind::Wheel || !f.wheel)
+      throw util::Error(util::ErrorKind::Build, "cannot read the metadata of " + f.filename + " without building it",
+                        "only wheels can be installed for now");
+    if (f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos || f.filename == "..")
+      throw util::Error(util::ErrorKind::Index,
+                        "refusing the wheel name `" + f.filename + "` from " + util::redact_url(f.url),
+                        "a file name must not contain path separators");
+  }
+
+  // Where a `.dist-info/<leaf>` read from a remote wheel is kept: the wheel's content never changes
+  // for its sha256, so the entry is immutable and kept by that hash (no hash on the page: not kept).
+  std::optional<fs::path> entry_cache_path(const IndexFile& f, std::string_view leaf) const {
+    auto sha = f.hashes.find("sha256");
+    if (!cache || cache->options().cache_dir.empty() || sha == f.hashes.end() || sha->second.size() != 64 ||
+        sha->second.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return std::nullopt;
+    return cache->options().cache_dir / "dist-info-v1" / sha->second.substr(0, 2) / (sha->second + "-" + std::string(leaf));
+  }
+
+  std::optional<std::string> run_entry(const IndexFile& f, const std::string& leaf) {
+    check_wheel_file(f);
+    std::string project = f.wheel->normalized_name();
+    if (auto local = local_path(f.url)) {
+      local_reads++;
+      return read_wheel_dist_info_file(*local, leaf, project);
+    }
+    auto cached = entry_cache_path(f, leaf);
+    std::error_code ec;
+    if (cached && fs::is_regular_file(*cached, ec) && !(cache && cache->options().refresh_all)) {
+      std::ifstream in(*cached, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      if (in) return ss.str();
+    }
+    std::optional<EntryRead> r;
+    if (options.use_ranges && !host_without_ranges(f.url)) r = entry_by_ranges(f, project, leaf);
+    if (!r) {
+      fs::path dest = whole_wheel(f);
+      r = EntryRead{read_wheel_dist_info_file(dest, leaf, project), MetadataSource::FullDownload, dest};
+    }
+    if (r->text && cached) {
+      try {
+        fs::create_directories(cached->parent_path());
+        util::write_file_atomic(*cached, *r->text);
+      } catch (const std::exception& e) {
+        util::log::debug("not keeping " + leaf + " of " + f.filename + ": " + e.what());
+      }
+    }
+    return r->text;
   }
 };
 
@@ -696,6 +772,25 @@ std::shared_future<WheelMetadata> MetadataFetcher::prefetch(const IndexFile& fil
 }
 
 WheelMetadata MetadataFetcher::fetch(const IndexFile& file) { return prefetch(file).get(); }
+
+std::shared_future<std::optional<std::string>> MetadataFetcher::dist_info_file(const IndexFile& file, std::string leaf) {
+  std::lock_guard lock(impl_->mutex);
+  std::string key = file.url + "#" + leaf;
+  auto it = impl_->entry_memo.find(key);
+  if (it != impl_->entry_memo.end()) return it->second;
+  auto promise = std::make_shared<std::promise<std::optional<std::string>>>();
+  auto future = promise->get_future().share();
+  impl_->entry_memo.emplace(key, future);
+  Impl* impl = impl_.get();
+  impl_->pool.submit([impl, file, leaf = std::move(leaf), promise] {
+    try {
+      promise->set_value(impl->run_entry(file, leaf));
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  });
+  return future;
+}
 
 std::vector<WheelMetadata> MetadataFetcher::fetch_all(const std::vector<IndexFile>& files) {
   std::vector<std::shared_future<WheelMetadata>> futures;

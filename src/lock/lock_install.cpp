@@ -1,6 +1,7 @@
 #include "ptinstall/lock/lock_install.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "ptinstall/dist/dist.hpp"
@@ -26,6 +27,31 @@ bool python_allows(const std::string& requires_python, const spec::Version& pyth
 std::string joined_or_none(const std::vector<std::string>& items) {
   return items.empty() ? "none" : util::join(items, ", ");
 }
+
+// The value of `ns :: feature` a label's properties share with the machine first in the machine's
+// order, as a version ("0" when the label has none): the family's CUDA lower bound or ROCm version.
+spec::Version family_value(const spec::VariantPropertyMap& props, const spec::SupportedProperties& supported,
+                           const std::string& ns, const std::string& feature) {
+  auto n = props.find(ns);
+  if (n != props.end())
+    if (auto f = n->second.find(feature); f != n->second.end())
+      if (const auto* sup = supported.find(ns))
+        for (const auto& sf : *sup)
+          if (sf.name == feature)
+            for (const auto& v : sf.values)
+              if (std::find(f->second.begin(), f->second.end(), v) != f->second.end())
+                if (auto parsed = spec::Version::parse(v)) return *parsed;
+  return spec::Version::from_string("0");
+}
+
+// One locked package's variant ranking: the compatible labels best first, each with its family pin,
+// and why the others lost.
+struct LockedVariants {
+  std::vector<std::string> labels;
+  std::vector<std::pair<spec::Version, spec::Version>> pins;  // (CUDA lower bound, ROCm version) per label
+  std::map<std::string, std::string> unsupported;
+  bool non_variant = false;  // a non-variant wheel fits the target too
+};
 
 // The IndexFile a locked file stands for (a registry wheel or sdist: the index it was listed on).
 index::IndexFile index_file(const LockedFile& f, const LockedPackage& p, index::FileKind kind, const std::string& url) {
@@ -102,6 +128,86 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
     chosen.emplace(p.name, &p);
   }
 
+  // PEP 825: the packages with variant metadata rank their wheels' labels for this machine.
+  std::map<std::string, LockedVariants> ranked;
+  std::optional<spec::SupportedProperties> native;
+  for (const auto& [name, pp] : chosen) {
+    const LockedPackage& p = *pp;
+    if (!p.variants_json || !target.tags) continue;
+    spec::VariantMetadata meta = spec::VariantMetadata::parse(*p.variants_json, path + ": [packages.variants-json] of " + name);
+    LockedVariants lv;
+    std::vector<std::string> labels;
+    for (const auto& w : p.wheels) {
+      spec::WheelFilename wf;
+      try {
+        wf = spec::WheelFilename::parse(w.name);
+      } catch (const util::Error& e) {
+        throw fail("package `" + p.name + "`: " + e.what());
+      }
+      if (!target.tags->best_priority(wf.tags())) continue;
+      if (!wf.is_variant()) lv.non_variant = target.variant_label.empty();
+      else if (std::find(labels.begin(), labels.end(), wf.variant_label) == labels.end()) labels.push_back(wf.variant_label);
+    }
+    if (!meta.schema_supported()) {
+      for (const auto& l : labels) lv.unsupported[l] = "unknown variant schema `" + meta.schema + "`";
+    } else {
+      if (!native) native = target.variant_native ? target.variant_native() : spec::SupportedProperties{};
+      spec::SupportedProperties eff = spec::effective_properties(meta, target.variant_user, *native);
+      std::vector<std::string> considered;
+      for (const auto& l : labels) {
+        if (!target.variant_label.empty() && l != target.variant_label)
+          lv.unsupported[l] = "not the --variant-label `" + target.variant_label + "`";
+        else considered.push_back(l);
+      }
+      spec::VariantOrder order = spec::order_variants(meta, considered, eff);
+      lv.labels = order.labels;
+      for (auto& [l, why] : order.unsupported) lv.unsupported[l] = why;
+      for (const auto& l : lv.labels) {
+        const auto& props = meta.variants.at(l);
+        lv.pins.emplace_back(family_value(props, eff, "nvidia", "cuda_version_lower_bound"),
+                             family_value(props, eff, "amd", "rocm_version"));
+      }
+    }
+    ranked.emplace(name, std::move(lv));
+  }
+  // The family takes the best build every member has (in torch's order, else the first member's); a
+  // member with a non-variant wheel to fall back on takes any.
+  std::vector<std::string> members;
+  for (const auto& [name, lv] : ranked)
+    if (target.variant_family.count(name)) members.push_back(name);
+  if (members.size() > 1) {
+    const LockedVariants& leader = ranked.count("torch") && target.variant_family.count("torch") ? ranked.at("torch")
+                                                                                                 : ranked.at(members.front());
+    std::optional<std::pair<spec::Version, spec::Version>> agreed;
+    for (const auto& pin : leader.pins) {
+      bool everyone = true;
+      for (const auto& m : members) {
+        const auto& lv = ranked.at(m);
+        everyone = everyone && (lv.non_variant || std::find(lv.pins.begin(), lv.pins.end(), pin) != lv.pins.end());
+      }
+      if (everyone) {
+        agreed = pin;
+        break;
+      }
+    }
+    if (agreed)
+      for (const auto& m : members) {
+        LockedVariants& lv = ranked.at(m);
+        std::vector<std::string> kept;
+        std::vector<std::pair<spec::Version, spec::Version>> kept_pins;
+        for (std::size_t i = 0; i < lv.labels.size(); ++i) {
+          if (lv.pins[i] == *agreed) {
+            kept.push_back(lv.labels[i]);
+            kept_pins.push_back(lv.pins[i]);
+          } else {
+            lv.unsupported[lv.labels[i]] = "another build than the one the PyTorch packages of this lock all have";
+          }
+        }
+        lv.labels = std::move(kept);
+        lv.pins = std::move(kept_pins);
+      }
+  }
+
   for (const auto& [name, pp] : chosen) {
     const LockedPackage& p = *pp;
     dist::ResolvedDist rd;
@@ -134,19 +240,41 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
       if (auto* d = std::get_if<dist::DirectUrl>(&rd.dist.source))
         for (const auto& [algo, hex] : file->hashes) d->hashes[algo] = hex;
     } else {
-      // The wheel whose best tag ranks highest for the target; else the sdist.
-      std::optional<std::size_t> best;
-      for (const auto& w : p.wheels) {
-        spec::WheelFilename wf;
-        try {
-          wf = spec::WheelFilename::parse(w.name);
-        } catch (const util::Error& e) {
-          throw fail("package `" + p.name + "`: " + e.what());
+      // The wheel whose best tag ranks highest for the target; else the sdist. With variant metadata:
+      // the first label in this machine's order that has a fitting wheel, then the non-variant wheels.
+      auto rv = ranked.find(p.name);
+      auto pick = [&](const std::optional<std::string>& label) {
+        std::optional<std::size_t> best;
+        for (const auto& w : p.wheels) {
+          spec::WheelFilename wf;
+          try {
+            wf = spec::WheelFilename::parse(w.name);
+          } catch (const util::Error& e) {
+            throw fail("package `" + p.name + "`: " + e.what());
+          }
+          if (!target.tags) continue;
+          if (label && wf.variant_label != *label) continue;
+          if (auto prio = target.tags->best_priority(wf.tags()); prio && (!best || *prio < *best)) {
+            best = prio;
+            file = &w;
+          }
         }
-        if (!target.tags) continue;
-        if (auto prio = target.tags->best_priority(wf.tags()); prio && (!best || *prio < *best)) {
-          best = prio;
-          file = &w;
+      };
+      if (rv == ranked.end()) {
+        pick(std::nullopt);
+      } else {
+        for (const auto& l : rv->second.labels) {
+          pick(l);
+          if (file) break;
+        }
+        if (!file && rv->second.non_variant) pick(std::string());
+        if (!file) {
+          std::vector<std::string> why;
+          for (const auto& [l, reason] : rv->second.unsupported) why.push_back(l + ": " + reason);
+          throw fail("no variant wheel of package `" + p.name + "` in the lock is supported by this machine (" +
+                         util::join(why, "; ") + ")",
+                     "the lock's [packages.variants-json] ranks its wheels for the machine that installs it; "
+                     "--variant-properties FILE lists a target's own properties");
         }
       }
       if (file) {

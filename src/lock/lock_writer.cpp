@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "ptinstall/spec/variant.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
 
@@ -109,18 +110,25 @@ LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const L
       if (p.requires_python && p.requires_python->empty()) p.requires_python.reset();
       std::vector<index::IndexFile> files = rd.files;
       if (files.empty() && !chosen->hashes.empty()) files.push_back(*chosen);
-      // PEP 825: the wheels of the chosen variant label only (a non-variant choice keeps the
-      // non-variant wheels); the others are pruned, since the lock carries no [packages.variants-json]
-      // to rank them again at install time.
+      // PEP 825: with the variant metadata the choice was made under, every wheel is kept and the
+      // metadata is inlined as [packages.variants-json] (pruned to the labels kept), so an install
+      // ranks them again for its machine. Without it (--variants off): the chosen label's wheels only.
       std::string label = chosen->wheel ? chosen->wheel->variant_label : std::string();
+      bool every_label = !rd.variants_json.empty();
+      std::vector<std::string> labels;
       for (const auto& f : files) {
-        if (f.kind == index::FileKind::Wheel && f.wheel && f.wheel->variant_label != label) continue;
+        if (f.kind == index::FileKind::Wheel && f.wheel && f.wheel->variant_label != label && !every_label) continue;
+        if (f.kind == index::FileKind::Wheel && f.wheel && f.wheel->is_variant() &&
+            std::find(labels.begin(), labels.end(), f.wheel->variant_label) == labels.end())
+          labels.push_back(f.wheel->variant_label);
         LockedFile lf = locked_file(f);
         if (lf.hashes.empty()) continue;
         if (f.kind == index::FileKind::Wheel) p.wheels.push_back(std::move(lf));
         else if (f.kind == index::FileKind::Sdist && !p.sdist) p.sdist = std::move(lf);
       }
       std::sort(p.wheels.begin(), p.wheels.end(), [](const LockedFile& a, const LockedFile& b) { return a.name < b.name; });
+      if (every_label && !labels.empty())
+        p.variants_json = spec::VariantMetadata::parse(rd.variants_json, p.name + " variants").to_json(labels);
       if (p.wheels.empty() && !p.sdist)
         throw util::Error(util::ErrorKind::Usage, "cannot lock " + p.name + "==" + *p.version + ": no hash for its files",
                           "internal: the resolution was made without collecting hashes");

@@ -1,5 +1,7 @@
 #include "ptinstall/lock/pylock.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/specifier.hpp"
 #include "ptinstall/spec/version.hpp"
+#include "ptinstall/spec/variant.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
@@ -48,6 +51,25 @@ bool is_utf8(std::string_view s) {
 const char* kSpecHint = "see the pylock.toml specification (packaging.python.org, PEP 751)";
 
 // Reading one file: every error names the file, the line and (where known) the package.
+// A TOML node as JSON (the reader's side of the same conversion).
+nlohmann::ordered_json json_of(const toml::node& n) {
+  if (const auto* t = n.as_table()) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : *t) o[std::string(k.str())] = json_of(v);
+    return o;
+  }
+  if (const auto* a = n.as_array()) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::array();
+    for (const auto& v : *a) o.push_back(json_of(v));
+    return o;
+  }
+  if (auto s = n.value<std::string>(); s && n.is_string()) return *s;
+  if (n.is_boolean()) return *n.value<bool>();
+  if (n.is_integer()) return *n.value<std::int64_t>();
+  if (n.is_floating_point()) return *n.value<double>();
+  return nullptr;
+}
+
 struct Reader {
   std::string path;
 
@@ -218,6 +240,18 @@ struct Reader {
       for (const auto& w : *a) p.wheels.push_back(file(w, "a wheel", p.name, false));
       files = true;
     }
+    if (const toml::node* n = t->get("variants-json")) {
+      if (!n->as_table()) fail(n, "`variants-json`" + in(p.name) + " must be a table, not " + util::detail::toml_type_name(*n));
+      if (p.wheels.empty())
+        fail(n, "`variants-json`" + in(p.name) + " needs `wheels`", "PEP 825: the variant metadata describes wheels");
+      std::string text = json_of(*n).dump();
+      try {
+        spec::VariantMetadata::parse(text, "[packages.variants-json] of " + p.name);
+      } catch (const util::Error& e) {
+        fail(n, e.what(), "lock again with a ptinstall that writes PEP 825 variant metadata");
+      }
+      p.variants_json = std::move(text);
+    }
     if (files) ++kinds;
     if (const toml::node* n = t->get("attestation-identities")) {
       // PEP 751: an array of tables, each with a string `kind` and the publisher's own keys.
@@ -291,6 +325,33 @@ std::optional<std::string> toml_datetime(const std::string& text) {
   } catch (const toml::parse_error&) {
   }
   return std::nullopt;
+}
+
+// A TOML key: bare when it can be (A-Za-z0-9_-), else quoted (`$schema`, labels such as `cuda12.8`).
+std::string toml_key(std::string_view k) {
+  bool bare = !k.empty() && k.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                                std::string_view::npos;
+  return bare ? std::string(k) : quote(k);
+}
+
+// JSON as an inline TOML value (PEP 825: the variants.json structure converted to TOML types).
+std::string toml_value(const nlohmann::ordered_json& j) {
+  if (j.is_string()) return quote(j.get<std::string>());
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_number_integer()) return std::to_string(j.get<long long>());
+  if (j.is_number()) return j.dump();
+  if (j.is_array()) {
+    std::vector<std::string> items;
+    for (const auto& e : j) items.push_back(toml_value(e));
+    return "[" + util::join(items, ", ") + "]";
+  }
+  if (j.is_object()) {
+    if (j.empty()) return "{}";
+    std::vector<std::string> items;
+    for (const auto& [k, v] : j.items()) items.push_back(toml_key(k) + " = " + toml_value(v));
+    return "{ " + util::join(items, ", ") + " }";
+  }
+  return "\"\"";  // null has no TOML form; the metadata never has one
 }
 
 std::string inline_file(const LockedFile& f) {
@@ -433,6 +494,11 @@ std::string Pylock::to_toml() const {
         out += "    { " + util::join(parts, ", ") + " },\n";
       }
       out += "]\n";
+    }
+    if (p->variants_json) {
+      out += "\n[packages.variants-json]\n";
+      const auto vj = nlohmann::ordered_json::parse(*p->variants_json);  // items() only refers to it
+      for (const auto& [k, v] : vj.items()) out += toml_key(k) + " = " + toml_value(v) + "\n";
     }
   }
   if (torch) {

@@ -1,5 +1,7 @@
 #include "ptinstall/ops/lock_file.hpp"
 
+#include "ptinstall/ops/variants.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -10,6 +12,7 @@
 #include "ptinstall/lock/lock_writer.hpp"
 #include "ptinstall/spec/metadata.hpp"
 #include "ptinstall/spec/name.hpp"
+#include "ptinstall/torch/routing.hpp"
 #include "ptinstall/net/http_client.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
@@ -106,6 +109,13 @@ lock::LockInstall read_lock(const std::string& path, const std::string& text, co
   lt.extras = S.get_list("extra");
   lt.all_extras = S.flag("all-extras");
   lt.groups = S.get_list("group");
+  // A lock with [packages.variants-json] ranks its variant wheels for this machine (the lock was made
+  // with --variants, so the switch is not needed again); detection runs only for such a lock.
+  VariantSettings variants = variant_settings(S);
+  lt.variant_user = variants.user;
+  lt.variant_label = variants.enabled ? variants.label : std::string();
+  lt.variant_native = [&target] { return native_variant_properties(target); };
+  for (auto n : torch::cuda_consistency_packages()) lt.variant_family.insert(std::string(n));
   lock::LockInstall out = lock::lock_install(lock, path, lt);
   for (const auto& name : out.versionless) {
     auto it = std::find_if(out.resolution.packages.begin(), out.resolution.packages.end(),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -342,7 +343,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.editable_urls = in.editable_urls;
   popts.variants.enabled = variants.enabled;
   popts.variants.user = variants.user;
-  popts.variants.detect = [&target] { return native_variant_properties(target); };
+  popts.variants.detect = [&target, &services] {
+    return native_variant_properties(target, services.cache().bucket("accelerator-v1") / "compute-capability");
+  };
   popts.variants.label = variants.label;
   popts.variants.fetcher = &variants_json;
   for (auto n : torch::cuda_consistency_packages()) popts.variants.family.insert(std::string(n));
@@ -393,21 +396,39 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
       ahead->start(std::move(item));
     };
   }
-  resolve::IndexProvider provider(indexes, metadata, popts);
-  resolve::Solver solver(provider);
+  std::unique_ptr<resolve::IndexProvider> provider_of_run;
   resolve::Resolution solved;
-  try {
-    solved = solver.solve(std::string(resolve::kRootPackage));
-  } catch (const resolve::NoSolutionError&) {
-    throw;
-  } catch (const util::Error& e) {
-    // A failure without a hint gets the hint of its kind (a network failure: the URLs, the network,
-    // --offline), never a guess from the message.
-    if (!e.hint().empty()) throw;
-    std::string hint = util::default_hint(e.kind(), options.offline);
-    if (hint.empty()) throw;
-    throw util::Error(e.kind(), e.what(), hint);
+  std::exception_ptr first_failure;  // the failure before any relabelling: said if relabelling does not help
+  for (int attempt = 0;; ++attempt) {
+    provider_of_run = std::make_unique<resolve::IndexProvider>(indexes, metadata, popts);
+    resolve::Solver solver(*provider_of_run);
+    try {
+      solved = solver.solve(std::string(resolve::kRootPackage));
+      break;
+    } catch (const resolve::NoSolutionError&) {
+      // The PyTorch family's variant wheels disagreed (torch's best label is cuda13.0, torchaudio has
+      // only cuda12.8): resolve again with the best build every member has. Pages, metadata and the
+      // detection are reused; each retry drops the pin it tried, so this ends.
+      std::optional<resolve::FamilyPin> pin;
+      if (variants.enabled && variants.label.empty() && attempt < 4) pin = provider_of_run->family_relabel();
+      if (!first_failure) first_failure = std::current_exception();
+      if (!pin) std::rethrow_exception(first_failure);
+      util::log::debug("variants: the PyTorch packages have no build in common with their best labels; resolving "
+                       "again with the builds for " + pin->describe() + " for all of them");
+      popts.variants.family_pin = pin;
+    } catch (const util::Error& e) {
+      // A failure without a hint gets the hint of its kind (a network failure: the URLs, the network,
+      // --offline), never a guess from the message.
+      if (!e.hint().empty()) throw;
+      std::string hint = util::default_hint(e.kind(), options.offline);
+      if (hint.empty()) throw;
+      throw util::Error(e.kind(), e.what(), hint);
+    }
   }
+  resolve::IndexProvider& provider = *provider_of_run;
+  if (const auto& pin = popts.variants.family_pin; pin && pin->describe() == "no GPU")
+    util::log::warn("the PyTorch packages have no GPU build in common here, so their builds without GPU "
+                    "were taken (-v shows each one's variants; --variant-label picks one build)");
 
   dist::Resolution out;
   for (const auto& p : solved.packages) out.graph[p.name] = p.dependencies;
@@ -423,6 +444,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     rd.local_wheel = cf.wheel_path;
     rd.requested = provider.is_requested(p.name);
     rd.requested_extras = provider.requested_extras(p.name);
+    if (auto vm = provider.variant_metadata(p.name, p.version)) rd.variants_json = vm->to_json();
     if (routing.active && !cf.direct)
       for (const auto& u : routing.urls)
         if (trim_slash(u) == trim_slash(cf.file.index_url)) rd.routed_index = util::redact_url(trim_slash(u));

@@ -1,6 +1,8 @@
 #include "ptinstall/ops/variants.hpp"
 
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "ptinstall/config/settings.hpp"
@@ -39,11 +41,18 @@ VariantSettings variant_settings(const config::Settings& S) {
   return v;
 }
 
-spec::SupportedProperties native_variant_properties(const Target& target) {
+spec::SupportedProperties native_variant_properties(const Target& target, const std::filesystem::path& capability_cache) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::string>, spec::SupportedProperties> done;
+  std::lock_guard lock(mutex);
+  std::pair<std::string, std::string> key{std::string(torch::to_string(target.os)), target.machine};
+  if (auto it = done.find(key); it != done.end()) return it->second;
   torch::DetectionInputs di = torch::DetectionInputs::from_environment();
+  di.capability_cache = capability_cache;
   torch::Detection d = torch::detect_accelerator(di);
   spec::SupportedProperties native =
-      torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root);
+      torch::native_variant_properties(d, target.os, target.machine.empty() ? "x86_64" : target.machine, di.root,
+                                       di.getenv("PTINSTALL_XPU_DEVICE_IP").value_or(""));
   for (const auto& [ns, features] : native.namespaces) {
     std::string line = "variant provider " + ns + " (" + native.source[ns] + "):";
     for (const auto& f : features) {
@@ -53,6 +62,7 @@ spec::SupportedProperties native_variant_properties(const Target& target) {
     }
     util::log::debug(line);
   }
+  done.emplace(key, native);
   return native;
 }
 

@@ -86,7 +86,10 @@ struct IndexProvider::Impl {
     std::optional<index::IndexFile> file;
     std::string unavailable;                              // why no file, when none
     std::shared_ptr<const spec::VariantMetadata> meta;    // null: no usable variants.json
+    std::string meta_source;                              // the variants.json file, or "the variant.json of each wheel"
     spec::SupportedProperties effective;                  // the machine's properties for this metadata
+    std::vector<std::string> labels;                      // the compatible labels, best first (before family_pin)
+    bool non_variant = false;                             // a non-variant wheel may stand in
   };
   std::map<std::string, std::shared_ptr<const VariantDecision>, std::less<>> variant_decisions;
   std::map<std::string, std::set<spec::Version>, std::less<>> variant_family_versions;  // system:variant-* -> seen
@@ -264,7 +267,15 @@ struct IndexProvider::Impl {
 
   // The file the resolution would use for `base` at `version`, nullopt when there is none.
   std::optional<index::IndexFile> file_for(const std::string& base, const spec::Version& version) {
-    if (auto d = direct.find(base); d != direct.end()) return d->second;
+    if (auto d = direct.find(base); d != direct.end()) {
+      if (!is_variant_file(d->second)) return d->second;
+      if (!options.variants.enabled) {
+        warn_once(d->second.filename + " is a variant wheel (PEP 825); its variant.json is checked against this "
+                  "machine only with --variants");
+        return d->second;
+      }
+      return decide_direct_variant(base, version, d->second)->file;
+    }
     auto c = load(base);
     auto files = c->files_of(version);
     if (files.empty()) return std::nullopt;
@@ -281,6 +292,100 @@ struct IndexProvider::Impl {
     std::lock_guard lock(mutex);
     auto it = variant_decisions.find(key_of(base, version));
     return it == variant_decisions.end() ? nullptr : it->second;
+  }
+
+  // PEP 825's fallback when the index has no `{name}-{version}-variants.json`: the `variant.json` of one
+  // wheel per label (the best-tagged), read by range requests in parallel (MetadataFetcher keeps each by
+  // the wheel's hash), merged into one metadata. A label whose wheel has no usable variant.json is
+  // unsupported, with the reason in `unsupported`. Null when no label is left.
+  std::shared_ptr<const spec::VariantMetadata> merged_wheel_metadata(const std::vector<const index::IndexFile*>& wheels,
+                                                                     const std::string& no_file,
+                                                                     std::map<std::string, std::string>& unsupported) {
+    std::vector<std::pair<const index::IndexFile*, std::shared_future<std::optional<std::string>>>> reads;
+    for (const auto* f : wheels) reads.emplace_back(f, metadata.dist_info_file(*f, "variant.json"));
+    std::shared_ptr<spec::VariantMetadata> merged;
+    for (auto& [file, future] : reads) {
+      const std::string& l = file->wheel->variant_label;
+      std::optional<std::string> text = future.get();  // a download that fails fails the resolution
+      if (!text) {
+        unsupported[l] = file->filename + " has no .dist-info/variant.json" + (no_file.empty() ? "" : " (and " + no_file + ")");
+        continue;
+      }
+      spec::VariantMetadata m;
+      try {
+        m = spec::VariantMetadata::parse(*text, file->filename + ": variant.json");
+      } catch (const util::Error& e) {
+        warn_once(std::string("ignoring ") + file->filename + ": " + e.what());
+        unsupported[l] = "invalid variant.json: " + std::string(e.what());
+        continue;
+      }
+      if (!m.schema_supported()) {
+        warn_once(file->filename + " uses the variant schema `" + m.schema +
+                  "`, whose major version this ptinstall does not read: it is ignored");
+        unsupported[l] = "unknown variant schema `" + m.schema + "`";
+        continue;
+      }
+      auto own = m.variants.find(l);
+      if (own == m.variants.end() || m.variants.size() != 1) {
+        unsupported[l] = "its variant.json does not describe the label `" + l + "` alone";
+        continue;
+      }
+      if (!merged) {
+        merged = std::make_shared<spec::VariantMetadata>(m);
+        continue;
+      }
+      // One version's wheels share their priorities and providers (PEP 825); the first wheel's stand,
+      // and namespaces only a later wheel names are appended.
+      for (const auto& ns : m.namespace_priorities)
+        if (std::find(merged->namespace_priorities.begin(), merged->namespace_priorities.end(), ns) ==
+            merged->namespace_priorities.end())
+          merged->namespace_priorities.push_back(ns);
+      merged->feature_priorities.insert(m.feature_priorities.begin(), m.feature_priorities.end());
+      merged->property_priorities.insert(m.property_priorities.begin(), m.property_priorities.end());
+      merged->providers.insert(m.providers.begin(), m.providers.end());
+      merged->variants.emplace(l, own->second);
+    }
+    return merged;
+  }
+
+  // A variant wheel named by path or URL: used only when this machine supports the properties its own
+  // `variant.json` lists (read in place, or by range requests), as an index wheel would be.
+  std::shared_ptr<const VariantDecision> decide_direct_variant(const std::string& base, const spec::Version& version,
+                                                               const index::IndexFile& f) {
+    if (auto d = variant_decision(base, version)) return d;
+    auto d = std::make_shared<VariantDecision>();
+    const VariantSelection& sel = options.variants;
+    const std::string& l = f.wheel->variant_label;
+    std::map<std::string, std::string> unsupported;
+    d->meta = merged_wheel_metadata({&f}, "", unsupported);
+    if (d->meta) {
+      d->meta_source = f.filename + "'s variant.json";
+      d->effective = spec::effective_properties(*d->meta, sel.user, native());
+      if (!sel.label.empty() && l != sel.label) {
+        unsupported[l] = "not the --variant-label `" + sel.label + "`";
+      } else {
+        auto order = spec::order_variants(*d->meta, {l}, d->effective);
+        for (auto& [x, why] : order.unsupported) unsupported[x] = why;
+        d->labels = order.labels;
+        if (!order.labels.empty()) d->file = f;
+      }
+    }
+    if (!d->file)
+      d->unavailable = "is the variant wheel " + f.filename + ", which this machine does not support (" + l + ": " +
+                       (unsupported.count(l) ? unsupported[l] : std::string("no usable variant.json")) + ")";
+    {
+      std::lock_guard lock(mutex);
+      auto [it, fresh] = variant_decisions.emplace(key_of(base, version), d);
+      if (!fresh) return it->second;
+    }
+    if (util::log::enabled(util::log::Level::Debug)) {
+      std::string msg = "variants of " + key_of(base, version) + " (" + f.filename + ", given directly): " +
+                        (d->file ? "supported" : d->unavailable);
+      if (d->meta)
+        for (const auto& [ns, src] : d->effective.source) msg += "\n  " + ns + " properties from " + src;
+      util::log::debug(msg);
+    }
+    return d;
   }
 
   // PEP 825's choice among the files of one version (they come in tag order, best first).
@@ -302,13 +407,24 @@ struct IndexProvider::Impl {
     spec::VariantOrder order;
     const index::IndexFile* vj = c.variants_json_of(version, index_url);
     if (!vj) {
+      std::string no_file = "no " + base + "-" + version.to_string() + "-variants.json on " + util::redact_url(index_url);
+      std::vector<const index::IndexFile*> wheels;  // one per label, the best-tagged
       for (const auto& l : labels)
-        order.unsupported[l] = "no " + base + "-" + version.to_string() + "-variants.json on " + util::redact_url(index_url);
+        for (const auto* f : files)
+          if (is_variant_file(f->file) && f->file.wheel->variant_label == l) {
+            wheels.push_back(&f->file);
+            break;
+          }
+      d->meta = merged_wheel_metadata(wheels, no_file, order.unsupported);
+      if (d->meta) d->meta_source = "the variant.json of each wheel (" + no_file + ")";
     } else {
       if (!sel.fetcher) throw util::Error("variants.json of " + key + " cannot be fetched here (no fetcher)");
       d->meta = sel.fetcher->fetch(*vj).get();  // a broken file fails the resolution, with its reason
+      d->meta_source = vj->filename;
+    }
+    if (d->meta) {
       if (!d->meta->schema_supported()) {
-        warn_once(vj->filename + " uses the variant schema `" + d->meta->schema +
+        warn_once(d->meta_source + " uses the variant schema `" + d->meta->schema +
                   "`, whose major version this ptinstall does not read: its variant wheels are ignored");
         for (const auto& l : labels) order.unsupported[l] = "unknown variant schema `" + d->meta->schema + "`";
         d->meta = nullptr;
@@ -316,14 +432,29 @@ struct IndexProvider::Impl {
         d->effective = spec::effective_properties(*d->meta, sel.user, native());
         std::vector<std::string> considered;
         for (const auto& l : labels) {
+          if (order.unsupported.count(l)) continue;  // its wheel's variant.json was unusable
           if (!sel.label.empty() && l != sel.label) order.unsupported[l] = "not the --variant-label `" + sel.label + "`";
           else considered.push_back(l);
         }
         auto ordered = spec::order_variants(*d->meta, considered, d->effective);
         order.labels = std::move(ordered.labels);
         for (auto& [l, why] : ordered.unsupported) order.unsupported[l] = std::move(why);
+        d->labels = order.labels;
+        if (sel.family_pin && sel.family.count(base)) {
+          std::vector<std::string> kept;
+          for (const auto& l : order.labels) {
+            FamilyPin p = pin_of_label(*d, l);
+            if (p == *sel.family_pin) kept.push_back(l);
+            else
+              order.unsupported[l] = "built for " + p.describe() + "; the PyTorch packages all take their builds for " +
+                                     sel.family_pin->describe() + ", the newest every one of them has";
+          }
+          order.labels = std::move(kept);
+        }
       }
     }
+    for (const auto* f : files)
+      if (!is_variant_file(f->file)) d->non_variant = sel.label.empty();
     for (const auto& l : order.labels) {
       for (const auto* f : files)
         if (is_variant_file(f->file) && f->file.wheel->variant_label == l) {
@@ -364,19 +495,16 @@ struct IndexProvider::Impl {
   // system:variant-cuda / system:variant-rocm for a chosen family variant wheel: the first supported
   // value of its label's `nvidia :: cuda_version_lower_bound` / `amd :: rocm_version` in the machine's
   // order, "0" where it has none.
-  std::vector<std::pair<std::string, spec::Version>> family_pins(const std::string& base, const spec::Version& version,
-                                                                 const index::IndexFile& file) {
-    std::vector<std::pair<std::string, spec::Version>> out;
-    auto d = variant_decision(base, version);
+  static FamilyPin pin_of_label(const VariantDecision& d, const std::string& label) {
     spec::VariantPropertyMap props;
-    if (d && d->meta)
-      if (auto v = d->meta->variants.find(file.wheel->variant_label); v != d->meta->variants.end()) props = v->second;
+    if (d.meta)
+      if (auto v = d.meta->variants.find(label); v != d.meta->variants.end()) props = v->second;
     auto pick = [&](const std::string& ns, const std::string& feature) -> spec::Version {
       auto n = props.find(ns);
       if (n == props.end()) return spec::Version::from_string("0");
       auto f = n->second.find(feature);
       if (f == n->second.end()) return spec::Version::from_string("0");
-      if (const auto* sup = d->effective.find(ns))
+      if (const auto* sup = d.effective.find(ns))
         for (const auto& sf : *sup)
           if (sf.name == feature)
             for (const auto& value : sf.values)
@@ -384,8 +512,16 @@ struct IndexProvider::Impl {
                 if (auto v = spec::Version::parse(value)) return *v;
       return spec::Version::from_string("0");
     };
-    out.emplace_back("system:variant-cuda", pick("nvidia", "cuda_version_lower_bound"));
-    out.emplace_back("system:variant-rocm", pick("amd", "rocm_version"));
+    return FamilyPin{pick("nvidia", "cuda_version_lower_bound"), pick("amd", "rocm_version")};
+  }
+
+  std::vector<std::pair<std::string, spec::Version>> family_pins(const std::string& base, const spec::Version& version,
+                                                                 const index::IndexFile& file) {
+    std::vector<std::pair<std::string, spec::Version>> out;
+    auto d = variant_decision(base, version);
+    FamilyPin pin = d ? pin_of_label(*d, file.wheel->variant_label) : FamilyPin{};
+    out.emplace_back("system:variant-cuda", pin.cuda);
+    out.emplace_back("system:variant-rocm", pin.rocm);
     std::lock_guard lock(mutex);
     for (const auto& [name, v] : out) variant_family_versions[name].insert(v);
     return out;
@@ -616,6 +752,46 @@ IndexProvider::IndexProvider(index::IndexSet& indexes, index::MetadataFetcher& m
       impl_->schedule_expand(r.package.str(), Range::from_specifiers(r.specifier), r.extras);
 }
 
+std::string FamilyPin::describe() const {
+  std::vector<std::string> parts;
+  if (cuda != spec::Version::from_string("0")) parts.push_back("CUDA " + cuda.to_string());
+  if (rocm != spec::Version::from_string("0")) parts.push_back("ROCm " + rocm.to_string());
+  return parts.empty() ? std::string("no GPU") : util::join(parts, " and ");
+}
+
+std::optional<FamilyPin> IndexProvider::family_relabel() {
+  auto& I = *impl_;
+  const auto& sel = I.options.variants;
+  std::lock_guard lock(I.mutex);
+  if (I.variant_family_versions["system:variant-cuda"].size() < 2 &&
+      I.variant_family_versions["system:variant-rocm"].size() < 2)
+    return std::nullopt;
+  // Each member's builds (the union over the versions decided), in its own order; a member with a
+  // non-variant wheel to fall back on takes any.
+  std::map<std::string, std::vector<FamilyPin>> builds;
+  std::set<std::string> flexible;  // members that can fall back to a non-variant wheel (no pin)
+  for (const auto& [key, d] : I.variant_decisions) {
+    std::string base = key.substr(0, key.find("=="));
+    if (!sel.family.count(base) || !d->meta) continue;
+    if (d->non_variant) flexible.insert(base);
+    auto& list = builds[base];
+    for (const auto& l : d->labels) {
+      FamilyPin p = Impl::pin_of_label(*d, l);
+      if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+    }
+  }
+  if (builds.empty()) return std::nullopt;
+  const auto& leader = builds.count("torch") ? builds["torch"] : builds.begin()->second;
+  for (const auto& p : leader) {
+    if (sel.family_pin && p == *sel.family_pin) continue;
+    bool everyone = true;
+    for (const auto& [base, list] : builds)
+      everyone = everyone && (flexible.count(base) || std::find(list.begin(), list.end(), p) != list.end());
+    if (everyone) return p;
+  }
+  return std::nullopt;
+}
+
 IndexProvider::~IndexProvider() {
   impl_->done = true;  // queued look-ahead jobs return at once; running ones end with their transfer
 }
@@ -797,6 +973,12 @@ std::string IndexProvider::no_versions_hint(const std::string& package, const Ra
 
 bool IndexProvider::is_url(const std::string& package) {
   return impl_->direct.count(split_package(package).base) > 0;
+}
+
+std::shared_ptr<const spec::VariantMetadata> IndexProvider::variant_metadata(const std::string& package,
+                                                                            const spec::Version& version) {
+  auto d = impl_->variant_decision(std::string(split_package(package).base), version);
+  return d ? d->meta : nullptr;
 }
 
 ChosenFile IndexProvider::chosen(const std::string& package, const spec::Version& version) {

@@ -195,6 +195,41 @@ VariantMetadata VariantMetadata::parse(std::string_view text, std::string_view w
   return m;
 }
 
+std::string VariantMetadata::to_json(const std::vector<std::string>& labels) const {
+  json j = json::object();
+  if (!schema.empty()) j["$schema"] = schema;
+  json dp = json::object();
+  dp["namespace"] = namespace_priorities;
+  if (!feature_priorities.empty()) dp["feature"] = feature_priorities;
+  if (!property_priorities.empty()) dp["property"] = property_priorities;
+  j["default-priorities"] = dp;
+  if (!providers.empty()) {
+    json pr = json::object();
+    for (const auto& [ns, p] : providers) {
+      json e = json::object();
+      if (p.static_properties) {
+        json sp = json::object();
+        for (const auto& [f, values] : *p.static_properties) sp[f] = values;
+        e["static-properties"] = sp;
+      }
+      if (!p.requires_.empty()) e["requires"] = p.requires_;
+      if (!p.plugin_api.empty()) e["plugin-api"] = p.plugin_api;
+      if (p.optional) e["optional"] = true;
+      pr[ns] = e;
+    }
+    j["providers"] = pr;
+  }
+  json vs = json::object();
+  for (const auto& [label, props] : variants) {
+    if (!labels.empty() && std::find(labels.begin(), labels.end(), label) == labels.end()) continue;
+    json v = json::object();
+    for (const auto& [ns, features] : props) v[ns] = features;
+    vs[label] = v;
+  }
+  j["variants"] = vs;
+  return j.dump();
+}
+
 const std::vector<SupportedFeature>* SupportedProperties::find(std::string_view ns) const {
   auto it = namespaces.find(std::string(ns));
   return it == namespaces.end() ? nullptr : &it->second;

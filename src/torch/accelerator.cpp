@@ -1,6 +1,7 @@
 #include "ptinstall/torch/accelerator.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -8,6 +9,7 @@
 
 #include "ptinstall/spec/version.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/fs.hpp"
 #include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/subprocess.hpp"
@@ -115,6 +117,58 @@ std::optional<unsigned long> read_hex(const fs::path& p) {
   unsigned long v = std::strtoul(s.c_str(), &end, 16);
   if (end == s.c_str() || *end != '\0') return std::nullopt;
   return v;
+}
+
+// The compute capability cache (DetectionInputs::capability_cache): one line
+// `boot_id driver pci-devices caps`, where pci-devices lists the NVIDIA functions (address:device id)
+// of /sys/bus/pci/devices and caps the capabilities nvidia-smi printed (8.6,8.6).
+std::optional<std::string> capability_cache_key(const DetectionInputs& in, const std::string& driver) {
+  if (in.capability_cache.empty() || driver.empty()) return std::nullopt;
+  std::ifstream boot(in.root / "proc/sys/kernel/random/boot_id");
+  std::string boot_id;
+  if (!boot || !(boot >> boot_id) || boot_id.empty()) return std::nullopt;
+  std::vector<std::string> devices;
+  std::error_code ec;
+  for (fs::directory_iterator it(in.root / "sys/bus/pci/devices", ec), end; !ec && it != end; it.increment(ec)) {
+    auto vendor = read_hex(it->path() / "vendor");
+    if (!vendor || *vendor != 0x10de) continue;
+    auto device = read_hex(it->path() / "device");
+    char id[16];
+    std::snprintf(id, sizeof id, "%04lx", device.value_or(0));
+    devices.push_back(it->path().filename().string() + ":" + id);
+  }
+  std::sort(devices.begin(), devices.end());
+  std::string key = boot_id + " " + driver + " ";
+  for (std::size_t i = 0; i < devices.size(); ++i) key += (i ? "," : "") + devices[i];
+  return key + (devices.empty() ? "-" : "");
+}
+
+std::optional<std::vector<ComputeCapability>> read_capability_cache(const DetectionInputs& in, const std::string& driver) {
+  auto key = capability_cache_key(in, driver);
+  if (!key) return std::nullopt;
+  std::ifstream f(in.capability_cache);
+  std::string line;
+  if (!f || !std::getline(f, line) || line.size() <= key->size() + 1 || line.compare(0, key->size(), *key) != 0 ||
+      line[key->size()] != ' ')
+    return std::nullopt;
+  std::string caps = line.substr(key->size() + 1);
+  std::replace(caps.begin(), caps.end(), ',', '\n');
+  auto parsed = parse_compute_caps(caps);
+  if (parsed.empty()) return std::nullopt;
+  return parsed;
+}
+
+void write_capability_cache(const DetectionInputs& in, const std::string& driver, const std::vector<ComputeCapability>& caps) {
+  auto key = capability_cache_key(in, driver);
+  if (!key) return;
+  std::string line = *key + " ";
+  for (std::size_t i = 0; i < caps.size(); ++i) line += (i ? "," : "") + caps[i].to_string();
+  try {
+    fs::create_directories(in.capability_cache.parent_path());
+    util::write_file_atomic(in.capability_cache, line + "\n");
+  } catch (const std::exception&) {
+    // Remembering is an optimisation: a read-only cache means nvidia-smi runs next time too.
+  }
 }
 
 }  // namespace
@@ -415,6 +469,9 @@ Detection detect_accelerator(const DetectionInputs& in) {
       record(label, ProbeOutcome::Skipped,
              "not run (the driver came from " + acc.source.substr(4) +
                  "); set PTINSTALL_CUDA_COMPUTE_CAPABILITY to check the GPU's compute capability");
+    } else if (auto cached = read_capability_cache(in, acc.cuda_driver)) {
+      take(*cached, "compute capability",
+           ", remembered from nvidia-smi since this boot (" + in.capability_cache.string() + ")");
     } else {
       ToolRun run = run_tool(in, "nvidia-smi", {kCapQuery[0], kCapQuery[1]});
       if (!run.result) {
@@ -423,6 +480,7 @@ Detection detect_accelerator(const DetectionInputs& in) {
         record(label, ProbeOutcome::Failed, failure(in, run) + "; compute capability unknown, not checked");
       } else if (auto caps = parse_compute_caps(run.result->out); !caps.empty()) {
         take(caps, label, "");
+        write_capability_cache(in, acc.cuda_driver, caps);
       } else {
         record(label, ProbeOutcome::Failed,
                "no compute capability in `" + short_text(run.result->out) + "`; not checked");

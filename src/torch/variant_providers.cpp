@@ -7,6 +7,7 @@
 #include "ptinstall/spec/version.hpp"
 #include "ptinstall/torch/backend.hpp"
 #include "ptinstall/torch/driver_tables.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
 
 namespace ptinstall::torch {
@@ -19,7 +20,32 @@ constexpr ComputeCapability kKnownCapabilities[] = {
 
 std::string sm(ComputeCapability c) { return std::to_string(c.major) + std::to_string(c.minor); }
 
+// Intel GT GMDIDs derived from a base platform (device code built for the base runs on them), as the
+// published provider_variant_xpu's device table gives them (Lunar Lake and Battlemage G31 on
+// Battlemage G21, Meteor Lake H on Meteor Lake U, Alchemist G11/G12 on G10, Panther Lake and Nova
+// Lake variants on Panther Lake H).
+constexpr std::pair<std::string_view, std::string_view> kXpuBasePlatform[] = {
+    {"20.4.4", "20.1.0"}, {"20.2.0", "20.1.0"}, {"12.71.4", "12.70.4"}, {"12.57.0", "12.55.8"},
+    {"12.56.5", "12.55.8"}, {"30.5.4", "30.0.4"}, {"30.4.4", "30.0.4"}, {"30.3.1", "30.0.4"},
+    {"30.1.0", "30.0.4"}};
+
+bool is_device_ip(std::string_view s) {
+  int parts = 0;
+  for (auto p : util::split(s, '.')) {
+    if (p.empty() || p.size() > 4 || p.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    ++parts;
+  }
+  return parts == 3;
+}
+
 }  // namespace
+
+std::vector<std::string> xpu_compatible_device_ips(std::string_view ip) {
+  std::vector<std::string> out{std::string(ip)};
+  for (const auto& [derived, base] : kXpuBasePlatform)
+    if (derived == ip) out.emplace_back(base);
+  return out;
+}
 
 int x86_64_level(std::string_view cpuinfo) {
   std::set<std::string, std::less<>> flags;
@@ -54,9 +80,18 @@ std::optional<std::string> max_cuda_for_driver(std::string_view driver, TargetOs
 }
 
 spec::SupportedProperties native_variant_properties(const Detection& detection, TargetOs os, std::string_view machine,
-                                                    const std::filesystem::path& root) {
+                                                    const std::filesystem::path& root, std::string_view xpu_device_ip) {
   spec::SupportedProperties out;
   const Accelerator& a = detection.accelerator;
+  if (!xpu_device_ip.empty()) {
+    std::string ip(util::trim(xpu_device_ip));
+    if (!is_device_ip(ip))
+      throw util::Error(util::ErrorKind::Usage, "invalid value `" + ip + "` for PTINSTALL_XPU_DEVICE_IP",
+                        "an Intel GPU's device IP (GT GMDID) such as 20.1.0; `ocloc ids bmg` prints it");
+    std::string from = "PTINSTALL_XPU_DEVICE_IP";
+    if (a.kind == AcceleratorKind::Xpu) from += ", Intel GPU (" + a.source + ")";
+    out.add("xpu", "device_ip", xpu_compatible_device_ips(ip), from);
+  }
   if (a.kind == AcceleratorKind::Cuda) {
     std::string from = "NVIDIA driver " + a.cuda_driver + " (" + a.source + ")";
     if (auto cuda = max_cuda_for_driver(a.cuda_driver, os)) {

@@ -46,30 +46,32 @@ def metadata(variants, namespaces=("nvidia", "amd"), schema=SCHEMA):
     return {"$schema": schema, "default-priorities": {"namespace": list(namespaces)}, "variants": variants}
 
 
-def variant_wheel(out, name, version, label, props, requires_dist=(), marker_module=None):
+def variant_wheel(out, name, version, label, props, requires_dist=(), marker_module=None, variant_json=True):
     stem = f"{wheelmaker.escape_name(name)}-{version}"
     module = wheelmaker.escape_name(name)
-    files = {f"{stem}.dist-info/variant.json": json.dumps(metadata({label: props}))}
+    files = {f"{stem}.dist-info/variant.json": json.dumps(metadata({label: props}))} if variant_json else {}
     return wheelmaker.build_wheel(
         out, name, version, tags=TAGS, filename=f"{stem}-{TAGS}-{label}.whl", requires_dist=requires_dist,
         packages={f"{module}/__init__.py": f"__version__ = {version!r}\nvariant = {label!r}\n"}, files=files)
 
 
-def add_variants_json(root: Path, project: str, version: str, data, *, prefix="simple"):
+def add_variants_json(root: Path, project: str, version: str, data, *, prefix="simple", files_dir="files",
+                      files_href="../../files"):
     """Writes `{name}-{version}-variants.json` beside the files and links it from the project's HTML and JSON
     pages, as an index that publishes variants does."""
     fname = f"{wheelmaker.escape_name(project)}-{version}-variants.json"
     body = data if isinstance(data, str) else json.dumps(data, indent=1)
-    (root / "files" / fname).write_text(body)
+    (root / files_dir).mkdir(parents=True, exist_ok=True)
+    (root / files_dir / fname).write_text(body)
     page = root / prefix / project
     html_path = page / "index.html"
     text = html_path.read_text()
-    anchor = f'<a href="../../files/{html.escape(fname)}">{html.escape(fname)}</a><br/>\n'
+    anchor = f'<a href="{files_href}/{html.escape(fname)}">{html.escape(fname)}</a><br/>\n'
     html_path.write_text(text.replace("</body>", anchor + "</body>"))
     jpath = page / "index.json"
     if jpath.exists():
         j = json.loads(jpath.read_text())
-        j["files"].append({"filename": fname, "url": f"../../files/{fname}", "hashes": {}})
+        j["files"].append({"filename": fname, "url": f"{files_href}/{fname}", "hashes": {}})
         jpath.write_text(json.dumps(j, indent=1))
 
 
@@ -91,6 +93,15 @@ def index(tmp_path_factory):
     # an extension built per torch release (PEP 850 abi_dependency), with no torch in its Requires-Dist
     for release in ("2.12", "2.13"):
         wheels.append(variant_wheel(out, "flashy", "1.0", f"torch{release}", {"abi_dependency": {"torch": [release]}}))
+    # no {name}-{version}-variants.json on the index: each wheel's variant.json is read (PEP 825's fallback);
+    # one wheel lacks it
+    for label in ("cuda12.8", "cuda13.0", "null"):
+        wheels.append(variant_wheel(out, "nojson", "1.0", label, TORCH_VARIANTS[label]))
+    wheels.append(variant_wheel(out, "nojson", "1.0", "rocm7.1", TORCH_VARIANTS["rocm7.1"], variant_json=False))
+    # an Intel GPU build (the `xpu` namespace of provider_variant_xpu: the GPU's device IP)
+    xpu_variants = {"xpu_bmg": {"xpu": {"device_ip": ["20.1.0"]}}, "null": {}}
+    for label, props in xpu_variants.items():
+        wheels.append(variant_wheel(out, "xpuvar", "1.0", label, props))
     # torchaudio lags behind: no cuda13.0 build of its release
     for label in ("cuda12.8", "null"):
         wheels.append(variant_wheel(out, "torchaudio", "2.13.0", label, TORCH_VARIANTS[label],
@@ -103,12 +114,19 @@ def index(tmp_path_factory):
                                          packages={"futurevar/__init__.py": "variant = ''\n"}))
     # torch's pages are PEP 691 JSON (preferred by the client), torchvision's PEP 503 HTML only
     build_simple_index(root, wheels, options={"torchvision": ProjectOptions(json=False)})
+    # a PyTorch-style index for one CUDA version (`--torch-backend cu128 --torch-backend-index <url>/whl`): its
+    # torch has only the cuda12.8 and null builds (and the plain wheel)
+    cu128 = [w for w in wheels if w.name == "torch" and not w.filename.endswith(("-cuda13.0.whl", "-rocm7.1.whl"))]
+    build_simple_index(root, cu128, prefix="whl/cu128", href_style="root")
     add_variants_json(root, "torch", "2.13.0", metadata(TORCH_VARIANTS))
+    add_variants_json(root, "torch", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}),
+                      prefix="whl/cu128", files_dir="whl/cu128-files", files_href="/whl/cu128-files")
     add_variants_json(root, "torchvision", "0.28.0",
                       metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "cuda13.0", "null")}))
     add_variants_json(root, "torchaudio", "2.13.0", metadata({k: TORCH_VARIANTS[k] for k in ("cuda12.8", "null")}))
     add_variants_json(root, "flashy", "1.0", metadata({f"torch{r}": {"abi_dependency": {"torch": [r]}}
                                                        for r in ("2.12", "2.13")}, ()))
+    add_variants_json(root, "xpuvar", "1.0", metadata(xpu_variants, ("xpu",)))
     add_variants_json(root, "brokenvar", "1.0", '{"variants": ')
     add_variants_json(root, "futurevar", "1.0",
                       metadata({"x86_64_v3": {"x86_64": {"level": ["v3"]}}}, ("x86_64",),
@@ -297,19 +315,95 @@ def test_the_switch_from_a_config_file(ptinstall, index, tmp_path):
     assert variant_of(venv) == "cuda13.0"
 
 
-def test_the_family_agrees_on_the_cuda_version_or_says_why(ptinstall, index, tmp_path):
-    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed."""
+def test_the_family_takes_the_best_build_every_member_has(ptinstall, index, tmp_path):
+    """torch's best build here is cuda13.0, torchaudio has only cuda12.8: a mixed stack is never installed;
+    the family is relabelled to the newest CUDA every member has (cuda12.8), torch included."""
     host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    alone = make_venv(tmp_path / "alone")
+    install(ptinstall, index, alone, "--variants", "torch", env=host.env())
+    assert variant_of(alone) == "cuda13.0"
     venv = make_venv(tmp_path / "venv")
-    before = snapshot(venv)
-    r = install(ptinstall, index, venv, "--variants", "torch", "torchaudio", env=host.env(), check=False)
+    r = install(ptinstall, index, venv, "--variants", "-v", "torch", "torchaudio", env=host.env())
+    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8", r.stderr
+    assert "nvidia-runtime-fake" in installed(venv)
+    assert "resolving again with the builds for CUDA 12.8 for all of them" in r.stderr, r.stderr
+    assert ("cuda13.0: built for CUDA 13.0; the PyTorch packages all take their builds for CUDA 12.8, "
+            "the newest every one of them has") in r.stderr, r.stderr
+    # An RTX 5090: torch has cuda13.0 for sm_120, torchaudio's only CUDA build (12.8) has no sm_120: the one
+    # build they share is null, taken with a warning.
+    (tmp_path / "rtx5090").mkdir()
+    rtx5090 = Host(tmp_path / "rtx5090").nvidia("580.65.06", "12.0")
+    cpu_only = make_venv(tmp_path / "cpu-only")
+    r = install(ptinstall, index, cpu_only, "--variants", "torch", "torchaudio", env=rtx5090.env())
+    assert variant_of(cpu_only) == "null" and variant_of(cpu_only, "torchaudio") == "null"
+    assert "warning: the PyTorch packages have no GPU build in common here" in r.stderr, r.stderr
+    # --variant-label is never relabelled: a label one member lacks fails and says why.
+    other = make_venv(tmp_path / "other")
+    before = snapshot(other)
+    r = install(ptinstall, index, other, "--variants", "--variant-label", "cuda13.0", "torch", "torchaudio",
+                env=host.env(), check=False)
     assert r.returncode == 1, r
-    assert "system:variant-cuda" in r.stderr, r.stderr
-    assert "variant wheels must agree on the CUDA (ROCm) version" in r.stderr, r.stderr
-    assert snapshot(venv) == before
-    # One label for the family settles it.
-    install(ptinstall, index, venv, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
-    assert variant_of(venv) == "cuda12.8" and variant_of(venv, "torchaudio") == "cuda12.8"
+    assert "torchaudio" in r.stderr and "not the --variant-label `cuda13.0`" in r.stderr, r.stderr
+    assert snapshot(other) == before
+    # One label for the family that all have settles it.
+    install(ptinstall, index, other, "--variants", "--variant-label", "cuda12.8", "torch", "torchaudio", env=host.env())
+    assert variant_of(other) == "cuda12.8" and variant_of(other, "torchaudio") == "cuda12.8"
+
+
+def test_without_an_index_file_each_wheels_variant_json_is_read_by_range_requests(ptinstall, index, tmp_path):
+    """PEP 825's fallback: no nojson-1.0-variants.json on the index, so the variant.json inside one wheel per
+    label is read through HTTP range requests (the zip's central directory from the tail, then the entry) and
+    kept in the cache by the wheel's sha256 (immutable)."""
+    host = Host(tmp_path).nvidia("580.65.06", "8.6")
+    cache = tmp_path / "cache"
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--cache-dir", cache, "nojson", env=host.env())
+    assert variant_of(venv, "nojson") == "cuda12.8", r.stderr
+    assert "variants of nojson==1.0: variant `cuda12.8` (order: cuda12.8 > null)" in r.stderr, r.stderr
+    assert "cuda13.0: needs nvidia :: sm_arch" in r.stderr, r.stderr
+    # the wheel without a variant.json: its label is unsupported, with the reason
+    assert ("rocm7.1: nojson-1.0-" + TAGS + "-rocm7.1.whl has no .dist-info/variant.json (and no "
+            "nojson-1.0-variants.json on ") in r.stderr, r.stderr
+    kept = sorted((cache / "dist-info-v1").rglob("*-variant.json"))
+    assert len(kept) == 3, kept  # cuda12.8, cuda13.0, null (the rocm7.1 wheel has none)
+    assert {json.dumps(sorted(json.loads(k.read_text())["variants"])) for k in kept} == \
+        {'["cuda12.8"]', '["cuda13.0"]', '["null"]'}
+    # The kept copies are what a second run uses: one that says cuda12.8 needs sm_75 makes it unsupported here.
+    for k in kept:
+        data = json.loads(k.read_text())
+        if "cuda12.8" in data["variants"]:
+            data["variants"]["cuda12.8"]["nvidia"]["sm_arch"] = ["75_real"]
+            k.write_text(json.dumps(data))
+    again = make_venv(tmp_path / "again")
+    install(ptinstall, index, again, "--variants", "--cache-dir", cache, "nojson", env=host.env())
+    assert variant_of(again, "nojson") == "null"
+
+
+def test_the_compute_capability_is_remembered_for_this_boot(ptinstall, index, tmp_path):
+    """A real nvidia-smi takes 50-500 ms, more than a warm resolve: its answer is kept for this boot, driver
+    and set of GPUs, so a second resolve runs no tool; a new boot asks again."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    boot = host.root / "proc/sys/kernel/random"
+    boot.mkdir(parents=True)
+    (boot / "boot_id").write_text("6a8f0b9e-1111-4222-8333-944455556666\n")
+    cache = tmp_path / "cache"
+    runs = host.root / "smi.runs"
+    for n in (1, 2):
+        venv = make_venv(tmp_path / f"venv{n}")
+        install(ptinstall, index, venv, "--variants", "--cache-dir", cache, "torch", env=host.env())
+        assert variant_of(venv) == "cuda13.0"
+    assert len(runs.read_text().splitlines()) == 1, runs.read_text()
+    (boot / "boot_id").write_text("0b7c1d2e-1111-4222-8333-944455556666\n")
+    venv = make_venv(tmp_path / "venv3")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--cache-dir", cache, "torch", env=host.env())
+    assert variant_of(venv) == "cuda13.0"
+    assert len(runs.read_text().splitlines()) == 2, runs.read_text()
+    # Without a boot id (a fake root, a container without /proc) nothing is remembered.
+    (boot / "boot_id").unlink()
+    for n in (4, 5):
+        install(ptinstall, index, make_venv(tmp_path / f"venv{n}"), "--variants", "--cache-dir", cache, "torch",
+                env=host.env())
+    assert len(runs.read_text().splitlines()) == 4, runs.read_text()
 
 
 def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstall, index, tmp_path):
@@ -321,19 +415,129 @@ def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstal
     assert variant_of(venv) == "null"
 
 
-def test_a_lock_keeps_the_chosen_variant_and_installs_it_anywhere(ptinstall, index, tmp_path):
+def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(ptinstall, index, tmp_path):
+    """PEP 825 and pylock.toml: every variant wheel is kept and `[packages.variants-json]` inlines the index's
+    metadata (`$schema` kept), so installing the lock ranks the wheels again for the machine that installs it."""
+    import tomllib
     host = Host(tmp_path).nvidia("580.65.06", "12.0")
     venv = make_venv(tmp_path / "venv")
-    (tmp_path / "requirements.in").write_text("torch\n")
+    (tmp_path / "requirements.in").write_text("torch\ntorchaudio\n")
     lock = tmp_path / "pylock.toml"
     ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", index.index_url(), "--variants",
               tmp_path / "requirements.in", "-o", lock, env=host.env(), check=True)
     text = lock.read_text()
-    assert "-cuda13.0.whl" in text, text
-    assert "-null.whl" not in text and "-cuda12.8.whl" not in text and f"{PLAT}.whl" not in text, text
-    # Installed from the lock on a machine without GPU and without --variants: the locked build.
-    cpu = tmp_path / "cpu"
-    cpu.mkdir()
-    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", lock, env=Host(cpu).env(), check=True)
-    assert variant_of(venv) == "cuda13.0"
-    assert "nvidia-runtime-fake" in installed(venv)
+    doc = tomllib.loads(text)
+    torch = next(p for p in doc["packages"] if p["name"] == "torch")
+    assert {w["name"].rsplit("-", 1)[1] for w in torch["wheels"]} == \
+        {"cuda12.8.whl", "cuda13.0.whl", "rocm7.1.whl", "null.whl", f"{PLAT}.whl"}, text
+    vj = torch["variants-json"]
+    assert vj["$schema"] == SCHEMA and vj["default-priorities"]["namespace"] == ["nvidia", "amd"]
+    assert vj["variants"] == TORCH_VARIANTS, text
+    audio = next(p for p in doc["packages"] if p["name"] == "torchaudio")
+    assert set(audio["variants-json"]["variants"]) == {"cuda12.8", "null"}  # pruned to the wheels it lists
+    assert '[packages.variants-json]\n"$schema" = ' in text and '"cuda12.8" = ' in text, text
+
+    def from_lock(name, gpu=None, *args):
+        (tmp_path / name).mkdir()
+        h = Host(tmp_path / name)
+        if gpu:
+            h.nvidia(*gpu)
+        target = make_venv(tmp_path / name / "venv")
+        ptinstall("pip", "install", "--python", target / "bin" / "python", "-r", lock, *args, env=h.env(), check=True)
+        return target
+
+    # An H100 with driver 580: torch alone would take cuda13.0, torchaudio has only cuda12.8: both cuda12.8.
+    h100 = from_lock("h100", ("580.65.06", "9.0"))
+    assert variant_of(h100) == "cuda12.8" and variant_of(h100, "torchaudio") == "cuda12.8"
+    # An RTX 3090 with driver 570 (CUDA 12.9): cuda12.8 too; a CPU host: null, without --variants either way.
+    assert variant_of(from_lock("rtx3090", ("570.86.10", "8.6"))) == "cuda12.8"
+    cpu = from_lock("cpu")
+    assert variant_of(cpu) == "null" and variant_of(cpu, "torchaudio") == "null"
+    # A user's property list targets another machine from the lock as well.
+    props = tmp_path / "target.txt"
+    props.write_text("nvidia :: cuda_version_lower_bound :: 12.8\nnvidia :: sm_arch :: 90_real\n")
+    user = from_lock("user", None, "--variants", "--variant-properties", props)
+    assert variant_of(user) == "cuda12.8" and variant_of(user, "torchaudio") == "cuda12.8"
+
+
+def test_a_variant_wheel_given_by_path_or_url_is_checked_against_this_machine(ptinstall, index, tmp_path):
+    """A variant wheel named directly is used only when its own variant.json's properties are supported here
+    (read in place for a path, by range requests for a URL), as an index wheel would be."""
+    host = Host(tmp_path).nvidia("580.65.06", "8.6")
+    files = index.root / "files"
+    cuda13 = next(files.glob("torch-2.13.0-*-cuda13.0.whl"))
+    cuda12 = next(files.glob("torch-2.13.0-*-cuda12.8.whl"))
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    for given in (str(cuda13), f"{index.url}/files/{cuda13.name}"):
+        r = install(ptinstall, index, venv, "--variants", f"torch @ {given}" if "://" in given else given,
+                    env=host.env(), check=False)
+        assert r.returncode == 1, r
+        assert f"is the variant wheel {cuda13.name}, which this machine does not support (cuda13.0: needs nvidia :: " \
+            in r.stderr, r.stderr
+        assert snapshot(venv) == before
+    install(ptinstall, index, venv, "--variants", f"torch @ {index.url}/files/{cuda12.name}", env=host.env())
+    assert variant_of(venv) == "cuda12.8"
+    assert "nvidia-runtime-fake" in installed(venv)  # its variant markers are those of its own variant.json
+    # freeze names the variant wheel it came from, label included
+    frozen = ptinstall("pip", "freeze", "--python", venv / "bin" / "python", check=True).stdout
+    assert f"torch @ {index.url}/files/{cuda12.name}" in frozen, frozen
+    # Without --variants it is installed as given, with a warning that nothing was checked.
+    plain = make_venv(tmp_path / "plain")
+    r = install(ptinstall, index, plain, str(cuda13), env=host.env())
+    assert variant_of(plain) == "cuda13.0"
+    assert f"warning: {cuda13.name} is a variant wheel (PEP 825); its variant.json is checked against this machine " \
+        "only with --variants" in r.stderr, r.stderr
+
+
+def test_an_intel_gpu_build_from_the_device_ip(ptinstall, index, tmp_path):
+    """`xpu :: device_ip` (provider_variant_xpu's namespace): the device IP comes from PTINSTALL_XPU_DEVICE_IP
+    (Level Zero's answer, which /sys does not give); a Battlemage G31 (20.2.0) runs code built for G21 (20.1.0)."""
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "xpuvar", env=host.env())
+    assert variant_of(venv, "xpuvar") == "null"
+    assert "xpu_bmg: no provider for namespace `xpu`" in r.stderr, r.stderr
+    gpu = make_venv(tmp_path / "gpu")
+    install(ptinstall, index, gpu, "--variants", "xpuvar", env=host.env(PTINSTALL_XPU_DEVICE_IP="20.2.0"))
+    assert variant_of(gpu, "xpuvar") == "xpu_bmg"
+    j = json.loads(ptinstall("torch-backend", "--json", env=host.env(PTINSTALL_XPU_DEVICE_IP="20.2.0"), check=True).stdout)
+    assert j["variant_properties"]["xpu"]["features"]["device_ip"] == ["20.2.0", "20.1.0"]
+    r = install(ptinstall, index, make_venv(tmp_path / "bad"), "--variants", "xpuvar",
+                env=host.env(PTINSTALL_XPU_DEVICE_IP="bmg"), check=False)
+    assert r.returncode == 2, r
+    assert "error: invalid value `bmg` for PTINSTALL_XPU_DEVICE_IP" in r.stderr, r.stderr
+
+
+def test_torch_backend_routing_picks_the_index_and_variants_the_wheel_inside_it(ptinstall, index, tmp_path):
+    """With both: `--torch-backend cu128` routes torch to <base>/cu128, and --variants ranks that index's variant
+    wheels (cuda12.8 there, where the default index would give this host cuda13.0)."""
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, index, venv, "--variants", "-v", "--torch-backend", "cu128", "--torch-backend-index",
+                f"{index.url}/whl", "--report", tmp_path / "report.json", "torch", env=host.env())
+    assert variant_of(venv) == "cuda12.8", r.stderr
+    assert "variants of torch==2.13.0: variant `cuda12.8` (order: cuda12.8 > null)" in r.stderr, r.stderr
+    # routed: torch came from the cu128 index (its pages), not the default one
+    report = json.loads((tmp_path / "report.json").read_text())
+    torch = next(i for i in report["install"] if i["metadata"]["name"] == "torch")
+    assert torch["download_info"]["url"].endswith("-cuda12.8.whl")
+    assert f"{index.url}/whl/cu128" in r.stderr, r.stderr
+    # without --variants: the same index's non-variant wheel
+    plain = make_venv(tmp_path / "plain")
+    install(ptinstall, index, plain, "--torch-backend", "cu128", "--torch-backend-index", f"{index.url}/whl", "torch",
+            env=host.env())
+    assert variant_of(plain) == ""
+
+
+def test_one_cache_gives_each_machine_its_own_build(ptinstall, index, tmp_path):
+    """The label is part of the cache keys (downloads and unpacked wheels are kept per file): machines sharing
+    a cache each get their own build, in any order."""
+    cache = tmp_path / "shared-cache"
+    (tmp_path / "cpu").mkdir()
+    rtx = Host(tmp_path).nvidia("570.86.10", "8.6")
+    cpu = Host(tmp_path / "cpu")
+    for n, (host, label) in enumerate([(rtx, "cuda12.8"), (cpu, "null"), (rtx, "cuda12.8"), (cpu, "null")]):
+        venv = make_venv(tmp_path / f"venv{n}")
+        install(ptinstall, index, venv, "--variants", "--cache-dir", cache, "torch", env=host.env())
+        assert variant_of(venv) == label, (n, label)

@@ -40,6 +40,9 @@ struct ResolvedDist {
   // With a lock's files: the distinct publishers of their provenance (index::IndexFile::provenance),
   // where the index publishes it.
   std::vector<AttestationIdentity> attestation_identities;
+  // --variants (PEP 825): the variant metadata the wheel was chosen under (variants.json text), when
+  // the version has variant wheels; a lock inlines it as [packages.variants-json].
+  std::string variants_json;
 
   const std::string& name() const { return dist.name; }
 };

@@ -72,6 +72,12 @@ class MetadataFetcher {
   WheelMetadata fetch(const IndexFile& file);
   // Starts fetching in the background; the same future for the same URL.
   std::shared_future<WheelMetadata> prefetch(const IndexFile& file);
+  // Another file of the wheel's top-level `.dist-info` directory (`leaf`: "variant.json"), read the
+  // same way as METADATA (range requests, else the whole wheel; local wheels in place), in the
+  // background; nullopt when the wheel has none. A remote wheel's entry is kept in the cache under
+  // `dist-info-v1/` by the wheel's sha256 from the page (immutable: a wheel never changes for its
+  // hash; without a sha256 it is not kept). Throws util::Error as fetch() does.
+  std::shared_future<std::optional<std::string>> dist_info_file(const IndexFile& file, std::string leaf);
   // Many at once, in order; the first error is thrown once all have finished.
   std::vector<WheelMetadata> fetch_all(const std::vector<IndexFile>& files);
 
@@ -89,6 +95,9 @@ class MetadataFetcher {
 // The METADATA of a wheel file on disk (the entry of its top-level .dist-info directory; the one
 // named after `project` when there are several). Throws util::Error naming the file.
 std::string read_wheel_metadata(const std::filesystem::path& wheel, std::string_view project = {});
+// The same for another entry of that directory (`leaf`: "variant.json"); nullopt when there is none.
+std::optional<std::string> read_wheel_dist_info_file(const std::filesystem::path& wheel, std::string_view leaf,
+                                                     std::string_view project = {});
 
 // Checks `data` against every hash in `hashes` that can be computed (sha256, sha512, md5, ...);
 // throws util::msg::hash_mismatch ("hash mismatch for <what> ...", kind Hash) on a mismatch. Returns how many were checked.

@@ -7,6 +7,8 @@
 // a resolver's.
 #pragma once
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "ptinstall/lock/pylock.hpp"
 #include "ptinstall/spec/marker.hpp"
 #include "ptinstall/spec/tags.hpp"
+#include "ptinstall/spec/variant.hpp"
 #include "ptinstall/spec/version.hpp"
 
 namespace ptinstall::lock {
@@ -25,6 +28,15 @@ struct LockTarget {
   spec::Version python;                       // the target's full Python version
   std::vector<std::string> extras, groups;    // asked for (--extra/--all-extras, --group)
   bool all_extras = false;
+  // PEP 825: a package with [packages.variants-json] installs the wheel of the label ranked first for
+  // this machine (spec::order_variants under PEP 850's provider order), not a fixed one. `native`
+  // runs the detection, only when the lock has variant metadata; `user` is --variant-properties,
+  // `label` --variant-label. `family` (the PyTorch packages of the system:cuda rule) take the best
+  // build (CUDA lower bound, ROCm version) every one of them has, as the resolver does.
+  std::function<spec::SupportedProperties()> variant_native;
+  spec::SupportedProperties variant_user;
+  std::string variant_label;
+  std::set<std::string, std::less<>> variant_family;
 };
 
 struct LockInstall {

@@ -61,6 +61,9 @@ struct LockedPackage {
   std::optional<LockedDirectory> directory;
   // PEP 751 attestation-identities: each ("kind", ...) first, then the publisher's keys
   std::vector<std::vector<std::pair<std::string, std::string>>> attestation_identities;
+  // PEP 825 [packages.variants-json]: the index-level variant metadata inlined (kept as JSON text here,
+  // written and read as a TOML table), so an install ranks the locked variant wheels again.
+  std::optional<std::string> variants_json;
 };
 
 // [tool.ptinstall]: the PyTorch backend decision the lock was made with.

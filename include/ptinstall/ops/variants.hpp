@@ -2,6 +2,7 @@
 // (--variant-properties / PTINSTALL_VARIANT_PROPERTIES) and from the native providers, which reuse
 // --torch-backend's detection (torch/variant_providers.hpp). docs/variants.md.
 #pragma once
+#include <filesystem>
 #include <string>
 
 #include "ptinstall/ops/target.hpp"
@@ -24,7 +25,11 @@ struct VariantSettings {
 VariantSettings variant_settings(const config::Settings& settings);
 
 // The native providers' properties for `target`: runs the accelerator detection (its errors propagate,
-// as for --torch-backend=auto); the resolver calls it only once a version has variant wheels.
-spec::SupportedProperties native_variant_properties(const Target& target);
+// as for --torch-backend=auto); the resolver calls it only once a version has variant wheels. Once per
+// process and target (a second resolution, a lock install, a relabelled retry reuse it). The
+// compute capability nvidia-smi gives is remembered in `capability_cache` for this boot, driver and
+// set of GPUs (torch::DetectionInputs::capability_cache); empty: not remembered.
+spec::SupportedProperties native_variant_properties(const Target& target,
+                                                    const std::filesystem::path& capability_cache = {});
 
 }  // namespace ptinstall::ops

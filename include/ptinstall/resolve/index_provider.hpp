@@ -46,6 +46,15 @@ namespace ptinstall::resolve {
 // came from) and the machine's properties (PEP 850's order: static-properties, `user`, `native`),
 // then `null`, then the non-variant wheels. Without a variants.json every variant wheel of that
 // version is incompatible (PEP 825). Requires-Dist is then evaluated with that wheel's variant markers.
+// The accelerator stack the PyTorch family's variant wheels agree on: the CUDA lower bound and the ROCm
+// version of their labels (0: none).
+struct FamilyPin {
+  spec::Version cuda = spec::Version::from_string("0");
+  spec::Version rocm = spec::Version::from_string("0");
+  bool operator==(const FamilyPin& o) const { return cuda == o.cuda && rocm == o.rocm; }
+  std::string describe() const;  // "CUDA 12.8", "ROCm 7.1", "no GPU"
+};
+
 struct VariantSelection {
   bool enabled = false;
   spec::SupportedProperties user;    // --variant-properties (a whole namespace replaces detection)
@@ -62,6 +71,9 @@ struct VariantSelection {
   // stack. A label is still chosen per package: a family whose packages' best labels differ fails
   // with the reason rather than installing a mixed stack.
   std::set<std::string, std::less<>> family;
+  // Set on a retry after a family conflict (IndexProvider::family_relabel()): the family's labels
+  // whose FamilyPin differs are passed over, so every member takes the build the whole family has.
+  std::optional<FamilyPin> family_pin;
 };
 
 // The name of the root package of a resolution (never asked for versions).
@@ -127,6 +139,14 @@ class IndexProvider : public Provider {
   // The file (and metadata) behind a resolved real package. Throws util::Error when the package and
   // version were never asked about.
   ChosenFile chosen(const std::string& package, const spec::Version& version);
+  // After a failed resolution: when the PyTorch family's variant wheels disagreed (torch cuda13.0,
+  // torchaudio only cuda12.8), the best FamilyPin every member decided so far has a label for, in the
+  // order of torch's labels (else the first member's), other than the one already tried; nullopt
+  // when there was no such disagreement or no common build. The caller resolves again with it.
+  std::optional<FamilyPin> family_relabel();
+  // --variants: the variant metadata `package`'s file at `version` was chosen under (null when its
+  // version has no usable variant metadata).
+  std::shared_ptr<const spec::VariantMetadata> variant_metadata(const std::string& package, const spec::Version& version);
   // The extras the root requirements ask for, per normalised name (for reports).
   std::vector<std::string> requested_extras(std::string_view name) const;
   // Whether the root requirements name this package (normalised).

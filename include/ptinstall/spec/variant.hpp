@@ -64,6 +64,9 @@ struct VariantMetadata {
   // namespace, feature or value, a namespace used by a variant but missing from
   // default-priorities.namespace. An unknown schema major is not an error here: see schema_supported().
   static VariantMetadata parse(std::string_view json, std::string_view where);
+  // The metadata as variants.json text (what parse() reads back), with only `labels` under `variants`
+  // (empty: all); for pylock.toml's [packages.variants-json].
+  std::string to_json(const std::vector<std::string>& labels = {}) const;
   // Whether this build reads the schema (major == kVariantSchemaMajor).
   bool schema_supported() const { return version && version->major == kVariantSchemaMajor; }
 };

@@ -43,6 +43,12 @@ struct DetectionInputs {
   // for the probe record.
   bool query_compute_capability = true;
   std::string why_no_capability_query = "--no-torch-compute-check";
+  // Where the compute capabilities that nvidia-smi gave are remembered (--variants: a real
+  // nvidia-smi takes 50-500 ms, more than a warm resolve). Used only when the driver came from /sys or
+  // /proc, and only while the kernel's boot id (`proc/sys/kernel/random/boot_id` under `root`), the
+  // driver version and the NVIDIA PCI devices are those it was written for: a GPU cannot change
+  // without a reboot or a driver reload. Empty: nothing is remembered.
+  std::filesystem::path capability_cache;
 
   // root = $PTINSTALL_SYSFS_ROOT or "/", path = $PATH, getenv = std::getenv.
   static DetectionInputs from_environment();

@@ -8,6 +8,11 @@
 //   --torch-backend does.
 // - `amd`: gfx_arch = the detected architecture; rocm_version = the ROCm versions PyTorch builds for
 //   it (the ROCm table of --torch-backend), newest first.
+// - `xpu` (Intel GPUs, the namespace of the published `provider_variant_xpu`): device_ip = the GPU's
+//   device IP (GT GMDID, "20.1.0"), then the IP of the base platform it runs code of (20.2.0 -> 20.1.0),
+//   as that plugin lists them. The plugin asks Level Zero for the IP; /sys gives only the PCI device
+//   id, which does not determine it, so the IP comes from PTINSTALL_XPU_DEVICE_IP (`ocloc ids bmg`
+//   prints it); without it there are no xpu properties.
 // - `x86_64`: level = v4..v1, the highest the CPU flags of /proc/cpuinfo allow first (x86-64 psABI
 //   levels; only on x86_64 machines).
 #pragma once
@@ -21,8 +26,12 @@ namespace ptinstall::torch {
 
 // The properties of the machine from a detection, for `os` and `machine` ("x86_64", "aarch64").
 // `root` is where /proc is read (the detection's test seam).
+// `xpu_device_ip`: PTINSTALL_XPU_DEVICE_IP ("" when unset); a malformed one is a usage error.
 spec::SupportedProperties native_variant_properties(const Detection& detection, TargetOs os, std::string_view machine,
-                                                    const std::filesystem::path& root);
+                                                    const std::filesystem::path& root, std::string_view xpu_device_ip = {});
+
+// The Intel device IPs whose code a GPU with `ip` runs, best first: itself, then its base platform's.
+std::vector<std::string> xpu_compatible_device_ips(std::string_view ip);
 
 // x86-64 psABI level (1..4) from the `flags` line of /proc/cpuinfo; 0 when unknown.
 int x86_64_level(std::string_view cpuinfo);

@@ -405,3 +405,43 @@ TEST_CASE("fetch_all runs in parallel and keeps the order", "[metadata_fetch][ht
   files.push_back(wheel_file(s.server, "files/", "missing-1.0-py3-none-any.whl"));
   CHECK_THROWS_WITH(fetcher.fetch_all(files), Catch::Contains("404"));
 }
+
+TEST_CASE("dist_info_file reads variant.json by range requests and keeps it by the wheel's hash",
+          "[metadata_fetch][http]") {
+  Setup s;
+  const std::string variant_json = R"({"variants": {"cu": {}}})";
+  std::vector<Entry> entries{{"foo-1.0.dist-info/METADATA", metadata_text("foo", "1.0")},
+                             {"foo-1.0.dist-info/variant.json", variant_json}};
+  for (int i = 0; i < 300; ++i)
+    entries.push_back({"foo/m" + std::to_string(i) + ".py", std::string(200, 'a' + static_cast<char>(i % 26))});
+  entries.push_back({"foo-1.0.dist-info/RECORD", ""});
+  std::string wheel = make_zip(entries);
+  s.server.write("files/foo-1.0-py3-none-any-cu.whl", wheel);
+  s.server.write("files/foo-1.0-py3-none-any-null.whl", make_wheel("foo", "1.0"));  // no variant.json
+  IndexFile f = wheel_file(s.server, "files/", "foo-1.0-py3-none-any-cu.whl");
+  f.hashes["sha256"] = util::sha256_hex(wheel);
+  util::TempDir cache_dir;
+  net::HttpCache cache(s.client, net::CacheOptions{cache_dir.path()});
+  {
+    MetadataFetcher fetcher(s.client, &cache, s.options());
+    CHECK(fetcher.dist_info_file(f, "variant.json").get() == variant_json);
+    CHECK(fetcher.stats().range_requests >= 2);  // the tail, then the entry: never the whole wheel
+    CHECK(fetcher.stats().full_downloads == 0);
+    // A wheel without the entry: nullopt.
+    CHECK_FALSE(fetcher.dist_info_file(wheel_file(s.server, "files/", "foo-1.0-py3-none-any-null.whl"), "variant.json")
+                    .get());
+  }
+  auto kept = cache_dir.path() / "dist-info-v1" / f.hashes["sha256"].substr(0, 2) / (f.hashes["sha256"] + "-variant.json");
+  REQUIRE(std::filesystem::exists(kept));
+  CHECK(util::read_file(kept) == variant_json);
+  // Kept: a second fetcher answers from the cache without a request.
+  MetadataFetcher again(s.client, &cache, s.options());
+  CHECK(again.dist_info_file(f, "variant.json").get() == variant_json);
+  CHECK(again.stats().range_requests == 0);
+  // Local wheels are read in place.
+  util::TempDir local;
+  auto path = local.path() / "foo-1.0-py3-none-any-cu.whl";
+  util::write_file_atomic(path, wheel);
+  CHECK(read_wheel_dist_info_file(path, "variant.json", "foo") == variant_json);
+  CHECK_FALSE(read_wheel_dist_info_file(path, "nothing.json", "foo"));
+}

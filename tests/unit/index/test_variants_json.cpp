@@ -1,8 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "index_fixture.hpp"
+#include "ptinstall/net/http_cache.hpp"
+#include "ptinstall/net/http_client.hpp"
+#include "ptinstall/util/fs.hpp"
+#include "ptinstall/util/url.hpp"
+#include "support/test_server.hpp"
 #include "ptinstall/index/index_set.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/hash.hpp"
@@ -96,4 +103,63 @@ TEST_CASE("IndexSet keeps variant wheels only with variants on, and the variants
   wrong.url = server.url("/files/bar-1.0-variants.json");
   wrong.hashes["sha256"] = std::string(64, '0');
   CHECK_THROWS_AS(fetcher.fetch(wrong).get(), ptinstall::util::Error);
+}
+
+TEST_CASE("variants.json is mutable: fresh for 10 minutes whatever the server says, then revalidated", "[http]") {
+  namespace net = ptinstall::net;
+  net::ClientOptions co;
+  co.retry_base_delay = std::chrono::milliseconds(5);
+  co.use_netrc = false;
+  net::HttpClient client(co);
+  std::string name = "foo-1.0-variants.json." +
+                     std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto configure = [&](const std::string& body, const std::string& etag) {
+    std::string url = ptinstall::test::shared_server().url("/_set?path=" + ptinstall::util::percent_encode("/mutable/" + name));
+    url += "&body=" + ptinstall::util::percent_encode(body) + "&etag=" + ptinstall::util::percent_encode(etag) +
+           "&cc=" + ptinstall::util::percent_encode("max-age=31536000, immutable");
+    REQUIRE(client.get({url}).status == 200);
+  };
+  auto hits = [&] {
+    auto s = nlohmann::json::parse(client.get({ptinstall::test::shared_server().url("/_stats")}).body);
+    return s["hits"].contains("/mutable/" + name) ? s["hits"]["/mutable/" + name].get<int>() : 0;
+  };
+  std::string url = ptinstall::test::shared_server().url("/mutable/" + name);
+  IndexFile vj = make_index_file(url, ptinstall::test::shared_server().url("/"));
+  ptinstall::util::TempDir dir;
+  auto label_of = [&](bool refresh = false) {
+    net::CacheOptions o{dir.path()};
+    o.refresh_all = refresh;
+    net::HttpCache cache(client, o);
+    VariantsJsonFetcher fetcher(client, &cache);
+    auto meta = fetcher.fetch(vj).get();
+    REQUIRE(meta->variants.size() == 1);
+    return meta->variants.begin()->first;
+  };
+  // Ages the stored copy by 11 minutes.
+  auto age = [&] {
+    net::HttpCache cache(client, net::CacheOptions{dir.path()});
+    auto path = cache.entry_path(net::Request{url});
+    std::string text = ptinstall::util::read_file(path);
+    auto nl = text.find('\n');
+    auto header = nlohmann::json::parse(text.substr(0, nl));
+    header["stored_at_ms"] = header["stored_at_ms"].get<std::int64_t>() - 11 * 60 * 1000;
+    ptinstall::util::write_file_atomic(path, header.dump() + text.substr(nl));
+  };
+  configure(R"({"variants": {"a": {}}})", "\"a\"");
+  CHECK(label_of() == "a");
+  CHECK(hits() == 1);
+  // Changed on the server: within 10 minutes the stored copy answers (the `immutable` header is not believed
+  // for longer than that).
+  configure(R"({"variants": {"b": {}}})", "\"b\"");
+  CHECK(label_of() == "a");
+  CHECK(hits() == 1);
+  // Older than 10 minutes: asked again, and the new variants are seen.
+  age();
+  CHECK(label_of() == "b");
+  CHECK(hits() == 2);
+  // --refresh asks at once.
+  configure(R"({"variants": {"c": {}}})", "\"c\"");
+  CHECK(label_of() == "b");
+  CHECK(label_of(true) == "c");
+  CHECK(hits() == 3);
 }

@@ -304,3 +304,58 @@ TEST_CASE("pylock.toml: attestation-identities read, written and checked") {
   no_kind.replace(no_kind.find("kind = \"GitHub\", "), 17, "");
   CHECK_THROWS_WITH(Pylock::parse(no_kind, "x.toml"), Catch::Contains("has no string `kind`") && Catch::Contains("lib"));
 }
+
+TEST_CASE("pylock.toml: [packages.variants-json] (PEP 825) is read, written back and ranks the wheels") {
+  const std::string lock_text = R"(lock-version = '1.0'
+created-by = 'x'
+
+[[packages]]
+name = 'torch'
+version = '2.13.0'
+wheels = [
+  { name = 'torch-2.13.0-py3-none-any-cuda12.8.whl', url = 'https://i/torch-2.13.0-py3-none-any-cuda12.8.whl', hashes = { sha256 = ')" +
+                                kSha + R"(' } },
+  { name = 'torch-2.13.0-py3-none-any-null.whl', url = 'https://i/torch-2.13.0-py3-none-any-null.whl', hashes = { sha256 = ')" +
+                                kSha2 + R"(' } },
+]
+
+[packages.variants-json]
+"$schema" = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+default-priorities = { namespace = ["nvidia"] }
+variants = { "cuda12.8" = { nvidia = { cuda_version_lower_bound = ["12.8"] } }, null = {} }
+)";
+  Pylock p = Pylock::parse(lock_text, "pylock.toml");
+  REQUIRE(p.packages.size() == 1);
+  REQUIRE(p.packages[0].variants_json);
+  CHECK_THAT(*p.packages[0].variants_json, Catch::Contains(R"("cuda12.8":{"nvidia":{"cuda_version_lower_bound":["12.8"]}})"));
+  // Written back: the same table, `$schema` and the dotted label quoted.
+  std::string written = p.to_toml();
+  CHECK_THAT(written, Catch::Contains("\n[packages.variants-json]\n\"$schema\" = \"https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json\"\n"));
+  CHECK_THAT(written, Catch::Contains("\"cuda12.8\" = { nvidia = { cuda_version_lower_bound = [\"12.8\"] } }"));
+  CHECK(*Pylock::parse(written, "again.toml").packages[0].variants_json == *p.packages[0].variants_json);
+
+  spec::TagEnvironment te;
+  te.py_minor = 12;
+  te.os = "linux";
+  te.arch = "x86_64";
+  te.glibc = std::make_pair(2, 36);
+  spec::SupportedTags tags = spec::SupportedTags::for_environment(te);
+  lock::LockTarget t = linux312();
+  t.tags = &tags;
+  // No CUDA on this machine: null; a machine with CUDA 12.9: cuda12.8.
+  t.variant_native = [] { return spec::SupportedProperties{}; };
+  CHECK(lock::lock_install(p, "pylock.toml", t).resolution.packages[0].dist.filename() ==
+        "torch-2.13.0-py3-none-any-null.whl");
+  t.variant_native = [] {
+    spec::SupportedProperties s;
+    s.add("nvidia", "cuda_version_lower_bound", {"12.9", "12.8"}, "test");
+    return s;
+  };
+  auto li = lock::lock_install(p, "pylock.toml", t);
+  CHECK(li.resolution.packages[0].dist.filename() == "torch-2.13.0-py3-none-any-cuda12.8.whl");
+  CHECK(li.required_hashes.at("torch") == std::vector<std::string>{"sha256:" + kSha});
+
+  // A table that is not variant metadata is refused when the lock is read.
+  std::string bad = lock_text.substr(0, lock_text.find("variants = {")) + "variants = 3\n";
+  CHECK_THROWS_WITH(Pylock::parse(bad, "pylock.toml"), Catch::Contains("`variants` is not an object"));
+}

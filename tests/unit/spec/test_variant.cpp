@@ -203,3 +203,22 @@ TEST_CASE("abi_dependency: compatible, the build for the newest release first") 
   CHECK_FALSE(is_abi_dependency_value("2.0.0.1"));
   CHECK_FALSE(is_abi_dependency_value("2.9rc1"));
 }
+
+TEST_CASE("variants: to_json reads back to the same metadata, pruned to the labels asked for") {
+  auto m = VariantMetadata::parse(R"({"$schema": "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json",
+    "default-priorities": {"namespace": ["nvidia", "x86_64"], "feature": {"nvidia": ["sm_arch"]}},
+    "providers": {"x86_64": {"static-properties": {"level": ["v3", "v2"]}}},
+    "variants": {"cuda12.8": {"nvidia": {"sm_arch": ["80_real", "90_real"]}}, "v3": {"x86_64": {"level": ["v3"]}},
+                 "null": {}}})",
+                                        "t");
+  auto back = VariantMetadata::parse(m.to_json(), "back");
+  CHECK(back.schema == m.schema);
+  CHECK(back.namespace_priorities == m.namespace_priorities);
+  CHECK(back.feature_priorities == m.feature_priorities);
+  CHECK(back.variants == m.variants);
+  REQUIRE(back.providers.count("x86_64"));
+  CHECK(back.providers.at("x86_64").static_properties == m.providers.at("x86_64").static_properties);
+  auto pruned = VariantMetadata::parse(m.to_json({"cuda12.8", "null"}), "pruned");
+  CHECK(pruned.variants.size() == 2);
+  CHECK(pruned.variants.count("v3") == 0);
+}

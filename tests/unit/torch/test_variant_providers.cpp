@@ -90,3 +90,21 @@ TEST_CASE("amd properties and the x86_64 level from a fake root") {
   CHECK(p.find("nvidia") == nullptr);
   fs::remove_all(root);
 }
+
+TEST_CASE("variant providers: xpu device_ip from PTINSTALL_XPU_DEVICE_IP, with its base platform") {
+  Detection d;
+  CHECK(xpu_compatible_device_ips("20.2.0") == std::vector<std::string>{"20.2.0", "20.1.0"});
+  CHECK(xpu_compatible_device_ips("20.1.0") == std::vector<std::string>{"20.1.0"});
+  CHECK(xpu_compatible_device_ips("12.56.5") == std::vector<std::string>{"12.56.5", "12.55.8"});
+  auto p = native_variant_properties(d, TargetOs::Linux, "aarch64", "/nonexistent", "20.4.4");
+  const auto* xpu = p.find("xpu");
+  REQUIRE(xpu);
+  REQUIRE(xpu->size() == 1);
+  CHECK((*xpu)[0].name == "device_ip");
+  CHECK((*xpu)[0].values == std::vector<std::string>{"20.4.4", "20.1.0"});
+  CHECK(p.source["xpu"] == "PTINSTALL_XPU_DEVICE_IP");
+  // None given: no xpu properties (the PCI id does not give the device IP).
+  CHECK(native_variant_properties(d, TargetOs::Linux, "aarch64", "/nonexistent").find("xpu") == nullptr);
+  CHECK_THROWS_WITH(native_variant_properties(d, TargetOs::Linux, "aarch64", "/nonexistent", "bmg"),
+                    Catch::Contains("invalid value `bmg` for PTINSTALL_XPU_DEVICE_IP"));
+}
