@@ -269,7 +269,7 @@ const std::vector<SettingSpec> kSettings = {
    "Ask the `keyring` command for credentials when an index answers 401 (subprocess); pip's auto uses it when it is "
    "on PATH", {"disabled", "subprocess", "auto", "import"}, "disabled", true, "PROVIDER"},
 
-  {"lock-timeout", "", {"PTINSTALL_LOCK_TIMEOUT"}, K::Value, kAllPip | kVenv,
+  {"lock-timeout", "", {"PTINSTALL_LOCK_TIMEOUT"}, K::Value, kAllPip | kVenv | kCache,
    "Seconds to wait for another ptinstall using the same environment or cache", {}, "300", true, "SECONDS",
    kNoFileKey | kNumber},
 

@@ -276,7 +276,7 @@ CacheUsage cache_usage(const fs::path& root) {
   return u;
 }
 
-util::FileLock lock_cache_for_maintenance(const fs::path& root, std::chrono::milliseconds timeout) {
+util::FileLock lock_cache_for_maintenance(const fs::path& root, std::optional<std::chrono::milliseconds> timeout) {
   return util::FileLock::acquire(root / ".lock", "the cache (another ptinstall is using it)", timeout);
 }
 

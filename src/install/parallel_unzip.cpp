@@ -213,8 +213,7 @@ class Worker {
 
   [[noreturn]] void fail(const std::string& what) {
     if (reader_.error) std::rethrow_exception(reader_.error);
-    const char* msg = a_ ? archive_error_string(a_) : nullptr;
-    invalid(s_.wheel, what + (msg ? std::string(" (") + msg + ")" : std::string()), kCorruptHint);
+    invalid(s_.wheel, what + archive_message(a_), kCorruptHint);
   }
 
   void open() {
@@ -231,7 +230,7 @@ class Worker {
     archive_read_set_callback_data(a_, &reader_);
     if (archive_read_open1(a_) != ARCHIVE_OK) {
       if (reader_.error) std::rethrow_exception(reader_.error);
-      invalid(s_.wheel, std::string("not a zip file (") + archive_error_string(a_) + ")", kCorruptHint);
+      invalid(s_.wheel, "not a zip file" + archive_message(a_), kCorruptHint);
     }
   }
 

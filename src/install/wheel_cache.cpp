@@ -92,12 +92,11 @@ void extract_stream(StreamState& st, const fs::path& dest, std::string_view whee
   archive_read_support_format_zip_streamable(a);
   if (archive_read_open(a, &st, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
     if (st.error) std::rethrow_exception(st.error);
-    invalid(wheel, std::string("not a zip file (") + archive_error_string(a) + ")", kCorruptHint);
+    invalid(wheel, "not a zip file" + detail::archive_message(a), kCorruptHint);
   }
   auto fail = [&](const std::string& what) {
     if (st.error) std::rethrow_exception(st.error);
-    const char* msg = archive_error_string(a);
-    invalid(wheel, what + (msg ? std::string(" (") + msg + ")" : std::string()), kCorruptHint);
+    invalid(wheel, what + detail::archive_message(a), kCorruptHint);
   };
 
   detail::TreeWriter tree(dest, wheel);
@@ -144,10 +143,11 @@ Cache Cache::at(const fs::path& root) {
   if (ec)
     throw util::msg::io_failed("create the cache directory", root, ec.message(),
                                "choose another one with --cache-dir, or use --no-cache");
-  // A cache we cannot lock (read-only) is used without the lock, as before the cache commands.
+  // A cache we cannot lock (read-only) is used without the lock, as before the cache commands. The
+  // wait for a `cache clean` is bounded like every lock wait (PTINSTALL_LOCK_TIMEOUT).
   try {
     c.lock_ = std::make_shared<util::FileLock>(
-        util::FileLock::acquire(root / ".lock", "the cache (ptinstall cache clean/prune)", std::chrono::seconds(600), true));
+        util::FileLock::acquire(root / ".lock", "the cache (ptinstall cache clean/prune)", std::nullopt, true));
   } catch (const util::Error& e) {
     if (e.kind() != util::ErrorKind::Io) throw;
     util::log::debug(std::string("cache lock: ") + e.what());

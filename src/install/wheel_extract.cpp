@@ -168,6 +168,12 @@ void invalid(std::string_view wheel, const std::string& why, std::string hint) {
   throw util::msg::invalid_wheel(wheel, why, std::move(hint));
 }
 
+std::string archive_message(struct archive* a) {
+  const char* msg = a ? archive_error_string(a) : nullptr;
+  std::string_view text = msg ? util::trim(std::string_view(msg)) : std::string_view();
+  return text.empty() ? std::string() : " (" + std::string(text) + ")";
+}
+
 std::optional<std::string> central_directory_bytes(std::string_view t, std::uint64_t total, std::string_view wheel,
                                                    const ReadAt& read_at, std::uint64_t* offset_out) {
   const auto* base = reinterpret_cast<const unsigned char*>(t.data());
@@ -214,7 +220,7 @@ CentralDirectory parse_central_directory(const std::string& cd, std::string_view
     e.external_attr = le32(p + pos + 38);
     e.host = static_cast<std::uint8_t>(made_by >> 8);
     e.compressed_size = le32(p + pos + 20);
-    std::uint64_t uncompressed = le32(p + pos + 24);
+    e.uncompressed_size = le32(p + pos + 24);
     e.local_offset = le32(p + pos + 42);
     // Zip64 extended information: the 8-byte values of the fields that hold 0xFFFFFFFF, in order.
     const unsigned char* x = p + pos + 46 + name_len;
@@ -231,7 +237,7 @@ CentralDirectory parse_central_directory(const std::string& cd, std::string_view
           v += 8;
           left -= 8;
         };
-        take(uncompressed);
+        take(e.uncompressed_size);
         take(e.compressed_size);
         take(e.local_offset);
       }
@@ -353,6 +359,13 @@ void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDire
       if (dirs.count(n)) continue;
       invalid(wheel, "`" + n + "` is in the central directory but not in the archive", kCorruptHint);
     }
+    // A zip whose local headers and central directory describe different files reads differently
+    // in different readers (the streaming extractor reads headers, the parallel one the directory):
+    // the sizes must agree. RECORD's hashes hold either way. (Header offsets are not compared:
+    // libarchive's header position is off by the data descriptor of the entry before.)
+    if (it->second.size != ce.uncompressed_size)
+      invalid(wheel, "`" + n + "` holds " + std::to_string(it->second.size) + " bytes, the central directory says " +
+                         std::to_string(ce.uncompressed_size), kCorruptHint);
     // Same rule as pip: a regular file with any execute bit in the zip's Unix mode gets the default
     // mode plus +x (a mode without the file type bits, as some zip writers leave, does not count).
     if (S_ISREG(unix_mode) && (unix_mode & 0111)) {

@@ -496,6 +496,18 @@ def test_no_build_isolation_builds_against_the_target_env(ptinstall, backends, b
     assert call_f(venv, "torchext") == project.expected
     assert py(venv, "import torchext._built_against as b; print(b.TORCH, b.CUDA)") == "2.9.1+cu128 12.8"
 
+    # The same setting from UV_NO_BUILD_ISOLATION and from uv.toml is honoured, not silently ignored
+    # (issue 18): an isolated build fails, so each success below is the setting at work.
+    for env, config in (({"UV_NO_BUILD_ISOLATION": "1"}, None), (None, "no-build-isolation = true\n")):
+        ptinstall("pip", "uninstall", "--python", venv, "torchext", check=True)
+        if config:
+            (tmp_path / "src" / "uv.toml").write_text(config)
+        r = install(ptinstall, tmp_path, venv, "--index-url", url, "./torchext", cwd=tmp_path / "src", env=env)
+        assert r.returncode == 0, r
+        assert "warning" not in r.stderr, r.stderr
+        assert call_f(venv, "torchext") == project.expected
+    (tmp_path / "src" / "uv.toml").unlink()
+
 
 def test_a_wheel_built_without_isolation_is_kept_for_that_target_only(ptinstall, backends, build_index,  # noqa: F811
                                                                        tmp_path):

@@ -53,6 +53,20 @@ def test_sync_refuses_input_naming_no_package(ptinstall, make_index, tmp_path):
         assert "error: the requirements name no packages; syncing would uninstall every installed package" in r.stderr
         assert "hint: pass --allow-empty-requirements" in r.stderr
         assert installed(venv) == before
+    # A pylock.toml with no package, or none for this environment (markers), is refused the same way.
+    (tmp_path / "pylock.toml").write_text("lock-version = '1.0'\ncreated-by = 'hand'\npackages = []\n")
+    (tmp_path / "pylock.win.toml").write_text(
+        "lock-version = '1.0'\ncreated-by = 'hand'\n\n[[packages]]\nname = 'winonly'\nversion = '1.0'\n"
+        "marker = \"sys_platform == 'win32'\"\n"
+        "wheels = [{url = 'http://127.0.0.1:9/winonly-1.0-py3-none-any.whl', "
+        "hashes = {sha256 = '" + "a" * 64 + "'}}]\n")
+    for source in ("pylock.toml", "pylock.win.toml"):
+        r = ptinstall("pip", "sync", *base, source, env=QUIET, check=False)
+        assert r.returncode == 2, r.stderr
+        assert (f"error: {source}: no package of the lock applies to this environment; syncing would uninstall "
+                "every installed package") in r.stderr, r.stderr
+        assert "hint: pass --allow-empty-requirements" in r.stderr
+        assert installed(venv) == before
     # Asked for: the environment is emptied, with a warning.
     r = ptinstall("pip", "sync", *base, "--allow-empty-requirements", "empty.txt", env=QUIET, check=True)
     assert "warning: the requirements name no packages" in r.stderr

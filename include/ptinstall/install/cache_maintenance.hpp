@@ -49,9 +49,10 @@ struct CacheUsage {
 };
 CacheUsage cache_usage(const fs::path& root);
 
-// The exclusive lock of the cache's maintenance; waits up to `timeout` for its users.
+// The exclusive lock of the cache's maintenance; waits up to `timeout` for its users (default:
+// util::FileLock::default_timeout(), PTINSTALL_LOCK_TIMEOUT).
 util::FileLock lock_cache_for_maintenance(const fs::path& root,
-                                          std::chrono::milliseconds timeout = std::chrono::seconds(300));
+                                          std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
 // Removes everything (packages empty) or the entries of these packages (normalized names).
 Removed clean_cache(const fs::path& root, const std::vector<std::string>& packages);

@@ -32,11 +32,16 @@ extern const char* const kCorruptHint;
 
 [[noreturn]] void invalid(std::string_view wheel, const std::string& why, std::string hint = {});
 
+// libarchive's error for `a` as " (<message>)" for an error text, trailing newlines dropped (some of
+// its messages end with one), or "" when it set none (archive_error_string may return null).
+std::string archive_message(struct archive* a);
+
 struct CentralEntry {
   std::string name;                // as stored (directories end with '/')
   std::uint32_t external_attr = 0;
   std::uint8_t host = 0;           // "version made by" high byte: 3 = Unix
   std::uint64_t compressed_size = 0;
+  std::uint64_t uncompressed_size = 0;
   std::uint64_t local_offset = 0;  // of the entry's local header
 };
 using CentralDirectory = std::map<std::string, CentralEntry>;  // by stored name
@@ -93,7 +98,9 @@ class TreeWriter {
 };
 
 // After all entries are written: the central directory agrees with them (no links, nothing missing,
-// nothing extra), executable bits are applied from it, and the files match the wheel's RECORD.
+// nothing extra; each file's size the directory's, so that a reader of local headers and a reader of
+// the directory see the same files), executable bits
+// are applied from it, and the files match the wheel's RECORD.
 void verify_tree(const fs::path& dest, const TreeWriter& tree, const CentralDirectory& central, std::string_view wheel);
 
 // Extracts the wheel file at `path` (its size `size`) into `dest` with `threads` workers, each with
