@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ptinstall/spec/metadata.hpp"
+#include "ptinstall/spec/wheel_filename.hpp"
+#include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -82,6 +84,20 @@ json metadata_json(std::string_view raw) {
   return out;
 }
 
+// The PEP 825 variant label of a wheel URL's file name ("cu128" of torch-2.9.1-...-cu128.whl), if any.
+std::optional<std::string> variant_label_of(std::string_view url) {
+  std::string_view path = url.substr(0, url.find_first_of("?#"));
+  auto slash = path.rfind('/');
+  std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (file.size() < 5 || file.substr(file.size() - 4) != ".whl") return std::nullopt;
+  try {
+    auto w = spec::WheelFilename::parse(file);
+    if (w.is_variant()) return w.variant_label;
+  } catch (const util::Error&) {
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string metadata_to_json(std::string_view metadata_raw) { return metadata_json(metadata_raw).dump(); }
@@ -105,6 +121,7 @@ std::string installation_report(const std::vector<ReportItem>& items, const spec
     if (!item.download_info_json.empty()) entry["download_info"] = json::parse(item.download_info_json);
     else entry["download_info"] = {{"url", util::redact_url(item.url)}, {"archive_info", archive}};
     if (!item.index_url.empty()) entry["index_url"] = util::redact_url(item.index_url);  // beyond pip
+    if (auto label = variant_label_of(item.url)) entry["variant_label"] = *label;          // beyond pip (PEP 825)
     entry["is_direct"] = item.is_direct;
     entry["is_yanked"] = item.is_yanked;
     entry["requested"] = item.requested;

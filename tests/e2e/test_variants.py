@@ -195,6 +195,8 @@ def test_nvidia_hosts_get_the_matching_variant(ptinstall, index, tmp_path, what,
     report = json.loads((tmp_path / "report.json").read_text())
     urls = {i["metadata"]["name"]: i["download_info"]["url"] for i in report["install"]}
     assert urls["torch"].endswith(f"-{label}.whl"), urls
+    labels = {i["metadata"]["name"]: i.get("variant_label") for i in report["install"]}
+    assert labels["torch"] == label and labels["torchvision"] == label, labels
 
 
 def test_amd_host_gets_rocm_and_its_own_runtime(ptinstall, index, tmp_path):

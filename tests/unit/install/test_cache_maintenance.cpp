@@ -116,7 +116,9 @@ TEST_CASE("cache prune removes leftovers, other versions' buckets and records of
 TEST_CASE("cache prune --ci keeps only built wheels and what is not downloaded") {
   util::TempDir tmp;
   populate(tmp.path());
-  prune_cache(tmp.path(), {.ci = true});
+  PruneOptions ci;
+  ci.ci = true;
+  prune_cache(tmp.path(), ci);
   CHECK(fs::exists(tmp.path() / "built-wheels-v1" / "03" / "03ff" / "hello-1.0-py3-none-any.whl"));
   CHECK(fs::exists(tmp.path() / "interpreter-v1" / "abc.json"));
   CHECK_FALSE(fs::exists(tmp.path() / "wheels-v1" / kShaA));

@@ -84,4 +84,16 @@ TEST_CASE("report: the whole document", "[report]") {
   CHECK(r["environment"]["sys_platform"] == "linux");
   CHECK(r["environment"].contains("implementation_name"));
   CHECK(r["environment"].size() == 11);
+  CHECK_FALSE(a.contains("variant_label"));
+}
+
+TEST_CASE("report: a variant wheel's label (PEP 825)", "[report]") {
+  spec::MarkerEnvironment env;
+  install::ReportItem item;
+  item.metadata_raw = "Metadata-Version: 2.1\nName: torch\nVersion: 2.9.1\n\n";
+  item.url = "https://example.org/whl/torch-2.9.1-cp312-cp312-manylinux_2_28_x86_64-cuda12.8.whl#sha256=ab";
+  json r = json::parse(install::installation_report({item}, env, "0.1.0"));
+  CHECK(r["install"][0]["variant_label"] == "cuda12.8");
+  item.url = "https://example.org/whl/torch-2.9.1-cp312-cp312-manylinux_2_28_x86_64-null.whl";
+  CHECK(json::parse(install::installation_report({item}, env, "0.1.0"))["install"][0]["variant_label"] == "null");
 }
