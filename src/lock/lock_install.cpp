@@ -128,6 +128,15 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
     chosen.emplace(p.name, &p);
   }
 
+  // A locked wheel's file name, parsed; a malformed one is the lock's error naming the package.
+  auto wheel_name = [&](const LockedPackage& p, const std::string& file) {
+    try {
+      return spec::WheelFilename::parse(file);
+    } catch (const util::Error& e) {
+      throw fail("package `" + p.name + "`: " + e.what());
+    }
+  };
+
   // PEP 825: the packages with variant metadata rank their wheels' labels for this machine.
   std::map<std::string, LockedVariants> ranked;
   std::optional<spec::SupportedProperties> native;
@@ -138,12 +147,7 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
     LockedVariants lv;
     std::vector<std::string> labels;
     for (const auto& w : p.wheels) {
-      spec::WheelFilename wf;
-      try {
-        wf = spec::WheelFilename::parse(w.name);
-      } catch (const util::Error& e) {
-        throw fail("package `" + p.name + "`: " + e.what());
-      }
+      spec::WheelFilename wf = wheel_name(p, w.name);
       if (!target.tags->best_priority(wf.tags())) continue;
       if (!wf.is_variant()) lv.non_variant = target.variant_label.empty();
       else if (std::find(labels.begin(), labels.end(), wf.variant_label) == labels.end()) labels.push_back(wf.variant_label);
@@ -246,12 +250,7 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
       auto pick = [&](const std::optional<std::string>& label) {
         std::optional<std::size_t> best;
         for (const auto& w : p.wheels) {
-          spec::WheelFilename wf;
-          try {
-            wf = spec::WheelFilename::parse(w.name);
-          } catch (const util::Error& e) {
-            throw fail("package `" + p.name + "`: " + e.what());
-          }
+          spec::WheelFilename wf = wheel_name(p, w.name);
           if (!target.tags) continue;
           if (label && wf.variant_label != *label) continue;
           if (auto prio = target.tags->best_priority(wf.tags()); prio && (!best || *prio < *best)) {
