@@ -93,7 +93,14 @@ CoreMetadata CoreMetadata::parse(std::string_view input) {
     bool numeric = parts.size() == 2 && !parts[0].empty() && !parts[1].empty() &&
                    std::all_of(mv->begin(), mv->end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
     if (!numeric) invalid("Metadata-Version '" + *mv + "' is not <major>.<minor>");
-    int major = std::stoi(std::string(parts[0])), minor = std::stoi(std::string(parts[1]));
+    // Each part saturates (a value past int's range is as unsupported as any other too-new one;
+    // std::stoi threw std::out_of_range on `2.11111111111`, found by libFuzzer).
+    auto number = [](std::string_view digits) {
+      int v = 0;
+      for (char c : digits) v = v > 100000 ? v : v * 10 + (c - '0');
+      return v;
+    };
+    int major = number(parts[0]), minor = number(parts[1]);
     if (major > 2) invalid("Metadata-Version " + *mv + " is not supported (newest known: 2.4)");
     if (major == 2 && minor > 4) m.warnings.push_back("Metadata-Version " + *mv + " is newer than 2.4");
     if (major < 1) invalid("Metadata-Version '" + *mv + "' is not <major>.<minor>");

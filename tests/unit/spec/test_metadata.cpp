@@ -78,6 +78,11 @@ TEST_CASE("every Metadata-Version from 1.0 to 2.4 is accepted") {
   CHECK(error_of("Metadata-Version: 3.0\nName: a\nVersion: 1\n").find("not supported") != std::string::npos);
   CHECK_THROWS_AS(CoreMetadata::parse("Metadata-Version: two\nName: a\nVersion: 1\n"), Error);
   CHECK_THROWS_AS(CoreMetadata::parse("Metadata-Version: 0.9\nName: a\nVersion: 1\n"), Error);
+  // Parts past int's range: a too-new minor warns, a too-new major is refused (libFuzzer found the first
+  // one escaping as std::out_of_range).
+  CHECK(CoreMetadata::parse("Metadata-Version: 2.11111111111\nName: a\nVersion: 1\n").warnings.size() == 1);
+  CHECK(error_of("Metadata-Version: 99999999999999999999.0\nName: a\nVersion: 1\n").find("not supported") !=
+        std::string::npos);
 }
 
 TEST_CASE("PKG-INFO 1.x: folded Description header, continuation lines") {
