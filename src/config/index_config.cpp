@@ -222,8 +222,10 @@ IndexConfig build_index_config(const IndexConfigInputs& in) {
   // 5. Pins (to Simple API indexes; flat ones were handled above), strategy, --no-index.
   for (const auto& [pkg, d] : out.decisions) {
     if (d.kind != PackageSource::Kind::Index) continue;
+    // (a named copy: clang 14, which builds the libFuzzer targets, cannot capture a structured binding)
+    const std::string& index_name = d.index;
     bool flat = std::any_of(out.definitions.begin(), out.definitions.end(),
-                            [&](const IndexDefinition& x) { return x.name == d.index && x.flat; });
+                            [&](const IndexDefinition& x) { return x.name == index_name && x.flat; });
     if (!flat) out.options.pins[pkg] = d.index;
   }
   out.options.no_index = S.flag("no-index") || (in.requirements && in.requirements->no_index);
