@@ -48,7 +48,9 @@ def test_a_decided_wheel_downloads_before_the_resolution_ends(ptinstall, make_in
     # Each wheel once: the install took what the early downloads prepared.
     wheel_gets = [p for _, p in started if p.endswith(".whl")]
     assert sorted(wheel_gets) == sorted(set(wheel_gets)) and len(wheel_gets) == 6, wheel_gets
-    assert re.search(r"\b6 wheels started downloading while resolving, 6 of them prepared$", r.stderr, re.M), r.stderr
+    # How many were done when the resolution ended depends on the machine's load (a fresh-clone CI run had 5).
+    assert re.search(r"\b6 wheels started downloading while resolving, [0-6] of them prepared$", r.stderr, re.M), \
+        r.stderr
 
     # PTINSTALL_PREPARE_AHEAD=0: the downloads wait for the resolution (the test above can fail).
     r0, venv0, started0 = run_through_proxy(ptinstall, server, tmp_path, "after", env={"PTINSTALL_PREPARE_AHEAD": "0"})
