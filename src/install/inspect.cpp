@@ -264,9 +264,11 @@ std::set<std::string> freeze_skipped_names(bool all, bool suppress_build_backend
 }
 
 std::vector<FreezeItem> freeze_items(const std::vector<InstalledDist>& dists, bool exclude_editable,
-                                     const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
+                                     const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs,
+                                     const std::set<std::string>& skip) {
   std::vector<std::pair<std::string, FreezeItem>> lines;  // (lower name, item)
   for (const auto& d : dists) {
+    if (skip.count(d.normalized)) continue;
     auto direct_url = read_direct_url(d);
     auto editable = editable_project_location(d, direct_url, search_dirs);
     if (exclude_editable && editable) continue;
@@ -288,11 +290,8 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
                           const std::vector<std::string>& excludes, bool exclude_editable,
                           const std::vector<fs::path>& search_dirs, const EditableVcsLines& editable_vcs) {
   const auto skip = freeze_skipped_names(all, suppress_build_backends, excludes);
-  std::vector<InstalledDist> kept;
-  for (const auto& d : dists)
-    if (!skip.count(d.normalized)) kept.push_back(d);
   std::string out;
-  for (const auto& item : freeze_items(kept, exclude_editable, search_dirs, editable_vcs)) out += item.text + "\n";
+  for (const auto& item : freeze_items(dists, exclude_editable, search_dirs, editable_vcs, skip)) out += item.text + "\n";
   return out;
 }
 

@@ -73,16 +73,17 @@ std::string format_freeze(const std::vector<InstalledDist>& dists, bool all, boo
                           const std::vector<fs::path>& search_dirs = {}, const EditableVcsLines& editable_vcs = {});
 
 // The parts of format_freeze, for `pip freeze -r FILE` (install/freeze_files.hpp): every
-// distribution's lines (editable ones left out with `exclude_editable`), sorted by the lower-cased
-// name, and the names format_freeze leaves out of them (pip's skip set: it applies only to the
-// packages no requirements file named).
+// distribution's lines (editable ones left out with `exclude_editable`, the names in `skip` too),
+// sorted by the lower-cased name, and the names format_freeze leaves out (pip's skip set: with -r it
+// applies only to the packages no requirements file named).
 struct FreezeItem {
   std::string normalized;  // PEP 503 name
   std::string text;        // the line(s), without the final newline
 };
 std::vector<FreezeItem> freeze_items(const std::vector<InstalledDist>& dists, bool exclude_editable = false,
                                      const std::vector<fs::path>& search_dirs = {},
-                                     const EditableVcsLines& editable_vcs = {});
+                                     const EditableVcsLines& editable_vcs = {},
+                                     const std::set<std::string>& skip = {});
 std::set<std::string> freeze_skipped_names(bool all, bool suppress_build_backends,
                                            const std::vector<std::string>& excludes = {});
 
