@@ -344,15 +344,20 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
     def want(name):
         return not selected or name in selected
 
-    if want("install-cold"):
+    def cold_install(requirements):
+        """One run of a cold install of `requirements` (fresh venv, empty cache); pip's runs measure the floor:
+        unzip -q of the wheels it installed, as many at once as there are cores."""
         def once(tool, i):
             venv = b.venv(with_pip=(tool == "pip"))
             cache = b.fresh("cold-cache") if tool == "ptinstall" else None
-            run = b.run(tool, venv, cache, app)
+            run = b.run(tool, venv, cache, requirements)
             floor = b.floor_unzip_parallel(b.installed_wheels(venv)) if run.rc == 0 and tool == "pip" else None
             return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
+        return once
+
+    if want("install-cold"):
         results.append(scenario(b, "install-cold", "application (the 31 lines of app.txt) into a fresh venv, empty cache",
-                                runs, once, f"unzip -q of its wheels, {os.cpu_count()} at once"))
+                                runs, cold_install(app), f"unzip -q of its wheels, {os.cpu_count()} at once"))
 
     if want("install-warm") or want("install-noop") or want("resolve-warm"):
         for t in TOOLS:
@@ -483,14 +488,8 @@ def all_scenarios(b: Bench, runs: int, selected: Optional[set]) -> List[Result]:
     # wheel and the nvidia-* stack), the targets of the application held with the big wheel in it.
     mixed = app + ["torch==2.9.1"]
     if want("mixed-cold"):
-        def once(tool, i):
-            venv = b.venv(with_pip=(tool == "pip"))
-            cache = b.fresh("cold-cache") if tool == "ptinstall" else None
-            run = b.run(tool, venv, cache, mixed)
-            floor = b.floor_unzip_parallel(b.installed_wheels(venv)) if run.rc == 0 and tool == "pip" else None
-            return run, floor, [venv] + ([cache] if cache else []), installed_set(b.site_packages(venv))
         results.append(scenario(b, "mixed-cold", "application + torch (the torch-shaped wheel and its nvidia-* "
-                                "dependencies) into a fresh venv, empty cache", runs, once,
+                                "dependencies) into a fresh venv, empty cache", runs, cold_install(mixed),
                                 f"unzip -q of its wheels, {os.cpu_count()} at once"))
     if want("mixed-warm"):
         mixed_caches = {t: b.fresh(f"mixed-cache-{t}") for t in TOOLS}

@@ -11,19 +11,25 @@ import wheelmaker  # noqa: E402
 from envtools import installed, make_venv, snapshot  # noqa: E402
 
 
-def test_waiting_for_the_environment_names_the_holder_and_times_out(ptinstall, tmp_path):
-    w = wheelmaker.build_wheel(tmp_path / "w", "lib", "1.0")
-    venv = make_venv(tmp_path / "venv")
-    before = snapshot(venv)
-    lock = venv / ".ptinstall.lock"
+def install_while_locked(ptinstall, lock: Path, venv: Path, wheel):
+    """Installs `wheel` with PTINSTALL_LOCK_TIMEOUT=1.5 while this process holds `lock` exclusively (its pid
+    written in it, as ptinstall writes its own); returns the result and the seconds it took."""
     with open(lock, "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         f.write(f"{os.getpid()}\n")
         f.flush()
         t0 = time.monotonic()
-        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", w.path,
+        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", wheel.path,
                       env={"PTINSTALL_LOCK_TIMEOUT": "1.5"}, check=False)
-        elapsed = time.monotonic() - t0
+        return r, time.monotonic() - t0
+
+
+def test_waiting_for_the_environment_names_the_holder_and_times_out(ptinstall, tmp_path):
+    w = wheelmaker.build_wheel(tmp_path / "w", "lib", "1.0")
+    venv = make_venv(tmp_path / "venv")
+    before = snapshot(venv)
+    lock = venv / ".ptinstall.lock"
+    r, elapsed = install_while_locked(ptinstall, lock, venv, w)
     assert 1.4 <= elapsed < 20, elapsed
     assert (f"Waiting for another process to release the lock on the environment at {venv} ({lock}, held by "
             f"process {os.getpid()}; giving up after 2 s)") in r.stderr, r
@@ -45,14 +51,7 @@ def test_waiting_for_the_cache_is_bounded_by_the_lock_timeout(ptinstall, tmp_pat
     cache.mkdir()
     lock = cache / ".lock"
     before = snapshot(venv)
-    with open(lock, "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # as `ptinstall cache clean` does
-        f.write(f"{os.getpid()}\n")
-        f.flush()
-        t0 = time.monotonic()
-        r = ptinstall("pip", "install", "--python", venv / "bin" / "python", w.path,
-                      env={"PTINSTALL_LOCK_TIMEOUT": "1.5"}, check=False)
-        elapsed = time.monotonic() - t0
+    r, elapsed = install_while_locked(ptinstall, lock, venv, w)  # held as `ptinstall cache clean` holds it
     assert 1.4 <= elapsed < 20, elapsed
     assert (f"Waiting for another process to release the lock on the cache (ptinstall cache clean/prune) ({lock}, "
             f"held by process {os.getpid()}; giving up after 2 s)") in r.stderr, r

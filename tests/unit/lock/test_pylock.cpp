@@ -76,6 +76,16 @@ lock::LockTarget linux312() {
   return t;
 }
 
+// The wheel tags of linux312(): CPython 3.12 on x86_64 glibc 2.36.
+spec::SupportedTags linux312_tags() {
+  spec::TagEnvironment te;
+  te.py_minor = 12;
+  te.os = "linux";
+  te.arch = "x86_64";
+  te.glibc = std::make_pair(2, 36);
+  return spec::SupportedTags::for_environment(te);
+}
+
 std::string install_message(const Pylock& p, const lock::LockTarget& t) {
   try {
     lock::lock_install(p, "pylock.toml", t);
@@ -175,12 +185,7 @@ TEST_CASE("pylock.toml: invalid input is an error naming the file and the packag
 
 TEST_CASE("pylock.toml: the install algorithm picks entries by marker, extras and tags") {
   Pylock p = Pylock::parse(example(), "pylock.toml");
-  spec::TagEnvironment te;
-  te.py_minor = 12;
-  te.os = "linux";
-  te.arch = "x86_64";
-  te.glibc = std::make_pair(2, 36);
-  spec::SupportedTags tags = spec::SupportedTags::for_environment(te);
+  spec::SupportedTags tags = linux312_tags();
   lock::LockTarget t = linux312();
   t.tags = &tags;
 
@@ -334,12 +339,7 @@ variants = { "cuda12.8" = { nvidia = { cuda_version_lower_bound = ["12.8"] } }, 
   CHECK_THAT(written, Catch::Contains("\"cuda12.8\" = { nvidia = { cuda_version_lower_bound = [\"12.8\"] } }"));
   CHECK(*Pylock::parse(written, "again.toml").packages[0].variants_json == *p.packages[0].variants_json);
 
-  spec::TagEnvironment te;
-  te.py_minor = 12;
-  te.os = "linux";
-  te.arch = "x86_64";
-  te.glibc = std::make_pair(2, 36);
-  spec::SupportedTags tags = spec::SupportedTags::for_environment(te);
+  spec::SupportedTags tags = linux312_tags();
   lock::LockTarget t = linux312();
   t.tags = &tags;
   // No CUDA on this machine: null; a machine with CUDA 12.9: cuda12.8.
