@@ -565,6 +565,9 @@ def test_extra_build_dependencies_match_runtime(ptinstall, backends, build_index
     assert py(venv, "import torch; print(torch.__version__)") == "2.8.0+cpu"
     # A plain extra build dependency: the newest torch, whatever the target has.
     config.write_text('[extra-build-dependencies]\ntorchext = ["torch"]\n')
+    # setuptools re-copies the generated _built_against.py into build/lib/ only when it is newer by whole
+    # seconds (docs/building.md), so a rebuild within the first build's second would ship its copy.
+    shutil.rmtree(tmp_path / "src" / "torchext" / "build")
     venv2 = bt.make_venv(tmp_path / "venv2")
     r = install(ptinstall, tmp_path, venv2, "--config-file", config, "--index-url", url, "torch==2.8.0+cpu",
                 project, cwd=tmp_path / "src")
