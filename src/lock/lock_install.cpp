@@ -8,6 +8,7 @@
 #include "ptinstall/index/find_links.hpp"
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/spec/specifier.hpp"
+#include "ptinstall/spec/variant.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -42,6 +43,27 @@ spec::Version family_value(const spec::VariantPropertyMap& props, const spec::Su
               if (std::find(f->second.begin(), f->second.end(), v) != f->second.end())
                 if (auto parsed = spec::Version::parse(v)) return *parsed;
   return spec::Version::from_string("0");
+}
+
+// Why a label's `abi_dependency` properties do not fit the versions the lock installs ("" when they do):
+// each named dependency must be installed by the lock at a version one of its values allows.
+std::string abi_mismatch(const spec::VariantPropertyMap& props, const std::map<std::string, const LockedPackage*>& chosen) {
+  auto abi = props.find(std::string(spec::kAbiDependencyNamespace));
+  if (abi == props.end()) return {};
+  for (const auto& [dep, values] : abi->second) {
+    std::vector<std::string> ranges;
+    for (const auto& v : values) ranges.push_back(dep + spec::abi_dependency_specifier(v));
+    auto it = chosen.find(spec::normalize_name(dep));
+    std::optional<spec::Version> locked;
+    if (it != chosen.end() && it->second->version) locked = spec::Version::parse(*it->second->version);
+    bool fits = false;
+    for (const auto& v : values)
+      fits = fits || (locked && spec::SpecifierSet::parse(spec::abi_dependency_specifier(v)).contains(*locked, true));
+    if (!fits)
+      return "built for " + util::join(ranges, " or ") + "; the lock installs " +
+             (locked ? dep + " " + locked->to_string() : "no " + dep);
+  }
+  return {};
 }
 
 // One locked package's variant ranking: the compatible labels best first, each with its family pin,
@@ -164,8 +186,15 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
         else considered.push_back(l);
       }
       spec::VariantOrder order = spec::order_variants(meta, considered, eff);
-      lv.labels = order.labels;
       for (auto& [l, why] : order.unsupported) lv.unsupported[l] = why;
+      // PEP 850 abi_dependency (`abi_dependency :: torch :: 2.12`): only the builds for the versions
+      // this lock installs (an extension built per torch release takes the locked torch's build).
+      for (const auto& l : order.labels) {
+        auto props = meta.variants.find(l);
+        std::string why = props == meta.variants.end() ? std::string() : abi_mismatch(props->second, chosen);
+        if (why.empty()) lv.labels.push_back(l);
+        else lv.unsupported[l] = why;
+      }
       for (const auto& l : lv.labels) {
         const auto& props = meta.variants.at(l);
         lv.pins.emplace_back(family_value(props, eff, "nvidia", "cuda_version_lower_bound"),

@@ -404,7 +404,18 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
     resolve::Solver solver(*provider_of_run);
     try {
       solved = solver.solve(std::string(resolve::kRootPackage));
-      break;
+      // An extension built per torch release (PEP 850 abi_dependency) takes the build the resolved
+      // torch selects; where that build's dependencies differ from the ones assumed, resolve again
+      // with it pinned (each retry pins more versions, so this ends).
+      std::vector<std::pair<std::string, spec::Version>> versions;
+      for (const auto& p : solved.packages) versions.emplace_back(p.name, p.version);
+      auto pins = provider_of_run->settle_abi_labels(versions);
+      if (pins.empty()) break;
+      if (attempt >= 8)
+        throw util::Error(util::ErrorKind::Resolution,
+                          "the builds of " + pins.begin()->first + " that its abi_dependency selects could not be settled",
+                          "--variant-label LABEL picks one build; -v shows each version's builds");
+      for (auto& [key, label] : pins) popts.variants.label_pins[key] = label;
     } catch (const resolve::NoSolutionError&) {
       // The PyTorch family's variant wheels disagreed (torch's best label is cuda13.0, torchaudio has
       // only cuda12.8): resolve again with the best build every member has. Pages, metadata and the

@@ -90,6 +90,13 @@ struct IndexProvider::Impl {
     spec::SupportedProperties effective;                  // the machine's properties for this metadata
     std::vector<std::string> labels;                      // the compatible labels, best first (before family_pin)
     bool non_variant = false;                             // a non-variant wheel may stand in
+    // What settle_abi_labels() may switch to: the labels left after the family pin and the label
+    // pins, best first, each with its best-tagged wheel, and the non-variant file (when one may stand in).
+    std::vector<std::string> usable;
+    std::map<std::string, index::IndexFile> files_by_label;
+    std::optional<index::IndexFile> non_variant_file;
+    // More than one build to choose from: abi_dependency ranges are then the solver's choice.
+    bool several() const { return usable.size() + (non_variant_file ? 1 : 0) > 1; }
   };
   std::map<std::string, std::shared_ptr<const VariantDecision>, std::less<>> variant_decisions;
   std::map<std::string, std::set<spec::Version>, std::less<>> variant_family_versions;  // system:variant-* -> seen
@@ -367,7 +374,11 @@ struct IndexProvider::Impl {
         auto order = spec::order_variants(*d->meta, {l}, d->effective);
         for (auto& [x, why] : order.unsupported) unsupported[x] = why;
         d->labels = order.labels;
-        if (!order.labels.empty()) d->file = f;
+        d->usable = order.labels;
+        if (!order.labels.empty()) {
+          d->file = f;
+          d->files_by_label.emplace(l, f);
+        }
       }
     }
     if (!d->file)
@@ -453,21 +464,33 @@ struct IndexProvider::Impl {
         }
       }
     }
+    // A retry after settle_abi_labels(): this version takes the one build it named.
+    auto pin = sel.label_pins.find(key);
+    if (pin != sel.label_pins.end()) {
+      std::vector<std::string> kept;
+      for (const auto& l : order.labels)
+        if (l == pin->second) kept.push_back(l);
+        else order.unsupported[l] = "not the build `" + (pin->second.empty() ? std::string("(non-variant)") : pin->second) +
+                                    "` the resolved versions of its abi_dependency select";
+      order.labels = std::move(kept);
+    }
+    bool non_variant_allowed = sel.label.empty() && (pin == sel.label_pins.end() || pin->second.empty());
     for (const auto* f : files)
-      if (!is_variant_file(f->file)) d->non_variant = sel.label.empty();
-    for (const auto& l : order.labels) {
+      if (!is_variant_file(f->file)) d->non_variant = non_variant_allowed;
+    d->usable = order.labels;
+    for (const auto& l : order.labels)
       for (const auto* f : files)
         if (is_variant_file(f->file) && f->file.wheel->variant_label == l) {
-          d->file = f->file;
+          d->files_by_label.emplace(l, f->file);
           break;
         }
-      if (d->file) break;
-    }
+    if (!order.labels.empty()) d->file = d->files_by_label.at(order.labels.front());
     // Non-variant files come after every variant (PEP 825); --variant-label asks for that build only.
-    if (!d->file && sel.label.empty())
+    if (non_variant_allowed)
       for (const auto* f : files)
         if (!is_variant_file(f->file)) {
-          d->file = f->file;
+          d->non_variant_file = f->file;
+          if (!d->file) d->file = f->file;
           break;
         }
     std::vector<std::string> why;
@@ -527,24 +550,73 @@ struct IndexProvider::Impl {
     return out;
   }
 
-  // PEP 850 `abi_dependency :: torch :: 2.9` of the chosen label: a dependency on torch==2.9.* (the
-  // values of one feature or-ed), as if the wheel's Requires-Dist said so.
-  void add_abi_dependencies(const std::string& base, const spec::Version& version, const index::IndexFile& file,
-                            DependencyList& deps) {
-    auto d = variant_decision(base, version);
-    if (!d || !d->meta) return;
-    auto v = d->meta->variants.find(file.wheel->variant_label);
-    if (v == d->meta->variants.end()) return;
+  // PEP 850 `abi_dependency :: torch :: 2.9` of one label: dependency name -> range (torch==2.9.*,
+  // the values of one feature or-ed). Empty for a label without such properties.
+  static std::map<std::string, Range> abi_ranges(const VariantDecision& d, const std::string& label) {
+    std::map<std::string, Range> out;
+    if (!d.meta) return out;
+    auto v = d.meta->variants.find(label);
+    if (v == d.meta->variants.end()) return out;
     auto abi = v->second.find(std::string(spec::kAbiDependencyNamespace));
-    if (abi == v->second.end()) return;
+    if (abi == v->second.end()) return out;
     for (const auto& [dep, values] : abi->second) {
       Range range = Range::empty();
       for (const auto& value : values)
         range = range.union_with(Range::from_specifiers(spec::SpecifierSet::parse(spec::abi_dependency_specifier(value))));
-      std::string name = spec::normalize_name(dep);
+      out.emplace(spec::normalize_name(dep), range);
+    }
+    return out;
+  }
+
+  // The `abi_dependency` edges of a version, as if its wheel's Requires-Dist said so. With one build,
+  // that build's ranges. With several (an extension built per torch release), the union over them (a
+  // build without the dependency, or a non-variant wheel, allows any version), so the solver decides
+  // torch, a pinned one included, and backtracks when no build fits; settle_abi_labels() then takes
+  // the best build the resolved versions fit. The PyTorch family keeps its one label (its
+  // system:variant-* pins are per label).
+  void add_abi_dependencies(const std::string& base, const spec::Version& version, const index::IndexFile& file,
+                            DependencyList& deps) {
+    auto d = variant_decision(base, version);
+    if (!d || !d->meta) return;
+    std::map<std::string, Range> ranges;
+    if (!d->several() || options.variants.family.count(base)) {
+      ranges = abi_ranges(*d, file.wheel->variant_label);
+    } else {
+      std::set<std::string> names;
+      for (const auto& l : d->usable)
+        for (const auto& [name, r] : abi_ranges(*d, l)) names.insert(name);
+      for (const auto& name : names) {
+        Range range = d->non_variant_file ? Range::full() : Range::empty();
+        for (const auto& l : d->usable) {
+          auto own = abi_ranges(*d, l);
+          auto it = own.find(name);
+          range = range.union_with(it == own.end() ? Range::full() : it->second);
+        }
+        ranges.emplace(name, range);
+      }
+    }
+    for (const auto& [name, range] : ranges) {
       add_dependency(deps, name, range);
       if (!direct.count(name)) indexes.prefetch({name});
     }
+  }
+
+  // The dependency edges the Requires-Dist of `file` gives `package` (a real package or one of its
+  // extras) at `version`, evaluated with that wheel's variant markers; overrides and constraints applied.
+  DependencyList requires_dist_edges(const std::string& package, const std::string& base, const spec::Version& version,
+                                     const index::IndexFile& file, const spec::CoreMetadata& md) {
+    std::vector<spec::Requirement> reqs;
+    for (const auto& raw : md.requires_dist) {
+      try {
+        reqs.push_back(spec::Requirement::parse(raw));
+      } catch (const util::Error& e) {
+        warn_once(base + "==" + version.to_string() + " has an invalid requirement that is ignored: " + e.what());
+      }
+    }
+    reqs = apply_overrides(reqs, options.overrides);
+    DependencyList deps = package_dependencies(package, version, reqs, markers_for(base, version, file));
+    apply_constraints(deps, options.constraints, options.markers);
+    return deps;
   }
 
   // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
@@ -792,6 +864,77 @@ std::optional<FamilyPin> IndexProvider::family_relabel() {
   return std::nullopt;
 }
 
+std::map<std::string, std::string, std::less<>> IndexProvider::settle_abi_labels(
+    const std::vector<std::pair<std::string, spec::Version>>& solution) {
+  auto& I = *impl_;
+  std::map<std::string, std::string, std::less<>> pins;
+  if (!I.options.variants.enabled) return pins;
+  std::map<std::string, spec::Version, std::less<>> at(solution.begin(), solution.end());
+  for (const auto& [package, version] : solution) {
+    if (is_virtual_package(package) || I.options.variants.family.count(package)) continue;
+    auto d = I.variant_decision(package, version);
+    if (!d || !d->meta || !d->file || !d->several()) continue;
+    auto fits = [&](const std::string& label) {
+      for (const auto& [dep, range] : Impl::abi_ranges(*d, label)) {
+        auto it = at.find(dep);
+        if (it == at.end() || !range.contains(it->second)) return false;
+      }
+      return true;
+    };
+    bool any_abi = false;
+    for (const auto& l : d->usable) any_abi = any_abi || !Impl::abi_ranges(*d, l).empty();
+    if (!any_abi) continue;
+    std::optional<index::IndexFile> want;
+    std::string label;
+    for (const auto& l : d->usable)
+      if (fits(l)) {
+        want = d->files_by_label.at(l);
+        label = l;
+        break;
+      }
+    if (!want) want = d->non_variant_file;  // the union the solver saw allows nothing else
+    if (!want || want->url == d->file->url) continue;
+    std::string key = key_of(package, version);
+    std::string was = Impl::is_variant_file(*d->file) ? "`" + d->file->wheel->variant_label + "`" : "the non-variant wheel";
+    std::string now = label.empty() ? "the non-variant wheel" : "`" + label + "`";
+    // The switch must not change what the resolution assumed: the same edges for the package and each
+    // of its extras in the solution. Otherwise resolve again with this build pinned.
+    bool same = want->kind == index::FileKind::Wheel;
+    if (same) {
+      std::string old_raw;
+      {
+        std::lock_guard lock(I.mutex);
+        if (auto it = I.chosen.find(key); it != I.chosen.end()) old_raw = it->second.metadata_raw;
+      }
+      if (old_raw.empty()) old_raw = I.metadata.fetch(*d->file).raw;
+      spec::CoreMetadata old_md = spec::CoreMetadata::parse(old_raw);
+      spec::CoreMetadata new_md = I.metadata.fetch(*want).metadata;
+      for (const auto& [p, v] : solution) {
+        if (split_package(p).base != package || is_system_package(p)) continue;
+        same = same && I.requires_dist_edges(p, package, version, *d->file, old_md) ==
+                           I.requires_dist_edges(p, package, version, *want, new_md);
+      }
+    }
+    if (!same) {
+      util::log::debug("variants of " + key + ": the resolved versions select the build " + now + ", whose dependencies "
+                       "differ from those of " + was + "; resolving again with it");
+      pins[key] = label;
+      continue;
+    }
+    util::log::debug("variants of " + key + ": the build " + now + " (instead of " + was +
+                     "), the best one the resolved versions of its abi_dependency fit");
+    auto settled = std::make_shared<Impl::VariantDecision>(*d);
+    settled->file = want;
+    {
+      std::lock_guard lock(I.mutex);
+      I.variant_decisions[key] = settled;
+      I.chosen.erase(key);
+    }
+    I.read_metadata(package, version, *want);
+  }
+  return pins;
+}
+
 IndexProvider::~IndexProvider() {
   impl_->done = true;  // queued look-ahead jobs return at once; running ones end with their transfer
 }
@@ -853,27 +996,20 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   if (md.requires_python && !md.requires_python->contains(I.options.python_version, true))
     return requires_python_unavailable(*md.requires_python, I.options.python_version);
 
-  std::vector<spec::Requirement> reqs;
-  for (const auto& raw : md.requires_dist) {
-    try {
-      reqs.push_back(spec::Requirement::parse(raw));
-    } catch (const util::Error& e) {
-      I.warn_once(base + "==" + version.to_string() + " has an invalid requirement that is ignored: " + e.what());
-    }
-  }
   if (!extra.empty()) {
     std::string ex(extra);
     bool provided = std::find(md.provides_extra.begin(), md.provides_extra.end(), ex) != md.provides_extra.end();
     bool referenced = false;
-    for (const auto& r : reqs)
-      for (const auto& e : r.marker.referenced_extras()) referenced = referenced || e == ex;
+    for (const auto& raw : md.requires_dist) {
+      try {
+        for (const auto& e : spec::Requirement::parse(raw).marker.referenced_extras()) referenced = referenced || e == ex;
+      } catch (const util::Error&) {
+      }
+    }
     if (!provided && !referenced)
       I.warn_once(base + "==" + version.to_string() + " does not have an extra named `" + ex + "`");
   }
-  reqs = apply_overrides(reqs, I.options.overrides);
-  spec::MarkerEnvironment wheel_env = I.markers_for(base, version, *file);
-  DependencyList deps = package_dependencies(package, version, reqs, wheel_env);
-  apply_constraints(deps, I.options.constraints, env);
+  DependencyList deps = I.requires_dist_edges(package, base, version, *file, md);
 
   if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) I.add_abi_dependencies(base, version, *file, deps);
   if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))

@@ -417,6 +417,96 @@ def test_abi_dependency_ties_an_extension_to_the_torch_it_was_built_for(ptinstal
     assert variant_of(venv) == "null"
 
 
+@pytest.fixture(scope="module")
+def abi_index(tmp_path_factory):
+    """Two torch releases (plain wheels) and extensions built once per release (PEP 850 abi_dependency):
+    `flashy` whose builds differ only in that, `flashdep` whose build for torch 2.12 also needs filelock
+    (a variant marker on its Requires-Dist), `flashplain` with a non-variant wheel beside its builds."""
+    root = tmp_path_factory.mktemp("abi-index")
+    out = root / "_build"
+    wheels = [wheelmaker.build_wheel(out, "torch", v, tags=TAGS, packages={"torch/__init__.py": "variant = ''\n"})
+              for v in ("2.11.0", "2.12.0", "2.13.0")]
+    wheels.append(wheelmaker.build_wheel(out, "filelock", "1.0"))
+    builds = {f"torch{r}": {"abi_dependency": {"torch": [r]}} for r in ("2.12", "2.13")}
+    for name in ("flashy", "flashdep", "flashplain"):
+        deps = ["filelock; variant_label == 'torch2.12'"] if name == "flashdep" else []
+        for label, props in builds.items():
+            wheels.append(variant_wheel(out, name, "1.0", label, props, requires_dist=deps))
+    wheels.append(wheelmaker.build_wheel(out, "flashplain", "1.0", tags=TAGS,
+                                         packages={"flashplain/__init__.py": "variant = ''\n"}))
+    build_simple_index(root, wheels)
+    for name in ("flashy", "flashdep", "flashplain"):
+        add_variants_json(root, name, "1.0", metadata(builds, ()))
+    server = IndexServer(root)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("pin,label", [("torch==2.12.0", "torch2.12"), ("torch", "torch2.13"),
+                                       ("torch<=2.12.0", "torch2.12")])
+def test_abi_dependency_follows_the_resolved_torch(ptinstall, abi_index, tmp_path, pin, label):
+    """(version, build) is the solver's candidate: an older torch the user pins takes the extension's build for
+    that release, instead of the newest build conflicting with it."""
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, abi_index, venv, "--variants", "-v", "--report", tmp_path / "report.json", pin, "flashy",
+                env=Host(tmp_path).env())
+    assert variant_of(venv, "flashy") == label, r.stderr
+    assert installed(venv)["torch"] == label[len("torch"):] + ".0"
+    report = json.loads((tmp_path / "report.json").read_text())
+    items = {i["metadata"]["name"]: i for i in report["install"]}
+    assert items["flashy"]["variant_label"] == label
+    assert items["flashy"]["download_info"]["url"].endswith(f"-{label}.whl")
+
+
+def test_abi_dependency_with_no_build_for_the_torch_fails_with_both_sides(ptinstall, abi_index, tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, abi_index, venv, "--variants", "torch==2.11.0", "flashy", env=Host(tmp_path).env(),
+                check=False)
+    assert r.returncode == 1
+    # the union of flashy's builds (torch==2.12.* or torch==2.13.*) against the pin
+    assert "Because flashy==1.0 depends on torch>=2.12.dev0,<2.14 and you require flashy" in r.stderr, r.stderr
+    assert "And because you require torch==2.11.0, your requirements are unsatisfiable." in r.stderr, r.stderr
+    assert "error:" in r.stderr and installed(venv).get("torch") is None, r.stderr
+
+
+def test_abi_dependency_build_with_other_dependencies_resolves_again(ptinstall, abi_index, tmp_path):
+    """flashdep's build for torch 2.12 needs filelock (a variant marker): settling on it after the resolution
+    would change the graph, so the resolution runs again with that build, and filelock comes with it."""
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    r = install(ptinstall, abi_index, venv, "--variants", "-v", "torch==2.12.0", "flashdep", env=host.env())
+    assert variant_of(venv, "flashdep") == "torch2.12"
+    assert "filelock" in installed(venv), r.stderr
+    assert "resolving again with it" in r.stderr
+    venv2 = make_venv(tmp_path / "venv2")
+    install(ptinstall, abi_index, venv2, "--variants", "torch", "flashdep", env=host.env())
+    assert variant_of(venv2, "flashdep") == "torch2.13" and "filelock" not in installed(venv2)
+
+
+def test_abi_dependency_falls_back_to_the_non_variant_wheel(ptinstall, abi_index, tmp_path):
+    """No build for torch 2.11: the plain wheel stands in (PEP 825 ranks it after every variant)."""
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    install(ptinstall, abi_index, venv, "--variants", "torch==2.11.0", "flashplain", env=host.env())
+    assert variant_of(venv, "flashplain") == "" and installed(venv)["torch"] == "2.11.0"
+    venv2 = make_venv(tmp_path / "venv2")
+    install(ptinstall, abi_index, venv2, "--variants", "torch==2.12.0", "flashplain", env=host.env())
+    assert variant_of(venv2, "flashplain") == "torch2.12"
+
+
+def test_abi_dependency_in_a_lock_follows_the_locked_torch(ptinstall, abi_index, tmp_path):
+    """The lock keeps every build of flashy; installing it takes the build for the torch the lock holds."""
+    host = Host(tmp_path)
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "requirements.in").write_text("torch==2.12.0\nflashy\n")
+    lock = tmp_path / "pylock.toml"
+    ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", abi_index.index_url(), "--variants",
+              tmp_path / "requirements.in", "-o", lock, env=host.env(), check=True)
+    ptinstall("pip", "install", "--python", venv / "bin" / "python", "-r", lock, env=host.env(), check=True)
+    assert variant_of(venv, "flashy") == "torch2.12" and installed(venv)["torch"] == "2.12.0"
+
+
 def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(ptinstall, index, tmp_path):
     """PEP 825 and pylock.toml: every variant wheel is kept and `[packages.variants-json]` inlines the index's
     metadata (`$schema` kept), so installing the lock ranks the wheels again for the machine that installs it."""

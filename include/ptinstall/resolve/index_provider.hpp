@@ -74,6 +74,10 @@ struct VariantSelection {
   // Set on a retry after a family conflict (IndexProvider::family_relabel()): the family's labels
   // whose FamilyPin differs are passed over, so every member takes the build the whole family has.
   std::optional<FamilyPin> family_pin;
+  // Set on a retry after settle_abi_labels(): "name==version" -> the one label that version may take
+  // ("" for its non-variant wheel), when the build an `abi_dependency` selects has other dependencies
+  // than the build the resolution assumed.
+  std::map<std::string, std::string, std::less<>> label_pins;
 };
 
 // The name of the root package of a resolution (never asked for versions).
@@ -144,6 +148,13 @@ class IndexProvider : public Provider {
   // order of torch's labels (else the first member's), other than the one already tried; nullopt
   // when there was no such disagreement or no common build. The caller resolves again with it.
   std::optional<FamilyPin> family_relabel();
+  // PEP 850 `abi_dependency` (an extension built once per torch release, `abi_dependency :: torch ::
+  // 2.9`): while resolving, such a version depends on the union of its builds' ranges (torch==2.8.* or
+  // torch==2.9.*), so the solver picks torch (a pinned torch included) and backtracks when no build
+  // fits; after a solution, each such package takes the best-ranked build whose ranges hold the
+  // resolved versions. Returns the pins to resolve again with (VariantSelection::label_pins), empty
+  // when every build settled without changing the resolution's dependencies.
+  std::map<std::string, std::string, std::less<>> settle_abi_labels(const std::vector<std::pair<std::string, spec::Version>>& solution);
   // --variants: the variant metadata `package`'s file at `version` was chosen under (null when its
   // version has no usable variant metadata).
   std::shared_ptr<const spec::VariantMetadata> variant_metadata(const std::string& package, const spec::Version& version);

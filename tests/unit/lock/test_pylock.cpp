@@ -359,3 +359,45 @@ variants = { "cuda12.8" = { nvidia = { cuda_version_lower_bound = ["12.8"] } }, 
   std::string bad = lock_text.substr(0, lock_text.find("variants = {")) + "variants = 3\n";
   CHECK_THROWS_WITH(Pylock::parse(bad, "pylock.toml"), Catch::Contains("`variants` is not an object"));
 }
+
+TEST_CASE("pylock.toml: an abi_dependency build follows the version the lock installs (PEP 850)") {
+  auto lock_with_torch = [](const std::string& torch) {
+    return R"(lock-version = '1.0'
+created-by = 'x'
+
+[[packages]]
+name = 'torch'
+version = ')" + torch + R"('
+wheels = [{ name = 'torch-)" + torch + R"(-py3-none-any.whl', url = 'https://i/torch.whl', hashes = { sha256 = ')" +
+           kSha + R"(' } }]
+
+[[packages]]
+name = 'flashy'
+version = '1.0'
+wheels = [
+  { name = 'flashy-1.0-py3-none-any-torch2.13.whl', url = 'https://i/a.whl', hashes = { sha256 = ')" + kSha + R"(' } },
+  { name = 'flashy-1.0-py3-none-any-torch2.12.whl', url = 'https://i/b.whl', hashes = { sha256 = ')" + kSha2 + R"(' } },
+]
+
+[packages.variants-json]
+"$schema" = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+default-priorities = { namespace = [] }
+variants = { "torch2.12" = { abi_dependency = { torch = ["2.12"] } }, "torch2.13" = { abi_dependency = { torch = ["2.13"] } } }
+)";
+  };
+  spec::SupportedTags tags = linux312_tags();
+  lock::LockTarget t = linux312();
+  t.tags = &tags;
+  t.variant_native = [] { return spec::SupportedProperties{}; };
+  auto file_of = [&](const std::string& torch) {
+    auto li = lock::lock_install(Pylock::parse(lock_with_torch(torch), "pylock.toml"), "pylock.toml", t);
+    for (const auto& p : li.resolution.packages)
+      if (p.name() == "flashy") return p.dist.filename();
+    return std::string();
+  };
+  CHECK(file_of("2.12.0") == "flashy-1.0-py3-none-any-torch2.12.whl");
+  CHECK(file_of("2.13.1") == "flashy-1.0-py3-none-any-torch2.13.whl");
+  CHECK_THROWS_WITH(file_of("2.11.0"), Catch::Contains("no variant wheel of package `flashy` in the lock is supported by this "
+                                                         "machine (torch2.12: built for torch==2.12.*; the lock installs "
+                                                         "torch 2.11.0; torch2.13: built for torch==2.13.*;"));
+}
