@@ -11,6 +11,7 @@
 #include "ptinstall/spec/variant.hpp"
 #include "ptinstall/spec/wheel_filename.hpp"
 #include "ptinstall/util/error.hpp"
+#include "ptinstall/util/log.hpp"
 #include "ptinstall/util/strings.hpp"
 #include "ptinstall/util/url.hpp"
 
@@ -73,7 +74,60 @@ struct LockedVariants {
   std::vector<std::pair<spec::Version, spec::Version>> pins;  // (CUDA lower bound, ROCm version) per label
   std::map<std::string, std::string> unsupported;
   bool non_variant = false;  // a non-variant wheel fits the target too
+  // For the variant markers of the chosen build (set when the schema is read)
+  std::optional<spec::VariantMetadata> meta;
+  spec::SupportedProperties supported;
 };
+
+// [packages.tool.ptinstall] variant-required-by: a package needed only with some build of its requirers
+// (a CUDA build's nvidia-* runtime, locked on a GPU machine) stays out where no installed requirer's
+// chosen build satisfies its edge (a CPU machine installing the same lock). Repeated until nothing
+// changes, so what only a dropped package needed goes too.
+void drop_unneeded_by_variant(LockInstall& out, const std::map<std::string, const LockedPackage*>& chosen,
+                              const std::map<std::string, LockedVariants>& ranked, const spec::MarkerEnvironment& env) {
+  std::map<std::string, spec::MarkerEnvironment> env_of;  // each installed package's chosen build
+  for (const auto& rd : out.resolution.packages) {
+    spec::MarkerEnvironment e = env;
+    std::string label;
+    if (rd.dist.is_wheel()) label = spec::WheelFilename::parse(rd.dist.filename()).variant_label;
+    e.set("variant_label", label);
+    if (auto r = ranked.find(rd.name()); r != ranked.end() && r->second.meta && !label.empty())
+      spec::set_variant_markers(e, *r->second.meta, label, r->second.supported);
+    env_of.emplace(rd.name(), std::move(e));
+  }
+  std::set<std::string> dropped;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [name, p] : chosen) {
+      if (p->variant_required_by.empty() || dropped.count(name) || !env_of.count(name)) continue;
+      bool needed = false;
+      for (const auto& r : p->variant_required_by) {
+        if (dropped.count(r.name) || !env_of.count(r.name)) continue;
+        spec::Marker m = r.marker.empty() ? spec::Marker() : spec::Marker::parse(r.marker);
+        // The edge was in the locked resolution, so the extras its marker names were asked for.
+        needed = needed || m.evaluate(env_of.at(r.name), m.referenced_extras());
+      }
+      if (!needed) {
+        dropped.insert(name);
+        changed = true;
+      }
+    }
+  }
+  if (dropped.empty()) return;
+  for (const auto& name : dropped)
+    util::log::debug("lock: " + name + " is left out: only other builds of the packages that require it need it");
+  auto& pkgs = out.resolution.packages;
+  pkgs.erase(std::remove_if(pkgs.begin(), pkgs.end(), [&](const dist::ResolvedDist& rd) { return dropped.count(rd.name()) > 0; }),
+             pkgs.end());
+  for (const auto& name : dropped) {
+    out.resolution.graph.erase(name);
+    out.required_hashes.erase(name);
+  }
+  for (auto& [node, deps] : out.resolution.graph)
+    deps.erase(std::remove_if(deps.begin(), deps.end(), [&](const std::string& d) { return dropped.count(d) > 0; }), deps.end());
+  auto& vl = out.versionless;
+  vl.erase(std::remove_if(vl.begin(), vl.end(), [&](const std::string& n) { return dropped.count(n) > 0; }), vl.end());
+}
 
 // The IndexFile a locked file stands for (a registry wheel or sdist: the index it was listed on).
 index::IndexFile index_file(const LockedFile& f, const LockedPackage& p, index::FileKind kind, const std::string& url) {
@@ -187,6 +241,8 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
       }
       spec::VariantOrder order = spec::order_variants(meta, considered, eff);
       for (auto& [l, why] : order.unsupported) lv.unsupported[l] = why;
+      lv.meta = meta;
+      lv.supported = eff;
       // PEP 850 abi_dependency (`abi_dependency :: torch :: 2.12`): only the builds for the versions
       // this lock installs (an extension built per torch release takes the locked torch's build).
       for (const auto& l : order.labels) {
@@ -354,6 +410,7 @@ LockInstall lock_install(const Pylock& lock, const std::string& path, const Lock
     for (const auto& d : p.dependencies)
       if (chosen.count(d.name) && d.name != p.name) deps.push_back(d.name);
   }
+  drop_unneeded_by_variant(out, chosen, ranked, env);
   std::set<std::string> depended;
   for (const auto& [node, deps] : out.resolution.graph) depended.insert(deps.begin(), deps.end());
   for (const auto& [node, deps] : out.resolution.graph)

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <set>
 
+#include "ptinstall/spec/metadata.hpp"
+#include "ptinstall/spec/requirement.hpp"
 #include "ptinstall/spec/variant.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/strings.hpp"
@@ -50,6 +52,55 @@ std::string lock_relative(const fs::path& file, const std::string& lock_path) {
   return rel.string();
 }
 
+bool uses_variant_markers(const spec::Marker& m) {
+  for (const auto& c : m.comparisons())
+    if (c.variable.rfind("variant_", 0) == 0) return true;
+  return false;
+}
+
+// PEP 825 variant markers on the resolution's edges (a CUDA build's `nvidia-runtime; 'nvidia' in
+// variant_namespaces`): for each package some edge of which depends on the requirer's build, every
+// requirer with its marker ("" for an edge that holds whatever the build). A package the root names,
+// or whose edges all hold regardless of the build, gets nothing: it is always installed.
+std::map<std::string, std::vector<LockedRequirer>> variant_requirers(
+    const dist::Resolution& resolution, const std::map<std::string, std::set<std::string>>& deps) {
+  std::map<std::string, std::vector<LockedRequirer>> out;
+  std::set<std::string> conditional;
+  for (const auto& rd : resolution.packages) {
+    auto children = deps.find(rd.name());
+    if (children == deps.end() || rd.metadata_raw.empty()) continue;
+    std::map<std::string, std::vector<spec::Marker>> markers;  // dependency -> its requirements' markers
+    try {
+      for (const auto& raw : spec::CoreMetadata::parse(rd.metadata_raw).requires_dist) {
+        try {
+          spec::Requirement req = spec::Requirement::parse(raw);
+          markers[req.package.str()].push_back(req.marker);
+        } catch (const util::Error&) {
+        }
+      }
+    } catch (const util::Error&) {
+      continue;
+    }
+    for (const auto& child : children->second) {
+      auto m = markers.find(child);
+      bool variant_only = m != markers.end() && !m->second.empty() &&
+                          std::all_of(m->second.begin(), m->second.end(), uses_variant_markers);
+      std::string marker;
+      if (variant_only) {
+        spec::Marker any = m->second.front();
+        for (std::size_t i = 1; i < m->second.size(); ++i) any = spec::Marker::disjunction(any, m->second[i]);
+        marker = any.to_string();
+        conditional.insert(child);
+      }
+      out[child].push_back({rd.name(), marker});
+    }
+  }
+  for (const auto& root : resolution.roots) conditional.erase(base_of(root));
+  for (auto it = out.begin(); it != out.end();)
+    it = conditional.count(it->first) ? std::next(it) : out.erase(it);
+  return out;
+}
+
 }  // namespace
 
 LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const LockWriteOptions& options) {
@@ -74,11 +125,13 @@ LockWriteResult lock_from_resolution(const dist::Resolution& resolution, const L
     }
   }
 
+  const auto requirers = variant_requirers(resolution, deps);
   for (const auto& rd : resolution.packages) {
     LockedPackage p;
     p.name = rd.name();
     p.version = rd.version.to_string();
     for (const auto& d : deps[p.name]) p.dependencies.push_back({d, std::nullopt});
+    if (auto r = requirers.find(p.name); r != requirers.end()) p.variant_required_by = r->second;
     const dist::Dist& d = rd.dist;
     if (const auto* g = std::get_if<dist::Git>(&d.source)) {
       // A repository at the commit the resolution used.

@@ -252,6 +252,22 @@ struct Reader {
       }
       p.variants_json = std::move(text);
     }
+    if (const toml::node* n = t->get("tool"); n && n->as_table())
+      if (const toml::node* pt = (*n->as_table())["ptinstall"].node(); pt && pt->as_table())
+        if (const toml::node* r = (*pt->as_table())["variant-required-by"].node()) {
+          const toml::array* a = r->as_array();
+          if (!a) fail(r, "`tool.ptinstall.variant-required-by`" + in(p.name) + " must be an array of tables");
+          for (const auto& e : *a) {
+            const toml::table* et = e.as_table();
+            if (!et)
+              fail(&e, "`tool.ptinstall.variant-required-by`" + in(p.name) + " must hold tables, not " +
+                           util::detail::toml_type_name(e));
+            LockedRequirer req;
+            req.name = spec::normalize_name(*string(*et, "name", p.name, true));
+            if (auto m = string(*et, "marker", p.name)) req.marker = marker(*et, "marker", p.name, *m);
+            p.variant_required_by.push_back(std::move(req));
+          }
+        }
     if (files) ++kinds;
     if (const toml::node* n = t->get("attestation-identities")) {
       // PEP 751: an array of tables, each with a string `kind` and the publisher's own keys.
@@ -499,6 +515,12 @@ std::string Pylock::to_toml() const {
       out += "\n[packages.variants-json]\n";
       const auto vj = nlohmann::ordered_json::parse(*p->variants_json);  // items() only refers to it
       for (const auto& [k, v] : vj.items()) out += toml_key(k) + " = " + toml_value(v) + "\n";
+    }
+    if (!p->variant_required_by.empty()) {
+      out += "\n[packages.tool.ptinstall]\nvariant-required-by = [\n";
+      for (const auto& r : p->variant_required_by)
+        out += "    { name = " + quote(r.name) + (r.marker.empty() ? "" : ", marker = " + quote(r.marker)) + " },\n";
+      out += "]\n";
     }
   }
   if (torch) {

@@ -624,30 +624,9 @@ struct IndexProvider::Impl {
   spec::MarkerEnvironment markers_for(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
     spec::MarkerEnvironment env = options.markers;
     if (!is_variant_file(file)) return env;
-    const std::string& label = file.wheel->variant_label;
-    env.set("variant_label", label);
+    env.set("variant_label", file.wheel->variant_label);
     auto d = variant_decision(base, version);
-    if (!d || !d->meta) return env;
-    auto v = d->meta->variants.find(label);
-    if (v == d->meta->variants.end()) return env;
-    for (const auto& [ns, features] : v->second) {
-      const auto* sup = d->effective.find(ns);
-      if (!sup) continue;
-      for (const auto& [f, values] : features) {
-        const spec::SupportedFeature* sf = nullptr;
-        for (const auto& x : *sup)
-          if (x.name == f) sf = &x;
-        if (!sf) continue;
-        for (const auto& val : values) {
-          if (std::find(sf->values.begin(), sf->values.end(), val) == sf->values.end()) continue;
-          env.variant_properties.push_back(ns + " :: " + f + " :: " + val);
-          if (std::find(env.variant_features.begin(), env.variant_features.end(), ns + " :: " + f) == env.variant_features.end())
-            env.variant_features.push_back(ns + " :: " + f);
-          if (std::find(env.variant_namespaces.begin(), env.variant_namespaces.end(), ns) == env.variant_namespaces.end())
-            env.variant_namespaces.push_back(ns);
-        }
-      }
-    }
+    if (d && d->meta) spec::set_variant_markers(env, *d->meta, file.wheel->variant_label, d->effective);
     return env;
   }
 

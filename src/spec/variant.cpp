@@ -425,4 +425,30 @@ VariantOrder order_variants(const VariantMetadata& meta, const std::vector<std::
   return out;
 }
 
+void set_variant_markers(MarkerEnvironment& env, const VariantMetadata& meta, const std::string& label,
+                         const SupportedProperties& supported) {
+  env.set("variant_label", label);
+  auto v = meta.variants.find(label);
+  if (v == meta.variants.end()) return;
+  auto add = [](std::vector<std::string>& set, std::string item) {
+    if (std::find(set.begin(), set.end(), item) == set.end()) set.push_back(std::move(item));
+  };
+  for (const auto& [ns, features] : v->second) {
+    const auto* sup = supported.find(ns);
+    if (!sup) continue;
+    for (const auto& [f, values] : features) {
+      const SupportedFeature* sf = nullptr;
+      for (const auto& x : *sup)
+        if (x.name == f) sf = &x;
+      if (!sf) continue;
+      for (const auto& val : values) {
+        if (std::find(sf->values.begin(), sf->values.end(), val) == sf->values.end()) continue;
+        env.variant_properties.push_back(ns + " :: " + f + " :: " + val);
+        add(env.variant_features, ns + " :: " + f);
+        add(env.variant_namespaces, ns);
+      }
+    }
+  }
+}
+
 }  // namespace ptinstall::spec

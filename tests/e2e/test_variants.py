@@ -511,7 +511,7 @@ def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(pti
     """PEP 825 and pylock.toml: every variant wheel is kept and `[packages.variants-json]` inlines the index's
     metadata (`$schema` kept), so installing the lock ranks the wheels again for the machine that installs it."""
     import tomllib
-    host = Host(tmp_path).nvidia("580.65.06", "12.0")
+    host = Host(tmp_path).nvidia("580.65.06", "9.0")  # an H100: the CUDA builds, the nvidia runtime with them
     venv = make_venv(tmp_path / "venv")
     (tmp_path / "requirements.in").write_text("torch\ntorchaudio\n")
     lock = tmp_path / "pylock.toml"
@@ -528,6 +528,12 @@ def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(pti
     audio = next(p for p in doc["packages"] if p["name"] == "torchaudio")
     assert set(audio["variants-json"]["variants"]) == {"cuda12.8", "null"}  # pruned to the wheels it lists
     assert '[packages.variants-json]\n"$schema" = ' in text and '"cuda12.8" = ' in text, text
+    # torch's CUDA builds need the nvidia runtime (a variant marker on Requires-Dist): the lock says which edge
+    # (a lock's `marker` cannot), so a machine whose torch build is another leaves it out.
+    runtime = next(p for p in doc["packages"] if p["name"] == "nvidia-runtime-fake")
+    assert runtime["tool"]["ptinstall"]["variant-required-by"] == \
+        [{"name": "torch", "marker": "\"nvidia\" in variant_namespaces"}], text
+    assert "tool" not in next(p for p in doc["packages"] if p["name"] == "filelock")
 
     def from_lock(name, gpu=None, *args):
         (tmp_path / name).mkdir()
@@ -541,10 +547,13 @@ def test_a_lock_inlines_the_variant_metadata_and_each_machine_gets_its_build(pti
     # An H100 with driver 580: torch alone would take cuda13.0, torchaudio has only cuda12.8: both cuda12.8.
     h100 = from_lock("h100", ("580.65.06", "9.0"))
     assert variant_of(h100) == "cuda12.8" and variant_of(h100, "torchaudio") == "cuda12.8"
-    # An RTX 3090 with driver 570 (CUDA 12.9): cuda12.8 too; a CPU host: null, without --variants either way.
+    assert "nvidia-runtime-fake" in installed(h100)
+    # An RTX 3090 with driver 570 (CUDA 12.9): cuda12.8 too; a CPU host: null, without --variants either way,
+    # and no nvidia runtime.
     assert variant_of(from_lock("rtx3090", ("570.86.10", "8.6"))) == "cuda12.8"
     cpu = from_lock("cpu")
     assert variant_of(cpu) == "null" and variant_of(cpu, "torchaudio") == "null"
+    assert "nvidia-runtime-fake" not in installed(cpu) and "filelock" in installed(cpu), installed(cpu)
     # A user's property list targets another machine from the lock as well.
     props = tmp_path / "target.txt"
     props.write_text("nvidia :: cuda_version_lower_bound :: 12.8\nnvidia :: sm_arch :: 90_real\n")

@@ -30,6 +30,12 @@ struct LockedDependency {
   std::optional<std::string> version;   // only where the lock holds that name more than once
 };
 
+// One entry of [packages.tool.ptinstall] variant-required-by.
+struct LockedRequirer {
+  std::string name;    // normalised
+  std::string marker;  // "" when the edge does not depend on the requirer's build
+};
+
 // `vcs = { type = "git", url = ..., requested-revision = ..., commit-id = ..., subdirectory = ... }`
 struct LockedVcs {
   std::string type = "git";
@@ -64,6 +70,12 @@ struct LockedPackage {
   // PEP 825 [packages.variants-json]: the index-level variant metadata inlined (kept as JSON text here,
   // written and read as a TOML table), so an install ranks the locked variant wheels again.
   std::optional<std::string> variants_json;
+  // [packages.tool.ptinstall] variant-required-by: the packages that require this one, each with its
+  // requirement's marker where that marker uses PEP 825 variant markers ("" where the edge holds
+  // whatever build is chosen). A lock's `marker` cannot say "only with torch's CUDA build", so this is
+  // written when some edge to the package depends on the requirer's build; an install keeps the
+  // package only if an installed requirer's chosen build satisfies its edge. Empty: always kept.
+  std::vector<LockedRequirer> variant_required_by;
 };
 
 // [tool.ptinstall]: the PyTorch backend decision the lock was made with.

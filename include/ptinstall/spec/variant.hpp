@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ptinstall/spec/marker.hpp"
+
 namespace ptinstall::spec {
 
 // namespace -> feature -> values (a variant's properties, as in variant.json).
@@ -116,5 +118,11 @@ std::string abi_dependency_specifier(std::string_view value);  // "2.9" -> "==2.
 // rank after every listed namespace, the newest value of each feature first.
 VariantOrder order_variants(const VariantMetadata& meta, const std::vector<std::string>& labels,
                             const SupportedProperties& supported);
+
+// PEP 825's variant markers for the wheel with `label`: `variant_label`, and the sets
+// `variant_namespaces`, `variant_features`, `variant_properties` of its properties under `meta`
+// filtered to those `supported` holds. A label `meta` does not list sets `variant_label` only.
+void set_variant_markers(MarkerEnvironment& env, const VariantMetadata& meta, const std::string& label,
+                         const SupportedProperties& supported);
 
 }  // namespace ptinstall::spec

@@ -401,3 +401,72 @@ variants = { "torch2.12" = { abi_dependency = { torch = ["2.12"] } }, "torch2.13
                                                          "machine (torch2.12: built for torch==2.12.*; the lock installs "
                                                          "torch 2.11.0; torch2.13: built for torch==2.13.*;"));
 }
+
+TEST_CASE("pylock.toml: [packages.tool.ptinstall] variant-required-by leaves out what only another build needs") {
+  const std::string lock_text = R"(lock-version = '1.0'
+created-by = 'x'
+
+[[packages]]
+name = 'torch'
+version = '2.13.0'
+wheels = [
+  { name = 'torch-2.13.0-py3-none-any-cuda12.8.whl', url = 'https://i/a.whl', hashes = { sha256 = ')" + kSha + R"(' } },
+  { name = 'torch-2.13.0-py3-none-any-null.whl', url = 'https://i/b.whl', hashes = { sha256 = ')" + kSha2 + R"(' } },
+]
+
+[packages.variants-json]
+"$schema" = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+default-priorities = { namespace = ["nvidia"] }
+variants = { "cuda12.8" = { nvidia = { cuda_version_lower_bound = ["12.8"] } }, null = {} }
+
+[[packages]]
+name = 'nvidia-runtime'
+version = '1.0'
+wheels = [{ name = 'nvidia_runtime-1.0-py3-none-any.whl', url = 'https://i/n.whl', hashes = { sha256 = ')" + kSha + R"(' } }]
+
+[packages.tool.ptinstall]
+variant-required-by = [{ name = 'torch', marker = "'nvidia' in variant_namespaces" }]
+
+[[packages]]
+name = 'nvidia-helper'
+version = '1.0'
+wheels = [{ name = 'nvidia_helper-1.0-py3-none-any.whl', url = 'https://i/h.whl', hashes = { sha256 = ')" + kSha + R"(' } }]
+
+[packages.tool.ptinstall]
+variant-required-by = [{ name = 'nvidia-runtime' }]
+)";
+  Pylock p = Pylock::parse(lock_text, "pylock.toml");
+  REQUIRE(p.packages.size() == 3);
+  REQUIRE(p.packages[1].variant_required_by.size() == 1);
+  CHECK(p.packages[1].variant_required_by[0].name == "torch");
+  CHECK(p.packages[1].variant_required_by[0].marker == "\"nvidia\" in variant_namespaces");
+  std::string written = p.to_toml();
+  CHECK_THAT(written, Catch::Contains("\n[packages.tool.ptinstall]\nvariant-required-by = [\n    { name = \"torch\", "
+                                     "marker = \"\\\"nvidia\\\" in variant_namespaces\" },\n]\n"));
+  // written sorted by name: nvidia-helper, nvidia-runtime, torch
+  REQUIRE(Pylock::parse(written, "again.toml").packages[0].variant_required_by.size() == 1);
+  CHECK(Pylock::parse(written, "again.toml").packages[0].variant_required_by[0].name == "nvidia-runtime");
+
+  spec::SupportedTags tags = linux312_tags();
+  lock::LockTarget t = linux312();
+  t.tags = &tags;
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& rd : lock::lock_install(p, "pylock.toml", t).resolution.packages) out.push_back(rd.name());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // A CUDA machine takes torch's cuda12.8 build and the runtime with it (and what the runtime needs).
+  t.variant_native = [] {
+    spec::SupportedProperties s;
+    s.add("nvidia", "cuda_version_lower_bound", {"12.9", "12.8"}, "test");
+    return s;
+  };
+  CHECK(names() == std::vector<std::string>{"nvidia-helper", "nvidia-runtime", "torch"});
+  // A CPU machine: torch's null build; the runtime and, through it, the helper are left out.
+  t.variant_native = [] { return spec::SupportedProperties{}; };
+  CHECK(names() == std::vector<std::string>{"torch"});
+
+  std::string bad = lock_text.substr(0, lock_text.rfind("variant-required-by")) + "variant-required-by = 'torch'\n";
+  CHECK_THROWS_WITH(Pylock::parse(bad, "pylock.toml"), Catch::Contains("`tool.ptinstall.variant-required-by` of package "));
+}
