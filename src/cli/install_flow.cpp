@@ -99,7 +99,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   if (!opts.dry_run) lock.emplace(lock_environment(env));
   const auto installed = install::scan_installed(site_dirs(env));
   if (!sync && !locked) {
-    if (auto audited = ops::already_satisfied(opts, in, target, installed, no_deps)) {
+    if (auto audited = ops::already_satisfied(opts, in, target, installed, no_deps, services.capability_cache())) {
       if (opts.report) emit_report(opts.report, ops::installation_report({}, {}, {}, target.markers));
       util::log::info("Audited " + packages(*audited) + " in " + format_elapsed(Clock::now() - start));
       if (opts.dry_run) util::log::info("Would make no changes");

@@ -16,9 +16,10 @@ namespace ptinstall::ops {
 // satisfies `torch` whatever its build. When the build is not the one the backend selects (+cpu
 // where `auto` finds a GPU, torchvision +cu126 beside torch +cu128), one warning says so with the
 // command that switches it. Detection for that reads files only (no nvidia-smi for the compute
-// capability), so the no-op stays a few milliseconds.
+// capability; the one remembered this boot, if any), so the no-op stays a few milliseconds.
 std::optional<std::size_t> already_satisfied(const PipOptions& options, const ResolveInputs& in, const Target& target,
-                                             const std::vector<install::InstalledDist>& installed, bool no_deps) {
+                                             const std::vector<install::InstalledDist>& installed, bool no_deps,
+                                             const std::filesystem::path& capability_cache) {
   if (options.may_change_installed() || in.file.require_hashes || !in.hashes.empty() || !in.overrides.empty())
     return std::nullopt;
   auto check = install::check_satisfied(in.requirements, in.constraints, installed, target.markers, no_deps);
@@ -38,7 +39,7 @@ std::optional<std::size_t> already_satisfied(const PipOptions& options, const Re
   if (options.torch_backend && routed) {
     if (cfg.options.no_index)
       throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
-    TorchRouting routing = torch_routing(*options.settings, target, Detect::KindOnly);
+    TorchRouting routing = torch_routing(*options.settings, target, Detect::KindOnly, capability_cache);
     if (auto w = installed_build_warning(routing, routed_builds(installed))) util::log::warn(*w);
   }
   return check.closure.size();

@@ -259,7 +259,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   check_direct_sources(cfg, build.build_options());
   index::IndexSetOptions iopts = cfg.options;
 
-  TorchRouting routing = torch_routing(*options.settings, target);
+  TorchRouting routing = torch_routing(*options.settings, target, Detect::Full, services.capability_cache());
   if (routing.active) {
     if (iopts.no_index)
       throw util::Error(util::ErrorKind::Usage, "--torch-backend cannot be used with --no-index", "drop one of them");
@@ -344,7 +344,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.variants.enabled = variants.enabled;
   popts.variants.user = variants.user;
   popts.variants.detect = [&target, &services] {
-    return native_variant_properties(target, services.cache().bucket("accelerator-v1") / "compute-capability");
+    return native_variant_properties(target, services.capability_cache());
   };
   popts.variants.label = variants.label;
   popts.variants.fetcher = &variants_json;

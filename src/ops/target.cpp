@@ -80,7 +80,8 @@ std::string TorchRouting::accelerator_summary() const {
   return "no GPU found";
 }
 
-TorchRouting torch_routing(const config::Settings& S, const Target& target, Detect detect) {
+TorchRouting torch_routing(const config::Settings& S, const Target& target, Detect detect,
+                           const std::filesystem::path& capability_cache) {
   TorchRouting r;
   auto value = S.get("torch-backend");
   if (!value || value->empty()) return r;
@@ -100,6 +101,9 @@ TorchRouting torch_routing(const config::Settings& S, const Target& target, Dete
     torch::DetectionInputs di = torch::DetectionInputs::from_environment();
     di.query_compute_capability = opts.check_compute_capability && detect == Detect::Full;
     if (opts.check_compute_capability) di.why_no_capability_query = "not needed to judge what is installed";
+    // What nvidia-smi said earlier this boot (a file read): the no-op then judges the installed build
+    // against the GPU too, and a resolution runs no nvidia-smi.
+    if (opts.check_compute_capability) di.capability_cache = capability_cache;
     torch::Detection d = torch::detect_accelerator(di);
     acc = d.accelerator;
     r.accelerator = acc;

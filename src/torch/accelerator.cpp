@@ -460,6 +460,9 @@ Detection detect_accelerator(const DetectionInputs& in) {
     } else if (cap_field_rejected) {
       record("compute capability", ProbeOutcome::Failed,
              "this driver's nvidia-smi does not know the compute_cap field; compute capability unknown, not checked");
+    } else if (auto cached = acc.source.rfind("env ", 0) == 0 ? std::nullopt : read_capability_cache(in, acc.cuda_driver)) {
+      take(*cached, "compute capability",
+           ", remembered from nvidia-smi since this boot (" + in.capability_cache.string() + ")");
     } else if (!in.query_compute_capability) {
       record(label, ProbeOutcome::Skipped,
              "not run (" + in.why_no_capability_query + "); compute capability unknown, not checked");
@@ -469,9 +472,6 @@ Detection detect_accelerator(const DetectionInputs& in) {
       record(label, ProbeOutcome::Skipped,
              "not run (the driver came from " + acc.source.substr(4) +
                  "); set PTINSTALL_CUDA_COMPUTE_CAPABILITY to check the GPU's compute capability");
-    } else if (auto cached = read_capability_cache(in, acc.cuda_driver)) {
-      take(*cached, "compute capability",
-           ", remembered from nvidia-smi since this boot (" + in.capability_cache.string() + ")");
     } else {
       ToolRun run = run_tool(in, "nvidia-smi", {kCapQuery[0], kCapQuery[1]});
       if (!run.result) {

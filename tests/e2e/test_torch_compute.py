@@ -117,3 +117,32 @@ def test_installed_torch_without_kernels_warns_and_switches(ptinstall, releases_
                 env=machine.env())
     assert builds(venv)["torch"][0] == "2.10.0+cu128"
     assert not (machine.root.parent / "nvidia-smi.runs").exists()
+
+
+def test_auto_remembers_the_compute_capability_for_this_boot(ptinstall, releases_mirror, tmp_path):
+    """A real nvidia-smi takes 50-500 ms: what it said is kept for this boot, driver and set of GPUs
+    (<cache>/accelerator-v1), so a second `auto` resolution runs no tool, and the no-op judges the installed build
+    against the remembered GPU (torch 2.11.0+cu128 on a V100) without running it either."""
+    machine = host(tmp_path, "7.0")
+    machine.file("proc/sys/kernel/random/boot_id", "6a8f0b9e-1111-4222-8333-944455556666\n")
+    runs = machine.root.parent / "nvidia-smi.runs"
+    cache = tmp_path / "cache"
+    for n in (1, 2):
+        venv = make_venv(tmp_path / f"venv{n}")
+        r = pip_install(ptinstall, releases_mirror, venv, "--cache-dir", cache, "--torch-backend", "auto", "-v",
+                        "torch", env=machine.env())
+        assert builds(venv)["torch"][0] == "2.10.0+cu128", r.stderr
+    assert len(runs.read_text().splitlines()) == 1, runs.read_text()
+    assert "remembered from nvidia-smi since this boot" in r.stderr, r.stderr
+    # The no-op: an installed build without kernels for the remembered GPU is named, still without nvidia-smi.
+    pip_install(ptinstall, releases_mirror, venv, "--cache-dir", cache, "--torch-backend", "cu128",
+                "torch==2.11.0+cu128", env=machine.env())
+    r = pip_install(ptinstall, releases_mirror, venv, "--cache-dir", cache, "--torch-backend", "auto", "torch",
+                    env=machine.env())
+    assert "warning: torch 2.11.0+cu128 has no kernels for this GPU" in r.stderr, r.stderr
+    assert len(runs.read_text().splitlines()) == 1, runs.read_text()
+    # --no-torch-compute-check: nothing remembered is used either.
+    venv3 = make_venv(tmp_path / "venv3")
+    pip_install(ptinstall, releases_mirror, venv3, "--cache-dir", cache, "--torch-backend", "auto",
+                "--no-torch-compute-check", "torch", env=machine.env())
+    assert builds(venv3)["torch"][0] == "2.11.0+cu130"

@@ -30,6 +30,9 @@ class Services {
   Services& operator=(const Services&) = delete;
 
   install::Cache& cache() { return cache_; }
+  // Where detection remembers the GPUs' compute capability for this boot (torch::DetectionInputs::
+  // capability_cache): read by --torch-backend=auto and --variants alike.
+  std::filesystem::path capability_cache() const { return cache_.bucket("accelerator-v1") / "compute-capability"; }
   net::HttpClient& client();
   net::HttpCache& http_cache();
   // The git cache (<cache>/git-v1), made on first use.

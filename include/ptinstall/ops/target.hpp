@@ -1,6 +1,7 @@
 // The environment a resolution is for: the interpreter's markers and tags, changed by
 // --python-version / --python-platform, and the PyTorch indexes --torch-backend routes to.
 #pragma once
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +54,9 @@ struct TorchRouting {
 // the kind of accelerator needs (the no-op fast path: no `nvidia-smi` for the compute capability,
 // which costs 50-500 ms and cannot change what is already installed).
 enum class Detect { Full, KindOnly };
-TorchRouting torch_routing(const config::Settings& settings, const Target& target, Detect detect = Detect::Full);
+// `capability_cache`: where the compute capability nvidia-smi gave is remembered for this boot
+// (Services::capability_cache()); empty: not remembered.
+TorchRouting torch_routing(const config::Settings& settings, const Target& target, Detect detect = Detect::Full,
+                           const std::filesystem::path& capability_cache = {});
 
 }  // namespace ptinstall::ops
