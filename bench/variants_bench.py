@@ -5,7 +5,12 @@ rocm7.1 / null variant wheels plus a non-variant wheel and torch-2.13.0-variants
 (driver 580.65.06 in a fake /sys; the compute capability from a fake nvidia-smi, or with --env-detection from
 PTINSTALL_CUDA_COMPUTE_CAPABILITY, so no tool runs). Both tools' caches are warm; runs alternate.
 
-    PTINSTALL_BINARY=build/ptinstall python3 bench/variants_bench.py [--runs 15] [--env-detection]"""
+With --abi: an extension built per torch release (PEP 850 abi_dependency, the abi_index of the same tests) with
+an older torch pinned: `torch==2.12.0 flashplain` without --variants (its plain wheel) against `torch==2.12.0
+flashy` with them (the build for torch 2.12 chosen after the solution) and `torch==2.12.0 flashdep` (whose build
+has other dependencies: a second resolution).
+
+    PTINSTALL_BINARY=build/ptinstall python3 bench/variants_bench.py [--runs 15] [--env-detection] [--abi]"""
 import argparse
 import os
 import statistics
@@ -27,6 +32,7 @@ def main() -> int:
     ap.add_argument("--env-detection", action="store_true", help="no nvidia-smi: capability from the environment")
     ap.add_argument("--smi-sleep", type=float, default=0.0,
                     help="seconds each fake nvidia-smi run sleeps first (a real one takes 0.05-0.5 s)")
+    ap.add_argument("--abi", action="store_true", help="the abi_dependency scenario (see above)")
     args = ap.parse_args()
     binary = os.environ.get("PTINSTALL_BINARY", str(E2E.parent.parent / "build" / "ptinstall"))
     tmp = Path(tempfile.mkdtemp(prefix="ptinstall-variants-bench-"))
@@ -37,7 +43,7 @@ def main() -> int:
             p.mkdir()
             return p
 
-    gen = T.index.__wrapped__(Factory())
+    gen = (T.abi_index if args.abi else T.index).__wrapped__(Factory())
     server = next(gen)
     try:
         (tmp / "host").mkdir()
@@ -54,28 +60,34 @@ def main() -> int:
             host.vars["PTINSTALL_CUDA_COMPUTE_CAPABILITY"] = "9.0"
         venv = make_venv(tmp / "venv")
 
-        def run(extra):
+        def run(extra, reqs=("torch", "filelock")):
             env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PTINSTALL_"))}
             env.update(PTINSTALL_CACHE_DIR=str(tmp / "cache"), NO_COLOR="1", **host.env())
             t = time.perf_counter()
             p = subprocess.run([binary, "pip", "install", "--dry-run", "--python", str(venv / "bin" / "python"),
-                                "--index-url", server.index_url(), *extra, "torch", "filelock"],
+                                "--index-url", server.index_url(), *extra, *reqs],
                                env=env, capture_output=True, text=True)
             if p.returncode != 0:
                 raise SystemExit(p.stderr)
             return time.perf_counter() - t
 
-        cells = {"without": [], "with --variants": []}
-        for extra in ([], ["--variants"]):
-            run(extra)  # warm the cache
+        if args.abi:
+            scenarios = {"without": ([], ("torch==2.12.0", "flashplain")),
+                         "with --variants": (["--variants"], ("torch==2.12.0", "flashy")),
+                         "with --variants, resolved again": (["--variants"], ("torch==2.12.0", "flashdep"))}
+        else:
+            scenarios = {"without": ([], ("torch", "filelock")), "with --variants": (["--variants"], ("torch", "filelock"))}
+        cells = {name: [] for name in scenarios}
+        for extra, reqs in scenarios.values():
+            run(extra, reqs)  # warm the cache
         for _ in range(args.runs):
-            cells["without"].append(run([]))
-            cells["with --variants"].append(run(["--variants"]))
+            for name, (extra, reqs) in scenarios.items():
+                cells[name].append(run(extra, reqs))
         for name, xs in cells.items():
             print(f"{name}: median {statistics.median(xs) * 1000:.1f} ms (min {min(xs) * 1000:.1f}, "
                   f"max {max(xs) * 1000:.1f}) over {len(xs)} runs")
-        ratio = statistics.median(cells["with --variants"]) / statistics.median(cells["without"])
-        print(f"with/without: {ratio:.2f}")
+        for name in list(cells)[1:]:
+            print(f"{name} / without: {statistics.median(cells[name]) / statistics.median(cells['without']):.2f}")
         runs = host.root / "smi.runs"
         if runs.exists():
             n = len(runs.read_text().splitlines())
