@@ -19,6 +19,9 @@ const std::vector<SettingSpec> kSettings = {
    "Constrain versions using the given constraints file; repeatable", {}, "", true, "FILE"},
   {"override", "--overrides,--override", {"PTINSTALL_OVERRIDE", "UV_OVERRIDE"}, K::List, kResolving,
    "Override versions using the given file; overrides replace every requirement on the package", {}, "", true, "FILE"},
+  {"excludes", "--excludes,--exclude", {"PTINSTALL_EXCLUDE", "UV_EXCLUDE"}, K::List, kResolving,
+   "Leave the packages this file names out of the resolution, with what only they need (uv's --excludes); "
+   "repeatable", {}, "", true, "FILE", kNoFileKey},
   {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", true, "NAME"},
   {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
   {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", true, "NAME"},

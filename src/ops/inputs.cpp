@@ -1,6 +1,8 @@
 #include "ptinstall/ops/inputs.hpp"
 
 #include <filesystem>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -159,6 +161,7 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
   }
   for (const auto& path : options.requirement_files) files.push_back(path);
   config::RequirementsFile rf;
+  bool stdin_read = false;
   for (const auto& path : files) {
     if (is_toml(path) && is_remote(path)) {
       // `-r https://host/pylock.toml`: a lock is read from a URL (through the HTTP cache); a project is not.
@@ -185,6 +188,16 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       } else {
         read_project(path);
       }
+      continue;
+    }
+    if (path == "-") {
+      // `pip compile -` / `-r -` (uv): the requirements come from standard input, paths in them relative
+      // to the working directory; read once.
+      if (stdin_read)
+        throw util::Error(util::ErrorKind::Usage, "standard input (-) is given twice", "give `-` once");
+      stdin_read = true;
+      std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+      config::parse_requirements_text(text, "-", rf, false, nullptr);
       continue;
     }
     std::error_code ec;
@@ -215,6 +228,14 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       if (!line.requirement) throw util::Error(line.file + ": an override must name a package, not a file");
       in.overrides.push_back(*line.requirement);
       in.override_origins.push_back("--override " + display_path(line.file));
+    }
+  }
+  for (const auto& path : options.exclude_files) {
+    config::RequirementsFile ef;
+    config::read_requirements_file(path, ef, false, nullptr, fetch);
+    for (const auto& line : ef.requirements) {
+      if (!line.requirement) throw util::Error(line.file + ": an exclusion must name a package, not a file");
+      in.excludes.insert(line.requirement->package.str());
     }
   }
   return in;

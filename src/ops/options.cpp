@@ -48,6 +48,7 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.requirement_files = S.get_list("requirement");
   o.constraint_files = S.get_list("constraint");
   o.override_files = S.get_list("override");
+  o.exclude_files = S.get_list("excludes");
   if (auto v = S.get("python-version"); v && !v->empty()) o.python_version = *v;
   if (auto v = S.get("python-platform"); v && !v->empty()) o.python_platform = *v;
   o.offline = S.flag("offline");

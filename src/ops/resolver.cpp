@@ -337,6 +337,7 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.requirements = config::apply_direct_sources(in.requirements, cfg);  // url/path sources: name @ URL
   popts.constraints = in.constraints;
   popts.overrides = in.overrides;
+  popts.excludes = in.excludes;
   popts.no_deps = request.no_deps;
   popts.prefer_binary = options.prefer_binary || in.file.prefer_binary;
   popts.build = &build;

@@ -616,7 +616,19 @@ struct IndexProvider::Impl {
     reqs = apply_overrides(reqs, options.overrides);
     DependencyList deps = package_dependencies(package, version, reqs, markers_for(base, version, file));
     apply_constraints(deps, options.constraints, options.markers);
+    drop_excluded(deps);
     return deps;
+  }
+
+  // --excludes: the named packages (and their extras) leave every dependency list, the root's too.
+  void drop_excluded(DependencyList& deps) const {
+    if (options.excludes.empty()) return;
+    deps.erase(std::remove_if(deps.begin(), deps.end(),
+                              [&](const auto& d) {
+                                return !is_system_package(d.first) &&
+                                       options.excludes.count(split_package(d.first).base) > 0;
+                              }),
+               deps.end());
   }
 
   // The marker environment for the Requires-Dist of `file`: PEP 825's variant markers, the sets
@@ -731,7 +743,7 @@ struct IndexProvider::Impl {
   // level), not its size. Speculative: a version the solver does not take only cost a request; the
   // solver still asks for everything it needs through dependencies() and prefetch().
   void schedule_expand(const std::string& base, const Range& range, const std::vector<std::string>& extras) {
-    if (done || options.no_deps || is_system_package(base) || direct.count(base)) return;
+    if (done || options.no_deps || is_system_package(base) || direct.count(base) || options.excludes.count(base)) return;
     {
       std::lock_guard lock(mutex);
       if (expanded.size() >= kMaxExpanded || !expanded.insert(base).second) return;
@@ -795,7 +807,7 @@ IndexProvider::IndexProvider(index::IndexSet& indexes, index::MetadataFetcher& m
   // Pages of the direct requirements are wanted first: ask for all of them at once.
   std::vector<std::string> names;
   for (const auto& r : impl_->root)
-    if (!r.url) names.push_back(r.package.str());
+    if (!r.url && !impl_->options.excludes.count(r.package.str())) names.push_back(r.package.str());
   impl_->indexes.prefetch(names);
   // And the whole frontier behind them, ahead of the solver.
   for (const auto& r : impl_->root)
@@ -947,6 +959,7 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   if (package == kRootPackage) {
     DependencyList deps = requirements_to_dependencies(I.root, env);
     apply_constraints(deps, I.options.constraints, env);
+    I.drop_excluded(deps);
     return Dependencies::of(std::move(deps));
   }
   if (is_system_package(package)) return Dependencies::of({});
@@ -990,7 +1003,10 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   }
   DependencyList deps = I.requires_dist_edges(package, base, version, *file, md);
 
-  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) I.add_abi_dependencies(base, version, *file, deps);
+  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) {
+    I.add_abi_dependencies(base, version, *file, deps);
+    I.drop_excluded(deps);
+  }
   if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))
     for (const auto& [name, v] : I.family_pins(base, version, *file)) add_dependency(deps, name, Range::exactly(v));
 

@@ -202,6 +202,49 @@ def test_no_deps_constraints_overrides(ptinstall, make_index, tmp_path):
     assert " + winonly==1.0" in r.stderr
 
 
+def test_excludes_leave_packages_out_of_the_resolution(ptinstall, make_index, tmp_path):
+    """uv's --excludes FILE (UV_EXCLUDE): the named packages leave every dependency list, the root's included,
+    whatever specifier or marker the file gives, and what only they needed goes with them (the PyTorch use:
+    leave triton or an nvidia-* runtime out when the image provides it)."""
+    out = tmp_path / "wheels"
+    server = make_index([
+        wheelmaker.build_wheel(out, "app", "1.0", requires_dist=["heavy", "lib"],
+                               packages={"app/__init__.py": "import lib\n"}),
+        wheelmaker.build_wheel(out, "heavy", "1.0", requires_dist=["heavydep"]),
+        wheelmaker.build_wheel(out, "heavydep", "1.0"),
+        wheelmaker.build_wheel(out, "lib", "1.0", requires_dist=["heavydep"], packages={"lib/__init__.py": ""}),
+        wheelmaker.build_wheel(out, "other", "1.0"),
+    ])
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "ex.txt").write_text("heavy>=99; sys_platform == 'win32'\nother\n")
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "--excludes", tmp_path / "ex.txt", "app", "other", check=True)
+    assert set(installed(venv)) == {"app", "lib", "heavydep"}, r.stderr
+    py(venv, "import app")
+    # lib still needs heavydep; with both excluded (UV_EXCLUDE, the --exclude spelling), heavydep goes too
+    (tmp_path / "ex2.txt").write_text("heavy\n")
+    (tmp_path / "ex3.txt").write_text("heavydep\n")
+    (tmp_path / "requirements.in").write_text("app\n")
+    compile_ = ("pip", "compile", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                tmp_path / "requirements.in")
+
+    def locked(r):
+        return [line.split("==")[0] for line in r.stdout.splitlines() if "==" in line]
+
+    r = ptinstall(*compile_, env={"UV_EXCLUDE": str(tmp_path / "ex2.txt")}, check=True)
+    assert locked(r) == ["app", "heavydep", "lib"], r.stdout
+    r = ptinstall(*compile_, "--exclude", tmp_path / "ex2.txt", "--excludes", tmp_path / "ex3.txt", check=True)
+    assert locked(r) == ["app", "lib"], r.stdout
+    # the requirements from standard input (`pip compile -`, as uv reads them)
+    r = ptinstall(*compile_[:-1], "-", "--excludes", tmp_path / "ex2.txt", input="app\n", check=True)
+    assert locked(r) == ["app", "heavydep", "lib"], r.stdout
+    # a missing file is an error naming it, and nothing changes
+    r = ptinstall("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "--excludes", tmp_path / "missing.txt", "other", check=False)
+    assert r.returncode != 0 and "missing.txt" in r.stderr and "error:" in r.stderr, r.stderr
+    assert "other" not in installed(venv)
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):

@@ -29,6 +29,9 @@ struct ResolveInputs {
   // "-r requirements.in", "-c constraints.txt", "--override overrides.txt", "demo (pyproject.toml)";
   // "" for the command line.
   std::vector<std::string> requirement_origins, constraint_origins, override_origins;
+  // --excludes (uv): normalised names left out of the resolution wherever they are required, with the
+  // dependencies only they bring (specifiers and markers of the file are ignored, as uv does).
+  std::set<std::string, std::less<>> excludes;
   std::map<std::string, std::vector<std::string>> hashes;  // normalised name -> "sha256:hex"
   config::RequirementsFile file;                          // options of the -r files
   std::optional<config::ProjectRequest> project;          // a pyproject.toml source (the first one)

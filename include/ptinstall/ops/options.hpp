@@ -24,7 +24,7 @@ struct PipOptions {
   std::vector<std::string> config_files;      // the config files in effect, highest precedence first
 
   // Inputs.
-  std::vector<std::string> requirement_files, constraint_files, override_files;
+  std::vector<std::string> requirement_files, constraint_files, override_files, exclude_files;
 
   // Target.
   std::optional<std::string> python_version, python_platform;

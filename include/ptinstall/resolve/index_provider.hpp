@@ -92,6 +92,7 @@ struct IndexProviderOptions {
   std::vector<spec::Requirement> requirements;  // the root's (markers are evaluated here)
   std::vector<spec::Requirement> constraints;   // -c: narrow edges; they add no package
   std::vector<spec::Requirement> overrides;     // --overrides: replace requirements on their package
+  std::set<std::string, std::less<>> excludes;  // --excludes: names dropped from every dependency list
   bool no_deps = false;                   // only the root's requirements (and their extras' base)
   // PyTorch CUDA consistency (auto CUDA mode): normalised names, and index URL -> CUDA version.
   std::set<std::string, std::less<>> cuda_packages;
