@@ -17,7 +17,7 @@ using config::SettingSpec;
 // The long name a user typed, for messages: "--index-url" from "-i,--index-url".
 std::string long_flag(std::string_view flags) {
   for (auto part : util::split(flags, ','))
-    if (part.rfind("--", 0) == 0) return std::string(part);
+    if (part.rfind("--", 0) == 0) return std::string(part);  // the positive spelling (`!--no-x` is skipped)
   return std::string(flags);
 }
 
@@ -53,7 +53,13 @@ std::string settings_without_flags(std::uint32_t bit) {
 void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
   for (const auto& spec : config::all_settings()) {
     if (!(spec.commands & bit) || spec.flags.empty()) continue;
-    std::string key(spec.key), flags(spec.flags), help = help_text(spec);
+    std::string key(spec.key), flags, negations, help = help_text(spec);
+    // `!--no-x`: a hidden flag that sets the setting to false (uv hides its negations too); giving both
+    // spellings is a usage error, as with uv.
+    for (auto part : util::split(spec.flags, ',')) {
+      std::string& into = !part.empty() && part[0] == '!' ? negations : flags;
+      into += (into.empty() ? "" : ",") + std::string(part[0] == '!' ? part.substr(1) : part);
+    }
     CLI::Option* opt = nullptr;
     switch (spec.kind) {
       case Kind::Flag:
@@ -69,12 +75,24 @@ void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
     }
     opt->group(spec.implemented ? "Options" : "Options (not supported yet)");
     out.options[key] = opt;
+    if (!negations.empty()) {
+      out.negations[key] = app.add_flag(negations)->group("");
+    }
   }
   app.footer(settings_without_flags(bit));
 }
 
 config::Settings collect(const DeclaredOptions& declared) {
   config::Settings settings;
+  for (const auto& [key, neg] : declared.negations) {
+    if (neg->count() == 0) continue;
+    std::string_view flags = config::find_setting(key)->flags;
+    std::string yes = long_flag(flags), no = std::string(flags.substr(flags.find('!') + 1));
+    no = no.substr(0, no.find(','));
+    if (declared.options.at(key)->count() > 0)
+      throw util::Error(util::ErrorKind::Usage, yes + " and " + no + " cannot be used together", "give one of them");
+    settings.set(key, {{"false"}, config::Source::CommandLine, no});
+  }
   for (const auto& [key, opt] : declared.options) {
     if (opt->count() == 0) continue;
     const SettingSpec* spec = config::find_setting(key);

@@ -16,6 +16,8 @@ namespace ptinstall::cli {
 // The CLI11 option of every setting declared for one command, and where CLI11 puts the values.
 struct DeclaredOptions {
   std::map<std::string, CLI::Option*> options;
+  // A flag's hidden negation (`--no-upgrade` of `--upgrade`, from a `!--no-x` spelling in the registry).
+  std::map<std::string, CLI::Option*> negations;
   std::map<std::string, std::string> scalars;
   std::map<std::string, std::vector<std::string>> lists;
 };

@@ -14,6 +14,7 @@ std::vector<OptionReference> options_of(std::uint32_t command_bit) {
     OptionReference o;
     for (auto part : util::split(spec.flags, ',')) {
       std::string p(util::trim(part));
+      if (!p.empty() && p[0] == '!') p.erase(0, 1);  // CLI11's negation: `--no-upgrade` is a name too
       (p.rfind("--", 0) == 0 ? o.long_names : o.short_names).push_back(p);
     }
     o.takes_value = spec.kind == config::Kind::Value || spec.kind == config::Kind::List;

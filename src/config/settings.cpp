@@ -10,6 +10,8 @@ namespace {
 
 using K = Kind;
 
+// A flag's `!--no-x` spelling (CLI11's negation) sets it to false on the command line, over an
+// environment variable or a config file that set it (uv's hidden `--no-upgrade`, `--build-isolation`, ...).
 // clang-format off
 const std::vector<SettingSpec> kSettings = {
   // Sources of requirements
@@ -23,7 +25,7 @@ const std::vector<SettingSpec> kSettings = {
    "Leave the packages this file names out of the resolution, with what only they need (uv's --excludes); "
    "repeatable", {}, "", true, "FILE", kNoFileKey},
   {"extra", "--extra", {}, K::List, kResolving, "Include optional dependencies from this extra of a pyproject.toml", {}, "", true, "NAME"},
-  {"all-extras", "--all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
+  {"all-extras", "--all-extras,!--no-all-extras", {}, K::Flag, kResolving, "Include all optional dependencies of a pyproject.toml", {}, "false", true},
   {"group", "--group", {}, K::List, kResolving, "Include the dependency group (PEP 735) of a pyproject.toml", {}, "", true, "NAME"},
   {"no-sources", "--no-sources", {"PTINSTALL_NO_SOURCES", "UV_NO_SOURCES"}, K::Flag, kResolving,
    "Ignore [tool.uv.sources] and resolve from the indexes only", {}, "false", true},
@@ -75,21 +77,21 @@ const std::vector<SettingSpec> kSettings = {
   // Target environment
   {"python", "-p,--python", {"PTINSTALL_PYTHON", "UV_PYTHON"}, K::Value, kEnvironment,
    "The Python interpreter or environment to use (path, venv directory, or version like 3.12)", {}, "", true, "PYTHON"},
-  {"system", "--system", {"PTINSTALL_SYSTEM_PYTHON", "UV_SYSTEM_PYTHON"}, K::Flag, kAllPip,
+  {"system", "--system,!--no-system", {"PTINSTALL_SYSTEM_PYTHON", "UV_SYSTEM_PYTHON"}, K::Flag, kAllPip,
    "Use the first python3 on PATH instead of a virtual environment", {}, "false", true},
   {"target", "-t,--target", {}, K::Value, kInstall | kSync, "Install packages into this directory", {}, "", true, "DIR"},
   {"prefix", "--prefix", {}, K::Value, kInstall | kSync, "Install packages under this prefix (lib/pythonX.Y/site-packages, bin)", {}, "", true, "DIR"},
-  {"break-system-packages", "--break-system-packages", {"PTINSTALL_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"}, K::Flag,
+  {"break-system-packages", "--break-system-packages,!--no-break-system-packages", {"PTINSTALL_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"}, K::Flag,
    kInstall | kUninstall | kSync, "Allow modifying an EXTERNALLY-MANAGED (PEP 668) environment", {}, "false", true},
 
   // Resolution
-  {"no-deps", "--no-deps", {}, K::Flag, kInstall | kSync | kDownload, "Do not install dependencies", {}, "false", true},
+  {"no-deps", "--no-deps,!--deps", {}, K::Flag, kInstall | kSync | kDownload, "Do not install dependencies", {}, "false", true},
   {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
    "Let pip sync run with requirements that name no package (it then uninstalls everything)", {}, "false", true},
-  {"upgrade", "-U,--upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
+  {"upgrade", "-U,--upgrade,!--no-upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,
    "Allow upgrades of every package, ignoring installed versions", {}, "false", true},
   {"upgrade-package", "-P,--upgrade-package", {}, K::List, kResolving, "Allow upgrades of this package", {}, "", true, "NAME"},
-  {"reinstall", "--reinstall,--force-reinstall", {"PTINSTALL_REINSTALL", "UV_REINSTALL"}, K::Flag, kInstall | kSync,
+  {"reinstall", "--reinstall,--force-reinstall,!--no-reinstall", {"PTINSTALL_REINSTALL", "UV_REINSTALL"}, K::Flag, kInstall | kSync,
    "Reinstall every package, even those already installed", {}, "false", true},
   {"exclude-newer", "--exclude-newer,--uploaded-prior-to", {"PTINSTALL_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER"}, K::Value,
    kResolving, "Ignore files uploaded after this time: an RFC 3339 timestamp (2025-06-01T00:00:00Z), a date "
@@ -110,7 +112,7 @@ const std::vector<SettingSpec> kSettings = {
    "Resolve for this platform (e.g. x86_64-manylinux_2_28, linux, macos, windows)", {}, "", true, "PLATFORM"},
   {"only-binary", "--only-binary", {}, K::List, kResolving, "Only use wheels for these packages (:all: for every package)", {}, "", true, "NAME"},
   {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package): build them from source", {}, "", true, "NAME"},
-  {"no-build", "--no-build", {"PTINSTALL_NO_BUILD", "UV_NO_BUILD"}, K::Flag, kResolving,
+  {"no-build", "--no-build,!--build", {"PTINSTALL_NO_BUILD", "UV_NO_BUILD"}, K::Flag, kResolving,
    "Never build from source (the same as --only-binary :all:)", {}, "false", true},
   {"prefer-binary", "--prefer-binary", {"PTINSTALL_PREFER_BINARY", "PIP_PREFER_BINARY"}, K::Flag, kResolving,
    "Prefer an older version that has a wheel over a newer one that has only an sdist (pip)", {}, "false", true},
@@ -119,7 +121,7 @@ const std::vector<SettingSpec> kSettings = {
   {"editable", "-e,--editable", {}, K::List, kInstall | kCompile,
    "Install a local project in editable mode (PEP 660); pip lock: lock it as an editable directory", {}, "", true,
    "PATH", kNoFileKey},
-  {"no-build-isolation", "--no-build-isolation", {"PTINSTALL_NO_BUILD_ISOLATION", "UV_NO_BUILD_ISOLATION"}, K::Flag, kResolving,
+  {"no-build-isolation", "--no-build-isolation,!--build-isolation", {"PTINSTALL_NO_BUILD_ISOLATION", "UV_NO_BUILD_ISOLATION"}, K::Flag, kResolving,
    "Build against the target environment instead of a fresh one with the build requirements", {}, "false", true},
   {"no-build-isolation-package", "--no-build-isolation-package", {}, K::List, kResolving,
    "Build this package against the target environment (repeatable)", {}, "", true, "NAME"},
@@ -131,7 +133,7 @@ const std::vector<SettingSpec> kSettings = {
    "Source distributions built at once (default: the number of cores)", {}, "", true, "N", kNumber},
   {"build-timeout", "", {"PTINSTALL_BUILD_TIMEOUT"}, K::Value, kResolving,
    "Seconds a build backend hook may run before it is stopped", {}, "3600", true, "SECONDS", kNoFileKey | kNumber},
-  {"require-hashes", "--require-hashes", {"PTINSTALL_REQUIRE_HASHES", "UV_REQUIRE_HASHES"}, K::Flag, kInstall | kSync,
+  {"require-hashes", "--require-hashes,!--no-require-hashes", {"PTINSTALL_REQUIRE_HASHES", "UV_REQUIRE_HASHES"}, K::Flag, kInstall | kSync,
    "Require a hash for every requirement", {}, "false", true},
 
   // Output of the install

@@ -245,6 +245,30 @@ def test_excludes_leave_packages_out_of_the_resolution(ptinstall, make_index, tm
     assert "other" not in installed(venv)
 
 
+def test_negations_override_the_environment_and_config(ptinstall, make_index, tmp_path):
+    """uv's hidden negations (`--no-upgrade`, `--no-reinstall`, `--deps`, `--build-isolation`, ...): the command
+    line turns off what UV_UPGRADE or a config file turned on; both spellings at once are a usage error."""
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url())
+    ptinstall(*base, "lib==1.0", check=True)
+    r = ptinstall(*base, "--no-upgrade", "lib", env={"UV_UPGRADE": "1"}, check=True)
+    assert installed(venv)["lib"] == "1.0", r.stderr
+    config = tmp_path / "uv.toml"
+    config.write_text("[pip]\nupgrade = true\n")
+    ptinstall(*base, "--config-file", config, "--no-upgrade", "lib", check=True)
+    assert installed(venv)["lib"] == "1.0"
+    r = ptinstall(*base, "--upgrade", "--no-upgrade", "lib", check=False)
+    assert r.returncode == 2 and "error: --upgrade and --no-upgrade cannot be used together" in r.stderr, r.stderr
+    ptinstall(*base, "--config-file", config, "lib", check=True)
+    assert installed(venv)["lib"] == "2.0"
+    # --deps turns --no-deps (given earlier in an alias or script) back off: app brings lib
+    venv2 = make_venv(tmp_path / "venv2")
+    r = ptinstall("pip", "install", "--python", venv2 / "bin" / "python", "--index-url", server.index_url(),
+                  "--deps", "app", check=True)
+    assert "lib" in installed(venv2), r.stderr
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):
