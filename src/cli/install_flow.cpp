@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "environment.hpp"
+#include "strict_check.hpp"
 #include "install_support.hpp"
 #include "ptinstall/install/prepare_ahead.hpp"
 #include "ptinstall/install/uninstall.hpp"
@@ -103,6 +104,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
       if (opts.report) emit_report(opts.report, ops::installation_report({}, {}, {}, target.markers));
       util::log::info("Audited " + packages(*audited) + " in " + format_elapsed(Clock::now() - start));
       if (opts.dry_run) util::log::info("Would make no changes");
+      warn_if_strict(inv, env);
       return 0;
     }
   }
@@ -144,6 +146,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
     if (plan.empty()) {
       util::log::info("Audited " + packages(plan.unchanged.size()) + " in " + format_elapsed(Clock::now() - start));
       if (opts.dry_run) util::log::info("Would make no changes");
+      warn_if_strict(inv, env);
       return 0;
     }
     if (!changes.removed.empty()) util::log::info("Would uninstall " + packages(changes.removed.size()));
@@ -213,6 +216,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
                      std::to_string(ahead->succeeded()) + " of them prepared");
   print_stats(stats, services);
   print_changes(changes.removed, changes.added);
+  warn_if_strict(inv, env);
   return 0;
 }
 

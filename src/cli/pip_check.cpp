@@ -6,31 +6,19 @@
 #include "command.hpp"
 #include "environment.hpp"
 #include "ptinstall/install/inspect.hpp"
-#include "ptinstall/spec/marker.hpp"
-#include "ptinstall/spec/tags.hpp"
-#include "ptinstall/torch/installed_builds.hpp"
 #include "ptinstall/util/log.hpp"
+#include "strict_check.hpp"
 
 namespace ptinstall::cli {
 
 int run_pip_check(Invocation& inv) {
   python::Environment env = target_environment(inv, false);
   auto dists = install::scan_visible(install::inspection_dirs(env));
-  const auto& py = env.interpreter();
-  auto tags = spec::SupportedTags::for_environment(py.tag_environment());
-  auto result = install::check_packages(dists, py.marker_environment(), py.version, &tags);
-  for (const auto& w : result.warnings) util::log::warn(w);
+  EnvironmentCheck check = check_environment(dists, env.interpreter());
+  for (const auto& w : check.warnings) util::log::warn(w);
   std::string text;
-  for (const auto& line : result.problems) text += line + "\n";
-  // Builds of one PyTorch release for different backends load together and fail at the first
-  // operator that crosses them (torchvision's CUDA kernels against another CUDA runtime).
-  std::vector<torch::InstalledBuild> builds;
-  for (const auto& d : dists) builds.push_back({d.normalized, d.version});
-  auto mixed = torch::mixed_family(builds);
-  if (!mixed.empty())
-    text += torch::describe_mixed_family(mixed) +
-            ": a mixed PyTorch family (builds for different backends); reinstall them from one backend\n";
-  const bool ok = result.ok() && mixed.empty();
+  for (const auto& line : check.problems) text += line + "\n";
+  const bool ok = check.problems.empty() && check.warnings.empty();  // unreadable metadata fails it too
   if (ok) text += "No broken requirements found.\n";
   std::fwrite(text.data(), 1, text.size(), stdout);
   return ok ? 0 : 1;

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "strict_check.hpp"
 #include "inspection_scope.hpp"
 #include "ptinstall/build/build_system.hpp"
 #include "ptinstall/config/requirements_txt.hpp"
@@ -121,6 +122,7 @@ int run_pip_freeze(Invocation& inv) {
     text = install::format_freeze_with_files(items, skip, files, classify);
   }
   std::fwrite(text.data(), 1, text.size(), stdout);
+  warn_if_strict(inv, env, dists);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "strict_check.hpp"
 #include "inspection_scope.hpp"
 #include "install_support.hpp"
 #include "ptinstall/config/config_files.hpp"
@@ -120,6 +121,7 @@ int run_pip_list(Invocation& inv) {
     return list_against_indexes(inv, format, std::move(entries), env);
   std::string text = install::format_list(entries, format, inv.settings.count("verbose") > 0);
   std::fwrite(text.data(), 1, text.size(), stdout);
+  warn_if_strict(inv, env, dists);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "strict_check.hpp"
 #include "ptinstall/install/inspect.hpp"
 #include "ptinstall/spec/marker.hpp"
 #include "ptinstall/util/error.hpp"
@@ -24,6 +25,7 @@ int run_pip_show(Invocation& inv) {
   auto result = install::show_packages(dists, inv.args, env.interpreter().marker_environment(), options);
   if (!result.missing.empty()) util::log::warn("package(s) not found: " + util::join(result.missing, ", "));
   std::fwrite(result.text.data(), 1, result.text.size(), stdout);
+  warn_if_strict(inv, env, dists);
   return result.shown ? 0 : 1;
 }
 

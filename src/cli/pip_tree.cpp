@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "environment.hpp"
+#include "strict_check.hpp"
 #include "ptinstall/install/dependency_tree.hpp"
 #include "ptinstall/install/inspect.hpp"
 #include "ptinstall/util/error.hpp"
@@ -34,6 +35,7 @@ int run_pip_tree(Invocation& inv) {
   auto result = install::format_tree(dists, env.interpreter().marker_environment(), options);
   for (const auto& w : result.warnings) util::log::warn(w);
   std::fwrite(result.text.data(), 1, result.text.size(), stdout);
+  warn_if_strict(inv, env, dists);
   return 0;
 }
 

@@ -40,7 +40,7 @@ const std::set<std::string_view> kUvNotImplemented = {
     "config-settings-package", "extra-build-variables", "no-binary-package",
     "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
-    "no-strip-extras", "no-strip-markers", "strict", "universal", "verify-hashes"};
+    "no-strip-extras", "no-strip-markers", "universal", "verify-hashes"};
 
 void warn_not_implemented_once(const std::string& key, const fs::path& path, std::size_t line) {
   static std::mutex mutex;

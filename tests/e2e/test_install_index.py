@@ -269,6 +269,28 @@ def test_negations_override_the_environment_and_config(ptinstall, make_index, tm
     assert "lib" in installed(venv2), r.stderr
 
 
+def test_strict_warns_about_what_pip_check_finds(ptinstall, make_index, tmp_path):
+    """uv's --strict: after install (and list, freeze, show, tree) the environment's broken requirements are said
+    as warnings, with pip check's wording; the exit code stays the command's. Without it nothing is said."""
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    python = ("--python", venv / "bin" / "python")
+    expected = "warning: app 1.0 requires lib, which is not installed."
+    r = ptinstall("pip", "install", *python, "--index-url", server.index_url(), "--no-deps", "app", check=True)
+    assert "warning:" not in r.stderr, r.stderr
+    r = ptinstall("pip", "install", *python, "--index-url", server.index_url(), "--no-deps", "--strict", "app",
+                  check=True)
+    assert expected in r.stderr.splitlines(), r.stderr  # the no-op says it too
+    for command in (("list",), ("freeze",), ("show", "app"), ("tree",)):
+        r = ptinstall("pip", *command, *python, "--strict", check=True)
+        assert [line for line in r.stderr.splitlines() if line.startswith("warning:")] == [expected], (command, r.stderr)
+    r = ptinstall("pip", "check", *python, check=False)
+    assert r.returncode == 1 and r.stdout == "app 1.0 requires lib, which is not installed.\n", r.stdout
+    # once lib is there, --strict has nothing to say
+    r = ptinstall("pip", "install", *python, "--index-url", server.index_url(), "--strict", "app", check=True)
+    assert "warning:" not in r.stderr, r.stderr
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):
