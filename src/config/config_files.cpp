@@ -37,10 +37,9 @@ const std::set<std::string_view> kNotForPipCommands = {
 const std::set<std::string_view> kUvNotImplemented = {
     "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
     "dependency-metadata", "concurrent-installs", "required-version", "python-preference",
-    "config-settings-package", "extra-build-variables", "no-binary-package",
-    "no-build-package", "reinstall-package", "allow-empty-requirements", "annotation-style", "emit-build-options",
+    "config-settings-package", "extra-build-variables", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
-    "no-strip-extras", "no-strip-markers", "universal", "verify-hashes"};
+    "no-strip-extras", "no-strip-markers", "verify-hashes"};
 
 void warn_not_implemented_once(const std::string& key, const fs::path& path, std::size_t line) {
   static std::mutex mutex;

@@ -112,6 +112,10 @@ const std::vector<SettingSpec> kSettings = {
    "Resolve for this platform (e.g. x86_64-manylinux_2_28, linux, macos, windows)", {}, "", true, "PLATFORM"},
   {"only-binary", "--only-binary", {}, K::List, kResolving, "Only use wheels for these packages (:all: for every package)", {}, "", true, "NAME"},
   {"no-binary", "--no-binary", {}, K::List, kResolving, "Do not use wheels for these packages (:all: for every package): build them from source", {}, "", true, "NAME"},
+  {"no-binary-package", "--no-binary-package", {"PTINSTALL_NO_BINARY_PACKAGE", "UV_NO_BINARY_PACKAGE"}, K::List, kResolving,
+   "Do not use wheels for this package: build it from source (uv's spelling of --no-binary NAME)", {}, "", true, "NAME"},
+  {"no-build-package", "--no-build-package", {"PTINSTALL_NO_BUILD_PACKAGE", "UV_NO_BUILD_PACKAGE"}, K::List, kResolving,
+   "Never build this package from source (uv's spelling of --only-binary NAME)", {}, "", true, "NAME"},
   {"no-build", "--no-build,!--build", {"PTINSTALL_NO_BUILD", "UV_NO_BUILD"}, K::Flag, kResolving,
    "Never build from source (the same as --only-binary :all:)", {}, "false", true},
   {"prefer-binary", "--prefer-binary", {"PTINSTALL_PREFER_BINARY", "PIP_PREFER_BINARY"}, K::Flag, kResolving,
@@ -148,7 +152,7 @@ const std::vector<SettingSpec> kSettings = {
   {"output-file", "-o,--output-file", {}, K::Value, kCompile, "Write the pinned requirements to FILE", {}, "", true, "FILE"},
   {"universal", "--universal", {}, K::Flag, kCompile,
    "Lock for Linux (x86_64, aarch64), macOS (x86_64, arm64) and Windows (x86_64) and every Python the project "
-   "allows at once, merged with markers (docs/locks.md)", {}, "false", true, "", kNoFileKey},
+   "allows at once, merged with markers (docs/locks.md)", {}, "false", true},
   {"fork-strategy", "--fork-strategy", {"PTINSTALL_FORK_STRATEGY", "UV_FORK_STRATEGY"}, K::Value, kCompile,
    "With --universal: the newest versions for each Python version (requires-python), or the fewest "
    "versions over all of them (fewest)", {"requires-python", "fewest"}, "requires-python", true},

@@ -82,7 +82,9 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   o.torch_backend = !S.get_or("torch-backend", "").empty();
   o.user_indexes = S.has("index-url") || S.has("extra-index-url") || S.has("index") || S.has("default-index");
   o.no_binary = S.get_list("no-binary");
+  for (auto& name : S.get_list("no-binary-package")) o.no_binary.push_back(std::move(name));
   o.only_binary = S.get_list("only-binary");
+  for (auto& name : S.get_list("no-build-package")) o.only_binary.push_back(std::move(name));
   if (S.flag("no-build")) o.only_binary.push_back(":all:");
   o.prefer_binary = S.flag("prefer-binary");
   o.editables = S.get_list("editable");

@@ -373,11 +373,13 @@ def wheel_and_sdist_index(build_index, tmp_path, dependencies=("depa",)):  # noq
     return project, server.index_url("/simple/")
 
 
-@pytest.mark.parametrize("flag", [None, "both", "BOTH", "other,both"])
+@pytest.mark.parametrize("flag", [None, "both", "BOTH", "other,both", "package:both"])
 def test_no_binary_name_builds_even_though_a_wheel_exists(flag, ptinstall, build_index, tmp_path,  # noqa: F811
                                                           venv):
     project, url = wheel_and_sdist_index(build_index, tmp_path)
-    args = ["--no-binary", flag] if flag else []
+    # "package:NAME": uv's spelling, --no-binary-package NAME
+    args = ["--no-binary-package", flag.split(":")[1]] if flag and flag.startswith("package:") else \
+        ["--no-binary", flag] if flag else []
     r = install(ptinstall, tmp_path, venv, "--index-url", url, *args, "both")
     assert r.returncode == 0, r
     if flag is None:
@@ -455,7 +457,8 @@ def test_prefer_binary_takes_an_older_wheel_over_a_newer_sdist(how, ptinstall, b
         assert py(fresh, "import importlib.metadata as m; print(m.version('pkg'))") == "2.0"
 
 
-@pytest.mark.parametrize("flags", [["--only-binary", ":all:"], ["--only-binary", "srconly"], ["--no-build"]])
+@pytest.mark.parametrize("flags", [["--only-binary", ":all:"], ["--only-binary", "srconly"], ["--no-build"],
+                                   ["--no-build-package", "srconly"]])
 def test_only_binary_refuses_an_sdist_only_package(flags, ptinstall, build_index, tmp_path, venv):  # noqa: F811
     project = bt.make_intree_project(tmp_path / "src", name="srconly")
     server = build_index([bt.make_sdist(project, tmp_path / "dist")])

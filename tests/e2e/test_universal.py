@@ -134,9 +134,11 @@ def test_universal_requirements_txt_has_markers(ptinstall, make_index, tmp_path)
         want.append(f"{name}=={version}" + (f" ; {marker}" if marker else ""))
     assert sorted(pins) == sorted(want), text
     assert "arr==2.1 ; python_version >= \"3.10\"\n    # via app\n" in text
-    # Compiled again over its own output (whose pins are preferred): the same file, arr 2.1 still for 3.10+.
-    ptinstall("pip", "compile", *base, "--universal", proj, "--no-header", "-o", "requirements.txt", env=QUIET,
-              check=True)
+    # Compiled again over its own output (whose pins are preferred): the same file, arr 2.1 still for 3.10+; the
+    # second time with `universal = true` in the [pip] table of a config file (uv's key) instead of the flag.
+    (tmp_path / "uv.toml").write_text("[pip]\nuniversal = true\n")
+    ptinstall("pip", "compile", *base, "--config-file", tmp_path / "uv.toml", proj, "--no-header", "-o",
+              "requirements.txt", env=QUIET, check=True)
     assert (tmp_path / "requirements.txt").read_text() == text
     # With hashes: every line hashed.
     r = ptinstall("pip", "compile", *base, "--universal", proj, "--no-header", "--generate-hashes", env=QUIET,
