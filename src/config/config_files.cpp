@@ -24,6 +24,7 @@ const std::set<std::string_view> kCommandLineOnly = {"requirement", "format", "f
 // conflicts, build configuration), or that the lock engineer's reader takes (exclude-newer).
 const std::set<std::string_view> kReadElsewhere = {
     "index", "sources", "conflicts", "workspace", "package", "dependency-groups", "extra-build-dependencies",
+    "dependency-metadata",
     "config-settings", "pip", "exclude-newer", "torch-backend-index", "index-url-env", "system-certs"};
 
 // uv keys for its project and Python-management commands, which uv's own pip interface ignores too.
@@ -36,7 +37,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
     "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
-    "dependency-metadata", "concurrent-installs", "required-version", "python-preference",
+    "concurrent-installs", "required-version", "python-preference",
     "config-settings-package", "extra-build-variables", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
     "no-strip-extras", "no-strip-markers", "verify-hashes"};

@@ -127,6 +127,8 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   // The config files in effect, highest precedence first: the first file naming a package wins.
   for (const auto& file : o.config_files)
     for (auto& [pkg, deps] : config::read_extra_build_dependencies(file)) o.extra_build_dependencies.emplace(pkg, deps);
+  for (const auto& file : o.config_files)
+    for (auto& m : config::read_dependency_metadata(file)) o.dependency_metadata.push_back(std::move(m));
   return o;
 }
 

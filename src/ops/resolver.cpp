@@ -338,6 +338,9 @@ dist::Resolution resolve(Services& services, const PipOptions& options, const Re
   popts.constraints = in.constraints;
   popts.overrides = in.overrides;
   popts.excludes = in.excludes;
+  for (const auto& m : options.dependency_metadata)
+    popts.dependency_metadata[spec::normalize_name(m.name)].push_back(
+        {m.version ? spec::Version::parse(*m.version) : std::nullopt, [m](const std::string& v) { return m.metadata_text(v); }});
   popts.no_deps = request.no_deps;
   popts.prefer_binary = options.prefer_binary || in.file.prefer_binary;
   popts.build = &build;

@@ -151,6 +151,10 @@ struct IndexProvider::Impl {
     util::parallel_for(direct_pool.get(), urls.size(), [&](std::size_t i) {
       if (dists[i].is_wheel()) return;
       dists[i] = options.build->pin(dists[i]);  // a git branch or tag: its commit, once per run
+      if (auto given = static_metadata_of_source(urls[i]->package.str())) {
+        raws[i] = *given;  // uv's dependency-metadata: no build to learn what it requires
+        return;
+      }
       raws[i] = options.build->metadata(dists[i]);
     });
     for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -691,6 +695,29 @@ struct IndexProvider::Impl {
     util::log::warn(message);
   }
 
+  // uv's dependency-metadata for `base` at `version`: the entry of that version, else one without a
+  // version (the first in precedence order); nullopt when the config has none.
+  std::optional<std::string> static_metadata(const std::string& base, const std::optional<spec::Version>& version) const {
+    auto it = options.dependency_metadata.find(base);
+    if (it == options.dependency_metadata.end()) return std::nullopt;
+    if (version)
+      for (const auto& e : it->second)
+        if (e.version && *e.version == *version) return e.text(version->to_string());
+    for (const auto& e : it->second)
+      if (!e.version && version) return e.text(version->to_string());
+    return std::nullopt;
+  }
+
+  // A source named by URL (`flash-attn @ git+...`, a tree, an archive): its version is not known before
+  // its metadata, so only an entry that gives a version can stand in for building it.
+  std::optional<std::string> static_metadata_of_source(const std::string& base) const {
+    auto it = options.dependency_metadata.find(base);
+    if (it == options.dependency_metadata.end()) return std::nullopt;
+    for (const auto& e : it->second)
+      if (e.version) return e.text(e.version->to_string());
+    return std::nullopt;
+  }
+
   const ChosenFile& read_metadata(const std::string& base, const spec::Version& version, const index::IndexFile& file) {
     std::string key = key_of(base, version);
     {
@@ -706,7 +733,12 @@ struct IndexProvider::Impl {
     cf.dist.name = base;
     cf.dist.version = version;
     spec::CoreMetadata md;
-    if (file.kind == index::FileKind::Wheel) {
+    if (auto given = static_metadata(base, version)) {
+      // uv's dependency-metadata: the config says what this version requires; nothing is fetched or built.
+      cf.metadata_raw = *given;
+      md = spec::CoreMetadata::parse(cf.metadata_raw);
+      util::log::debug(key + ": metadata from dependency-metadata (nothing fetched or built)");
+    } else if (file.kind == index::FileKind::Wheel) {
       index::WheelMetadata wm = metadata.fetch(file);
       cf.metadata_raw = wm.raw;
       cf.wheel_path = wm.wheel_path;

@@ -608,6 +608,36 @@ def test_no_build_isolation_package(ptinstall, backends, build_index, tmp_path, 
     assert "buildreq" not in installed_names(venv)
 
 
+def test_dependency_metadata_resolves_without_building(ptinstall, build_index, tmp_path, venv):  # noqa: F811
+    """uv's [[dependency-metadata]]: the config says what a version requires, so resolving it builds nothing
+    (flash-attn's sdist needs torch and a CUDA toolchain only to say it needs torch); the install still builds
+    it. The entry is trusted as written, as uv does: it decides the resolution (extradep comes along although the
+    built wheel's own metadata names depa only)."""
+    project = bt.make_intree_project(tmp_path / "src", name="slowbuild", dependencies=["depa"],
+                                     dynamic_dependencies=True)
+    server = build_index(deps(tmp_path) + [bt.make_sdist(project, tmp_path / "dist", dynamic=["Requires-Dist"])])
+    url = server.index_url("/simple/")
+    config = tmp_path / "uv.toml"
+    config.write_text('[[dependency-metadata]]\nname = "slowbuild"\nversion = "1.0"\n'
+                      'requires-dist = ["depa", "extradep"]\n')
+    r = ptinstall("pip", "compile", "--python", venv, "--cache-dir", tmp_path / "cache", "--config-file", config,
+                  "--index-url", url, "--no-header", "--no-annotate", "-", input="slowbuild\n", check=True)
+    assert r.stdout.split() == ["depa==1.0", "extradep==1.0", "slowbuild==1.0"], r.stdout
+    assert hooks(project) == [], hooks(project)
+    r = install(ptinstall, tmp_path, venv, "--config-file", config, "--index-url", url, "slowbuild")
+    assert r.returncode == 0, r
+    assert "build_wheel" in hooks(project) and not any(h.startswith("prepare_metadata") for h in hooks(project))
+    assert {"slowbuild", "depa", "extradep"} <= set(installed_names(venv))
+    # Without the entry the metadata comes from the backend: depa only.
+    r = ptinstall("pip", "compile", "--python", venv, "--cache-dir", tmp_path / "cache2", "--no-config",
+                  "--index-url", url, "--no-header", "--no-annotate", "-", input="slowbuild\n", check=True)
+    assert r.stdout.split() == ["depa==1.0", "slowbuild==1.0"], r.stdout
+    # A malformed entry is an error naming the file and the package.
+    config.write_text('[[dependency-metadata]]\nname = "slowbuild"\nrequires-dist = ["depa >>> 1"]\n')
+    r = install(ptinstall, tmp_path, venv, "--config-file", config, "--index-url", url, "slowbuild")
+    assert r.returncode == 2 and f"{config}: dependency-metadata `slowbuild`: `requires-dist`:" in r.stderr, r.stderr
+
+
 def test_build_constraint_pins_build_dependencies(ptinstall, build_index, tmp_path, venv):  # noqa: F811
     project = bt.make_intree_project(tmp_path / "src", name="constrained", build_requires=["buildreq"])
     server = build_index([build_wheel(tmp_path / "w", "buildreq", v) for v in ("1.0", "2.0")])

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ptinstall/config/build_config.hpp"
+#include "ptinstall/config/dependency_metadata.hpp"
 #include "ptinstall/config/settings.hpp"
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/resolve/preferences.hpp"
@@ -62,6 +63,7 @@ struct PipOptions {
   std::uint64_t download_ranges_min_bytes = 64ULL << 20;  // from which size a wheel downloads in ranges
   std::size_t prepare_ahead = 8;                    // wheels downloaded at once while resolving (0: none)
   config::ExtraBuildDependencies extra_build_dependencies;  // [tool.uv] extra-build-dependencies
+  std::vector<config::StaticMetadata> dependency_metadata;  // [[tool.uv.dependency-metadata]], in precedence order
 
   // Installing.
   bool dry_run = false;

@@ -93,6 +93,14 @@ struct IndexProviderOptions {
   std::vector<spec::Requirement> constraints;   // -c: narrow edges; they add no package
   std::vector<spec::Requirement> overrides;     // --overrides: replace requirements on their package
   std::set<std::string, std::less<>> excludes;  // --excludes: names dropped from every dependency list
+  // uv's dependency-metadata: normalised name -> its entries, in precedence order. An entry whose
+  // version is the candidate's (else one without a version) gives that version's METADATA, so neither
+  // a download nor a build is needed to resolve it.
+  struct StaticMetadata {
+    std::optional<spec::Version> version;                   // none: every version
+    std::function<std::string(const std::string&)> text;    // METADATA for a version
+  };
+  std::map<std::string, std::vector<StaticMetadata>, std::less<>> dependency_metadata;
   bool no_deps = false;                   // only the root's requirements (and their extras' base)
   // PyTorch CUDA consistency (auto CUDA mode): normalised names, and index URL -> CUDA version.
   std::set<std::string, std::less<>> cuda_packages;
