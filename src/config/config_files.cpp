@@ -24,7 +24,7 @@ const std::set<std::string_view> kCommandLineOnly = {"requirement", "format", "f
 // conflicts, build configuration), or that the lock engineer's reader takes (exclude-newer).
 const std::set<std::string_view> kReadElsewhere = {
     "index", "sources", "conflicts", "workspace", "package", "dependency-groups", "extra-build-dependencies",
-    "dependency-metadata",
+    "dependency-metadata", "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
     "config-settings", "pip", "exclude-newer", "torch-backend-index", "index-url-env", "system-certs"};
 
 // uv keys for its project and Python-management commands, which uv's own pip interface ignores too.
@@ -36,7 +36,6 @@ const std::set<std::string_view> kNotForPipCommands = {
 // uv keys that change what uv's pip commands do and that ptinstall does not implement yet: a warning
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
-    "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
     "concurrent-installs", "required-version", "python-preference",
     "config-settings-package", "extra-build-variables", "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",

@@ -104,6 +104,10 @@ BuildEnv kept_build_env(const BuildEnvContext& ctx, const std::vector<std::strin
         in.constraint_origins.push_back("-b " + f);
       }
   }
+  for (const auto& [r, origin] : ctx.options->build_constraint_dependencies) {
+    in.constraints.push_back(r);
+    in.constraint_origins.push_back(origin);
+  }
   // Resolved for the target's interpreter: a venv of it has the same markers and tags.
   const Target resolve_target = make_target(nested, target.interpreter());
   ResolveRequest request;

@@ -230,6 +230,14 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       in.override_origins.push_back("--override " + display_path(line.file));
     }
   }
+  for (const auto& [r, origin] : options.override_dependencies) {
+    in.overrides.push_back(r);
+    in.override_origins.push_back(origin);
+  }
+  for (const auto& [r, origin] : options.constraint_dependencies) {
+    in.constraints.push_back(r);
+    in.constraint_origins.push_back(origin);
+  }
   for (const auto& path : options.exclude_files) {
     config::RequirementsFile ef;
     config::read_requirements_file(path, ef, false, nullptr, fetch);

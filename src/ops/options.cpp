@@ -129,6 +129,11 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
     for (auto& [pkg, deps] : config::read_extra_build_dependencies(file)) o.extra_build_dependencies.emplace(pkg, deps);
   for (const auto& file : o.config_files)
     for (auto& m : config::read_dependency_metadata(file)) o.dependency_metadata.push_back(std::move(m));
+  for (const auto& file : o.config_files)
+    for (auto [key, list] : {std::pair{"override-dependencies", &o.override_dependencies},
+                             std::pair{"constraint-dependencies", &o.constraint_dependencies},
+                             std::pair{"build-constraint-dependencies", &o.build_constraint_dependencies}})
+      for (auto& r : config::read_requirement_list(file, key)) list->emplace_back(std::move(r), std::string(key) + " (" + file + ")");
   return o;
 }
 

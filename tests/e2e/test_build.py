@@ -655,6 +655,15 @@ def test_build_constraint_pins_build_dependencies(ptinstall, build_index, tmp_pa
     assert json.loads(py(other, "import importlib.resources as r; "
                                 "print(r.files('constrained').joinpath('_build_env.json').read_text())")) == \
         {"buildreq": "2.0"}  # without the constraint: the highest
+    # uv's build-constraint-dependencies in a config file, as the file would say it
+    third = bt.make_venv(tmp_path / "third")
+    project3 = bt.make_intree_project(tmp_path / "src3", name="constrained", build_requires=["buildreq"])
+    (tmp_path / "uv.toml").write_text('build-constraint-dependencies = ["buildreq<2"]\n')
+    assert install(ptinstall, tmp_path, third, "--config-file", tmp_path / "uv.toml", "--index-url", url,
+                   project3.path).returncode == 0
+    assert json.loads(py(third, "import importlib.resources as r; "
+                                "print(r.files('constrained').joinpath('_build_env.json').read_text())")) == \
+        {"buildreq": "1.0"}
 
 
 @pytest.mark.parametrize("flags", [["-C", "color=blue", "-C", "size=large"],

@@ -291,6 +291,31 @@ def test_strict_warns_about_what_pip_check_finds(ptinstall, make_index, tmp_path
     assert "warning:" not in r.stderr, r.stderr
 
 
+def test_override_and_constraint_dependencies_from_config(ptinstall, make_index, tmp_path):
+    """uv's override-dependencies / constraint-dependencies in a uv.toml (or [tool.uv]) act as --overrides / -c
+    files; `pip compile` names them in `# via`; a malformed list is an error naming the file."""
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    config = tmp_path / "uv.toml"
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "--dry-run",
+            "--config-file", config)
+    config.write_text('constraint-dependencies = ["lib<2"]\n')
+    r = ptinstall(*base, "app", check=True)
+    assert " + lib==1.0" in r.stderr, r.stderr
+    # the override replaces app's `lib>=1.0` (and so the constraint's pin wins over nothing else)
+    config.write_text('override-dependencies = ["lib==2.0"]\n')
+    r = ptinstall(*base, "app", check=True)
+    assert " + lib==2.0" in r.stderr, r.stderr
+    (tmp_path / "requirements.in").write_text("app\n")
+    config.write_text('constraint-dependencies = ["lib<2"]\n')
+    r = ptinstall("pip", "compile", "--python", venv / "bin" / "python", "--index-url", server.index_url(),
+                  "--config-file", config, "--no-header", tmp_path / "requirements.in", check=True)
+    assert f"lib==1.0\n    # via\n    #   constraint-dependencies ({config})\n    #   app\n" in r.stdout, r.stdout
+    config.write_text('override-dependencies = ["lib >>> 2"]\n')
+    r = ptinstall(*base, "app", check=False)
+    assert r.returncode == 2 and f"error: {config}: `override-dependencies`:" in r.stderr, r.stderr
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):

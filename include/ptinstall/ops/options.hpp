@@ -12,6 +12,7 @@
 
 #include "ptinstall/config/build_config.hpp"
 #include "ptinstall/config/dependency_metadata.hpp"
+#include "ptinstall/config/requirement_lists.hpp"
 #include "ptinstall/config/settings.hpp"
 #include "ptinstall/dist/build_options.hpp"
 #include "ptinstall/resolve/preferences.hpp"
@@ -64,6 +65,10 @@ struct PipOptions {
   std::size_t prepare_ahead = 8;                    // wheels downloaded at once while resolving (0: none)
   config::ExtraBuildDependencies extra_build_dependencies;  // [tool.uv] extra-build-dependencies
   std::vector<config::StaticMetadata> dependency_metadata;  // [[tool.uv.dependency-metadata]], in precedence order
+  // [tool.uv] override-dependencies / constraint-dependencies / build-constraint-dependencies of every config
+  // file in effect, each with "KEY (FILE)" for messages and `# via` lines.
+  std::vector<std::pair<spec::Requirement, std::string>> override_dependencies, constraint_dependencies,
+      build_constraint_dependencies;
 
   // Installing.
   bool dry_run = false;
