@@ -87,4 +87,62 @@ std::optional<std::map<std::string, std::vector<std::string>>> read_config_setti
   return out;
 }
 
+namespace {
+
+// The `key` table of `path` ([tool.uv] in a pyproject.toml, the top of a uv.toml): each package's table
+// of strings or lists of strings (lists only where `lists`).
+PackageTables read_package_tables(const fs::path& path, const std::string& key, bool lists, const std::string& example) {
+  PackageTables out;
+  auto text = util::try_read_file(path);
+  if (!text) return out;
+  toml::table doc;
+  try {
+    doc = toml::parse(*text, path.string());
+  } catch (const toml::parse_error&) {
+    return out;  // the config reader reports invalid TOML
+  }
+  const bool pyproject = path.filename() == "pyproject.toml";
+  const toml::node* node = pyproject ? doc["tool"]["uv"][key].node() : doc.get(key);
+  if (!node) return out;
+  const std::string where = path.string() + ": " + (pyproject ? "tool.uv." : "") + key;
+  const toml::table* table = node->as_table();
+  if (!table) throw util::Error(util::ErrorKind::Usage, where + " is not a table", "write e.g. " + example);
+  for (const auto& [pkg, value] : *table) {
+    const std::string at = where + "." + std::string(pkg.str());
+    const toml::table* inner = value.as_table();
+    if (!inner) throw util::Error(util::ErrorKind::Usage, at + " is not a table", "write e.g. " + example);
+    auto& settings = out[spec::normalize_name(std::string(pkg.str()))];
+    for (const auto& [k, v] : *inner) {
+      auto& values = settings[std::string(k.str())];
+      if (auto s = v.value<std::string>()) {
+        values.push_back(*s);
+      } else if (const toml::array* list = v.as_array(); list && lists) {
+        for (const auto& item : *list) {
+          auto s2 = item.value<std::string>();
+          if (!s2) throw util::Error(util::ErrorKind::Usage, at + "." + std::string(k.str()) + ": values are strings");
+          values.push_back(*s2);
+        }
+      } else {
+        throw util::Error(util::ErrorKind::Usage, at + "." + std::string(k.str()) + ": values are strings" +
+                                                      (lists ? " or lists of strings" : ""));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PackageTables read_config_settings_package(const fs::path& path) {
+  return read_package_tables(path, "config-settings-package", true, "config-settings-package = { numpy = { editable_mode = \"compat\" } }");
+}
+
+std::map<std::string, std::map<std::string, std::string>> read_extra_build_variables(const fs::path& path) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (auto& [pkg, vars] : read_package_tables(path, "extra-build-variables", false,
+                                              "extra-build-variables = { flash-attn = { FLASH_ATTENTION_SKIP_CUDA_BUILD = \"TRUE\" } }"))
+    for (auto& [k, vs] : vars) out[pkg][k] = vs.front();
+  return out;
+}
+
 }  // namespace ptinstall::config

@@ -25,7 +25,7 @@ const std::set<std::string_view> kCommandLineOnly = {"requirement", "format", "f
 const std::set<std::string_view> kReadElsewhere = {
     "index", "sources", "conflicts", "workspace", "package", "dependency-groups", "extra-build-dependencies",
     "dependency-metadata", "override-dependencies", "constraint-dependencies", "build-constraint-dependencies",
-    "config-settings", "pip", "exclude-newer", "torch-backend-index", "index-url-env", "system-certs"};
+    "config-settings", "config-settings-package", "extra-build-variables", "pip", "exclude-newer", "torch-backend-index", "index-url-env", "system-certs"};
 
 // uv keys for its project and Python-management commands, which uv's own pip interface ignores too.
 const std::set<std::string_view> kNotForPipCommands = {
@@ -37,7 +37,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
     "concurrent-installs", "required-version", "python-preference",
-    "config-settings-package", "extra-build-variables", "annotation-style", "emit-build-options",
+    "annotation-style", "emit-build-options",
     "emit-find-links", "emit-index-annotation", "emit-index-url", "emit-marker-expression", "no-emit-package",
     "no-strip-extras", "no-strip-markers", "verify-hashes"};
 

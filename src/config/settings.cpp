@@ -131,6 +131,8 @@ const std::vector<SettingSpec> kSettings = {
    "Build this package against the target environment (repeatable)", {}, "", true, "NAME"},
   {"config-settings", "-C,--config-settings,--config-setting", {}, K::List, kResolving,
    "Pass KEY=VALUE to the build backend's hooks (repeatable)", {}, "", true, "KEY=VALUE", kNoFileKey},
+  {"config-settings-package", "--config-settings-package,--config-setting-package", {}, K::List, kResolving,
+   "Pass KEY=VALUE to the build backend of PACKAGE only (repeatable; uv)", {}, "", true, "PACKAGE:KEY=VALUE", kNoFileKey},
   {"build-constraint", "-b,--build-constraint,--build-constraints", {"PTINSTALL_BUILD_CONSTRAINT", "UV_BUILD_CONSTRAINT"}, K::List, kResolving,
    "Constrain the versions of build dependencies with this file (repeatable)", {}, "", true, "FILE"},
   {"concurrent-builds", "--concurrent-builds", {"PTINSTALL_CONCURRENT_BUILDS", "UV_CONCURRENT_BUILDS"}, K::Value, kResolving,

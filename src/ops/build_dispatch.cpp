@@ -55,6 +55,9 @@ struct BuildDispatch::State {
     bool isolated = true;
     std::vector<std::string> extras;
     std::vector<std::string> environment;  // without isolation: what the target has, besides the package
+    // -C settings with the package's own (--config-settings-package) added, and its extra-build-variables
+    std::map<std::string, std::vector<std::string>> config_settings;
+    std::map<std::string, std::string> variables;
     std::string key;
     fs::path cache_dir;
   };
@@ -108,12 +111,14 @@ std::string source_id(const dist::Dist& d) { return d.url() + (d.is_editable() ?
 // same packages share the wheel, and a target whose torch changed builds again).
 std::string build_key(const Source& src, const python::InterpreterInfo& interp, bool isolated,
                       const std::map<std::string, std::vector<std::string>>& config_settings,
-                      const std::vector<std::string>& extras, const std::vector<std::string>& environment) {
+                      const std::map<std::string, std::string>& variables, const std::vector<std::string>& extras,
+                      const std::vector<std::string>& environment) {
   std::string text = src.key + "\n" + interp.base_executable.string() + "\n" + interp.version + "\n" + interp.soabi +
                      "\n" + interp.sysconfig_platform + "\n" + (src.editable ? "editable" : "wheel") + "\n" +
                      (isolated ? "isolated" : "against the target") + "\n";
   for (const auto& [k, vs] : config_settings)
     for (const auto& v : vs) text += "-C " + k + "=" + v + "\n";
+  for (const auto& [k, v] : variables) text += "env " + k + "=" + v + "\n";
   for (const auto& e : extras) text += "extra " + e + "\n";
   for (const auto& e : environment) text += "target has " + e + "\n";
   return util::sha256_hex(text);
@@ -180,7 +185,14 @@ BuildDispatch::State::Plan BuildDispatch::State::plan(const dist::Dist& d, const
         if (name.empty() || line.compare(0, name.size() + 2, name + "==") != 0) p.environment.push_back(line);
     }
   }
-  p.key = build_key(src, target->interpreter(), p.isolated, options.config_settings, p.extras, p.environment);
+  // uv's per-package settings: the package's -C settings after the global ones (a key given in both takes
+  // the package's values), and the environment variables of its build.
+  p.config_settings = options.config_settings;
+  if (auto cs = options.config_settings_package.find(name); cs != options.config_settings_package.end())
+    for (const auto& [k, vs] : cs->second) p.config_settings[k] = vs;
+  if (auto vars = options.extra_build_variables.find(name); vars != options.extra_build_variables.end())
+    p.variables = vars->second;
+  p.key = build_key(src, target->interpreter(), p.isolated, p.config_settings, p.variables, p.extras, p.environment);
   p.cache_dir = services->cache().bucket("built-wheels-v1") / p.key.substr(0, 2) / p.key;
   return p;
 }
@@ -190,7 +202,8 @@ std::shared_ptr<detail::BuildSession> BuildDispatch::State::open(BuildDispatch& 
                                                                  const std::string& what) {
   detail::BuildEnvContext ctx{services, &options, target, &self};
   return std::make_shared<detail::BuildSession>(detail::open_session(
-      src, options, *target, plan.isolated, ctx, what, services->cache().bucket("build-requires-v1"), plan.extras));
+      src, options, *target, plan.isolated, ctx, what, services->cache().bucket("build-requires-v1"), plan.extras,
+      plan.config_settings, plan.variables));
 }
 
 dist::Dist BuildDispatch::pin(const dist::Dist& d) {

@@ -76,7 +76,9 @@ struct BuildSession {
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
                           bool isolated, const BuildEnvContext& ctx, const std::string& what,
                           const std::filesystem::path& requires_cache,
-                          const std::vector<std::string>& extra_requirements = {});
+                          const std::vector<std::string>& extra_requirements = {},
+                          const std::map<std::string, std::vector<std::string>>& config_settings = {},
+                          const std::map<std::string, std::string>& variables = {});
 
 // A failed hook as the user sees it: "Failed to build WHAT", the hook and backend, the backend's
 // last 50 lines, and a hint from its output where a known cause shows.

@@ -71,7 +71,9 @@ std::string requires_key(const Source& source, const build::HookRunnerOptions& r
 BuildSession open_session(const Source& source, const PipOptions& options, const python::Environment& target,
                           bool isolated, const BuildEnvContext& ctx, const std::string& what,
                           const std::filesystem::path& requires_cache,
-                          const std::vector<std::string>& extra_requirements) {
+                          const std::vector<std::string>& extra_requirements,
+                          const std::map<std::string, std::vector<std::string>>& config_settings,
+                          const std::map<std::string, std::string>& variables) {
   BuildSession s;
   s.kind = source.editable ? build::BuildKind::Editable : build::BuildKind::Wheel;
   s.isolated = isolated;
@@ -81,7 +83,8 @@ BuildSession open_session(const Source& source, const PipOptions& options, const
   ro.system = build::read_build_system(source.tree);
   if (isolated)
     ro.system.requirements.insert(ro.system.requirements.end(), extra_requirements.begin(), extra_requirements.end());
-  ro.config_settings = options.config_settings;
+  ro.config_settings = config_settings;
+  for (const auto& [k, v] : variables) ro.env[k] = v;  // extra-build-variables; PATH and the rest below win
   ro.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.build_timeout);
   ro.env["PYTHONNOUSERSITE"] = "1";
   if (!isolated) {

@@ -96,6 +96,14 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
       throw util::Error(util::ErrorKind::Usage, "invalid --config-settings `" + kv + "`", "give KEY=VALUE");
     o.config_settings[kv.substr(0, eq)].push_back(kv.substr(eq + 1));
   }
+  for (const auto& kv : S.get_list("config-settings-package")) {
+    auto colon = kv.find(':');
+    auto eq = kv.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || colon == 0 || eq == std::string::npos || eq == colon + 1)
+      throw util::Error(util::ErrorKind::Usage, "invalid --config-settings-package `" + kv + "`", "give PACKAGE:KEY=VALUE");
+    o.config_settings_package[spec::normalize_name(kv.substr(0, colon))][kv.substr(colon + 1, eq - colon - 1)].push_back(
+        kv.substr(eq + 1));
+  }
   o.build_constraint_files = S.get_list("build-constraint");
   o.concurrent_builds = std::max(1u, std::thread::hardware_concurrency());
   if (auto n = S.get("concurrent-builds"); n && !n->empty()) {
@@ -124,7 +132,16 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
         o.config_settings = *cs;
         break;
       }
+  // Likewise the per-package table of the first file that has one.
+  if (o.config_settings_package.empty())
+    for (const auto& file : o.config_files)
+      if (auto cs = config::read_config_settings_package(file); !cs.empty()) {
+        o.config_settings_package = std::move(cs);
+        break;
+      }
   // The config files in effect, highest precedence first: the first file naming a package wins.
+  for (const auto& file : o.config_files)
+    for (auto& [pkg, vars] : config::read_extra_build_variables(file)) o.extra_build_variables.emplace(pkg, vars);
   for (const auto& file : o.config_files)
     for (auto& [pkg, deps] : config::read_extra_build_dependencies(file)) o.extra_build_dependencies.emplace(pkg, deps);
   for (const auto& file : o.config_files)

@@ -575,6 +575,8 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
                 with open(p, "rb") as f:
                     members.append((p.replace(os.sep, "/"), f.read()))
     members.append((MODULE + "/_build_config.json", json.dumps(config_settings or {{}}, sort_keys=True).encode()))
+    members.append((MODULE + "/_build_vars.json", json.dumps({{k: v for k, v in os.environ.items()
+                                                             if k.startswith("BUILDVAR_")}}, sort_keys=True).encode()))
     import importlib.metadata
     env = {{}}
     for req in BUILD_REQUIRES + REQUIRES:
@@ -644,7 +646,8 @@ def make_intree_project(parent, name="intree", version="1.0", *, dirname=None, d
     The wheel also carries `<module>/_build_env.json`: the versions of the build requirements it saw. build_requires: [build-system].requires
     (build_wheel imports each of them and of `requires`, so they must be in the build env). editable=False:
     no build_editable (nor the other PEP 660 hooks). requires: get_requires_for_build_wheel's answer.
-    The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received.
+    The wheel carries `<module>/_build_config.json`: the config_settings build_wheel received, and
+    `<module>/_build_vars.json`: the BUILDVAR_* environment variables it ran with.
     dynamic_dependencies: `[project] dynamic = ["dependencies"]`; only the backend's metadata has them.
     build_seconds: build_wheel sleeps that long before it writes the wheel (a window for races); a
     successful build_wheel also logs an entry with phase "end" (Project.hook_calls(ends=True)).

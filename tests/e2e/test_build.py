@@ -681,6 +681,36 @@ def test_config_settings_reach_every_hook(flags, ptinstall, index, tmp_path, ven
         assert call["config_settings"] == {"color": "blue", "size": "large"}, call
 
 
+def test_config_settings_and_variables_per_package(ptinstall, index, tmp_path, venv):  # noqa: F811
+    """uv's --config-settings-package PKG:KEY=VALUE (and the config-settings-package table) reach that package's
+    build only, over the global -C; extra-build-variables (flash-attn's FLASH_ATTENTION_SKIP_CUDA_BUILD) are in
+    that build's environment only. A different setting or variable is another built wheel, not the cached one."""
+    for name in ("pkgone", "pkgtwo"):
+        bt.make_intree_project(tmp_path / "src", name=name)
+
+    def built(name):
+        return tuple(json.loads(py(venv, "import importlib.resources as r; "
+                                         f"print(r.files('{name}').joinpath('{f}').read_text())"))
+                     for f in ("_build_config.json", "_build_vars.json"))
+
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "-C", "color=blue", "-C", "size=large",
+                "--config-settings-package", "PkgOne:color=red", "./pkgone", "./pkgtwo", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert built("pkgone") == ({"color": "red", "size": "large"}, {})
+    assert built("pkgtwo") == ({"color": "blue", "size": "large"}, {})
+    config = tmp_path / "uv.toml"
+    config.write_text('[extra-build-variables]\npkgone = { BUILDVAR_SKIP_CUDA = "TRUE" }\n'
+                      '[config-settings-package]\npkgtwo = { mode = ["a", "b"] }\n')
+    r = install(ptinstall, tmp_path, venv, "--config-file", config, "--index-url", index, "--reinstall",
+                "./pkgone", "./pkgtwo", cwd=tmp_path / "src")
+    assert r.returncode == 0, r
+    assert built("pkgone") == ({}, {"BUILDVAR_SKIP_CUDA": "TRUE"})
+    assert built("pkgtwo") == ({"mode": ["a", "b"]}, {})
+    r = install(ptinstall, tmp_path, venv, "--index-url", index, "--config-settings-package", "pkgone=color",
+                "./pkgone", cwd=tmp_path / "src")
+    assert r.returncode == 2 and "invalid --config-settings-package `pkgone=color`" in r.stderr, r.stderr
+
+
 def test_config_settings_from_a_config_file(ptinstall, index, tmp_path, venv):
     """uv.toml's config-settings table is what -C gives; -C on the command line wins over it."""
     bt.make_intree_project(tmp_path / "src", name="cfgfile")

@@ -33,4 +33,12 @@ ExtraBuildDependencies read_extra_build_dependencies(const std::filesystem::path
 // nullopt when the file has no such table.
 std::optional<std::map<std::string, std::vector<std::string>>> read_config_settings(const std::filesystem::path& path);
 
+// uv's per-package tables: `config-settings-package = { numpy = { editable_mode = "compat" } }` (what
+// --config-settings-package numpy:editable_mode=compat gives) and `extra-build-variables = { flash-attn =
+// { FLASH_ATTENTION_SKIP_CUDA_BUILD = "TRUE" } }` (environment variables of that package's build).
+// Normalised package name -> its table; an empty map when the file has none.
+using PackageTables = std::map<std::string, std::map<std::string, std::vector<std::string>>>;
+PackageTables read_config_settings_package(const std::filesystem::path& path);
+std::map<std::string, std::map<std::string, std::string>> read_extra_build_variables(const std::filesystem::path& path);
+
 }  // namespace ptinstall::config

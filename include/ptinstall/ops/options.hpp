@@ -57,6 +57,8 @@ struct PipOptions {
   bool no_build_isolation = false;
   std::set<std::string, std::less<>> no_build_isolation_packages;  // normalised
   std::map<std::string, std::vector<std::string>> config_settings;  // -C KEY=VALUE
+  config::PackageTables config_settings_package;    // --config-settings-package PKG:KEY=VALUE, by normalised name
+  std::map<std::string, std::map<std::string, std::string>> extra_build_variables;  // [tool.uv] extra-build-variables
   std::vector<std::string> build_constraint_files;
   std::chrono::seconds build_timeout{3600};
   std::size_t concurrent_builds = 1;                // builds at once (default: the number of cores)
