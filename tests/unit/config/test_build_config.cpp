@@ -54,3 +54,26 @@ TEST_CASE("config-settings tables: strings and lists; absent is nullopt") {
   util::write_file_atomic(dir.path() / "bad.toml", "config-settings = { n = 1 }\n");
   CHECK_THROWS_WITH(config::read_config_settings(dir.path() / "bad.toml"), Catch::Contains("config-settings.n"));
 }
+
+TEST_CASE("config-settings-package and extra-build-variables: per-package tables by normalised name") {
+  util::TempDir dir;
+  util::write_file_atomic(dir.path() / "uv.toml",
+                          "[config-settings-package]\nNumPy = { editable_mode = \"compat\", flags = [\"a\", \"b\"] }\n"
+                          "[extra-build-variables]\nFlash_Attn = { FLASH_ATTENTION_SKIP_CUDA_BUILD = \"TRUE\" }\n");
+  auto cs = config::read_config_settings_package(dir.path() / "uv.toml");
+  REQUIRE(cs.count("numpy"));
+  CHECK(cs.at("numpy").at("editable_mode") == std::vector<std::string>{"compat"});
+  CHECK(cs.at("numpy").at("flags") == std::vector<std::string>{"a", "b"});
+  auto vars = config::read_extra_build_variables(dir.path() / "uv.toml");
+  CHECK(vars.at("flash-attn").at("FLASH_ATTENTION_SKIP_CUDA_BUILD") == "TRUE");
+  util::write_file_atomic(dir.path() / "pyproject.toml",
+                          "[project]\nname = \"x\"\nversion = \"1\"\n[tool.uv.extra-build-variables]\napex = { A = \"1\" }\n");
+  CHECK(config::read_extra_build_variables(dir.path() / "pyproject.toml").at("apex").at("A") == "1");
+  CHECK(config::read_config_settings_package(dir.path() / "missing.toml").empty());
+  util::write_file_atomic(dir.path() / "bad.toml", "[extra-build-variables]\nfoo = { A = [\"x\"] }\n");
+  CHECK_THROWS_WITH(config::read_extra_build_variables(dir.path() / "bad.toml"),
+                    Catch::Contains("extra-build-variables.foo.A: values are strings"));
+  util::write_file_atomic(dir.path() / "bad.toml", "config-settings-package = { foo = 1 }\n");
+  CHECK_THROWS_WITH(config::read_config_settings_package(dir.path() / "bad.toml"),
+                    Catch::Contains("config-settings-package.foo is not a table"));
+}
