@@ -5,6 +5,7 @@
 #include "ptinstall/spec/name.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/fs.hpp"
+#include "uv_key.hpp"
 
 namespace ptinstall::config {
 
@@ -12,19 +13,10 @@ namespace fs = std::filesystem;
 
 ExtraBuildDependencies read_extra_build_dependencies(const fs::path& path) {
   ExtraBuildDependencies out;
-  auto text = util::try_read_file(path);
-  if (!text) return out;
-  toml::table doc;
-  try {
-    doc = toml::parse(*text, path.string());
-  } catch (const toml::parse_error&) {
-    return out;  // the config reader reports invalid TOML
-  }
-  const bool pyproject = path.filename() == "pyproject.toml";
-  const toml::node* node = pyproject ? doc["tool"]["uv"]["extra-build-dependencies"].node() : doc.get("extra-build-dependencies");
-  if (!node) return out;
-  const std::string where = path.string() + ": " + (pyproject ? "tool.uv." : "") + "extra-build-dependencies";
-  const toml::table* table = node->as_table();
+  auto uv = detail::read_uv_key(path, "extra-build-dependencies");
+  if (!uv) return out;
+  const std::string& where = uv->where;
+  const toml::table* table = uv->node->as_table();
   if (!table) throw util::Error(where + " is not a table", "write e.g. flash-attn = [\"torch\"]");
   for (const auto& [pkg, value] : *table) {
     std::string name = spec::normalize_name(std::string(pkg.str()));
@@ -55,19 +47,10 @@ ExtraBuildDependencies read_extra_build_dependencies(const fs::path& path) {
 }
 
 std::optional<std::map<std::string, std::vector<std::string>>> read_config_settings(const fs::path& path) {
-  auto text = util::try_read_file(path);
-  if (!text) return std::nullopt;
-  toml::table doc;
-  try {
-    doc = toml::parse(*text, path.string());
-  } catch (const toml::parse_error&) {
-    return std::nullopt;  // the config reader reports invalid TOML
-  }
-  const bool pyproject = path.filename() == "pyproject.toml";
-  const toml::node* node = pyproject ? doc["tool"]["uv"]["config-settings"].node() : doc.get("config-settings");
-  if (!node) return std::nullopt;
-  const std::string where = path.string() + ": " + (pyproject ? "tool.uv." : "") + "config-settings";
-  const toml::table* table = node->as_table();
+  auto uv = detail::read_uv_key(path, "config-settings");
+  if (!uv) return std::nullopt;
+  const std::string& where = uv->where;
+  const toml::table* table = uv->node->as_table();
   if (!table) throw util::Error(where + " is not a table", "write e.g. config-settings = { editable_mode = \"compat\" }");
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [key, value] : *table) {
@@ -93,19 +76,10 @@ namespace {
 // of strings or lists of strings (lists only where `lists`).
 PackageTables read_package_tables(const fs::path& path, const std::string& key, bool lists, const std::string& example) {
   PackageTables out;
-  auto text = util::try_read_file(path);
-  if (!text) return out;
-  toml::table doc;
-  try {
-    doc = toml::parse(*text, path.string());
-  } catch (const toml::parse_error&) {
-    return out;  // the config reader reports invalid TOML
-  }
-  const bool pyproject = path.filename() == "pyproject.toml";
-  const toml::node* node = pyproject ? doc["tool"]["uv"][key].node() : doc.get(key);
-  if (!node) return out;
-  const std::string where = path.string() + ": " + (pyproject ? "tool.uv." : "") + key;
-  const toml::table* table = node->as_table();
+  auto uv = detail::read_uv_key(path, key);
+  if (!uv) return out;
+  const std::string& where = uv->where;
+  const toml::table* table = uv->node->as_table();
   if (!table) throw util::Error(util::ErrorKind::Usage, where + " is not a table", "write e.g. " + example);
   for (const auto& [pkg, value] : *table) {
     const std::string at = where + "." + std::string(pkg.str());

@@ -7,7 +7,7 @@
 #include "ptinstall/spec/specifier.hpp"
 #include "ptinstall/spec/version.hpp"
 #include "ptinstall/util/error.hpp"
-#include "ptinstall/util/fs.hpp"
+#include "uv_key.hpp"
 
 namespace ptinstall::config {
 
@@ -23,19 +23,10 @@ std::string StaticMetadata::metadata_text(const std::string& for_version) const 
 
 std::vector<StaticMetadata> read_dependency_metadata(const fs::path& path) {
   std::vector<StaticMetadata> out;
-  auto text = util::try_read_file(path);
-  if (!text) return out;
-  toml::table doc;
-  try {
-    doc = toml::parse(*text, path.string());
-  } catch (const toml::parse_error&) {
-    return out;  // the config reader reports invalid TOML
-  }
-  const bool pyproject = path.filename() == "pyproject.toml";
-  const toml::node* node = pyproject ? doc["tool"]["uv"]["dependency-metadata"].node() : doc.get("dependency-metadata");
-  if (!node) return out;
-  const std::string key = std::string(pyproject ? "tool.uv." : "") + "dependency-metadata";
-  const toml::array* entries = node->as_array();
+  auto uv = detail::read_uv_key(path, "dependency-metadata");
+  if (!uv) return out;
+  const std::string key = uv->where.substr(path.string().size() + 2);  // "tool.uv.dependency-metadata"
+  const toml::array* entries = uv->node->as_array();
   if (!entries)
     throw util::Error(util::ErrorKind::Usage, path.string() + ": `" + key + "` must be an array of tables",
                       "write [[" + key + "]] tables with name, version and requires-dist");
