@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "ptinstall/config/requirements_txt.hpp"
+#include "ptinstall/spec/metadata.hpp"
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/log.hpp"
 
@@ -56,6 +58,14 @@ CompiledResolution compile_pins(const ResolveInputs& in, const dist::Resolution&
     }
   }
 
+  // The extras each project was required with: its `name[extra]` nodes.
+  std::map<std::string, std::vector<std::string>> extras;
+  for (const auto& [node, deps] : resolution.graph) {
+    auto parts = resolve::split_package(node);
+    if (!parts.extra.empty() && !resolve::is_system_package(node))
+      extras[std::string(parts.base)].emplace_back(parts.extra);
+  }
+
   CompiledResolution out;
   for (const auto& p : resolution.packages) {
     install::CompiledPin pin;
@@ -64,6 +74,8 @@ CompiledResolution compile_pins(const ResolveInputs& in, const dist::Resolution&
     if (p.dist.is_direct()) pin.url = p.dist.pinned_url();
     pin.editable = p.dist.is_editable();
     if (auto it = via.find(p.name()); it != via.end()) pin.via = it->second;
+    if (auto it = extras.find(p.name()); it != extras.end()) pin.extras = it->second;
+    if (!p.dist.is_direct() && !p.dist.index_url().empty()) pin.index = p.dist.index_url();
     if (!p.routed_index.empty()) {
       pin.from_index = p.dist.index_url();
       out.routed_pages.push_back(index::IndexSet::project_url(p.dist.index_url(), p.name()));
@@ -76,6 +88,54 @@ CompiledResolution compile_pins(const ResolveInputs& in, const dist::Resolution&
     }
     out.pins.push_back(std::move(pin));
   }
+  return out;
+}
+
+EmittedLocations emitted_locations(const config::IndexConfig& config) {
+  EmittedLocations out;
+  const auto& o = config.options;
+  out.find_links = o.find_links;
+  if (o.no_index) return out;
+  std::set<std::string> seen;
+  for (const auto& spec : o.indexes) {
+    if (spec.is_default) out.index_url = spec.url;
+    else if (!spec.explicit_only && seen.insert(spec.url).second) out.extra_index_urls.push_back(spec.url);
+  }
+  return out;
+}
+
+std::string marker_expression(const ResolveInputs& in, const dist::Resolution& resolution,
+                              const spec::MarkerEnvironment& env) {
+  // The variables every requirement in play compares (uv's order: version variables, then the
+  // others by name; python_version is written as the full version it stands for).
+  std::set<std::string> versions, strings;
+  auto add = [&](const spec::Marker& marker) {
+    for (const auto& c : marker.comparisons()) {
+      const std::string& v = c.variable;
+      if (v == "extra" || v == "extras" || v == "dependency_groups" || v.rfind("variant", 0) == 0) continue;
+      if (v == "python_version" || v == "python_full_version") versions.insert("python_full_version");
+      else if (v == "implementation_version") versions.insert(v);
+      else strings.insert(v);
+    }
+  };
+  for (const auto* list : {&in.requirements, &in.constraints, &in.overrides})
+    for (const auto& r : *list) add(r.marker);
+  for (const auto& p : resolution.packages) {
+    if (p.metadata_raw.empty()) continue;
+    try {
+      for (const auto& text : spec::CoreMetadata::parse(p.metadata_raw).requires_dist) add(spec::Requirement::parse(text).marker);
+    } catch (const util::Error&) {
+      // Metadata the resolver read could be parsed; one that cannot adds nothing here.
+    }
+  }
+  std::string out;
+  auto term = [&](const std::string& key) {
+    std::string value(env.get(key));
+    out += (out.empty() ? "" : " and ") + key + " == '" + value + "'";
+  };
+  for (const auto& key : {"implementation_version", "python_full_version"})
+    if (versions.count(key)) term(key);
+  for (const auto& key : strings) term(key);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "ptinstall/dist/build_context.hpp"
 #include "ptinstall/install/compile_output.hpp"
 #include "ptinstall/install/uninstall.hpp"
+#include "ptinstall/ops/compile.hpp"
 #include "ptinstall/ops/inputs.hpp"
 #include "ptinstall/ops/lock_file.hpp"
 #include "ptinstall/ops/options.hpp"
@@ -52,6 +53,7 @@ struct SelectionLock {
   // The same as requirements.txt pins, each with its marker (`pip compile --universal`).
   std::vector<install::CompiledPin> pins;
   std::vector<std::string> routed_pages;    // see CompiledResolution
+  EmittedLocations locations;               // the indexes and find-links of the (first) resolution
   std::vector<std::string> missing_hashes;
 };
 
