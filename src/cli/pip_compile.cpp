@@ -243,6 +243,12 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     util::log::warn("the index gives no hash for some files of " + util::join(compiled.missing_hashes, ", ") +
                     "; only the files for this target are hashed, so --require-hashes installs elsewhere may fail");
 
+  if (S.flag("no-strip-markers")) {
+    // Each pin with the marker it was needed under (a universal compile writes its own markers).
+    const auto markers = ops::pin_markers(in, resolution, target.markers);
+    for (auto& pin : compiled.pins)
+      if (auto it = markers.find(pin.name); it != markers.end()) pin.marker = it->second;
+  }
   write_output(requirements_text(
       std::move(compiled.pins), compiled.routed_pages, request.collect_hashes,
       ops::emitted_locations(ops::index_config_for(opts, in, target)),

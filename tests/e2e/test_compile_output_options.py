@@ -243,3 +243,43 @@ def test_installs_what_line_style_wrote(setup, ptinstall, tmp_path):
                    check=True)
     have = {k: v for k, v in installed(target).items() if k not in ("pip", "setuptools")}
     assert have == {"app": "1.0", "fastdep": "0.5", "lib": "2.0", "util": "2.5"}
+
+
+def test_no_strip_markers(ptinstall, make_index, tmp_path):
+    out = tmp_path / "wheels"
+    server = make_index(graph(tmp_path) + [
+        wheelmaker.build_wheel(out, "tool", "1.0", provides_extra=["plugins"],
+                               requires_dist=["plug ; extra == 'plugins' and os_name == 'nt'", "util"]),
+        wheelmaker.build_wheel(out, "plug", "1.0"),
+    ])
+    venv = make_venv(tmp_path / "venv")
+    (tmp_path / "requirements.in").write_text("app[fast] ; python_version >= '3.8'\ntool[plugins]\n")
+    base = ["pip", "compile", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "--no-header",
+            "--no-annotate", "requirements.in", "--python-platform", "windows"]
+    r = ptinstall(*base, "--no-strip-markers", env=QUIET, check=True)
+    # Each pin with the conditions along the paths that need it; util is needed by tool unconditionally.
+    assert r.stdout == ('app==1.0 ; python_version >= "3.8"\n'
+                        'fastdep==0.5 ; python_version >= "3.8"\n'
+                        'lib==2.0 ; python_version >= "3.8"\n'
+                        'plug==1.0 ; os_name == "nt"\n'
+                        'tool==1.0\n'
+                        'util==2.5\n'
+                        'winonly==1.0 ; python_version >= "3.8" and sys_platform == "win32"\n')
+    # The same from a config file.
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "uv.toml").write_text("[pip]\nno-strip-markers = true\n")
+    r2 = ptinstall(*base, "--config-file", tmp_path / "conf" / "uv.toml", env=QUIET, check=True)
+    assert r2.stdout == r.stdout and "not implement" not in r2.stderr
+    # The default strips them; --strip-markers says so explicitly (both at once is a usage error).
+    plain = ptinstall(*base, env=QUIET, check=True).stdout
+    assert plain == ptinstall(*base, "--strip-markers", env=QUIET, check=True).stdout
+    assert " ; " not in plain and "winonly==1.0" in plain
+    assert ptinstall(*base, "--no-strip-markers", "--strip-markers", env=QUIET).returncode == 2
+    # pip reads the markers: on Linux it leaves the Windows-only pins out.
+    (tmp_path / "requirements.txt").write_text(r.stdout)
+    target = make_venv(tmp_path / "target", with_pip=True)
+    subprocess.run([str(target / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--no-deps", "--index-url", server.index_url(), "-r", str(tmp_path / "requirements.txt")],
+                   check=True)
+    have = {k: v for k, v in installed(target).items() if k not in ("pip", "setuptools")}
+    assert have == {"app": "1.0", "fastdep": "0.5", "lib": "2.0", "tool": "1.0", "util": "2.5"}

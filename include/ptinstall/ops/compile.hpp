@@ -1,6 +1,7 @@
 // `pip compile`: a resolution as pinned requirements (install::CompiledPin), each with the files and
 // projects that asked for it (`# via`) and, when wanted, its hashes.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,13 @@ struct EmittedLocations {
   std::vector<std::string> extra_index_urls, find_links;
 };
 EmittedLocations emitted_locations(const config::IndexConfig& config);
+
+// --no-strip-markers (uv's): for each pinned project (normalised name), the marker under which the
+// resolution needs it: the `or` over the paths from the root requirements of the `and` of the markers
+// along each path (Requires-Dist markers with the extra of their node decided); an edge that closes a
+// cycle is not followed. Projects needed unconditionally are left out.
+std::map<std::string, std::string> pin_markers(const ResolveInputs& inputs, const dist::Resolution& resolution,
+                                               const spec::MarkerEnvironment& env);
 
 // --emit-marker-expression (uv's): the conjunction `key == 'value'` of every marker variable that a
 // requirement of the resolution compares (the root requirements, constraints and overrides, and every

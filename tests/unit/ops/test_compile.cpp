@@ -53,3 +53,32 @@ TEST_CASE("marker expression: every variable a requirement compares, with the ta
   plain.requirements = {spec::Requirement::parse("b")};
   CHECK(ops::marker_expression(plain, dist::Resolution{}, env).empty());
 }
+
+TEST_CASE("pin markers: or over paths of the and along each, extras decided, cycles cut", "[ops][compile]") {
+  ops::ResolveInputs in;
+  in.requirements = {spec::Requirement::parse("a[x] ; python_version >= '3.8'"), spec::Requirement::parse("c")};
+  auto dist_of = [](std::string name, std::string requires_dist) {
+    dist::ResolvedDist d;
+    d.dist.name = name;
+    d.metadata_raw = "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n" + requires_dist;
+    return d;
+  };
+  dist::Resolution res;
+  res.packages = {dist_of("a", "Requires-Dist: b ; sys_platform == 'win32'\nRequires-Dist: x1 ; extra == 'x'\n"),
+                  dist_of("b", "Requires-Dist: a\nRequires-Dist: d ; os_name == 'nt'\n"),
+                  dist_of("c", "Requires-Dist: d\n"),
+                  dist_of("d", ""),
+                  dist_of("x1", "")};
+  res.graph = {{"a", {"b"}}, {"a[x]", {"a", "x1"}}, {"b", {"a", "d"}}, {"c", {"d"}}, {"d", {}}, {"x1", {}}};
+  spec::MarkerEnvironment env;
+  env.set("python_version", "3.12");
+  env.set("python_full_version", "3.12.0");
+  env.set("sys_platform", "win32");
+  env.set("os_name", "nt");
+  auto m = ops::pin_markers(in, res, env);
+  CHECK(m == std::map<std::string, std::string>{
+                 {"a", "python_version >= \"3.8\""},
+                 {"b", "python_version >= \"3.8\" and sys_platform == \"win32\""},
+                 {"x1", "python_version >= \"3.8\""},
+             });  // c and d (through c) unconditional
+}
