@@ -13,7 +13,10 @@
 //
 // Pins are sorted by name, one per project, with the full version (local label included). A pin
 // with one origin gets `# via X` on one line, several get `# via` followed by `#   X` lines (origins
-// that are files or projects first, in the order given, then package names sorted). `# from`
+// that are files or projects first, in the order given, then package names sorted); uv's `line`
+// style puts `# via names, files` after the pin, padded to 24 columns. uv's output options add the
+// index, find-links and build option lines at the top, `# from` under every pin, extras, and a
+// closing list of the packages left out. `# from`
 // names the index a pin had to come from (PyTorch routing); together with the --find-links lines
 // at the top (the project pages of the routed pins on that index), it makes the file install the
 // same builds without --torch-backend (docs/commands.md says why not --extra-index-url).
