@@ -189,6 +189,10 @@ def test_no_deps(setup, tmp_path):
     _, _, compile_ = setup
     assert compile_("--no-deps").stdout == "app==1.0\n    # via -r requirements.in\n"
     assert compile_("--no-deps", "--universal", "--no-annotate").stdout == "app==1.0\n"
+    # A lock too: only the package asked for.
+    compile_("--no-deps", "-o", "pylock.toml")
+    lock = (tmp_path / "pylock.toml").read_text()
+    assert 'name = "app"' in lock and 'name = "lib"' not in lock and 'name = "util"' not in lock
 
 
 def test_config_file_keys(setup, tmp_path):
