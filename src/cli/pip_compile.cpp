@@ -129,14 +129,17 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     for (const char* key : {"emit-index-url", "emit-find-links", "emit-build-options", "emit-index-annotation",
                             "emit-marker-expression"})
       if (S.flag(key)) util::log::warn(std::string("--") + key + " has no effect on pylock.toml output");
-    if (!S.get_list("no-emit-package").empty())
-      util::log::warn("--no-emit-package is not supported for pylock.toml output yet; every package is locked");
   }
+  // --no-emit-package (normalised, in the order given; uv's closing comment follows the lock too).
+  std::vector<std::string> no_emit;
+  for (const auto& name : S.get_list("no-emit-package")) no_emit.push_back(spec::normalize_name(name));
+  const std::set<std::string> no_emit_set(no_emit.begin(), no_emit.end());
   if (pylock) {
     ops::SelectionLockRequest sr = selection_request();
     sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
     sr.universal = S.flag("universal");
     sr.attestations = true;
+    sr.no_emit = no_emit_set;
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
     auto selected = ops::lock_selections(services, build, sr);
     progress.clear();
@@ -144,7 +147,9 @@ static int compile_flow(Invocation& inv, bool lock_command) {
       util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
                       (selected->forks > 1 ? " (" + std::to_string(selected->forks) + " resolutions)" : ""));
       warn_unhashed(selected->lock.unhashed);
-      write_output(selected->lock.text);
+      std::set<std::string> present;
+      for (const auto& pin : selected->pins) present.insert(pin.name);
+      write_output(selected->lock.text + install::excluded_packages_comment(no_emit, present));
       return 0;
     }
   }
@@ -164,7 +169,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     wopts.extras = S.flag("no-strip-extras");
     wopts.hashes = hashes;
     wopts.marker_expression = std::move(marker_expression);
-    for (const auto& name : S.get_list("no-emit-package")) wopts.no_emit.push_back(spec::normalize_name(name));
+    wopts.no_emit = no_emit;
     if (S.flag("emit-index-url")) {
       wopts.index_url = locations.index_url;
       wopts.extra_index_urls = locations.extra_index_urls;
@@ -233,9 +238,11 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   if (pylock) {
     std::string path = output && *output != "-" ? *output : "pylock.toml";
-    ops::LockText lt = ops::lock_text(in, resolution, target, opts, path);
+    ops::LockText lt = ops::lock_text(in, resolution, target, opts, path, no_emit_set);
     warn_unhashed(lt.unhashed);
-    write_output(lt.text);
+    std::set<std::string> present;
+    for (const auto& p : resolution.packages) present.insert(p.name());
+    write_output(lt.text + install::excluded_packages_comment(no_emit, present));
     return 0;
   }
   ops::CompiledResolution compiled = ops::compile_pins(in, resolution, request.collect_hashes);

@@ -139,14 +139,17 @@ std::string write_compiled_requirements(std::vector<CompiledPin> pins, const Com
     if (options.index_annotation && pin.index) out += "    # from " + util::redact_url(*pin.index) + "\n";
     else if (options.annotate && pin.from_index) out += "    # from " + util::redact_url(*pin.from_index) + "\n";
   }
+  return out + excluded_packages_comment(options.no_emit, excluded);
+}
+
+std::string excluded_packages_comment(const std::vector<std::string>& no_emit, const std::set<std::string>& present) {
   // uv names each excluded package the resolution holds, in the order given.
   std::vector<std::string> named;
-  for (const auto& name : options.no_emit)
-    if (excluded.count(name) && std::find(named.begin(), named.end(), name) == named.end()) named.push_back(name);
-  if (!named.empty()) {
-    out += "\n# The following packages were excluded from the output:\n";
-    for (const auto& name : named) out += "# " + name + "\n";
-  }
+  for (const auto& name : no_emit)
+    if (present.count(name) && std::find(named.begin(), named.end(), name) == named.end()) named.push_back(name);
+  if (named.empty()) return "";
+  std::string out = "\n# The following packages were excluded from the output:\n";
+  for (const auto& name : named) out += "# " + name + "\n";
   return out;
 }
 

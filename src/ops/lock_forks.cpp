@@ -736,6 +736,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   out.locations = std::move(locations);
   out.missing_hashes = std::move(missing_hashes);
   out.packages = lock.packages.size();
+  drop_packages(lock, request.no_emit);
   out.forks = runs.size();
   out.lock = {lock.to_toml(), std::move(unhashed)};
   return out;

@@ -89,6 +89,22 @@ def test_no_emit_package_and_unsafe_package(setup):
                         "# fastdep\n")
 
 
+@pytest.mark.parametrize("universal", [False, True])
+def test_no_emit_package_in_a_lock(setup, ptinstall, tmp_path, universal):
+    _, _, compile_ = setup
+    (tmp_path / "requirements.in").write_text("app\n")
+    r = compile_("--no-emit-package", "util", "-o", "pylock.toml", *(["--universal"] if universal else []))
+    text = (tmp_path / "pylock.toml").read_text()
+    assert 'name = "util"' not in text and 'name = "lib"' in text and 'name = "app"' in text
+    # uv's closing comment follows the lock (a TOML comment).
+    assert text.endswith("\n# The following packages were excluded from the output:\n# util\n")
+    assert "warning" not in r.stderr
+    # The lock still installs: without util.
+    target = make_venv(tmp_path / "target")
+    ptinstall("pip", "sync", "--python", target / "bin" / "python", "pylock.toml", env=QUIET, check=True)
+    assert installed(target) == {"app": "1.0", "lib": "2.0"}
+
+
 def test_emit_index_url_redacted_and_the_file_installs_from_it(ptinstall, make_index, tmp_path):
     public = make_index(graph(tmp_path))
     private = make_index([wheelmaker.build_wheel(tmp_path / "private", "secretpkg", "1.0")],

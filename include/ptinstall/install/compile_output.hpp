@@ -23,6 +23,7 @@
 // Everything printed is redacted (no credentials from URLs).
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,11 @@ struct CompileOutputOptions {
 // when `hashes` is set (the caller warns). The order is uv's: header, marker expression, index,
 // find-links and build option lines (then a blank line), the pins, the excluded packages.
 std::string write_compiled_requirements(std::vector<CompiledPin> pins, const CompileOutputOptions& options);
+
+// uv's closing comment for --no-emit-package: "\n# The following packages were excluded from the
+// output:\n" and `# name` for each name of `no_emit` (in that order, once) that `present` holds; empty
+// when there is none.
+std::string excluded_packages_comment(const std::vector<std::string>& no_emit, const std::set<std::string>& present);
 
 // Quotes one word of a command line for the header, like shlex.quote (plain words stay as they are)
 // and redacts credentials in URLs.

@@ -7,6 +7,7 @@
 #pragma once
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct SelectionLockRequest {
   bool attestations = false;
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;  // see ResolveRequest
   const python::InterpreterInfo* interpreter = nullptr;
+  std::set<std::string> no_emit;  // pip compile --no-emit-package: left out of the lock (normalised)
 };
 
 // The --python-platform values --universal locks for.
