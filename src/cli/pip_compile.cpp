@@ -125,10 +125,21 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     return sr;
   };
   if (pylock) {
+    // As uv: these shape requirements.txt output only.
+    for (const char* key : {"emit-index-url", "emit-find-links", "emit-build-options", "emit-index-annotation",
+                            "emit-marker-expression"})
+      if (S.flag(key)) util::log::warn(std::string("--") + key + " has no effect on pylock.toml output");
+  }
+  // --no-emit-package (normalised, in the order given; uv's closing comment follows the lock too).
+  std::vector<std::string> no_emit;
+  for (const auto& name : S.get_list("no-emit-package")) no_emit.push_back(spec::normalize_name(name));
+  const std::set<std::string> no_emit_set(no_emit.begin(), no_emit.end());
+  if (pylock) {
     ops::SelectionLockRequest sr = selection_request();
     sr.lock_path = output && *output != "-" ? *output : "pylock.toml";
     sr.universal = S.flag("universal");
     sr.attestations = true;
+    sr.no_emit = no_emit_set;
     if (output && !output->empty() && !opts.upgrade) sr.preferred = ops::previous_lock_pins(*output);
     auto selected = ops::lock_selections(services, build, sr);
     progress.clear();
@@ -136,26 +147,53 @@ static int compile_flow(Invocation& inv, bool lock_command) {
       util::log::info("Resolved " + packages(selected->packages) + " in " + format_elapsed(Clock::now() - start) +
                       (selected->forks > 1 ? " (" + std::to_string(selected->forks) + " resolutions)" : ""));
       warn_unhashed(selected->lock.unhashed);
-      write_output(selected->lock.text);
+      std::set<std::string> present;
+      for (const auto& pin : selected->pins) present.insert(pin.name);
+      write_output(selected->lock.text + install::excluded_packages_comment(no_emit, present));
       return 0;
     }
   }
   // --universal requirements.txt: the same resolutions as the lock, each pin with its marker.
   // The requirements.txt text of pins.
   auto requirements_text = [&](std::vector<install::CompiledPin> pins, const std::vector<std::string>& routed_pages,
-                               bool hashes) {
+                               bool hashes, const ops::EmittedLocations& locations, std::string marker_expression) {
     install::CompileOutputOptions wopts;
     if (!S.flag("no-header")) {
       if (auto custom = S.get("custom-compile-command"); custom && !custom->empty()) wopts.command = {*custom};
       else wopts.command = header_command(inv);
     }
     wopts.annotate = !S.flag("no-annotate");
+    wopts.annotation_style =
+        S.get("annotation-style").value_or("split") == "line" ? install::AnnotationStyle::Line : install::AnnotationStyle::Split;
+    wopts.index_annotation = S.flag("emit-index-annotation");
+    wopts.extras = S.flag("no-strip-extras");
     wopts.hashes = hashes;
+    wopts.marker_expression = std::move(marker_expression);
+    wopts.no_emit = no_emit;
+    if (S.flag("emit-index-url")) {
+      wopts.index_url = locations.index_url;
+      wopts.extra_index_urls = locations.extra_index_urls;
+    }
+    if (S.flag("emit-find-links")) wopts.find_links = locations.find_links;
+    if (S.flag("emit-build-options")) {
+      // uv's lines: the packages never taken as wheels, then those never built (each `:all:` or names).
+      const dist::BuildOptions& bo = build.build_options();
+      auto lines = [&](const dist::PackageSet& set, const std::string& option) {
+        if (set.all()) wopts.build_options.push_back(option + " :all:");
+        else
+          for (const auto& name : set.names()) wopts.build_options.push_back(option + " " + name);
+      };
+      lines(bo.no_binary, "--no-binary");
+      lines(bo.only_binary, "--only-binary");
+    }
     // The routed pins' pages as --find-links, not the PyTorch index as --extra-index-url: that index
     // also serves common packages (numpy, jinja2, nvidia-*, ...) in old versions, and an installer
     // that takes each package from the first index that has it (uv, ptinstall) would then miss the
     // newer pins taken from the user's indexes. Find-links pages add files for these projects only.
-    if (!S.flag("no-emit-options")) wopts.find_links = routed_pages;
+    if (!S.flag("no-emit-options"))
+      for (const auto& page : routed_pages)
+        if (std::find(wopts.find_links.begin(), wopts.find_links.end(), page) == wopts.find_links.end())
+          wopts.find_links.push_back(page);
     return install::write_compiled_requirements(std::move(pins), wopts);
   };
   if (S.flag("universal")) {
@@ -170,7 +208,9 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     if (!universal->missing_hashes.empty())
       util::log::warn("the index gives no hash for some files of " + util::join(universal->missing_hashes, ", ") +
                       "; only the files of the platforms resolved for are hashed");
-    write_output(requirements_text(std::move(universal->pins), universal->routed_pages, sr.hashes));
+    // uv writes no marker expression for a universal resolution (it holds for every environment).
+    write_output(requirements_text(std::move(universal->pins), universal->routed_pages, sr.hashes,
+                                   universal->locations, ""));
     return 0;
   }
   ops::ResolveInputs in = ops::read_inputs(opts, inv.args, positionals, target.markers, &build, &services);
@@ -185,6 +225,7 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   request.collect_hashes = pylock || S.flag("generate-hashes");
   request.collect_attestations = pylock;
   request.on_hash_progress = hash_progress;
+  request.no_deps = opts.no_deps;  // only the requirements given (uv's --no-deps)
   // Versions pinned by an existing output file are kept where they still fit (like uv and
   // pip-compile), unless --upgrade (or --upgrade-package NAME for that package).
   if (output && !output->empty() && !opts.upgrade) request.preferred = pylock ? ops::previous_lock_pins(*output) : ops::previous_pins(*output);
@@ -197,9 +238,11 @@ static int compile_flow(Invocation& inv, bool lock_command) {
   util::log::info("Resolved " + packages(resolution.packages.size()) + " in " + format_elapsed(Clock::now() - start));
   if (pylock) {
     std::string path = output && *output != "-" ? *output : "pylock.toml";
-    ops::LockText lt = ops::lock_text(in, resolution, target, opts, path);
+    ops::LockText lt = ops::lock_text(in, resolution, target, opts, path, no_emit_set);
     warn_unhashed(lt.unhashed);
-    write_output(lt.text);
+    std::set<std::string> present;
+    for (const auto& p : resolution.packages) present.insert(p.name());
+    write_output(lt.text + install::excluded_packages_comment(no_emit, present));
     return 0;
   }
   ops::CompiledResolution compiled = ops::compile_pins(in, resolution, request.collect_hashes);
@@ -207,7 +250,16 @@ static int compile_flow(Invocation& inv, bool lock_command) {
     util::log::warn("the index gives no hash for some files of " + util::join(compiled.missing_hashes, ", ") +
                     "; only the files for this target are hashed, so --require-hashes installs elsewhere may fail");
 
-  write_output(requirements_text(std::move(compiled.pins), compiled.routed_pages, request.collect_hashes));
+  if (S.flag("no-strip-markers")) {
+    // Each pin with the marker it was needed under (a universal compile writes its own markers).
+    const auto markers = ops::pin_markers(in, resolution, target.markers);
+    for (auto& pin : compiled.pins)
+      if (auto it = markers.find(pin.name); it != markers.end()) pin.marker = it->second;
+  }
+  write_output(requirements_text(
+      std::move(compiled.pins), compiled.routed_pages, request.collect_hashes,
+      ops::emitted_locations(ops::index_config_for(opts, in, target)),
+      S.flag("emit-marker-expression") ? ops::marker_expression(in, resolution, target.markers) : std::string()));
   return 0;
 }
 

@@ -50,6 +50,42 @@ std::vector<std::string> order_via(const std::vector<std::string>& via) {
   return origins;
 }
 
+namespace {
+
+// `name==version`, `name[a, b]==version`, `name @ url`, `-e url`, with ` ; marker` where there is one.
+std::string requirement_line(const CompiledPin& pin, bool extras) {
+  if (pin.editable && pin.url) return "-e " + util::redact_url(*pin.url);
+  std::string out = pin.name;
+  if (extras && !pin.extras.empty()) {
+    std::set<std::string> sorted(pin.extras.begin(), pin.extras.end());
+    out += "[";
+    bool first = true;
+    for (const auto& e : sorted) {
+      out += (first ? "" : ", ") + e;
+      first = false;
+    }
+    out += "]";
+  }
+  out += pin.url ? " @ " + util::redact_url(*pin.url) : "==" + pin.version;
+  if (!pin.marker.empty()) out += " ; " + pin.marker;
+  return out;
+}
+
+// Each line of `text` without trailing blanks (uv pads a pin to 24 columns before its annotation).
+void append_trimmed(std::string& out, const std::string& text) {
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += line + "\n";
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+}
+
+}  // namespace
+
 std::string write_compiled_requirements(std::vector<CompiledPin> pins, const CompileOutputOptions& options) {
   std::string out;
   if (!options.command.empty()) {
@@ -57,31 +93,63 @@ std::string write_compiled_requirements(std::vector<CompiledPin> pins, const Com
     for (std::size_t i = 0; i < options.command.size(); ++i) out += (i ? " " : "") + options.command[i];
     out += "\n";
   }
-  for (const auto& url : options.extra_index_urls) out += "--extra-index-url " + util::redact_url(url) + "\n";
-  for (const auto& url : options.find_links) out += "--find-links " + util::redact_url(url) + "\n";
-  if (!options.extra_index_urls.empty() || !options.find_links.empty()) out += "\n";
+  if (!options.marker_expression.empty())
+    out += "# Pinned dependencies known to be valid for:\n#    " + options.marker_expression + "\n";
+  std::string preamble;
+  if (options.index_url) preamble += "--index-url " + util::redact_url(*options.index_url) + "\n";
+  for (const auto& url : options.extra_index_urls) preamble += "--extra-index-url " + util::redact_url(url) + "\n";
+  for (const auto& url : options.find_links) preamble += "--find-links " + util::redact_url(url) + "\n";
+  for (const auto& line : options.build_options) preamble += line + "\n";
+  if (!preamble.empty()) out += preamble + "\n";
 
+  const std::set<std::string> no_emit(options.no_emit.begin(), options.no_emit.end());
+  std::set<std::string> excluded;
   // Stable: a universal compile's several pins of one name keep their order.
   std::stable_sort(pins.begin(), pins.end(), [](const CompiledPin& a, const CompiledPin& b) { return a.name < b.name; });
   for (const auto& pin : pins) {
-    if (pin.editable && pin.url) out += "-e " + util::redact_url(*pin.url);
-    else out += pin.name + (pin.url ? " @ " + util::redact_url(*pin.url) : "==" + pin.version);
-    if (!pin.marker.empty() && !pin.editable) out += " ; " + pin.marker;
+    if (no_emit.count(pin.name)) {
+      excluded.insert(pin.name);
+      continue;
+    }
+    std::string line = requirement_line(pin, options.extras);
+    bool hashed = false;
     if (options.hashes && !pin.hashes.empty()) {
       std::set<std::string> hashes(pin.hashes.begin(), pin.hashes.end());
-      for (const auto& h : hashes) out += " \\\n    --hash=" + h;
+      for (const auto& h : hashes) line += " \\\n    --hash=" + h;
+      hashed = true;
     }
-    out += "\n";
-    if (!options.annotate) continue;
-    auto via = order_via(pin.via);
-    if (via.size() == 1) {
-      out += "    # via " + via.front() + "\n";
-    } else if (via.size() > 1) {
-      out += "    # via\n";
+    auto via = options.annotate ? order_via(pin.via) : std::vector<std::string>{};
+    if (via.empty()) {
+      out += line + "\n";
+    } else if (options.annotation_style == AnnotationStyle::Line) {
+      // Package names first, then the files and projects (uv's order for this style).
+      std::vector<std::string> names, origins;
+      for (const auto& v : via) (is_package_name(v) ? names : origins).push_back(v);
+      names.insert(names.end(), origins.begin(), origins.end());
+      std::string joined;
+      for (std::size_t i = 0; i < names.size(); ++i) joined += (i ? ", " : "") + names[i];
+      if (line.size() < 24) line.resize(24, ' ');
+      append_trimmed(out, line + (hashed ? "\n    " : "  ") + "# via " + joined);
+    } else if (via.size() == 1) {
+      out += line + "\n    # via " + via.front() + "\n";
+    } else {
+      out += line + "\n    # via\n";
       for (const auto& v : via) out += "    #   " + v + "\n";
     }
-    if (pin.from_index) out += "    # from " + util::redact_url(*pin.from_index) + "\n";
+    if (options.index_annotation && pin.index) out += "    # from " + util::redact_url(*pin.index) + "\n";
+    else if (options.annotate && pin.from_index) out += "    # from " + util::redact_url(*pin.from_index) + "\n";
   }
+  return out + excluded_packages_comment(options.no_emit, excluded);
+}
+
+std::string excluded_packages_comment(const std::vector<std::string>& no_emit, const std::set<std::string>& present) {
+  // uv names each excluded package the resolution holds, in the order given.
+  std::vector<std::string> named;
+  for (const auto& name : no_emit)
+    if (present.count(name) && std::find(named.begin(), named.end(), name) == named.end()) named.push_back(name);
+  if (named.empty()) return "";
+  std::string out = "\n# The following packages were excluded from the output:\n";
+  for (const auto& name : named) out += "# " + name + "\n";
   return out;
 }
 

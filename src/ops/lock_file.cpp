@@ -91,9 +91,22 @@ lock::LockWriteOptions lock_write_options(const ResolveInputs& in, const Target&
   return w;
 }
 
+void drop_packages(lock::Pylock& lock, const std::set<std::string>& names) {
+  if (names.empty()) return;
+  auto& packages = lock.packages;
+  packages.erase(std::remove_if(packages.begin(), packages.end(),
+                                [&](const lock::LockedPackage& p) { return names.count(p.name) > 0; }),
+                 packages.end());
+  for (auto& p : packages)
+    p.dependencies.erase(std::remove_if(p.dependencies.begin(), p.dependencies.end(),
+                                        [&](const lock::LockedDependency& d) { return names.count(d.name) > 0; }),
+                         p.dependencies.end());
+}
+
 LockText lock_text(const ResolveInputs& in, const dist::Resolution& resolution, const Target& target,
-                   const PipOptions& options, const std::string& lock_path) {
+                   const PipOptions& options, const std::string& lock_path, const std::set<std::string>& no_emit) {
   lock::LockWriteResult r = lock::lock_from_resolution(resolution, lock_write_options(in, target, options, lock_path));
+  drop_packages(r.lock, no_emit);
   return {r.lock.to_toml(), std::move(r.unhashed)};
 }
 

@@ -506,6 +506,7 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             rr.target = &target;
             rr.collect_hashes = request.hashes;
             rr.collect_attestations = request.attestations;
+            rr.no_deps = options.no_deps;
             rr.preferred = prefs;
             rr.on_hash_progress = request.on_hash_progress;
             rr.shared = shared ? &*shared : nullptr;
@@ -608,11 +609,15 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   std::map<std::string, std::size_t> by_key;  // name|version|index|file -> entry
   lock::LockWriteOptions base_options;
   std::vector<std::string> unhashed, routed_pages, missing_hashes;
+  EmittedLocations locations;
   bool first = true;
   for (auto& run : runs) {
     PipOptions options = pip_options(S, request.config_files);
     lock::LockWriteOptions w = lock_write_options(run.inputs, run.target, options, request.lock_path);
-    if (first) base_options = w;
+    if (first) {
+      base_options = w;
+      locations = emitted_locations(index_config_for(options, run.inputs, run.target));
+    }
     first = false;
     if (w.torch && !base_options.torch) base_options.torch = w.torch;
     lock::LockWriteResult written = lock::lock_from_resolution(run.resolution, w);
@@ -643,6 +648,8 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
             e.package.wheels.push_back(w2);
         if (!e.package.sdist && p.sdist) e.package.sdist = p.sdist;
         for (const auto& v : pins[p.name].via) e.pin.via.push_back(v);
+        for (const auto& x : pins[p.name].extras)
+          if (std::find(e.pin.extras.begin(), e.pin.extras.end(), x) == e.pin.extras.end()) e.pin.extras.push_back(x);
       }
         e.in.emplace_back(run.platform, range_of(run.python), run.fork * impls.size() + impl_index(run.implementation),
                         markers[p.name]);
@@ -726,8 +733,10 @@ std::optional<SelectionLock> lock_selections(Services& services, dist::BuildCont
   dedupe(routed_pages);
   dedupe(missing_hashes);
   out.routed_pages = std::move(routed_pages);
+  out.locations = std::move(locations);
   out.missing_hashes = std::move(missing_hashes);
   out.packages = lock.packages.size();
+  drop_packages(lock, request.no_emit);
   out.forks = runs.size();
   out.lock = {lock.to_toml(), std::move(unhashed)};
   return out;

@@ -567,6 +567,64 @@ Marker Marker::parse(std::string_view text) {
   }
 }
 
+namespace {
+// 1: holds, 0: never holds, -1: depends on the environment (what is left is in `out`).
+int decide_extra_node(const MarkerNode& n, const EvalContext& ctx, MarkerNode& out) {
+  if (!n.is_group) {
+    bool has_extra = (n.lhs.is_var && n.lhs.var == Var::Extra) || (n.rhs.is_var && n.rhs.var == Var::Extra);
+    if (has_extra) return eval_comparison(n, ctx) ? 1 : 0;
+    out = n;
+    return -1;
+  }
+  // Runs of `and`-joined items, joined by `or`: a run holds when all its items do.
+  MarkerNode group;
+  group.is_group = true;
+  for (size_t i = 0; i < n.items.size();) {
+    size_t j = i + 1;
+    while (j < n.items.size() && !n.is_or[j - 1]) ++j;
+    std::vector<MarkerNode> kept;
+    bool never = false;
+    for (size_t k = i; k < j && !never; ++k) {
+      MarkerNode sub;
+      int r = decide_extra_node(n.items[k], ctx, sub);
+      if (r == 0) never = true;
+      else if (r == -1) kept.push_back(std::move(sub));
+    }
+    i = j;
+    if (never) continue;
+    if (kept.empty()) return 1;
+    if (!group.items.empty()) group.is_or.push_back(true);
+    for (size_t k = 0; k < kept.size(); ++k) {
+      if (k > 0) group.is_or.push_back(false);
+      group.items.push_back(std::move(kept[k]));
+    }
+  }
+  if (group.items.empty()) return 0;
+  if (group.items.size() == 1) {
+    MarkerNode only = std::move(group.items[0]);
+    out = std::move(only);
+  } else {
+    out = std::move(group);
+  }
+  return -1;
+}
+}  // namespace
+
+std::optional<Marker> Marker::decide_extras(const std::vector<std::string>& extras) const {
+  if (!root_) return Marker();
+  std::vector<std::string> normalized;
+  for (const std::string& e : extras) normalized.push_back(normalize_extra(e));
+  if (normalized.empty()) normalized.emplace_back();
+  const MarkerEnvironment none;
+  EvalContext ctx{none, normalized};
+  MarkerNode out;
+  switch (decide_extra_node(*root_, ctx, out)) {
+    case 1: return Marker();
+    case 0: return std::nullopt;
+    default: return Marker(std::make_shared<const MarkerNode>(std::move(out)));
+  }
+}
+
 bool Marker::evaluate(const MarkerEnvironment& env, const std::vector<std::string>& extras) const {
   if (!root_) return true;
   std::vector<std::string> normalized;

@@ -13,13 +13,17 @@
 //
 // Pins are sorted by name, one per project, with the full version (local label included). A pin
 // with one origin gets `# via X` on one line, several get `# via` followed by `#   X` lines (origins
-// that are files or projects first, in the order given, then package names sorted). `# from`
+// that are files or projects first, in the order given, then package names sorted); uv's `line`
+// style puts `# via names, files` after the pin, padded to 24 columns. uv's output options add the
+// index, find-links and build option lines at the top, `# from` under every pin, extras, and a
+// closing list of the packages left out. `# from`
 // names the index a pin had to come from (PyTorch routing); together with the --find-links lines
 // at the top (the project pages of the routed pins on that index), it makes the file install the
 // same builds without --torch-backend (docs/commands.md says why not --extra-index-url).
 // Everything printed is redacted (no credentials from URLs).
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,20 +38,43 @@ struct CompiledPin {
   std::optional<std::string> from_index;  // "# from URL" annotation
   std::vector<std::string> hashes;     // "sha256:<hex>"; written sorted, without duplicates
   std::string marker;                  // `pip compile --universal`: written as `name==version ; marker`
+  std::vector<std::string> extras;     // extras it was required with (normalised): `name[a, b]==1.0` when kept
+  std::optional<std::string> index;    // the index (or find-links location) it was taken from, for --emit-index-annotation
 };
+
+// uv's --annotation-style: `# via` below the pin, one origin per line (split, the default), or after
+// the pin on its line, comma-separated (line).
+enum class AnnotationStyle { Split, Line };
 
 struct CompileOutputOptions {
   // The command written in the header (already quoted words); empty: no header.
   std::vector<std::string> command;
-  std::vector<std::string> extra_index_urls;  // `--extra-index-url URL` lines after the header
+  // --emit-marker-expression: "# Pinned dependencies known to be valid for:" and this marker, after the
+  // header; empty: not written.
+  std::string marker_expression;
+  std::optional<std::string> index_url;       // `--index-url URL` line after the header
+  std::vector<std::string> extra_index_urls;  // `--extra-index-url URL` lines after it
   std::vector<std::string> find_links;        // `--find-links URL` lines after those
-  bool annotate = true;                       // `# via` and `# from` lines
+  std::vector<std::string> build_options;     // whole lines after those: `--no-binary X`, `--only-binary Y`
+  bool annotate = true;                       // `# via` lines, and `# from` for pins with from_index
+  AnnotationStyle annotation_style = AnnotationStyle::Split;
+  bool index_annotation = false;              // `# from URL` under every pin with an index
+  bool extras = false;                        // pins keep their extras
   bool hashes = false;                        // `--hash=` continuations
+  // --no-emit-package (normalised names, in the order given): their pins are left out, and those the
+  // resolution holds are named in a closing comment.
+  std::vector<std::string> no_emit;
 };
 
 // The whole file (ends with a newline). A pin without hashes is written without `--hash` lines even
-// when `hashes` is set (the caller warns).
+// when `hashes` is set (the caller warns). The order is uv's: header, marker expression, index,
+// find-links and build option lines (then a blank line), the pins, the excluded packages.
 std::string write_compiled_requirements(std::vector<CompiledPin> pins, const CompileOutputOptions& options);
+
+// uv's closing comment for --no-emit-package: "\n# The following packages were excluded from the
+// output:\n" and `# name` for each name of `no_emit` (in that order, once) that `present` holds; empty
+// when there is none.
+std::string excluded_packages_comment(const std::vector<std::string>& no_emit, const std::set<std::string>& present);
 
 // Quotes one word of a command line for the header, like shlex.quote (plain words stay as they are)
 // and redacts credentials in URLs.

@@ -3,6 +3,7 @@
 // --torch-backend decision), and `pip install -r pylock.toml` / `pip sync pylock.toml` read one into a
 // dist::Resolution without resolving (lock::lock_install). docs/locks.md describes both.
 #pragma once
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,14 @@ struct LockText {
 lock::LockWriteOptions lock_write_options(const ResolveInputs& inputs, const Target& target, const PipOptions& options,
                                           const std::string& lock_path);
 
-// The lock of `resolution` (made with ResolveRequest::collect_hashes) for `target`.
+// The lock of `resolution` (made with ResolveRequest::collect_hashes) for `target`, without the
+// packages of `no_emit` (pip compile --no-emit-package, normalised names).
 LockText lock_text(const ResolveInputs& inputs, const dist::Resolution& resolution, const Target& target,
-                   const PipOptions& options, const std::string& lock_path);
+                   const PipOptions& options, const std::string& lock_path,
+                   const std::set<std::string>& no_emit = {});
+
+// --no-emit-package for a lock: those packages leave it, and so do the dependencies on them.
+void drop_packages(lock::Pylock& lock, const std::set<std::string>& names);
 
 // The lock at `path` (a file, or an http(s) URL fetched by the caller into `text`) for `target`, with
 // --extra/--all-extras/--group from the settings. Warns when the lock's [tool.ptinstall] PyTorch

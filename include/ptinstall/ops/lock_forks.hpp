@@ -7,12 +7,14 @@
 #pragma once
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "ptinstall/dist/build_context.hpp"
 #include "ptinstall/install/compile_output.hpp"
 #include "ptinstall/install/uninstall.hpp"
+#include "ptinstall/ops/compile.hpp"
 #include "ptinstall/ops/inputs.hpp"
 #include "ptinstall/ops/lock_file.hpp"
 #include "ptinstall/ops/options.hpp"
@@ -40,6 +42,7 @@ struct SelectionLockRequest {
   bool attestations = false;
   std::function<void(std::size_t, std::size_t, std::uint64_t)> on_hash_progress;  // see ResolveRequest
   const python::InterpreterInfo* interpreter = nullptr;
+  std::set<std::string> no_emit;  // pip compile --no-emit-package: left out of the lock (normalised)
 };
 
 // The --python-platform values --universal locks for.
@@ -52,6 +55,7 @@ struct SelectionLock {
   // The same as requirements.txt pins, each with its marker (`pip compile --universal`).
   std::vector<install::CompiledPin> pins;
   std::vector<std::string> routed_pages;    // see CompiledResolution
+  EmittedLocations locations;               // the indexes and find-links of the (first) resolution
   std::vector<std::string> missing_hashes;
 };
 

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,12 @@ class Marker {
   static Marker conjunction(const Marker& a, const Marker& b);
   // `a or b`; an empty side yields the empty (always true) marker.
   static Marker disjunction(const Marker& a, const Marker& b);
+
+  // The marker with its `extra` comparisons decided for a distribution requested with `extras` (as
+  // evaluate() decides them; none: `extra` is ""), every other comparison kept: what a dependency's
+  // marker still asks of the environment once the extra it belongs to is chosen. The empty marker
+  // when it then always holds, nullopt when it never does.
+  std::optional<Marker> decide_extras(const std::vector<std::string>& extras) const;
 
   // The normalised extra names compared against `extra`, sorted, without duplicates.
   std::vector<std::string> referenced_extras() const;

@@ -457,3 +457,24 @@ TEST_CASE("comparisons() lists each variable compared, read from the variable's 
   CHECK(in[0].literal_left);
   CHECK(Marker().comparisons().empty());
 }
+
+TEST_CASE("decide_extras: the extra comparisons decided, the rest kept", "[spec][marker]") {
+  auto decided = [](std::string_view text, std::vector<std::string> extras) -> std::string {
+    auto m = ptinstall::spec::Marker::parse(text).decide_extras(extras);
+    return m ? m->to_string() : "<never>";
+  };
+  CHECK(decided("extra == 'fast'", {"fast"}) == "");
+  CHECK(decided("extra == 'fast'", {}) == "<never>");
+  CHECK(decided("extra == 'Fast_Mode' and sys_platform == 'win32'", {"fast-mode"}) == "sys_platform == \"win32\"");
+  CHECK(decided("sys_platform == 'win32' and extra == 'x'", {"y"}) == "<never>");
+  CHECK(decided("extra == 'x' or python_version < '3.9'", {}) == "python_version < \"3.9\"");
+  CHECK(decided("extra == 'x' or python_version < '3.9'", {"x"}) == "");
+  CHECK(decided("(os_name == 'nt' or extra == 'a') and (extra == 'b' or sys_platform == 'linux')", {"a"}) ==
+        "sys_platform == \"linux\"");
+  CHECK(decided("(os_name == 'nt' or sys_platform == 'darwin') and extra == 'a'", {"a"}) ==
+        "os_name == \"nt\" or sys_platform == \"darwin\"");
+  CHECK(decided("python_version >= '3.8' and (os_name == 'nt' or sys_platform == 'darwin') and extra != 'a'", {}) ==
+        "python_version >= \"3.8\" and (os_name == \"nt\" or sys_platform == \"darwin\")");
+  CHECK(decided("implementation_name == 'cpython'", {"a"}) == "implementation_name == \"cpython\"");
+  CHECK(Marker().decide_extras({})->is_always_true());
+}
