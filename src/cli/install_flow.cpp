@@ -57,6 +57,9 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   const bool sync = mode == FlowMode::Sync;
   const ops::PipOptions opts = ops::pip_options(inv.settings, inv.config_files);
   const bool no_deps = sync || opts.no_deps;  // sync installs exactly the listed requirements
+  // uv's `pip install --exact`: the resolution (dependencies included) becomes the whole environment,
+  // as `pip sync` makes the listed pins the whole environment; what goes is listed (` - name==version`).
+  const bool exact = !sync && opts.exact;
   if (inv.args.empty() && opts.requirement_files.empty() && opts.editables.empty())
     throw sync ? util::Error(util::ErrorKind::Usage, "no requirements to sync",
                              "give pinned requirements files: ptinstall pip sync requirements.txt")
@@ -99,7 +102,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   std::optional<util::FileLock> lock;
   if (!opts.dry_run) lock.emplace(lock_environment(env));
   const auto installed = install::scan_installed(site_dirs(env));
-  if (!sync && !locked) {
+  if (!sync && !exact && !locked) {
     if (auto audited = ops::already_satisfied(opts, in, target, installed, no_deps, services.capability_cache())) {
       if (opts.report) emit_report(opts.report, ops::installation_report({}, {}, {}, target.markers));
       util::log::info("Audited " + packages(*audited) + " in " + format_elapsed(Clock::now() - start));
@@ -129,7 +132,7 @@ int run_resolving_flow(Invocation& inv, FlowMode mode) {
   dist::Resolution resolution =
       locked ? std::move(locked->resolution) : ops::resolve(services, opts, request, build, &stats);
   const auto resolved_in = Clock::now() - start;
-  const install::Plan plan = ops::plan_install(resolution, installed, opts, sync);
+  const install::Plan plan = ops::plan_install(resolution, installed, opts, sync || exact);
   const ops::PlanChanges changes = ops::plan_changes(plan, resolution);
   // The --torch-backend override warning matters only when something is installed or removed.
   if (!plan.empty())

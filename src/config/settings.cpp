@@ -87,6 +87,8 @@ const std::vector<SettingSpec> kSettings = {
   // Resolution
   {"no-deps", "--no-deps,!--deps", {}, K::Flag, kInstall | kSync | kDownload | kCompile,
    "Do not install dependencies (pip compile: pin only the requirements given)", {}, "false", true},
+  {"exact", "--exact,!--inexact", {}, K::Flag, kInstall,
+   "Make the environment exactly the resolution: uninstall what it does not hold, as pip sync does (uv)", {}, "false", true},
   {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
    "Let pip sync run with requirements that name no package (it then uninstalls everything)", {}, "false", true},
   {"upgrade", "-U,--upgrade,!--no-upgrade", {"PTINSTALL_UPGRADE", "UV_UPGRADE"}, K::Flag, kResolving,

@@ -316,6 +316,27 @@ def test_override_and_constraint_dependencies_from_config(ptinstall, make_index,
     assert r.returncode == 2 and f"error: {config}: `override-dependencies`:" in r.stderr, r.stderr
 
 
+def test_install_exact_removes_what_the_resolution_does_not_hold(ptinstall, make_index, tmp_path):
+    """uv's `pip install --exact`: the resolution, dependencies included, becomes the environment; what goes is
+    listed, `--dry-run` only says so, `--inexact` turns it back off."""
+    server = make_index(graph(tmp_path) + [wheelmaker.build_wheel(tmp_path / "wheels", "other", "1.0")])
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url())
+    ptinstall(*base, "app", "other", check=True)
+    before = installed(venv)
+    r = ptinstall(*base, "--exact", "--dry-run", "app", check=True)
+    assert "Would uninstall 1 package" in r.stderr and " - other==1.0" in r.stderr, r.stderr
+    assert installed(venv) == before
+    (tmp_path / "uv.toml").write_text("[pip]\nexact = true\n")
+    r = ptinstall(*base, "--config-file", tmp_path / "uv.toml", "--inexact", "app", check=True)
+    assert installed(venv) == before, r.stderr
+    r = ptinstall(*base, "--exact", "app", check=True)
+    assert " - other==1.0" in r.stderr, r.stderr
+    after = installed(venv)
+    assert "other" not in after and {"app", "lib"} <= set(after), after
+    py(venv, "import app")
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):

@@ -75,6 +75,7 @@ struct PipOptions {
   // Installing.
   bool dry_run = false;
   bool reinstall = false;
+  bool exact = false;                        // pip install --exact (uv): remove what the resolution does not hold
   std::set<std::string> reinstall_packages;  // --reinstall-package NAME (normalised)
   bool require_hashes = false;
   bool compile_bytecode = false;
