@@ -400,6 +400,12 @@ const std::vector<SettingSpec> kSettings = {
    kNoFileKey},
   {"no-python-downloads", "--no-python-downloads", {}, K::Flag, kEnvironment,
    "Accepted for uv compatibility (ptinstall never downloads Python)", {}, "false", true, "", kNoFileKey},
+  {"no-managed-python", "--no-managed-python", {"UV_NO_MANAGED_PYTHON"}, K::Flag, kEnvironment,
+   "Accepted for uv compatibility (ptinstall only ever uses the interpreters already on the machine)", {}, "false",
+   true, "", kNoFileKey},
+  {"managed-python", "--managed-python", {"UV_MANAGED_PYTHON"}, K::Flag, kEnvironment,
+   "Only uv-managed Pythons: refused, ptinstall uses the interpreters already on the machine", {}, "false", true, "",
+   kNoFileKey},
   {"allow-unsafe", "--allow-unsafe", {}, K::Flag, kCompile,
    "Accepted for pip-tools compatibility (setuptools and pip are always pinned)", {}, "false", true, "", kNoFileKey},
   {"no-allow-unsafe", "--no-allow-unsafe", {}, K::Flag, kCompile,
@@ -537,6 +543,14 @@ void reject_unimplemented(const Settings& settings, std::uint32_t command) {
     throw util::Error(shown + " is not supported yet",
                       "this option is declared but not implemented in this version of ptinstall");
   }
+  // uv's managed Pythons: ptinstall never installs a Python, so "only managed ones" cannot be met.
+  if (const SettingValue* v = settings.find("managed-python");
+      v && v->source != Source::Default && (find_setting("managed-python")->commands & command) &&
+      settings.flag("managed-python"))
+    throw util::Error(util::ErrorKind::Usage,
+                      (v->source == Source::CommandLine ? v->origin : v->origin + " (managed-python)") +
+                          ": ptinstall does not install or manage Python; it uses the interpreters on this machine",
+                      "drop it, or name an interpreter with --python");
 }
 
 }  // namespace ptinstall::config

@@ -126,3 +126,17 @@ def test_misspelt_option_suggests_the_closest(ptinstall):
     assert r.returncode == 2
     assert "error: unexpected argument `--offlin` for `ptinstall pip install`" in r.stderr
     assert "hint: did you mean `--offline`?" in r.stderr
+
+
+def test_managed_python_flags(ptinstall, tmp_path):
+    """uv's --no-managed-python is what ptinstall always does (the machine's interpreters); --managed-python (or
+    UV_MANAGED_PYTHON) asks for what it never does: a usage error that says so."""
+    venv = make_venv(tmp_path / "venv")
+    r = ptinstall("pip", "list", "--python", venv / "bin" / "python", "--no-managed-python", check=True)
+    assert r.stderr == "", r.stderr
+    r = ptinstall("pip", "list", "--python", venv / "bin" / "python", "--managed-python", check=False)
+    assert r.returncode == 2 and r.stderr == (
+        "error: --managed-python: ptinstall does not install or manage Python; it uses the interpreters on this machine\n"
+        "hint: drop it, or name an interpreter with --python\n"), r.stderr
+    r = ptinstall("pip", "list", "--python", venv / "bin" / "python", env={"UV_MANAGED_PYTHON": "1"}, check=False)
+    assert r.returncode == 2 and r.stderr.startswith("error: UV_MANAGED_PYTHON (managed-python): "), r.stderr
