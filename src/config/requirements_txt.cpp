@@ -230,7 +230,7 @@ void parse_line(int line_no, const std::string& content, const fs::path& path, c
       else if (opt.name == "--find-links") out.find_links.push_back(is_url(v) ? v : relative_to(path, v).string());
       else if (opt.name == "--no-index") out.no_index = true;
       else if (opt.name == "--pre") out.pre = true;
-      else if (opt.name == "--require-hashes") out.require_hashes = true;
+      else if (opt.name == "--require-hashes") out.require_hashes = out.require_hashes_line = true;
       else if (opt.name == "--trusted-host") out.trusted_hosts.push_back(v);
       else if (opt.name == "--only-binary") out.only_binary.push_back(v);
       else if (opt.name == "--no-binary") out.no_binary.push_back(v);

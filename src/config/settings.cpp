@@ -87,6 +87,10 @@ const std::vector<SettingSpec> kSettings = {
   // Resolution
   {"no-deps", "--no-deps,!--deps", {}, K::Flag, kInstall | kSync | kDownload | kCompile,
    "Do not install dependencies (pip compile: pin only the requirements given)", {}, "false", true},
+  {"verify-hashes", "--verify-hashes,!--no-verify-hashes", {"PTINSTALL_VERIFY_HASHES", "UV_VERIFY_HASHES"}, K::Flag,
+   kInstall | kSync,
+   "uv's hash mode: check the hashes the requirements give without requiring one for every package "
+   "(--no-verify-hashes: ignore them); unset, pip's rule: the first --hash requires them all", {}, "", true},
   {"exact", "--exact,!--inexact", {}, K::Flag, kInstall,
    "Make the environment exactly the resolution: uninstall what it does not hold, as pip sync does (uv)", {}, "false", true},
   {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,

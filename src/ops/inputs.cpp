@@ -230,6 +230,12 @@ ResolveInputs read_inputs(const PipOptions& options, const std::vector<std::stri
       in.override_origins.push_back("--override " + display_path(line.file));
     }
   }
+  // uv's --verify-hashes: the first --hash does not switch on pip's hash-checking mode (true), or the
+  // files' hashes are not checked at all (false); a --require-hashes flag or line keeps pip's mode.
+  if (options.verify_hashes && !options.require_hashes && !in.file.require_hashes_line) {
+    in.file.require_hashes = false;
+    if (!*options.verify_hashes) in.hashes.clear();
+  }
   for (const auto& [r, origin] : options.override_dependencies) {
     in.overrides.push_back(r);
     in.override_origins.push_back(origin);

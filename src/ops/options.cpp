@@ -122,6 +122,7 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
   for (const auto& p : S.get_list("reinstall-package")) o.reinstall_packages.insert(spec::normalize_name(p));
   o.require_hashes = S.flag("require-hashes");
   o.exact = S.flag("exact");
+  if (auto v = S.get("verify-hashes"); v && !v->empty()) o.verify_hashes = S.flag("verify-hashes");
   o.compile_bytecode = S.flag("compile-bytecode");
   o.no_progress = S.flag("no-progress");
   o.link_mode = util::parse_link_mode(S.get_or("link-mode", "clone"));

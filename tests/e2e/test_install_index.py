@@ -337,6 +337,32 @@ def test_install_exact_removes_what_the_resolution_does_not_hold(ptinstall, make
     py(venv, "import app")
 
 
+def test_verify_hashes_is_uvs_hash_mode(ptinstall, make_index, tmp_path):
+    """Unset, pip's rule: the first --hash requires one for every package. uv's --verify-hashes (UV_VERIFY_HASHES):
+    the hashes given are checked, no others required. --no-verify-hashes: the file's hashes are not checked."""
+    wheels = graph(tmp_path)
+    app = next(w for w in wheels if w.filename.startswith("app-"))
+    server = make_index(wheels)
+    base = ("pip", "install", "--index-url", server.index_url(), "-r", tmp_path / "req.txt")
+
+    def target(name):
+        return ("--python", make_venv(tmp_path / name) / "bin" / "python")
+
+    (tmp_path / "req.txt").write_text(f"app==1.0 --hash=sha256:{app.sha256}\n")
+    r = ptinstall(*base, *target("pip-rule"), check=False)
+    assert r.returncode == 1 and "--require-hashes: lib==2.0 has no --hash" in r.stderr, r.stderr
+    r = ptinstall(*base, *target("uv-rule"), env={"UV_VERIFY_HASHES": "1"}, check=True)
+    assert " + app==1.0" in r.stderr and " + lib==2.0" in r.stderr, r.stderr
+    (tmp_path / "req.txt").write_text("app==1.0 --hash=sha256:" + "0" * 64 + "\n")
+    r = ptinstall(*base, *target("wrong"), "--verify-hashes", check=False)
+    assert r.returncode == 1 and "hash mismatch" in r.stderr, r.stderr
+    r = ptinstall(*base, *target("ignored"), "--no-verify-hashes", check=True)
+    assert " + app==1.0" in r.stderr, r.stderr
+    # --require-hashes keeps pip's rule whatever --verify-hashes says
+    r = ptinstall(*base, *target("required"), "--verify-hashes", "--require-hashes", check=False)
+    assert r.returncode == 1 and "--require-hashes:" in r.stderr, r.stderr
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):

@@ -36,6 +36,7 @@ struct RequirementsFile {
   bool no_index = false;
   bool pre = false;
   bool require_hashes = false;                // --require-hashes, or switched on by the first --hash
+  bool require_hashes_line = false;           // a `--require-hashes` line itself (uv's --verify-hashes keeps it)
 };
 
 // The longest line (continuation lines joined) a requirements file may have: 1 MiB. A real line

@@ -76,6 +76,10 @@ struct PipOptions {
   bool dry_run = false;
   bool reinstall = false;
   bool exact = false;                        // pip install --exact (uv): remove what the resolution does not hold
+  // uv's --verify-hashes: unset, pip's hash-checking mode (the first --hash requires one for every package);
+  // true, the hashes given are checked and no others required; false, the hashes of the files are ignored.
+  // --require-hashes (flag or line) wins over both.
+  std::optional<bool> verify_hashes;
   std::set<std::string> reinstall_packages;  // --reinstall-package NAME (normalised)
   bool require_hashes = false;
   bool compile_bytecode = false;
