@@ -62,8 +62,7 @@ const char* isolated_getenv(const char* name) {
 // uv variables that change what uv's pip commands do and that ptinstall does not implement yet: set,
 // they get a warning naming them instead of silence (a variable the registry reads is never listed).
 void warn_unimplemented_uv_variables() {
-  static const char* const kVariables[] = {"UV_PYTHON_PREFERENCE", "UV_CONCURRENT_INSTALLS",
-                                           "UV_EXCLUDE_NEWER_PACKAGE"};
+  static const char* const kVariables[] = {"UV_PYTHON_PREFERENCE", "UV_EXCLUDE_NEWER_PACKAGE"};
   for (const char* name : kVariables) {
     const char* v = std::getenv(name);
     if (!v || !*v) continue;

@@ -36,7 +36,7 @@ const std::set<std::string_view> kNotForPipCommands = {
 // uv keys that change what uv's pip commands do and that ptinstall does not implement yet: a warning
 // naming the key (once per run), never silence (docs/configuration.md).
 const std::set<std::string_view> kUvNotImplemented = {
-    "concurrent-installs", "required-version", "python-preference"};
+    "required-version", "python-preference"};
 
 void warn_not_implemented_once(const std::string& key, const fs::path& path, std::size_t line) {
   static std::mutex mutex;

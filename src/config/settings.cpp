@@ -272,6 +272,8 @@ const std::vector<SettingSpec> kSettings = {
   {"http-max-download-size", "", {"PTINSTALL_HTTP_MAX_DOWNLOAD_SIZE"}, K::Value, kResolving,
    "The largest download accepted when the index declares no size, in MiB", {}, "32768", true, "MIB",
    kNoFileKey | kNumber},
+  {"concurrent-installs", "", {"PTINSTALL_CONCURRENT_INSTALLS", "UV_CONCURRENT_INSTALLS"}, K::Value, kInstall | kSync,
+   "Wheels installed (linked into the environment) at once", {}, "8", true, "N", kNumber},
   {"concurrent-downloads", "", {"PTINSTALL_CONCURRENT_DOWNLOADS", "UV_CONCURRENT_DOWNLOADS"}, K::Value, kResolving,
    "Transfers at once; the others wait in a queue", {}, "50", true, "N", kNumber},
   {"download-ranges", "", {"PTINSTALL_DOWNLOAD_RANGES"}, K::Value, kResolving,

@@ -20,6 +20,7 @@
 #include "ptinstall/util/error.hpp"
 #include "ptinstall/util/url.hpp"
 #include "ptinstall/util/link.hpp"
+#include "ptinstall/util/log.hpp"
 #include "ptinstall/util/thread_pool.hpp"
 
 #ifndef PTINSTALL_VERSION
@@ -172,7 +173,9 @@ InstallOutcome install(Services& services, const PipOptions& options, const Inst
   const auto scheme = install_scheme(env);
   std::vector<install::WheelInfo> infos(items.size());
   std::unique_ptr<util::ThreadPool> pool;
-  if (items.size() > 1) pool = std::make_unique<util::ThreadPool>(std::min<std::size_t>(items.size(), 8));
+  const std::size_t threads = std::min(items.size(), std::max<std::size_t>(1, options.concurrent_installs));
+  if (threads > 1) pool = std::make_unique<util::ThreadPool>(threads);
+  util::log::debug("installing " + std::to_string(items.size()) + " wheels, " + std::to_string(threads) + " at once");
   util::parallel_for(pool.get(), items.size(), [&](std::size_t i) {
     infos[i] = install::WheelInfo::read(prepared[i].unpacked.dir, items[i].file.filename, items[i].name);
   });

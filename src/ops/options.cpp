@@ -113,6 +113,14 @@ PipOptions pip_options(const config::Settings& S, std::vector<std::string> confi
                         "give a number of builds, 1 or more");
     o.concurrent_builds = static_cast<std::size_t>(v);
   }
+  if (auto n = S.get("concurrent-installs"); n && !n->empty()) {
+    double v = usage_number(S, "concurrent-installs");
+    if (v < 1)
+      throw util::Error(util::ErrorKind::Usage, "invalid value for " + origin_of(S, "concurrent-installs", "concurrent-installs") +
+                                                    ": '" + *n + "'",
+                        "give a number of wheels, 1 or more");
+    o.concurrent_installs = static_cast<std::size_t>(std::min(v, 64.0));
+  }
   if (double v = usage_number(S, "download-ranges"); v >= 1) o.download_ranges = static_cast<unsigned>(std::min(v, 64.0));
   o.download_ranges_min_bytes = static_cast<std::uint64_t>(usage_number(S, "download-ranges-min-size") * 1048576.0);
   o.prepare_ahead = static_cast<std::size_t>(std::min(usage_number(S, "prepare-ahead", true), 64.0));

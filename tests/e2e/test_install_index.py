@@ -363,6 +363,20 @@ def test_verify_hashes_is_uvs_hash_mode(ptinstall, make_index, tmp_path):
     assert r.returncode == 1 and "--require-hashes:" in r.stderr, r.stderr
 
 
+def test_concurrent_installs(ptinstall, make_index, tmp_path):
+    """UV_CONCURRENT_INSTALLS (and `concurrent-installs` in a config file): how many wheels are linked into the
+    environment at once; a value below 1 is a usage error naming the variable."""
+    server = make_index(graph(tmp_path))
+    venv = make_venv(tmp_path / "venv")
+    base = ("pip", "install", "--python", venv / "bin" / "python", "--index-url", server.index_url(), "-v", "app")
+    r = ptinstall(*base, env={"UV_CONCURRENT_INSTALLS": "1"}, check=True)
+    assert "installing 2 wheels, 1 at once" in r.stderr and {"app", "lib"} <= set(installed(venv)), r.stderr
+    r = ptinstall(*base, "--reinstall", check=True)
+    assert "installing 2 wheels, 2 at once" in r.stderr, r.stderr
+    r = ptinstall(*base, env={"UV_CONCURRENT_INSTALLS": "0"}, check=False)
+    assert r.returncode == 2 and "invalid value for UV_CONCURRENT_INSTALLS: '0'" in r.stderr, r.stderr
+
+
 # --- --torch-backend against the PyTorch-shaped mirror ------------------------------------------------
 
 def torch_install(ptinstall, torch_index, venv, *args, env=None):

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from envtools import make_venv, snapshot  # noqa: E402
 
 
-@pytest.mark.parametrize("variable", ["UV_CONCURRENT_INSTALLS", "UV_PYTHON_PREFERENCE"])
+@pytest.mark.parametrize("variable", ["UV_PYTHON_PREFERENCE", "UV_EXCLUDE_NEWER_PACKAGE"])
 def test_an_unimplemented_uv_variable_warns(ptinstall, tmp_path, variable):
     venv = make_venv(tmp_path / "venv")
     before = snapshot(venv)

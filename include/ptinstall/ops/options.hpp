@@ -62,6 +62,7 @@ struct PipOptions {
   std::vector<std::string> build_constraint_files;
   std::chrono::seconds build_timeout{3600};
   std::size_t concurrent_builds = 1;                // builds at once (default: the number of cores)
+  std::size_t concurrent_installs = 8;              // wheels linked into the environment at once (UV_CONCURRENT_INSTALLS)
   unsigned download_ranges = 4;                     // range requests at once for one big wheel
   std::uint64_t download_ranges_min_bytes = 64ULL << 20;  // from which size a wheel downloads in ranges
   std::size_t prepare_ahead = 8;                    // wheels downloaded at once while resolving (0: none)
