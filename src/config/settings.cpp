@@ -90,7 +90,8 @@ const std::vector<SettingSpec> kSettings = {
   {"verify-hashes", "--verify-hashes,!--no-verify-hashes", {"PTINSTALL_VERIFY_HASHES", "UV_VERIFY_HASHES"}, K::Flag,
    kInstall | kSync,
    "uv's hash mode: check the hashes the requirements give without requiring one for every package "
-   "(--no-verify-hashes: ignore them); unset, pip's rule: the first --hash requires them all", {}, "", true},
+   "(--no-verify-hashes: ignore them); unset, pip's rule: the first hash of a requirements file requires them all",
+   {}, "", true},
   {"exact", "--exact,!--inexact", {}, K::Flag, kInstall,
    "Make the environment exactly the resolution: uninstall what it does not hold, as pip sync does (uv)", {}, "false", true},
   {"allow-empty-requirements", "--allow-empty-requirements", {}, K::Flag, kSync,
