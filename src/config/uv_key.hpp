@@ -13,12 +13,13 @@
 namespace ptinstall::config::detail {
 
 struct UvKey {
-  std::unique_ptr<toml::table> doc;  // owns `node`
+  std::shared_ptr<const toml::table> doc;  // owns `node`
   const toml::node* node = nullptr;
   std::string where;                 // "<path>: tool.uv.<key>" or "<path>: <key>", for messages
 };
 
 // Nothing when the file is missing, is not valid TOML (the config reader reports that), or lacks the key.
+// A file is parsed once per process for all the keys asked of it (again only when its text changed).
 std::optional<UvKey> read_uv_key(const std::filesystem::path& path, std::string_view key);
 
 }  // namespace ptinstall::config::detail
