@@ -572,6 +572,13 @@ struct IndexProvider::Impl {
     return out;
   }
 
+  // abi_ranges() of each usable label, in the order of `d.usable`.
+  static std::vector<std::map<std::string, Range>> usable_abi_ranges(const VariantDecision& d) {
+    std::vector<std::map<std::string, Range>> out;
+    for (const auto& l : d.usable) out.push_back(abi_ranges(d, l));
+    return out;
+  }
+
   // The `abi_dependency` edges of a version, as if its wheel's Requires-Dist said so. With one build,
   // that build's ranges. With several (an extension built per torch release), the union over them (a
   // build without the dependency, or a non-variant wheel, allows any version), so the solver decides
@@ -586,13 +593,13 @@ struct IndexProvider::Impl {
     if (!d->several() || options.variants.family.count(base)) {
       ranges = abi_ranges(*d, file.wheel->variant_label);
     } else {
+      const auto per_label = usable_abi_ranges(*d);
       std::set<std::string> names;
-      for (const auto& l : d->usable)
-        for (const auto& [name, r] : abi_ranges(*d, l)) names.insert(name);
+      for (const auto& own : per_label)
+        for (const auto& [name, r] : own) names.insert(name);
       for (const auto& name : names) {
         Range range = d->non_variant_file ? Range::full() : Range::empty();
-        for (const auto& l : d->usable) {
-          auto own = abi_ranges(*d, l);
+        for (const auto& own : per_label) {
           auto it = own.find(name);
           range = range.union_with(it == own.end() ? Range::full() : it->second);
         }
@@ -600,15 +607,15 @@ struct IndexProvider::Impl {
       }
     }
     for (const auto& [name, range] : ranges) {
+      if (options.excludes.count(name)) continue;  // --excludes: never an edge
       add_dependency(deps, name, range);
       if (!direct.count(name)) indexes.prefetch({name});
     }
   }
 
-  // The dependency edges the Requires-Dist of `file` gives `package` (a real package or one of its
-  // extras) at `version`, evaluated with that wheel's variant markers; overrides and constraints applied.
-  DependencyList requires_dist_edges(const std::string& package, const std::string& base, const spec::Version& version,
-                                     const index::IndexFile& file, const spec::CoreMetadata& md) {
+  // The Requires-Dist of `base` at `version`, parsed; an invalid entry is ignored with a warning (once).
+  std::vector<spec::Requirement> parse_requires_dist(const std::string& base, const spec::Version& version,
+                                                     const spec::CoreMetadata& md) {
     std::vector<spec::Requirement> reqs;
     for (const auto& raw : md.requires_dist) {
       try {
@@ -617,6 +624,14 @@ struct IndexProvider::Impl {
         warn_once(base + "==" + version.to_string() + " has an invalid requirement that is ignored: " + e.what());
       }
     }
+    return reqs;
+  }
+
+  // The dependency edges that `reqs` (the Requires-Dist of `file`) give `package` (a real package or one
+  // of its extras) at `version`, evaluated with that wheel's variant markers; overrides and constraints
+  // applied.
+  DependencyList requires_dist_edges(const std::string& package, const std::string& base, const spec::Version& version,
+                                     const index::IndexFile& file, std::vector<spec::Requirement> reqs) {
     reqs = apply_overrides(reqs, options.overrides);
     DependencyList deps = package_dependencies(package, version, reqs, markers_for(base, version, file));
     apply_constraints(deps, options.constraints, options.markers);
@@ -697,14 +712,13 @@ struct IndexProvider::Impl {
 
   // uv's dependency-metadata for `base` at `version`: the entry of that version, else one without a
   // version (the first in precedence order); nullopt when the config has none.
-  std::optional<std::string> static_metadata(const std::string& base, const std::optional<spec::Version>& version) const {
+  std::optional<std::string> static_metadata(const std::string& base, const spec::Version& version) const {
     auto it = options.dependency_metadata.find(base);
     if (it == options.dependency_metadata.end()) return std::nullopt;
-    if (version)
-      for (const auto& e : it->second)
-        if (e.version && *e.version == *version) return e.text(version->to_string());
     for (const auto& e : it->second)
-      if (!e.version && version) return e.text(version->to_string());
+      if (e.version && *e.version == version) return e.text(version.to_string());
+    for (const auto& e : it->second)
+      if (!e.version) return e.text(version.to_string());
     return std::nullopt;
   }
 
@@ -897,23 +911,21 @@ std::map<std::string, std::string, std::less<>> IndexProvider::settle_abi_labels
     if (is_virtual_package(package) || I.options.variants.family.count(package)) continue;
     auto d = I.variant_decision(package, version);
     if (!d || !d->meta || !d->file || !d->several()) continue;
-    auto fits = [&](const std::string& label) {
-      for (const auto& [dep, range] : Impl::abi_ranges(*d, label)) {
+    auto fits = [&](const std::map<std::string, Range>& ranges) {
+      for (const auto& [dep, range] : ranges) {
         auto it = at.find(dep);
         if (it == at.end() || !range.contains(it->second)) return false;
       }
       return true;
     };
-    bool any_abi = false;
-    for (const auto& l : d->usable) any_abi = any_abi || !Impl::abi_ranges(*d, l).empty();
-    if (!any_abi) continue;
+    const auto per_label = Impl::usable_abi_ranges(*d);
+    if (std::all_of(per_label.begin(), per_label.end(), [](const auto& own) { return own.empty(); })) continue;
     std::optional<index::IndexFile> want;
     std::string label;
-    for (const auto& l : d->usable)
-      if (fits(l)) {
-        want = d->files_by_label.at(l);
-        label = l;
-        break;
+    for (std::size_t i = 0; i < d->usable.size() && !want; ++i)
+      if (fits(per_label[i])) {
+        label = d->usable[i];
+        want = d->files_by_label.at(label);
       }
     if (!want) want = d->non_variant_file;  // the union the solver saw allows nothing else
     if (!want || want->url == d->file->url) continue;
@@ -930,12 +942,12 @@ std::map<std::string, std::string, std::less<>> IndexProvider::settle_abi_labels
         if (auto it = I.chosen.find(key); it != I.chosen.end()) old_raw = it->second.metadata_raw;
       }
       if (old_raw.empty()) old_raw = I.metadata.fetch(*d->file).raw;
-      spec::CoreMetadata old_md = spec::CoreMetadata::parse(old_raw);
-      spec::CoreMetadata new_md = I.metadata.fetch(*want).metadata;
+      const auto old_reqs = I.parse_requires_dist(package, version, spec::CoreMetadata::parse(old_raw));
+      const auto new_reqs = I.parse_requires_dist(package, version, I.metadata.fetch(*want).metadata);
       for (const auto& [p, v] : solution) {
         if (split_package(p).base != package || is_system_package(p)) continue;
-        same = same && I.requires_dist_edges(p, package, version, *d->file, old_md) ==
-                           I.requires_dist_edges(p, package, version, *want, new_md);
+        same = same && I.requires_dist_edges(p, package, version, *d->file, old_reqs) ==
+                           I.requires_dist_edges(p, package, version, *want, new_reqs);
       }
     }
     if (!same) {
@@ -1020,25 +1032,19 @@ Dependencies IndexProvider::dependencies(const std::string& package, const spec:
   if (md.requires_python && !md.requires_python->contains(I.options.python_version, true))
     return requires_python_unavailable(*md.requires_python, I.options.python_version);
 
+  std::vector<spec::Requirement> reqs = I.parse_requires_dist(base, version, md);
   if (!extra.empty()) {
     std::string ex(extra);
     bool provided = std::find(md.provides_extra.begin(), md.provides_extra.end(), ex) != md.provides_extra.end();
     bool referenced = false;
-    for (const auto& raw : md.requires_dist) {
-      try {
-        for (const auto& e : spec::Requirement::parse(raw).marker.referenced_extras()) referenced = referenced || e == ex;
-      } catch (const util::Error&) {
-      }
-    }
+    for (const auto& r : reqs)
+      for (const auto& e : r.marker.referenced_extras()) referenced = referenced || e == ex;
     if (!provided && !referenced)
       I.warn_once(base + "==" + version.to_string() + " does not have an extra named `" + ex + "`");
   }
-  DependencyList deps = I.requires_dist_edges(package, base, version, *file, md);
+  DependencyList deps = I.requires_dist_edges(package, base, version, *file, std::move(reqs));
 
-  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) {
-    I.add_abi_dependencies(base, version, *file, deps);
-    I.drop_excluded(deps);
-  }
+  if (extra.empty() && I.options.variants.enabled && I.is_variant_file(*file)) I.add_abi_dependencies(base, version, *file, deps);
   if (extra.empty() && I.options.variants.enabled && I.options.variants.family.count(base) && I.is_variant_file(*file))
     for (const auto& [name, v] : I.family_pins(base, version, *file)) add_dependency(deps, name, Range::exactly(v));
 
