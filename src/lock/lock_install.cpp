@@ -85,8 +85,15 @@ struct LockedVariants {
 // changes, so what only a dropped package needed goes too.
 void drop_unneeded_by_variant(LockInstall& out, const std::map<std::string, const LockedPackage*>& chosen,
                               const std::map<std::string, LockedVariants>& ranked, const spec::MarkerEnvironment& env) {
-  std::map<std::string, spec::MarkerEnvironment> env_of;  // each installed package's chosen build
+  std::set<std::string> requirers;
+  for (const auto& [name, p] : chosen)
+    for (const auto& r : p->variant_required_by) requirers.insert(r.name);
+  if (requirers.empty()) return;  // a lock without the table (every lock made without --variants)
+  std::set<std::string> installed;
+  std::map<std::string, spec::MarkerEnvironment> env_of;  // each installed requirer's chosen build
   for (const auto& rd : out.resolution.packages) {
+    installed.insert(rd.name());
+    if (!requirers.count(rd.name())) continue;
     spec::MarkerEnvironment e = env;
     std::string label;
     if (rd.dist.is_wheel()) label = spec::WheelFilename::parse(rd.dist.filename()).variant_label;
@@ -99,10 +106,10 @@ void drop_unneeded_by_variant(LockInstall& out, const std::map<std::string, cons
   for (bool changed = true; changed;) {
     changed = false;
     for (const auto& [name, p] : chosen) {
-      if (p->variant_required_by.empty() || dropped.count(name) || !env_of.count(name)) continue;
+      if (p->variant_required_by.empty() || dropped.count(name) || !installed.count(name)) continue;
       bool needed = false;
       for (const auto& r : p->variant_required_by) {
-        if (dropped.count(r.name) || !env_of.count(r.name)) continue;
+        if (dropped.count(r.name) || !installed.count(r.name)) continue;
         spec::Marker m = r.marker.empty() ? spec::Marker() : spec::Marker::parse(r.marker);
         // The edge was in the locked resolution, so the extras its marker names were asked for.
         needed = needed || m.evaluate(env_of.at(r.name), m.referenced_extras());
