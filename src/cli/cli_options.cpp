@@ -75,9 +75,7 @@ void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
     }
     opt->group(spec.implemented ? "Options" : "Options (not supported yet)");
     out.options[key] = opt;
-    if (!negations.empty()) {
-      out.negations[key] = app.add_flag(negations)->group("");
-    }
+    if (!negations.empty()) out.negations[key] = {app.add_flag(negations)->group(""), long_flag(negations)};
   }
   app.footer(settings_without_flags(bit));
 }
@@ -85,13 +83,12 @@ void declare_options(CLI::App& app, std::uint32_t bit, DeclaredOptions& out) {
 config::Settings collect(const DeclaredOptions& declared) {
   config::Settings settings;
   for (const auto& [key, neg] : declared.negations) {
-    if (neg->count() == 0) continue;
-    std::string_view flags = config::find_setting(key)->flags;
-    std::string yes = long_flag(flags), no = std::string(flags.substr(flags.find('!') + 1));
-    no = no.substr(0, no.find(','));
+    if (neg.option->count() == 0) continue;
     if (declared.options.at(key)->count() > 0)
-      throw util::Error(util::ErrorKind::Usage, yes + " and " + no + " cannot be used together", "give one of them");
-    settings.set(key, {{"false"}, config::Source::CommandLine, no});
+      throw util::Error(util::ErrorKind::Usage, long_flag(config::find_setting(key)->flags) + " and " + neg.name +
+                                                    " cannot be used together",
+                        "give one of them");
+    settings.set(key, {{"false"}, config::Source::CommandLine, neg.name});
   }
   for (const auto& [key, opt] : declared.options) {
     if (opt->count() == 0) continue;

@@ -16,8 +16,13 @@ namespace ptinstall::cli {
 // The CLI11 option of every setting declared for one command, and where CLI11 puts the values.
 struct DeclaredOptions {
   std::map<std::string, CLI::Option*> options;
-  // A flag's hidden negation (`--no-upgrade` of `--upgrade`, from a `!--no-x` spelling in the registry).
-  std::map<std::string, CLI::Option*> negations;
+  // A flag's hidden negation (`--no-upgrade` of `--upgrade`, from a `!--no-x` spelling in the registry),
+  // with its long name for messages.
+  struct Negation {
+    CLI::Option* option;
+    std::string name;
+  };
+  std::map<std::string, Negation> negations;
   std::map<std::string, std::string> scalars;
   std::map<std::string, std::vector<std::string>> lists;
 };
