@@ -105,6 +105,18 @@ EmittedLocations emitted_locations(const config::IndexConfig& config) {
   return out;
 }
 
+void requires_dist_markers(const dist::Resolution& resolution, std::vector<spec::Marker>& out) {
+  for (const auto& d : resolution.packages) {
+    if (d.metadata_raw.empty()) continue;
+    try {
+      for (const auto& text : spec::CoreMetadata::parse(d.metadata_raw).requires_dist)
+        out.push_back(spec::Requirement::parse(text).marker);
+    } catch (const util::Error&) {
+      // A Requires-Dist the resolver could read was read; one it could not was an error there.
+    }
+  }
+}
+
 std::string marker_expression(const ResolveInputs& in, const dist::Resolution& resolution,
                               const spec::MarkerEnvironment& env) {
   // The variables every requirement in play compares (uv's order: version variables, then the
@@ -121,14 +133,9 @@ std::string marker_expression(const ResolveInputs& in, const dist::Resolution& r
   };
   for (const auto* list : {&in.requirements, &in.constraints, &in.overrides})
     for (const auto& r : *list) add(r.marker);
-  for (const auto& p : resolution.packages) {
-    if (p.metadata_raw.empty()) continue;
-    try {
-      for (const auto& text : spec::CoreMetadata::parse(p.metadata_raw).requires_dist) add(spec::Requirement::parse(text).marker);
-    } catch (const util::Error&) {
-      // Metadata the resolver read could be parsed; one that cannot adds nothing here.
-    }
-  }
+  std::vector<spec::Marker> pinned;
+  requires_dist_markers(resolution, pinned);
+  for (const auto& m : pinned) add(m);
   std::string out;
   auto term = [&](const std::string& key) {
     std::string value(env.get(key));

@@ -196,15 +196,7 @@ void collect_markers(const ResolveInputs& in, const dist::Resolution& resolution
     for (const auto& [_, list] : p.sources)
       for (const auto& s : list) out.push_back(s.marker);
   }
-  for (const auto& d : resolution.packages) {
-    if (d.metadata_raw.empty()) continue;
-    try {
-      for (const auto& text : spec::CoreMetadata::parse(d.metadata_raw).requires_dist)
-        out.push_back(spec::Requirement::parse(text).marker);
-    } catch (const util::Error&) {
-      // A Requires-Dist the resolver could read was read; one it could not was an error there.
-    }
-  }
+  requires_dist_markers(resolution, out);
 }
 
 std::string first_lines(const std::string& what) {

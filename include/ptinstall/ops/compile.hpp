@@ -43,6 +43,10 @@ EmittedLocations emitted_locations(const config::IndexConfig& config);
 std::map<std::string, std::string> pin_markers(const ResolveInputs& inputs, const dist::Resolution& resolution,
                                                const spec::MarkerEnvironment& env);
 
+// The markers of every pinned package's Requires-Dist, appended to `out` in the resolution's order (a
+// package whose metadata stops parsing adds those before the entry that failed: the resolver read it).
+void requires_dist_markers(const dist::Resolution& resolution, std::vector<spec::Marker>& out);
+
 // --emit-marker-expression (uv's): the conjunction `key == 'value'` of every marker variable that a
 // requirement of the resolution compares (the root requirements, constraints and overrides, and every
 // pinned package's Requires-Dist, whether or not it applied), with the target environment's values:
