@@ -2,6 +2,7 @@
 
 #include "ptinstall/ops/compile.hpp"
 #include "ptinstall/spec/requirement.hpp"
+#include "support/marker_envs.hpp"
 
 using namespace ptinstall;
 
@@ -39,13 +40,7 @@ TEST_CASE("marker expression: every variable a requirement compares, with the ta
                    "Requires-Dist: pywin32 ; sys_platform == 'win32'\n"
                    "Requires-Dist: uvloop ; implementation_name == 'cpython' and os_name != 'nt'\n";
   res.packages.push_back(a);
-  spec::MarkerEnvironment env;
-  env.set("python_full_version", "3.12.4");
-  env.set("python_version", "3.12");
-  env.set("sys_platform", "linux");
-  env.set("platform_machine", "x86_64");
-  env.set("implementation_name", "cpython");
-  env.set("os_name", "posix");
+  spec::MarkerEnvironment env = test::linux_cpython("3.12.4");
   CHECK(ops::marker_expression(in, res, env) ==
         "python_full_version == '3.12.4' and implementation_name == 'cpython' and os_name == 'posix' and "
         "platform_machine == 'x86_64' and sys_platform == 'linux'");
